@@ -1,0 +1,98 @@
+/**
+ * The one interface every local backend (ComfyUI, ffmpeg, later Wan2GP and Docker) implements.
+ * The claim loop only ever talks to backends through it, so a backend can be added without
+ * touching the loop.
+ */
+import type { Backend } from "../../protocol/nodes.ts";
+import type { Tier } from "../../protocol/tiers.ts";
+
+/** What a backend reports about itself on every health check (sent in the heartbeat). */
+export interface BackendStatus {
+  kind: Backend;
+  /** Backend version when it could be read (e.g. ComfyUI's `comfyui_version`). */
+  version: string | null;
+  healthy: boolean;
+  /** Names of the templates (ComfyUI) or capabilities (ffmpeg filters) it can run right now. */
+  templates: string[];
+  /** Model files the backend has installed (ComfyUI model folders). */
+  models: string[];
+  /** Why it is unhealthy, phrased as a fix for the user ("start ComfyUI on 127.0.0.1:8188"). */
+  problem?: string;
+}
+
+/** An input file for the job: an upstream take, readable from a (signed) URL. */
+export interface JobInput {
+  /** The input socket of the node it feeds (e.g. "from", "to", "reference"). */
+  socket: string;
+  url: string;
+  contentType: string;
+}
+
+/** Everything a backend needs to run one job. */
+export interface BackendJob {
+  jobId: string;
+  nodeType: string;
+  tier: Tier;
+  params: Record<string, unknown>;
+  inputs: JobInput[];
+  /** A private folder for this job's files; the caller removes it afterwards. */
+  workDir: string;
+}
+
+export interface ProgressReport {
+  /** Overall progress of the job, 0-100. */
+  percent: number;
+  /** What is happening, for people ("KSampler: step 12/20"). */
+  message: string;
+  step?: { current: number; total: number };
+  etaSeconds?: number;
+}
+
+/** A finished file in the job's work folder, ready to upload. */
+export interface BackendOutput {
+  path: string;
+  contentType: string;
+  /** File extension without the dot ("mp4"). */
+  ext: string;
+}
+
+export interface BackendResult {
+  outputs: BackendOutput[];
+  /** Which template ran (lineage), when the backend uses templates. */
+  template?: string;
+  /** The seed actually used (lineage), when there was one. */
+  seed?: number;
+}
+
+export interface RunOptions {
+  /** Aborted when the job is canceled or the agent shuts down hard; the backend must stop. */
+  signal: AbortSignal;
+  onProgress: (report: ProgressReport) => void;
+}
+
+/**
+ * Why a job failed. `retriable` failures (backend restarted, network) may be tried again by
+ * another attempt; the others (bad params, model error) fail the job with `message` as reason.
+ */
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+    readonly code: "validation" | "runtime" | "unavailable" | "canceled" | "output",
+  ) {
+    super(message);
+    this.name = "JobFailure";
+  }
+}
+
+export interface JobBackend {
+  readonly kind: Backend;
+  /** Checks the backend is there and what it can run; never throws (unhealthy instead). */
+  probe(signal?: AbortSignal): Promise<BackendStatus>;
+  /** Whether this backend, as last probed, can run this node type at this tier. */
+  canRun(nodeType: string, tier: Tier): boolean;
+  /** Runs the job to completion; throws JobFailure (code "canceled" when the signal aborts). */
+  run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
+  /** Frees GPU memory between incompatible jobs (ComfyUI `POST /free`); optional. */
+  free?(): Promise<void>;
+}
