@@ -39,7 +39,9 @@ export class OutageLog {
   recovered(): void {
     if (this.#failures === 0) return;
     const seconds = Math.round((this.clock.now() - this.#since) / 1000);
-    const attempts = this.#failures === 1 ? "1 failed attempt" : `${this.#failures} failed attempts`;
+    const attempts = this.#failures === 1
+      ? "1 failed attempt"
+      : `${this.#failures} failed attempts`;
     this.logger.info(`${this.label}: back after ${attempts} in ${seconds} s`);
     this.#failures = 0;
   }

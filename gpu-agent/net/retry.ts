@@ -69,7 +69,10 @@ export async function retry<T>(
       const jittered = backoffDelay(attempt, baseDelayMs, maxDelayMs, random);
       // A server that says when to come back knows better than our guess.
       const asked = error instanceof HttpError ? error.retryAfterMs : undefined;
-      await clock.sleep(asked !== undefined ? Math.min(asked, maxDelayMs) : jittered, options.signal);
+      await clock.sleep(
+        asked !== undefined ? Math.min(asked, maxDelayMs) : jittered,
+        options.signal,
+      );
     }
   }
 }

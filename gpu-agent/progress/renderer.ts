@@ -37,7 +37,9 @@ export class ProgressRenderer {
     if (this.#options.isTty) {
       const line = `${label} ${bar(percent, this.#options.barWidth ?? 24)} ${
         formatPercent(percent)
-      } ${report.message}${report.etaSeconds !== undefined ? ` ETA ${formatEta(report.etaSeconds)}` : ""}`;
+      } ${report.message}${
+        report.etaSeconds !== undefined ? ` ETA ${formatEta(report.etaSeconds)}` : ""
+      }`;
       this.#options.write(`\r\x1b[2K${fit(line, this.#options.columns ?? 80)}`);
       this.#barShown = true;
       return;
