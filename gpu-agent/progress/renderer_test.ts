@@ -42,7 +42,7 @@ Deno.test("percent is clamped to 0-100", () => {
   renderer.update("j", { percent: 250, message: "" });
   assert.match(output(), /\[##########\] 100%/);
   renderer.update("j", { percent: Number.NaN, message: "" });
-  assert.match(output(), /\[----------\]   0%/);
+  assert.match(output(), /\[----------\] {3}0%/);
 });
 
 Deno.test("formatEta writes m:ss and h:mm:ss", () => {
