@@ -1,0 +1,5 @@
+/** The whole database schema; drizzle-kit generates migrations from this module. */
+export * from "./accounts.ts";
+export * from "./assets.ts";
+export * from "./history.ts";
+export * from "./projects.ts";

@@ -1,0 +1,79 @@
+/**
+ * The edge API as one runtime-free Hono app. `main.ts` (Deno) and `worker.ts` (Cloudflare
+ * Workers) only build the dependencies and hand requests to it; tests call `app.request()`.
+ *
+ * @example
+ * ```ts
+ * const app = createApp(deps);
+ * const res = await app.request("/healthz");
+ * ```
+ */
+import { Hono, type MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppDeps, AppEnv } from "./context.ts";
+import { ApiError, errorBody } from "./errors.ts";
+import { authenticate } from "./middleware/authenticate.ts";
+import { limitBody } from "./middleware/body_size.ts";
+import { requestLog } from "./middleware/request_log.ts";
+import { assetRoutes } from "./routes/assets.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { internalRoutes } from "./routes/internal.ts";
+import { memberRoutes } from "./routes/members.ts";
+import { projectRoutes } from "./routes/projects.ts";
+import { revisionRoutes } from "./routes/revisions.ts";
+import { shareAcceptRoutes, shareLinkRoutes } from "./routes/share_links.ts";
+import { structureRoutes } from "./routes/structure.ts";
+import { ticketRoutes } from "./routes/ticket.ts";
+
+export interface AppOptions {
+  /** Serves the built web app for every non-API path (Deno only). */
+  web?: MiddlewareHandler;
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  app.use(requestLog(deps));
+  app.use(
+    "/api/*",
+    limitBody((c, d) =>
+      c.req.path.startsWith("/api/internal/") ? d.config.MAX_GRAPH_BYTES : d.config.MAX_BODY_BYTES
+    ),
+  );
+  app.route("/", healthRoutes);
+  app.route("/api/internal", internalRoutes);
+  app.use("/api/*", authenticate);
+  app.route("/api/auth", authRoutes);
+  app.route("/api/share", shareAcceptRoutes);
+  for (const routes of [
+    projectRoutes,
+    memberRoutes,
+    shareLinkRoutes,
+    assetRoutes,
+    revisionRoutes,
+    structureRoutes,
+    ticketRoutes,
+  ]) {
+    app.route("/api/projects", routes);
+  }
+  app.all("/api/*", () => {
+    throw new ApiError(404, "not_found", "no such API route");
+  });
+  if (options.web) app.use("*", options.web);
+
+  app.notFound((c) => c.json(errorBody("not_found", "not found"), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      return c.json(errorBody(error.code, error.message, error.issues), error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own refusals, e.g. "Malformed JSON in request body".
+      return c.json(errorBody("bad_request", error.message), error.status);
+    }
+    deps.log({ msg: "unhandled error", id: c.var.requestId, error: String(error), stack: (error as Error).stack });
+    return c.json(errorBody("internal", `unexpected error; request id ${c.var.requestId}`), 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

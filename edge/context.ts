@@ -1,0 +1,42 @@
+/** The typed Hono environment every route and middleware shares. */
+import type { Database } from "../db/database.ts";
+import type { Role } from "../protocol/room_ticket.ts";
+import type { Config } from "./config.ts";
+import type { RoomNotifier } from "./services/room_notifier.ts";
+
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** Who is asking: a user, or a guest reviewer bound to one project by a share link. */
+export type Principal =
+  | { kind: "user"; sessionId: string; user: SignedInUser }
+  | { kind: "guest"; sessionId: string; shareLinkId: string; projectId: string; name: string };
+
+/** What the app needs from the outside world; tests pass their own. */
+export interface AppDeps {
+  db: Database;
+  config: Config;
+  notifier: RoomNotifier;
+  /** Milliseconds since the epoch; injectable so expiry can be tested without waiting. */
+  now: () => number;
+  /** One structured line per request and per unexpected error. */
+  log: (line: Record<string, unknown>) => void;
+}
+
+/** The project a project-scoped route is working on, and the caller's role in it. */
+export interface ProjectAccess {
+  projectId: string;
+  role: Role;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    principal: Principal | null;
+    access: ProjectAccess;
+  };
+};

@@ -1,0 +1,54 @@
+/**
+ * Project-scoped routes declare the least role they need. Anyone who is not a member, and any
+ * id that does not exist or was deleted, gets the same 404, so nothing leaks about other teams'
+ * projects. Members below the needed role get 403: they already know the project exists.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import { projectMembers, projects } from "../../db/schema/mod.ts";
+import type { Role } from "../../protocol/room_ticket.ts";
+import type { AppDeps, AppEnv, Principal } from "../context.ts";
+import { ApiError, notFound, unauthorized } from "../errors.ts";
+import { idSchema } from "../lib/ids.ts";
+
+const RANK: Record<Role, number> = { reviewer: 1, editor: 2, owner: 3 };
+
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}
+
+/** The caller's role in a live project, or null when they may not see it at all. */
+export async function roleInProject(
+  deps: AppDeps,
+  principal: Principal,
+  projectId: string,
+): Promise<Role | null> {
+  const [project] = await deps.db.select({ id: projects.id }).from(projects)
+    .where(and(eq(projects.id, projectId), isNull(projects.deletedAt))).limit(1);
+  if (!project) return null;
+  if (principal.kind === "guest") return principal.projectId === projectId ? "reviewer" : null;
+  const [member] = await deps.db.select({ role: projectMembers.role }).from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, principal.user.id)))
+    .limit(1);
+  return member?.role ?? null;
+}
+
+export function requireRole(needed: Role) {
+  return createMiddleware<AppEnv>(async function requireRole(c, next) {
+    const principal = c.var.principal;
+    if (!principal) throw unauthorized();
+    const projectId = c.req.param("id") ?? "";
+    if (!idSchema.safeParse(projectId).success) {
+      throw new ApiError(400, "invalid_path", "id: not a valid id", [
+        { path: "id", message: "not a valid id" },
+      ]);
+    }
+    const role = await roleInProject(c.var.deps, principal, projectId);
+    if (!role) throw notFound("project");
+    if (!roleAtLeast(role, needed)) {
+      throw new ApiError(403, "forbidden", `this needs the ${needed} role; you are ${role}`);
+    }
+    c.set("access", { projectId, role });
+    await next();
+  });
+}

@@ -1,0 +1,24 @@
+/** Gives each request an id (echoed as `x-request-id`) and writes one structured log line. */
+import { createMiddleware } from "hono/factory";
+import type { AppDeps, AppEnv } from "../context.ts";
+
+export function requestLog(deps: AppDeps) {
+  return createMiddleware<AppEnv>(async function requestLog(c, next) {
+    const started = performance.now();
+    const requestId = crypto.randomUUID();
+    c.set("deps", deps);
+    c.set("requestId", requestId);
+    c.set("principal", null);
+    await next();
+    c.header("x-request-id", requestId);
+    deps.log({
+      at: new Date(deps.now()).toISOString(),
+      id: requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      user: c.var.principal?.kind === "user" ? c.var.principal.user.id : undefined,
+    });
+  });
+}

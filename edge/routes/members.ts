@@ -1,0 +1,120 @@
+/** Project members: list, add by email, change role, remove. Only owners change membership. */
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { projectMembers, users } from "../../db/schema/mod.ts";
+import { ROLES } from "../../protocol/room_ticket.ts";
+import type { AppEnv } from "../context.ts";
+import { ApiError, conflict, notFound } from "../errors.ts";
+import { idSchema } from "../lib/ids.ts";
+import { jsonBody, pathParams } from "../lib/validate.ts";
+import { currentUser } from "../middleware/authenticate.ts";
+import { requireRole } from "../middleware/project_access.ts";
+import { recordActivity } from "../services/activity.ts";
+
+const role = z.enum(ROLES);
+const addSchema = z.object({
+  email: z.email({ message: "not a valid email address" }).transform((e) => e.toLowerCase()),
+  role,
+}).strict();
+const memberPath = z.object({ id: idSchema, userId: idSchema });
+
+const memberColumns = {
+  userId: projectMembers.userId,
+  email: users.email,
+  name: users.name,
+  role: projectMembers.role,
+  createdAt: projectMembers.createdAt,
+};
+
+export const memberRoutes = new Hono<AppEnv>()
+  .get("/:id/members", requireRole("reviewer"), async (c) => {
+    const members = await c.var.deps.db.select(memberColumns).from(projectMembers)
+      .innerJoin(users, eq(users.id, projectMembers.userId))
+      .where(eq(projectMembers.projectId, c.var.access.projectId))
+      .orderBy(projectMembers.createdAt);
+    return c.json({ members });
+  })
+  .post("/:id/members", requireRole("owner"), ...jsonBody(addSchema), async (c) => {
+    const deps = c.var.deps;
+    const { projectId } = c.var.access;
+    const body = c.req.valid("json");
+    const [user] = await deps.db.select().from(users).where(eq(users.email, body.email)).limit(1);
+    if (!user) {
+      throw new ApiError(404, "user_not_found", "no account with that email: ask them to sign up first");
+    }
+    const inserted = await deps.db.insert(projectMembers)
+      .values({ projectId, userId: user.id, role: body.role, createdAt: deps.now() })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length === 0) throw conflict("already_member", "this person is already a member");
+    await recordActivity(deps, {
+      projectId,
+      actorId: currentUser(c).id,
+      action: "member.add",
+      subject: `${user.email} as ${body.role}`,
+    });
+    return c.json({
+      member: { userId: user.id, email: user.email, name: user.name, role: body.role },
+    }, 201);
+  })
+  .patch(
+    "/:id/members/:userId",
+    requireRole("owner"),
+    pathParams(memberPath),
+    ...jsonBody(z.object({ role }).strict()),
+    async (c) => {
+      const deps = c.var.deps;
+      const { projectId } = c.var.access;
+      const { userId } = c.req.valid("param");
+      const { role: newRole } = c.req.valid("json");
+      await assertNotLastOwner(c.var.deps, projectId, userId, newRole);
+      const [updated] = await deps.db.update(projectMembers).set({ role: newRole })
+        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
+        .returning();
+      if (!updated) throw notFound("member");
+      await recordActivity(deps, {
+        projectId,
+        actorId: currentUser(c).id,
+        action: "member.role",
+        subject: `${userId} → ${newRole}`,
+      });
+      const [member] = await deps.db.select(memberColumns).from(projectMembers)
+        .innerJoin(users, eq(users.id, projectMembers.userId))
+        .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+      return c.json({ member });
+    },
+  )
+  .delete("/:id/members/:userId", requireRole("owner"), pathParams(memberPath), async (c) => {
+    const deps = c.var.deps;
+    const { projectId } = c.var.access;
+    const { userId } = c.req.valid("param");
+    await assertNotLastOwner(deps, projectId, userId, null);
+    const removed = await deps.db.delete(projectMembers)
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
+      .returning();
+    if (removed.length === 0) throw notFound("member");
+    await recordActivity(deps, {
+      projectId,
+      actorId: currentUser(c).id,
+      action: "member.remove",
+      subject: userId,
+    });
+    await deps.notifier.notify(projectId, { type: "member.removed", userId });
+    return c.body(null, 204);
+  });
+
+/** A project always keeps at least one owner, so it can never become unmanageable. */
+async function assertNotLastOwner(
+  deps: AppEnv["Variables"]["deps"],
+  projectId: string,
+  userId: string,
+  newRole: string | null,
+): Promise<void> {
+  if (newRole === "owner") return;
+  const owners = await deps.db.select({ userId: projectMembers.userId }).from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, "owner")));
+  if (owners.length === 1 && owners[0]!.userId === userId) {
+    throw conflict("last_owner", "a project needs an owner: make someone else owner first");
+  }
+}

@@ -1,0 +1,72 @@
+/** The project's graph: current revision, paginated history, one revision, revert. */
+import { inArray } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { users } from "../../db/schema/mod.ts";
+import type { AppEnv } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { idSchema } from "../lib/ids.ts";
+import { pathParams, queryParams } from "../lib/validate.ts";
+import { currentUser } from "../middleware/authenticate.ts";
+import { requireRole } from "../middleware/project_access.ts";
+import { recordActivity } from "../services/activity.ts";
+import { currentGraph, getRevision, listRevisions, storeRevision } from "../services/graph_store.ts";
+
+const revisionPath = z.object({ id: idSchema, revision: z.coerce.number().int().min(1) });
+const pageQuery = z.object({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const revisionRoutes = new Hono<AppEnv>()
+  .get("/:id/graph", requireRole("reviewer"), async (c) => {
+    return c.json(await currentGraph(c.var.deps, c.var.access.projectId));
+  })
+  .get("/:id/revisions", requireRole("reviewer"), queryParams(pageQuery), async (c) => {
+    const deps = c.var.deps;
+    const query = c.req.valid("query");
+    const rows = await listRevisions(deps, c.var.access.projectId, query);
+    const authorIds = [...new Set(rows.flatMap((r) => r.authorIds))];
+    const names = authorIds.length === 0 ? [] : await deps.db
+      .select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, authorIds));
+    const nameOf = new Map(names.map((n) => [n.id, n.name]));
+    const revisions = rows.map((r) => ({
+      ...r,
+      authorId: r.authorIds[0] ?? null,
+      authorName: r.authorIds[0] ? nameOf.get(r.authorIds[0]) ?? null : null,
+    }));
+    const last = rows.at(-1);
+    return c.json({ revisions, next: rows.length === query.limit && last ? last.revision : null });
+  })
+  .get("/:id/revisions/:revision", requireRole("reviewer"), pathParams(revisionPath), async (c) => {
+    const row = await getRevision(c.var.deps, c.var.access.projectId, c.req.valid("param").revision);
+    if (!row) throw notFound("revision");
+    const { projectId: _p, ...revision } = row;
+    return c.json(revision);
+  })
+  .post(
+    "/:id/revisions/:revision/revert",
+    requireRole("editor"),
+    pathParams(revisionPath),
+    async (c) => {
+      const deps = c.var.deps;
+      const { projectId } = c.var.access;
+      const target = c.req.valid("param").revision;
+      const old = await getRevision(deps, projectId, target);
+      if (!old) throw notFound("revision");
+      const user = currentUser(c);
+      const revision = await storeRevision(deps, projectId, {
+        graph: old.graph,
+        message: `Revert to revision ${target}`,
+        authorIds: [user.id],
+      });
+      await recordActivity(deps, {
+        projectId,
+        actorId: user.id,
+        action: "graph.revert",
+        subject: `revision ${target}`,
+      });
+      await deps.notifier.notify(projectId, { type: "graph.replaced", revision, graph: old.graph });
+      return c.json({ revision }, 201);
+    },
+  );

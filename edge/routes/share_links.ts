@@ -1,0 +1,119 @@
+/**
+ * Reviewer links: an owner creates a link (the token is shown once); whoever opens it gets a
+ * guest session that can watch that one project as a reviewer, until the link is revoked or
+ * expires (checked on every request, so revoking works at once).
+ */
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { projects, shareLinks } from "../../db/schema/mod.ts";
+import type { AppEnv } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { idSchema, newId } from "../lib/ids.ts";
+import { randomToken, sha256Hex } from "../lib/bytes.ts";
+import { jsonBody, pathParams } from "../lib/validate.ts";
+import { currentUser } from "../middleware/authenticate.ts";
+import { requireRole } from "../middleware/project_access.ts";
+import { recordActivity } from "../services/activity.ts";
+import { createSession } from "../services/sessions.ts";
+import { setSessionCookie } from "./auth.ts";
+
+const createSchema = z.object({
+  label: z.string().trim().max(100).default("Reviewer link"),
+  expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
+}).strict();
+
+const linkColumns = {
+  id: shareLinks.id,
+  label: shareLinks.label,
+  createdAt: shareLinks.createdAt,
+  expiresAt: shareLinks.expiresAt,
+  revokedAt: shareLinks.revokedAt,
+};
+
+export const shareLinkRoutes = new Hono<AppEnv>()
+  .get("/:id/share-links", requireRole("owner"), async (c) => {
+    const rows = await c.var.deps.db.select(linkColumns).from(shareLinks)
+      .where(eq(shareLinks.projectId, c.var.access.projectId))
+      .orderBy(desc(shareLinks.createdAt));
+    return c.json({ shareLinks: rows });
+  })
+  .post("/:id/share-links", requireRole("owner"), ...jsonBody(createSchema), async (c) => {
+    const deps = c.var.deps;
+    const body = c.req.valid("json");
+    const token = randomToken();
+    const now = deps.now();
+    const link = {
+      id: newId(),
+      projectId: c.var.access.projectId,
+      tokenHash: await sha256Hex(token),
+      label: body.label,
+      createdBy: currentUser(c).id,
+      createdAt: now,
+      expiresAt: body.expiresInHours ? now + body.expiresInHours * 3600_000 : null,
+      revokedAt: null,
+    };
+    await deps.db.insert(shareLinks).values(link);
+    await recordActivity(deps, {
+      projectId: link.projectId,
+      actorId: link.createdBy,
+      action: "share_link.create",
+      subject: link.label,
+    });
+    const { tokenHash: _hash, projectId: _project, createdBy: _by, ...shareLink } = link;
+    return c.json({ shareLink, token, path: `/s/${token}` }, 201);
+  })
+  .delete(
+    "/:id/share-links/:linkId",
+    requireRole("owner"),
+    pathParams(z.object({ id: idSchema, linkId: idSchema })),
+    async (c) => {
+      const deps = c.var.deps;
+      const { projectId } = c.var.access;
+      const revoked = await deps.db.update(shareLinks).set({ revokedAt: deps.now() })
+        .where(and(
+          eq(shareLinks.id, c.req.valid("param").linkId),
+          eq(shareLinks.projectId, projectId),
+          isNull(shareLinks.revokedAt),
+        ))
+        .returning({ id: shareLinks.id });
+      if (revoked.length === 0) throw notFound("share link");
+      await recordActivity(deps, {
+        projectId,
+        actorId: currentUser(c).id,
+        action: "share_link.revoke",
+        subject: c.req.valid("param").linkId,
+      });
+      return c.body(null, 204);
+    },
+  );
+
+/** `POST /api/share/:token/accept`: trade a link for a guest reviewer session. */
+export const shareAcceptRoutes = new Hono<AppEnv>()
+  .post(
+    "/:token/accept",
+    pathParams(z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "not a link token") })),
+    ...jsonBody(z.object({ name: z.string().trim().min(1).max(100).default("Reviewer") }).strict()),
+    async (c) => {
+      const deps = c.var.deps;
+      const now = deps.now();
+      const [link] = await deps.db.select({ id: shareLinks.id, projectId: shareLinks.projectId, expiresAt: shareLinks.expiresAt })
+        .from(shareLinks)
+        .innerJoin(projects, eq(projects.id, shareLinks.projectId))
+        .where(and(
+          eq(shareLinks.tokenHash, await sha256Hex(c.req.valid("param").token)),
+          isNull(shareLinks.revokedAt),
+          isNull(projects.deletedAt),
+        ))
+        .limit(1);
+      if (!link || (link.expiresAt !== null && link.expiresAt <= now)) {
+        throw notFound("share link (it may have been revoked or expired)");
+      }
+      const session = await createSession(deps, {
+        shareLinkId: link.id,
+        guestName: c.req.valid("json").name,
+      });
+      setSessionCookie(c, session.token, session.expiresAt);
+      return c.json({ token: session.token, projectId: link.projectId });
+    },
+  );

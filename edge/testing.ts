@@ -1,0 +1,106 @@
+/**
+ * Test harness: a real app on a fresh libSQL file database, plus helpers that act as a user.
+ * Used by route tests here and by cross-folder tests under test/.
+ */
+import { openDatabase } from "../db/client.ts";
+import type { Database } from "../db/database.ts";
+import { createApp } from "./app.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { recordingRoomNotifier } from "./services/room_notifier.ts";
+
+export const TEST_ROOM_SECRET = "test-room-secret-0123456789";
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  db: Database;
+  config: Config;
+  notifier: ReturnType<typeof recordingRoomNotifier>;
+  /** Moves the app's clock forward (expiry tests). */
+  advance(ms: number): void;
+  logs: Record<string, unknown>[];
+  /** The database file, so a second app can reopen it (durability tests). */
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const dir = await Deno.makeTempDir({ prefix: "md-edge-" });
+  const databaseUrl = overrides.DATABASE_URL ?? `file:${dir}/app.db`;
+  const config = loadConfig({
+    ROOM_SECRET: TEST_ROOM_SECRET,
+    PUBLIC_URL: "http://localhost",
+    ...overrides,
+    DATABASE_URL: databaseUrl,
+  });
+  const db = await openDatabase({ url: databaseUrl });
+  const notifier = recordingRoomNotifier();
+  let offset = 0;
+  const logs: Record<string, unknown>[] = [];
+  const app = createApp({
+    db,
+    config,
+    notifier,
+    now: () => Date.now() + offset,
+    log: (line) => logs.push(line),
+  });
+  return {
+    app,
+    db,
+    config,
+    notifier,
+    logs,
+    databaseUrl,
+    advance: (ms) => {
+      offset += ms;
+    },
+    close: async () => {
+      db.$client.close();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Calls the API as a script would: JSON in, bearer token, parsed JSON out. */
+export async function call(
+  t: Pick<TestApp, "app">,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  }
+  const response = await t.app.request(path, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+let userCounter = 0;
+
+/** Registers a fresh user and returns their id and bearer token. */
+export async function signUp(t: Pick<TestApp, "app">, name = "User") {
+  userCounter++;
+  const email = `${name.toLowerCase().replace(/\W/g, "")}${userCounter}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const res = await call(t, "POST", "/api/auth/register", {
+    body: { email, password: "correct horse battery", name },
+  });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.user.id as string, token: res.body.token as string, email, name };
+}
+
+/** Creates a project owned by `owner` and returns its id. */
+export async function createProject(t: Pick<TestApp, "app">, owner: { token: string }, name = "Film") {
+  const res = await call(t, "POST", "/api/projects", { token: owner.token, body: { name } });
+  if (res.status !== 201) throw new Error(`create project failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.project.id as string;
+}
