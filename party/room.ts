@@ -1,0 +1,322 @@
+/**
+ * The authoritative canvas room of one project, with no transport code: it orders graph
+ * operations (one `seq` each), enforces roles and graph rules, relays presence, catches
+ * reconnecting clients up, persists every accepted change and flushes revisions to the edge.
+ * party/main.ts adapts it to PartyKit; tests drive it with in-memory ports.
+ *
+ * @example
+ * ```ts
+ * const room = new CanvasRoom("p1", { storage, edge, clock: systemClock });
+ * if ((await room.load()) === "ready") room.connect(socket, ticket);
+ * room.message(socket.id, '{"type":"hello","protocol":1}');
+ * ```
+ */
+import {
+  CLOSE_CODES,
+  type EdgeEvent,
+  type GraphOp,
+  MAX_MESSAGE_CHARS,
+  type Peer,
+  PROTOCOL_VERSION,
+  parseClientMessage,
+  type RejectCode,
+  ROOM_TICKET_MAX_TTL_MS,
+  type ServerMessage,
+  toGraphOp,
+} from "../protocol/canvas.ts";
+import type { Graph } from "../protocol/graph.ts";
+import type { RoomTicket } from "../protocol/room_ticket.ts";
+import { Flusher } from "./flusher.ts";
+import { applyOp } from "./graph_ops.ts";
+import type { EdgeApi, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
+import { colorFor, PresenceBatcher } from "./presence.ts";
+import { changeEntries, readRoom, removedKey, type StoredRoom, writeWholeRoom } from "./room_store.ts";
+
+export interface CanvasRoomOptions {
+  storage: RoomStorage;
+  edge: EdgeApi;
+  clock: RoomClock;
+  /** Accepted ops kept for catching reconnecting clients up; further behind gets a snapshot. */
+  logLimit?: number;
+  flushQuietMs?: number;
+  presenceIntervalMs?: number;
+}
+
+type Session =
+  | { phase: "connected"; socket: RoomSocket; peer: Peer }
+  | { phase: "live"; socket: RoomSocket; peer: Peer };
+
+type LoadState = "unloaded" | "ready" | "unknown";
+type Logged = Extract<ServerMessage, { type: "state.update" }>;
+
+export class CanvasRoom {
+  #o: Required<CanvasRoomOptions>;
+  #state: StoredRoom | null = null;
+  #load: LoadState = "unloaded";
+  #sessions = new Map<string, Session>();
+  #log: Logged[] = [];
+  /** `${userId} ${opId}` → seq, for the ops in the log: a resent op is acked, not re-applied. */
+  #seen = new Map<string, number>();
+  #presence: PresenceBatcher;
+  #flusher: Flusher;
+
+  constructor(readonly projectId: string, options: CanvasRoomOptions) {
+    this.#o = { logLimit: 1000, flushQuietMs: 1000, presenceIntervalMs: 33, ...options };
+    this.#presence = new PresenceBatcher(this.#o.clock, (m) => this.#broadcast(m), this.#o.presenceIntervalMs);
+    this.#flusher = new Flusher({ clock: this.#o.clock, flush: () => this.#flush(), quietMs: this.#o.flushQuietMs });
+  }
+
+  get graph(): Graph | null {
+    return this.#state?.graph ?? null;
+  }
+  get seq(): number {
+    return this.#state?.meta.seq ?? 0;
+  }
+  get peers(): Peer[] {
+    return [...this.#sessions.values()].filter((s) => s.phase === "live").map((s) => s.peer);
+  }
+
+  /** Loads from storage, else from the edge. Throws when the edge is needed and unreachable. */
+  async load(): Promise<LoadState> {
+    if (this.#load !== "unloaded") return this.#load;
+    const stored = await readRoom(this.#o.storage);
+    if (stored) {
+      this.#state = stored;
+      if (stored.meta.seq > stored.meta.flushedSeq) this.#flusher.changed(); // unflushed before a restart
+      return this.#load = "ready";
+    }
+    const current = await this.#o.edge.loadGraph();
+    if (!current) return this.#load = "unknown";
+    this.#state = {
+      meta: { epoch: crypto.randomUUID(), seq: 0, flushedSeq: 0, authors: [], revision: current.revision },
+      graph: current.graph,
+      deleted: new Set(),
+      removed: new Map(),
+    };
+    await writeWholeRoom(this.#o.storage, this.#state, null);
+    return this.#load = "ready";
+  }
+
+  /** A verified ticket opened a socket. Refuses (closes) when the room cannot take it. */
+  connect(socket: RoomSocket, ticket: RoomTicket): boolean {
+    const state = this.#state;
+    if (this.#load === "unknown") return _close(socket, CLOSE_CODES.unknownProject, "unknown project");
+    if (!state) return _close(socket, CLOSE_CODES.unavailable, "room is loading the project; retry");
+    const removedAt = state.removed.get(ticket.sub);
+    if (removedAt !== undefined && ticket.exp <= removedAt + ROOM_TICKET_MAX_TTL_MS) {
+      return _close(socket, CLOSE_CODES.removed, "removed from the project");
+    }
+    const peer: Peer = {
+      connectionId: socket.id,
+      userId: ticket.sub,
+      name: ticket.name,
+      role: ticket.role,
+      color: colorFor(ticket.sub),
+    };
+    this.#sessions.set(socket.id, { phase: "connected", socket, peer });
+    return true;
+  }
+
+  disconnect(connectionId: string): void {
+    const session = this.#sessions.get(connectionId);
+    if (!session) return;
+    this.#sessions.delete(connectionId);
+    this.#presence.forget(connectionId);
+    if (session.phase === "live") {
+      this.#broadcast({ type: "user.left", connectionId, userId: session.peer.userId });
+    }
+    if (this.#sessions.size === 0 && this.#state && this.#state.meta.seq > this.#state.meta.flushedSeq) {
+      this.#flusher.now();
+    }
+  }
+
+  /** One frame from a client. Invalid frames are rejected with a reason and change nothing. */
+  message(connectionId: string, text: string): void {
+    const session = this.#sessions.get(connectionId);
+    const state = this.#state;
+    if (!session || !state) return;
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      const code: RejectCode = text.length > MAX_MESSAGE_CHARS ? "too_large" : "invalid";
+      return this.#reject(session, _opIdOf(text), code, parsed.reason, parsed.field);
+    }
+    const msg = parsed.value;
+    if (msg.type === "hello") return this.#hello(session, msg.protocol, msg.epoch, msg.lastSeq);
+    if (msg.type === "ping") return this.#send(session, { type: "pong", t: msg.t, now: this.#o.clock.now() });
+    if (session.phase !== "live") {
+      return this.#reject(session, "opId" in msg ? msg.opId : null, "not_ready", "send hello first");
+    }
+    if (msg.type === "cursor.move") return this.#presence.cursor(connectionId, msg.x, msg.y);
+    if (msg.type === "selection.change") return this.#presence.selection(connectionId, msg.nodeIds);
+    if (session.peer.role === "reviewer") {
+      return this.#reject(session, msg.opId, "forbidden", "reviewers cannot change the graph");
+    }
+    if (msg.type === "generate.start") {
+      const route = `POST /api/projects/${this.projectId}/nodes/${msg.nodeId}/generate`;
+      return this.#reject(session, msg.opId, "use_http", `jobs are started through the edge: ${route}`);
+    }
+    const { op, opId } = toGraphOp(msg)!;
+    this.#apply(session, op, opId);
+  }
+
+  /** An event the edge posted (already authenticated and validated). */
+  async edgeEvent(event: EdgeEvent): Promise<void> {
+    const state = this.#state;
+    if (!state) throw new Error("room is not loaded");
+    switch (event.type) {
+      case "member.removed": {
+        const at = this.#o.clock.now();
+        state.removed.set(event.userId, at);
+        await this.#o.storage.put({ [removedKey(event.userId)]: at });
+        for (const s of [...this.#sessions.values()]) {
+          if (s.peer.userId === event.userId) s.socket.close(CLOSE_CODES.removed, "removed from the project");
+        }
+        return;
+      }
+      case "graph.replaced": {
+        const previous = state.graph;
+        state.graph = structuredClone(event.graph);
+        for (const id of Object.keys(state.graph.nodes)) state.deleted.delete(id);
+        // A new epoch: every client resyncs from the snapshot below or on reconnect.
+        state.meta = { ...state.meta, epoch: crypto.randomUUID(), seq: state.meta.seq + 1, revision: event.revision };
+        state.meta.flushedSeq = state.meta.seq;
+        state.meta.authors = [];
+        this.#log = [];
+        this.#seen.clear();
+        await writeWholeRoom(this.#o.storage, state, previous);
+        const { epoch, seq } = state.meta;
+        this.#broadcast({ type: "state.snapshot", epoch, seq, graph: state.graph });
+        return;
+      }
+      default:
+        this.#broadcast(event);
+    }
+  }
+
+  dispose(): void {
+    this.#presence.dispose();
+    this.#flusher.dispose();
+  }
+
+  #hello(session: Session, protocol: number, epoch?: string, lastSeq?: number): void {
+    const state = this.#state!;
+    if (protocol !== PROTOCOL_VERSION) {
+      this.#send(session, {
+        type: "incompatible",
+        protocol: PROTOCOL_VERSION,
+        reason: `this room speaks protocol ${PROTOCOL_VERSION}, the client ${protocol}: reload the app`,
+      });
+      session.socket.close(CLOSE_CODES.incompatible, "incompatible protocol");
+      return;
+    }
+    const wasLive = session.phase === "live";
+    const live: Session = { ...session, phase: "live" };
+    this.#sessions.set(session.socket.id, live);
+    const { seq } = state.meta;
+    const peers = this.peers.filter((p) => p.connectionId !== session.socket.id);
+    this.#send(live, { type: "welcome", protocol, epoch: state.meta.epoch, seq, you: session.peer, peers });
+    const firstLogged = this.#log[0]?.seq ?? seq + 1;
+    const canCatchUp = epoch === state.meta.epoch && lastSeq !== undefined && lastSeq <= seq &&
+      lastSeq + 1 >= firstLogged;
+    if (canCatchUp) {
+      for (const entry of this.#log) if (entry.seq > lastSeq) this.#send(live, entry);
+    } else {
+      this.#send(live, { type: "state.snapshot", epoch: state.meta.epoch, seq, graph: state.graph });
+    }
+    if (!wasLive) this.#broadcast({ type: "user.joined", peer: session.peer }, session.socket.id);
+  }
+
+  #apply(session: Session, op: GraphOp, opId: string): void {
+    const state = this.#state!;
+    const key = `${session.peer.userId} ${opId}`;
+    const already = this.#seen.get(key);
+    if (already !== undefined) return this.#send(session, { type: "ack", opId, seq: already });
+    // Which stored values the op can touch, read before a node delete drops its edges.
+    const nodeIds = op.type === "node.create"
+      ? [op.node.id]
+      : op.type === "node.update" || op.type === "node.delete"
+      ? [op.id]
+      : [];
+    const edgeIds = op.type === "edge.create"
+      ? [op.edge.id]
+      : op.type === "edge.delete"
+      ? [op.id]
+      : op.type === "node.delete"
+      ? Object.values(state.graph.edges).filter((e) => e.from.node === op.id || e.to.node === op.id).map((e) => e.id)
+      : [];
+    const result = applyOp(state.graph, op, state.deleted);
+    if (!result.ok) return this.#reject(session, opId, result.code, result.reason, result.field);
+    const meta = state.meta;
+    meta.seq++;
+    if (!meta.authors.includes(session.peer.userId)) meta.authors.push(session.peer.userId);
+    const { put, remove } = changeEntries(state.graph, nodeIds, edgeIds);
+    this.#persist({ ...put, meta }, remove);
+    const update: Logged = { type: "state.update", seq: meta.seq, op, opId, by: session.peer.userId };
+    this.#log.push(update);
+    this.#seen.set(key, meta.seq);
+    if (this.#log.length > this.#o.logLimit) {
+      const dropped = this.#log.shift()!;
+      this.#seen.delete(`${dropped.by} ${dropped.opId}`);
+    }
+    this.#send(session, { type: "ack", opId, seq: meta.seq });
+    this.#broadcast(update, session.socket.id);
+    this.#flusher.changed();
+  }
+
+  #persist(put: Record<string, unknown>, remove: string[]): void {
+    // Durable Object storage applies writes in call order; awaiting here would only delay acks.
+    const storage = this.#o.storage;
+    storage.put(put).then(() => remove.length > 0 ? storage.delete(remove) : undefined)
+      .catch((e) => console.error(`room ${this.projectId}: storage write failed: ${e}`));
+  }
+
+  async #flush(): Promise<boolean> {
+    const state = this.#state;
+    if (!state || state.meta.seq <= state.meta.flushedSeq) return true;
+    const seq = state.meta.seq;
+    const authorIds = [...state.meta.authors];
+    const from = state.meta.flushedSeq + 1;
+    await this.#o.edge.flushRevision({
+      graph: structuredClone(state.graph),
+      message: `Live edits ${from}-${seq} on the canvas`,
+      authorIds,
+    });
+    if (state !== this.#state || seq < state.meta.flushedSeq) return true; // replaced meanwhile
+    state.meta.flushedSeq = seq;
+    state.meta.authors = state.meta.authors.filter((a) => !authorIds.includes(a));
+    await this.#o.storage.put({ meta: state.meta });
+    return state.meta.seq === seq;
+  }
+
+  #send(session: Session, message: ServerMessage): void {
+    session.socket.send(JSON.stringify(message));
+  }
+
+  /** To every live session but `except`; stringified once. */
+  #broadcast(message: ServerMessage, except?: string): void {
+    const text = JSON.stringify(message);
+    for (const s of this.#sessions.values()) {
+      if (s.phase === "live" && s.socket.id !== except) s.socket.send(text);
+    }
+  }
+
+  #reject(session: Session, opId: string | null, code: RejectCode, reason: string, field?: string): void {
+    this.#send(session, { type: "reject", opId, code, reason, ...(field ? { field } : {}) });
+  }
+}
+
+function _close(socket: RoomSocket, code: number, reason: string): false {
+  socket.close(code, reason);
+  return false;
+}
+
+/** The opId of a frame that failed validation, when one can be read, so the sender can match it. */
+function _opIdOf(text: string): string | null {
+  if (text.length > 70_000) return null;
+  try {
+    const value = JSON.parse(text)?.opId;
+    return typeof value === "string" && value.length <= 64 ? value : null;
+  } catch {
+    return null;
+  }
+}

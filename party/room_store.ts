@@ -1,0 +1,107 @@
+/**
+ * How a room's state lies in its storage: one key per node and per edge (so an edit writes a few
+ * small values, never the whole graph), tombstones of deleted nodes, removed members, and `meta`
+ * with the sequence number and what has been flushed to the edge.
+ */
+import type { Graph, GraphEdge, GraphNode } from "../protocol/graph.ts";
+import type { RoomStorage } from "./ports.ts";
+
+export interface RoomMeta {
+  /** Changes when the room's history restarts (first load, or a graph replaced by the edge). */
+  epoch: string;
+  seq: number;
+  /** The last `seq` the edge has as a revision. */
+  flushedSeq: number;
+  /** Users whose changes are not flushed yet. */
+  authors: string[];
+  revision: number;
+}
+
+export interface StoredRoom {
+  meta: RoomMeta;
+  graph: Graph;
+  deleted: Set<string>;
+  /** userId → when the edge said they were removed. */
+  removed: Map<string, number>;
+}
+
+const NODE = "node:";
+const EDGE = "edge:";
+const TOMB = "tomb:";
+const REMOVED = "removed:";
+
+export async function readRoom(storage: RoomStorage): Promise<StoredRoom | null> {
+  const meta = await storage.get<RoomMeta>("meta");
+  if (!meta) return null;
+  const graph: Graph = { nodes: {}, edges: {} };
+  for (const node of (await storage.list<GraphNode>(NODE)).values()) graph.nodes[node.id] = node;
+  for (const edge of (await storage.list<GraphEdge>(EDGE)).values()) graph.edges[edge.id] = edge;
+  const deleted = new Set([...(await storage.list<true>(TOMB)).keys()].map((k) => k.slice(TOMB.length)));
+  const removed = new Map<string, number>();
+  for (const [key, at] of await storage.list<number>(REMOVED)) removed.set(key.slice(REMOVED.length), at);
+  return { meta, graph, deleted, removed };
+}
+
+/** The writes that record `graph`'s current value of the given nodes and edges (absent → deleted). */
+export function changeEntries(
+  graph: Graph,
+  nodeIds: Iterable<string>,
+  edgeIds: Iterable<string>,
+): { put: Record<string, unknown>; remove: string[] } {
+  const put: Record<string, unknown> = {};
+  const remove: string[] = [];
+  for (const id of nodeIds) {
+    const node = graph.nodes[id];
+    if (node) put[NODE + id] = node;
+    else {
+      remove.push(NODE + id);
+      put[TOMB + id] = true;
+    }
+  }
+  for (const id of edgeIds) {
+    const edge = graph.edges[id];
+    if (edge) put[EDGE + id] = edge;
+    else remove.push(EDGE + id);
+  }
+  return { put, remove };
+}
+
+/** Writes a whole room (first load, or a graph replaced by the edge), dropping `previous`. */
+export async function writeWholeRoom(
+  storage: RoomStorage,
+  room: StoredRoom,
+  previous: Graph | null,
+): Promise<void> {
+  if (previous) {
+    const stale = [
+      ...Object.keys(previous.nodes).map((id) => NODE + id),
+      ...Object.keys(previous.edges).map((id) => EDGE + id),
+    ];
+    await _deleteInChunks(storage, stale);
+  }
+  const tombs = [...(await storage.list<true>(TOMB)).keys()];
+  await _deleteInChunks(storage, tombs.filter((k) => !room.deleted.has(k.slice(TOMB.length))));
+  const entries: Record<string, unknown> = { meta: room.meta };
+  for (const node of Object.values(room.graph.nodes)) entries[NODE + node.id] = node;
+  for (const edge of Object.values(room.graph.edges)) entries[EDGE + edge.id] = edge;
+  for (const id of room.deleted) entries[TOMB + id] = true;
+  await _putInChunks(storage, entries);
+}
+
+export function removedKey(userId: string): string {
+  return REMOVED + userId;
+}
+
+// Durable Object storage takes at most 128 keys per call.
+const CHUNK = 128;
+
+async function _putInChunks(storage: RoomStorage, entries: Record<string, unknown>): Promise<void> {
+  const all = Object.entries(entries);
+  for (let i = 0; i < all.length; i += CHUNK) {
+    await storage.put(Object.fromEntries(all.slice(i, i + CHUNK)));
+  }
+}
+
+async function _deleteInChunks(storage: RoomStorage, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += CHUNK) await storage.delete(keys.slice(i, i + CHUNK));
+}

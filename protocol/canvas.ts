@@ -1,0 +1,218 @@
+/**
+ * The live canvas wire protocol, shared by the room (party/), the web app and tests, plus the
+ * events the edge posts to a room. Every message is one JSON object with a `type`.
+ *
+ * Session: the client connects to `/parties/main/{projectId}?ticket=...`, then sends `hello`
+ * with its `PROTOCOL_VERSION` and, when reconnecting, the `epoch` and last `seq` it saw. The
+ * room answers `welcome`, then either the missed `state.update`s or one `state.snapshot`.
+ * An older protocol gets `incompatible` and the socket is closed.
+ *
+ * Graph operations carry a client-chosen `opId`; the sender gets `ack {opId, seq}` or
+ * `reject {opId, code, reason}` and may apply the operation optimistically meanwhile. Everyone
+ * (sender included, through its ack) sees accepted operations in `seq` order.
+ *
+ * `generate.start` is part of the vocabulary but the room does not run jobs: the edge does
+ * (`POST /api/projects/:id/nodes/:nodeId/generate`), so the room always rejects it with code
+ * `use_http` naming that route. Progress then reaches everyone through `progress.update`.
+ *
+ * @example
+ * ```ts
+ * import { parseClientMessage, PROTOCOL_VERSION } from "./canvas.ts";
+ * const msg = parseClientMessage('{"type":"hello","protocol":1}');
+ * if (msg.ok) console.log(msg.value.type, PROTOCOL_VERSION);
+ * ```
+ */
+import { z } from "zod";
+import { graphEdgeSchema, graphIdSchema, graphNodeSchema, graphSchema } from "./graph.ts";
+import { ROLES } from "./room_ticket.ts";
+
+/** Bumped on any change a client of the previous version could misread. */
+export const PROTOCOL_VERSION = 1;
+/** Messages larger than this (UTF-16 code units of the JSON text) are rejected unread. */
+export const MAX_MESSAGE_CHARS = 64 * 1024;
+/**
+ * The longest lifetime the edge may give a room ticket. A removed member's tickets are refused
+ * when they expire before `removedAt + ROOM_TICKET_MAX_TTL_MS`, i.e. were issued before removal.
+ */
+export const ROOM_TICKET_MAX_TTL_MS = 10 * 60_000;
+/** Close codes the room uses, so clients know whether reconnecting can help. */
+export const CLOSE_CODES = {
+  incompatible: 4000,
+  unknownProject: 4404,
+  removed: 4403,
+  unavailable: 4503,
+} as const;
+
+const opId = z.string().min(1).max(64);
+const coordinate = z.number().finite();
+
+/** Per-property changes; a param set to `null` is removed. Last writer (in room order) wins. */
+export const nodeChangesSchema = z.object({
+  title: z.string().max(200).optional(),
+  x: coordinate.optional(),
+  y: coordinate.optional(),
+  params: z.record(z.string().min(1).max(64), z.unknown()).optional(),
+}).strict();
+export type NodeChanges = z.infer<typeof nodeChangesSchema>;
+
+export const graphOpSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("node.create"), node: graphNodeSchema }).strict(),
+  z.object({ type: z.literal("node.update"), id: graphIdSchema, set: nodeChangesSchema }).strict(),
+  z.object({ type: z.literal("node.delete"), id: graphIdSchema }).strict(),
+  z.object({ type: z.literal("edge.create"), edge: graphEdgeSchema }).strict(),
+  z.object({ type: z.literal("edge.delete"), id: graphIdSchema }).strict(),
+]);
+/** A change to the graph: what the room sequences, stores and relays. */
+export type GraphOp = z.infer<typeof graphOpSchema>;
+export const GRAPH_OP_TYPES = ["node.create", "node.update", "node.delete", "edge.create", "edge.delete"] as const;
+
+const withOpId = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, opId }).strict();
+
+export const clientMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("hello"),
+    protocol: z.number().int(),
+    /** Set when reconnecting: the room's epoch and the last sequence number this client saw. */
+    epoch: z.string().max(64).optional(),
+    lastSeq: z.number().int().min(0).optional(),
+  }).strict(),
+  z.object({ type: z.literal("ping"), t: z.number().optional() }).strict(),
+  withOpId({ type: z.literal("node.create"), node: graphNodeSchema }),
+  withOpId({ type: z.literal("node.update"), id: graphIdSchema, set: nodeChangesSchema }),
+  withOpId({ type: z.literal("node.delete"), id: graphIdSchema }),
+  withOpId({ type: z.literal("edge.create"), edge: graphEdgeSchema }),
+  withOpId({ type: z.literal("edge.delete"), id: graphIdSchema }),
+  withOpId({ type: z.literal("generate.start"), nodeId: graphIdSchema }),
+  z.object({ type: z.literal("cursor.move"), x: coordinate, y: coordinate }).strict(),
+  z.object({
+    type: z.literal("selection.change"),
+    nodeIds: z.array(graphIdSchema).max(1000),
+  }).strict(),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** Someone in the room; one entry per connection (a user with two tabs appears twice). */
+export interface Peer {
+  connectionId: string;
+  userId: string;
+  name: string;
+  role: typeof ROLES[number];
+  /** CSS colour derived from the user id, stable across sessions. */
+  color: string;
+}
+
+export const REJECT_CODES = [
+  "invalid", // malformed JSON or a field out of range (see `field`)
+  "too_large",
+  "forbidden", // reviewers cannot change the graph
+  "not_ready", // hello not sent yet
+  "conflict", // id already used, or the target was deleted
+  "not_found",
+  "incompatible_sockets",
+  "cycle",
+  "use_http", // generate.start: jobs are started through the edge's HTTP API
+] as const;
+export type RejectCode = typeof REJECT_CODES[number];
+
+/** A take as the edge reports it; the room relays it without interpreting it. */
+export const takeSchema = z.object({ id: z.string().min(1) }).passthrough();
+
+export const progressEventSchema = z.object({
+  type: z.literal("progress.update"),
+  nodeId: graphIdSchema,
+  taskId: z.string().min(1).max(64),
+  percent: z.number().min(0).max(100),
+  message: z.string().max(1000),
+  /** Seconds left, when the backend can tell. */
+  eta: z.number().min(0).optional(),
+}).strict();
+export const generationCompleteEventSchema = z.object({
+  type: z.literal("generation.complete"),
+  nodeId: graphIdSchema,
+  taskId: z.string().min(1).max(64),
+  take: takeSchema,
+}).strict();
+export const errorEventSchema = z.object({
+  type: z.literal("error.occurred"),
+  nodeId: graphIdSchema,
+  taskId: z.string().min(1).max(64),
+  message: z.string().max(4000),
+}).strict();
+
+/** What the edge's notifier POSTs to `/parties/main/{projectId}` (Bearer ROOM_SECRET). */
+export const edgeEventSchema = z.discriminatedUnion("type", [
+  progressEventSchema,
+  generationCompleteEventSchema,
+  errorEventSchema,
+  z.object({ type: z.literal("member.removed"), userId: z.string().min(1) }).strict(),
+  z.object({
+    type: z.literal("graph.replaced"),
+    revision: z.number().int().min(0),
+    graph: graphSchema,
+  }).strict(),
+]);
+export type EdgeEvent = z.infer<typeof edgeEventSchema>;
+export type JobEvent = Extract<EdgeEvent, { type: "progress.update" | "generation.complete" | "error.occurred" }>;
+
+export type ServerMessage =
+  | { type: "welcome"; protocol: number; epoch: string; seq: number; you: Peer; peers: Peer[] }
+  | { type: "incompatible"; protocol: number; reason: string }
+  | { type: "state.snapshot"; epoch: string; seq: number; graph: z.infer<typeof graphSchema> }
+  | { type: "state.update"; seq: number; op: GraphOp; opId: string; by: string }
+  | { type: "ack"; opId: string; seq: number }
+  | { type: "reject"; opId: string | null; code: RejectCode; reason: string; field?: string }
+  | { type: "pong"; t?: number; now: number }
+  | { type: "user.joined"; peer: Peer }
+  | { type: "user.left"; connectionId: string; userId: string }
+  | { type: "cursor.update"; cursors: { connectionId: string; x: number; y: number }[] }
+  | { type: "selection.update"; selections: { connectionId: string; nodeIds: string[] }[] }
+  | JobEvent;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
+
+function _firstIssue(error: z.ZodError): { field: string; reason: string } {
+  const issue = error.issues[0];
+  const field = issue?.path.join(".") || "(message)";
+  return { field, reason: `${field}: ${issue?.message ?? "invalid"}` };
+}
+
+function _parse<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
+  if (text.length > MAX_MESSAGE_CHARS) {
+    return { ok: false, field: "(message)", reason: `message over ${MAX_MESSAGE_CHARS} characters` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, field: "(message)", reason: "message is not JSON" };
+  }
+  const result = schema.safeParse(json);
+  return result.success ? { ok: true, value: result.data } : { ok: false, ..._firstIssue(result.error) };
+}
+
+/** Validates one client frame; never throws. */
+export function parseClientMessage(text: string): Parsed<ClientMessage> {
+  return _parse(clientMessageSchema, text);
+}
+
+/** Validates one edge → room event body; never throws. */
+export function parseEdgeEvent(text: string): Parsed<EdgeEvent> {
+  return _parse(edgeEventSchema, text);
+}
+
+/** Splits a client graph message into its op and opId (the shape the room sequences). */
+export function toGraphOp(msg: ClientMessage): { op: GraphOp; opId: string } | null {
+  switch (msg.type) {
+    case "node.create":
+      return { opId: msg.opId, op: { type: msg.type, node: msg.node } };
+    case "node.update":
+      return { opId: msg.opId, op: { type: msg.type, id: msg.id, set: msg.set } };
+    case "node.delete":
+    case "edge.delete":
+      return { opId: msg.opId, op: { type: msg.type, id: msg.id } };
+    case "edge.create":
+      return { opId: msg.opId, op: { type: msg.type, edge: msg.edge } };
+    default:
+      return null;
+  }
+}
