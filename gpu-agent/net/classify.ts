@@ -21,5 +21,21 @@ export function classifyError(error: unknown): ErrorClass {
     error instanceof Deno.errors.UnexpectedEof ||
     error instanceof Deno.errors.Http
   ) return "retriable";
+  // node:http (used for uploads, which need a fixed Content-Length) reports errno codes.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && NODE_TRANSIENT_CODES.has(code)) return "retriable";
   return "fatal";
 }
+
+const NODE_TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "UND_ERR_SOCKET",
+]);

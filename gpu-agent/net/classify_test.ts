@@ -14,6 +14,14 @@ Deno.test("server trouble and network failures are retriable; bad requests and a
   assert.equal(classifyError(new DOMException("timed out", "TimeoutError")), "retriable");
   assert.equal(classifyError(new DOMException("aborted", "AbortError")), "fatal");
   assert.equal(classifyError(new RangeError("bug")), "fatal");
+  assert.equal(
+    classifyError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })),
+    "retriable",
+  );
+  assert.equal(
+    classifyError(Object.assign(new Error("no such file"), { code: "ENOENT" })),
+    "fatal",
+  );
 });
 
 Deno.test("a real refused connection is classified retriable", async () => {
