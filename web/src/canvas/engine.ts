@@ -1,0 +1,426 @@
+/**
+ * The canvas engine: turns pointer, wheel and key input into viewport moves, selection and typed
+ * change objects. It reads the graph through its host and never touches the DOM, so the Solid
+ * components are a thin binding and every gesture can be tested with plain calls.
+ *
+ * @example
+ * ```ts
+ * const engine = new CanvasEngine({ graph: () => g, apply: (c) => applyChanges(g, c), newId, readOnly: () => false });
+ * engine.pointerDown({ x: 10, y: 10 }, { button: 0 });
+ * engine.pointerMove({ x: 60, y: 10 });
+ * engine.pointerUp({ x: 60, y: 10 });
+ * ```
+ */
+import type { Graph } from "../../../protocol/graph.ts";
+import { applyChanges, type Change, invertChanges } from "./changes.ts";
+import { checkConnection, type SocketEnd } from "./connect.ts";
+import { createNode, deleteSelection, duplicate, moveNodes } from "./edits.ts";
+import { History } from "./history.ts";
+import { type Command, commandFor, type KeyInput } from "./keyboard.ts";
+import { socketPosition } from "./layout.ts";
+import { type Hit, Scene } from "./scene.ts";
+import {
+  fitBounds,
+  panBy,
+  type Point,
+  type Rect,
+  rectFromCorners,
+  screenToWorld,
+  type Viewport,
+  wheelZoomFactor,
+  zoomAt,
+} from "./viewport.ts";
+
+export interface EngineHost {
+  graph(): Graph;
+  /**
+   * Applies changes to the shared graph (store and room). `transient` marks a step of a drag
+   * still in progress: the room may coalesce those; the last step is sent without it.
+   */
+  apply(changes: Change[], transient: boolean): void;
+  newId(): string;
+  /** A reviewer's canvas: pan, zoom and select only. */
+  readOnly(): boolean;
+  /** Shows why an action was refused (an incompatible socket, review mode). */
+  refuse?(reason: string, at: Point): void;
+}
+
+/** A wire being dragged out of a socket; `check` is set while over another socket. */
+export interface Wire {
+  from: SocketEnd;
+  start: Point;
+  end: Point;
+  check: { ok: true } | { ok: false; reason: string } | null;
+}
+
+export type Gesture = "idle" | "pan" | "drag" | "marquee" | "connect";
+
+/** Everything the view draws besides the graph itself. Replaced (never mutated) on change. */
+export interface EngineState {
+  viewport: Viewport;
+  selection: ReadonlySet<string>;
+  selectedEdge: string | null;
+  /** World rectangle of the marquee being dragged. */
+  marquee: Rect | null;
+  wire: Wire | null;
+  hover: Hit;
+  gesture: Gesture;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface PointerMods {
+  button: number;
+  shiftKey?: boolean;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  /** Space is held: any drag pans, as in most design tools. */
+  spaceKey?: boolean;
+}
+
+export interface WheelInput {
+  deltaX: number;
+  deltaY: number;
+  ctrlKey?: boolean;
+  /** 0 pixels (trackpads, most mice in Chromium), 1 lines (mouse wheels in Firefox). */
+  deltaMode?: number;
+}
+
+/** Screen pixels the pointer must travel before a press becomes a drag. */
+const DRAG_THRESHOLD = 3;
+
+export class CanvasEngine {
+  readonly scene: Scene;
+  readonly #host: EngineHost;
+  readonly #history = new History();
+  readonly #listeners = new Set<(s: EngineState) => void>();
+  #state: EngineState;
+  #screen = { w: 1280, h: 800 };
+  #press: {
+    at: Point;
+    moved: boolean;
+    starts: Map<string, Point>;
+    baseSelection: ReadonlySet<string>;
+  } | null = null;
+  /** Where the previous pan step ended, so each move pans by its own delta. */
+  #lastPan: Point | null = null;
+
+  constructor(host: EngineHost, viewport: Viewport = { x: 0, y: 0, zoom: 1 }) {
+    this.#host = host;
+    this.scene = new Scene(host.graph);
+    this.#state = {
+      viewport,
+      selection: new Set(),
+      selectedEdge: null,
+      marquee: null,
+      wire: null,
+      hover: { kind: "none" },
+      gesture: "idle",
+      canUndo: false,
+      canRedo: false,
+    };
+  }
+
+  get state(): EngineState {
+    return this.#state;
+  }
+
+  subscribe(listener: (s: EngineState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  setScreenSize(w: number, h: number): void {
+    this.#screen = { w, h };
+  }
+
+  setViewport(viewport: Viewport): void {
+    this.#set({ viewport });
+  }
+
+  /** Call after changes from elsewhere (the room, a snapshot with `null`) reached the graph. */
+  graphChanged(changes: readonly Change[] | null): void {
+    if (changes) this.scene.update(changes);
+    else this.scene.rebuild();
+    const graph = this.#host.graph();
+    const selection = new Set(
+      [...this.#state.selection].filter((id) => Object.hasOwn(graph.nodes, id)),
+    );
+    const edge = this.#state.selectedEdge;
+    const selectedEdge = edge && Object.hasOwn(graph.edges, edge) ? edge : null;
+    if (selection.size !== this.#state.selection.size || selectedEdge !== edge) {
+      this.#set({ selection, selectedEdge });
+    }
+  }
+
+  select(ids: Iterable<string>): void {
+    this.#set({ selection: new Set(ids), selectedEdge: null });
+  }
+
+  // --- pointer ---------------------------------------------------------------------------
+
+  pointerDown(screen: Point, mods: PointerMods): void {
+    const world = screenToWorld(this.#state.viewport, screen);
+    const baseSelection = this.#state.selection;
+    this.#press = { at: screen, moved: false, starts: new Map(), baseSelection };
+    if (mods.button === 1 || mods.spaceKey) return this.#set({ gesture: "pan" });
+    if (mods.button !== 0) return;
+    const hit = this.scene.hitTest(world, this.#state.viewport.zoom);
+    const additive = mods.shiftKey === true || mods.ctrlKey === true || mods.metaKey === true;
+    if (hit.kind === "socket" && !this.#host.readOnly()) {
+      const from = { node: hit.node, side: hit.side, socket: hit.socket };
+      const start = socketPosition(this.#host.graph().nodes[hit.node]!, hit.side, hit.socket)!;
+      return this.#set({ gesture: "connect", wire: { from, start, end: world, check: null } });
+    }
+    if (hit.kind === "node") {
+      let selection: Set<string>;
+      if (additive) {
+        selection = new Set(baseSelection);
+        if (selection.has(hit.node)) selection.delete(hit.node);
+        else selection.add(hit.node);
+      } else {
+        selection = baseSelection.has(hit.node) ? new Set(baseSelection) : new Set([hit.node]);
+      }
+      const graph = this.#host.graph();
+      for (const id of selection) {
+        const node = graph.nodes[id];
+        if (node) this.#press.starts.set(id, { x: node.x, y: node.y });
+      }
+      return this.#set({ selection, selectedEdge: null, gesture: "drag" });
+    }
+    if (hit.kind === "edge") {
+      return this.#set({ selection: new Set(), selectedEdge: hit.edge, gesture: "idle" });
+    }
+    if (additive) return this.#set({ gesture: "marquee", marquee: rectFromCorners(world, world) });
+    this.#set({ selection: new Set(), selectedEdge: null, gesture: "pan" });
+  }
+
+  pointerMove(screen: Point): void {
+    const view = this.#state.viewport;
+    const world = screenToWorld(view, screen);
+    const press = this.#press;
+    if (!press) return this.#set({ hover: this.scene.hitTest(world, view.zoom) });
+    const dx = screen.x - press.at.x, dy = screen.y - press.at.y;
+    if (!press.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+    press.moved = true;
+    switch (this.#state.gesture) {
+      case "pan": {
+        const last = this.#lastPan ?? press.at;
+        this.#lastPan = screen;
+        return this.#set({ viewport: panBy(view, screen.x - last.x, screen.y - last.y) });
+      }
+      case "drag": {
+        if (this.#host.readOnly() || press.starts.size === 0) return;
+        const changes = moveNodes(press.starts, dx / view.zoom, dy / view.zoom);
+        this.#host.apply(changes, true);
+        this.scene.update(changes);
+        return this.#emit();
+      }
+      case "marquee": {
+        const rect = rectFromCorners(screenToWorld(view, press.at), world);
+        const selection = new Set([...press.baseSelection, ...this.scene.nodesIn(rect)]);
+        return this.#set({ marquee: rect, selection });
+      }
+      case "connect": {
+        const wire = this.#state.wire!;
+        const hit = this.scene.hitTest(world, view.zoom);
+        let check: Wire["check"] = null;
+        if (hit.kind === "socket") {
+          const result = checkConnection(this.#host.graph(), wire.from, hit);
+          check = result.ok ? { ok: true } : { ok: false, reason: result.reason };
+        }
+        return this.#set({ wire: { ...wire, end: world, check }, hover: hit });
+      }
+    }
+  }
+
+  pointerUp(screen: Point): void {
+    const press = this.#press;
+    this.#press = null;
+    this.#lastPan = null;
+    const gesture = this.#state.gesture;
+    if (!press) return;
+    if (gesture === "drag" && press.moved && !this.#host.readOnly()) {
+      const view = this.#state.viewport;
+      const redo = moveNodes(
+        press.starts,
+        (screen.x - press.at.x) / view.zoom,
+        (screen.y - press.at.y) / view.zoom,
+      );
+      const undo = [...press.starts].map(([id, p]): Change => ({
+        op: "node.update",
+        id,
+        set: { x: p.x, y: p.y },
+      }));
+      this.#host.apply(redo, false);
+      this.scene.update(redo);
+      this.#record({ redo, undo });
+    }
+    if (gesture === "connect") this.#dropWire(screen);
+    this.#set({ gesture: "idle", marquee: null, wire: null });
+  }
+
+  /** A pointer capture was lost (window blur, a second finger): end the gesture where it is. */
+  pointerCancel(): void {
+    if (this.#press && this.#state.gesture === "drag" && this.#press.moved) {
+      // Put the nodes back: the drag was not completed, so it must not be half-applied.
+      const back = [...this.#press.starts].map(([id, p]): Change => ({
+        op: "node.update",
+        id,
+        set: { x: p.x, y: p.y },
+      }));
+      this.#host.apply(back, false);
+      this.scene.update(back);
+    }
+    this.#press = null;
+    this.#lastPan = null;
+    this.#set({ gesture: "idle", marquee: null, wire: null });
+  }
+
+  #dropWire(screen: Point): void {
+    const wire = this.#state.wire;
+    if (!wire) return;
+    const world = screenToWorld(this.#state.viewport, screen);
+    const hit = this.scene.hitTest(world, this.#state.viewport.zoom);
+    if (hit.kind !== "socket") return;
+    const result = checkConnection(this.#host.graph(), wire.from, hit);
+    if (!result.ok) return this.#host.refuse?.(result.reason, screen);
+    const changes: Change[] = [];
+    if (result.replaces) changes.push({ op: "edge.delete", id: result.replaces });
+    changes.push({
+      op: "edge.create",
+      edge: { id: this.#host.newId(), from: result.from, to: result.to },
+    });
+    this.edit(changes);
+  }
+
+  wheel(screen: Point, e: WheelInput): void {
+    const view = this.#state.viewport;
+    // Pinch (ctrl+wheel) and line-based or notched mouse wheels zoom; smooth two-axis
+    // trackpad scrolls pan.
+    const notched = e.deltaX === 0 && Math.abs(e.deltaY) >= 50 && Number.isInteger(e.deltaY);
+    if (e.ctrlKey || e.deltaMode === 1 || notched) {
+      const dy = e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY;
+      return this.#set({ viewport: zoomAt(view, screen, wheelZoomFactor(dy)) });
+    }
+    this.#set({ viewport: panBy(view, -e.deltaX, -e.deltaY) });
+  }
+
+  // --- commands --------------------------------------------------------------------------
+
+  /** Handles a key press; returns whether the canvas used it (the caller then prevents default). */
+  key(e: KeyInput): boolean {
+    const command = commandFor(e, this.#state.selection.size > 0);
+    if (!command) return false;
+    this.run(command);
+    return true;
+  }
+
+  run(command: Command): void {
+    const view = this.#state.viewport;
+    const centre = { x: this.#screen.w / 2, y: this.#screen.h / 2 };
+    const graph = this.#host.graph();
+    switch (command.kind) {
+      case "undo":
+      case "redo": {
+        if (this.#refuseIfReadOnly()) return;
+        const changes = command.kind === "undo" ? this.#history.undo() : this.#history.redo();
+        // Skip what no longer applies (a teammate deleted the node since): undo only ever
+        // reverts this user's own work.
+        if (changes) this.#applyLocal(applyChanges(structuredClone(graph), changes));
+        return this.#emit();
+      }
+      case "delete":
+        return void this.edit(
+          deleteSelection(
+            graph,
+            this.#state.selection,
+            this.#state.selectedEdge ? [this.#state.selectedEdge] : [],
+          ),
+        );
+      case "duplicate": {
+        const { changes, ids } = duplicate(graph, this.#state.selection, () => this.#host.newId());
+        if (this.edit(changes)) this.select(ids);
+        return;
+      }
+      case "nudge": {
+        const starts = new Map([...this.#state.selection].flatMap((id) => {
+          const n = graph.nodes[id];
+          return n ? [[id, { x: n.x, y: n.y }] as const] : [];
+        }));
+        return void this.edit(moveNodes(starts, command.dx, command.dy));
+      }
+      case "selectAll":
+        return this.select(Object.keys(graph.nodes));
+      case "deselect":
+        return this.#set({ selection: new Set(), selectedEdge: null });
+      case "pan":
+        return this.#set({ viewport: panBy(view, command.dx, command.dy) });
+      case "zoomIn":
+        return this.#set({ viewport: zoomAt(view, centre, 1.25) });
+      case "zoomOut":
+        return this.#set({ viewport: zoomAt(view, centre, 0.8) });
+      case "zoomReset":
+        return this.#set({ viewport: zoomAt(view, centre, 1 / view.zoom) });
+      case "fit": {
+        const bounds = this.scene.bounds();
+        if (bounds) this.#set({ viewport: fitBounds(bounds, this.#screen) });
+        return;
+      }
+    }
+  }
+
+  /** Places a new node of `type` centred on screen point `screen`; returns its id. */
+  place(type: string, screen: Point): string | null {
+    if (this.#refuseIfReadOnly(screen)) return null;
+    const world = screenToWorld(this.#state.viewport, screen);
+    const change = createNode(type, { x: world.x - 110, y: world.y - 20 }, this.#host.newId());
+    this.edit([change]);
+    const id = change.op === "node.create" ? change.node.id : null;
+    if (id) this.select([id]);
+    return id;
+  }
+
+  /**
+   * Applies one user edit (from a gesture, the inspector, a shortcut) as a single undo step.
+   * Returns false when nothing was done (read-only, or no change).
+   */
+  edit(changes: Change[]): boolean {
+    if (changes.length === 0 || this.#refuseIfReadOnly()) return false;
+    const undo = invertChanges(this.#host.graph(), changes);
+    this.#applyLocal(changes);
+    this.#record({ redo: changes, undo });
+    return true;
+  }
+
+  #applyLocal(changes: Change[]): void {
+    if (changes.length === 0) return;
+    this.#host.apply(changes, false);
+    this.graphChanged(changes);
+  }
+
+  #record(entry: { redo: Change[]; undo: Change[] }): void {
+    this.#history.record(entry);
+    this.#emit();
+  }
+
+  #refuseIfReadOnly(at?: Point): boolean {
+    if (!this.#host.readOnly()) return false;
+    this.#host.refuse?.("review mode is read-only", at ?? { x: this.#screen.w / 2, y: 16 });
+    return true;
+  }
+
+  #set(patch: Partial<EngineState>): void {
+    this.#state = { ...this.#state, ...patch };
+    this.#emit();
+  }
+
+  #emit(): void {
+    this.#state = {
+      ...this.#state,
+      canUndo: this.#history.canUndo,
+      canRedo: this.#history.canRedo,
+    };
+    for (const listener of this.#listeners) listener(this.#state);
+  }
+}

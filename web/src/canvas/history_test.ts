@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import type { Change } from "./changes.ts";
+import { History } from "./history.ts";
+
+const move = (x: number): Change => ({ op: "node.update", id: "a", set: { x } });
+
+Deno.test("undo and redo walk back and forth through recorded edits", () => {
+  const h = new History();
+  assert.equal(h.undo(), null);
+  h.record({ redo: [move(1)], undo: [move(0)] });
+  h.record({ redo: [move(2)], undo: [move(1)] });
+  assert.deepEqual(h.undo(), [move(1)]);
+  assert.deepEqual(h.undo(), [move(0)]);
+  assert.equal(h.canUndo, false);
+  assert.deepEqual(h.redo(), [move(1)]);
+  assert.equal(h.canRedo, true);
+});
+
+Deno.test("a new edit after undo drops the redo branch", () => {
+  const h = new History();
+  h.record({ redo: [move(1)], undo: [move(0)] });
+  h.undo();
+  h.record({ redo: [move(5)], undo: [move(0)] });
+  assert.equal(h.canRedo, false);
+  assert.equal(h.redo(), null);
+});
+
+Deno.test("history keeps at most its limit and ignores empty edits", () => {
+  const h = new History(2);
+  h.record({ redo: [], undo: [] });
+  assert.equal(h.canUndo, false);
+  for (let i = 1; i <= 3; i++) h.record({ redo: [move(i)], undo: [move(i - 1)] });
+  assert.deepEqual(h.undo(), [move(2)]);
+  assert.deepEqual(h.undo(), [move(1)]);
+  assert.equal(h.undo(), null);
+});
