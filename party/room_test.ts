@@ -1,0 +1,247 @@
+import assert from "node:assert/strict";
+import { CLOSE_CODES, MAX_MESSAGE_CHARS } from "../protocol/canvas.ts";
+import { ManualClock } from "../test/rooms/manual_clock.ts";
+import { MemoryStorage } from "./memory_storage.ts";
+import { CanvasRoom } from "./room.ts";
+import { FakeEdge, FakeSocket, makeRoom, shotNode, ticket } from "../test/rooms/room_harness.ts";
+
+Deno.test("an accepted edit is acked to its sender and reaches every other client with the same seq", async () => {
+  const h = await makeRoom();
+  const [ada, bob] = [h.join("ada"), h.join("bob")];
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  assert.deepEqual(ada.of("ack"), [{ type: "ack", opId: "o1", seq: 1 }]);
+  assert.deepEqual(bob.of("state.update").map((m) => [m.seq, m.opId, m.by, m.op.type]), [[1, "o1", "ada", "node.create"]]);
+  assert.equal(h.room.graph?.nodes.n1?.title, "Shot n1");
+  h.room.dispose();
+});
+
+Deno.test("a rejected edit says why, changes nothing and is not relayed", async () => {
+  const h = await makeRoom();
+  const [ada, bob] = [h.join("ada"), h.join("bob")];
+  h.send(ada, { type: "node.update", opId: "o1", id: "ghost", set: { x: 1 } });
+  assert.deepEqual(ada.of("reject"), [
+    { type: "reject", opId: "o1", code: "not_found", field: "id", reason: "node ghost does not exist" },
+  ]);
+  assert.equal(bob.received.length, 0);
+  assert.equal(h.room.seq, 0);
+  h.room.dispose();
+});
+
+Deno.test("invalid, oversized and pre-hello messages are rejected with the field named", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: { ...shotNode("n1"), x: "left" } });
+  h.room.message(ada.id, "not json");
+  h.room.message(ada.id, JSON.stringify({ type: "cursor.move", x: 1, y: 2, pad: "x".repeat(MAX_MESSAGE_CHARS) }));
+  const rejects = ada.of("reject");
+  assert.deepEqual(rejects.map((r) => [r.opId, r.code, r.field]), [
+    ["o1", "invalid", "node.x"],
+    [null, "invalid", "(message)"],
+    [null, "too_large", "(message)"],
+  ]);
+  const fresh = new FakeSocket("fresh");
+  h.room.connect(fresh, ticket("cy"));
+  h.send(fresh, { type: "node.delete", opId: "o2", id: "n1" });
+  assert.equal(fresh.of("reject")[0]?.code, "not_ready");
+  assert.equal(h.room.seq, 0);
+  h.room.dispose();
+});
+
+Deno.test("reviewers move cursors and select but cannot change the graph", async () => {
+  const h = await makeRoom();
+  const [rev, ada] = [h.join("rev", "reviewer"), h.join("ada")];
+  h.send(rev, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  h.send(rev, { type: "generate.start", opId: "o2", nodeId: "n1" });
+  assert.deepEqual(rev.of("reject").map((r) => r.code), ["forbidden", "forbidden"]);
+  h.send(rev, { type: "cursor.move", x: 5, y: 6 });
+  h.send(rev, { type: "selection.change", nodeIds: ["n1"] });
+  await h.clock.advance(50);
+  assert.deepEqual(ada.of("cursor.update")[0]?.cursors, [{ connectionId: rev.id, x: 5, y: 6 }]);
+  assert.deepEqual(ada.of("selection.update")[0]?.selections, [{ connectionId: rev.id, nodeIds: ["n1"] }]);
+  assert.equal(h.room.seq, 0);
+  h.room.dispose();
+});
+
+Deno.test("generate.start from an editor points to the edge's HTTP route", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "generate.start", opId: "g", nodeId: "n1" });
+  const reject = ada.of("reject")[0];
+  assert.equal(reject?.code, "use_http");
+  assert.match(reject?.reason ?? "", /POST \/api\/projects\/p1\/nodes\/n1\/generate/);
+  h.room.dispose();
+});
+
+Deno.test("cursor moves are coalesced to one update per connection per tick", async () => {
+  const h = await makeRoom();
+  const [ada, bob] = [h.join("ada"), h.join("bob")];
+  for (let i = 0; i < 20; i++) h.send(ada, { type: "cursor.move", x: i, y: i });
+  await h.clock.advance(33);
+  for (let i = 0; i < 20; i++) h.send(ada, { type: "cursor.move", x: 100 + i, y: 0 });
+  await h.clock.advance(33);
+  assert.deepEqual(bob.of("cursor.update").map((m) => m.cursors), [
+    [{ connectionId: ada.id, x: 19, y: 19 }],
+    [{ connectionId: ada.id, x: 119, y: 0 }],
+  ]);
+  h.room.dispose();
+});
+
+Deno.test("join and leave are announced with name and colour", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  const bob = h.join("bob");
+  const joined = ada.of("user.joined")[0]?.peer;
+  assert.equal(joined?.name, "BOB");
+  assert.match(joined?.color ?? "", /^hsl\(/);
+  h.room.disconnect(bob.id);
+  assert.deepEqual(ada.of("user.left"), [{ type: "user.left", connectionId: bob.id, userId: "bob" }]);
+  h.room.dispose();
+});
+
+Deno.test("a reconnecting client gets exactly the ops it missed, or a snapshot when too far behind", async () => {
+  const h = await makeRoom({ logLimit: 3 });
+  const ada = h.join("ada");
+  for (let i = 1; i <= 5; i++) h.send(ada, { type: "node.create", opId: `o${i}`, node: shotNode(`n${i}`) });
+  const epoch = h.room.graph && (await h.storage.get<{ epoch: string }>("meta"))?.epoch;
+  const back = new FakeSocket("back");
+  h.room.connect(back, ticket("bob"));
+  h.send(back, { type: "hello", protocol: 1, epoch, lastSeq: 3 });
+  assert.deepEqual(back.received.map((m) => m.type === "state.update" ? m.seq : m.type), ["welcome", 4, 5]);
+  const far = new FakeSocket("far");
+  h.room.connect(far, ticket("cy"));
+  h.send(far, { type: "hello", protocol: 1, epoch, lastSeq: 1 });
+  const snapshot = far.of("state.snapshot")[0];
+  assert.equal(snapshot?.seq, 5);
+  assert.deepEqual(Object.keys(snapshot?.graph.nodes ?? {}).sort(), ["n1", "n2", "n3", "n4", "n5"]);
+  h.room.dispose();
+});
+
+Deno.test("an op resent after a reconnect is acked with its first seq, not applied twice", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  assert.deepEqual(ada.of("ack").map((a) => a.seq), [1, 1]);
+  assert.equal(h.room.seq, 1);
+  h.room.dispose();
+});
+
+Deno.test("an old protocol version gets an incompatibility reply and is closed", async () => {
+  const h = await makeRoom();
+  const old = new FakeSocket("old");
+  h.room.connect(old, ticket("ada"));
+  h.send(old, { type: "hello", protocol: 0 });
+  assert.equal(old.received[0]?.type, "incompatible");
+  assert.equal(old.closed?.code, CLOSE_CODES.incompatible);
+  h.room.dispose();
+});
+
+Deno.test("a removed member is disconnected and their older tickets are refused", async () => {
+  const h = await makeRoom();
+  const bob = h.join("bob");
+  await h.room.edgeEvent({ type: "member.removed", userId: "bob" });
+  assert.equal(bob.closed?.code, CLOSE_CODES.removed);
+  const again = new FakeSocket("again");
+  assert.equal(h.room.connect(again, { ...ticket("bob"), exp: h.clock.now() + 60_000 }), false);
+  assert.equal(again.closed?.code, CLOSE_CODES.removed);
+  h.room.dispose();
+});
+
+Deno.test("job events reach every live client, including reviewers", async () => {
+  const h = await makeRoom();
+  const clients = [h.join("ada"), h.join("rev", "reviewer")];
+  const event = { type: "progress.update", nodeId: "n1", taskId: "t1", percent: 40, message: "sampling" } as const;
+  await h.room.edgeEvent(event);
+  for (const c of clients) assert.deepEqual(c.of("progress.update"), [event]);
+  h.room.dispose();
+});
+
+Deno.test("graph.replaced swaps the graph and sends everyone a snapshot under a new epoch", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  const graph = { nodes: { r: shotNode("r") }, edges: {} };
+  await h.room.edgeEvent({ type: "graph.replaced", revision: 9, graph });
+  const snapshot = ada.of("state.snapshot")[0];
+  assert.deepEqual(snapshot?.graph, graph);
+  assert.deepEqual(h.room.graph, graph);
+  assert.equal((await h.storage.get("node:n1")), undefined);
+  h.room.dispose();
+});
+
+Deno.test("a room restarted on the same storage has every accepted change", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  h.send(ada, { type: "node.create", opId: "o2", node: shotNode("n2") });
+  h.send(ada, { type: "node.update", opId: "o3", id: "n1", set: { x: 42 } });
+  h.send(ada, { type: "node.delete", opId: "o4", id: "n2" });
+  await h.clock.advance(0);
+  h.room.dispose();
+  const restarted = await makeRoom({ storage: h.storage, edge: new FakeEdge(null) });
+  assert.equal(restarted.room.seq, 4);
+  assert.deepEqual(Object.keys(restarted.room.graph?.nodes ?? {}), ["n1"]);
+  assert.equal(restarted.room.graph?.nodes.n1?.x, 42);
+  const bob = restarted.join("bob");
+  restarted.send(bob, { type: "node.update", opId: "o5", id: "n2", set: { x: 1 } });
+  assert.equal(bob.of("reject")[0]?.code, "conflict"); // still known as deleted
+  restarted.room.dispose();
+});
+
+Deno.test("the room loads the edge's revision when its storage is empty; an unknown project refuses sockets", async () => {
+  const graph = { nodes: { n9: shotNode("n9") }, edges: {} };
+  const h = await makeRoom({ edge: new FakeEdge({ revision: 7, graph }) });
+  assert.deepEqual(h.room.graph, graph);
+  h.room.dispose();
+  const unknown = await makeRoom({ edge: new FakeEdge(null) });
+  const socket = new FakeSocket("s");
+  assert.equal(unknown.room.connect(socket, ticket("ada")), false);
+  assert.equal(socket.closed?.code, CLOSE_CODES.unknownProject);
+  unknown.room.dispose();
+});
+
+Deno.test("changes are flushed to the edge once they stop, and retried while the edge is down", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  await h.clock.advance(500);
+  h.send(ada, { type: "node.update", opId: "o2", id: "n1", set: { x: 3 } });
+  await h.clock.advance(500);
+  assert.equal(h.edge.flushes.length, 0); // still editing
+  await h.clock.advance(1500);
+  assert.equal(h.edge.flushes.length, 1);
+  assert.equal(h.edge.flushes[0]?.graph.nodes.n1?.x, 3);
+  assert.deepEqual(h.edge.flushes[0]?.authorIds, ["ada"]);
+  h.edge.down = true;
+  h.send(ada, { type: "node.update", opId: "o3", id: "n1", set: { x: 4 } });
+  await h.clock.advance(10_000);
+  assert.equal(h.edge.flushes.length, 1);
+  h.edge.down = false;
+  await h.clock.advance(60_000);
+  assert.equal(h.edge.flushes.length, 2);
+  assert.equal(h.edge.flushes[1]?.graph.nodes.n1?.x, 4);
+  h.room.dispose();
+});
+
+Deno.test("the last user leaving flushes at once", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  h.room.disconnect(ada.id);
+  await h.clock.advance(0);
+  assert.equal(h.edge.flushes.length, 1);
+  h.room.dispose();
+});
+
+Deno.test("a room whose edge is unreachable at start refuses sockets with a retryable code", async () => {
+  const edge = new FakeEdge();
+  edge.down = true;
+  const room = new CanvasRoom("p1", { storage: new MemoryStorage(), edge, clock: new ManualClock() });
+  await assert.rejects(room.load());
+  const socket = new FakeSocket("s");
+  assert.equal(room.connect(socket, ticket("ada")), false);
+  assert.equal(socket.closed?.code, CLOSE_CODES.unavailable);
+  edge.down = false;
+  assert.equal(await room.load(), "ready");
+  room.dispose();
+});

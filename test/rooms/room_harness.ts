@@ -1,0 +1,81 @@
+/**
+ * Drives a `CanvasRoom` in memory: fake sockets that record what they receive, a fake edge
+ * that records flushes (and can be made unreachable), tickets, and a manual clock.
+ */
+import type { ServerMessage } from "../../protocol/canvas.ts";
+import { emptyGraph, type Graph } from "../../protocol/graph.ts";
+import type { Role, RoomTicket } from "../../protocol/room_ticket.ts";
+import { MemoryStorage } from "../../party/memory_storage.ts";
+import type { EdgeApi, FlushRequest, RoomSocket } from "../../party/ports.ts";
+import { CanvasRoom } from "../../party/room.ts";
+import { ManualClock } from "./manual_clock.ts";
+
+export class FakeSocket implements RoomSocket {
+  received: ServerMessage[] = [];
+  closed: { code: number; reason: string } | null = null;
+  constructor(readonly id: string, private readonly onClose?: (id: string) => void) {}
+  send(text: string): void {
+    this.received.push(JSON.parse(text));
+  }
+  close(code: number, reason: string): void {
+    this.closed = { code, reason };
+    this.onClose?.(this.id);
+  }
+  /** Messages of one type received so far. */
+  of<T extends ServerMessage["type"]>(type: T): Extract<ServerMessage, { type: T }>[] {
+    return this.received.filter((m) => m.type === type) as Extract<ServerMessage, { type: T }>[];
+  }
+}
+
+export class FakeEdge implements EdgeApi {
+  flushes: FlushRequest[] = [];
+  down = false;
+  constructor(public current: { revision: number; graph: Graph } | null = { revision: 3, graph: emptyGraph() }) {}
+  loadGraph() {
+    if (this.down) return Promise.reject(new Error("edge unreachable"));
+    return Promise.resolve(this.current && structuredClone(this.current));
+  }
+  flushRevision(request: FlushRequest) {
+    if (this.down) return Promise.reject(new Error("edge unreachable"));
+    this.flushes.push(structuredClone(request));
+    return Promise.resolve({ revision: 100 + this.flushes.length });
+  }
+}
+
+export function ticket(sub: string, role: Role = "editor", project = "p1"): RoomTicket {
+  return { sub, project, role, name: sub.toUpperCase(), exp: 2_000_000_000_000 };
+}
+
+export interface Harness {
+  room: CanvasRoom;
+  clock: ManualClock;
+  storage: MemoryStorage;
+  edge: FakeEdge;
+  /** Connects, says hello and clears the welcome messages. */
+  join(sub: string, role?: Role): FakeSocket;
+  send(socket: FakeSocket, message: object): void;
+}
+
+export async function makeRoom(
+  options: { storage?: MemoryStorage; edge?: FakeEdge; clock?: ManualClock; logLimit?: number } = {},
+): Promise<Harness> {
+  const clock = options.clock ?? new ManualClock();
+  const storage = options.storage ?? new MemoryStorage();
+  const edge = options.edge ?? new FakeEdge();
+  const room = new CanvasRoom("p1", { storage, edge, clock, logLimit: options.logLimit ?? 1000 });
+  await room.load();
+  let n = 0;
+  const send = (socket: FakeSocket, message: object) => room.message(socket.id, JSON.stringify(message));
+  const join = (sub: string, role: Role = "editor") => {
+    const socket = new FakeSocket(`c${++n}-${sub}`, (id) => room.disconnect(id));
+    room.connect(socket, ticket(sub, role));
+    send(socket, { type: "hello", protocol: 1 });
+    socket.received = [];
+    return socket;
+  };
+  return { room, clock, storage, edge, join, send };
+}
+
+export function shotNode(id: string, x = 0) {
+  return { id, type: "shot.generate", title: `Shot ${id}`, x, y: 0, params: { prompt: "a door" } };
+}
