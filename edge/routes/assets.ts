@@ -207,7 +207,13 @@ export const assetRoutes = new Hono<AppEnv>()
         .where(and(eq(assetVersions.assetId, current.id), eq(assetVersions.version, wanted)))
         .limit(1);
       if (!old) throw notFound(`version ${wanted}`);
-      const updated = await writeVersion(deps, current, old, user.id);
+      const { name, description, params, referenceImageKeys } = old;
+      const updated = await writeVersion(deps, current, {
+        name,
+        description,
+        params,
+        referenceImageKeys,
+      }, user.id);
       await recordActivity(deps, {
         projectId: current.projectId,
         actorId: user.id,

@@ -1,0 +1,132 @@
+/**
+ * Every project-scoped route × {anonymous, non-member, reviewer, editor, owner}. The routes come
+ * from the app itself: a new project route without an entry in REQUIRED_ROLE fails this test.
+ */
+import assert from "node:assert/strict";
+import type { Role } from "../protocol/room_ticket.ts";
+import { call, createProject, createTestApp, signUp, TEST_ROOM_SECRET, type TestApp } from "./testing.ts";
+
+type Route = `${"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} /api/projects/${string}`;
+
+/** The least role each project-scoped route needs, and a body that succeeds for that role. */
+const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown }> = {
+  "GET /api/projects/:id": { role: "reviewer" },
+  "PATCH /api/projects/:id": { role: "editor", body: { description: "changed" } },
+  "DELETE /api/projects/:id": { role: "owner" },
+  "GET /api/projects/:id/activity": { role: "reviewer" },
+  "GET /api/projects/:id/members": { role: "reviewer" },
+  "POST /api/projects/:id/members": { role: "owner", body: { email: "$newcomer", role: "reviewer" } },
+  "PATCH /api/projects/:id/members/:userId": { role: "owner", body: { role: "editor" } },
+  "DELETE /api/projects/:id/members/:userId": { role: "owner" },
+  "GET /api/projects/:id/share-links": { role: "owner" },
+  "POST /api/projects/:id/share-links": { role: "owner", body: {} },
+  "DELETE /api/projects/:id/share-links/:linkId": { role: "owner" },
+  "GET /api/projects/:id/assets": { role: "reviewer" },
+  "POST /api/projects/:id/assets": { role: "editor", body: { type: "style", name: "Neon" } },
+  "GET /api/projects/:id/assets/:assetId": { role: "reviewer" },
+  "PATCH /api/projects/:id/assets/:assetId": { role: "editor", body: { name: "Renamed" } },
+  "DELETE /api/projects/:id/assets/:assetId": { role: "editor" },
+  "GET /api/projects/:id/assets/:assetId/versions": { role: "reviewer" },
+  "POST /api/projects/:id/assets/:assetId/rollback": { role: "editor", body: { version: 1 } },
+  "GET /api/projects/:id/assets/:assetId/usage": { role: "reviewer" },
+  "GET /api/projects/:id/graph": { role: "reviewer" },
+  "GET /api/projects/:id/revisions": { role: "reviewer" },
+  "GET /api/projects/:id/revisions/:revision": { role: "reviewer" },
+  "POST /api/projects/:id/revisions/:revision/revert": { role: "editor" },
+  "GET /api/projects/:id/structure": { role: "reviewer" },
+  "GET /api/projects/:id/ticket": { role: "reviewer" },
+};
+
+const PRINCIPALS = ["anonymous", "non-member", "reviewer", "editor", "owner"] as const;
+type PrincipalName = typeof PRINCIPALS[number];
+const RANK: Record<Role, number> = { reviewer: 1, editor: 2, owner: 3 };
+
+function expectedStatus(who: PrincipalName, needed: Role): "allowed" | 401 | 403 | 404 {
+  if (who === "anonymous") return 401;
+  if (who === "non-member") return 404;
+  return RANK[who] >= RANK[needed] ? "allowed" : 403;
+}
+
+function projectRoutesOf(t: TestApp): string[] {
+  const seen = new Set<string>();
+  for (const r of t.app.routes) {
+    if (r.method === "ALL" || !r.path.startsWith("/api/projects/:id")) continue;
+    seen.add(`${r.method} ${r.path}`);
+  }
+  return [...seen].sort();
+}
+
+/** A fresh project with one of everything a route can point at. */
+async function fixture(t: TestApp, users: Record<"owner" | "editor" | "reviewer" | "target", { id: string; email: string; token: string }>) {
+  const id = await createProject(t, users.owner, "Matrix");
+  for (const who of ["editor", "reviewer", "target"] as const) {
+    const role = who === "target" ? "reviewer" : who;
+    await call(t, "POST", `/api/projects/${id}/members`, { token: users.owner.token, body: { email: users[who].email, role } });
+  }
+  const asset = await call(t, "POST", `/api/projects/${id}/assets`, {
+    token: users.owner.token,
+    body: { type: "character", name: "Rey" },
+  });
+  const link = await call(t, "POST", `/api/projects/${id}/share-links`, { token: users.owner.token, body: {} });
+  await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
+    headers: { authorization: `Bearer ${TEST_ROOM_SECRET}` },
+    body: { graph: { nodes: {}, edges: {} } },
+  });
+  return {
+    ":id": id,
+    ":assetId": asset.body.asset.id as string,
+    ":linkId": link.body.shareLink.id as string,
+    ":userId": users.target.id,
+    ":revision": "1",
+  } as Record<string, string>;
+}
+
+Deno.test("every project-scoped route has an entry in the authorization matrix", async () => {
+  const t = await createTestApp();
+  try {
+    const missing = projectRoutesOf(t).filter((r) => !(r in REQUIRED_ROLE));
+    assert.deepEqual(missing, [], "add these routes to REQUIRED_ROLE");
+    const stale = Object.keys(REQUIRED_ROLE).filter((r) => !projectRoutesOf(t).includes(r));
+    assert.deepEqual(stale, [], "these matrix entries no longer match a route");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("each route answers each kind of caller as its required role says", async () => {
+  const t = await createTestApp();
+  try {
+    const users = {
+      owner: await signUp(t, "Owner"),
+      editor: await signUp(t, "Editor"),
+      reviewer: await signUp(t, "Reviewer"),
+      outsider: await signUp(t, "Outsider"),
+      target: await signUp(t, "Target"),
+    };
+    const failures: string[] = [];
+    for (const route of projectRoutesOf(t)) {
+      const entry = REQUIRED_ROLE[route as Route];
+      if (!entry) continue; // reported by the test above
+      const [method, pattern] = route.split(" ") as [string, string];
+      let params = await fixture(t, users);
+      for (const who of PRINCIPALS) {
+        // A successful write may delete or change what the next caller needs: start afresh.
+        if (method !== "GET") params = await fixture(t, users);
+        const path = pattern.replace(/:\w+/g, (p) => params[p] ?? p);
+        const token = who === "anonymous" ? undefined : who === "non-member" ? users.outsider.token : users[who].token;
+        let body = entry.body;
+        if (body && JSON.stringify(body).includes("$newcomer")) {
+          body = { ...(body as object), email: (await signUp(t, "Newcomer")).email };
+        }
+        const res = await call(t, method, path, { ...(token ? { token } : {}), ...(body ? { body } : {}) });
+        const expected = expectedStatus(who, entry.role);
+        const ok = expected === "allowed" ? res.status >= 200 && res.status < 300 : res.status === expected;
+        if (!ok) failures.push(`${route} as ${who}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status >= 400) assert.equal(typeof res.body?.error?.code, "string", `${route}: JSON error body`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  } finally {
+    await t.close();
+  }
+});
