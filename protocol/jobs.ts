@@ -1,0 +1,321 @@
+/**
+ * The agent API (`/api/agent/v1/*`) and the job shapes the web app reads, as zod schemas shared
+ * by the edge (validating what agents send) and the GPU agent (validating what the edge sends).
+ *
+ * Agents authenticate every call but `enroll` with `Authorization: Bearer <agentId>.<secret>`.
+ * Errors use the edge's one error shape (`{error: {code, message, issues?}}`); the codes an
+ * agent must act on are in `AGENT_ERROR_CODES`.
+ *
+ * Life of a job as an agent sees it:
+ * 1. `POST /claim` (long-polls up to `CLAIM_MAX_WAIT_MS`) → `{job}` with a lease, or `{job: null}`.
+ * 2. `POST /jobs/:id/events` while running: extends the lease; `{canceled: true}` means stop.
+ * 3. `POST /jobs/:id/outputs` once per output file → a presigned PUT URL; upload the file.
+ * 4. `POST /jobs/:id/complete` with each output's bytes and sha256, or `POST /jobs/:id/fail`.
+ *    `POST /jobs/:id/release` gives the job back untouched (agent shutting down).
+ * A 409 `lease_lost` on any of these means another agent may now hold the job: stop at once.
+ *
+ * @example
+ * ```ts
+ * import { claimResponseSchema } from "./jobs.ts";
+ * const { job } = claimResponseSchema.parse(await response.json());
+ * if (job) console.log(job.nodeType, job.tier, job.leaseExpiresAt);
+ * ```
+ */
+import { z } from "zod";
+import { backendSchema } from "./nodes.ts";
+import { tierSchema } from "./tiers.ts";
+
+/** Path prefix of the agent API; bumped (v2) only for changes an older agent would misread. */
+export const AGENT_API_PREFIX = "/api/agent/v1";
+/** The longest a claim may wait for work before answering `{job: null}`. */
+export const CLAIM_MAX_WAIT_MS = 25_000;
+
+/** Error codes an agent must handle (besides 401 `unauthorized`: enroll again). */
+export const AGENT_ERROR_CODES = {
+  /** 409: this agent no longer holds the job's lease (expired, canceled or taken over). */
+  leaseLost: "lease_lost",
+  /** 401 on enroll: the token is unknown, used or expired. */
+  badEnrollmentToken: "bad_enrollment_token",
+  /** 422 on complete: an output is missing from storage or its size differs. */
+  outputMismatch: "output_mismatch",
+} as const;
+
+const name = z.string().trim().min(1).max(200);
+const shortText = z.string().max(200);
+const mib = z.number().int().min(0).max(16 * 1024 * 1024);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "sha256 is 64 lower-case hex digits");
+
+// ---------------------------------------------------------------- agent profile
+
+export const GPU_VENDORS = ["nvidia", "amd", "intel", "apple", "other"] as const;
+
+export const gpuSchema = z.object({
+  index: z.number().int().min(0).max(255),
+  name: shortText,
+  vendor: z.enum(GPU_VENDORS),
+  /** Dedicated memory; null when it could not be read (the agent's MD_VRAM_MIB sets it). */
+  vramTotalMiB: mib.nullable(),
+  vramFreeMiB: mib.nullable(),
+});
+export type Gpu = z.infer<typeof gpuSchema>;
+
+export const backendStatusSchema = z.object({
+  kind: backendSchema,
+  version: shortText.nullable(),
+  healthy: z.boolean(),
+  /** Workflow templates (ComfyUI) or capabilities (ffmpeg) it can run now. */
+  templates: z.array(shortText).max(1000),
+  /** Model file names it has installed; jobs needing other models are not offered. */
+  models: z.array(shortText).max(5000),
+  /** Why it is unhealthy, phrased as a fix. */
+  problem: z.string().max(1000).optional(),
+});
+export type BackendStatusReport = z.infer<typeof backendStatusSchema>;
+
+/** What an agent advertises at enrollment and in every heartbeat. */
+export const agentProfileSchema = z.object({
+  hostname: shortText,
+  os: shortText,
+  gpus: z.array(gpuSchema).max(64),
+  backends: z.array(backendStatusSchema).max(16),
+  /** How many jobs it runs at once (one per GPU, typically). */
+  concurrency: z.number().int().min(1).max(64),
+  /** The agent's own version, for support. */
+  agentVersion: shortText.optional(),
+});
+export type AgentProfile = z.infer<typeof agentProfileSchema>;
+
+// ---------------------------------------------------------------- enroll and heartbeat
+
+/** `POST /enroll` (no Authorization): trade a single-use enrollment token for credentials. */
+export const enrollRequestSchema = z.object({
+  token: z.string().min(1).max(200),
+  /** Shown in the studio's agent list; defaults to the hostname. */
+  name: name.optional(),
+  profile: agentProfileSchema,
+});
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+export const enrollResponseSchema = z.object({
+  agentId: z.string(),
+  /** Shown once; the edge keeps only its SHA-256. Send as `Bearer <agentId>.<secret>`. */
+  secret: z.string(),
+  name: z.string(),
+  /** Send a heartbeat at least this often; three missed ones mark the agent offline. */
+  heartbeatIntervalMs: z.number().int().positive(),
+});
+export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
+
+/** `POST /heartbeat` */
+export const heartbeatRequestSchema = z.object({ profile: agentProfileSchema });
+export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
+
+export const heartbeatResponseSchema = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  heartbeatIntervalMs: z.number().int().positive(),
+  /** The edge's clock, so the agent can tell how far lease times are from its own. */
+  serverTime: z.number(),
+});
+export type HeartbeatResponse = z.infer<typeof heartbeatResponseSchema>;
+
+// ---------------------------------------------------------------- claim
+
+/** What a job needs from the agent that runs it. */
+export const requirementsSchema = z.object({
+  /** Backends that can run the node, in order of preference; the agent needs one, healthy. */
+  backends: z.array(backendSchema),
+  /** Total VRAM of the agent's largest GPU must be at least this (0: CPU work). */
+  minVramMiB: z.number().int().min(0),
+  models: z.array(z.string()),
+});
+export type Requirements = z.infer<typeof requirementsSchema>;
+
+/** An upstream take the job reads, as a signed GET URL valid for the lease and a margin. */
+export const jobInputSchema = z.object({
+  /** The input socket it feeds ("from", "to", "reference"...). */
+  socket: z.string(),
+  url: z.string(),
+  contentType: z.string(),
+  takeId: z.string(),
+});
+export type JobInputRef = z.infer<typeof jobInputSchema>;
+
+/** `POST /claim` body (optional): how long to wait for work, at most `CLAIM_MAX_WAIT_MS`. */
+export const claimRequestSchema = z.object({
+  waitMs: z.number().int().min(0).max(CLAIM_MAX_WAIT_MS).default(CLAIM_MAX_WAIT_MS),
+});
+export type ClaimRequest = z.input<typeof claimRequestSchema>;
+
+export const claimedJobSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  nodeId: z.string(),
+  nodeType: z.string(),
+  tier: tierSchema,
+  /** Validated against the node catalog and filled with its defaults. */
+  params: z.record(z.string(), z.unknown()),
+  inputs: z.array(jobInputSchema),
+  requirements: requirementsSchema,
+  /** 1 on the first run; the job fails for good after `maxAttempts`. */
+  attempt: z.number().int().min(1),
+  maxAttempts: z.number().int().min(1),
+  /** Send an event before this (ms since the epoch, edge clock) or lose the job. */
+  leaseExpiresAt: z.number(),
+  leaseMs: z.number().int().positive(),
+});
+export type ClaimedJob = z.infer<typeof claimedJobSchema>;
+
+export const claimResponseSchema = z.object({ job: claimedJobSchema.nullable() });
+export type ClaimResponse = z.infer<typeof claimResponseSchema>;
+
+// ---------------------------------------------------------------- progress events
+
+export const PREVIEW_MAX_BASE64_CHARS = 256 * 1024;
+
+/** `POST /jobs/:id/events`: progress; also the lease keep-alive (send one every ~lease/3). */
+export const jobEventRequestSchema = z.object({
+  percent: z.number().min(0).max(100),
+  message: z.string().max(1000).default(""),
+  step: z.object({
+    current: z.number().int().min(0),
+    total: z.number().int().min(1),
+  }).optional(),
+  etaSeconds: z.number().min(0).max(7 * 24 * 3600).optional(),
+  /** A small preview frame (ComfyUI's latent previews), kept as the job's latest preview. */
+  preview: z.object({
+    contentType: z.enum(["image/png", "image/jpeg", "image/webp"]),
+    base64: z.string().max(PREVIEW_MAX_BASE64_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, "not base64"),
+  }).optional(),
+});
+export type JobEventRequest = z.input<typeof jobEventRequestSchema>;
+
+export const jobEventResponseSchema = z.object({
+  /** The user canceled the job: interrupt the backend and stop sending. */
+  canceled: z.boolean(),
+  leaseExpiresAt: z.number(),
+});
+export type JobEventResponse = z.infer<typeof jobEventResponseSchema>;
+
+// ---------------------------------------------------------------- outputs and completion
+
+/** `POST /jobs/:id/outputs`: reserve the next take number and get where to upload it. */
+export const outputRequestSchema = z.object({
+  ext: z.string().regex(/^[a-z0-9]{1,8}$/, "ext is 1-8 lower-case letters or digits, no dot"),
+  contentType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, "not a content type"),
+});
+export type OutputRequest = z.infer<typeof outputRequestSchema>;
+
+export const outputResponseSchema = z.object({
+  takeId: z.string(),
+  /** e.g. 3 for `SHOT-010_v01_take03.mp4`. */
+  take: z.number().int().min(1),
+  /** The immutable object key, for logs; never shown to people as a path. */
+  key: z.string(),
+  /** PUT the bytes here with exactly `headers`; it expires at `expiresAt`. */
+  uploadUrl: z.string(),
+  headers: z.record(z.string(), z.string()),
+  expiresAt: z.number(),
+});
+export type OutputResponse = z.infer<typeof outputResponseSchema>;
+
+export const completedOutputSchema = z.object({
+  takeId: z.string().min(1).max(64),
+  bytes: z.number().int().min(0),
+  sha256,
+  contentType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, "not a content type"),
+});
+export type CompletedOutput = z.infer<typeof completedOutputSchema>;
+
+/** `POST /jobs/:id/complete`: every uploaded output; completing twice is harmless. */
+export const completeRequestSchema = z.object({
+  outputs: z.array(completedOutputSchema).min(1, "a job produces at least one output").max(64),
+  /** Lineage: the workflow template that ran and the seed actually used. */
+  template: shortText.optional(),
+  seed: z.number().int().min(0).optional(),
+});
+export type CompleteRequest = z.infer<typeof completeRequestSchema>;
+
+/** A recorded output as everyone sees it. `url` is a signed GET URL that expires. */
+export const publicTakeSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  nodeId: z.string(),
+  jobId: z.string(),
+  scene: z.string(),
+  shot: z.string(),
+  version: z.number().int(),
+  take: z.number().int(),
+  /** The production file name, e.g. `SHOT-010_v01_take03.mp4`. */
+  name: z.string(),
+  ext: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  url: z.string(),
+  lineage: z.object({
+    jobId: z.string(),
+    agentId: z.string().nullable(),
+    nodeType: z.string(),
+    tier: tierSchema,
+    template: z.string().nullable(),
+    seed: z.number().nullable(),
+    params: z.record(z.string(), z.unknown()),
+  }),
+  createdAt: z.number(),
+});
+export type Take = z.infer<typeof publicTakeSchema>;
+
+export const completeResponseSchema = z.object({
+  state: z.literal("succeeded"),
+  takes: z.array(publicTakeSchema),
+});
+export type CompleteResponse = z.infer<typeof completeResponseSchema>;
+
+/** `POST /jobs/:id/fail`. Retriable failures go back to the queue while attempts remain. */
+export const failRequestSchema = z.object({
+  reason: z.string().trim().min(1).max(4000),
+  retriable: z.boolean(),
+});
+export type FailRequest = z.infer<typeof failRequestSchema>;
+
+/** `POST /jobs/:id/release` (body optional): hand the job back without spending an attempt. */
+export const releaseRequestSchema = z.object({ reason: z.string().max(1000).default("agent shutting down") });
+
+export const JOB_STATES = ["queued", "leased", "running", "succeeded", "failed", "canceled"] as const;
+export const jobStateSchema = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof jobStateSchema>;
+export const TERMINAL_STATES: readonly JobState[] = ["succeeded", "failed", "canceled"];
+
+/** Answer to `fail` and `release`: where the job went. */
+export const jobTransitionResponseSchema = z.object({
+  state: jobStateSchema,
+  attempt: z.number().int().min(0),
+  maxAttempts: z.number().int().min(1),
+});
+export type JobTransitionResponse = z.infer<typeof jobTransitionResponseSchema>;
+
+// ---------------------------------------------------------------- what people see
+
+/** Why a queued job is not running yet, checked against the agents online now. */
+export const WAIT_REASONS = [
+  "no_agent_online",
+  "no_backend",
+  "not_enough_vram",
+  "missing_model",
+  "agents_busy",
+] as const;
+export type WaitReason = typeof WAIT_REASONS[number];
+
+/** `POST /api/projects/:id/nodes/:nodeId/generate` body (header `Idempotency-Key` optional). */
+export const generateRequestSchema = z.object({
+  /** Must equal the node's type in the saved graph. */
+  type: z.string().min(1).max(64),
+  params: z.record(z.string(), z.unknown()).default({}),
+  tier: tierSchema.default("standard"),
+  /** May the edge run it at a lower tier when no online agent can meet this one? */
+  allowDowngrade: z.boolean().default(true),
+  priority: z.number().int().min(-10).max(10).default(0),
+  maxAttempts: z.number().int().min(1).max(10).optional(),
+});
+export type GenerateRequest = z.input<typeof generateRequestSchema>;
