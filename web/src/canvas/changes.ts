@@ -1,29 +1,21 @@
 /**
  * Typed change objects: every edit to the graph, local or remote, is one of these. The same
  * objects are applied to the store, sent to the room, inverted for undo and asserted in tests.
- * Their names match the room's client events (`node.create`, `node.update`, …).
  */
-import type { Graph, GraphEdge, GraphNode } from "../../../protocol/graph.ts";
+import type { GraphOp, NodeChanges } from "../../../protocol/canvas.ts";
+import type { Graph } from "../../../protocol/graph.ts";
 
-/** The node properties a `node.update` may set; `params` is merged key by key. */
-export interface NodePatch {
-  x?: number;
-  y?: number;
-  title?: string;
-  /** Keys set to `null` are removed (JSON cannot carry `undefined`). */
-  params?: Record<string, unknown>;
-}
-
-export type Change =
-  | { op: "node.create"; node: GraphNode }
-  | { op: "node.update"; id: string; set: NodePatch }
-  | { op: "node.delete"; id: string }
-  | { op: "edge.create"; edge: GraphEdge }
-  | { op: "edge.delete"; id: string };
+/**
+ * One change to the graph: exactly the room's graph operation (`node.create`, `node.update`
+ * with per-property `set` where a param set to `null` is removed, `node.delete`,
+ * `edge.create`, `edge.delete`), so a local edit is sent as it is.
+ */
+export type Change = GraphOp;
+export type NodePatch = NodeChanges;
 
 /** Whether `change` can be applied to `graph` (its targets exist, or do not yet exist). */
 export function applies(graph: Graph, change: Change): boolean {
-  switch (change.op) {
+  switch (change.type) {
     case "node.create":
       return !Object.hasOwn(graph.nodes, change.node.id);
     case "node.update":
@@ -60,7 +52,7 @@ export function applyChanges(graph: Graph, changes: readonly Change[]): Change[]
   const applied: Change[] = [];
   for (const change of changes) {
     if (!applies(graph, change)) continue;
-    switch (change.op) {
+    switch (change.type) {
       case "node.create":
         graph.nodes[change.node.id] = structuredClone(change.node);
         break;
@@ -108,9 +100,9 @@ export function invertChanges(before: Graph, changes: readonly Change[]): Change
 }
 
 function _inverseOf(graph: Graph, change: Change): Change[] {
-  switch (change.op) {
+  switch (change.type) {
     case "node.create":
-      return [{ op: "node.delete", id: change.node.id }];
+      return [{ type: "node.delete", id: change.node.id }];
     case "node.update": {
       const node = graph.nodes[change.id]!;
       const set: NodePatch = {};
@@ -124,7 +116,7 @@ function _inverseOf(graph: Graph, change: Change): Change[] {
           ) => [k, Object.hasOwn(node.params, k) ? node.params[k] : null]),
         );
       }
-      return [{ op: "node.update", id: change.id, set }];
+      return [{ type: "node.update", id: change.id, set }];
     }
     case "node.delete": {
       const node = graph.nodes[change.id]!;
@@ -133,13 +125,37 @@ function _inverseOf(graph: Graph, change: Change): Change[] {
       );
       // Node first, then its edges: the order in which they must be re-applied.
       return [
-        { op: "node.create", node: structuredClone(node) },
-        ...edges.map((edge): Change => ({ op: "edge.create", edge: structuredClone(edge) })),
+        { type: "node.create", node: structuredClone(node) },
+        ...edges.map((edge): Change => ({ type: "edge.create", edge: structuredClone(edge) })),
       ];
     }
     case "edge.create":
-      return [{ op: "edge.delete", id: change.edge.id }];
+      return [{ type: "edge.delete", id: change.edge.id }];
     case "edge.delete":
-      return [{ op: "edge.create", edge: structuredClone(graph.edges[change.id]!) }];
+      return [{ type: "edge.create", edge: structuredClone(graph.edges[change.id]!) }];
   }
+}
+
+/** `changes` with node ids replaced through `rename` (ids it does not know stay as they are). */
+export function renameNodes(changes: readonly Change[], rename: (id: string) => string): Change[] {
+  return changes.map((c): Change => {
+    switch (c.type) {
+      case "node.create":
+        return { ...c, node: { ...c.node, id: rename(c.node.id) } };
+      case "node.update":
+      case "node.delete":
+        return { ...c, id: rename(c.id) };
+      case "edge.create":
+        return {
+          ...c,
+          edge: {
+            ...c.edge,
+            from: { ...c.edge.from, node: rename(c.edge.from.node) },
+            to: { ...c.edge.to, node: rename(c.edge.to.node) },
+          },
+        };
+      case "edge.delete":
+        return c;
+    }
+  });
 }

@@ -15,7 +15,7 @@ function sample() {
 Deno.test("node.update merges params key by key and null removes a key", () => {
   const g = sample();
   applyChanges(g, [{
-    op: "node.update",
+    type: "node.update",
     id: "a",
     set: { x: 5, params: { steps: 30, prompt: null } },
   }]);
@@ -25,7 +25,7 @@ Deno.test("node.update merges params key by key and null removes a key", () => {
 
 Deno.test("deleting a node removes the edges that touch it", () => {
   const g = sample();
-  applyChanges(g, [{ op: "node.delete", id: "b" }]);
+  applyChanges(g, [{ type: "node.delete", id: "b" }]);
   assert.deepEqual(Object.keys(g.nodes), ["a"]);
   assert.deepEqual(g.edges, {});
 });
@@ -33,16 +33,16 @@ Deno.test("deleting a node removes the edges that touch it", () => {
 Deno.test("changes whose target is gone are skipped, not crashes", () => {
   const g = sample();
   const applied = applyChanges(g, [
-    { op: "node.update", id: "zzz", set: { x: 1 } },
+    { type: "node.update", id: "zzz", set: { x: 1 } },
     {
-      op: "edge.create",
+      type: "edge.create",
       edge: {
         id: "e2",
         from: { node: "a", socket: "image" },
         to: { node: "gone", socket: "video" },
       },
     },
-    { op: "node.update", id: "a", set: { title: "Key art" } },
+    { type: "node.update", id: "a", set: { title: "Key art" } },
   ]);
   assert.equal(applied.length, 1);
   assert.equal(g.nodes.a!.title, "Key art");
@@ -52,17 +52,17 @@ Deno.test("changes whose target is gone are skipped, not crashes", () => {
 Deno.test("applying the inverse restores the graph exactly, for every kind of change", () => {
   const edits: Change[] = [
     {
-      op: "node.update",
+      type: "node.update",
       id: "a",
       set: { x: 99, y: -4, title: "T", params: { steps: 50, seed: 7, prompt: null } },
     },
-    { op: "edge.delete", id: "e1" },
-    { op: "node.create", node: node("c", "transition", 10, 10) },
+    { type: "edge.delete", id: "e1" },
+    { type: "node.create", node: node("c", "transition", 10, 10) },
     {
-      op: "edge.create",
+      type: "edge.create",
       edge: { id: "e9", from: { node: "a", socket: "image" }, to: { node: "c", socket: "from" } },
     },
-    { op: "node.delete", id: "a" },
+    { type: "node.delete", id: "a" },
   ];
   const before = sample();
   const g = structuredClone(before);
@@ -75,6 +75,6 @@ Deno.test("applying the inverse restores the graph exactly, for every kind of ch
 
 Deno.test("the inverse of a node delete brings back the node and its edges", () => {
   const before = sample();
-  const undo = invertChanges(before, [{ op: "node.delete", id: "a" }]);
-  assert.deepEqual(undo.map((c) => c.op), ["node.create", "edge.create"]);
+  const undo = invertChanges(before, [{ type: "node.delete", id: "a" }]);
+  assert.deepEqual(undo.map((c) => c.type), ["node.create", "edge.create"]);
 });

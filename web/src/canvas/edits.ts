@@ -33,7 +33,7 @@ export function createNode(type: string, at: Point, id: string): Change {
     y: Math.round(at.y),
     params: defaultParams(def),
   };
-  return { op: "node.create", node };
+  return { type: "node.create", node };
 }
 
 /** Deletes the selected nodes, their edges first (so every removal is explicit), and `edges`. */
@@ -48,15 +48,15 @@ export function deleteSelection(
     if (doomed.has(edge.from.node) || doomed.has(edge.to.node)) edgeIds.add(edge.id);
   }
   return [
-    ...[...edgeIds].map((id): Change => ({ op: "edge.delete", id })),
-    ...[...doomed].map((id): Change => ({ op: "node.delete", id })),
+    ...[...edgeIds].map((id): Change => ({ type: "edge.delete", id })),
+    ...[...doomed].map((id): Change => ({ type: "node.delete", id })),
   ];
 }
 
 /** Moves nodes to `start + delta` (positions rounded to whole world units). */
 export function moveNodes(starts: ReadonlyMap<string, Point>, dx: number, dy: number): Change[] {
   return [...starts].map(([id, p]): Change => ({
-    op: "node.update",
+    type: "node.update",
     id,
     set: { x: Math.round(p.x + dx), y: Math.round(p.y + dy) },
   }));
@@ -85,7 +85,7 @@ export function duplicate(
       y: node.y + offset.y,
     };
     ids.set(id, copy.id);
-    changes.push({ op: "node.create", node: copy });
+    changes.push({ type: "node.create", node: copy });
   }
   for (const edge of Object.values(graph.edges)) {
     const from = ids.get(edge.from.node), to = ids.get(edge.to.node);
@@ -95,7 +95,7 @@ export function duplicate(
       from: { node: from, socket: edge.from.socket },
       to: { node: to, socket: edge.to.socket },
     };
-    changes.push({ op: "edge.create", edge: copy });
+    changes.push({ type: "edge.create", edge: copy });
   }
   return { changes, ids: [...ids.values()] };
 }

@@ -12,7 +12,7 @@ Deno.test("a new node starts with its schema defaults and no prompt", () => {
   assert.equal("seed" in params, false);
   const change = createNode("upscale", { x: 10.4, y: 20.6 }, "n1");
   assert.deepEqual(change, {
-    op: "node.create",
+    type: "node.create",
     node: {
       id: "n1",
       type: "upscale",
@@ -31,7 +31,7 @@ Deno.test("deleting a selection deletes its edges explicitly before the nodes", 
     ["e2", "a", "video", "c", "video"],
   ]);
   const changes = deleteSelection(g, ["b", "missing"]);
-  assert.deepEqual(changes, [{ op: "edge.delete", id: "e1" }, { op: "node.delete", id: "b" }]);
+  assert.deepEqual(changes, [{ type: "edge.delete", id: "e1" }, { type: "node.delete", id: "b" }]);
 });
 
 Deno.test("duplicate copies nodes and the edges between them, not edges from outside", () => {

@@ -12,7 +12,7 @@
  * ```
  */
 import type { Graph } from "../../../protocol/graph.ts";
-import { applyChanges, type Change, invertChanges } from "./changes.ts";
+import { applyChanges, type Change, invertChanges, renameNodes } from "./changes.ts";
 import { checkConnection, type SocketEnd } from "./connect.ts";
 import { createNode, deleteSelection, duplicate, moveNodes } from "./edits.ts";
 import { History } from "./history.ts";
@@ -248,7 +248,7 @@ export class CanvasEngine {
         (screen.y - press.at.y) / view.zoom,
       );
       const undo = [...press.starts].map(([id, p]): Change => ({
-        op: "node.update",
+        type: "node.update",
         id,
         set: { x: p.x, y: p.y },
       }));
@@ -265,7 +265,7 @@ export class CanvasEngine {
     if (this.#press && this.#state.gesture === "drag" && this.#press.moved) {
       // Put the nodes back: the drag was not completed, so it must not be half-applied.
       const back = [...this.#press.starts].map(([id, p]): Change => ({
-        op: "node.update",
+        type: "node.update",
         id,
         set: { x: p.x, y: p.y },
       }));
@@ -286,9 +286,9 @@ export class CanvasEngine {
     const result = checkConnection(this.#host.graph(), wire.from, hit);
     if (!result.ok) return this.#host.refuse?.(result.reason, screen);
     const changes: Change[] = [];
-    if (result.replaces) changes.push({ op: "edge.delete", id: result.replaces });
+    if (result.replaces) changes.push({ type: "edge.delete", id: result.replaces });
     changes.push({
-      op: "edge.create",
+      type: "edge.create",
       edge: { id: this.#host.newId(), from: result.from, to: result.to },
     });
     this.edit(changes);
@@ -327,7 +327,9 @@ export class CanvasEngine {
         const changes = command.kind === "undo" ? this.#history.undo() : this.#history.redo();
         // Skip what no longer applies (a teammate deleted the node since): undo only ever
         // reverts this user's own work.
-        if (changes) this.#applyLocal(applyChanges(structuredClone(graph), changes));
+        if (changes) {
+          this.#applyLocal(applyChanges(structuredClone(graph), this.#recreate(changes)));
+        }
         return this.#emit();
       }
       case "delete":
@@ -376,7 +378,7 @@ export class CanvasEngine {
     const world = screenToWorld(this.#state.viewport, screen);
     const change = createNode(type, { x: world.x - 110, y: world.y - 20 }, this.#host.newId());
     this.edit([change]);
-    const id = change.op === "node.create" ? change.node.id : null;
+    const id = change.type === "node.create" ? change.node.id : null;
     if (id) this.select([id]);
     return id;
   }
@@ -391,6 +393,19 @@ export class CanvasEngine {
     this.#applyLocal(changes);
     this.#record({ redo: changes, undo });
     return true;
+  }
+
+  /**
+   * Gives nodes that undo or redo brings back a fresh id (the room refuses a deleted node's id)
+   * and points the rest of the batch, and the history, at it.
+   */
+  #recreate(changes: Change[]): Change[] {
+    const fresh = new Map<string, string>();
+    for (const c of changes) {
+      if (c.type === "node.create") fresh.set(c.node.id, this.#host.newId());
+    }
+    for (const [oldId, newId] of fresh) this.#history.alias(oldId, newId);
+    return renameNodes(changes, (id) => fresh.get(id) ?? id);
   }
 
   #applyLocal(changes: Change[]): void {

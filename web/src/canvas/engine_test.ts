@@ -130,7 +130,28 @@ Deno.test("delete removes the selection with its edges; undo restores both", () 
   assert.deepEqual(graph.edges, {});
   assert.deepEqual([...engine.state.selection], [], "deleted nodes leave the selection");
   engine.key({ key: "z", metaKey: true });
-  assert.deepEqual(graph, before);
+  // The room never reuses a deleted node's id, so the node comes back under a new one.
+  const restored = Object.values(graph.nodes).find((n) => n.id !== "shot")!;
+  assert.notEqual(restored.id, "up");
+  assert.deepEqual({ ...restored, id: "up" }, before.nodes.up);
+  assert.deepEqual(Object.values(graph.edges).map((e) => [e.from, e.to]), [[
+    { node: "shot", socket: "video" },
+    { node: restored.id, socket: "video" },
+  ]]);
+});
+
+Deno.test("undo, redo and undo again of a delete follow the node through its new ids", () => {
+  const { engine, graph } = harness(twoNodes());
+  engine.select(["a"]);
+  engine.key({ key: "ArrowDown" });
+  engine.key({ key: "Delete" });
+  engine.key({ key: "z", ctrlKey: true }); // back, as a new id
+  engine.key({ key: "y", ctrlKey: true }); // deleted again: the redo must target the new id
+  assert.deepEqual(Object.keys(graph.nodes), ["b"]);
+  engine.key({ key: "z", ctrlKey: true });
+  engine.key({ key: "z", ctrlKey: true }); // and the nudge before the delete is undone on it
+  const back = Object.values(graph.nodes).find((n) => n.id !== "b")!;
+  assert.deepEqual([back.x, back.y], [0, 0]);
 });
 
 Deno.test("undo skips an edit whose node a teammate deleted meanwhile", () => {
@@ -138,7 +159,7 @@ Deno.test("undo skips an edit whose node a teammate deleted meanwhile", () => {
   engine.select(["a", "b"]);
   engine.key({ key: "ArrowRight" });
   assert.deepEqual([graph.nodes.a!.x, graph.nodes.b!.x], [10, 410]);
-  const remote: Change[] = [{ op: "node.delete", id: "a" }];
+  const remote: Change[] = [{ type: "node.delete", id: "a" }];
   applyChanges(graph, remote);
   engine.graphChanged(remote);
   assert.deepEqual([...engine.state.selection], ["b"]);

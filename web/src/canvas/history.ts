@@ -3,8 +3,11 @@
  * of a selection) stored as the changes it made and their inverse. Undo applies the inverse;
  * changes whose target a teammate has since removed are skipped by `applyChanges`, so undo
  * never resurrects or breaks someone else's work beyond what this user did.
+ *
+ * The room never reuses a deleted node's id, so undoing a delete recreates the node under a new
+ * id; `alias` records that, and every entry is read through the aliases from then on.
  */
-import type { Change } from "./changes.ts";
+import { type Change, renameNodes } from "./changes.ts";
 
 export interface HistoryEntry {
   /** What the user did, to re-apply on redo. */
@@ -17,6 +20,7 @@ export class History {
   readonly #past: HistoryEntry[] = [];
   readonly #future: HistoryEntry[] = [];
   readonly #limit: number;
+  readonly #aliases = new Map<string, string>();
 
   constructor(limit = 200) {
     this.#limit = limit;
@@ -43,7 +47,7 @@ export class History {
     const entry = this.#past.pop();
     if (!entry) return null;
     this.#future.push(entry);
-    return entry.undo;
+    return renameNodes(entry.undo, (id) => this.resolve(id));
   }
 
   /** The changes to apply to redo the last undone edit, or null when there is none. */
@@ -51,11 +55,28 @@ export class History {
     const entry = this.#future.pop();
     if (!entry) return null;
     this.#past.push(entry);
-    return entry.redo;
+    return renameNodes(entry.redo, (id) => this.resolve(id));
+  }
+
+  /** Records that the node once called `oldId` now goes by `newId`. */
+  alias(oldId: string, newId: string): void {
+    this.#aliases.set(oldId, newId);
+  }
+
+  /** The id a node goes by now, following aliases (bounded: aliases never form a cycle). */
+  resolve(id: string): string {
+    let current = id;
+    for (let i = 0; i <= this.#aliases.size; i++) {
+      const next = this.#aliases.get(current);
+      if (next === undefined) return current;
+      current = next;
+    }
+    return current;
   }
 
   clear(): void {
     this.#past.length = 0;
     this.#future.length = 0;
+    this.#aliases.clear();
   }
 }

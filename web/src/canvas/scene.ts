@@ -61,9 +61,9 @@ export class Scene {
     const nodes = new Set<string>();
     const edges = new Set<string>();
     for (const c of changes) {
-      if (c.op === "node.create") nodes.add(c.node.id);
-      else if (c.op === "node.update" || c.op === "node.delete") nodes.add(c.id);
-      else if (c.op === "edge.create") edges.add(c.edge.id);
+      if (c.type === "node.create") nodes.add(c.node.id);
+      else if (c.type === "node.update" || c.type === "node.delete") nodes.add(c.id);
+      else if (c.type === "edge.create") edges.add(c.edge.id);
       else edges.add(c.id);
     }
     for (const id of nodes) {

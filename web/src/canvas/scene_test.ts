@@ -52,7 +52,7 @@ Deno.test("the node drawn last wins where two overlap", () => {
 
 Deno.test("moving a node re-files it and its edges", () => {
   const { graph, scene } = setup();
-  const changes: Change[] = [{ op: "node.update", id: "up", set: { y: 1000 } }];
+  const changes: Change[] = [{ type: "node.update", id: "up", set: { y: 1000 } }];
   applyChanges(graph, changes);
   scene.update(changes);
   assert.deepEqual(scene.hitTest({ x: 410, y: 10 }, 1), { kind: "none" });
@@ -64,7 +64,7 @@ Deno.test("moving a node re-files it and its edges", () => {
 
 Deno.test("deleting a node drops it and its edges from the index", () => {
   const { graph, scene } = setup();
-  const changes: Change[] = [{ op: "node.delete", id: "shot" }];
+  const changes: Change[] = [{ type: "node.delete", id: "shot" }];
   applyChanges(graph, changes);
   scene.update(changes);
   assert.deepEqual(scene.visible({ x: -1e4, y: -1e4, w: 2e4, h: 2e4 }), {
