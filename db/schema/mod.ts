@@ -3,3 +3,4 @@ export * from "./accounts.ts";
 export * from "./assets.ts";
 export * from "./history.ts";
 export * from "./projects.ts";
+export * from "./jobs.ts";

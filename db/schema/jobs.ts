@@ -1,0 +1,158 @@
+/**
+ * Bring-your-own-GPU: agents (enrolled machines), the job queue with its event history, and
+ * takes (immutable outputs in object storage). Agent secrets and enrollment tokens are stored
+ * only as SHA-256 hashes.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { AgentProfile, JobState } from "../../protocol/jobs.ts";
+import type { Backend } from "../../protocol/nodes.ts";
+import type { Tier } from "../../protocol/tiers.ts";
+import { users } from "./accounts.ts";
+import { projects } from "./projects.ts";
+
+export const agents = sqliteTable("agents", {
+  id: text("id").primaryKey(),
+  ownerId: text("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  secretHash: text("secret_hash").notNull(),
+  profile: text("profile", { mode: "json" }).$type<AgentProfile>().notNull(),
+  /**
+   * Derived from the profile at every heartbeat so the claim can match in plain SQL: the
+   * largest GPU's total VRAM, the healthy backends, and the models those backends hold.
+   */
+  maxVramMiB: integer("max_vram_mib").notNull(),
+  healthyBackends: text("healthy_backends", { mode: "json" }).$type<Backend[]>().notNull(),
+  models: text("models", { mode: "json" }).$type<string[]>().notNull(),
+  concurrency: integer("concurrency").notNull(),
+  lastSeenAt: integer("last_seen_at").notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+}, (t) => [index("agents_owner_idx").on(t.ownerId)]);
+
+/** Single use, short-lived; `usedAt` is set by the one statement that redeems it. */
+export const enrollmentTokens = sqliteTable("enrollment_tokens", {
+  id: text("id").primaryKey(),
+  tokenHash: text("token_hash").notNull().unique(),
+  userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+  agentId: text("agent_id"),
+});
+
+/** An upstream take a job reads, resolved when the job was queued. */
+export interface JobInputRow {
+  socket: string;
+  takeId: string;
+}
+
+export interface JobProgress {
+  percent: number;
+  message: string;
+  step?: { current: number; total: number };
+  etaSeconds?: number;
+  at: number;
+}
+
+export const jobs = sqliteTable("jobs", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  nodeId: text("node_id").notNull(),
+  nodeType: text("node_type").notNull(),
+  params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  inputs: text("inputs", { mode: "json" }).$type<JobInputRow[]>().notNull(),
+  tier: text("tier").$type<Tier>().notNull(),
+  /** What the user asked for; differs from `tier` after a downgrade (see `rationale`). */
+  requestedTier: text("requested_tier").$type<Tier>().notNull(),
+  allowDowngrade: integer("allow_downgrade", { mode: "boolean" }).notNull(),
+  rationale: text("rationale"),
+  /** Requirements, as columns the claim statement matches on. */
+  backends: text("backends", { mode: "json" }).$type<Backend[]>().notNull(),
+  minVramMiB: integer("min_vram_mib").notNull(),
+  models: text("models", { mode: "json" }).$type<string[]>().notNull(),
+  priority: integer("priority").notNull().default(0),
+  state: text("state").$type<JobState>().notNull(),
+  /** The number of the current (or last) run; 0 until first leased. */
+  attempt: integer("attempt").notNull().default(0),
+  maxAttempts: integer("max_attempts").notNull(),
+  leaseAgentId: text("lease_agent_id"),
+  leaseExpiresAt: integer("lease_expires_at"),
+  /** Unique per lease, so the statement after a claim can find exactly the row it leased. */
+  leaseToken: text("lease_token"),
+  progress: text("progress", { mode: "json" }).$type<JobProgress>(),
+  error: text("error"),
+  idempotencyKey: text("idempotency_key"),
+  /** SHA-256 of the generate request, so a reused Idempotency-Key with another body is refused. */
+  requestHash: text("request_hash"),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  startedAt: integer("started_at"),
+  finishedAt: integer("finished_at"),
+}, (t) => [
+  // The claim walks queued jobs by priority then age.
+  index("jobs_queue_idx").on(t.state, t.priority, t.createdAt),
+  index("jobs_lease_idx").on(t.state, t.leaseExpiresAt),
+  index("jobs_agent_idx").on(t.leaseAgentId),
+  index("jobs_project_idx").on(t.projectId, t.createdAt),
+  index("jobs_node_idx").on(t.projectId, t.nodeId),
+  uniqueIndex("jobs_idempotency_idx").on(t.projectId, t.idempotencyKey)
+    .where(sql`idempotency_key is not null`),
+  uniqueIndex("jobs_lease_token_idx").on(t.leaseToken),
+]);
+
+/** Every state transition of every job, in order. */
+export const jobEvents = sqliteTable("job_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+  fromState: text("from_state").$type<JobState>(),
+  toState: text("to_state").$type<JobState>().notNull(),
+  attempt: integer("attempt").notNull(),
+  agentId: text("agent_id"),
+  /** Who or what caused it: `user:<id>`, `agent:<id>`, `reaper`. */
+  actor: text("actor").notNull(),
+  message: text("message").notNull(),
+  at: integer("at").notNull(),
+}, (t) => [index("job_events_job_idx").on(t.jobId, t.id)]);
+
+/** The latest preview frame of a running job, kept apart so job rows stay small. */
+export const jobPreviews = sqliteTable("job_previews", {
+  jobId: text("job_id").primaryKey().references(() => jobs.id, { onDelete: "cascade" }),
+  contentType: text("content_type").notNull(),
+  base64: text("base64").notNull(),
+  at: integer("at").notNull(),
+});
+
+/**
+ * Outputs. A take is `pending` from the moment its number is allocated until the job completes
+ * and the object was found in storage with the declared size; then `ready` and never changed.
+ */
+export const takes = sqliteTable("takes", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  nodeId: text("node_id").notNull(),
+  jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+  agentId: text("agent_id"),
+  state: text("state", { enum: ["pending", "ready"] }).notNull(),
+  scene: text("scene").notNull(),
+  shot: text("shot").notNull(),
+  version: integer("version").notNull(),
+  take: integer("take").notNull(),
+  ext: text("ext").notNull(),
+  contentType: text("content_type").notNull(),
+  key: text("key").notNull().unique(),
+  bytes: integer("bytes"),
+  sha256: text("sha256"),
+  nodeType: text("node_type").notNull(),
+  tier: text("tier").$type<Tier>().notNull(),
+  template: text("template"),
+  seed: integer("seed"),
+  params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: integer("created_at").notNull(),
+  completedAt: integer("completed_at"),
+}, (t) => [
+  uniqueIndex("takes_number_idx").on(t.projectId, t.scene, t.shot, t.version, t.take),
+  index("takes_node_idx").on(t.projectId, t.nodeId, t.state),
+  index("takes_job_idx").on(t.jobId),
+]);
