@@ -1,0 +1,44 @@
+/**
+ * A stand-in for the edge's internal API (edge/API.md, "Internal") on loopback: serves each
+ * project's seeded graph and records the revisions rooms flush. Its graph never changes on a
+ * flush, so a test can tell a room that loaded from its own storage from one that asked the edge.
+ */
+import type { Graph } from "../../protocol/graph.ts";
+import type { FlushRequest } from "../../party/ports.ts";
+
+export interface FakeEdgeServer {
+  url: string;
+  revisions: { projectId: string; body: FlushRequest }[];
+  loads: string[];
+  stop(): Promise<void>;
+}
+
+export function startFakeEdge(secret: string, projects: Record<string, Graph>): FakeEdgeServer {
+  const revisions: FakeEdgeServer["revisions"] = [];
+  const loads: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    if (req.headers.get("authorization") !== `Bearer ${secret}`) return new Response(null, { status: 401 });
+    const match = new URL(req.url).pathname.match(/^\/api\/internal\/projects\/([^/]+)\/(graph|revisions)$/);
+    const id = match?.[1];
+    const graph = id ? projects[id] : undefined;
+    if (!match || !id || !graph) {
+      await req.body?.cancel();
+      return Response.json({ error: { code: "not_found", message: "no such project" } }, { status: 404 });
+    }
+    if (match[2] === "graph" && req.method === "GET") {
+      loads.push(id);
+      return Response.json({ revision: 1, graph });
+    }
+    if (match[2] === "revisions" && req.method === "POST") {
+      revisions.push({ projectId: id, body: await req.json() });
+      return Response.json({ revision: 1 + revisions.length }, { status: 201 });
+    }
+    return new Response(null, { status: 405 });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    revisions,
+    loads,
+    stop: () => server.shutdown(),
+  };
+}
