@@ -1,0 +1,65 @@
+/**
+ * Starts the real edge (`edge/main.ts`) as a child process on a free loopback port, the way
+ * `deno task dev` and production do, for tests that need a running server.
+ */
+
+export interface EdgeProcess {
+  url: string;
+  /** Everything the edge printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const MAIN = new URL("../../edge/main.ts", import.meta.url).pathname;
+
+export async function startEdge(env: Record<string, string>, timeoutMs = 30_000): Promise<EdgeProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN],
+    env: { PORT: "0", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  let resolveUrl: (url: string) => void;
+  const urlSeen = new Promise<string>((resolve) => (resolveUrl = resolve));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      const match = text.match(/edge on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) resolveUrl(match[1]!);
+    }
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`edge did not start in ${timeoutMs} ms:\n${text}`)), timeoutMs);
+  });
+  const exited = child.status.then((s) => {
+    throw new Error(`edge exited with ${s.code} before listening:\n${text}`);
+  });
+  try {
+    const url = await Promise.race([urlSeen, timeout, exited]);
+    return {
+      url,
+      output: () => text,
+      stop: async () => {
+        try {
+          child.kill("SIGTERM");
+        } catch { /* already gone */ }
+        await child.status;
+        await pumps;
+      },
+    };
+  } catch (error) {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await child.status;
+    await pumps;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    exited.catch(() => {});
+  }
+}
