@@ -92,7 +92,7 @@ export const jobs = sqliteTable("jobs", {
   finishedAt: integer("finished_at"),
 }, (t) => [
   // The claim walks queued jobs by priority then age.
-  index("jobs_queue_idx").on(t.state, t.priority, t.createdAt),
+  index("jobs_queue_idx").on(t.state, sql`${t.priority} desc`, t.createdAt),
   index("jobs_lease_idx").on(t.state, t.leaseExpiresAt),
   index("jobs_agent_idx").on(t.leaseAgentId),
   index("jobs_project_idx").on(t.projectId, t.createdAt),
@@ -127,6 +127,8 @@ export const jobPreviews = sqliteTable("job_previews", {
 /**
  * Outputs. A take is `pending` from the moment its number is allocated until the job completes
  * and the object was found in storage with the declared size; then `ready` and never changed.
+ * Its object key is derived from the numbering columns (services/takes.ts `takeKey`), which the
+ * unique index keeps unique.
  */
 export const takes = sqliteTable("takes", {
   id: text("id").primaryKey(),
@@ -141,7 +143,6 @@ export const takes = sqliteTable("takes", {
   take: integer("take").notNull(),
   ext: text("ext").notNull(),
   contentType: text("content_type").notNull(),
-  key: text("key").notNull().unique(),
   bytes: integer("bytes"),
   sha256: text("sha256"),
   nodeType: text("node_type").notNull(),

@@ -83,7 +83,7 @@ CREATE TABLE `jobs` (
 	FOREIGN KEY (`created_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-CREATE INDEX `jobs_queue_idx` ON `jobs` (`state`,`priority`,`created_at`);--> statement-breakpoint
+CREATE INDEX `jobs_queue_idx` ON `jobs` (`state`,"priority" desc,`created_at`);--> statement-breakpoint
 CREATE INDEX `jobs_lease_idx` ON `jobs` (`state`,`lease_expires_at`);--> statement-breakpoint
 CREATE INDEX `jobs_agent_idx` ON `jobs` (`lease_agent_id`);--> statement-breakpoint
 CREATE INDEX `jobs_project_idx` ON `jobs` (`project_id`,`created_at`);--> statement-breakpoint
@@ -103,7 +103,6 @@ CREATE TABLE `takes` (
 	`take` integer NOT NULL,
 	`ext` text NOT NULL,
 	`content_type` text NOT NULL,
-	`key` text NOT NULL,
 	`bytes` integer,
 	`sha256` text,
 	`node_type` text NOT NULL,
@@ -117,7 +116,6 @@ CREATE TABLE `takes` (
 	FOREIGN KEY (`job_id`) REFERENCES `jobs`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `takes_key_unique` ON `takes` (`key`);--> statement-breakpoint
 CREATE UNIQUE INDEX `takes_number_idx` ON `takes` (`project_id`,`scene`,`shot`,`version`,`take`);--> statement-breakpoint
 CREATE INDEX `takes_node_idx` ON `takes` (`project_id`,`node_id`,`state`);--> statement-breakpoint
 CREATE INDEX `takes_job_idx` ON `takes` (`job_id`);
