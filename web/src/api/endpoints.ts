@@ -1,0 +1,158 @@
+/**
+ * One typed function per edge route the studio uses. Routes follow edge/API.md; the job routes
+ * (generate, list, cancel, takes) follow protocol/jobs.ts's `generateRequestSchema` note.
+ */
+import type { GenerateRequest, Take } from "../../../protocol/jobs.ts";
+import type { Role } from "../../../protocol/room_ticket.ts";
+import type { ApiClient } from "./client.ts";
+import type {
+  ActivityEntry,
+  Asset,
+  AssetKind,
+  AssetVersion,
+  GraphAt,
+  JobSummary,
+  Me,
+  Member,
+  Project,
+  Revision,
+  RoomTicketGrant,
+  ShareLink,
+  User,
+} from "./types.ts";
+
+const enc = encodeURIComponent;
+
+export function createEndpoints(api: ApiClient) {
+  const project = (id: string) => `/api/projects/${enc(id)}`;
+  return {
+    auth: {
+      register: (body: { email: string; password: string; name: string }) =>
+        api.request<{ user: User; token: string }>("POST", "/api/auth/register", body),
+      login: (body: { email: string; password: string }) =>
+        api.request<{ user: User; token: string }>("POST", "/api/auth/login", body),
+      logout: () => api.request<void>("POST", "/api/auth/logout"),
+      me: () => api.request<Me>("GET", "/api/auth/me"),
+      acceptShare: (token: string, name?: string) =>
+        api.request<{ token: string; projectId: string }>(
+          "POST",
+          `/api/share/${enc(token)}/accept`,
+          name ? { name } : {},
+        ),
+    },
+    projects: {
+      list: async () =>
+        (await api.request<{ projects: Project[] }>("GET", "/api/projects")).projects,
+      create: async (body: { name: string; title?: string; description?: string }) =>
+        (await api.request<{ project: Project }>("POST", "/api/projects", body)).project,
+      get: async (id: string) =>
+        (await api.request<{ project: Project }>("GET", project(id))).project,
+      update: async (id: string, body: { name?: string; title?: string; description?: string }) =>
+        (await api.request<{ project: Project }>("PATCH", project(id), body)).project,
+      remove: (id: string) => api.request<void>("DELETE", project(id)),
+      ticket: (id: string) => api.request<RoomTicketGrant>("GET", `${project(id)}/ticket`),
+      activity: async (id: string) =>
+        (await api.request<{ activity: ActivityEntry[] }>("GET", `${project(id)}/activity`))
+          .activity,
+    },
+    members: {
+      list: async (id: string) =>
+        (await api.request<{ members: Member[] }>("GET", `${project(id)}/members`)).members,
+      invite: async (id: string, email: string, role: Role) =>
+        (await api.request<{ member: Member }>("POST", `${project(id)}/members`, { email, role }))
+          .member,
+      setRole: async (id: string, userId: string, role: Role) =>
+        (await api.request<{ member: Member }>("PATCH", `${project(id)}/members/${enc(userId)}`, {
+          role,
+        })).member,
+      remove: (id: string, userId: string) =>
+        api.request<void>("DELETE", `${project(id)}/members/${enc(userId)}`),
+    },
+    shareLinks: {
+      list: async (id: string) =>
+        (await api.request<{ shareLinks: ShareLink[] }>("GET", `${project(id)}/share-links`))
+          .shareLinks,
+      create: (id: string, body: { label?: string; expiresInHours?: number }) =>
+        api.request<{ shareLink: ShareLink; token: string }>(
+          "POST",
+          `${project(id)}/share-links`,
+          body,
+        ),
+      revoke: (id: string, linkId: string) =>
+        api.request<void>("DELETE", `${project(id)}/share-links/${enc(linkId)}`),
+    },
+    assets: {
+      list: async (id: string, type?: AssetKind) =>
+        (await api.request<{ assets: Asset[] }>(
+          "GET",
+          `${project(id)}/assets${type ? `?type=${type}` : ""}`,
+        )).assets,
+      create: async (
+        id: string,
+        body: {
+          type: AssetKind;
+          name: string;
+          description?: string;
+          params?: Record<string, unknown>;
+        },
+      ) => (await api.request<{ asset: Asset }>("POST", `${project(id)}/assets`, body)).asset,
+      update: async (
+        id: string,
+        assetId: string,
+        body: { name?: string; description?: string; params?: Record<string, unknown> },
+      ) =>
+        (await api.request<{ asset: Asset }>(
+          "PATCH",
+          `${project(id)}/assets/${enc(assetId)}`,
+          body,
+        )).asset,
+      remove: (id: string, assetId: string) =>
+        api.request<void>("DELETE", `${project(id)}/assets/${enc(assetId)}`),
+      versions: async (id: string, assetId: string) =>
+        (await api.request<{ versions: AssetVersion[] }>(
+          "GET",
+          `${project(id)}/assets/${enc(assetId)}/versions`,
+        ))
+          .versions,
+      rollback: async (id: string, assetId: string, version: number) =>
+        (await api.request<{ asset: Asset }>(
+          "POST",
+          `${project(id)}/assets/${enc(assetId)}/rollback`,
+          { version },
+        ))
+          .asset,
+    },
+    revisions: {
+      current: (id: string) => api.request<GraphAt>("GET", `${project(id)}/graph`),
+      list: (id: string, before?: number) =>
+        api.request<{ revisions: Revision[]; next: number | null }>(
+          "GET",
+          `${project(id)}/revisions${before === undefined ? "" : `?before=${before}`}`,
+        ),
+      get: (id: string, revision: number) =>
+        api.request<GraphAt & Revision>("GET", `${project(id)}/revisions/${revision}`),
+      revert: (id: string, revision: number) =>
+        api.request<{ revision: number }>("POST", `${project(id)}/revisions/${revision}/revert`),
+    },
+    jobs: {
+      generate: (id: string, nodeId: string, body: GenerateRequest) =>
+        api.request<{ job: JobSummary }>(
+          "POST",
+          `${project(id)}/nodes/${enc(nodeId)}/generate`,
+          body,
+          {
+            "idempotency-key": crypto.randomUUID(),
+          },
+        ),
+      list: async (id: string) =>
+        (await api.request<{ jobs: JobSummary[] }>("GET", `${project(id)}/jobs`)).jobs,
+      cancel: (id: string, jobId: string) =>
+        api.request<{ job: JobSummary }>("POST", `${project(id)}/jobs/${enc(jobId)}/cancel`),
+      takes: async (id: string, nodeId: string) =>
+        (await api.request<{ takes: Take[] }>("GET", `${project(id)}/nodes/${enc(nodeId)}/takes`))
+          .takes,
+    },
+  };
+}
+
+export type Endpoints = ReturnType<typeof createEndpoints>;
