@@ -4,7 +4,9 @@
  * inspector's messages are exactly the ones the edge will give.
  */
 import { z } from "zod";
-import { nodeType } from "../../../protocol/nodes.ts";
+import { nodeType, type NodeTypeDef } from "../../../protocol/nodes.ts";
+
+type ParamSchema = NodeTypeDef["params"];
 
 export type FieldKind = "text" | "textarea" | "integer" | "number" | "enum" | "boolean";
 
@@ -59,8 +61,7 @@ function _field(key: string, p: JsonProperty, required: boolean): FieldSpec {
   return { ...spec, kind: (p.maxLength ?? 0) >= TEXTAREA_FROM ? "textarea" : "text" };
 }
 
-// deno-lint-ignore no-explicit-any
-export function formFields(schema: z.ZodObject<any>): FieldSpec[] {
+export function formFields(schema: ParamSchema): FieldSpec[] {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
     properties?: Record<string, JsonProperty>;
     required?: string[];
@@ -104,9 +105,8 @@ export function readInput(
 }
 
 /** Messages by parameter name for values the schema refuses (an empty object when all is well). */
-// deno-lint-ignore no-explicit-any
 export function validateParams(
-  schema: z.ZodObject<any>,
+  schema: ParamSchema,
   params: Record<string, unknown>,
 ): Record<string, string> {
   const result = schema.safeParse(params);
