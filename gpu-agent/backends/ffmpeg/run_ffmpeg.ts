@@ -66,7 +66,8 @@ async function _readProgress(
     rest = lines.pop() ?? "";
     for (const line of lines) {
       const update = parser.line(line);
-      if (!update) continue;
+      // A killed ffmpeg still writes a last block saying "end": that is not completion.
+      if (!update || options.signal.aborted) continue;
       const done = Math.min(update.outTimeSeconds, total);
       const percent = update.end ? 100 : total > 0 ? Math.min(99, (done / total) * 100) : 0;
       const report: ProgressReport = {

@@ -1,0 +1,116 @@
+/**
+ * Test helpers for the ffmpeg backend: small clips made with ffmpeg's test sources, and
+ * ffprobe/ffmpeg readers to check what a job produced (length, size, frames, pixel colours).
+ */
+
+async function ffmpeg(args: string[]): Promise<Uint8Array> {
+  const out = await new Deno.Command("ffmpeg", {
+    args: ["-hide_banner", "-v", "error", "-y", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (!out.success) {
+    throw new Error(`ffmpeg ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return out.stdout;
+}
+
+export interface ClipSpec {
+  /** A lavfi video source, e.g. "testsrc2", "color=c=red". */
+  source?: string;
+  /** Filters drawn on the source, e.g. "drawbox=…". */
+  draw?: string;
+  size?: string;
+  rate?: number;
+  seconds?: number;
+  pixelFormat?: string;
+  audio?: boolean;
+}
+
+/** Writes a clip to `path` (MP4, H.264). */
+export async function makeClip(path: string, spec: ClipSpec = {}): Promise<string> {
+  const source = spec.source ?? "testsrc2";
+  const graph = `${source}${source.includes("=") ? ":" : "="}s=${spec.size ?? "320x240"}:r=${
+    spec.rate ?? 25
+  }`;
+  const args = ["-f", "lavfi", "-i", spec.draw ? `${graph},${spec.draw}` : graph];
+  if (spec.audio) args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
+  args.push(
+    "-t",
+    String(spec.seconds ?? 2),
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    spec.pixelFormat ?? "yuv420p",
+  );
+  if (spec.audio) args.push("-c:a", "aac");
+  await ffmpeg([...args, path]);
+  return path;
+}
+
+export interface ProbedOutput {
+  width: number;
+  height: number;
+  durationSeconds: number;
+  frames: number;
+  hasAudio: boolean;
+}
+
+/** Reads what a viewer would notice about a video: size, length, frame count, sound. */
+export async function inspect(path: string): Promise<ProbedOutput> {
+  const out = await new Deno.Command("ffprobe", {
+    args: [
+      "-v",
+      "error",
+      "-count_frames",
+      "-print_format",
+      "json",
+      "-show_streams",
+      "-show_format",
+      path,
+    ],
+    stdout: "piped",
+  }).output();
+  const data = JSON.parse(new TextDecoder().decode(out.stdout));
+  const video = data.streams.find((s: { codec_type: string }) => s.codec_type === "video");
+  return {
+    width: video.width,
+    height: video.height,
+    durationSeconds: Number(data.format.duration),
+    frames: Number(video.nb_read_frames),
+    hasAudio: data.streams.some((s: { codec_type: string }) => s.codec_type === "audio"),
+  };
+}
+
+/** The RGB colour of pixel (x, y) in the frame at `seconds`. */
+export async function pixelAt(
+  path: string,
+  seconds: number,
+  x: number,
+  y: number,
+): Promise<[number, number, number]> {
+  const { width } = await inspect(path);
+  const rgb = await ffmpeg([
+    "-ss",
+    String(seconds),
+    "-i",
+    path,
+    "-frames:v",
+    "1",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgb24",
+    "pipe:1",
+  ]);
+  const at = (y * width + x) * 3;
+  return [rgb[at]!, rgb[at + 1]!, rgb[at + 2]!];
+}
+
+/** Whether two colours are within `tolerance` on every channel (H.264 shifts colours a little). */
+export function near(actual: number[], expected: number[], tolerance = 24): boolean {
+  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+}
