@@ -1,0 +1,245 @@
+/**
+ * The ComfyUI backend: advertises the templates its ComfyUI can run (node classes and models
+ * present), and runs a job by binding a template, uploading reference images, queueing the
+ * prompt under an id derived from the job id, following it over `/ws`, and streaming the saved
+ * files into the job's folder.
+ *
+ * @example
+ * ```ts
+ * const comfy = await createComfyUIBackend({ url: "http://127.0.0.1:8188" });
+ * const status = await comfy.probe();
+ * if (comfy.canRun("image.generate", "standard")) await comfy.run(job, { signal, onProgress });
+ * ```
+ */
+import { NODE_TYPES } from "../../../protocol/nodes.ts";
+import type { Footprint, Tier } from "../../../protocol/tiers.ts";
+import {
+  type BackendJob,
+  type BackendResult,
+  type BackendStatus,
+  type JobBackend,
+  JobFailure,
+  type RunOptions,
+} from "../backend.ts";
+import {
+  ComfyClient,
+  ComfyUnreachable,
+  type FileRef,
+  PromptRejected,
+  type SystemStats,
+} from "./client.ts";
+import { canceled, validationFailure } from "./failures.ts";
+import { downloadOutputs } from "./outputs.ts";
+import { promptIdFor } from "./prompt_id.ts";
+import { ComfySocket } from "./socket.ts";
+import { checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
+import { bindTemplate, loadTemplates, type Template } from "./templates.ts";
+import { DEFAULT_TIMING, watchPrompt, type WatchTiming } from "./watch.ts";
+
+export const DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
+/** Earlier prompts of one job that failed are skipped; this bounds how many are looked at. */
+const MAX_PROMPT_ATTEMPTS = 16;
+
+export interface ComfyUIBackendOptions {
+  /** ComfyUI's base URL; default `http://127.0.0.1:8188`. */
+  url?: string;
+  /** The `clientId` used on `/ws` and in prompts; default a fresh `movie-director-…` id. */
+  clientId?: string;
+  templates: Template[];
+  timing?: Partial<WatchTiming>;
+}
+
+export class ComfyUIBackend implements JobBackend {
+  readonly kind = "comfyui" as const;
+  readonly client: ComfyClient;
+  readonly clientId: string;
+  readonly templates: readonly Template[];
+  readonly #timing: WatchTiming;
+  #checks: TemplateCheck[] = [];
+  /** The last `/system_stats` answer (devices, VRAM), for `doctor` and heartbeats. */
+  lastStats: SystemStats | null = null;
+
+  constructor(options: ComfyUIBackendOptions) {
+    this.client = new ComfyClient((options.url ?? DEFAULT_COMFYUI_URL).replace(/\/+$/, ""));
+    this.clientId = options.clientId ?? `movie-director-${crypto.randomUUID()}`;
+    this.templates = options.templates;
+    this.#timing = { ...DEFAULT_TIMING, ...options.timing };
+  }
+
+  /** What the last probe found for each template: runnable, or what is missing. */
+  templateChecks(): readonly TemplateCheck[] {
+    return this.#checks;
+  }
+
+  async probe(signal?: AbortSignal): Promise<BackendStatus> {
+    try {
+      const stats = await this.client.systemStats(signal);
+      const info = await this.client.objectInfo(signal);
+      const { checks, models } = await checkTemplates(this.client, this.templates, info, signal);
+      this.lastStats = stats;
+      this.#checks = checks;
+      return {
+        kind: "comfyui",
+        version: stats.system.comfyui_version ?? null,
+        healthy: true,
+        templates: checks.filter((c) => c.missing.length === 0).map((c) => c.template.name),
+        models,
+      };
+    } catch (error) {
+      this.#checks = [];
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        kind: "comfyui",
+        version: null,
+        healthy: false,
+        templates: [],
+        models: [],
+        problem: `ComfyUI is not answering at ${this.client.baseUrl} (${reason}): start it with ` +
+          `"python main.py --listen 127.0.0.1 --port 8188", or give the agent its URL`,
+      };
+    }
+  }
+
+  canRun(nodeType: string, tier: Tier): boolean {
+    return this.#checks.some((c) =>
+      c.missing.length === 0 && c.template.binding.nodeType === nodeType &&
+      c.template.binding.tier === tier
+    );
+  }
+
+  /** The footprint of the template this node type and tier would use (models and VRAM). */
+  footprint(nodeType: string, tier: Tier): Footprint | undefined {
+    return this.templates.find((t) => t.binding.nodeType === nodeType && t.binding.tier === tier)
+      ?.footprint;
+  }
+
+  async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
+    const { signal } = options;
+    if (signal.aborted) throw canceled();
+    const template = chooseTemplate(this.#checks, job);
+    const params = parseParams(job);
+    const seed = typeof params.seed === "number" ? params.seed : randomSeed();
+    try {
+      const { promptId, resumed } = await this.#promptId(job.jobId);
+      const files = resumed ? {} : await this.#uploadInputs(job, template, promptId, signal);
+      const prompt = bindTemplate(template, { ...params, seed }, files);
+      const socket = await ComfySocket.open(this.client.wsUrl, this.clientId);
+      if (!resumed) {
+        try {
+          await this.client.queuePrompt(prompt, this.clientId, promptId);
+        } catch (error) {
+          await socket.close();
+          if (error instanceof PromptRejected) throw validationFailure(error.body, prompt);
+          throw error;
+        }
+      }
+      options.onProgress({
+        percent: 0,
+        message: resumed ? "resuming the earlier prompt" : "queued in ComfyUI",
+      });
+      const refs = await watchPrompt({
+        client: this.client,
+        clientId: this.clientId,
+        promptId,
+        prompt,
+        socket,
+        signal,
+        onProgress: options.onProgress,
+        timing: this.#timing,
+        resumed,
+      });
+      const wanted = template.binding.outputs.map((
+        node,
+      ): [string, FileRef[]] => [node, refs.get(node) ?? []]);
+      if (wanted.every(([, list]) => list.length === 0)) {
+        throw new JobFailure(
+          `ComfyUI finished but node ${template.binding.outputs.join(", ")} saved no file`,
+          false,
+          "output",
+        );
+      }
+      const outputs = await downloadOutputs(this.client, wanted, job.workDir, signal);
+      return { outputs, template: template.name, seed };
+    } catch (error) {
+      if (error instanceof JobFailure) throw error;
+      if (signal.aborted) throw canceled();
+      if (error instanceof ComfyUnreachable) {
+        throw new JobFailure(error.message, true, "unavailable");
+      }
+      throw new JobFailure(`ComfyUI run failed: ${(error as Error).message}`, true, "unavailable");
+    }
+  }
+
+  async free(): Promise<void> {
+    await this.client.free();
+  }
+
+  /**
+   * The prompt id for this job: an earlier prompt that succeeded or is still queued is reused
+   * (a resubmit after a crash does not run the work twice); one that failed is skipped.
+   */
+  async #promptId(jobId: string): Promise<{ promptId: string; resumed: boolean }> {
+    const queued = await this.client.queuedIds();
+    for (let attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++) {
+      const promptId = await promptIdFor(jobId, attempt);
+      if (queued.includes(promptId)) return { promptId, resumed: true };
+      const entry = await this.client.history(promptId);
+      if (!entry) return { promptId, resumed: false };
+      if (entry.status?.status_str !== "error") return { promptId, resumed: true };
+    }
+    throw new JobFailure(
+      `job ${jobId} already failed ${MAX_PROMPT_ATTEMPTS} times in this ComfyUI`,
+      false,
+      "runtime",
+    );
+  }
+
+  async #uploadInputs(job: BackendJob, template: Template, promptId: string, signal: AbortSignal) {
+    const files: Record<string, string> = {};
+    for (const socket of Object.keys(template.binding.inputs)) {
+      const input = job.inputs.find((i) => i.socket === socket);
+      if (!input) continue; // bindTemplate reports a missing required input
+      const response = await fetch(input.url, { signal });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new JobFailure(
+          `could not fetch the "${socket}" input: HTTP ${response.status}`,
+          true,
+          "unavailable",
+        );
+      }
+      const ext = input.contentType.split("/")[1]?.replace("jpeg", "jpg") ?? "png";
+      files[socket] = await this.client.uploadImage(
+        await response.blob(),
+        `${promptId}_${socket}.${ext}`,
+        signal,
+      );
+    }
+    return files;
+  }
+}
+
+function parseParams(job: BackendJob): Record<string, unknown> {
+  const def = NODE_TYPES[job.nodeType];
+  if (!def) throw new JobFailure(`unknown node type "${job.nodeType}"`, false, "validation");
+  const parsed = def.params.safeParse(job.params);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `params.${i.path.join(".")}: ${i.message}`).join(
+      "; ",
+    );
+    throw new JobFailure(`invalid parameters for ${job.nodeType}: ${issues}`, false, "validation");
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+/** A seed the agent picks when the job has none; reported back as lineage. */
+function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/** A backend with the templates in gpu-agent/templates/comfyui (or `templateDir`). */
+export async function createComfyUIBackend(
+  options: Omit<ComfyUIBackendOptions, "templates"> & { templateDir?: URL } = {},
+): Promise<ComfyUIBackend> {
+  return new ComfyUIBackend({ ...options, templates: await loadTemplates(options.templateDir) });
+}

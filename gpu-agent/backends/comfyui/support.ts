@@ -1,0 +1,94 @@
+/**
+ * Which templates a ComfyUI can run (every node class in `/object_info`, every model in its
+ * folder) and which one a job gets.
+ */
+import { JobFailure } from "../backend.ts";
+import type { BackendJob } from "../backend.ts";
+import type { ComfyClient, ObjectInfoClass } from "./client.ts";
+import type { Template } from "./templates.ts";
+
+export interface TemplateCheck {
+  template: Template;
+  /** What stops it from running ("node class WanImageToVideo", "model vae/wan_2.1_vae.safetensors"); empty when runnable. */
+  missing: string[];
+}
+
+/** Model folders listed in the heartbeat besides the ones templates use. */
+const REPORTED_FOLDERS = [
+  "checkpoints",
+  "diffusion_models",
+  "text_encoders",
+  "vae",
+  "loras",
+  "clip_vision",
+];
+
+export async function checkTemplates(
+  client: ComfyClient,
+  templates: readonly Template[],
+  info: Record<string, ObjectInfoClass>,
+  signal?: AbortSignal,
+): Promise<{ checks: TemplateCheck[]; models: string[] }> {
+  const folders = new Set(REPORTED_FOLDERS);
+  for (const t of templates) for (const m of t.binding.models) folders.add(m.folder);
+  const files = new Map<string, Set<string>>();
+  for (const folder of folders) files.set(folder, new Set(await client.models(folder, signal)));
+  const checks = templates.map((template) => ({
+    template,
+    missing: [
+      ...template.classes.filter((c) => !info[c]).map((c) => `node class ${c}`),
+      ...template.binding.models.filter((m) => !files.get(m.folder)?.has(m.file)).map((m) =>
+        `model ${m.folder}/${m.file}`
+      ),
+    ],
+  }));
+  const models = [...new Set([...files.values()].flatMap((set) => [...set]))].sort();
+  return { checks, models };
+}
+
+/**
+ * The runnable template for the job's node type and tier that uses the most of the job's input
+ * files (an image-to-video variant when a reference is given), skipping any that needs an input
+ * the job lacks.
+ */
+export function chooseTemplate(checks: readonly TemplateCheck[], job: BackendJob): Template {
+  const sockets = new Set(job.inputs.map((i) => i.socket));
+  const candidates = checks.filter((c) =>
+    c.missing.length === 0 && c.template.binding.nodeType === job.nodeType &&
+    c.template.binding.tier === job.tier
+  );
+  if (candidates.length === 0) {
+    const why = checks.filter((c) =>
+      c.template.binding.nodeType === job.nodeType && c.template.binding.tier === job.tier
+    )
+      .map((c) => `${c.template.name} lacks ${c.missing.join(", ")}`);
+    throw new JobFailure(
+      `this ComfyUI cannot run ${job.nodeType} at tier ${job.tier}${
+        why.length ? `: ${why.join("; ")}` : ""
+      }`,
+      true,
+      "unavailable",
+    );
+  }
+  const usable = candidates.filter((c) =>
+    Object.entries(c.template.binding.inputs).every(([socket, input]) =>
+      !input.required || sockets.has(socket)
+    )
+  );
+  const used = (t: Template) => Object.keys(t.binding.inputs).filter((s) => sockets.has(s)).length;
+  const best =
+    usable.map((c) => c.template).sort((a, b) =>
+      used(b) - used(a) || a.name.localeCompare(b.name)
+    )[0];
+  if (!best) {
+    const needs = candidates.map((c) =>
+      `${c.template.name} needs ${Object.keys(c.template.binding.inputs).join(", ")}`
+    );
+    throw new JobFailure(
+      `no ${job.nodeType} template fits the job's inputs: ${needs.join("; ")}`,
+      false,
+      "validation",
+    );
+  }
+  return best;
+}

@@ -1,0 +1,213 @@
+/**
+ * Follows one queued prompt to its end over `/ws`, and keeps following it when things go wrong:
+ * a dropped socket is reopened and the prompt's fate read from `/history` and `/queue`; a prompt
+ * that is in neither (ComfyUI restarted) is a retriable failure; a cancel sends `/interrupt`.
+ * History is also polled now and then, so a message lost in a reconnect cannot hang a run.
+ */
+import { JobFailure, type ProgressReport } from "../backend.ts";
+import {
+  type ApiPrompt,
+  type ComfyClient,
+  ComfyUnreachable,
+  type FileRef,
+  type HistoryEntry,
+} from "./client.ts";
+import { canceled, executionFailure, restarted } from "./failures.ts";
+import { fileRefs } from "./outputs.ts";
+import { ProgressTracker } from "./progress.ts";
+import { type ComfyMessage, ComfySocket } from "./socket.ts";
+
+export interface WatchTiming {
+  /** How often history is read while waiting, in case a message was missed. */
+  pollMs: number;
+  /** Delays before each reconnect attempt; its length bounds the attempts. */
+  reconnectDelaysMs: number[];
+  /** How long to wait for ComfyUI to confirm an interrupt before reporting "canceled". */
+  cancelWaitMs: number;
+}
+
+export const DEFAULT_TIMING: WatchTiming = {
+  pollMs: 5_000,
+  reconnectDelaysMs: [100, 250, 500, 1_000, 2_000, 4_000, 8_000],
+  cancelWaitMs: 5_000,
+};
+
+export interface WatchRequest {
+  client: ComfyClient;
+  clientId: string;
+  promptId: string;
+  prompt: ApiPrompt;
+  /** Opened before the prompt was queued, so no early message is missed. */
+  socket: ComfySocket;
+  signal: AbortSignal;
+  onProgress: (report: ProgressReport) => void;
+  timing: WatchTiming;
+  /** The prompt was queued by an earlier attempt: read its history before waiting. */
+  resumed: boolean;
+}
+
+type Outcome = { kind: "success" } | { kind: "error"; data: Record<string, unknown> } | {
+  kind: "interrupted";
+};
+
+function outcomeOf(entry: HistoryEntry): Outcome | null {
+  const status = entry.status;
+  if (!status) return { kind: "success" };
+  if (status.status_str === "success") return { kind: "success" };
+  const error = status.messages.find(([type]) => type === "execution_error");
+  if (error) return { kind: "error", data: error[1] };
+  if (status.messages.some(([type]) => type === "execution_interrupted")) {
+    return { kind: "interrupted" };
+  }
+  return status.completed ? { kind: "success" } : null;
+}
+
+/** Resolves after `ms`, or early when `signal` aborts; never leaves a timer behind. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Waits for the prompt to finish; returns the UI outputs of every node that saved files. */
+export async function watchPrompt(request: WatchRequest): Promise<Map<string, FileRef[]>> {
+  const { client, promptId, signal, timing } = request;
+  const tracker = new ProgressTracker(request.prompt);
+  const executed = new Map<string, FileRef[]>();
+  // `finished`: `executing {node: null}` was seen, so the history entry is written.
+  const run: { outcome: Outcome | null; finished: boolean } = { outcome: null, finished: false };
+  let socket = request.socket;
+  let wake = () => {};
+
+  const onMessage = (message: ComfyMessage) => {
+    if (message.data.prompt_id !== promptId) return;
+    const report = tracker.handle(message);
+    if (report) request.onProgress(report);
+    if (message.type === "executed") {
+      executed.set(
+        String(message.data.node),
+        fileRefs(message.data.output as Record<string, unknown>),
+      );
+    }
+    if (message.type === "execution_success") run.outcome = { kind: "success" };
+    if (message.type === "execution_error") run.outcome = { kind: "error", data: message.data };
+    if (message.type === "execution_interrupted") run.outcome = { kind: "interrupted" };
+    if (message.type === "executing" && message.data.node === null) run.finished = true;
+    wake();
+  };
+  socket.onMessage = onMessage;
+
+  const fromHistory = async (): Promise<"done" | "queued" | "lost"> => {
+    const entry = await client.history(promptId);
+    if (entry) {
+      run.outcome = outcomeOf(entry) ?? run.outcome;
+      run.finished = true;
+      for (const [node, output] of Object.entries(entry.outputs ?? {})) {
+        executed.set(node, fileRefs(output));
+      }
+      return "done";
+    }
+    return (await client.queuedIds()).includes(promptId) ? "queued" : "lost";
+  };
+
+  const reconnect = async () => {
+    for (const delay of timing.reconnectDelaysMs) {
+      await pause(delay, signal);
+      if (signal.aborted) return;
+      try {
+        socket = await ComfySocket.open(client.wsUrl, request.clientId);
+        socket.onMessage = onMessage;
+        return;
+      } catch (error) {
+        if (!(error instanceof ComfyUnreachable)) throw error;
+      }
+    }
+    throw new JobFailure("ComfyUI stopped answering during the run", true, "unavailable");
+  };
+
+  try {
+    if (request.resumed && (await fromHistory()) === "lost") throw restarted(promptId);
+    while (!(run.outcome && (run.finished || run.outcome.kind !== "success"))) {
+      if (signal.aborted) break;
+      const woken = new Promise<"message">((resolve) => (wake = () => resolve("message")));
+      const poll = new AbortController();
+      const which = await Promise.race([
+        woken,
+        socket.closed.then(() => "closed" as const),
+        pause(timing.pollMs, AbortSignal.any([signal, poll.signal])).then(() => "poll" as const),
+      ]);
+      poll.abort();
+      if (signal.aborted || which === "message") continue;
+      if (which === "closed") {
+        await reconnect();
+        if (signal.aborted) break;
+      }
+      if (run.outcome && run.finished) break;
+      const where = await fromHistory();
+      if (where === "lost") throw restarted(promptId);
+      if (where === "done" && !run.outcome) {
+        throw new JobFailure(
+          `ComfyUI's history holds prompt ${promptId} without a result`,
+          true,
+          "runtime",
+        );
+      }
+    }
+    if (signal.aborted) {
+      await cancel(request, () => run.outcome !== null);
+      throw canceled();
+    }
+  } catch (error) {
+    if (error instanceof ComfyUnreachable) {
+      throw new JobFailure(
+        `ComfyUI stopped answering during the run: ${error.message}`,
+        true,
+        "unavailable",
+      );
+    }
+    throw error;
+  } finally {
+    await socket.close();
+  }
+
+  const result = run.outcome;
+  if (result?.kind === "error") throw executionFailure(result.data, request.prompt);
+  if (result?.kind === "interrupted") {
+    throw new JobFailure(
+      "ComfyUI interrupted the prompt (canceled in ComfyUI itself?)",
+      true,
+      "runtime",
+    );
+  }
+  // Files come from the history entry when it is there; `executed` messages otherwise.
+  if (!run.finished || executed.size === 0) await fromHistory().catch(() => "lost");
+  request.onProgress(tracker.finished());
+  return executed;
+}
+
+/** Asks ComfyUI to stop the prompt (running or pending), then waits briefly for it to confirm. */
+async function cancel(request: WatchRequest, stopped: () => boolean): Promise<void> {
+  const { client, promptId, timing } = request;
+  try {
+    await client.interrupt(promptId);
+    await client.deleteQueued([promptId]);
+  } catch {
+    return; // ComfyUI is gone: nothing is running there any more
+  }
+  const deadline = Date.now() + timing.cancelWaitMs;
+  const idle = new AbortController().signal;
+  while (!stopped() && Date.now() < deadline) {
+    try {
+      if (await client.history(promptId) || !(await client.queuedIds()).includes(promptId)) return;
+    } catch {
+      return;
+    }
+    await pause(100, idle);
+  }
+}
