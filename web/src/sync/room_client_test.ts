@@ -1,0 +1,252 @@
+import assert from "node:assert/strict";
+import {
+  CLOSE_CODES,
+  type Peer,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+} from "../../../protocol/canvas.ts";
+import type { Graph } from "../../../protocol/graph.ts";
+import { type ConnectionState, RoomClient, type SocketLike } from "./room_client.ts";
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  closed: { code?: number; reason?: string } | null = null;
+  onopen: ((ev: Event) => void) | null = null;
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onclose: ((ev: CloseEvent) => void) | null = null;
+  onerror: ((ev: Event) => void) | null = null;
+  constructor(readonly url: string) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close(code?: number, reason?: string) {
+    this.closed = { code, reason };
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.(new Event("open"));
+  }
+  receive(message: ServerMessage) {
+    this.onmessage?.(new MessageEvent("message", { data: JSON.stringify(message) }));
+  }
+  drop(code = 1006, reason = "") {
+    this.readyState = 3;
+    this.onclose?.(new CloseEvent("close", { code, reason }));
+  }
+}
+
+/** Timers run only when the test says so; nothing is left pending by construction. */
+class ManualTimers {
+  #next = 1;
+  pending = new Map<number, { fn: () => void; ms: number }>();
+  setTimeout(fn: () => void, ms: number) {
+    const id = this.#next++;
+    this.pending.set(id, { fn, ms });
+    return id;
+  }
+  clearTimeout(id: number) {
+    this.pending.delete(id);
+  }
+  random() {
+    return 0.5;
+  }
+  runAll() {
+    const due = [...this.pending.entries()];
+    this.pending.clear();
+    for (const [, t] of due) t.fn();
+  }
+}
+
+const peer = (id: string): Peer => ({
+  connectionId: `c-${id}`,
+  userId: id,
+  name: id,
+  role: "editor",
+  color: "#f80",
+});
+const shot = (id: string, x = 0) => ({ id, type: "upscale", title: id, x, y: 0, params: {} });
+const graphWith = (...ids: string[]): Graph => ({
+  nodes: Object.fromEntries(ids.map((id) => [id, shot(id)])),
+  edges: {},
+});
+
+function setup() {
+  const sockets: FakeSocket[] = [];
+  const timers = new ManualTimers();
+  const log = {
+    graphs: [] as Graph[],
+    remote: [] as unknown[],
+    rejected: [] as string[],
+    states: [] as ConnectionState[],
+    peers: [] as Peer[][],
+  };
+  const client = new RoomClient({
+    ticket: () =>
+      Promise.resolve({ ticket: "t.k", roomUrl: "ws://room.test/parties/main/p1", expiresAt: 0 }),
+    connect: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    timers,
+    callbacks: {
+      graph: (g) => log.graphs.push(g),
+      remoteOps: (ops) => log.remote.push(...ops),
+      rejected: (r) => log.rejected.push(r),
+      connection: (s) => log.states.push(s),
+      peers: (_you, peers) => log.peers.push(peers),
+      cursors: () => {},
+      selections: () => {},
+      job: () => {},
+    },
+  });
+  return { client, sockets, timers, log };
+}
+
+/** Starts the client and brings it live on a room at `seq` holding `graph`. */
+async function live(h: ReturnType<typeof setup>, graph: Graph, seq = 1) {
+  h.client.start();
+  await Promise.resolve();
+  await Promise.resolve();
+  const socket = h.sockets.at(-1)!;
+  socket.open();
+  socket.receive({
+    type: "welcome",
+    protocol: PROTOCOL_VERSION,
+    epoch: "e1",
+    seq,
+    you: peer("me"),
+    peers: [peer("ann")],
+  });
+  socket.receive({ type: "state.snapshot", epoch: "e1", seq, graph });
+  return socket;
+}
+
+Deno.test("connects with the ticket, says hello, and goes live with the snapshot and peers", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"));
+  assert.equal(socket.url, "ws://room.test/parties/main/p1?ticket=t.k");
+  assert.deepEqual(socket.sent[0], { type: "hello", protocol: PROTOCOL_VERSION });
+  assert.deepEqual(h.log.states.map((s) => s.kind), ["connecting", "live"]);
+  assert.deepEqual(h.log.peers.at(-1)!.map((p) => p.name), ["ann"]);
+  assert.deepEqual(Object.keys(h.log.graphs.at(-1)!.nodes), ["a"]);
+  h.client.stop();
+});
+
+Deno.test("a rejected edit rolls the graph back and says why", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"));
+  h.client.send([{ type: "node.create", node: shot("b") }], false);
+  const sent = socket.sent.at(-1)!;
+  assert.equal(sent.type, "node.create");
+  socket.receive({
+    type: "reject",
+    opId: sent.opId as string,
+    code: "conflict",
+    reason: "node id b is already used",
+  });
+  assert.deepEqual(h.log.rejected, ["node id b is already used"]);
+  assert.deepEqual(Object.keys(h.log.graphs.at(-1)!.nodes), ["a"]);
+  h.client.stop();
+});
+
+Deno.test("teammates' ops arrive in order; our own acked ops do not redraw", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"));
+  h.client.send([{ type: "node.update", id: "a", set: { x: 5 } }], false);
+  const opId = socket.sent.at(-1)!.opId as string;
+  socket.receive({ type: "ack", opId, seq: 2 });
+  const graphsBefore = h.log.graphs.length;
+  socket.receive({
+    type: "state.update",
+    seq: 3,
+    opId: "x",
+    by: "ann",
+    op: { type: "node.delete", id: "a" },
+  });
+  assert.deepEqual(h.log.remote, [{ type: "node.delete", id: "a" }]);
+  assert.equal(h.log.graphs.length, graphsBefore);
+  assert.deepEqual(h.client.replica.confirmed.nodes, {});
+  h.client.stop();
+});
+
+Deno.test("drag steps are coalesced per node; the drop supersedes them", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a", "b"));
+  const before = socket.sent.length;
+  for (const x of [1, 2, 3]) {
+    h.client.send([{ type: "node.update", id: "a", set: { x, y: 0 } }], true);
+  }
+  h.client.send([{ type: "node.update", id: "b", set: { x: 9, y: 0 } }], true);
+  assert.equal(socket.sent.length, before, "nothing is sent before the flush");
+  h.timers.runAll();
+  const moves = socket.sent.slice(before).map((m) => [m.id, (m.set as { x: number }).x]);
+  assert.deepEqual(moves, [["a", 3], ["b", 9]]);
+  h.client.send([{ type: "node.update", id: "a", set: { x: 4, y: 0 } }], true);
+  h.client.send([{ type: "node.update", id: "a", set: { x: 5, y: 0 } }], false);
+  assert.deepEqual(socket.sent.slice(before + 2).map((m) => (m.set as { x: number }).x), [5]);
+  assert.equal(h.timers.pending.size, 0, "the flush timer is cleared by the drop");
+  h.client.stop();
+});
+
+Deno.test("after a drop it goes offline, keeps edits, and resumes from its last sequence number", async () => {
+  const h = setup();
+  const first = await live(h, graphWith("a"), 7);
+  first.drop(1006);
+  assert.equal(h.log.states.at(-1)!.kind, "offline");
+  h.client.send([{ type: "node.update", id: "a", set: { title: "offline edit" } }], false);
+  assert.equal(first.sent.filter((m) => m.type === "node.update").length, 0);
+  h.timers.runAll(); // the retry
+  await Promise.resolve();
+  await Promise.resolve();
+  const second = h.sockets.at(-1)!;
+  assert.notEqual(second, first);
+  second.open();
+  assert.deepEqual(second.sent[0], {
+    type: "hello",
+    protocol: PROTOCOL_VERSION,
+    epoch: "e1",
+    lastSeq: 7,
+  });
+  second.receive({
+    type: "welcome",
+    protocol: PROTOCOL_VERSION,
+    epoch: "e1",
+    seq: 7,
+    you: peer("me"),
+    peers: [],
+  });
+  assert.deepEqual(second.sent.slice(1).map((m) => [m.type, (m.set as { title: string }).title]), [[
+    "node.update",
+    "offline edit",
+  ]]);
+  assert.equal(h.log.states.at(-1)!.kind, "live");
+  h.client.stop();
+});
+
+Deno.test("being removed from the project closes for good, without retrying", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"));
+  socket.drop(CLOSE_CODES.removed, "removed from the project");
+  assert.deepEqual(h.log.states.at(-1), {
+    kind: "closed",
+    reason: "you were removed from this project",
+  });
+  assert.equal(h.timers.pending.size, 0);
+});
+
+Deno.test("a gap in the sequence triggers a reconnect to catch up", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"), 1);
+  socket.receive({
+    type: "state.update",
+    seq: 3,
+    opId: "x",
+    by: "ann",
+    op: { type: "node.delete", id: "a" },
+  });
+  assert.ok(socket.closed, "the socket is closed to resync");
+  assert.deepEqual(h.log.remote, []);
+  h.client.stop();
+});
