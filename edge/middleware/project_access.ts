@@ -3,7 +3,8 @@
  * id that does not exist or was deleted, gets the same 404, so nothing leaks about other teams'
  * projects. Members below the needed role get 403: they already know the project exists.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Database } from "../../db/database.ts";
 import { createMiddleware } from "hono/factory";
 import { projectMembers, projects } from "../../db/schema/mod.ts";
 import type { Role } from "../../protocol/room_ticket.ts";
@@ -17,20 +18,34 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];
 }
 
+function membershipQuery(db: Database) {
+  return db
+    .select({ id: projects.id, role: projectMembers.role })
+    .from(projects)
+    .leftJoin(projectMembers, and(
+      eq(projectMembers.projectId, projects.id),
+      eq(projectMembers.userId, sql.placeholder("userId")),
+    ))
+    .where(and(eq(projects.id, sql.placeholder("projectId")), isNull(projects.deletedAt)))
+    .limit(1)
+    .prepare();
+}
+/** Runs on every project-scoped request: prepared once per database. */
+const preparedMembership = new WeakMap<Database, ReturnType<typeof membershipQuery>>();
+
 /** The caller's role in a live project, or null when they may not see it at all. */
 export async function roleInProject(
   deps: AppDeps,
   principal: Principal,
   projectId: string,
 ): Promise<Role | null> {
-  const [project] = await deps.db.select({ id: projects.id }).from(projects)
-    .where(and(eq(projects.id, projectId), isNull(projects.deletedAt))).limit(1);
-  if (!project) return null;
+  let query = preparedMembership.get(deps.db);
+  if (!query) preparedMembership.set(deps.db, query = membershipQuery(deps.db));
+  const userId = principal.kind === "user" ? principal.user.id : "";
+  const [row] = await query.execute({ userId, projectId });
+  if (!row) return null;
   if (principal.kind === "guest") return principal.projectId === projectId ? "reviewer" : null;
-  const [member] = await deps.db.select({ role: projectMembers.role }).from(projectMembers)
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, principal.user.id)))
-    .limit(1);
-  return member?.role ?? null;
+  return row.role ?? null;
 }
 
 export function requireRole(needed: Role) {

@@ -25,7 +25,8 @@ export async function startEdge(env: Record<string, string>, timeoutMs = 30_000)
   const urlSeen = new Promise<string>((resolve) => (resolveUrl = resolve));
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) {
-      text += decoder.decode(chunk, { stream: true });
+      // Keep the tail only: a long-running edge logs a line per request.
+      text = (text + decoder.decode(chunk, { stream: true })).slice(-64 * 1024);
       const match = text.match(/edge on (http:\/\/127\.0\.0\.1:\d+)/);
       if (match) resolveUrl(match[1]!);
     }
