@@ -1,0 +1,105 @@
+/**
+ * The agent's settings: command-line flags win over environment variables, which win over the
+ * saved credentials (server URL) and the defaults. Every bad value is a usage error that
+ * names the flag and the variable.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig({ server: "https://studio.example" }, Deno.env.toObject());
+ * config.concurrency; // 1
+ * ```
+ */
+import { CliError } from "../cli/cli_error.ts";
+import { defaultConfigDir, defaultWorkDir, type Env } from "./paths.ts";
+
+export interface AgentConfig {
+  /** The edge's base URL, or null when neither given nor saved at enrollment. */
+  serverUrl: string | null;
+  comfyuiUrl: string;
+  /** VRAM override in MiB for machines where detection fails. */
+  vramMiB: number | null;
+  /** Jobs run at once. */
+  concurrency: number;
+  workDir: string;
+  configDir: string;
+}
+
+/** Each setting: its flag, its environment variable. */
+export const SETTINGS = {
+  server: { env: "MD_SERVER_URL" },
+  comfyui: { env: "MD_COMFYUI_URL" },
+  vram: { env: "MD_VRAM_MIB" },
+  concurrency: { env: "MD_CONCURRENCY" },
+  "work-dir": { env: "MD_WORK_DIR" },
+  "config-dir": { env: "MD_CONFIG_DIR" },
+} as const;
+
+export const DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
+
+type Flags = Record<string, string | boolean | undefined>;
+
+export function resolveConfig(
+  flags: Flags,
+  env: Env,
+  os: typeof Deno.build.os = Deno.build.os,
+): AgentConfig {
+  const pick = (name: keyof typeof SETTINGS): { value: string; source: string } | null => {
+    const flag = flags[name];
+    if (typeof flag === "string") return { value: flag, source: `--${name}` };
+    const fromEnv = env[SETTINGS[name].env];
+    if (fromEnv !== undefined && fromEnv !== "") {
+      return { value: fromEnv, source: SETTINGS[name].env };
+    }
+    return null;
+  };
+  const server = pick("server");
+  const comfyui = pick("comfyui");
+  const vram = pick("vram");
+  const concurrency = pick("concurrency");
+  return {
+    serverUrl: server ? parseHttpUrl(server.value, server.source) : null,
+    comfyuiUrl: comfyui ? parseHttpUrl(comfyui.value, comfyui.source) : DEFAULT_COMFYUI_URL,
+    vramMiB: vram
+      ? parseInteger(vram.value, vram.source, 256, 16 * 1024 * 1024, "MiB, e.g. 16384 for 16 GB")
+      : null,
+    concurrency: concurrency
+      ? parseInteger(concurrency.value, concurrency.source, 1, 64, "jobs at once")
+      : 1,
+    workDir: pick("work-dir")?.value ?? defaultWorkDir(env, os),
+    configDir: pick("config-dir")?.value ?? defaultConfigDir(env, os),
+  };
+}
+
+/** An http(s) URL without a trailing slash; `source` names the flag or variable in errors. */
+export function parseHttpUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(
+      `${source} is not a URL: "${value}"`,
+      undefined,
+      `use a full URL such as https://studio.example.com`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new CliError(`${source} must be an http:// or https:// URL, got "${value}"`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function parseInteger(
+  value: string,
+  source: string,
+  min: number,
+  max: number,
+  unit: string,
+): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new CliError(
+      `${source} must be a whole number from ${min} to ${max} (${unit}), got "${value}"`,
+    );
+  }
+  return n;
+}

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { CliError } from "../cli/cli_error.ts";
+import { resolveConfig } from "./config.ts";
+
+const HOME = { HOME: "/home/ada" };
+
+Deno.test("defaults follow the XDG layout under HOME", () => {
+  assert.deepEqual(resolveConfig({}, HOME, "linux"), {
+    serverUrl: null,
+    comfyuiUrl: "http://127.0.0.1:8188",
+    vramMiB: null,
+    concurrency: 1,
+    workDir: "/home/ada/.cache/movie-director/work",
+    configDir: "/home/ada/.config/movie-director",
+  });
+  const xdg = resolveConfig(
+    {},
+    { ...HOME, XDG_CONFIG_HOME: "/cfg", XDG_CACHE_HOME: "/cache" },
+    "linux",
+  );
+  assert.equal(xdg.configDir, "/cfg/movie-director");
+  assert.equal(xdg.workDir, "/cache/movie-director/work");
+});
+
+Deno.test("environment variables set everything; flags win over them", () => {
+  const env = {
+    ...HOME,
+    MD_SERVER_URL: "https://studio.example/",
+    MD_COMFYUI_URL: "http://10.0.0.5:8188",
+    MD_VRAM_MIB: "24576",
+    MD_CONCURRENCY: "2",
+    MD_WORK_DIR: "/scratch",
+    MD_CONFIG_DIR: "/etc/md",
+  };
+  assert.deepEqual(resolveConfig({}, env, "linux"), {
+    serverUrl: "https://studio.example",
+    comfyuiUrl: "http://10.0.0.5:8188",
+    vramMiB: 24576,
+    concurrency: 2,
+    workDir: "/scratch",
+    configDir: "/etc/md",
+  });
+  const flagged = resolveConfig(
+    { server: "http://127.0.0.1:8000", concurrency: "3" },
+    env,
+    "linux",
+  );
+  assert.equal(flagged.serverUrl, "http://127.0.0.1:8000");
+  assert.equal(flagged.concurrency, 3);
+});
+
+Deno.test("bad values are usage errors naming the flag or the variable", () => {
+  const usage = (pattern: RegExp) => (e: unknown) =>
+    e instanceof CliError && e.exitCode === 2 && pattern.test(e.message);
+  assert.throws(
+    () => resolveConfig({ server: "studio.example" }, HOME),
+    usage(/--server is not a URL: "studio.example"/),
+  );
+  assert.throws(
+    () => resolveConfig({}, { ...HOME, MD_SERVER_URL: "ftp://x" }),
+    usage(/MD_SERVER_URL must be an http/),
+  );
+  assert.throws(
+    () => resolveConfig({}, { ...HOME, MD_VRAM_MIB: "16GB" }),
+    usage(/MD_VRAM_MIB must be a whole number/),
+  );
+  assert.throws(
+    () => resolveConfig({ concurrency: "0" }, HOME),
+    usage(/--concurrency must be a whole number from 1 to 64/),
+  );
+  assert.throws(
+    () => resolveConfig({ comfyui: "localhost:8188" }, HOME),
+    usage(/--comfyui must be an http/),
+  );
+});
