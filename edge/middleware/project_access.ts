@@ -3,10 +3,7 @@
  * id that does not exist or was deleted, gets the same 404, so nothing leaks about other teams'
  * projects. Members below the needed role get 403: they already know the project exists.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Database } from "../../db/database.ts";
 import { createMiddleware } from "hono/factory";
-import { projectMembers, projects } from "../../db/schema/mod.ts";
 import type { Role } from "../../protocol/room_ticket.ts";
 import type { AppDeps, AppEnv, Principal } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
@@ -18,20 +15,13 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];
 }
 
-function membershipQuery(db: Database) {
-  return db
-    .select({ id: projects.id, role: projectMembers.role })
-    .from(projects)
-    .leftJoin(projectMembers, and(
-      eq(projectMembers.projectId, projects.id),
-      eq(projectMembers.userId, sql.placeholder("userId")),
-    ))
-    .where(and(eq(projects.id, sql.placeholder("projectId")), isNull(projects.deletedAt)))
-    .limit(1)
-    .prepare();
-}
-/** Runs on every project-scoped request: prepared once per database. */
-const preparedMembership = new WeakMap<Database, ReturnType<typeof membershipQuery>>();
+/** Runs on every project-scoped request: one raw statement, as in services/sessions.ts. */
+const MEMBERSHIP_SQL = `
+  select p.id as id, m.role as role
+  from projects p
+  left join project_members m on m.project_id = p.id and m.user_id = ?
+  where p.id = ? and p.deleted_at is null
+  limit 1`;
 
 /** The caller's role in a live project, or null when they may not see it at all. */
 export async function roleInProject(
@@ -39,10 +29,9 @@ export async function roleInProject(
   principal: Principal,
   projectId: string,
 ): Promise<Role | null> {
-  let query = preparedMembership.get(deps.db);
-  if (!query) preparedMembership.set(deps.db, query = membershipQuery(deps.db));
   const userId = principal.kind === "user" ? principal.user.id : "";
-  const [row] = await query.execute({ userId, projectId });
+  const result = await deps.db.$client.execute({ sql: MEMBERSHIP_SQL, args: [userId, projectId] });
+  const row = result.rows[0] as unknown as { id: string; role: Role | null } | undefined;
   if (!row) return null;
   if (principal.kind === "guest") return principal.projectId === projectId ? "reviewer" : null;
   return row.role ?? null;
