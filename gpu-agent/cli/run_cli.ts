@@ -1,0 +1,129 @@
+/**
+ * The agent's command line: parses argv, resolves settings, runs a command and maps every
+ * error to a message with its fix and a documented exit code. I/O is injected so tests can
+ * run commands in-process.
+ */
+import type { JobBackend } from "../backends/backend.ts";
+import { FfmpegBackend } from "../backends/ffmpeg/mod.ts";
+import { createComfyUIBackend } from "../backends/comfyui/mod.ts";
+import { type AgentConfig, resolveConfig } from "../config/config.ts";
+import { readCredentials } from "../config/credentials.ts";
+import type { Env } from "../config/paths.ts";
+import { advertisedProfile } from "../detect/advertise.ts";
+import { type Detection, detectMachine } from "../detect/detect.ts";
+import { type FlagSpec, parseArgs } from "./args.ts";
+import { CliError } from "./cli_error.ts";
+import { runDoctor } from "./doctor.ts";
+import { enroll } from "./enroll.ts";
+import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { HELP } from "./help.ts";
+
+export const FLAGS: FlagSpec = {
+  server: { type: "string", description: "edge URL", valueName: "URL" },
+  comfyui: { type: "string", description: "ComfyUI URL", valueName: "URL" },
+  vram: { type: "string", description: "VRAM in MiB", valueName: "MIB" },
+  concurrency: { type: "string", description: "jobs at once", valueName: "N" },
+  "work-dir": { type: "string", description: "job files", valueName: "PATH" },
+  "config-dir": { type: "string", description: "credentials", valueName: "PATH" },
+  token: { type: "string", description: "enrollment token", valueName: "TOKEN" },
+  name: { type: "string", description: "agent name", valueName: "NAME" },
+  help: { type: "boolean", description: "help" },
+};
+
+export interface CliIo {
+  env: Env;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Replaceable for tests (machine detection, backends, the network). */
+  detect?: (config: AgentConfig) => Promise<Detection>;
+  backends?: (config: AgentConfig) => Promise<JobBackend[]>;
+  fetch?: typeof fetch;
+}
+
+/** Runs one command; returns the exit code (never throws). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  try {
+    return await _dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`error: ${error.message}`);
+      if (error.fix) io.err(`fix: ${error.fix}`);
+      if (error.exitCode === EXIT.usage) io.err("(see --help)");
+      return error.exitCode;
+    }
+    io.err(`error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return EXIT.failure;
+  }
+}
+
+async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { command, flags } = parseArgs(argv, FLAGS);
+  if (flags.help || command === null || command === "help") {
+    io.out(HELP);
+    return command === null && !flags.help ? EXIT.usage : EXIT.ok;
+  }
+  const allowed: Record<string, string[]> = { enroll: ["token", "name"], run: [], doctor: [] };
+  const own = allowed[command];
+  if (!own) {
+    throw new CliError(`unknown command "${command}"`, EXIT.usage, "use enroll, run or doctor");
+  }
+  for (const flag of ["token", "name"]) {
+    if (flags[flag] !== undefined && !own.includes(flag)) {
+      throw new CliError(`--${flag} only applies to enroll`);
+    }
+  }
+  const config = resolveConfig(flags, io.env);
+  const detect = io.detect ??
+    ((c: AgentConfig) => detectMachine(c.vramMiB !== null ? { vramOverrideMiB: c.vramMiB } : {}));
+  const backends = io.backends ?? defaultBackends;
+
+  switch (command) {
+    case "doctor":
+      return runDoctor(config, {
+        detect: () => detect(config),
+        backends: () => backends(config),
+        credentials: await readCredentials(config.configDir),
+        write: io.out,
+        ...(io.fetch ? { fetch: io.fetch } : {}),
+      });
+    case "enroll": {
+      if (config.serverUrl === null) {
+        throw new CliError("enroll needs --server URL (or MD_SERVER_URL)");
+      }
+      if (typeof flags.token !== "string") {
+        throw new CliError(
+          "enroll needs --token TOKEN",
+          EXIT.usage,
+          "create a token in the studio (Agents → Add agent)",
+        );
+      }
+      const [{ profile }, list] = await Promise.all([detect(config), backends(config)]);
+      const statuses = await Promise.all(list.map((b) => b.probe(AbortSignal.timeout(15_000))));
+      const { credentials, path } = await enroll({
+        serverUrl: config.serverUrl,
+        token: flags.token,
+        ...(typeof flags.name === "string" ? { name: flags.name } : {}),
+        profile: advertisedProfile(profile, statuses, config.concurrency),
+        configDir: config.configDir,
+        ...(io.fetch ? { fetch: io.fetch } : {}),
+      });
+      io.out(
+        `enrolled as ${credentials.name} (${credentials.agentId}); credentials saved to ${path}`,
+      );
+      return EXIT.ok;
+    }
+    default:
+      throw new CliError(
+        "run is not implemented yet (the claim loop is being built)",
+        EXIT.usage,
+        "use doctor to check this machine meanwhile",
+      );
+  }
+}
+
+/** ffmpeg always; ComfyUI at the configured URL (its templates ship with the agent). */
+async function defaultBackends(config: AgentConfig): Promise<JobBackend[]> {
+  const list: JobBackend[] = [new FfmpegBackend()];
+  list.push(await createComfyUIBackend({ url: config.comfyuiUrl }));
+  return list;
+}

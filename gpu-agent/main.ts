@@ -1,0 +1,14 @@
+/**
+ * The agent's entry point: `deno run -A gpu-agent/main.ts <command>`. Everything lives in
+ * cli/run_cli.ts; this file only binds it to the process.
+ */
+import { runCli } from "./cli/run_cli.ts";
+
+if (import.meta.main) {
+  const code = await runCli(Deno.args, {
+    env: Deno.env.toObject(),
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+  Deno.exit(code);
+}
