@@ -101,7 +101,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     if (message.type === "executing" && message.data.node === null) run.finished = true;
     wake();
   };
-  socket.onMessage = onMessage;
+  socket.listen(onMessage);
 
   const fromHistory = async (): Promise<"done" | "queued" | "lost"> => {
     const entry = await client.history(promptId);
@@ -122,7 +122,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
       if (signal.aborted) return;
       try {
         socket = await ComfySocket.open(client.wsUrl, request.clientId);
-        socket.onMessage = onMessage;
+        socket.listen(onMessage);
         return;
       } catch (error) {
         if (!(error instanceof ComfyUnreachable)) throw error;
