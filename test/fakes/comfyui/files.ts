@@ -11,6 +11,11 @@ export class FileStore {
   /** ComfyUI picks a random 5-letter suffix for temp files once per start. */
   tempSuffix = randomLetters(5);
 
+  /** A new process picks a new temp suffix. */
+  restarted(): void {
+    this.tempSuffix = randomLetters(5);
+  }
+
   static key(ref: FileRef): string {
     return `${ref.type}/${ref.subfolder}/${ref.filename}`;
   }

@@ -116,7 +116,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     async restart({ downMs = 0 } = {}) {
       await shutdown();
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
-      state.files.tempSuffix = crypto.randomUUID().slice(0, 5);
+      state.files.restarted();
       server = serve(state, port);
     },
     stop: shutdown,
