@@ -20,7 +20,7 @@ import { type FakeDevice, FakeState, type RecordedRequest } from "./state.ts";
 import type { ComfyVersion, FileRef, HistoryEntry } from "./types.ts";
 
 export { fakeMp4 } from "./behaviour.ts";
-export type { Behaviour, ScriptedFailure } from "./behaviour.ts";
+export type { Behaviour, HoldPoint, OutputRequest, ScriptedFailure } from "./behaviour.ts";
 export { cudaDevice } from "./state.ts";
 export type { FakeDevice, RecordedRequest } from "./state.ts";
 export type * from "./types.ts";
