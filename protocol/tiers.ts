@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { minVramMiB } from "./tiers.ts";
- * minVramMiB("standard"); // 16384
+ * minVramMiB("standard"); // 15872: every "16 GB" card qualifies
  * ```
  */
 import { z } from "zod";
@@ -16,12 +16,18 @@ export const tierSchema = z.enum(TIERS);
 export type Tier = z.infer<typeof tierSchema>;
 
 const GIB = 1024;
+/**
+ * Cards report a little less than the size they are sold as (an RTX 4090 shows 24564 MiB, a
+ * 4080 16376 MiB, a 4070 12282 MiB), so each tier's minimum leaves this much room below the
+ * nominal size: a "24 GB" card must qualify for the 24 GB tier.
+ */
+const REPORTING_SLACK_MIB = 512;
 
 /** Default minimum VRAM per tier, in MiB (12 / 16 / 24 GB cards). */
 export const DEFAULT_TIER_VRAM_MIB: Readonly<Record<Tier, number>> = {
-  low: 12 * GIB,
-  standard: 16 * GIB,
-  high: 24 * GIB,
+  low: 12 * GIB - REPORTING_SLACK_MIB,
+  standard: 16 * GIB - REPORTING_SLACK_MIB,
+  high: 24 * GIB - REPORTING_SLACK_MIB,
 };
 
 /** What running one job of a node type at a tier occupies on the GPU. */
