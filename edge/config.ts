@@ -21,6 +21,42 @@ const configSchema = z.object({
   MAX_GRAPH_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   /** Folder of the built web app served at `/` (Deno only). */
   WEB_DIST: z.string().default("web/dist"),
+
+  // Jobs and agents.
+  /** How long a claimed job stays leased without an event from its agent. */
+  LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** How often agents heartbeat; three missed intervals mark an agent offline. */
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** A waiting claim re-reads the database this often, for jobs queued by other edge instances. */
+  CLAIM_RECHECK_MS: z.coerce.number().int().min(10).default(1000),
+  /** How often the reaper returns expired leases to the queue (edge/main.ts). */
+  REAPER_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+
+  // Object storage for takes.
+  /** `local`: files under BLOB_DIR served by the edge through signed URLs; `s3`: a bucket. */
+  BLOB_STORE: z.enum(["local", "s3"]).default("local"),
+  BLOB_DIR: z.string().min(1).default(".data/blobs"),
+  /**
+   * Signs local blob URLs. Unset, a key is derived from ROOM_SECRET (HMAC with a fixed label),
+   * so signed URLs survive restarts without one more secret to manage in development.
+   */
+  BLOB_SECRET: z.string().min(16, "BLOB_SECRET must be at least 16 characters").optional(),
+  /** Lifetime of upload (PUT) and download (GET) URLs, in seconds. */
+  UPLOAD_URL_TTL_S: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
+  DOWNLOAD_URL_TTL_S: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(3600),
+  /** Largest file accepted by the local store, in bytes. */
+  MAX_BLOB_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  /** For S3-compatible stores (R2, MinIO, s3rver); unset for AWS. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+}).refine((c) => c.BLOB_STORE !== "s3" || c.S3_BUCKET, {
+  path: ["S3_BUCKET"],
+  message: "S3_BUCKET is required when BLOB_STORE=s3",
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,7 +2,9 @@
 import type { Database } from "../db/database.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import type { Config } from "./config.ts";
+import type { Dispatcher } from "./services/dispatcher.ts";
 import type { RoomNotifier } from "./services/room_notifier.ts";
+import type { BlobStore } from "./services/storage/blob_store.ts";
 
 export interface SignedInUser {
   id: string;
@@ -20,6 +22,10 @@ export interface AppDeps {
   db: Database;
   config: Config;
   notifier: RoomNotifier;
+  /** Where takes live (local folder or S3); hands out presigned URLs. */
+  storage: BlobStore;
+  /** Wakes long-polling claims in this process when a job is queued. */
+  dispatcher: Dispatcher;
   /** Milliseconds since the epoch; injectable so expiry can be tested without waiting. */
   now: () => number;
   /** One structured line per request and per unexpected error. */

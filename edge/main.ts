@@ -6,7 +6,10 @@ import { serveStatic } from "hono/deno";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { createDispatcher } from "./services/dispatcher.ts";
+import { startReaper } from "./services/jobs/reaper.ts";
 import { httpRoomNotifier } from "./services/room_notifier.ts";
+import { createBlobStore } from "./services/storage/mod.ts";
 import { spaFallback } from "./middleware/spa.ts";
 
 const config = loadConfig(Deno.env.toObject());
@@ -15,13 +18,18 @@ const db = await openDatabase({
   url: config.DATABASE_URL,
   ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
 });
-const app = createApp({
+const deps = {
   db,
   config,
   notifier: httpRoomNotifier(config.ROOM_URL, config.ROOM_SECRET, log),
+  storage: createBlobStore(config, Date.now),
+  dispatcher: createDispatcher(),
   now: Date.now,
   log,
-}, { web: spaFallback(config.WEB_DIST, serveStatic) });
+};
+const app = createApp(deps, { web: spaFallback(config.WEB_DIST, serveStatic) });
+// Expired leases go back to the queue even when no request arrives.
+startReaper(deps, config.REAPER_INTERVAL_MS, new AbortController().signal);
 
 Deno.serve({
   hostname: "127.0.0.1",

@@ -6,7 +6,10 @@ import { openDatabase } from "../db/client.ts";
 import type { Database } from "../db/database.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
+import type { AppDeps } from "./context.ts";
+import { createDispatcher } from "./services/dispatcher.ts";
 import { recordingRoomNotifier } from "./services/room_notifier.ts";
+import { createBlobStore } from "./services/storage/mod.ts";
 
 export const TEST_ROOM_SECRET = "test-room-secret-0123456789";
 
@@ -15,6 +18,8 @@ export interface TestApp {
   db: Database;
   config: Config;
   notifier: ReturnType<typeof recordingRoomNotifier>;
+  /** Everything the app was built with, for calling services directly (the reaper, claims). */
+  deps: AppDeps;
   /** Moves the app's clock forward (expiry tests). */
   advance(ms: number): void;
   logs: Record<string, unknown>[];
@@ -29,6 +34,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const config = loadConfig({
     ROOM_SECRET: TEST_ROOM_SECRET,
     PUBLIC_URL: "http://localhost",
+    BLOB_DIR: `${dir}/blobs`,
     ...overrides,
     DATABASE_URL: databaseUrl,
   });
@@ -36,15 +42,20 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const notifier = recordingRoomNotifier();
   let offset = 0;
   const logs: Record<string, unknown>[] = [];
-  const app = createApp({
+  const now = () => Date.now() + offset;
+  const deps: AppDeps = {
     db,
     config,
     notifier,
-    now: () => Date.now() + offset,
+    storage: createBlobStore(config, now),
+    dispatcher: createDispatcher(),
+    now,
     log: (line) => logs.push(line),
-  });
+  };
+  const app = createApp(deps);
   return {
     app,
+    deps,
     db,
     config,
     notifier,

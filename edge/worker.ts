@@ -9,7 +9,9 @@ import * as schema from "../db/schema/mod.ts";
 import type { Database } from "../db/database.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
+import { createDispatcher } from "./services/dispatcher.ts";
 import { httpRoomNotifier } from "./services/room_notifier.ts";
+import { createBlobStore } from "./services/storage/mod.ts";
 
 type Bindings = Record<string, string | undefined>;
 
@@ -28,6 +30,8 @@ function appFor(env: Bindings) {
     db,
     config,
     notifier: httpRoomNotifier(config.ROOM_URL, config.ROOM_SECRET, log),
+    storage: createBlobStore(config, Date.now),
+    dispatcher: createDispatcher(),
     now: Date.now,
     log,
   });

@@ -1,0 +1,142 @@
+/**
+ * Enrolled agents: single-use enrollment tokens, credentials (`<agentId>.<secret>`, the secret
+ * kept only as its SHA-256), profiles with the columns matching reads, liveness, and revocation.
+ */
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { agents, enrollmentTokens, jobs, projectMembers } from "../../db/schema/mod.ts";
+import type { AgentProfile } from "../../protocol/jobs.ts";
+import type { AppDeps } from "../context.ts";
+import { constantTimeEqual, randomToken, sha256Hex } from "../lib/bytes.ts";
+import { newId } from "../lib/ids.ts";
+import { transitionJobs } from "./jobs/transitions.ts";
+
+export type AgentRow = typeof agents.$inferSelect;
+
+/** Enrollment tokens are good for this long, and once. */
+export const ENROLLMENT_TOKEN_TTL_MS = 15 * 60_000;
+/** An agent unseen for this many heartbeat intervals is offline. */
+export const OFFLINE_AFTER_INTERVALS = 3;
+/** Any agent call counts as a sign of life; it is written at most this often. */
+const SEEN_WRITE_INTERVAL_MS = 5_000;
+
+/** The columns the claim statement matches on, derived from a profile. */
+export function capabilityColumns(profile: AgentProfile) {
+  const healthy = profile.backends.filter((b) => b.healthy);
+  return {
+    maxVramMiB: profile.gpus.reduce((max, gpu) => Math.max(max, gpu.vramTotalMiB ?? 0), 0),
+    healthyBackends: [...new Set(healthy.map((b) => b.kind))],
+    models: [...new Set(healthy.flatMap((b) => b.models))],
+    concurrency: profile.concurrency,
+  };
+}
+
+export async function createEnrollmentToken(deps: AppDeps, userId: string) {
+  const token = randomToken();
+  const now = deps.now();
+  const expiresAt = now + ENROLLMENT_TOKEN_TTL_MS;
+  await deps.db.insert(enrollmentTokens).values({
+    id: newId(),
+    tokenHash: await sha256Hex(token),
+    userId,
+    createdAt: now,
+    expiresAt,
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * Redeems a token (one statement marks it used, so two agents racing with one token cannot
+ * both win) and creates the agent. Null when the token is unknown, used or expired.
+ */
+export async function enrollAgent(
+  deps: AppDeps,
+  request: { token: string; name?: string | undefined; profile: AgentProfile },
+): Promise<{ agent: AgentRow; secret: string } | null> {
+  const now = deps.now();
+  const agentId = newId();
+  const [redeemed] = await deps.db.update(enrollmentTokens).set({ usedAt: now, agentId })
+    .where(and(
+      eq(enrollmentTokens.tokenHash, await sha256Hex(request.token)),
+      isNull(enrollmentTokens.usedAt),
+      gt(enrollmentTokens.expiresAt, now),
+    ))
+    .returning({ userId: enrollmentTokens.userId });
+  if (!redeemed) return null;
+  const secret = randomToken();
+  const [agent] = await deps.db.insert(agents).values({
+    id: agentId,
+    ownerId: redeemed.userId,
+    name: request.name ?? request.profile.hostname,
+    secretHash: await sha256Hex(secret),
+    profile: request.profile,
+    ...capabilityColumns(request.profile),
+    lastSeenAt: now,
+    createdAt: now,
+  }).returning();
+  return { agent: agent!, secret };
+}
+
+/** The live agent behind `<agentId>.<secret>`, or null. */
+export async function agentForCredential(deps: AppDeps, credential: string): Promise<AgentRow | null> {
+  const dot = credential.indexOf(".");
+  if (dot <= 0) return null;
+  const id = credential.slice(0, dot);
+  const [agent] = await deps.db.select().from(agents)
+    .where(and(eq(agents.id, id), isNull(agents.revokedAt))).limit(1);
+  if (!agent) return null;
+  const given = new TextEncoder().encode(await sha256Hex(credential.slice(dot + 1)));
+  return constantTimeEqual(given, new TextEncoder().encode(agent.secretHash)) ? agent : null;
+}
+
+/** Notes that the agent called, without a write on every call of a busy agent. */
+export async function markSeen(deps: AppDeps, agent: AgentRow): Promise<void> {
+  const now = deps.now();
+  if (now - agent.lastSeenAt < SEEN_WRITE_INTERVAL_MS) return;
+  await deps.db.update(agents).set({ lastSeenAt: now }).where(eq(agents.id, agent.id));
+}
+
+export async function recordHeartbeat(deps: AppDeps, agentId: string, profile: AgentProfile): Promise<AgentRow> {
+  const [agent] = await deps.db.update(agents)
+    .set({ profile, ...capabilityColumns(profile), lastSeenAt: deps.now() })
+    .where(eq(agents.id, agentId)).returning();
+  return agent!;
+}
+
+export function isOnline(deps: AppDeps, agent: Pick<AgentRow, "lastSeenAt" | "revokedAt">): boolean {
+  const window = OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
+  return agent.revokedAt === null && deps.now() - agent.lastSeenAt <= window;
+}
+
+/** Online agents whose owner may run the project's jobs (owner or editor). */
+export async function onlineAgentsForProject(deps: AppDeps, projectId: string): Promise<AgentRow[]> {
+  const since = deps.now() - OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
+  const rows = await deps.db.select({ agent: agents }).from(agents)
+    .innerJoin(projectMembers, and(
+      eq(projectMembers.userId, agents.ownerId),
+      eq(projectMembers.projectId, projectId),
+      inArray(projectMembers.role, ["owner", "editor"]),
+    ))
+    .where(and(isNull(agents.revokedAt), sql`${agents.lastSeenAt} >= ${since}`));
+  return rows.map((r) => r.agent);
+}
+
+/**
+ * Revokes an agent: its credential stops working at once, and the jobs it holds go back to the
+ * queue without spending an attempt (the agent did not fail them). False if not found.
+ */
+export async function revokeAgent(deps: AppDeps, ownerId: string, agentId: string): Promise<boolean> {
+  const [revoked] = await deps.db.update(agents).set({ revokedAt: deps.now() })
+    .where(and(eq(agents.id, agentId), eq(agents.ownerId, ownerId), isNull(agents.revokedAt)))
+    .returning({ id: agents.id });
+  if (!revoked) return false;
+  const returned = await transitionJobs(deps, {
+    where: and(eq(jobs.leaseAgentId, agentId), inArray(jobs.state, ["leased", "running"]))!,
+    to: "queued",
+    attempt: sql`max(${jobs.attempt} - 1, 0)`,
+    set: { leaseAgentId: null, leaseExpiresAt: null, leaseToken: null },
+    actor: `user:${ownerId}`,
+    message: "agent revoked; back to the queue",
+  });
+  if (returned.length > 0) deps.dispatcher.wake();
+  return true;
+}

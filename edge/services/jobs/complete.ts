@@ -1,0 +1,91 @@
+/**
+ * Completion: the agent lists the outputs it uploaded; the edge checks each object exists in
+ * storage with the declared size, then, in one transaction, marks the job succeeded and the
+ * takes ready with their lineage. Completing again (a retried request) returns the same takes
+ * and changes nothing.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { jobs, takes } from "../../../db/schema/mod.ts";
+import { AGENT_ERROR_CODES, type CompleteRequest, type Take } from "../../../protocol/jobs.ts";
+import type { AppDeps } from "../../context.ts";
+import { ApiError, notFound } from "../../errors.ts";
+import type { AgentRow } from "../agents.ts";
+import { leaseLost, notifyJob } from "./lifecycle.ts";
+import { publicTake, takeKey, type TakeRow } from "./takes.ts";
+import { transitionStatements } from "./transitions.ts";
+
+export async function completeJob(deps: AppDeps, agent: AgentRow, jobId: string, request: CompleteRequest): Promise<Take[]> {
+  const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
+  if (!job) throw notFound("job");
+  if (job.leaseAgentId !== agent.id) throw leaseLost("the lease expired or was given to another agent");
+  const ids = request.outputs.map((o) => o.takeId);
+  const rows = await deps.db.select().from(takes).where(and(eq(takes.jobId, jobId), inArray(takes.id, ids)));
+  if (job.state === "succeeded") return await alreadyDone(deps, rows, ids);
+  if (job.state !== "leased" && job.state !== "running") throw leaseLost(`the job is ${job.state}`);
+
+  for (const [i, output] of request.outputs.entries()) {
+    const row = rows.find((r) => r.id === output.takeId);
+    const at = `outputs.${i}`;
+    if (!row) throw mismatch(`${at}.takeId`, "not an output allocated for this job");
+    if (row.contentType !== output.contentType) {
+      throw mismatch(`${at}.contentType`, `the output was allocated as ${row.contentType}`);
+    }
+    const stored = await deps.storage.head(takeKey(row));
+    if (!stored) throw mismatch(at, "the file is not in storage: upload it first");
+    if (stored.bytes !== output.bytes) {
+      throw mismatch(`${at}.bytes`, `storage holds ${stored.bytes} bytes, not ${output.bytes}`);
+    }
+  }
+
+  const now = deps.now();
+  const succeeded = and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), eq(jobs.state, "succeeded"));
+  const [, [done]] = await deps.db.batch([
+    ...transitionStatements(deps, {
+      where: and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), inArray(jobs.state, ["leased", "running"]))!,
+      to: "succeeded",
+      set: {
+        leaseExpiresAt: null,
+        leaseToken: null,
+        finishedAt: now,
+        progress: { percent: 100, message: "done", at: now },
+      },
+      actor: `agent:${agent.id}`,
+      message: `succeeded with ${request.outputs.length} output${request.outputs.length === 1 ? "" : "s"}`,
+    }),
+    // Same transaction, and only if the job update above matched.
+    ...request.outputs.map((output) =>
+      deps.db.update(takes).set({
+        state: "ready",
+        bytes: output.bytes,
+        sha256: output.sha256,
+        template: request.template ?? null,
+        seed: request.seed ?? null,
+        completedAt: now,
+      }).where(and(
+        eq(takes.id, output.takeId),
+        eq(takes.state, "pending"),
+        sql`exists (select 1 from ${jobs} where ${succeeded})`,
+      ))
+    ),
+  ]);
+  // The lease was lost between the checks and the update (reaper, cancel): nothing was recorded.
+  if (!done) throw leaseLost("the job changed while completing");
+  const ready = await deps.db.select().from(takes).where(inArray(takes.id, ids));
+  const result = await Promise.all(ready.map((row) => publicTake(deps, row)));
+  for (const take of result) {
+    await notifyJob(deps, done, { type: "generation.complete", nodeId: done.nodeId, taskId: done.id, take });
+  }
+  return result;
+}
+
+async function alreadyDone(deps: AppDeps, rows: TakeRow[], ids: string[]): Promise<Take[]> {
+  const ready = rows.filter((r) => r.state === "ready");
+  if (ready.length !== ids.length) {
+    throw new ApiError(409, "already_completed", "the job already succeeded with other outputs");
+  }
+  return await Promise.all(ready.map((row) => publicTake(deps, row)));
+}
+
+function mismatch(path: string, message: string): ApiError {
+  return new ApiError(422, AGENT_ERROR_CODES.outputMismatch, `${path}: ${message}`, [{ path, message }]);
+}

@@ -1,0 +1,179 @@
+/**
+ * What happens to a job after it is claimed, short of completion (complete.ts): progress that
+ * keeps the lease alive, failure, graceful release, and the user's cancel and retry. Agent
+ * calls match on `lease_agent_id`, so an agent that lost its lease changes nothing and is told
+ * so with 409 `lease_lost`.
+ */
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { jobPreviews, jobs } from "../../../db/schema/mod.ts";
+import { AGENT_ERROR_CODES, type FailRequest, type jobEventRequestSchema } from "../../../protocol/jobs.ts";
+import type { JobEvent } from "../../../protocol/canvas.ts";
+import type { z } from "zod";
+import type { AppDeps } from "../../context.ts";
+import { ApiError, conflict, notFound } from "../../errors.ts";
+import type { AgentRow } from "../agents.ts";
+import { type JobRow, transitionJobs } from "./transitions.ts";
+
+const ACTIVE = ["leased", "running"] as const;
+const clearedLease = { leaseAgentId: null, leaseExpiresAt: null, leaseToken: null } as const;
+
+export function leaseLost(detail: string): ApiError {
+  return new ApiError(409, AGENT_ERROR_CODES.leaseLost, `this agent no longer holds the job: ${detail}; stop working on it`);
+}
+
+function heldBy(agent: AgentRow, jobId: string): SQL {
+  return and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), inArray(jobs.state, [...ACTIVE]))!;
+}
+
+/** Why an agent's call on a job it does not hold is refused (or that the job was canceled). */
+async function explainLost(deps: AppDeps, agent: AgentRow, jobId: string): Promise<ApiError> {
+  const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
+  if (!job) return notFound("job");
+  if (job.leaseAgentId !== agent.id) return leaseLost("the lease expired or was given to another agent");
+  return leaseLost(`the job is ${job.state}`);
+}
+
+export async function notifyJob(deps: AppDeps, job: Pick<JobRow, "projectId">, event: JobEvent): Promise<void> {
+  await deps.notifier.notify(job.projectId, event);
+}
+
+/**
+ * Records progress and extends the lease (the first event also marks the job running).
+ * Returns whether the user canceled the job, so the agent can stop.
+ */
+export async function reportProgress(
+  deps: AppDeps,
+  agent: AgentRow,
+  jobId: string,
+  event: z.output<typeof jobEventRequestSchema>,
+): Promise<{ canceled: boolean; leaseExpiresAt: number }> {
+  const now = deps.now();
+  const leaseExpiresAt = now + deps.config.LEASE_MS;
+  const progress = {
+    percent: event.percent,
+    message: event.message,
+    ...(event.step ? { step: event.step } : {}),
+    ...(event.etaSeconds !== undefined ? { etaSeconds: event.etaSeconds } : {}),
+    at: now,
+  };
+  const set = { leaseExpiresAt, progress, updatedAt: now };
+  let [job] = await deps.db.update(jobs).set(set)
+    .where(and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), eq(jobs.state, "running")))
+    .returning();
+  if (!job) {
+    [job] = await transitionJobs(deps, {
+      where: and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), eq(jobs.state, "leased"))!,
+      to: "running",
+      set,
+      actor: `agent:${agent.id}`,
+      message: `running on ${agent.name}`,
+    });
+  }
+  if (!job) {
+    const [canceled] = await deps.db.select({ id: jobs.id }).from(jobs)
+      .where(and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), eq(jobs.state, "canceled")));
+    if (canceled) return { canceled: true, leaseExpiresAt: now };
+    throw await explainLost(deps, agent, jobId);
+  }
+  if (event.preview) {
+    const preview = { contentType: event.preview.contentType, base64: event.preview.base64, at: now };
+    await deps.db.insert(jobPreviews).values({ jobId, ...preview })
+      .onConflictDoUpdate({ target: jobPreviews.jobId, set: preview });
+  }
+  await notifyJob(deps, job, {
+    type: "progress.update",
+    nodeId: job.nodeId,
+    taskId: job.id,
+    percent: event.percent,
+    message: event.message,
+    ...(event.etaSeconds !== undefined ? { eta: event.etaSeconds } : {}),
+  });
+  return { canceled: false, leaseExpiresAt };
+}
+
+/**
+ * The agent gave up on the job. Retriable failures go back to the queue while attempts remain;
+ * the rest, and the last attempt, fail the job with the reason kept.
+ */
+export async function failJob(deps: AppDeps, agent: AgentRow, jobId: string, failure: FailRequest): Promise<JobRow> {
+  const now = deps.now();
+  const again = failure.retriable ? sql`${jobs.attempt} < ${jobs.maxAttempts}` : sql`0`;
+  const finalError = sql`case when ${jobs.attempt} > 1
+    then 'failed after ' || ${jobs.attempt} || ' attempts: ' || ${failure.reason} else ${failure.reason} end`;
+  const [job] = await transitionJobs(deps, {
+    where: heldBy(agent, jobId),
+    to: sql`case when ${again} then 'queued' else 'failed' end`,
+    set: {
+      ...clearedLease,
+      error: sql`case when ${again} then ${failure.reason} else ${finalError} end`,
+      finishedAt: sql`case when ${again} then null else ${now} end`,
+    },
+    actor: `agent:${agent.id}`,
+    message: failure.retriable ? `failed (retriable): ${failure.reason}` : `failed: ${failure.reason}`,
+  });
+  if (!job) throw await explainLost(deps, agent, jobId);
+  await afterReturnOrFail(deps, job);
+  return job;
+}
+
+/** The agent hands the job back untouched (shutting down): queued again, attempt refunded. */
+export async function releaseJob(deps: AppDeps, agent: AgentRow, jobId: string, reason: string): Promise<JobRow> {
+  const [job] = await transitionJobs(deps, {
+    where: heldBy(agent, jobId),
+    to: "queued",
+    attempt: sql`max(${jobs.attempt} - 1, 0)`,
+    set: { ...clearedLease, progress: null },
+    actor: `agent:${agent.id}`,
+    message: `released by ${agent.name}: ${reason}`,
+  });
+  if (!job) throw await explainLost(deps, agent, jobId);
+  deps.dispatcher.wake();
+  return job;
+}
+
+/** Wakes claims for a job that went back to the queue; tells the room about one that failed. */
+export async function afterReturnOrFail(deps: AppDeps, job: JobRow): Promise<void> {
+  if (job.state === "queued") deps.dispatcher.wake();
+  if (job.state === "failed") {
+    await notifyJob(deps, job, { type: "error.occurred", nodeId: job.nodeId, taskId: job.id, message: job.error ?? "failed" });
+  }
+}
+
+/**
+ * Cancels a job that has not finished. A running job keeps its agent on record, so the agent's
+ * next event is answered `canceled: true` and it interrupts the backend.
+ */
+export async function cancelJob(deps: AppDeps, projectId: string, jobId: string, user: { id: string; name: string }): Promise<JobRow> {
+  const [job] = await transitionJobs(deps, {
+    where: and(eq(jobs.id, jobId), eq(jobs.projectId, projectId), inArray(jobs.state, ["queued", ...ACTIVE]))!,
+    to: "canceled",
+    set: { finishedAt: deps.now(), leaseExpiresAt: null, leaseToken: null, error: `canceled by ${user.name}` },
+    actor: `user:${user.id}`,
+    message: `canceled by ${user.name}`,
+  });
+  if (!job) throw await finishedOrMissing(deps, projectId, jobId, "cancel");
+  await notifyJob(deps, job, { type: "error.occurred", nodeId: job.nodeId, taskId: job.id, message: `canceled by ${user.name}` });
+  return job;
+}
+
+/** Queues a failed or canceled job again with a fresh set of attempts. */
+export async function retryJob(deps: AppDeps, projectId: string, jobId: string, user: { id: string; name: string }): Promise<JobRow> {
+  const [job] = await transitionJobs(deps, {
+    where: and(eq(jobs.id, jobId), eq(jobs.projectId, projectId), inArray(jobs.state, ["failed", "canceled"]))!,
+    to: "queued",
+    attempt: sql`0`,
+    set: { ...clearedLease, error: null, progress: null, finishedAt: null },
+    actor: `user:${user.id}`,
+    message: `retried by ${user.name}`,
+  });
+  if (!job) throw await finishedOrMissing(deps, projectId, jobId, "retry");
+  deps.dispatcher.wake();
+  return job;
+}
+
+async function finishedOrMissing(deps: AppDeps, projectId: string, jobId: string, action: string): Promise<ApiError> {
+  const [job] = await deps.db.select({ state: jobs.state }).from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId))).limit(1);
+  if (!job) return notFound("job");
+  return conflict("wrong_state", `cannot ${action} a ${job.state} job`);
+}

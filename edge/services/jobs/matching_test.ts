@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { NODE_TYPES } from "../../../protocol/nodes.ts";
+import { minVramMiB } from "../../../protocol/tiers.ts";
+import { type AgentCapability, chooseTier, explainWait, misfit, requirementsFor } from "./matching.ts";
+
+const shot = NODE_TYPES["shot.generate"]!;
+const upscale = NODE_TYPES["upscale"]!;
+// What nvidia-smi reports for cards sold as 8, 12, 16 and 24 GB.
+const REPORTED_MIB: Record<number, number> = { 0: 0, 8: 8188, 12: 12282, 16: 16376, 24: 24564 };
+const agent = (vramGb: number, backends: AgentCapability["healthyBackends"] = ["comfyui"], models: string[] = []) => ({
+  maxVramMiB: REPORTED_MIB[vramGb]!,
+  healthyBackends: backends,
+  models,
+});
+
+Deno.test("a 12 GB agent does not fit a 24 GB job; a 24 GB agent does", () => {
+  const high = requirementsFor(shot, "high");
+  assert.equal(high.minVramMiB, minVramMiB("high"));
+  assert.equal(misfit(agent(12), high), "not_enough_vram");
+  assert.equal(misfit(agent(24), high), null);
+});
+
+Deno.test("an agent without the backend, or with it unhealthy, does not fit", () => {
+  const req = requirementsFor(shot, "low");
+  assert.equal(misfit(agent(24, ["ffmpeg"]), req), "no_backend");
+  assert.equal(misfit(agent(24, ["wan2gp"]), req), null, "Wan2GP is the other candidate for shots");
+  assert.equal(misfit(agent(0, ["ffmpeg"]), requirementsFor(upscale, "standard")), null, "CPU work needs no VRAM");
+});
+
+Deno.test("missing models keep an agent from a job", () => {
+  const req = { backends: ["comfyui" as const], minVramMiB: 0, models: ["wan2.1_t2v_14B.safetensors"] };
+  assert.equal(misfit(agent(24), req), "missing_model");
+  assert.equal(misfit(agent(24, ["comfyui"], ["wan2.1_t2v_14B.safetensors"]), req), null);
+});
+
+Deno.test("a waiting job says why, in the order a user can fix it", () => {
+  const req = requirementsFor(shot, "high");
+  assert.equal(explainWait([], req).reason, "no_agent_online");
+  assert.equal(explainWait([agent(24, ["ffmpeg"])], req).reason, "no_backend");
+  const vram = explainWait([agent(12), agent(16)], req);
+  assert.equal(vram.reason, "not_enough_vram");
+  assert.match(vram.message, /needs 24 GB .* largest online GPU has 16 GB/);
+  assert.equal(explainWait([agent(24)], req).reason, "agents_busy");
+});
+
+Deno.test("downgrade picks the best tier an online agent can run and says why", () => {
+  const choice = chooseTier(shot, "high", true, [agent(12), agent(16)]);
+  assert.equal(choice.tier, "standard");
+  assert.equal(choice.requirements.minVramMiB, minVramMiB("standard"));
+  assert.equal(choice.rationale, "high→standard: largest online GPU 16 GB");
+});
+
+Deno.test("no downgrade when not allowed, when the tier fits, or when nobody is online", () => {
+  assert.equal(chooseTier(shot, "high", false, [agent(12)]).tier, "high");
+  assert.equal(chooseTier(shot, "high", true, [agent(24)]).rationale, null);
+  assert.equal(chooseTier(shot, "high", true, []).tier, "high");
+  assert.equal(chooseTier(shot, "high", true, [agent(8)]).tier, "high", "no lower tier helps an 8 GB card");
+});

@@ -1,0 +1,78 @@
+/** Jobs as the studio shows them: public fields, and for a queued job why it is waiting. */
+import { asc, eq } from "drizzle-orm";
+import { jobEvents } from "../../../db/schema/mod.ts";
+import type { WaitReason } from "../../../protocol/jobs.ts";
+import type { AppDeps } from "../../context.ts";
+import type { AgentCapability } from "./matching.ts";
+import { explainWait } from "./matching.ts";
+import type { JobRow } from "./transitions.ts";
+
+export interface JobView {
+  id: string;
+  projectId: string;
+  nodeId: string;
+  nodeType: string;
+  state: JobRow["state"];
+  tier: JobRow["tier"];
+  requestedTier: JobRow["tier"];
+  allowDowngrade: boolean;
+  /** Why the tier was lowered, e.g. "high→standard: largest online GPU 16 GB". */
+  rationale: string | null;
+  params: Record<string, unknown>;
+  requirements: { backends: string[]; minVramMiB: number; models: string[] };
+  priority: number;
+  attempt: number;
+  maxAttempts: number;
+  agentId: string | null;
+  progress: JobRow["progress"];
+  error: string | null;
+  /** Only for queued jobs: why no agent has taken it yet. */
+  waiting: { reason: WaitReason; message: string } | null;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** `online`: the agents online for the job's project, to explain a wait. */
+export function jobView(job: JobRow, online: AgentCapability[]): JobView {
+  const requirements = { backends: job.backends, minVramMiB: job.minVramMiB, models: job.models };
+  return {
+    id: job.id,
+    projectId: job.projectId,
+    nodeId: job.nodeId,
+    nodeType: job.nodeType,
+    state: job.state,
+    tier: job.tier,
+    requestedTier: job.requestedTier,
+    allowDowngrade: job.allowDowngrade,
+    rationale: job.rationale,
+    params: job.params,
+    requirements,
+    priority: job.priority,
+    attempt: job.attempt,
+    maxAttempts: job.maxAttempts,
+    agentId: job.leaseAgentId,
+    progress: job.progress,
+    error: job.error,
+    waiting: job.state === "queued" ? explainWait(online, requirements) : null,
+    createdBy: job.createdBy,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+export async function jobHistory(deps: AppDeps, jobId: string) {
+  return await deps.db.select({
+    from: jobEvents.fromState,
+    to: jobEvents.toState,
+    attempt: jobEvents.attempt,
+    agentId: jobEvents.agentId,
+    actor: jobEvents.actor,
+    message: jobEvents.message,
+    at: jobEvents.at,
+  }).from(jobEvents).where(eq(jobEvents.jobId, jobId)).orderBy(asc(jobEvents.id));
+}

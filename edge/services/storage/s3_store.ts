@@ -1,0 +1,73 @@
+/**
+ * Takes in an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO; s3rver in tests). Agents
+ * upload and browsers download straight from the bucket through presigned URLs, so the bucket
+ * needs a CORS rule allowing GET/HEAD (with `Range`) from the studio's origin; see
+ * `BROWSER_CORS_RULE`.
+ */
+import { HeadObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { BlobStore } from "./blob_store.ts";
+
+export interface S3StoreOptions {
+  bucket: string;
+  region: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  now: () => number;
+}
+
+/** The CORS rule the bucket needs so the studio can play takes (range requests) in the browser. */
+export function browserCorsRule(studioOrigin: string) {
+  return {
+    AllowedOrigins: [studioOrigin],
+    AllowedMethods: ["GET", "HEAD"],
+    AllowedHeaders: ["Range", "If-None-Match"],
+    ExposeHeaders: ["Content-Length", "Content-Range", "Content-Type", "ETag", "Accept-Ranges"],
+    MaxAgeSeconds: 3600,
+  };
+}
+
+export function s3BlobStore(options: S3StoreOptions): BlobStore & { client: S3Client } {
+  const client = new S3Client({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: options.forcePathStyle ?? false,
+    // Otherwise the SDK signs a checksum of an empty body into every presigned PUT URL, and the
+    // store refuses the real upload.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+  const Bucket = options.bucket;
+  // Signing with the app's clock keeps expiry consistent with everything else the edge dates.
+  const signingDate = () => new Date(options.now());
+
+  return {
+    kind: "s3",
+    client,
+    async presignPut(key, { contentType, expiresInS }) {
+      const url = await getSignedUrl(client, new PutObjectCommand({ Bucket, Key: key, ContentType: contentType }), {
+        expiresIn: expiresInS,
+        signingDate: signingDate(),
+        signableHeaders: new Set(["content-type"]),
+      });
+      return { url, headers: { "content-type": contentType }, expiresAt: options.now() + expiresInS * 1000 };
+    },
+    async presignGet(key, { expiresInS }) {
+      return await getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), {
+        expiresIn: expiresInS,
+        signingDate: signingDate(),
+      });
+    },
+    async head(key) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket, Key: key }));
+        return { bytes: head.ContentLength ?? 0 };
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (error as Error).name === "NotFound") return null;
+        throw error;
+      }
+    },
+  };
+}
