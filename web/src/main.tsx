@@ -1,5 +1,6 @@
 import { render } from "solid-js/web";
-import { NODE_TYPE_NAMES } from "../../protocol/nodes.ts";
+import App from "./App.tsx";
 
 const root = document.getElementById("root");
-if (root) render(() => <p>{NODE_TYPE_NAMES.length} node types</p>, root);
+if (!root) throw new Error("index.html has no #root element");
+render(() => <App />, root);

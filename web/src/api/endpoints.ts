@@ -1,6 +1,7 @@
 /**
  * One typed function per edge route the studio uses. Routes follow edge/API.md; the job routes
- * (generate, list, cancel, takes) follow protocol/jobs.ts's `generateRequestSchema` note.
+ * (generate, list, cancel, takes) are the studio's proposal beside protocol/jobs.ts's
+ * `generateRequestSchema` note, until edge/API.md lists them.
  */
 import type { GenerateRequest, Take } from "../../../protocol/jobs.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
@@ -148,9 +149,9 @@ export function createEndpoints(api: ApiClient) {
         (await api.request<{ jobs: JobSummary[] }>("GET", `${project(id)}/jobs`)).jobs,
       cancel: (id: string, jobId: string) =>
         api.request<{ job: JobSummary }>("POST", `${project(id)}/jobs/${enc(jobId)}/cancel`),
-      takes: async (id: string, nodeId: string) =>
-        (await api.request<{ takes: Take[] }>("GET", `${project(id)}/nodes/${enc(nodeId)}/takes`))
-          .takes,
+      /** Every take of the project, for the nodes' strips. */
+      takes: async (id: string) =>
+        (await api.request<{ takes: Take[] }>("GET", `${project(id)}/takes`)).takes,
     },
   };
 }

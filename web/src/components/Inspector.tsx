@@ -1,0 +1,161 @@
+/**
+ * The right-hand panel: the selected node's title and parameter form (from its schema, with
+ * validation messages), its takes with their parameters; or the selected edge; or help.
+ */
+import { createMemo, For, Match, Show, Switch } from "solid-js";
+import { nodeType } from "../../../protocol/nodes.ts";
+import { SHORTCUTS } from "../canvas/keyboard.ts";
+import { fieldsForType, validateParams } from "../forms/schema_form.ts";
+import type { ProjectSession } from "../stores/project_session.ts";
+import { idleRun } from "../stores/runs.ts";
+import { TakeThumb } from "./NodeRun.tsx";
+import ParamField from "./ParamField.tsx";
+
+function NodeInspector(props: { session: ProjectSession; id: string }) {
+  const s = props.session;
+  const node = () => s.graph.nodes[props.id];
+  const def = createMemo(() => nodeType(node()?.type ?? ""));
+  const fields = createMemo(() => fieldsForType(node()?.type ?? ""));
+  const errors = createMemo(() => {
+    const n = node(), d = def();
+    return n && d ? validateParams(d.params, n.params) : {};
+  });
+  const takes = () => s.runs[props.id]?.takes ?? idleRun().takes;
+  return (
+    <Show when={node()}>
+      {(n) => (
+        <div class="inspector-body" data-testid="inspector-node">
+          <div class="field">
+            <label for="node-title-input">Title</label>
+            <input
+              id="node-title-input"
+              value={n().title}
+              maxLength={200}
+              disabled={s.readOnly()}
+              data-testid="inspector-title"
+              onChange={(e) =>
+                s.engine.edit([{
+                  type: "node.update",
+                  id: props.id,
+                  set: { title: e.currentTarget.value },
+                }])}
+            />
+          </div>
+          <p class="muted small">{def()?.title} · {def()?.description}</p>
+          <For each={fields()}>
+            {(spec) => (
+              <ParamField
+                nodeId={props.id}
+                spec={spec}
+                value={n().params[spec.key]}
+                error={errors()[spec.key]}
+                disabled={s.readOnly()}
+                onCommit={(value) =>
+                  s.engine.edit([{
+                    type: "node.update",
+                    id: props.id,
+                    set: { params: { [spec.key]: value } },
+                  }])}
+              />
+            )}
+          </For>
+          <Show when={takes().length > 0}>
+            <h3>Takes</h3>
+            <ul class="take-list" data-testid="inspector-takes">
+              <For each={takes()}>
+                {(take) => (
+                  <li>
+                    <TakeThumb take={take} />
+                    <div>
+                      <div>{take.name}</div>
+                      <div class="muted small">
+                        {take.lineage.tier} · seed {take.lineage.seed ?? "—"} ·{" "}
+                        {new Date(take.createdAt).toLocaleString()}
+                      </div>
+                      <details>
+                        <summary class="muted small">Parameters</summary>
+                        <pre class="params">{JSON.stringify(take.lineage.params, null, 1)}</pre>
+                      </details>
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}
+
+export default function Inspector(props: { session: ProjectSession }) {
+  const s = props.session;
+  const selection = () => [...s.view().selection];
+  const edge = () => s.view().selectedEdge;
+  return (
+    <aside class="inspector" aria-label="Inspector" data-testid="inspector">
+      <Switch
+        fallback={
+          <div class="inspector-body">
+            <h3>Canvas</h3>
+            <p class="muted small">Select a node to edit its parameters.</p>
+            <table class="shortcuts">
+              <tbody>
+                <For each={SHORTCUTS}>
+                  {([keys, what]) => (
+                    <tr>
+                      <td>{keys}</td>
+                      <td class="muted">{what}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        }
+      >
+        <Match when={selection().length === 1}>
+          <NodeInspector session={s} id={selection()[0]!} />
+        </Match>
+        <Match when={selection().length > 1}>
+          <div class="inspector-body" data-testid="inspector-multi">
+            <h3>{selection().length} nodes selected</h3>
+            <Show when={!s.readOnly()}>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => s.engine.run({ kind: "delete" })}
+                data-testid="inspector-delete"
+              >
+                Delete selection
+              </button>
+            </Show>
+          </div>
+        </Match>
+        <Match when={edge()}>
+          <div class="inspector-body" data-testid="inspector-edge">
+            <h3>Connection</h3>
+            <Show when={s.graph.edges[edge()!]}>
+              {(e) => (
+                <p class="muted small">
+                  {s.graph.nodes[e().from.node]?.title}.{e().from.socket} →{" "}
+                  {s.graph.nodes[e().to.node]?.title}.{e().to.socket}
+                </p>
+              )}
+            </Show>
+            <Show when={!s.readOnly()}>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => s.engine.run({ kind: "delete" })}
+                data-testid="inspector-delete"
+              >
+                Delete connection
+              </button>
+            </Show>
+          </div>
+        </Match>
+      </Switch>
+    </aside>
+  );
+}

@@ -1,0 +1,128 @@
+/** One project: palette and library on the left, the live canvas, the inspector on the right. */
+import { createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
+import type { Project } from "../api/types.ts";
+import AssetsPanel from "../components/AssetsPanel.tsx";
+import CanvasView from "../components/CanvasView.tsx";
+import HistoryPanel from "../components/HistoryPanel.tsx";
+import Inspector from "../components/Inspector.tsx";
+import Palette from "../components/Palette.tsx";
+import PresenceBar from "../components/PresenceBar.tsx";
+import SharingDialog from "../components/SharingDialog.tsx";
+import TopBar from "../components/TopBar.tsx";
+import { api } from "../services.ts";
+import { createProjectSession } from "../stores/project_session.ts";
+
+type LeftTab = "nodes" | "assets" | "history";
+
+function Studio(props: { project: Project }) {
+  const session = createProjectSession(props.project);
+  void session.load();
+  const online = () => session.reconnect();
+  addEventListener("online", online);
+  onCleanup(() => {
+    removeEventListener("online", online);
+    session.dispose();
+  });
+  const [tab, setTab] = createSignal<LeftTab>("nodes");
+  const [sharing, setSharing] = createSignal(false);
+  let canvasBox!: HTMLDivElement;
+  const centre = () => ({ x: canvasBox.clientWidth / 2, y: canvasBox.clientHeight / 2 });
+  const view = session.view;
+
+  return (
+    <div class="page studio" data-testid="studio">
+      <TopBar>
+        <span class="project-title" data-testid="project-title">{props.project.name}</span>
+        <div class="toolbar" role="toolbar" aria-label="Edit">
+          <button
+            type="button"
+            class="ghost"
+            disabled={!view().canUndo || session.readOnly()}
+            title="Undo (Ctrl+Z)"
+            onClick={() => session.engine.run({ kind: "undo" })}
+            data-testid="undo"
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            class="ghost"
+            disabled={!view().canRedo || session.readOnly()}
+            title="Redo (Ctrl+Shift+Z)"
+            onClick={() => session.engine.run({ kind: "redo" })}
+            data-testid="redo"
+          >
+            Redo
+          </button>
+        </div>
+        <PresenceBar session={session} />
+        <Show when={props.project.role === "owner"}>
+          <button
+            type="button"
+            class="ghost"
+            onClick={() => setSharing(true)}
+            data-testid="open-sharing"
+          >
+            Share
+          </button>
+        </Show>
+      </TopBar>
+      <div class="studio-body">
+        <div class="left">
+          <div class="tabs" role="tablist">
+            {(["nodes", "assets", "history"] as const).map((t) => (
+              <button
+                type="button"
+                role="tab"
+                class="tab"
+                classList={{ active: tab() === t }}
+                aria-selected={tab() === t}
+                onClick={() => setTab(t)}
+                data-testid={`tab-${t}`}
+              >
+                {t[0]!.toUpperCase() + t.slice(1)}
+              </button>
+            ))}
+          </div>
+          <Switch>
+            <Match when={tab() === "nodes"}>
+              <Palette session={session} canvasCentre={centre} />
+            </Match>
+            <Match when={tab() === "assets"}>
+              <AssetsPanel session={session} />
+            </Match>
+            <Match when={tab() === "history"}>
+              <HistoryPanel session={session} />
+            </Match>
+          </Switch>
+        </div>
+        <div class="centre" ref={canvasBox}>
+          <CanvasView session={session} />
+        </div>
+        <Inspector session={session} />
+      </div>
+      <Show when={sharing()}>
+        <SharingDialog project={props.project} onClose={() => setSharing(false)} />
+      </Show>
+    </div>
+  );
+}
+
+export default function ProjectPage(props: { projectId: string }) {
+  const [project] = createResource(() => props.projectId, (id) => api.projects.get(id));
+  return (
+    <Switch>
+      <Match when={project.error}>
+        <div class="page">
+          <TopBar />
+          <div class="splash error" data-testid="project-error">
+            {project.error?.status === 404
+              ? "This project does not exist, or you are not a member."
+              : String(project.error?.message)}
+          </div>
+        </div>
+      </Match>
+      <Match when={project()} keyed>{(p) => <Studio project={p} />}</Match>
+    </Switch>
+  );
+}

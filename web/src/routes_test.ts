@@ -1,0 +1,16 @@
+import assert from "node:assert/strict";
+import { matchRoute, pathFor } from "./routes.ts";
+
+Deno.test("every studio URL maps to its screen and back", () => {
+  assert.deepEqual(matchRoute("/"), { name: "dashboard" });
+  assert.deepEqual(matchRoute("/signin/"), { name: "signin" });
+  assert.deepEqual(matchRoute("/projects/9b1c-22"), { name: "project", projectId: "9b1c-22" });
+  assert.deepEqual(matchRoute("/s/abc%2Fdef"), { name: "share", token: "abc/def" });
+  assert.equal(pathFor({ name: "share", token: "abc/def" }), "/s/abc%2Fdef");
+  assert.equal(pathFor({ name: "project", projectId: "p1" }), "/projects/p1");
+});
+
+Deno.test("unknown paths and malformed project ids are not found", () => {
+  assert.deepEqual(matchRoute("/projects/../etc"), { name: "notFound", path: "/projects/../etc" });
+  assert.deepEqual(matchRoute("/nope"), { name: "notFound", path: "/nope" });
+});

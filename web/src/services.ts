@@ -1,0 +1,25 @@
+/** The app's single API client, and the signed-in session as a signal. */
+import { createSignal } from "solid-js";
+import { ApiError, createApiClient } from "./api/client.ts";
+import { createEndpoints } from "./api/endpoints.ts";
+import type { Me } from "./api/types.ts";
+
+export const api = createEndpoints(createApiClient());
+
+/** `undefined` while loading, `null` when signed out. */
+const [session, setSession] = createSignal<Me | null | undefined>(undefined);
+export { session, setSession };
+
+export async function loadSession(): Promise<void> {
+  try {
+    setSession(await api.auth.me());
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) setSession(null);
+    else throw error;
+  }
+}
+
+/** The signed-in user's display name, or the guest's. */
+export function displayName(me: Me): string {
+  return "user" in me ? me.user.name : me.guest.name;
+}

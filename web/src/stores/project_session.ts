@@ -1,0 +1,214 @@
+/**
+ * Everything one open project needs, wired together: the graph store, the canvas engine
+ * (whose edits go to the store and the room), the room connection, presence, and the runs
+ * shown on nodes. Pages and components read from it; nothing else talks to the room.
+ */
+import { batch, createMemo, createSignal } from "solid-js";
+import { createStore, produce, reconcile } from "solid-js/store";
+import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
+import type { Graph } from "../../../protocol/graph.ts";
+import { nodeType } from "../../../protocol/nodes.ts";
+import type { Role } from "../../../protocol/room_ticket.ts";
+import type { Tier } from "../../../protocol/tiers.ts";
+import { ApiError } from "../api/client.ts";
+import type { Project } from "../api/types.ts";
+import type { Change } from "../canvas/changes.ts";
+import { CanvasEngine, type EngineState } from "../canvas/engine.ts";
+import { validateParams } from "../forms/schema_form.ts";
+import { api } from "../services.ts";
+import { type ConnectionState, RoomClient } from "../sync/room_client.ts";
+import { createGraphStore } from "./graph_store.ts";
+import { idleRun, type NodeRun, onJob, onJobEvent, withTake } from "./runs.ts";
+import { toast } from "./toasts.ts";
+
+/** Cursor updates sent at most this often; the room batches at ~30/s anyway. */
+const CURSOR_MS = 33;
+
+export function createProjectSession(project: Project) {
+  const projectId = project.id;
+  const role: Role = project.role;
+  const store = createGraphStore();
+  const [runs, setRuns] = createStore<Record<string, NodeRun>>({});
+  const [connection, setConnection] = createSignal<ConnectionState>({
+    kind: "connecting",
+    attempt: 1,
+  });
+  const [you, setYou] = createSignal<Peer | null>(null);
+  const [peers, setPeers] = createSignal<Peer[]>([]);
+  const [cursors, setCursors] = createStore<Record<string, { x: number; y: number }>>({});
+  const [selections, setSelections] = createStore<Record<string, string[]>>({});
+  const readOnly = () => role === "reviewer";
+  let snapshotSeen = false;
+
+  const room: RoomClient = new RoomClient({
+    ticket: () => api.projects.ticket(projectId),
+    connect: (url) => new WebSocket(url),
+    timers: {
+      // Number(): browsers return a number already; the type checker may see Node's Timeout.
+      setTimeout: (fn, ms) => Number(setTimeout(fn, ms)),
+      clearTimeout: (id) => clearTimeout(id),
+      random: Math.random,
+    },
+    callbacks: {
+      graph(graph: Graph) {
+        snapshotSeen = true;
+        store.replace(graph);
+        engine.graphChanged(null);
+      },
+      remoteOps(ops) {
+        store.apply(ops);
+        engine.graphChanged(ops);
+      },
+      rejected: (reason) => toast(`Edit refused by the room: ${reason}`),
+      connection: setConnection,
+      peers(me, list) {
+        batch(() => {
+          setYou(me);
+          setPeers(list);
+          const here = new Set(list.map((p) => p.connectionId));
+          setCursors(produce((c) => Object.keys(c).forEach((id) => here.has(id) || delete c[id])));
+          setSelections(
+            produce((s) => Object.keys(s).forEach((id) => here.has(id) || delete s[id])),
+          );
+        });
+      },
+      cursors(list) {
+        setCursors(produce((c) => list.forEach((p) => (c[p.connectionId] = { x: p.x, y: p.y }))));
+      },
+      selections(list) {
+        setSelections(produce((s) => list.forEach((p) => (s[p.connectionId] = p.nodeIds))));
+      },
+      job: (event: JobEvent) => setRuns(event.nodeId, (run) => onJobEvent(run ?? idleRun(), event)),
+    },
+  });
+
+  const engine = new CanvasEngine({
+    graph: store.raw,
+    apply(changes: Change[], transient: boolean) {
+      store.apply(changes);
+      room.send(changes, transient);
+    },
+    newId: () => crypto.randomUUID(),
+    readOnly,
+    refuse: (reason) => toast(reason),
+  });
+  const [view, setView] = createSignal<EngineState>(engine.state);
+  let lastSelection = "";
+  engine.subscribe((state) => {
+    setView(state);
+    const key = [...state.selection].join(",");
+    if (key !== lastSelection) {
+      lastSelection = key;
+      room.selection([...state.selection]);
+    }
+  });
+
+  /** The colour of the first teammate who has each node selected. */
+  const selectedByPeer = createMemo(() => {
+    const colours: Record<string, { color: string; name: string }> = {};
+    for (const peer of peers()) {
+      for (const id of selections[peer.connectionId] ?? []) {
+        colours[id] ??= { color: peer.color, name: peer.name };
+      }
+    }
+    return colours;
+  });
+
+  let cursorAt = 0;
+  function moveCursor(x: number, y: number): void {
+    const now = performance.now();
+    if (now - cursorAt < CURSOR_MS) return;
+    cursorAt = now;
+    room.cursor(Math.round(x), Math.round(y));
+  }
+
+  async function load(): Promise<void> {
+    room.start();
+    // The saved graph draws the canvas at once; the room's snapshot, newer if anything, follows.
+    const [graph, takes] = await Promise.allSettled([
+      api.revisions.current(projectId),
+      api.jobs.takes(projectId),
+    ]);
+    if (graph.status === "fulfilled" && !snapshotSeen) {
+      store.replace(graph.value.graph);
+      engine.graphChanged(null);
+      engine.run({ kind: "fit" });
+    } else if (graph.status === "rejected") {
+      toast(`Cannot load the canvas: ${(graph.reason as Error).message}`);
+    }
+    if (takes.status === "fulfilled") {
+      setRuns(produce((all) => {
+        for (const take of [...takes.value].reverse()) {
+          all[take.nodeId] = {
+            ...(all[take.nodeId] ?? idleRun()),
+            takes: withTake(all[take.nodeId]?.takes ?? [], take),
+          };
+        }
+      }));
+    }
+  }
+
+  async function generate(nodeId: string, tier: Tier): Promise<void> {
+    const node = store.raw().nodes[nodeId];
+    const def = node && nodeType(node.type);
+    if (!node || !def) return;
+    const problems = validateParams(def.params, node.params);
+    const first = Object.entries(problems)[0];
+    if (first) return toast(`${node.title}: ${first[0]}: ${first[1]}`);
+    setRuns(
+      nodeId,
+      (run) => ({ ...(run ?? idleRun()), phase: "queued", message: "sending…", error: null }),
+    );
+    try {
+      const { job } = await api.jobs.generate(projectId, nodeId, {
+        type: node.type,
+        params: node.params,
+        tier,
+      });
+      setRuns(nodeId, (run) => onJob(run ?? idleRun(), job));
+    } catch (error) {
+      const text = error instanceof ApiError ? error.describe() : String(error);
+      setRuns(nodeId, (run) => ({ ...(run ?? idleRun()), phase: "failed", error: text }));
+    }
+  }
+
+  async function cancel(nodeId: string): Promise<void> {
+    const jobId = runs[nodeId]?.jobId;
+    if (!jobId) return;
+    try {
+      const { job } = await api.jobs.cancel(projectId, jobId);
+      setRuns(nodeId, (run) => onJob(run ?? idleRun(), job));
+    } catch (error) {
+      toast(error instanceof ApiError ? error.describe() : String(error));
+    }
+  }
+
+  function dispose(): void {
+    room.stop();
+    setRuns(reconcile({}));
+  }
+
+  return {
+    project,
+    role,
+    readOnly,
+    graph: store.graph,
+    engine,
+    view,
+    runs,
+    connection,
+    you,
+    peers,
+    cursors,
+    selections,
+    selectedByPeer,
+    moveCursor,
+    load,
+    generate,
+    cancel,
+    reconnect: () => room.reconnectNow(),
+    dispose,
+  };
+}
+
+export type ProjectSession = ReturnType<typeof createProjectSession>;
