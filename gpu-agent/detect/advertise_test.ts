@@ -18,10 +18,13 @@ const ffmpeg = {
 const comfy = { kind: "comfyui" as const, healthy: true, templates: [] };
 
 Deno.test("a 12, 16 or 24 GB card meets the low, standard or high tier", () => {
+  // memory.total as nvidia-smi reports it for an RTX 4070, 3060 12GB, 4080, 3090 and 4090.
+  assert.deepEqual(gpuTiers({ gpus: [gpu(12282)] }), ["low"]);
   assert.deepEqual(gpuTiers({ gpus: [gpu(12288)] }), ["low"]);
-  assert.deepEqual(gpuTiers({ gpus: [gpu(16376)] }), ["low"]);
-  assert.deepEqual(gpuTiers({ gpus: [gpu(16384)] }), ["low", "standard"]);
+  assert.deepEqual(gpuTiers({ gpus: [gpu(16376)] }), ["low", "standard"]);
   assert.deepEqual(gpuTiers({ gpus: [gpu(24576)] }), ["low", "standard", "high"]);
+  assert.deepEqual(gpuTiers({ gpus: [gpu(24564)] }), ["low", "standard", "high"]);
+  assert.deepEqual(gpuTiers({ gpus: [gpu(8192)] }), []);
   assert.deepEqual(gpuTiers({ gpus: [] }), []);
   assert.deepEqual(gpuTiers({ gpus: [gpu(null)] }), []);
 });
