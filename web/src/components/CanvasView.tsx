@@ -91,6 +91,8 @@ export default function CanvasView(props: { session: ProjectSession }) {
       data-testid="canvas"
       onPointerDown={(e) => {
         if (_isControl(e.target)) return;
+        // No compatibility mousedown: it would focus (and so select) the node under a socket.
+        e.preventDefault();
         el.focus({ preventScroll: true });
         el.setPointerCapture(e.pointerId);
         engine.pointerDown(_local(el, e), {
