@@ -15,15 +15,20 @@ import { ApiError, errorBody } from "./errors.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { limitBody } from "./middleware/body_size.ts";
 import { requestLog } from "./middleware/request_log.ts";
+import { agentApiRoutes } from "./routes/agent_api/mod.ts";
+import { agentRoutes } from "./routes/agents.ts";
 import { assetRoutes } from "./routes/assets.ts";
+import { blobRoutes } from "./routes/blobs.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { internalRoutes } from "./routes/internal.ts";
+import { jobRoutes } from "./routes/jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { revisionRoutes } from "./routes/revisions.ts";
 import { shareAcceptRoutes, shareLinkRoutes } from "./routes/share_links.ts";
 import { structureRoutes } from "./routes/structure.ts";
+import { takeRoutes } from "./routes/takes.ts";
 import { ticketRoutes } from "./routes/ticket.ts";
 
 export interface AppOptions {
@@ -34,6 +39,8 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use(requestLog(deps));
+  // Signed media uploads and downloads: ahead of the JSON body limit (they have their own).
+  app.route("/api/blobs", blobRoutes);
   app.use(
     "/api/*",
     limitBody((c, d) =>
@@ -42,9 +49,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   );
   app.route("/", healthRoutes);
   app.route("/api/internal", internalRoutes);
+  // Agents authenticate with their own credentials, not sessions.
+  app.route("/api/agent/v1", agentApiRoutes);
   app.use("/api/*", authenticate);
   app.route("/api/auth", authRoutes);
   app.route("/api/share", shareAcceptRoutes);
+  app.route("/api/agents", agentRoutes);
   for (const routes of [
     projectRoutes,
     memberRoutes,
@@ -53,6 +63,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     revisionRoutes,
     structureRoutes,
     ticketRoutes,
+    jobRoutes,
+    takeRoutes,
   ]) {
     app.route("/api/projects", routes);
   }

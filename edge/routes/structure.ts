@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { projects } from "../../db/schema/mod.ts";
 import type { AppEnv } from "../context.ts";
 import { requireRole } from "../middleware/project_access.ts";
+import { renderEntries } from "../services/jobs/takes.ts";
 import { projectStructure } from "../services/structure.ts";
 import { notFound } from "../errors.ts";
 
@@ -13,5 +14,5 @@ export const structureRoutes = new Hono<AppEnv>()
     const [project] = await deps.db.select({ id: projects.id, name: projects.name }).from(projects)
       .where(eq(projects.id, c.var.access.projectId)).limit(1);
     if (!project) throw notFound("project");
-    return c.json({ tree: await projectStructure(deps, project, []) });
+    return c.json({ tree: await projectStructure(deps, project, await renderEntries(deps, project.id)) });
   });

@@ -8,16 +8,15 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { jobs, takes } from "../../../db/schema/mod.ts";
 import { AGENT_ERROR_CODES, type CompleteRequest, type Take } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
-import { ApiError, notFound } from "../../errors.ts";
+import { ApiError } from "../../errors.ts";
 import type { AgentRow } from "../agents.ts";
-import { leaseLost, notifyJob } from "./lifecycle.ts";
+import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
 import { publicTake, takeKey, type TakeRow } from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
 export async function completeJob(deps: AppDeps, agent: AgentRow, jobId: string, request: CompleteRequest): Promise<Take[]> {
   const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
-  if (!job) throw notFound("job");
-  if (job.leaseAgentId !== agent.id) throw leaseLost("the lease expired or was given to another agent");
+  if (!job || job.leaseAgentId !== agent.id) throw await explainLost(deps, agent, jobId);
   const ids = request.outputs.map((o) => o.takeId);
   const rows = await deps.db.select().from(takes).where(and(eq(takes.jobId, jobId), inArray(takes.id, ids)));
   if (job.state === "succeeded") return await alreadyDone(deps, rows, ids);

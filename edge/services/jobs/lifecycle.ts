@@ -5,7 +5,7 @@
  * so with 409 `lease_lost`.
  */
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { jobPreviews, jobs } from "../../../db/schema/mod.ts";
+import { jobEvents, jobPreviews, jobs } from "../../../db/schema/mod.ts";
 import { AGENT_ERROR_CODES, type FailRequest, type jobEventRequestSchema } from "../../../protocol/jobs.ts";
 import type { JobEvent } from "../../../protocol/canvas.ts";
 import type { z } from "zod";
@@ -25,12 +25,22 @@ function heldBy(agent: AgentRow, jobId: string): SQL {
   return and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), inArray(jobs.state, [...ACTIVE]))!;
 }
 
-/** Why an agent's call on a job it does not hold is refused (or that the job was canceled). */
-async function explainLost(deps: AppDeps, agent: AgentRow, jobId: string): Promise<ApiError> {
+/** Why an agent's call on a job it does not hold is refused. */
+export async function explainLost(deps: AppDeps, agent: AgentRow, jobId: string): Promise<ApiError> {
   const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
-  if (!job) return notFound("job");
+  // A job this agent never held is none of its business: same answer as no job at all.
+  const [held] = await deps.db.select({ id: jobEvents.id }).from(jobEvents)
+    .where(and(eq(jobEvents.jobId, jobId), eq(jobEvents.agentId, agent.id))).limit(1);
+  if (!job || !held) return notFound("job");
   if (job.leaseAgentId !== agent.id) return leaseLost("the lease expired or was given to another agent");
   return leaseLost(`the job is ${job.state}`);
+}
+
+/** The job, when this agent holds its lease; otherwise 409 `lease_lost` (404 if unknown). */
+export async function heldJob(deps: AppDeps, agent: AgentRow, jobId: string): Promise<JobRow> {
+  const [job] = await deps.db.select().from(jobs).where(heldBy(agent, jobId)).limit(1);
+  if (!job) throw await explainLost(deps, agent, jobId);
+  return job;
 }
 
 export async function notifyJob(deps: AppDeps, job: Pick<JobRow, "projectId">, event: JobEvent): Promise<void> {

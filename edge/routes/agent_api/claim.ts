@@ -1,0 +1,26 @@
+/**
+ * `POST /claim`: long-polls for a job that fits the agent. It tries at once, then waits to be
+ * woken by a job queued in this process, re-checking the database every CLAIM_RECHECK_MS for
+ * jobs queued by other edge instances, until `waitMs` runs out or the agent disconnects.
+ * The wait runs on the real clock: the app clock (`deps.now`) may be moved by tests.
+ */
+import { Hono } from "hono";
+import { claimRequestSchema, type ClaimResponse } from "../../../protocol/jobs.ts";
+import type { AppEnv } from "../../context.ts";
+import { requireAgent } from "../../middleware/agent_auth.ts";
+import { claimJob } from "../../services/jobs/claim.ts";
+import { optionalJsonBody } from "./optional_body.ts";
+
+export const claimRoutes = new Hono<AppEnv>()
+  .post("/claim", requireAgent, optionalJsonBody(claimRequestSchema), async (c) => {
+    const deps = c.var.deps;
+    const signal = c.req.raw.signal;
+    const deadline = performance.now() + c.var.body.waitMs;
+    while (true) {
+      const seen = deps.dispatcher.generation;
+      const job = await claimJob(deps, c.var.agent);
+      const left = deadline - performance.now();
+      if (job || left <= 0 || signal.aborted) return c.json({ job } satisfies ClaimResponse);
+      await deps.dispatcher.wait(seen, Math.min(left, deps.config.CLAIM_RECHECK_MS), signal);
+    }
+  });

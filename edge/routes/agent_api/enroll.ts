@@ -1,0 +1,45 @@
+/** `POST /enroll` (token → credentials) and `POST /heartbeat` (profile, liveness). */
+import { Hono } from "hono";
+import {
+  AGENT_ERROR_CODES,
+  type EnrollResponse,
+  enrollRequestSchema,
+  type HeartbeatResponse,
+  heartbeatRequestSchema,
+} from "../../../protocol/jobs.ts";
+import type { AppEnv } from "../../context.ts";
+import { ApiError } from "../../errors.ts";
+import { jsonBody } from "../../lib/validate.ts";
+import { requireAgent } from "../../middleware/agent_auth.ts";
+import { enrollAgent, recordHeartbeat } from "../../services/agents.ts";
+
+export const enrollRoutes = new Hono<AppEnv>()
+  .post("/enroll", ...jsonBody(enrollRequestSchema), async (c) => {
+    const deps = c.var.deps;
+    const enrolled = await enrollAgent(deps, c.req.valid("json"));
+    if (!enrolled) {
+      throw new ApiError(
+        401,
+        AGENT_ERROR_CODES.badEnrollmentToken,
+        "this enrollment token is unknown, used or expired: create a new one in the studio",
+      );
+    }
+    return c.json({
+      agentId: enrolled.agent.id,
+      secret: enrolled.secret,
+      name: enrolled.agent.name,
+      heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
+    } satisfies EnrollResponse, 201);
+  })
+  .post("/heartbeat", requireAgent, ...jsonBody(heartbeatRequestSchema), async (c) => {
+    const deps = c.var.deps;
+    const agent = await recordHeartbeat(deps, c.var.agent.id, c.req.valid("json").profile);
+    // A new backend or a bigger card may fit jobs that were waiting.
+    deps.dispatcher.wake();
+    return c.json({
+      agentId: agent.id,
+      name: agent.name,
+      heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
+      serverTime: deps.now(),
+    } satisfies HeartbeatResponse);
+  });

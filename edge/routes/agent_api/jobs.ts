@@ -1,0 +1,73 @@
+/**
+ * What an agent does with a job it holds: progress events (which keep the lease), output
+ * upload URLs, completion, failure and release. Each answers 409 `lease_lost` to an agent that
+ * no longer holds the job.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  type CompleteResponse,
+  completeRequestSchema,
+  type JobEventResponse,
+  jobEventRequestSchema,
+  type JobTransitionResponse,
+  failRequestSchema,
+  type OutputResponse,
+  outputRequestSchema,
+  releaseRequestSchema,
+} from "../../../protocol/jobs.ts";
+import type { AppEnv } from "../../context.ts";
+import { idSchema } from "../../lib/ids.ts";
+import { jsonBody, pathParams } from "../../lib/validate.ts";
+import { requireAgent } from "../../middleware/agent_auth.ts";
+import { completeJob } from "../../services/jobs/complete.ts";
+import { failJob, heldJob, releaseJob, reportProgress } from "../../services/jobs/lifecycle.ts";
+import { allocateTake, takeKey } from "../../services/jobs/takes.ts";
+import type { JobRow } from "../../services/jobs/transitions.ts";
+import { optionalJsonBody } from "./optional_body.ts";
+
+const jobPath = pathParams(z.object({ id: idSchema }));
+
+const transition = (job: JobRow): JobTransitionResponse => ({
+  state: job.state,
+  attempt: job.attempt,
+  maxAttempts: job.maxAttempts,
+});
+
+export const agentJobRoutes = new Hono<AppEnv>()
+  .use("/jobs/*", requireAgent)
+  .post("/jobs/:id/events", jobPath, ...jsonBody(jobEventRequestSchema), async (c) => {
+    const result = await reportProgress(c.var.deps, c.var.agent, c.req.valid("param").id, c.req.valid("json"));
+    return c.json(result satisfies JobEventResponse);
+  })
+  .post("/jobs/:id/outputs", jobPath, ...jsonBody(outputRequestSchema), async (c) => {
+    const deps = c.var.deps;
+    const job = await heldJob(deps, c.var.agent, c.req.valid("param").id);
+    const output = c.req.valid("json");
+    const take = await allocateTake(deps, job, c.var.agent.id, output);
+    const key = takeKey(take);
+    const upload = await deps.storage.presignPut(key, {
+      contentType: output.contentType,
+      expiresInS: deps.config.UPLOAD_URL_TTL_S,
+    });
+    return c.json({
+      takeId: take.id,
+      take: take.take,
+      key,
+      uploadUrl: upload.url,
+      headers: upload.headers,
+      expiresAt: upload.expiresAt,
+    } satisfies OutputResponse, 201);
+  })
+  .post("/jobs/:id/complete", jobPath, ...jsonBody(completeRequestSchema), async (c) => {
+    const takes = await completeJob(c.var.deps, c.var.agent, c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ state: "succeeded", takes } satisfies CompleteResponse);
+  })
+  .post("/jobs/:id/fail", jobPath, ...jsonBody(failRequestSchema), async (c) => {
+    const job = await failJob(c.var.deps, c.var.agent, c.req.valid("param").id, c.req.valid("json"));
+    return c.json(transition(job));
+  })
+  .post("/jobs/:id/release", jobPath, optionalJsonBody(releaseRequestSchema), async (c) => {
+    const job = await releaseJob(c.var.deps, c.var.agent, c.req.valid("param").id, c.var.body.reason);
+    return c.json(transition(job));
+  });

@@ -1,0 +1,116 @@
+/**
+ * Generation jobs of a project: queue one for a node, list, read (with its history), cancel
+ * and retry. Editors and owners act; reviewers may watch.
+ */
+import { and, desc, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { jobPreviews, jobs } from "../../db/schema/mod.ts";
+import { graphIdSchema } from "../../protocol/graph.ts";
+import { generateRequestSchema, JOB_STATES } from "../../protocol/jobs.ts";
+import type { AppEnv } from "../context.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { fromBase64 } from "../lib/bytes.ts";
+import { idSchema } from "../lib/ids.ts";
+import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
+import { currentUser } from "../middleware/authenticate.ts";
+import { requireRole } from "../middleware/project_access.ts";
+import { recordActivity } from "../services/activity.ts";
+import { onlineAgentsForProject } from "../services/agents.ts";
+import { enqueueJob } from "../services/jobs/enqueue.ts";
+import { cancelJob, retryJob } from "../services/jobs/lifecycle.ts";
+import { jobHistory, jobView } from "../services/jobs/view.ts";
+
+const jobPath = pathParams(z.object({ id: idSchema, jobId: idSchema }));
+const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+
+type Deps = AppEnv["Variables"]["deps"];
+
+async function loadJob(deps: Deps, projectId: string, jobId: string) {
+  const [job] = await deps.db.select().from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId))).limit(1);
+  if (!job) throw notFound("job");
+  return job;
+}
+
+export const jobRoutes = new Hono<AppEnv>()
+  .post(
+    "/:id/nodes/:nodeId/generate",
+    requireRole("editor"),
+    pathParams(z.object({ id: idSchema, nodeId: graphIdSchema })),
+    ...jsonBody(generateRequestSchema),
+    async (c) => {
+      const deps = c.var.deps;
+      const user = currentUser(c);
+      const key = c.req.header("idempotency-key");
+      if (key !== undefined && !idempotencyKey.safeParse(key).success) {
+        throw new ApiError(400, "invalid_header", "Idempotency-Key: 1-200 printable ASCII characters");
+      }
+      const { projectId } = c.var.access;
+      const { nodeId } = c.req.valid("param");
+      const { job, created } = await enqueueJob(deps, {
+        projectId,
+        nodeId,
+        userId: user.id,
+        body: c.req.valid("json"),
+        idempotencyKey: key,
+      });
+      if (created) {
+        await recordActivity(deps, { projectId, actorId: user.id, action: "job.queue", subject: `${job.nodeType} ${nodeId}` });
+      }
+      const online = await onlineAgentsForProject(deps, projectId);
+      return c.json({ job: jobView(job, online) }, created ? 201 : 200);
+    },
+  )
+  .get(
+    "/:id/jobs",
+    requireRole("reviewer"),
+    queryParams(z.object({
+      state: z.enum(JOB_STATES).optional(),
+      nodeId: graphIdSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    })),
+    async (c) => {
+      const deps = c.var.deps;
+      const { projectId } = c.var.access;
+      const query = c.req.valid("query");
+      const rows = await deps.db.select().from(jobs).where(and(
+        eq(jobs.projectId, projectId),
+        query.state ? eq(jobs.state, query.state) : undefined,
+        query.nodeId ? eq(jobs.nodeId, query.nodeId) : undefined,
+      )).orderBy(desc(jobs.createdAt), desc(jobs.id)).limit(query.limit);
+      const online = await onlineAgentsForProject(deps, projectId);
+      return c.json({ jobs: rows.map((job) => jobView(job, online)) });
+    },
+  )
+  .get("/:id/jobs/:jobId", requireRole("reviewer"), jobPath, async (c) => {
+    const deps = c.var.deps;
+    const job = await loadJob(deps, c.var.access.projectId, c.req.valid("param").jobId);
+    const online = await onlineAgentsForProject(deps, job.projectId);
+    return c.json({ job: jobView(job, online), events: await jobHistory(deps, job.id) });
+  })
+  .get("/:id/jobs/:jobId/preview", requireRole("reviewer"), jobPath, async (c) => {
+    const deps = c.var.deps;
+    const job = await loadJob(deps, c.var.access.projectId, c.req.valid("param").jobId);
+    const [preview] = await deps.db.select().from(jobPreviews).where(eq(jobPreviews.jobId, job.id));
+    if (!preview) throw notFound("preview");
+    return c.body(fromBase64(preview.base64), 200, {
+      "content-type": preview.contentType,
+      "cache-control": "no-store",
+    });
+  })
+  .post("/:id/jobs/:jobId/cancel", requireRole("editor"), jobPath, async (c) => {
+    const deps = c.var.deps;
+    const user = currentUser(c);
+    const job = await cancelJob(deps, c.var.access.projectId, c.req.valid("param").jobId, user);
+    await recordActivity(deps, { projectId: job.projectId, actorId: user.id, action: "job.cancel", subject: job.id });
+    return c.json({ job: jobView(job, []) });
+  })
+  .post("/:id/jobs/:jobId/retry", requireRole("editor"), jobPath, async (c) => {
+    const deps = c.var.deps;
+    const user = currentUser(c);
+    const job = await retryJob(deps, c.var.access.projectId, c.req.valid("param").jobId, user);
+    await recordActivity(deps, { projectId: job.projectId, actorId: user.id, action: "job.retry", subject: job.id });
+    const online = await onlineAgentsForProject(deps, job.projectId);
+    return c.json({ job: jobView(job, online) });
+  });
