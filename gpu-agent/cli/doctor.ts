@@ -1,11 +1,14 @@
 /**
  * `doctor`: everything the agent would find and advertise, and every problem with its fix.
- * Exit code 0 when all is well, 4 when the edge cannot be reached, 1 for other problems.
+ * Exit code 0 when all is well, 4 when the edge cannot be reached, 3 when it refuses the saved
+ * credentials, 1 for other problems.
  */
 import type { BackendStatus, JobBackend } from "../backends/backend.ts";
 import type { Credentials } from "../config/credentials.ts";
 import type { AgentConfig } from "../config/config.ts";
-import { eligibleWork, gpuTiers } from "../detect/advertise.ts";
+import type { AgentProfile } from "../../protocol/jobs.ts";
+import { advertisedProfile, eligibleWork, gpuTiers } from "../detect/advertise.ts";
+import { AgentRejected, EdgeClient } from "../run/edge_client.ts";
 import type { Detection } from "../detect/detect.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 
@@ -71,11 +74,31 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
       problems.push(`edge ${server} ${reach}: check the URL and your network`);
     }
   }
-  out(
-    deps.credentials
-      ? `Enrolled  as ${deps.credentials.name} (${deps.credentials.agentId})`
-      : "Enrolled  no: run `deno task agent enroll --server URL --token TOKEN`",
-  );
+  let rejected = false;
+  if (!deps.credentials) {
+    out("Enrolled  no: run `deno task agent enroll --server URL --token TOKEN`");
+  } else if (server === null || unreachable) {
+    out(`Enrolled  as ${deps.credentials.name} (${deps.credentials.agentId}); not checked`);
+  } else {
+    // A heartbeat is the one harmless call that proves the credentials still work.
+    const check = await _checkCredentials(
+      server,
+      deps.credentials,
+      advertisedProfile(profile, statuses, config.concurrency),
+      deps.fetch,
+    );
+    out(
+      `Enrolled  as ${deps.credentials.name} (${deps.credentials.agentId}): ${check ?? "accepted"}`,
+    );
+    if (check) {
+      rejected = check.startsWith("rejected");
+      problems.push(
+        rejected
+          ? `the edge ${check}: create a new token in the studio and enroll again`
+          : `credential check failed (${check})`,
+      );
+    }
+  }
 
   if (problems.length === 0) {
     out("No problems found.");
@@ -83,7 +106,31 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
   }
   out("Problems");
   for (const problem of problems) out(`  - ${problem}`);
-  return unreachable ? EXIT.edgeUnreachable : EXIT.failure;
+  if (unreachable) return EXIT.edgeUnreachable;
+  return rejected ? EXIT.notEnrolled : EXIT.failure;
+}
+
+/** null when the edge accepts the agent's credentials, else what went wrong. */
+async function _checkCredentials(
+  server: string,
+  credentials: Credentials,
+  profile: AgentProfile,
+  fetchImpl: typeof fetch | undefined,
+): Promise<string | null> {
+  const client = new EdgeClient({
+    serverUrl: server,
+    agentId: credentials.agentId,
+    secret: credentials.secret,
+    requestTimeoutMs: 10_000,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+  try {
+    await client.heartbeat(profile);
+    return null;
+  } catch (error) {
+    if (error instanceof AgentRejected) return "rejected these credentials (agent revoked?)";
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** null when GET /healthz answers 2xx, else what went wrong. */

@@ -11,12 +11,15 @@ import { readCredentials } from "../config/credentials.ts";
 import type { Env } from "../config/paths.ts";
 import { advertisedProfile } from "../detect/advertise.ts";
 import { type Detection, detectMachine } from "../detect/detect.ts";
+import { consoleLogger, type Logger } from "../log/logger.ts";
+import { type ProgressRenderer, terminalRenderer } from "../progress/renderer.ts";
 import { type FlagSpec, parseArgs } from "./args.ts";
 import { CliError } from "./cli_error.ts";
 import { runDoctor } from "./doctor.ts";
 import { enroll } from "./enroll.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { HELP } from "./help.ts";
+import { processSignals, runAgent, type RunDeps } from "./run.ts";
 
 export const FLAGS: FlagSpec = {
   server: { type: "string", description: "edge URL", valueName: "URL" },
@@ -38,6 +41,12 @@ export interface CliIo {
   detect?: (config: AgentConfig) => Promise<Detection>;
   backends?: (config: AgentConfig) => Promise<JobBackend[]>;
   fetch?: typeof fetch;
+  /** `run` only: where log lines and progress go, signals, and the daemon's timings. */
+  logger?: Logger;
+  renderer?: ProgressRenderer | null;
+  onSignal?: RunDeps["onSignal"];
+  exitNow?: RunDeps["exitNow"];
+  tuning?: RunDeps["tuning"];
 }
 
 /** Runs one command; returns the exit code (never throws). */
@@ -113,11 +122,17 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
       return EXIT.ok;
     }
     default:
-      throw new CliError(
-        "run is not implemented yet (the claim loop is being built)",
-        EXIT.usage,
-        "use doctor to check this machine meanwhile",
-      );
+      return runAgent(config, {
+        credentials: await readCredentials(config.configDir),
+        detect: () => detect(config),
+        backends: () => backends(config),
+        logger: io.logger ?? consoleLogger,
+        renderer: io.renderer === undefined ? terminalRenderer() : io.renderer,
+        onSignal: io.onSignal ?? processSignals,
+        exitNow: io.exitNow ?? ((code) => Deno.exit(code)),
+        ...(io.fetch ? { fetch: io.fetch } : {}),
+        ...(io.tuning ? { tuning: io.tuning } : {}),
+      });
   }
 }
 

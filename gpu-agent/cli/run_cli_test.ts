@@ -167,8 +167,9 @@ Deno.test("enroll with a rejected token exits 3 and says to make a new one", asy
   await assert.rejects(Deno.stat(`${configDir}/agent.json`), Deno.errors.NotFound);
 });
 
-Deno.test("run says clearly that it is not implemented yet", async () => {
+Deno.test("run before enrolling exits 3 and says how to enroll", async () => {
   const { code, err } = await cli(["run"]);
-  assert.equal(code, 2);
-  assert.match(err, /run is not implemented yet/);
+  assert.equal(code, 3);
+  assert.match(err, /error: not enrolled/);
+  assert.match(err, /fix: .*enroll --server URL --token TOKEN/);
 });

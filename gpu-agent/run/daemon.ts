@@ -1,0 +1,224 @@
+/**
+ * The `run` daemon: health checks, heartbeat, the long-poll claim loop and the jobs it starts,
+ * and the staged shutdown. States: starting → claiming ⇄ (jobs running) → draining → stopped.
+ *
+ * Shutdown (`shutdown()` is called once per Ctrl-C / SIGTERM):
+ * 1. drain: stop claiming (the waiting claim is aborted), let running jobs finish;
+ * 2. interrupt: abort running jobs and release them back to the queue;
+ * 3. kill: abort everything now, edge calls included.
+ *
+ * @example
+ * ```ts
+ * const daemon = new Daemon({ edge, backends, gpus, concurrency: 1, workDir, profile });
+ * Deno.addSignalListener("SIGINT", () => daemon.shutdown());
+ * const { stop } = await daemon.run(); // "drained" | "interrupted" | "killed" | "rejected" | "failed"
+ * ```
+ */
+import { type AgentProfile, CLAIM_MAX_WAIT_MS } from "../../protocol/jobs.ts";
+import type { BackendStatus, JobBackend } from "../backends/backend.ts";
+import { BackendMonitor } from "../backends/monitor.ts";
+import { consoleLogger, type Logger } from "../log/logger.ts";
+import { describeError } from "../net/outage_log.ts";
+import type { ProgressRenderer } from "../progress/renderer.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
+import { AgentRejected } from "./edge_client.ts";
+import type { EdgeCalls } from "./edge_calls.ts";
+import { GpuSlots, type GpuSpec } from "./gpu_slots.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { type RunningJob, startJob } from "./job_runner.ts";
+import type { TraceEvent } from "./trace.ts";
+
+export interface DaemonOptions {
+  edge: EdgeCalls;
+  backends: readonly JobBackend[];
+  gpus: readonly GpuSpec[];
+  /** Jobs at once (GPU jobs are further limited to one per GPU). */
+  concurrency: number;
+  workDir: string;
+  /** The profile to advertise, given the backends' latest statuses. */
+  profile: (statuses: BackendStatus[]) => AgentProfile;
+  clock?: Clock;
+  logger?: Logger;
+  renderer?: ProgressRenderer | null;
+  /** Long-poll length per claim; default (and at most) CLAIM_MAX_WAIT_MS. */
+  claimWaitMs?: number;
+  /** Until the edge names its own; default 15 s. */
+  heartbeatIntervalMs?: number;
+  /** Backend health re-checks; default 30 s. */
+  monitorIntervalMs?: number;
+  maxEventsPerSecond?: number;
+  trace?: (event: TraceEvent) => void;
+}
+
+export type DaemonStop = "drained" | "interrupted" | "killed" | "rejected" | "failed";
+
+export interface DaemonResult {
+  stop: DaemonStop;
+  /** For "rejected" and "failed": what happened, for the person at the terminal. */
+  message?: string;
+}
+
+export class Daemon {
+  readonly #options: DaemonOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #slots: GpuSlots;
+  readonly #drain = new AbortController();
+  readonly #hard = new AbortController();
+  readonly #running = new Map<string, RunningJob>();
+  #stage = 0;
+  #fatal: DaemonResult | null = null;
+  #jobSettled: (() => void) | null = null;
+  readonly #monitor: BackendMonitor;
+  readonly #heartbeat: Heartbeat;
+
+  constructor(options: DaemonOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#slots = new GpuSlots(options.gpus);
+    this.#monitor = new BackendMonitor(options.backends, {
+      clock: this.#clock,
+      logger: this.#logger,
+      ...(options.monitorIntervalMs ? { intervalMs: options.monitorIntervalMs } : {}),
+      onChange: () => void this.#heartbeat.beatNow(),
+    });
+    this.#heartbeat = new Heartbeat({
+      edge: options.edge,
+      profile: () => options.profile(this.#monitor.statuses()),
+      clock: this.#clock,
+      intervalMs: options.heartbeatIntervalMs ?? 15_000,
+      onRejected: (error) => this.#reject(error),
+    });
+  }
+
+  /** Jobs running now. */
+  get running(): readonly RunningJob[] {
+    return [...this.#running.values()];
+  }
+
+  /** Moves shutdown one stage on; returns the stage now in effect (1 drain, 2 interrupt, 3 kill). */
+  shutdown(): number {
+    this.#stage = Math.min(3, this.#stage + 1);
+    const busy = this.#running.size > 0;
+    if (this.#stage === 1) {
+      this.#logger.info(
+        busy
+          ? "stopping: finishing the running job, claiming no more (Ctrl-C again to interrupt it and hand it back)"
+          : "stopping: claiming no more",
+      );
+      this.#drain.abort(new DOMException("draining", "AbortError"));
+    } else if (this.#stage === 2) {
+      if (busy) this.#logger.warn("interrupting: aborting the running job and handing it back");
+      this.#drain.abort(new DOMException("draining", "AbortError"));
+      for (const job of this.#running.values()) job.interrupt();
+    } else {
+      this.#logger.warn("exiting now");
+      this.#drain.abort(new DOMException("draining", "AbortError"));
+      this.#hard.abort(new DOMException("killed", "AbortError"));
+    }
+    return this.#stage;
+  }
+
+  /** Runs until shut down or refused by the edge. Never throws. */
+  async run(): Promise<DaemonResult> {
+    this.#monitor.start();
+    try {
+      await this.#monitor.checkNow();
+      const hello = await this.#heartbeat.first(this.#drain.signal);
+      this.#logger.info(
+        `connected to ${this.#options.edge.client.serverUrl} as ${hello.name}; waiting for jobs`,
+      );
+      this.#heartbeat.start();
+      await this.#claimLoop();
+    } catch (error) {
+      this.#onError(error);
+    }
+    await Promise.all([...this.#running.values()].map((job) => job.outcome.catch(() => {})));
+    await this.#heartbeat.stop();
+    await this.#monitor.stop();
+    if (this.#fatal) return this.#fatal;
+    return { stop: this.#stage >= 3 ? "killed" : this.#stage === 2 ? "interrupted" : "drained" };
+  }
+
+  async #claimLoop(): Promise<void> {
+    const { edge } = this.#options;
+    const waitMs = Math.min(this.#options.claimWaitMs ?? CLAIM_MAX_WAIT_MS, CLAIM_MAX_WAIT_MS);
+    while (!this.#drain.signal.aborted) {
+      if (this.#running.size >= this.#options.concurrency) {
+        await this.#nextSettled();
+        continue;
+      }
+      const job = await edge.call(
+        "claim",
+        (signal) => edge.client.claim(waitMs, signal),
+        this.#drain.signal,
+      );
+      if (!job) continue;
+      this.#options.trace?.({ type: "claimed", jobId: job.id });
+      const running = startJob(job, this.#runnerDeps(), this.#hard.signal);
+      this.#running.set(job.id, running);
+      running.outcome.catch((error) => this.#onError(error)).finally(() => {
+        this.#running.delete(job.id);
+        this.#jobSettled?.();
+      });
+    }
+  }
+
+  /** Resolves when a running job settles or the daemon drains. */
+  #nextSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#jobSettled = null;
+        this.#drain.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.#jobSettled = done;
+      this.#drain.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  #runnerDeps() {
+    return {
+      edge: this.#options.edge,
+      backends: this.#options.backends,
+      isHealthy: (backend: JobBackend) => this.#monitor.status(backend.kind)?.healthy === true,
+      refreshProfile: async () => {
+        await this.#monitor.checkNow();
+        await this.#heartbeat.beatNow();
+      },
+      slots: this.#slots,
+      workDir: this.#options.workDir,
+      clock: this.#clock,
+      logger: this.#logger,
+      renderer: this.#options.renderer ?? null,
+      onRejected: (error: AgentRejected) => this.#reject(error),
+      ...(this.#options.maxEventsPerSecond
+        ? { maxEventsPerSecond: this.#options.maxEventsPerSecond }
+        : {}),
+      ...(this.#options.trace ? { trace: this.#options.trace } : {}),
+    };
+  }
+
+  #onError(error: unknown): void {
+    if (error instanceof AgentRejected) return this.#reject(error);
+    // Aborts are the shutdown doing its work.
+    if (this.#drain.signal.aborted || this.#hard.signal.aborted) return;
+    this.#fatal ??= { stop: "failed", message: describeError(error) };
+    this.#logger.error(`stopping: ${describeError(error)}`);
+    this.#drain.abort(error);
+    this.#hard.abort(error);
+  }
+
+  /** The edge refused our credentials: nothing more can succeed, so stop everything now. */
+  #reject(error: AgentRejected): void {
+    if (this.#fatal?.stop === "rejected") return;
+    this.#fatal = {
+      stop: "rejected",
+      message: `${error.message}: this agent was revoked or enrolled elsewhere`,
+    };
+    this.#logger.error(this.#fatal.message!);
+    this.#drain.abort(error);
+    this.#hard.abort(error);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The heartbeat: the agent's profile (GPUs, backends with health, templates and models,
+ * concurrency) sent at start and then every interval the edge asks for. It tells the edge the
+ * agent is online and what it can be offered. Failures are logged through the shared outage
+ * log (once per outage); a 401 means the agent was revoked and goes to `onRejected`.
+ */
+import type { AgentProfile, HeartbeatResponse } from "../../protocol/jobs.ts";
+import type { Clock } from "../time/clock.ts";
+import { AgentRejected } from "./edge_client.ts";
+import type { EdgeCalls } from "./edge_calls.ts";
+
+export interface HeartbeatOptions {
+  edge: EdgeCalls;
+  profile: () => AgentProfile;
+  clock: Clock;
+  /** Until the edge names its own interval. */
+  intervalMs: number;
+  onRejected: (error: AgentRejected) => void;
+}
+
+export class Heartbeat {
+  readonly #options: HeartbeatOptions;
+  readonly #abort = new AbortController();
+  #intervalMs: number;
+  #cancelTimer: (() => void) | null = null;
+  #inFlight: Promise<void> | null = null;
+
+  constructor(options: HeartbeatOptions) {
+    this.#options = options;
+    this.#intervalMs = options.intervalMs;
+  }
+
+  get intervalMs(): number {
+    return this.#intervalMs;
+  }
+
+  /** The first heartbeat: retried until the edge answers, `signal` aborts, or it refuses us. */
+  async first(signal: AbortSignal): Promise<HeartbeatResponse> {
+    const { edge } = this.#options;
+    const answer = await edge.call(
+      "heartbeat",
+      (s) => edge.client.heartbeat(this.#options.profile(), s),
+      signal,
+    );
+    this.#intervalMs = answer.heartbeatIntervalMs;
+    return answer;
+  }
+
+  /** Heartbeats every interval until `stop()`. */
+  start(): void {
+    this.#schedule();
+  }
+
+  /** One heartbeat now (a backend came or went); failures are logged, not thrown. */
+  beatNow(): Promise<void> {
+    this.#inFlight ??= this.#beat().finally(() => {
+      this.#inFlight = null;
+    });
+    return this.#inFlight;
+  }
+
+  async stop(): Promise<void> {
+    this.#cancelTimer?.();
+    this.#cancelTimer = null;
+    this.#abort.abort(new DOMException("heartbeat stopped", "AbortError"));
+    await this.#inFlight;
+  }
+
+  #schedule(): void {
+    if (this.#abort.signal.aborted) return;
+    this.#cancelTimer = this.#options.clock.setTimer(() => {
+      this.#cancelTimer = null;
+      void this.beatNow().finally(() => this.#schedule());
+    }, this.#intervalMs);
+  }
+
+  async #beat(): Promise<void> {
+    const { edge } = this.#options;
+    try {
+      const answer = await edge.client.heartbeat(this.#options.profile(), this.#abort.signal);
+      this.#intervalMs = answer.heartbeatIntervalMs;
+      edge.outage.recovered();
+    } catch (error) {
+      if (this.#abort.signal.aborted) return;
+      if (error instanceof AgentRejected) return this.#options.onRejected(error);
+      edge.outage.failure(error);
+    }
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * Runs one claimed job from start to finish: picks the backend, waits for a GPU slot (unloading
+ * other models first when needed), runs it with throttled progress, uploads each output to a
+ * take slot with its sha256, and completes. Every way out is reported honestly:
+ * - a backend failure → `fail` (retriable or not, with the backend's reason);
+ * - canceled in the studio (an event answered `canceled`) → the backend is aborted, nothing sent;
+ * - lease lost (409) → aborted at once, never completed;
+ * - the agent interrupted (second Ctrl-C) → aborted and `release`d back to the queue.
+ */
+import type { ClaimedJob, CompletedOutput } from "../../protocol/jobs.ts";
+import type { Footprint, Tier } from "../../protocol/tiers.ts";
+import type { BackendResult, JobBackend, ProgressReport } from "../backends/backend.ts";
+import { JobFailure } from "../backends/backend.ts";
+import type { Logger } from "../log/logger.ts";
+import { describeError } from "../net/outage_log.ts";
+import type { ProgressRenderer } from "../progress/renderer.ts";
+import type { Clock } from "../time/clock.ts";
+import { uploadFile } from "../upload/mod.ts";
+import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
+import type { EdgeCalls } from "./edge_calls.ts";
+import { DoesNotFit, type GpuSlots, type Slot } from "./gpu_slots.ts";
+import { JobEvents } from "./job_events.ts";
+import type { TraceEvent } from "./trace.ts";
+
+/** How a job ended, as far as this agent is concerned. */
+export type JobOutcome =
+  | "succeeded"
+  | "failed"
+  /** Failed retriably; the edge queued it again. */
+  | "requeued"
+  | "canceled"
+  | "lease_lost"
+  /** Handed back to the queue (shutdown, or the backend went away). */
+  | "released";
+
+export interface RunnerDeps {
+  edge: EdgeCalls;
+  backends: readonly JobBackend[];
+  /** Whether the backend was healthy at the last health check. */
+  isHealthy: (backend: JobBackend) => boolean;
+  /** Re-checks the backends and heartbeats, so the edge stops offering what we cannot run. */
+  refreshProfile: () => Promise<void>;
+  slots: GpuSlots;
+  /** Parent of each job's private folder. */
+  workDir: string;
+  clock: Clock;
+  logger: Logger;
+  renderer: ProgressRenderer | null;
+  maxEventsPerSecond?: number;
+  /** Called when the edge rejects the agent's credentials (the daemon stops). */
+  onRejected: (error: AgentRejected) => void;
+  trace?: (event: TraceEvent) => void;
+}
+
+/** Why a job's signal was aborted. */
+export class JobStop extends Error {
+  constructor(readonly kind: "canceled" | "lease_lost" | "interrupted") {
+    super(`job stopped: ${kind}`);
+    this.name = "JobStop";
+  }
+}
+
+export interface RunningJob {
+  readonly job: ClaimedJob;
+  readonly outcome: Promise<JobOutcome>;
+  /** Aborts the backend and releases the job to the queue (second Ctrl-C). */
+  interrupt(): void;
+}
+
+/** A backend that can tell the footprint of the template it would run (ComfyUI). */
+interface FootprintSource {
+  footprint(nodeType: string, tier: Tier): Footprint | undefined;
+}
+
+/**
+ * Starts the job. `hardSignal` aborts everything including edge calls (the agent exits now);
+ * the outcome rejects only with `AgentRejected` or when `hardSignal` aborts.
+ */
+export function startJob(job: ClaimedJob, deps: RunnerDeps, hardSignal: AbortSignal): RunningJob {
+  const stop = new AbortController();
+  const stopWith = (kind: JobStop["kind"]) => {
+    if (!stop.signal.aborted) stop.abort(new JobStop(kind));
+  };
+  const signal = AbortSignal.any([stop.signal, hardSignal]);
+  const outcome = _run(job, deps, { signal, hardSignal, stopWith });
+  return { job, outcome, interrupt: () => stopWith("interrupted") };
+}
+
+interface Control {
+  /** The job's signal: stop, or the agent's hard stop. */
+  signal: AbortSignal;
+  hardSignal: AbortSignal;
+  stopWith: (kind: JobStop["kind"]) => void;
+}
+
+async function _run(job: ClaimedJob, deps: RunnerDeps, control: Control): Promise<JobOutcome> {
+  const label = `job ${job.id.slice(0, 8)}`;
+  const { logger, edge } = deps;
+  logger.info(
+    `${label}: ${job.nodeType} at ${job.tier} (attempt ${job.attempt} of ${job.maxAttempts})`,
+  );
+  const events = new JobEvents({
+    edge,
+    jobId: job.id,
+    leaseMs: job.leaseMs,
+    signal: control.hardSignal,
+    clock: deps.clock,
+    logger,
+    ...(deps.maxEventsPerSecond ? { maxPerSecond: deps.maxEventsPerSecond } : {}),
+    onCanceled: () => control.stopWith("canceled"),
+    onLeaseLost: () => control.stopWith("lease_lost"),
+    onRejected: (error) => {
+      control.stopWith("interrupted");
+      deps.onRejected(error);
+    },
+  });
+  const report = (progress: ProgressReport) => {
+    events.push(progress);
+    deps.renderer?.update(label, progress);
+  };
+  let outcome: JobOutcome;
+  try {
+    report({ percent: 0, message: "starting" });
+    outcome = await _execute(job, deps, control, report, events, label);
+  } catch (error) {
+    outcome = await _settle(job, deps, control, error, label);
+  } finally {
+    await events.close();
+  }
+  deps.renderer?.done(label, outcome.replace("_", " "));
+  deps.trace?.({ type: "settled", jobId: job.id, outcome });
+  return outcome;
+}
+
+async function _execute(
+  job: ClaimedJob,
+  deps: RunnerDeps,
+  control: Control,
+  report: (progress: ProgressReport) => void,
+  events: JobEvents,
+  label: string,
+): Promise<JobOutcome> {
+  const backend = _chooseBackend(job, deps);
+  if (typeof backend === "string") {
+    // The backend went away since the last heartbeat: say so, then hand the job back.
+    await deps.refreshProfile();
+    await _release(job, deps, control, backend);
+    deps.logger.warn(`${label}: released: ${backend}`);
+    return "released";
+  }
+  const footprint = (backend as Partial<FootprintSource>).footprint?.(job.nodeType, job.tier);
+  const models = [...(footprint?.models ?? job.requirements.models)].sort();
+  const request = {
+    vramMiB: footprint?.vramMiB ?? job.requirements.minVramMiB,
+    modelsKey: `${backend.kind}:${models.join(",") || `${job.nodeType}:${job.tier}`}`,
+  };
+  if (request.vramMiB > 0 && deps.slots.freeGpus === 0) {
+    report({ percent: 0, message: "waiting for a free GPU" });
+  }
+  let slot: Slot;
+  try {
+    slot = await deps.slots.acquire(request, control.signal);
+  } catch (error) {
+    if (error instanceof DoesNotFit) throw new JobFailure(error.message, true, "unavailable");
+    throw error;
+  }
+  const workDir = `${deps.workDir}/${job.id}`;
+  try {
+    if (slot.unloadFirst && backend.free) {
+      report({ percent: 0, message: "unloading the previous job's models" });
+      await backend.free();
+      slot.unloaded();
+    }
+    await Deno.mkdir(workDir, { recursive: true });
+    deps.trace?.({ type: "backend_started", jobId: job.id });
+    const result = await backend.run({
+      jobId: job.id,
+      nodeType: job.nodeType,
+      tier: job.tier,
+      params: job.params,
+      inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
+      workDir,
+    }, { signal: control.signal, onProgress: report });
+    deps.trace?.({ type: "backend_finished", jobId: job.id });
+    if (result.outputs.length === 0) {
+      throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");
+    }
+    // The last backend step always reaches the edge, before the (maybe long) upload.
+    events.now({ percent: 100, message: `uploading ${_plural(result.outputs.length, "output")}` });
+    const outputs = await _upload(job, deps, control, result, report);
+    await events.close();
+    const done = await deps.edge.call(
+      "complete",
+      (s) =>
+        deps.edge.client.complete(job.id, {
+          outputs,
+          ...(result.template ? { template: result.template.slice(0, 200) } : {}),
+          ...(result.seed !== undefined && Number.isSafeInteger(result.seed) && result.seed >= 0
+            ? { seed: result.seed }
+            : {}),
+        }, s),
+      control.signal,
+    );
+    deps.trace?.({ type: "completed", jobId: job.id });
+    deps.logger.info(`${label}: done: ${done.takes.map((t) => t.name).join(", ")}`);
+    return "succeeded";
+  } finally {
+    slot.release();
+    await Deno.remove(workDir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** A backend that can run the job now, or why there is none. */
+function _chooseBackend(job: ClaimedJob, deps: RunnerDeps): JobBackend | string {
+  const candidates = job.requirements.backends.flatMap((kind) =>
+    deps.backends.filter((b) => b.kind === kind)
+  );
+  const able = candidates.find((b) => deps.isHealthy(b) && b.canRun(job.nodeType, job.tier));
+  if (able) return able;
+  if (candidates.length > 0 && !candidates.some((b) => deps.isHealthy(b))) {
+    return `${candidates.map((b) => b.kind).join(" and ")} is not available on this agent now`;
+  }
+  throw new JobFailure(
+    `no backend on this agent can run ${job.nodeType} at ${job.tier} ` +
+      `(needs ${job.requirements.backends.join(" or ")} with a matching template)`,
+    true,
+    "unavailable",
+  );
+}
+
+async function _upload(
+  job: ClaimedJob,
+  deps: RunnerDeps,
+  control: Control,
+  result: BackendResult,
+  report: (progress: ProgressReport) => void,
+): Promise<CompletedOutput[]> {
+  const outputs: CompletedOutput[] = [];
+  deps.trace?.({ type: "upload_started", jobId: job.id });
+  for (const [i, output] of result.outputs.entries()) {
+    const slot = await deps.edge.call(
+      "outputs",
+      (s) =>
+        deps.edge.client.output(job.id, { ext: output.ext, contentType: output.contentType }, s),
+      control.signal,
+    );
+    const name = slot.key.split("/").at(-1) ?? slot.key;
+    const put = await uploadFile(output.path, slot.uploadUrl, {
+      contentType: output.contentType,
+      headers: slot.headers,
+      signal: control.signal,
+      onProgress: (sent, total) =>
+        report({
+          percent: 100,
+          message: `uploading ${name} (${i + 1}/${result.outputs.length}): ${_mb(sent)} of ${
+            _mb(total)
+          } MB`,
+        }),
+      retry: { logger: deps.logger, clock: deps.clock },
+    });
+    outputs.push({
+      takeId: slot.takeId,
+      bytes: put.bytes,
+      sha256: put.sha256,
+      contentType: output.contentType,
+    });
+  }
+  deps.trace?.({ type: "upload_finished", jobId: job.id });
+  return outputs;
+}
+
+/** Turns whatever stopped the job into the edge call it calls for, and the outcome. */
+async function _settle(
+  job: ClaimedJob,
+  deps: RunnerDeps,
+  control: Control,
+  error: unknown,
+  label: string,
+): Promise<JobOutcome> {
+  if (error instanceof AgentRejected) throw error;
+  if (control.hardSignal.aborted) throw control.hardSignal.reason;
+  const stop = control.signal.aborted ? control.signal.reason : null;
+  const kind = stop instanceof JobStop
+    ? stop.kind
+    : error instanceof LeaseLost
+    ? "lease_lost"
+    : null;
+  if (kind === "canceled") {
+    deps.logger.info(`${label}: canceled in the studio; stopped`);
+    return "canceled";
+  }
+  if (kind === "lease_lost") {
+    deps.logger.warn(
+      `${label}: the edge says this agent no longer holds the job; stopped without completing`,
+    );
+    return "lease_lost";
+  }
+  if (kind === "interrupted") {
+    await _release(job, deps, control, "agent interrupted (shutting down)");
+    deps.logger.warn(`${label}: interrupted and released back to the queue`);
+    return "released";
+  }
+  const failure = error instanceof JobFailure ? error : new JobFailure(
+    describeError(error),
+    // Unexpected errors (an upload that kept failing) may pass on another try; a protocol
+    // mismatch will not.
+    !(error instanceof BadEdgeAnswer),
+    "runtime",
+  );
+  try {
+    const answer = await deps.edge.call(
+      "fail",
+      (s) =>
+        deps.edge.client.fail(job.id, {
+          reason: failure.message.slice(0, 4000) || failure.code,
+          retriable: failure.retriable,
+        }, s),
+      control.hardSignal,
+    );
+    const requeued = answer.state === "queued";
+    deps.logger.warn(
+      `${label}: failed${requeued ? " (will be retried)" : ""}: ${failure.message}`,
+    );
+    return requeued ? "requeued" : "failed";
+  } catch (failError) {
+    if (failError instanceof LeaseLost) return "lease_lost";
+    throw failError;
+  }
+}
+
+async function _release(
+  job: ClaimedJob,
+  deps: RunnerDeps,
+  control: Control,
+  reason: string,
+): Promise<void> {
+  try {
+    await deps.edge.call(
+      "release",
+      (s) => deps.edge.client.release(job.id, reason.slice(0, 1000), s),
+      control.hardSignal,
+    );
+  } catch (error) {
+    // Released or not, the job is no longer ours; a lost lease means the edge took it back.
+    if (!(error instanceof LeaseLost)) throw error;
+  }
+}
+
+function _mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+function _plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
