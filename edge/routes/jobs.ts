@@ -10,7 +10,6 @@ import { graphIdSchema } from "../../protocol/graph.ts";
 import { generateRequestSchema, JOB_STATES } from "../../protocol/jobs.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { fromBase64 } from "../lib/bytes.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
@@ -87,16 +86,12 @@ export const jobRoutes = new Hono<AppEnv>()
     const deps = c.var.deps;
     const job = await loadJob(deps, c.var.access.projectId, c.req.valid("param").jobId);
     const online = await onlineAgentsForProject(deps, job.projectId);
-    return c.json({ job: jobView(job, online), events: await jobHistory(deps, job.id) });
-  })
-  .get("/:id/jobs/:jobId/preview", requireRole("reviewer"), jobPath, async (c) => {
-    const deps = c.var.deps;
-    const job = await loadJob(deps, c.var.access.projectId, c.req.valid("param").jobId);
     const [preview] = await deps.db.select().from(jobPreviews).where(eq(jobPreviews.jobId, job.id));
-    if (!preview) throw notFound("preview");
-    return c.body(fromBase64(preview.base64), 200, {
-      "content-type": preview.contentType,
-      "cache-control": "no-store",
+    return c.json({
+      job: jobView(job, online),
+      events: await jobHistory(deps, job.id),
+      // The latest preview frame the agent sent, as a data URL (small: at most 256 KB).
+      preview: preview ? { url: `data:${preview.contentType};base64,${preview.base64}`, at: preview.at } : null,
     });
   })
   .post("/:id/jobs/:jobId/cancel", requireRole("editor"), jobPath, async (c) => {

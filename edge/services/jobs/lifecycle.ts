@@ -161,7 +161,13 @@ export async function cancelJob(deps: AppDeps, projectId: string, jobId: string,
     actor: `user:${user.id}`,
     message: `canceled by ${user.name}`,
   });
-  if (!job) throw await finishedOrMissing(deps, projectId, jobId, "cancel");
+  if (!job) {
+    // Canceling twice is harmless: the second call finds it canceled and says so.
+    const [already] = await deps.db.select().from(jobs)
+      .where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId), eq(jobs.state, "canceled")));
+    if (already) return already;
+    throw await finishedOrMissing(deps, projectId, jobId, "cancel");
+  }
   await notifyJob(deps, job, { type: "error.occurred", nodeId: job.nodeId, taskId: job.id, message: `canceled by ${user.name}` });
   return job;
 }
