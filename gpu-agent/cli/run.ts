@@ -14,7 +14,7 @@ import type { Detection } from "../detect/detect.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ProgressRenderer } from "../progress/renderer.ts";
 import { Daemon, type DaemonOptions } from "../run/daemon.ts";
-import { EdgeCalls } from "../run/edge_calls.ts";
+import { EdgeCalls, type EdgeCallsOptions } from "../run/edge_calls.ts";
 import { EdgeClient } from "../run/edge_client.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
@@ -31,10 +31,12 @@ export interface RunDeps {
   exitNow: (code: ExitCode) => void;
   fetch?: typeof fetch;
   /** Test hooks: faster claims, heartbeats and health checks. */
-  tuning?: Pick<
-    DaemonOptions,
-    "claimWaitMs" | "heartbeatIntervalMs" | "monitorIntervalMs" | "maxEventsPerSecond" | "trace"
-  >;
+  tuning?:
+    & Pick<
+      DaemonOptions,
+      "claimWaitMs" | "heartbeatIntervalMs" | "monitorIntervalMs" | "maxEventsPerSecond" | "trace"
+    >
+    & { edgeBackoff?: Pick<EdgeCallsOptions, "baseDelayMs" | "maxDelayMs"> };
 }
 
 export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<ExitCode> {
@@ -57,8 +59,9 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<Exit
     secret: credentials.secret,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  const { edgeBackoff, ...tuning } = deps.tuning ?? {};
   const daemon = new Daemon({
-    edge: new EdgeCalls(client, { logger: deps.logger }),
+    edge: new EdgeCalls(client, { logger: deps.logger, ...edgeBackoff }),
     backends,
     gpus: machine.gpus,
     concurrency: config.concurrency,
@@ -67,7 +70,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<Exit
     logger: deps.logger,
     renderer: deps.renderer,
     heartbeatIntervalMs: credentials.heartbeatIntervalMs,
-    ...deps.tuning,
+    ...tuning,
   });
   const removeListener = deps.onSignal(() => {
     if (daemon.shutdown() >= 3) deps.exitNow(EXIT.interrupted);

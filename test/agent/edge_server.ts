@@ -1,0 +1,51 @@
+/**
+ * A real edge (edge/testing.ts: the full app on a temp libSQL database and blob folder) served
+ * over HTTP on 127.0.0.1, as an agent reaches it. It can go down (connections refused) and come
+ * back on the same port, to test how the agent rides out an outage.
+ */
+import { createTestApp, type TestApp } from "../../edge/testing.ts";
+
+export interface EdgeServer {
+  readonly url: string;
+  readonly t: TestApp;
+  /** Stops listening: calls are refused until `up()`. */
+  down(): Promise<void>;
+  up(): void;
+  close(): Promise<void>;
+}
+
+/** Short leases, heartbeats and claim re-checks keep agent tests fast. */
+export async function startEdgeServer(overrides: Record<string, string> = {}): Promise<EdgeServer> {
+  let handle: (request: Request) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
+  const listen = (port: number) =>
+    Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (request) => handle(request));
+  let server: Deno.HttpServer<Deno.NetAddr> | null = listen(0);
+  const port = server.addr.port;
+  const url = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({
+    PUBLIC_URL: url,
+    LEASE_MS: "3000",
+    HEARTBEAT_INTERVAL_MS: "1000",
+    CLAIM_RECHECK_MS: "50",
+    ...overrides,
+  });
+  handle = (request) => t.app.fetch(request);
+  const stop = async () => {
+    const closing = server;
+    server = null;
+    await closing?.shutdown();
+  };
+  return {
+    url,
+    t,
+    down: stop,
+    up() {
+      server ??= listen(port);
+    },
+    async close() {
+      await stop();
+      await t.close();
+    },
+  };
+}
