@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { agentProfile, enrollAgent } from "../../../test/jobs/fake_agent.ts";
+import { oneShot, saveGraph } from "../../../test/jobs/graphs.ts";
+import { reapExpiredLeases } from "../../services/jobs/reaper.ts";
+import { call, createProject, createTestApp, signUp } from "../../testing.ts";
+
+async function setup() {
+  const t = await createTestApp();
+  const owner = await signUp(t, "Ada");
+  const projectId = await createProject(t, owner);
+  await saveGraph(t, projectId, oneShot());
+  const agent = await enrollAgent(t, owner, agentProfile());
+  const queued = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
+    token: owner.token,
+    body: { type: "shot.generate", params: { prompt: "door" } },
+  });
+  const job = async () => (await call(t, "GET", `/api/projects/${projectId}/jobs/${queued.body.job.id}`, { token: owner.token })).body;
+  return { t, owner, projectId, agent, jobId: queued.body.job.id as string, job };
+}
+
+Deno.test("events extend the lease; after the lease is reaped the old agent gets 409 and must stop", async () => {
+  const { t, owner, agent, jobId, job } = await setup();
+  try {
+    const claimed = await agent.claim();
+    assert.ok(claimed);
+    t.advance(claimed.leaseMs - 1000);
+    const event = await agent.event(jobId);
+    assert.equal(event.status, 200);
+    assert.ok(event.body.leaseExpiresAt > claimed.leaseExpiresAt, "the lease moved on");
+    t.advance(claimed.leaseMs - 1000);
+    assert.deepEqual(await reapExpiredLeases(t.deps), { requeued: 0, failed: 0 }, "kept alive by the event");
+
+    t.advance(2000);
+    assert.deepEqual(await reapExpiredLeases(t.deps), { requeued: 1, failed: 0 });
+    const other = await enrollAgent(t, owner);
+    assert.equal((await other.claim())?.attempt, 2);
+    for (const res of [await agent.event(jobId), await agent.fail(jobId, "x", true), await agent.release(jobId)]) {
+      assert.equal(res.status, 409);
+      assert.equal(res.body.error.code, "lease_lost");
+    }
+    assert.equal((await job()).job.agentId, other.id, "the stale agent changed nothing");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a canceled job is reported to its agent in the answer to its next event", async () => {
+  const { t, owner, projectId, agent, jobId, job } = await setup();
+  try {
+    await agent.claim();
+    await agent.event(jobId, 10);
+    const cancel = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/cancel`, { token: owner.token });
+    assert.equal(cancel.body.job.state, "canceled");
+    const event = await agent.event(jobId, 20);
+    assert.equal(event.status, 200);
+    assert.equal(event.body.canceled, true);
+    const output = await agent.call("POST", `/jobs/${jobId}/outputs`, { ext: "mp4", contentType: "video/mp4" });
+    assert.equal(output.status, 409, "no uploads for a canceled job");
+    assert.equal((await job()).job.state, "canceled");
+    const again = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/cancel`, { token: owner.token });
+    assert.equal(again.status, 200, "canceling twice is harmless");
+    const retried = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/retry`, { token: owner.token });
+    assert.equal(retried.body.job.state, "queued");
+    assert.equal(retried.body.job.attempt, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("retriable failures go back to the queue until max_attempts, then fail with the reason", async () => {
+  const { t, agent, jobId, job } = await setup();
+  try {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const claimed = await agent.claim();
+      assert.equal(claimed?.attempt, attempt);
+      const res = await agent.fail(jobId, "ComfyUI went away", true);
+      assert.equal(res.body.state, attempt < 3 ? "queued" : "failed");
+    }
+    const { job: failed, events } = await job();
+    assert.equal(failed.state, "failed");
+    assert.equal(failed.error, "failed after 3 attempts: ComfyUI went away");
+    assert.equal(events.filter((e: { to: string }) => e.to === "leased").length, 3);
+    assert.equal(await agent.claim(), null);
+    const error = t.notifier.events.find((e) => e.event.type === "error.occurred");
+    assert.equal(error?.event.message, "failed after 3 attempts: ComfyUI went away");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a fatal failure ends the job at once; a release puts it back without spending an attempt", async () => {
+  const { t, agent, jobId, job } = await setup();
+  try {
+    await agent.claim();
+    const released = await agent.release(jobId);
+    assert.deepEqual(released.body, { state: "queued", attempt: 0, maxAttempts: 3 });
+    assert.equal((await agent.claim())?.attempt, 1);
+    const fatal = await agent.fail(jobId, "prompt rejected by the model", false);
+    assert.equal(fatal.body.state, "failed");
+    assert.equal((await job()).job.error, "prompt rejected by the model");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("completion checks storage: a missing or short upload is refused and changes nothing", async () => {
+  const { t, agent, jobId, job } = await setup();
+  try {
+    await agent.claim();
+    const reserved = await agent.call("POST", `/jobs/${jobId}/outputs`, { ext: "mp4", contentType: "video/mp4" });
+    const missing = await agent.complete(jobId, [{ takeId: reserved.body.takeId, bytes: 3, sha256: "a".repeat(64), contentType: "video/mp4" }]);
+    assert.equal(missing.status, 422);
+    assert.equal(missing.body.error.code, "output_mismatch");
+    const uploaded = await agent.upload(jobId, new TextEncoder().encode("12345"));
+    const short = await agent.complete(jobId, [{ ...uploaded, bytes: 4 }]);
+    assert.equal(short.status, 422);
+    assert.match(short.body.error.message, /storage holds 5 bytes, not 4/);
+    assert.equal((await job()).job.state, "leased");
+
+    const done = await agent.complete(jobId, [uploaded]);
+    assert.equal(done.status, 200);
+    assert.equal(done.body.takes[0].take, 2, "take numbers are never reused, even for an unfinished reservation");
+    const twice = await agent.complete(jobId, [uploaded]);
+    assert.equal(twice.status, 200, "completing twice is harmless");
+    assert.deepEqual(twice.body.takes.map((x: { id: string }) => x.id), done.body.takes.map((x: { id: string }) => x.id));
+    const { job: finished, events } = await job();
+    assert.equal(finished.state, "succeeded");
+    assert.equal(events.filter((e: { to: string }) => e.to === "succeeded").length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("progress previews are kept as the job's latest frame", async () => {
+  const { t, agent, jobId, job } = await setup();
+  try {
+    await agent.claim();
+    const res = await agent.event(jobId, 30, { preview: { contentType: "image/png", base64: "iVBORw0KGgo=" } });
+    assert.equal(res.status, 200);
+    assert.equal((await job()).preview.url, "data:image/png;base64,iVBORw0KGgo=");
+    const bad = await agent.event(jobId, 30, { preview: { contentType: "text/html", base64: "PGI+" } });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.error.issues[0].path, "preview.contentType");
+  } finally {
+    await t.close();
+  }
+});
