@@ -71,3 +71,112 @@ Deno.test("generate → claim → progress → upload → complete: the take is 
     await t.close();
   }
 });
+
+Deno.test("generate validates against the catalog and the saved graph, naming the field, and queues nothing", async () => {
+  const { t, owner, projectId } = await setup();
+  try {
+    const generate = (nodeId: string, body: unknown) =>
+      call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, { token: owner.token, body });
+    const cases: Array<[string, unknown, number, string]> = [
+      ["shot1", { type: "shot.generate", params: { prompt: "x", steps: 0 } }, 422, "params.steps"],
+      ["shot1", { type: "shot.generate", params: { prompt: "x", shot: "shot 10" } }, 422, "params.shot"],
+      ["shot1", { type: "shot.generate", params: {} }, 422, "params.prompt"],
+      ["shot1", { type: "shot.generate", params: { prompt: "x", extra: 1 } }, 422, "params"],
+      ["shot1", { type: "image.generate", params: { prompt: "x" } }, 422, "type"],
+      ["shot1", { type: "no.such", params: {} }, 422, "type"],
+      ["shot1", { type: "shot.generate", params: { prompt: "x" }, tier: "ultra" }, 422, "tier"],
+      ["shot1", { type: "shot.generate", params: { prompt: "x" }, priority: 99 }, 422, "priority"],
+    ];
+    for (const [nodeId, body, status, path] of cases) {
+      const res = await generate(nodeId, body);
+      assert.equal(res.status, status, JSON.stringify(body));
+      assert.ok(res.body.error.issues.some((i: { path: string }) => i.path.startsWith(path)), `${path}: ${JSON.stringify(res.body)}`);
+    }
+    assert.equal((await generate("nope", { type: "shot.generate", params: { prompt: "x" } })).status, 404);
+    assert.equal((await generate("bad id!", { type: "shot.generate", params: { prompt: "x" } })).status, 400);
+    const list = await call(t, "GET", `/api/projects/${projectId}/jobs`, { token: owner.token });
+    assert.deepEqual(list.body.jobs, []);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a required input must be connected and have a take; the claim hands the take over as a signed URL", async () => {
+  const { t, owner, projectId } = await setup();
+  try {
+    await saveGraph(t, projectId, graphOf(
+      [node("shot1", "shot.generate", { prompt: "door" }), node("up", "upscale", { shot: "SHOT-020" })],
+      [["shot1", "video", "up", "video"]],
+    ));
+    const generate = (nodeId: string, body: unknown) =>
+      call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, { token: owner.token, body });
+    const early = await generate("up", { type: "upscale", params: {} });
+    assert.equal(early.status, 422);
+    assert.equal(early.body.error.code, "missing_input");
+    assert.equal(early.body.error.issues[0].path, "inputs.video");
+
+    const agent = await enrollAgent(t, owner, agentProfile({ vramMiB: CARD_MIB.gb24 }));
+    await generate("shot1", { type: "shot.generate", params: { prompt: "door" } });
+    const shotJob = await agent.claim();
+    const [take] = await agent.finish(shotJob!, "upstream video");
+    const upscale = await generate("up", { type: "upscale", params: {} });
+    assert.equal(upscale.status, 201);
+    const claimed = await agent.claim();
+    assert.equal(claimed?.nodeType, "upscale");
+    assert.equal(claimed?.inputs.length, 1);
+    assert.equal(claimed?.inputs[0]?.socket, "video");
+    assert.equal(claimed?.inputs[0]?.takeId, take?.id);
+    assert.equal(await (await getBlob(t, claimed!.inputs[0]!.url)).text(), "upstream video");
+
+    await saveGraph(t, projectId, graphOf([node("lonely", "upscale")]));
+    const unconnected = await generate("lonely", { type: "upscale", params: {} });
+    assert.equal(unconnected.body.error.issues[0].message, 'input "video" must be connected');
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an Idempotency-Key makes a retried generate return the same job; another body with it is refused", async () => {
+  const { t, owner, projectId } = await setup();
+  try {
+    const body = { type: "shot.generate", params: { prompt: "door" } };
+    const send = (b: unknown, key = "click-1") =>
+      call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, { token: owner.token, body: b, headers: { "idempotency-key": key } });
+    const [a, b] = await Promise.all([send(body), send(body)]);
+    assert.deepEqual([a.status, b.status].sort(), [200, 201]);
+    assert.equal(a.body.job.id, b.body.job.id);
+    const other = await send({ ...body, params: { prompt: "window" } });
+    assert.equal(other.status, 409);
+    assert.equal(other.body.error.code, "idempotency_key_reused");
+    const list = await call(t, "GET", `/api/projects/${projectId}/jobs?state=queued`, { token: owner.token });
+    assert.equal(list.body.jobs.length, 1);
+    assert.equal((await send(body, "second click")).status, 400, "keys are printable ASCII without spaces");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("reviewers watch jobs and takes but cannot generate, cancel or retry", async () => {
+  const { t, owner, projectId } = await setup();
+  try {
+    const rev = await signUp(t, "Rev");
+    await call(t, "POST", `/api/projects/${projectId}/members`, { token: owner.token, body: { email: rev.email, role: "reviewer" } });
+    const queued = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
+      token: owner.token,
+      body: { type: "shot.generate", params: { prompt: "door" } },
+    });
+    const jobId = queued.body.job.id;
+    assert.equal((await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, { token: rev.token })).status, 200);
+    assert.equal((await call(t, "GET", `/api/projects/${projectId}/takes`, { token: rev.token })).status, 200);
+    for (const path of [`jobs/${jobId}/cancel`, `jobs/${jobId}/retry`]) {
+      assert.equal((await call(t, "POST", `/api/projects/${projectId}/${path}`, { token: rev.token })).status, 403);
+    }
+    const gen = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
+      token: rev.token,
+      body: { type: "shot.generate", params: { prompt: "door" } },
+    });
+    assert.equal(gen.status, 403);
+  } finally {
+    await t.close();
+  }
+});
