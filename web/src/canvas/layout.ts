@@ -46,17 +46,31 @@ export function socketRowY(index: number): number {
   return HEADER_HEIGHT + BODY_PADDING + index * SOCKET_ROW + SOCKET_ROW / 2;
 }
 
+/** Socket centres relative to the node's corner, per node type (types never change). */
+const _socketOffsets = new Map<string, Map<string, Point>>();
+
+function _offsets(type: string): Map<string, Point> {
+  let offsets = _socketOffsets.get(type);
+  if (!offsets) {
+    const layout = layoutNode({ type, x: 0, y: 0 });
+    offsets = new Map();
+    layout.inputs.forEach((s, i) => offsets!.set(`input:${s.name}`, { x: 0, y: socketRowY(i) }));
+    layout.outputs.forEach((s, i) =>
+      offsets!.set(`output:${s.name}`, { x: NODE_WIDTH, y: socketRowY(i) })
+    );
+    _socketOffsets.set(type, offsets);
+  }
+  return offsets;
+}
+
 /** World position of a socket's centre, or null when the node type has no such socket. */
 export function socketPosition(
   node: Pick<GraphNode, "type" | "x" | "y">,
   side: SocketSide,
   socket: string,
 ): Point | null {
-  const layout = layoutNode(node);
-  const list = side === "input" ? layout.inputs : layout.outputs;
-  const index = list.findIndex((s) => s.name === socket);
-  if (index < 0) return null;
-  return { x: node.x + (side === "input" ? 0 : NODE_WIDTH), y: node.y + socketRowY(index) };
+  const offset = _offsets(node.type).get(`${side}:${socket}`);
+  return offset ? { x: node.x + offset.x, y: node.y + offset.y } : null;
 }
 
 /** Control points of the cubic curve drawn for an edge from `a` (output) to `b` (input). */

@@ -26,6 +26,11 @@ export type Hit =
 
 /** How close, in screen pixels, a pointer must be to grab a socket or an edge. */
 const SOCKET_GRAB_PX = 10;
+/**
+ * ...but never more than this in world units: zoomed far out, a node is a few pixels wide and
+ * a screen-sized grab area would cover it, making it impossible to drag.
+ */
+const SOCKET_GRAB_MAX = 18;
 const EDGE_GRAB_PX = 6;
 
 export class Scene {
@@ -38,6 +43,8 @@ export class Scene {
   readonly #adjacent = new Map<string, Set<string>>();
   /** The two nodes each indexed edge was filed under, to unfile it without a scan. */
   readonly #ends = new Map<string, readonly [string, string]>();
+  #dirtyNodes = new Set<string>();
+  #dirtyEdges = new Set<string>();
 
   constructor(graph: () => Graph) {
     this.#graph = graph;
@@ -51,32 +58,51 @@ export class Scene {
     this.#curves.clear();
     this.#adjacent.clear();
     this.#ends.clear();
+    this.#dirtyNodes = new Set();
+    this.#dirtyEdges = new Set();
     const graph = this.#graph();
     for (const id of Object.keys(graph.nodes)) this.#fileNode(id);
     for (const id of Object.keys(graph.edges)) this.#fileEdge(id);
   }
 
-  /** Re-files what `changes` touched; call after they were applied to the graph. */
+  /**
+   * Notes what `changes` touched; call after they were applied to the graph. Re-filing waits
+   * for the next query, so a drag of many nodes (no queries until the drop) costs nothing here.
+   */
   update(changes: readonly Change[]): void {
-    const nodes = new Set<string>();
-    const edges = new Set<string>();
     for (const c of changes) {
-      if (c.type === "node.create") nodes.add(c.node.id);
-      else if (c.type === "node.update" || c.type === "node.delete") nodes.add(c.id);
-      else if (c.type === "edge.create") edges.add(c.edge.id);
-      else edges.add(c.id);
+      if (c.type === "node.create") this.#dirtyNodes.add(c.node.id);
+      else if (c.type === "node.update" || c.type === "node.delete") this.#dirtyNodes.add(c.id);
+      else if (c.type === "edge.create") this.#dirtyEdges.add(c.edge.id);
+      else this.#dirtyEdges.add(c.id);
     }
-    for (const id of nodes) {
+  }
+
+  #refresh(): void {
+    if (this.#dirtyNodes.size === 0 && this.#dirtyEdges.size === 0) return;
+    const edges = this.#dirtyEdges;
+    for (const id of this.#dirtyNodes) {
       this.#fileNode(id);
       for (const edge of this.#adjacent.get(id) ?? []) edges.add(edge);
     }
+    // New edges of a node are found through the graph, as adjacency only knows filed edges.
+    if (this.#dirtyNodes.size > 0) {
+      for (const edge of Object.values(this.#graph().edges)) {
+        if (this.#dirtyNodes.has(edge.from.node) || this.#dirtyNodes.has(edge.to.node)) {
+          edges.add(edge.id);
+        }
+      }
+    }
     for (const id of edges) this.#fileEdge(id);
+    this.#dirtyNodes = new Set();
+    this.#dirtyEdges = new Set();
   }
 
   /** What is under world point `p` at zoom `zoom` (tolerances are in screen pixels). */
   hitTest(p: Point, zoom: number): Hit {
+    this.#refresh();
     const graph = this.#graph();
-    const grab = SOCKET_GRAB_PX / zoom;
+    const grab = Math.min(SOCKET_GRAB_PX / zoom, SOCKET_GRAB_MAX);
     const candidates = this.#nodes.queryRect({
       x: p.x - grab,
       y: p.y - grab,
@@ -123,20 +149,24 @@ export class Scene {
 
   /** Nodes whose card intersects world rectangle `r` (marquee selection). */
   nodesIn(r: Rect): string[] {
+    this.#refresh();
     return this.#nodes.queryRect(r);
   }
 
   /** Nodes and edges visible in world rectangle `r`, for culling what is rendered. */
   visible(r: Rect): { nodes: string[]; edges: string[] } {
+    this.#refresh();
     return { nodes: this.#nodes.queryRect(r), edges: this.#edges.queryRect(r) };
   }
 
   nodeRect(id: string): Rect | undefined {
+    this.#refresh();
     return this.#nodes.bounds(id);
   }
 
   /** Bounds of every node, or null for an empty graph. */
   bounds(): Rect | null {
+    this.#refresh();
     return unionRects(
       Object.keys(this.#graph().nodes).flatMap((id) => this.#nodes.bounds(id) ?? []),
     );

@@ -87,9 +87,14 @@ Deno.test("nodesIn finds the nodes a marquee touches and bounds spans every node
   );
 });
 
-Deno.test("at low zoom the grab distance grows so sockets stay easy to hit", () => {
+Deno.test("zoomed out, sockets grow easier to hit, but never swallow the whole node", () => {
   const { graph, scene } = setup();
   const p = socketPosition(graph.nodes.up!, "input", "video")!;
-  assert.equal(scene.hitTest({ x: p.x, y: p.y + 25 }, 1).kind, "node");
-  assert.equal(scene.hitTest({ x: p.x, y: p.y + 25 }, 0.25).kind, "socket");
+  assert.equal(scene.hitTest({ x: p.x, y: p.y + 15 }, 1).kind, "node");
+  assert.equal(scene.hitTest({ x: p.x, y: p.y + 15 }, 0.5).kind, "socket");
+  assert.equal(
+    scene.hitTest({ x: p.x + 40, y: p.y }, 0.1).kind,
+    "node",
+    "a press inside the card drags it",
+  );
 });

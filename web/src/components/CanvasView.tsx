@@ -35,7 +35,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
   let el!: HTMLDivElement;
   let space = false;
   const nodeIds = createMemo(() => Object.keys(s.graph.nodes));
-  const view = () => s.view().viewport;
+  const view = () => s.view.viewport();
 
   onMount(() => {
     const resize = new ResizeObserver(() => engine.setScreenSize(el.clientWidth, el.clientHeight));
@@ -58,7 +58,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
   });
 
   const marquee = () => {
-    const m = s.view().marquee;
+    const m = s.view.marquee();
     if (!m) return null;
     const a = worldToScreen(view(), m);
     return {
@@ -81,8 +81,8 @@ export default function CanvasView(props: { session: ProjectSession }) {
       ref={el}
       class="canvas"
       classList={{
-        "is-panning": s.view().gesture === "pan",
-        "is-connecting": s.view().gesture === "connect",
+        "is-panning": s.view.gesture() === "pan",
+        "is-connecting": s.view.gesture() === "connect",
         "is-readonly": s.readOnly(),
       }}
       tabindex="0"
@@ -112,7 +112,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
       onPointerUp={(e) => engine.pointerUp(_local(el, e))}
       onPointerCancel={() => engine.pointerCancel()}
       onLostPointerCapture={() => {
-        if (s.view().gesture !== "idle") engine.pointerCancel();
+        if (s.view.gesture() !== "idle") engine.pointerCancel();
       }}
       onKeyDown={(e) => {
         if (_isTyping(e.target)) return;
@@ -150,7 +150,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
       <Show when={marquee()}>
         {(style) => <div class="marquee" style={style()} data-testid="marquee" />}
       </Show>
-      <Show when={s.view().wire?.check?.ok === false ? s.view().wire : null}>
+      <Show when={s.view.wire()?.check?.ok === false ? s.view.wire() : null}>
         {(wire) => {
           const at = () => worldToScreen(view(), wire().end);
           return (

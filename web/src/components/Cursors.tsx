@@ -10,7 +10,7 @@ export default function Cursors(props: { session: ProjectSession }) {
       {(peer) => {
         const at = () => {
           const c = s.cursors[peer.connectionId];
-          return c ? worldToScreen(s.view().viewport, c) : null;
+          return c ? worldToScreen(s.view.viewport(), c) : null;
         };
         return (
           <Show when={at()}>

@@ -25,7 +25,7 @@ function EdgePath(props: { session: ProjectSession; id: string }) {
       {(g) => (
         <path
           class={`edge t-${g().socketType}`}
-          classList={{ selected: s.view().selectedEdge === props.id }}
+          classList={{ selected: s.view.isEdgeSelected(props.id) }}
           d={g().d}
           data-testid={`edge-${props.id}`}
         />
@@ -37,7 +37,7 @@ function EdgePath(props: { session: ProjectSession; id: string }) {
 export default function EdgeLayer(props: { session: ProjectSession }) {
   const s = props.session;
   const edgeIds = createMemo(() => Object.keys(s.graph.edges));
-  const wire = () => s.view().wire;
+  const wire = () => s.view.wire();
   return (
     <svg class="edges" aria-hidden="true">
       <For each={edgeIds()}>{(id) => <EdgePath session={s} id={id} />}</For>

@@ -90,8 +90,8 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
 
 export default function Inspector(props: { session: ProjectSession }) {
   const s = props.session;
-  const selection = () => [...s.view().selection];
-  const edge = () => s.view().selectedEdge;
+  const selection = () => s.view.selection();
+  const edge = () => s.view.selectedEdge();
   return (
     <aside class="inspector" aria-label="Inspector" data-testid="inspector">
       <Switch

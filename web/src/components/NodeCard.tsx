@@ -15,12 +15,9 @@ export default function NodeCard(props: { session: ProjectSession; id: string })
   const type = node()?.type ?? "";
   const def = nodeType(type);
   const layout = layoutNode({ type, x: 0, y: 0 });
-  const selected = () => s.view().selection.has(props.id);
+  const selected = () => s.view.isSelected(props.id);
   const peer = () => s.selectedByPeer()[props.id];
-  const hoverSocket = () => {
-    const h = s.view().hover;
-    return h.kind === "socket" && h.node === props.id ? `${h.side}:${h.socket}` : null;
-  };
+  const hoverSocket = () => s.view.hoverSocket(props.id);
 
   return (
     <Show when={node()}>

@@ -37,7 +37,7 @@ function Studio(props: { project: Project }) {
           <button
             type="button"
             class="ghost"
-            disabled={!view().canUndo || session.readOnly()}
+            disabled={!view.canUndo() || session.readOnly()}
             title="Undo (Ctrl+Z)"
             onClick={() => session.engine.run({ kind: "undo" })}
             data-testid="undo"
@@ -47,7 +47,7 @@ function Studio(props: { project: Project }) {
           <button
             type="button"
             class="ghost"
-            disabled={!view().canRedo || session.readOnly()}
+            disabled={!view.canRedo() || session.readOnly()}
             title="Redo (Ctrl+Shift+Z)"
             onClick={() => session.engine.run({ kind: "redo" })}
             data-testid="redo"

@@ -13,10 +13,11 @@ import type { Tier } from "../../../protocol/tiers.ts";
 import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
 import type { Change } from "../canvas/changes.ts";
-import { CanvasEngine, type EngineState } from "../canvas/engine.ts";
+import { CanvasEngine } from "../canvas/engine.ts";
 import { validateParams } from "../forms/schema_form.ts";
 import { api } from "../services.ts";
 import { type ConnectionState, RoomClient } from "../sync/room_client.ts";
+import { bindEngineView } from "./engine_view.ts";
 import { createGraphStore } from "./graph_store.ts";
 import { idleRun, type NodeRun, onJob, onJobEvent, withTake } from "./runs.ts";
 import { toast } from "./toasts.ts";
@@ -92,16 +93,7 @@ export function createProjectSession(project: Project) {
     readOnly,
     refuse: (reason) => toast(reason),
   });
-  const [view, setView] = createSignal<EngineState>(engine.state);
-  let lastSelection = "";
-  engine.subscribe((state) => {
-    setView(state);
-    const key = [...state.selection].join(",");
-    if (key !== lastSelection) {
-      lastSelection = key;
-      room.selection([...state.selection]);
-    }
-  });
+  const view = bindEngineView(engine, (ids) => room.selection(ids));
 
   /** The colour of the first teammate who has each node selected. */
   const selectedByPeer = createMemo(() => {

@@ -1,0 +1,79 @@
+/**
+ * Binds the engine's state to fine-grained Solid signals. The engine emits a new state on
+ * every pointer move; splitting it means a pan re-renders only the world transform, a hover
+ * only the hovered node, and a selection change only the nodes whose selection flipped,
+ * instead of all 300 nodes and 400 edges each frame.
+ */
+import { createSelector, createSignal } from "solid-js";
+import { createStore, produce } from "solid-js/store";
+import type { CanvasEngine, EngineState } from "../canvas/engine.ts";
+import type { Viewport } from "../canvas/viewport.ts";
+
+const sameViewport = (a: Viewport, b: Viewport) => a.x === b.x && a.y === b.y && a.zoom === b.zoom;
+
+export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]) => void) {
+  const s0 = engine.state;
+  const [viewport, setViewport] = createSignal(s0.viewport, { equals: sameViewport });
+  const [gesture, setGesture] = createSignal(s0.gesture);
+  const [marquee, setMarquee] = createSignal(s0.marquee);
+  const [wire, setWire] = createSignal(s0.wire);
+  const [hover, setHover] = createSignal(s0.hover);
+  const [selectedEdge, setSelectedEdge] = createSignal(s0.selectedEdge);
+  const [canUndo, setCanUndo] = createSignal(s0.canUndo);
+  const [canRedo, setCanRedo] = createSignal(s0.canRedo);
+  const [selectionList, setSelectionList] = createSignal<string[]>([...s0.selection]);
+  const [selected, setSelected] = createStore<Record<string, boolean>>({});
+  let current: ReadonlySet<string> = new Set();
+
+  const hoverNode = createSelector(() => {
+    const h = hover();
+    return h.kind === "socket" ? h.node : null;
+  });
+  const isEdgeSelected = createSelector(selectedEdge);
+
+  function update(state: EngineState): void {
+    setViewport(state.viewport);
+    setGesture(state.gesture);
+    setMarquee(state.marquee);
+    setWire(state.wire);
+    setHover(state.hover);
+    setSelectedEdge(state.selectedEdge);
+    setCanUndo(state.canUndo);
+    setCanRedo(state.canRedo);
+    const next = state.selection;
+    const changed = next.size !== current.size || [...next].some((id) => !current.has(id));
+    if (!changed) return;
+    const previous = current;
+    current = next;
+    setSelected(produce((map) => {
+      for (const id of previous) if (!next.has(id)) delete map[id];
+      for (const id of next) map[id] = true;
+    }));
+    const list = [...next];
+    setSelectionList(list);
+    onSelection(list);
+  }
+  engine.subscribe(update);
+
+  return {
+    viewport,
+    gesture,
+    marquee,
+    wire,
+    selectedEdge,
+    canUndo,
+    canRedo,
+    /** Selected node ids, in selection order. */
+    selection: selectionList,
+    isSelected: (id: string) => selected[id] === true,
+    isEdgeSelected,
+    /** `side:socket` of the hovered socket when it belongs to node `id`, else null. */
+    hoverSocket(id: string): string | null {
+      if (!hoverNode(id)) return null;
+      const h = hover();
+      return h.kind === "socket" ? `${h.side}:${h.socket}` : null;
+    },
+  };
+}
+
+export type EngineView = ReturnType<typeof bindEngineView>;
