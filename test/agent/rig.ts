@@ -77,7 +77,9 @@ export interface Rig {
   agentId: string;
   saveGraph(graph: Graph): Promise<void>;
   /** Saves a graph with this one node (plus `extra`) and queues a job for it. */
-  generate(node: { id: string; type: string; params?: Record<string, unknown>; tier?: Tier }): Promise<string>;
+  generate(
+    node: { id: string; type: string; params?: Record<string, unknown>; tier?: Tier },
+  ): Promise<string>;
   job(jobId: string): Promise<JobDetail>;
   takes(nodeId: string): Promise<Take[]>;
   startAgent(options?: { concurrency?: number }): AgentProcess;
@@ -115,7 +117,9 @@ export async function rig(edgeOverrides: Record<string, string> = {}): Promise<R
       token: TEST_ROOM_SECRET,
       body: { graph, message: "test", authorIds: [user.id] },
     });
-    if (res.status !== 201) throw new Error(`save graph: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201) {
+      throw new Error(`save graph: ${res.status} ${JSON.stringify(res.body)}`);
+    }
   };
 
   const until: Rig["until"] = async (what, check) => {
@@ -148,7 +152,9 @@ export async function rig(edgeOverrides: Record<string, string> = {}): Promise<R
         token: user.token,
         body: { type: node.type, params: node.params ?? {}, tier: node.tier ?? "standard" },
       });
-      if (res.status !== 201) throw new Error(`generate: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 201) {
+        throw new Error(`generate: ${res.status} ${JSON.stringify(res.body)}`);
+      }
       return res.body.job.id as string;
     },
     async job(jobId) {
