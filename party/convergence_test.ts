@@ -43,9 +43,15 @@ for (const seed of [1, 2, 3, 4, 5]) {
     let now = 0;
     let connections = 0;
     const clients: SimClient[] = ["ada", "bob", "cy", "dee"].map((name) => ({
-      name, replica: new CanvasReplica(), socket: null, up: [], down: [], acked: new Map(),
+      name,
+      replica: new CanvasReplica(),
+      socket: null,
+      up: [],
+      down: [],
+      acked: new Map(),
     }));
-    const sendUp = (c: SimClient, m: ClientMessage) => c.up.push({ at: now + rand() * 30, text: JSON.stringify(m) });
+    const sendUp = (c: SimClient, m: ClientMessage) =>
+      c.up.push({ at: now + rand() * 30, text: JSON.stringify(m) });
     const connect = (c: SimClient) => {
       const socket = new FakeSocket(`${c.name}-${++connections}`);
       socket.send = (text) => c.down.push({ at: now + rand() * 30, msg: JSON.parse(text) });
@@ -63,15 +69,37 @@ for (const seed of [1, 2, 3, 4, 5]) {
     const randomOp = (c: SimClient): GraphOp => {
       const ids = Object.keys(c.replica.view().nodes);
       const roll = rand();
-      if (ids.length < 3 || roll < 0.2) return { type: "node.create", node: shotNode(`${c.name}${Math.floor(rand() * 1e6)}`) };
+      if (ids.length < 3 || roll < 0.2) {
+        return { type: "node.create", node: shotNode(`${c.name}${Math.floor(rand() * 1e6)}`) };
+      }
       if (roll < 0.3) return { type: "node.delete", id: pick(ids) };
       if (roll < 0.45) {
         const kind = pick(["control.pipeline", "upscale"]);
         return kind === "upscale"
-          ? { type: "edge.create", edge: { id: `e${Math.floor(rand() * 1e6)}`, from: { node: pick(ids), socket: "video" }, to: { node: pick(ids), socket: "video" } } }
-          : { type: "node.create", node: { ...shotNode(`${c.name}u${Math.floor(rand() * 1e6)}`), type: "upscale", params: {} } };
+          ? {
+            type: "edge.create",
+            edge: {
+              id: `e${Math.floor(rand() * 1e6)}`,
+              from: { node: pick(ids), socket: "video" },
+              to: { node: pick(ids), socket: "video" },
+            },
+          }
+          : {
+            type: "node.create",
+            node: {
+              ...shotNode(`${c.name}u${Math.floor(rand() * 1e6)}`),
+              type: "upscale",
+              params: {},
+            },
+          };
       }
-      return { type: "node.update", id: pick(ids), set: pick([{ x: rand() * 100 }, { title: `t${Math.floor(rand() * 9)}` }, { params: { prompt: `p${Math.floor(rand() * 9)}` } }]) };
+      return {
+        type: "node.update",
+        id: pick(ids),
+        set: pick([{ x: rand() * 100 }, { title: `t${Math.floor(rand() * 9)}` }, {
+          params: { prompt: `p${Math.floor(rand() * 9)}` },
+        }]),
+      };
     };
 
     clients.forEach(connect);

@@ -12,7 +12,9 @@ export function httpEdgeApi(
   projectId: string,
   fetchFn: typeof fetch = fetch,
 ): EdgeApi {
-  const base = `${edgeUrl.replace(/\/+$/, "")}/api/internal/projects/${encodeURIComponent(projectId)}`;
+  const base = `${edgeUrl.replace(/\/+$/, "")}/api/internal/projects/${
+    encodeURIComponent(projectId)
+  }`;
   const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
   return {
     async loadGraph() {
@@ -27,8 +29,14 @@ export function httpEdgeApi(
       return { revision: typeof body.revision === "number" ? body.revision : 0, graph };
     },
     async flushRevision(request: FlushRequest) {
-      const res = await fetchFn(`${base}/revisions`, { method: "POST", headers, body: JSON.stringify(request) });
-      if (!res.ok) throw new Error(`POST ${base}/revisions answered ${res.status}: ${await res.text()}`);
+      const res = await fetchFn(`${base}/revisions`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(request),
+      });
+      if (!res.ok) {
+        throw new Error(`POST ${base}/revisions answered ${res.status}: ${await res.text()}`);
+      }
       const body = await res.json() as { revision?: unknown };
       return { revision: typeof body.revision === "number" ? body.revision : 0 };
     },

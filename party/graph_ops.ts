@@ -15,7 +15,12 @@ import type { GraphOp, RejectCode } from "../protocol/canvas.ts";
 import type { Graph, GraphEdge, GraphNode } from "../protocol/graph.ts";
 import { canConnect, nodeType } from "../protocol/nodes.ts";
 
-export type ApplyResult = { ok: true } | { ok: false; code: RejectCode; reason: string; field: string };
+export type ApplyResult = { ok: true } | {
+  ok: false;
+  code: RejectCode;
+  reason: string;
+  field: string;
+};
 
 function _reject(code: RejectCode, field: string, reason: string): ApplyResult {
   return { ok: false, code, field, reason };
@@ -68,7 +73,9 @@ function _missingNode(id: string, deleted: Set<string>, field: string): ApplyRes
 }
 
 function _createNode(graph: Graph, node: GraphNode, deleted: Set<string>): ApplyResult {
-  if (!nodeType(node.type)) return _reject("invalid", "node.type", `unknown node type ${node.type}`);
+  if (!nodeType(node.type)) {
+    return _reject("invalid", "node.type", `unknown node type ${node.type}`);
+  }
   if (graph.nodes[node.id] || deleted.has(node.id)) {
     return _reject("conflict", "node.id", `node id ${node.id} is already used`);
   }
@@ -77,17 +84,25 @@ function _createNode(graph: Graph, node: GraphNode, deleted: Set<string>): Apply
 }
 
 function _createEdge(graph: Graph, edge: GraphEdge, deleted: Set<string>): ApplyResult {
-  if (graph.edges[edge.id]) return _reject("conflict", "edge.id", `edge id ${edge.id} is already used`);
+  if (graph.edges[edge.id]) {
+    return _reject("conflict", "edge.id", `edge id ${edge.id} is already used`);
+  }
   const from = graph.nodes[edge.from.node];
   if (!from) return _missingNode(edge.from.node, deleted, "edge.from.node");
   const to = graph.nodes[edge.to.node];
   if (!to) return _missingNode(edge.to.node, deleted, "edge.to.node");
   const output = nodeType(from.type)?.outputs.find((s) => s.name === edge.from.socket);
   if (!output) {
-    return _reject("not_found", "edge.from.socket", `${from.type} has no output ${edge.from.socket}`);
+    return _reject(
+      "not_found",
+      "edge.from.socket",
+      `${from.type} has no output ${edge.from.socket}`,
+    );
   }
   const input = nodeType(to.type)?.inputs.find((s) => s.name === edge.to.socket);
-  if (!input) return _reject("not_found", "edge.to.socket", `${to.type} has no input ${edge.to.socket}`);
+  if (!input) {
+    return _reject("not_found", "edge.to.socket", `${to.type} has no input ${edge.to.socket}`);
+  }
   if (!canConnect(output.type, input.type)) {
     return _reject(
       "incompatible_sockets",
@@ -98,7 +113,9 @@ function _createEdge(graph: Graph, edge: GraphEdge, deleted: Set<string>): Apply
   const taken = Object.values(graph.edges).some((e) =>
     e.to.node === edge.to.node && e.to.socket === edge.to.socket
   );
-  if (taken) return _reject("conflict", "edge.to.socket", `input ${edge.to.socket} is already connected`);
+  if (taken) {
+    return _reject("conflict", "edge.to.socket", `input ${edge.to.socket} is already connected`);
+  }
   if (_reaches(graph, edge.to.node, edge.from.node)) {
     return _reject("cycle", "edge", "this edge would make a cycle");
   }

@@ -15,17 +15,27 @@ import { CanvasRoom } from "./room.ts";
 function _vars(env: Record<string, unknown>): { secret: string; edgeUrl: string } {
   const secret = env.ROOM_SECRET;
   const edgeUrl = env.EDGE_URL;
-  if (typeof secret !== "string" || secret.length < 16) throw new Error("ROOM_SECRET (16+ chars) is not set");
-  if (typeof edgeUrl !== "string" || !/^https?:\/\//.test(edgeUrl)) throw new Error("EDGE_URL is not set");
+  if (typeof secret !== "string" || secret.length < 16) {
+    throw new Error("ROOM_SECRET (16+ chars) is not set");
+  }
+  if (typeof edgeUrl !== "string" || !/^https?:\/\//.test(edgeUrl)) {
+    throw new Error("EDGE_URL is not set");
+  }
   return { secret, edgeUrl };
 }
 
-async function _ticket(req: Request, roomId: string, secret: string): Promise<RoomTicket | Response> {
+async function _ticket(
+  req: Request,
+  roomId: string,
+  secret: string,
+): Promise<RoomTicket | Response> {
   const raw = new URL(req.url).searchParams.get("ticket");
   if (!raw) return new Response("ticket query parameter is required", { status: 401 });
   const ticket = await verifyRoomTicket(raw, secret, Date.now());
   if (!ticket) return new Response("ticket is invalid or expired", { status: 401 });
-  if (ticket.project !== roomId) return new Response("ticket is for another project", { status: 403 });
+  if (ticket.project !== roomId) {
+    return new Response("ticket is for another project", { status: 403 });
+  }
   return ticket;
 }
 
@@ -59,7 +69,10 @@ export default class MainParty implements Party.Server {
   }
 
   /** Refuses bad, expired and other-project tickets before the WebSocket opens. */
-  static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
+  static async onBeforeConnect(
+    req: Party.Request,
+    lobby: Party.Lobby,
+  ): Promise<Party.Request | Response> {
     const result = await _ticket(req as unknown as Request, lobby.id, _vars(lobby.env).secret);
     return result instanceof Response ? result : req;
   }
@@ -78,7 +91,14 @@ export default class MainParty implements Party.Server {
 
   onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): void {
     if (typeof message !== "string") {
-      return sender.send(JSON.stringify({ type: "reject", opId: null, code: "invalid", reason: "frames are JSON text" }));
+      return sender.send(
+        JSON.stringify({
+          type: "reject",
+          opId: null,
+          code: "invalid",
+          reason: "frames are JSON text",
+        }),
+      );
     }
     this.#room.message(sender.id, message);
   }
@@ -98,8 +118,12 @@ export default class MainParty implements Party.Server {
       return Response.json({ error: "wrong room secret" }, { status: 401 });
     }
     const parsed = parseEdgeEvent(await req.text());
-    if (!parsed.ok) return Response.json({ error: parsed.reason, field: parsed.field }, { status: 400 });
-    if ((await this.#loadOrLog()) !== "ready") return Response.json({ error: "room not loaded" }, { status: 503 });
+    if (!parsed.ok) {
+      return Response.json({ error: parsed.reason, field: parsed.field }, { status: 400 });
+    }
+    if ((await this.#loadOrLog()) !== "ready") {
+      return Response.json({ error: "room not loaded" }, { status: 503 });
+    }
     await this.#room.edgeEvent(parsed.value);
     return Response.json({ ok: true });
   }

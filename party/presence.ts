@@ -50,7 +50,10 @@ export class PresenceBatcher {
       this.broadcast({ type: "cursor.update", cursors });
     }
     if (this.#selections.size > 0) {
-      const selections = [...this.#selections].map(([connectionId, nodeIds]) => ({ connectionId, nodeIds }));
+      const selections = [...this.#selections].map(([connectionId, nodeIds]) => ({
+        connectionId,
+        nodeIds,
+      }));
       this.#selections.clear();
       this.broadcast({ type: "selection.update", selections });
     }

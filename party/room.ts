@@ -16,9 +16,9 @@ import {
   type EdgeEvent,
   type GraphOp,
   MAX_MESSAGE_CHARS,
+  parseClientMessage,
   type Peer,
   PROTOCOL_VERSION,
-  parseClientMessage,
   type RejectCode,
   ROOM_TICKET_MAX_TTL_MS,
   type ServerMessage,
@@ -30,7 +30,13 @@ import { Flusher } from "./flusher.ts";
 import { applyOp } from "./graph_ops.ts";
 import type { EdgeApi, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
 import { colorFor, PresenceBatcher } from "./presence.ts";
-import { changeEntries, readRoom, removedKey, type StoredRoom, writeWholeRoom } from "./room_store.ts";
+import {
+  changeEntries,
+  readRoom,
+  removedKey,
+  type StoredRoom,
+  writeWholeRoom,
+} from "./room_store.ts";
 
 export interface CanvasRoomOptions {
   storage: RoomStorage;
@@ -62,8 +68,16 @@ export class CanvasRoom {
 
   constructor(readonly projectId: string, options: CanvasRoomOptions) {
     this.#o = { logLimit: 1000, flushQuietMs: 1000, presenceIntervalMs: 33, ...options };
-    this.#presence = new PresenceBatcher(this.#o.clock, (m) => this.#broadcast(m), this.#o.presenceIntervalMs);
-    this.#flusher = new Flusher({ clock: this.#o.clock, flush: () => this.#flush(), quietMs: this.#o.flushQuietMs });
+    this.#presence = new PresenceBatcher(
+      this.#o.clock,
+      (m) => this.#broadcast(m),
+      this.#o.presenceIntervalMs,
+    );
+    this.#flusher = new Flusher({
+      clock: this.#o.clock,
+      flush: () => this.#flush(),
+      quietMs: this.#o.flushQuietMs,
+    });
   }
 
   get graph(): Graph | null {
@@ -88,7 +102,13 @@ export class CanvasRoom {
     const current = await this.#o.edge.loadGraph();
     if (!current) return this.#load = "unknown";
     this.#state = {
-      meta: { epoch: crypto.randomUUID(), seq: 0, flushedSeq: 0, authors: [], revision: current.revision },
+      meta: {
+        epoch: crypto.randomUUID(),
+        seq: 0,
+        flushedSeq: 0,
+        authors: [],
+        revision: current.revision,
+      },
       graph: current.graph,
       deleted: new Set(),
       removed: new Map(),
@@ -100,8 +120,12 @@ export class CanvasRoom {
   /** A verified ticket opened a socket. Refuses (closes) when the room cannot take it. */
   connect(socket: RoomSocket, ticket: RoomTicket): boolean {
     const state = this.#state;
-    if (this.#load === "unknown") return _close(socket, CLOSE_CODES.unknownProject, "unknown project");
-    if (!state) return _close(socket, CLOSE_CODES.unavailable, "room is loading the project; retry");
+    if (this.#load === "unknown") {
+      return _close(socket, CLOSE_CODES.unknownProject, "unknown project");
+    }
+    if (!state) {
+      return _close(socket, CLOSE_CODES.unavailable, "room is loading the project; retry");
+    }
     const removedAt = state.removed.get(ticket.sub);
     if (removedAt !== undefined && ticket.exp <= removedAt + ROOM_TICKET_MAX_TTL_MS) {
       return _close(socket, CLOSE_CODES.removed, "removed from the project");
@@ -125,7 +149,9 @@ export class CanvasRoom {
     if (session.phase === "live") {
       this.#broadcast({ type: "user.left", connectionId, userId: session.peer.userId });
     }
-    if (this.#sessions.size === 0 && this.#state && this.#state.meta.seq > this.#state.meta.flushedSeq) {
+    if (
+      this.#sessions.size === 0 && this.#state && this.#state.meta.seq > this.#state.meta.flushedSeq
+    ) {
       this.#flusher.now();
     }
   }
@@ -142,9 +168,16 @@ export class CanvasRoom {
     }
     const msg = parsed.value;
     if (msg.type === "hello") return this.#hello(session, msg.protocol, msg.epoch, msg.lastSeq);
-    if (msg.type === "ping") return this.#send(session, { type: "pong", t: msg.t, now: this.#o.clock.now() });
+    if (msg.type === "ping") {
+      return this.#send(session, { type: "pong", t: msg.t, now: this.#o.clock.now() });
+    }
     if (session.phase !== "live") {
-      return this.#reject(session, "opId" in msg ? msg.opId : null, "not_ready", "send hello first");
+      return this.#reject(
+        session,
+        "opId" in msg ? msg.opId : null,
+        "not_ready",
+        "send hello first",
+      );
     }
     if (msg.type === "cursor.move") return this.#presence.cursor(connectionId, msg.x, msg.y);
     if (msg.type === "selection.change") return this.#presence.selection(connectionId, msg.nodeIds);
@@ -153,7 +186,12 @@ export class CanvasRoom {
     }
     if (msg.type === "generate.start") {
       const route = `POST /api/projects/${this.projectId}/nodes/${msg.nodeId}/generate`;
-      return this.#reject(session, msg.opId, "use_http", `jobs are started through the edge: ${route}`);
+      return this.#reject(
+        session,
+        msg.opId,
+        "use_http",
+        `jobs are started through the edge: ${route}`,
+      );
     }
     const { op, opId } = toGraphOp(msg)!;
     this.#apply(session, op, opId);
@@ -169,7 +207,9 @@ export class CanvasRoom {
         state.removed.set(event.userId, at);
         await this.#o.storage.put({ [removedKey(event.userId)]: at });
         for (const s of [...this.#sessions.values()]) {
-          if (s.peer.userId === event.userId) s.socket.close(CLOSE_CODES.removed, "removed from the project");
+          if (s.peer.userId === event.userId) {
+            s.socket.close(CLOSE_CODES.removed, "removed from the project");
+          }
         }
         return;
       }
@@ -178,7 +218,12 @@ export class CanvasRoom {
         state.graph = structuredClone(event.graph);
         for (const id of Object.keys(state.graph.nodes)) state.deleted.delete(id);
         // A new epoch: every client resyncs from the snapshot below or on reconnect.
-        state.meta = { ...state.meta, epoch: crypto.randomUUID(), seq: state.meta.seq + 1, revision: event.revision };
+        state.meta = {
+          ...state.meta,
+          epoch: crypto.randomUUID(),
+          seq: state.meta.seq + 1,
+          revision: event.revision,
+        };
         state.meta.flushedSeq = state.meta.seq;
         state.meta.authors = [];
         this.#log = [];
@@ -204,7 +249,8 @@ export class CanvasRoom {
       this.#send(session, {
         type: "incompatible",
         protocol: PROTOCOL_VERSION,
-        reason: `this room speaks protocol ${PROTOCOL_VERSION}, the client ${protocol}: reload the app`,
+        reason:
+          `this room speaks protocol ${PROTOCOL_VERSION}, the client ${protocol}: reload the app`,
       });
       session.socket.close(CLOSE_CODES.incompatible, "incompatible protocol");
       return;
@@ -214,14 +260,26 @@ export class CanvasRoom {
     this.#sessions.set(session.socket.id, live);
     const { seq } = state.meta;
     const peers = this.peers.filter((p) => p.connectionId !== session.socket.id);
-    this.#send(live, { type: "welcome", protocol, epoch: state.meta.epoch, seq, you: session.peer, peers });
+    this.#send(live, {
+      type: "welcome",
+      protocol,
+      epoch: state.meta.epoch,
+      seq,
+      you: session.peer,
+      peers,
+    });
     const firstLogged = this.#log[0]?.seq ?? seq + 1;
     const canCatchUp = epoch === state.meta.epoch && lastSeq !== undefined && lastSeq <= seq &&
       lastSeq + 1 >= firstLogged;
     if (canCatchUp) {
       for (const entry of this.#log) if (entry.seq > lastSeq) this.#send(live, entry);
     } else {
-      this.#send(live, { type: "state.snapshot", epoch: state.meta.epoch, seq, graph: state.graph });
+      this.#send(live, {
+        type: "state.snapshot",
+        epoch: state.meta.epoch,
+        seq,
+        graph: state.graph,
+      });
     }
     if (!wasLive) this.#broadcast({ type: "user.joined", peer: session.peer }, session.socket.id);
   }
@@ -242,7 +300,8 @@ export class CanvasRoom {
       : op.type === "edge.delete"
       ? [op.id]
       : op.type === "node.delete"
-      ? Object.values(state.graph.edges).filter((e) => e.from.node === op.id || e.to.node === op.id).map((e) => e.id)
+      ? Object.values(state.graph.edges).filter((e) => e.from.node === op.id || e.to.node === op.id)
+        .map((e) => e.id)
       : [];
     const result = applyOp(state.graph, op, state.deleted);
     if (!result.ok) return this.#reject(session, opId, result.code, result.reason, result.field);
@@ -251,7 +310,13 @@ export class CanvasRoom {
     if (!meta.authors.includes(session.peer.userId)) meta.authors.push(session.peer.userId);
     const { put, remove } = changeEntries(state.graph, nodeIds, edgeIds);
     this.#persist({ ...put, meta }, remove);
-    const update: Logged = { type: "state.update", seq: meta.seq, op, opId, by: session.peer.userId };
+    const update: Logged = {
+      type: "state.update",
+      seq: meta.seq,
+      op,
+      opId,
+      by: session.peer.userId,
+    };
     this.#log.push(update);
     this.#seen.set(key, meta.seq);
     if (this.#log.length > this.#o.logLimit) {
@@ -300,7 +365,13 @@ export class CanvasRoom {
     }
   }
 
-  #reject(session: Session, opId: string | null, code: RejectCode, reason: string, field?: string): void {
+  #reject(
+    session: Session,
+    opId: string | null,
+    code: RejectCode,
+    reason: string,
+    field?: string,
+  ): void {
     this.#send(session, { type: "reject", opId, code, reason, ...(field ? { field } : {}) });
   }
 }

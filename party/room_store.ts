@@ -36,9 +36,13 @@ export async function readRoom(storage: RoomStorage): Promise<StoredRoom | null>
   const graph: Graph = { nodes: {}, edges: {} };
   for (const node of (await storage.list<GraphNode>(NODE)).values()) graph.nodes[node.id] = node;
   for (const edge of (await storage.list<GraphEdge>(EDGE)).values()) graph.edges[edge.id] = edge;
-  const deleted = new Set([...(await storage.list<true>(TOMB)).keys()].map((k) => k.slice(TOMB.length)));
+  const deleted = new Set(
+    [...(await storage.list<true>(TOMB)).keys()].map((k) => k.slice(TOMB.length)),
+  );
   const removed = new Map<string, number>();
-  for (const [key, at] of await storage.list<number>(REMOVED)) removed.set(key.slice(REMOVED.length), at);
+  for (const [key, at] of await storage.list<number>(REMOVED)) {
+    removed.set(key.slice(REMOVED.length), at);
+  }
   return { meta, graph, deleted, removed };
 }
 

@@ -10,7 +10,12 @@ Deno.test("an accepted edit is acked to its sender and reaches every other clien
   const [ada, bob] = [h.join("ada"), h.join("bob")];
   h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
   assert.deepEqual(ada.of("ack"), [{ type: "ack", opId: "o1", seq: 1 }]);
-  assert.deepEqual(bob.of("state.update").map((m) => [m.seq, m.opId, m.by, m.op.type]), [[1, "o1", "ada", "node.create"]]);
+  assert.deepEqual(bob.of("state.update").map((m) => [m.seq, m.opId, m.by, m.op.type]), [[
+    1,
+    "o1",
+    "ada",
+    "node.create",
+  ]]);
   assert.equal(h.room.graph?.nodes.n1?.title, "Shot n1");
   h.room.dispose();
 });
@@ -20,7 +25,13 @@ Deno.test("a rejected edit says why, changes nothing and is not relayed", async 
   const [ada, bob] = [h.join("ada"), h.join("bob")];
   h.send(ada, { type: "node.update", opId: "o1", id: "ghost", set: { x: 1 } });
   assert.deepEqual(ada.of("reject"), [
-    { type: "reject", opId: "o1", code: "not_found", field: "id", reason: "node ghost does not exist" },
+    {
+      type: "reject",
+      opId: "o1",
+      code: "not_found",
+      field: "id",
+      reason: "node ghost does not exist",
+    },
   ]);
   assert.equal(bob.received.length, 0);
   assert.equal(h.room.seq, 0);
@@ -32,7 +43,10 @@ Deno.test("invalid, oversized and pre-hello messages are rejected with the field
   const ada = h.join("ada");
   h.send(ada, { type: "node.create", opId: "o1", node: { ...shotNode("n1"), x: "left" } });
   h.room.message(ada.id, "not json");
-  h.room.message(ada.id, JSON.stringify({ type: "cursor.move", x: 1, y: 2, pad: "x".repeat(MAX_MESSAGE_CHARS) }));
+  h.room.message(
+    ada.id,
+    JSON.stringify({ type: "cursor.move", x: 1, y: 2, pad: "x".repeat(MAX_MESSAGE_CHARS) }),
+  );
   const rejects = ada.of("reject");
   assert.deepEqual(rejects.map((r) => [r.opId, r.code, r.field]), [
     ["o1", "invalid", "node.x"],
@@ -57,7 +71,10 @@ Deno.test("reviewers move cursors and select but cannot change the graph", async
   h.send(rev, { type: "selection.change", nodeIds: ["n1"] });
   await h.clock.advance(50);
   assert.deepEqual(ada.of("cursor.update")[0]?.cursors, [{ connectionId: rev.id, x: 5, y: 6 }]);
-  assert.deepEqual(ada.of("selection.update")[0]?.selections, [{ connectionId: rev.id, nodeIds: ["n1"] }]);
+  assert.deepEqual(ada.of("selection.update")[0]?.selections, [{
+    connectionId: rev.id,
+    nodeIds: ["n1"],
+  }]);
   assert.equal(h.room.seq, 0);
   h.room.dispose();
 });
@@ -94,19 +111,29 @@ Deno.test("join and leave are announced with name and colour", async () => {
   assert.equal(joined?.name, "BOB");
   assert.match(joined?.color ?? "", /^hsl\(/);
   h.room.disconnect(bob.id);
-  assert.deepEqual(ada.of("user.left"), [{ type: "user.left", connectionId: bob.id, userId: "bob" }]);
+  assert.deepEqual(ada.of("user.left"), [{
+    type: "user.left",
+    connectionId: bob.id,
+    userId: "bob",
+  }]);
   h.room.dispose();
 });
 
 Deno.test("a reconnecting client gets exactly the ops it missed, or a snapshot when too far behind", async () => {
   const h = await makeRoom({ logLimit: 3 });
   const ada = h.join("ada");
-  for (let i = 1; i <= 5; i++) h.send(ada, { type: "node.create", opId: `o${i}`, node: shotNode(`n${i}`) });
+  for (let i = 1; i <= 5; i++) {
+    h.send(ada, { type: "node.create", opId: `o${i}`, node: shotNode(`n${i}`) });
+  }
   const epoch = h.room.graph && (await h.storage.get<{ epoch: string }>("meta"))?.epoch;
   const back = new FakeSocket("back");
   h.room.connect(back, ticket("bob"));
   h.send(back, { type: "hello", protocol: 1, epoch, lastSeq: 3 });
-  assert.deepEqual(back.received.map((m) => m.type === "state.update" ? m.seq : m.type), ["welcome", 4, 5]);
+  assert.deepEqual(back.received.map((m) => m.type === "state.update" ? m.seq : m.type), [
+    "welcome",
+    4,
+    5,
+  ]);
   const far = new FakeSocket("far");
   h.room.connect(far, ticket("cy"));
   h.send(far, { type: "hello", protocol: 1, epoch, lastSeq: 1 });
@@ -150,7 +177,13 @@ Deno.test("a removed member is disconnected and their older tickets are refused"
 Deno.test("job events reach every live client, including reviewers", async () => {
   const h = await makeRoom();
   const clients = [h.join("ada"), h.join("rev", "reviewer")];
-  const event = { type: "progress.update", nodeId: "n1", taskId: "t1", percent: 40, message: "sampling" } as const;
+  const event = {
+    type: "progress.update",
+    nodeId: "n1",
+    taskId: "t1",
+    percent: 40,
+    message: "sampling",
+  } as const;
   await h.room.edgeEvent(event);
   for (const c of clients) assert.deepEqual(c.of("progress.update"), [event]);
   h.room.dispose();
@@ -165,7 +198,7 @@ Deno.test("graph.replaced swaps the graph and sends everyone a snapshot under a 
   const snapshot = ada.of("state.snapshot")[0];
   assert.deepEqual(snapshot?.graph, graph);
   assert.deepEqual(h.room.graph, graph);
-  assert.equal((await h.storage.get("node:n1")), undefined);
+  assert.equal(await h.storage.get("node:n1"), undefined);
   h.room.dispose();
 });
 
@@ -236,7 +269,11 @@ Deno.test("the last user leaving flushes at once", async () => {
 Deno.test("a room whose edge is unreachable at start refuses sockets with a retryable code", async () => {
   const edge = new FakeEdge();
   edge.down = true;
-  const room = new CanvasRoom("p1", { storage: new MemoryStorage(), edge, clock: new ManualClock() });
+  const room = new CanvasRoom("p1", {
+    storage: new MemoryStorage(),
+    edge,
+    clock: new ManualClock(),
+  });
   await assert.rejects(room.load());
   const socket = new FakeSocket("s");
   assert.equal(room.connect(socket, ticket("ada")), false);

@@ -64,7 +64,13 @@ export const graphOpSchema = z.discriminatedUnion("type", [
 ]);
 /** A change to the graph: what the room sequences, stores and relays. */
 export type GraphOp = z.infer<typeof graphOpSchema>;
-export const GRAPH_OP_TYPES = ["node.create", "node.update", "node.delete", "edge.create", "edge.delete"] as const;
+export const GRAPH_OP_TYPES = [
+  "node.create",
+  "node.update",
+  "node.delete",
+  "edge.create",
+  "edge.delete",
+] as const;
 
 const withOpId = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, opId }).strict();
 
@@ -152,7 +158,10 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
   }).strict(),
 ]);
 export type EdgeEvent = z.infer<typeof edgeEventSchema>;
-export type JobEvent = Extract<EdgeEvent, { type: "progress.update" | "generation.complete" | "error.occurred" }>;
+export type JobEvent = Extract<
+  EdgeEvent,
+  { type: "progress.update" | "generation.complete" | "error.occurred" }
+>;
 
 export type ServerMessage =
   | { type: "welcome"; protocol: number; epoch: string; seq: number; you: Peer; peers: Peer[] }
@@ -178,7 +187,11 @@ function _firstIssue(error: z.ZodError): { field: string; reason: string } {
 
 function _parse<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   if (text.length > MAX_MESSAGE_CHARS) {
-    return { ok: false, field: "(message)", reason: `message over ${MAX_MESSAGE_CHARS} characters` };
+    return {
+      ok: false,
+      field: "(message)",
+      reason: `message over ${MAX_MESSAGE_CHARS} characters`,
+    };
   }
   let json: unknown;
   try {
@@ -187,7 +200,9 @@ function _parse<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
     return { ok: false, field: "(message)", reason: "message is not JSON" };
   }
   const result = schema.safeParse(json);
-  return result.success ? { ok: true, value: result.data } : { ok: false, ..._firstIssue(result.error) };
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, ..._firstIssue(result.error) };
 }
 
 /** Validates one client frame; never throws. */

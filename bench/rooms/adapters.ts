@@ -8,7 +8,12 @@ import * as yProvider from "y-partykit/provider";
 
 // Deno reads this package's types as CommonJS; the ESM build's default export is the class.
 type Provider = InstanceType<typeof yProvider.WebsocketProvider>;
-type ProviderClass = new (host: string, room: string, doc: Y.Doc, options: { party: string; protocol: "ws" }) => Provider;
+type ProviderClass = new (
+  host: string,
+  room: string,
+  doc: Y.Doc,
+  options: { party: string; protocol: "ws" },
+) => Provider;
 const YPartyKitProvider = yProvider.default as unknown as ProviderClass;
 import { PROTOCOL_VERSION, type ServerMessage } from "../../protocol/canvas.ts";
 import { signRoomTicket } from "../../protocol/room_ticket.ts";
@@ -40,15 +45,30 @@ export function oursImpl(host: string, secret: string): RoomImpl {
     name: "ours",
     async connect(room, index, onEdit) {
       const ticket = await signRoomTicket(
-        { sub: `u${index}`, project: room, role: "editor", name: `u${index}`, exp: Date.now() + 3_600_000 },
+        {
+          sub: `u${index}`,
+          project: room,
+          role: "editor",
+          name: `u${index}`,
+          exp: Date.now() + 3_600_000,
+        },
         secret,
       );
-      const ws = await _open(`ws://${host}/parties/main/${room}?ticket=${encodeURIComponent(ticket)}`);
+      const ws = await _open(
+        `ws://${host}/parties/main/${room}?ticket=${encodeURIComponent(ticket)}`,
+      );
       const nodeId = `b${index}`;
       const client: BenchClient = {
         rejects: 0,
         edit: (n, sentAt) =>
-          ws.send(JSON.stringify({ type: "node.update", opId: `${n}`, id: nodeId, set: { x: sentAt, y: n } })),
+          ws.send(
+            JSON.stringify({
+              type: "node.update",
+              opId: `${n}`,
+              id: nodeId,
+              set: { x: sentAt, y: n },
+            }),
+          ),
         cursor: (x, y) => ws.send(JSON.stringify({ type: "cursor.move", x, y })),
         close: () => ws.close(),
       };

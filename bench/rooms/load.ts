@@ -36,7 +36,12 @@ export interface PhaseResult {
 
 const now = () => performance.timeOrigin + performance.now();
 
-export async function connectFleet(impl: RoomImpl, roomCount: number, perRoom: number, prefix: string): Promise<Fleet> {
+export async function connectFleet(
+  impl: RoomImpl,
+  roomCount: number,
+  perRoom: number,
+  prefix: string,
+): Promise<Fleet> {
   const stats: PhaseStats = { latencies: [], last: [], reordered: 0 };
   const rooms: BenchClient[][] = [];
   for (let r = 0; r < roomCount; r++) {
@@ -101,7 +106,12 @@ export async function runPhase(fleet: Fleet, o: PhaseOptions): Promise<PhaseResu
         }, editEvery));
       }, Math.random() * editEvery));
       if (o.cursorHz > 0) {
-        timers.push(setInterval(() => client.cursor(Math.random() * 1000, Math.random() * 1000), 1000 / o.cursorHz));
+        timers.push(
+          setInterval(
+            () => client.cursor(Math.random() * 1000, Math.random() * 1000),
+            1000 / o.cursorHz,
+          ),
+        );
       }
     }
   }
@@ -113,7 +123,8 @@ export async function runPhase(fleet: Fleet, o: PhaseOptions): Promise<PhaseResu
   const elapsed = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1500)); // let in-flight edits land
   const sorted = Float64Array.from(fleet.stats.latencies).sort();
-  const pct = (p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
+  const pct = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
   const rejects = fleet.rooms.flat().reduce((sum, c) => sum + c.rejects, 0);
   return {
     p50: pct(0.5),

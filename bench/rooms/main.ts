@@ -32,29 +32,61 @@ const runId = Date.now().toString(36);
 
 function row(workload: string, impl: string, r: PhaseResult): void {
   const f = (n: number, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "-";
-  rows.push([workload, impl, f(r.p50), f(r.p99), f(r.deliveriesPerS, 0), String(r.lost), String(r.reordered), f(r.cpuPercent, 0), f(r.rssMiB, 0)]);
+  rows.push([
+    workload,
+    impl,
+    f(r.p50),
+    f(r.p99),
+    f(r.deliveriesPerS, 0),
+    String(r.lost),
+    String(r.reordered),
+    f(r.cpuPercent, 0),
+    f(r.rssMiB, 0),
+  ]);
   console.log(rows.at(-1)!.join("\t"));
 }
 
 const sustainable = (r: PhaseResult) => r.p99 < 100 && r.lost === 0 && r.reordered === 0;
 
 try {
-  console.log(["workload", "impl", "p50 ms", "p99 ms", "deliv/s", "lost", "reord", "cpu %", "rss MiB"].join("\t"));
+  console.log(
+    ["workload", "impl", "p50 ms", "p99 ms", "deliv/s", "lost", "reord", "cpu %", "rss MiB"].join(
+      "\t",
+    ),
+  );
   for (const impl of impls) {
     let lost = 0;
     const a = await connectFleet(impl, 1, 50, `${impl.name}-a-${runId}`);
-    const ra = await runPhase(a, { active: 1, editHz: 1, cursorHz: 10, seconds: SECONDS, serverPid: server.pid });
+    const ra = await runPhase(a, {
+      active: 1,
+      editHz: 1,
+      cursorHz: 10,
+      seconds: SECONDS,
+      serverPid: server.pid,
+    });
     await a.close();
     row("a 1x50", impl.name, ra);
     const b = await connectFleet(impl, 1, 200, `${impl.name}-b-${runId}`);
-    const rb = await runPhase(b, { active: 1, editHz: 0.5, cursorHz: 0, seconds: SECONDS, serverPid: server.pid });
+    const rb = await runPhase(b, {
+      active: 1,
+      editHz: 0.5,
+      cursorHz: 0,
+      seconds: SECONDS,
+      serverPid: server.pid,
+    });
     await b.close();
     row("b 1x200", impl.name, rb);
     const c = await connectFleet(impl, 100, 20, `${impl.name}-c-${runId}`);
     let best = 0;
     let base: PhaseResult | null = null;
     for (const hz of RATE_STEPS) {
-      const rc = await runPhase(c, { active: 0.1, editHz: hz, cursorHz: 0, seconds: STEP_SECONDS, serverPid: server.pid });
+      const rc = await runPhase(c, {
+        active: 0.1,
+        editHz: hz,
+        cursorHz: 0,
+        seconds: STEP_SECONDS,
+        serverPid: server.pid,
+      });
       base ??= rc;
       row(`c 100x20 @${hz}Hz`, impl.name, rc);
       lost += rc.lost + rc.reordered;
@@ -82,11 +114,15 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
+const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ??
+  "unknown CPU";
 results.machine = `${cpu}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os}`;
 results.date = new Date().toISOString();
 if (!quick) {
   await Deno.mkdir(new URL("../results/", import.meta.url), { recursive: true });
-  await Deno.writeTextFile(new URL("../results/rooms.json", import.meta.url), JSON.stringify(results, null, 2) + "\n");
+  await Deno.writeTextFile(
+    new URL("../results/rooms.json", import.meta.url),
+    JSON.stringify(results, null, 2) + "\n",
+  );
 }
 console.log(JSON.stringify(results, null, 2));

@@ -18,17 +18,25 @@ export function startFakeEdge(
   secret: string,
   projects: Record<string, Graph> | ((id: string) => Graph | undefined),
 ): FakeEdgeServer {
-  const lookup = typeof projects === "function" ? projects : (id: string) => Object.hasOwn(projects, id) ? projects[id] : undefined;
+  const lookup = typeof projects === "function"
+    ? projects
+    : (id: string) => Object.hasOwn(projects, id) ? projects[id] : undefined;
   const revisions: FakeEdgeServer["revisions"] = [];
   const loads: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    if (req.headers.get("authorization") !== `Bearer ${secret}`) return new Response(null, { status: 401 });
-    const match = new URL(req.url).pathname.match(/^\/api\/internal\/projects\/([^/]+)\/(graph|revisions)$/);
+    if (req.headers.get("authorization") !== `Bearer ${secret}`) {
+      return new Response(null, { status: 401 });
+    }
+    const match = new URL(req.url).pathname.match(
+      /^\/api\/internal\/projects\/([^/]+)\/(graph|revisions)$/,
+    );
     const id = match?.[1];
     const graph = id ? lookup(id) : undefined;
     if (!match || !id || !graph) {
       await req.body?.cancel();
-      return Response.json({ error: { code: "not_found", message: "no such project" } }, { status: 404 });
+      return Response.json({ error: { code: "not_found", message: "no such project" } }, {
+        status: 404,
+      });
     }
     if (match[2] === "graph" && req.method === "GET") {
       loads.push(id);

@@ -31,7 +31,9 @@ export class ManualClock implements RoomClock {
   async advance(ms: number): Promise<void> {
     const end = this.#time + ms;
     for (let guard = 0; guard < 100_000; guard++) {
-      const due = [...this.#timers].filter(([, t]) => t.at <= end).sort(([, a], [, b]) => a.at - b.at)[0];
+      const due = [...this.#timers].filter(([, t]) =>
+        t.at <= end
+      ).sort(([, a], [, b]) => a.at - b.at)[0];
       if (!due) break;
       this.#timers.delete(due[0]);
       this.#time = Math.max(this.#time, due[1].at);

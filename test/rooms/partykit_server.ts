@@ -37,7 +37,7 @@ export interface PartyKitServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -45,14 +45,21 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startPartyKit(options: PartyKitOptions): Promise<PartyKitServer> {
-  const port = options.port ?? await freePort();
+  const port = options.port ?? freePort();
   const bin = new URL("node_modules/partykit/dist/bin.mjs", ROOT).pathname;
   const args = [
-    "run", "-A", bin, "dev",
-    "--no-hotkeys", "--disable-request-cf-fetch",
-    "--port", String(port),
-    "--persist", options.persistDir,
-    "--config", options.config ?? "partykit.json",
+    "run",
+    "-A",
+    bin,
+    "dev",
+    "--no-hotkeys",
+    "--disable-request-cf-fetch",
+    "--port",
+    String(port),
+    "--persist",
+    options.persistDir,
+    "--config",
+    options.config ?? "partykit.json",
   ];
   for (const [key, value] of Object.entries(options.vars)) args.push("--var", `${key}=${value}`);
   const inherit = options.inheritOutput ?? false;

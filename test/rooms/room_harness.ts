@@ -30,7 +30,12 @@ export class FakeSocket implements RoomSocket {
 export class FakeEdge implements EdgeApi {
   flushes: FlushRequest[] = [];
   down = false;
-  constructor(public current: { revision: number; graph: Graph } | null = { revision: 3, graph: emptyGraph() }) {}
+  constructor(
+    public current: { revision: number; graph: Graph } | null = {
+      revision: 3,
+      graph: emptyGraph(),
+    },
+  ) {}
   loadGraph() {
     if (this.down) return Promise.reject(new Error("edge unreachable"));
     return Promise.resolve(this.current && structuredClone(this.current));
@@ -57,7 +62,8 @@ export interface Harness {
 }
 
 export async function makeRoom(
-  options: { storage?: MemoryStorage; edge?: FakeEdge; clock?: ManualClock; logLimit?: number } = {},
+  options: { storage?: MemoryStorage; edge?: FakeEdge; clock?: ManualClock; logLimit?: number } =
+    {},
 ): Promise<Harness> {
   const clock = options.clock ?? new ManualClock();
   const storage = options.storage ?? new MemoryStorage();
@@ -65,7 +71,8 @@ export async function makeRoom(
   const room = new CanvasRoom("p1", { storage, edge, clock, logLimit: options.logLimit ?? 1000 });
   await room.load();
   let n = 0;
-  const send = (socket: FakeSocket, message: object) => room.message(socket.id, JSON.stringify(message));
+  const send = (socket: FakeSocket, message: object) =>
+    room.message(socket.id, JSON.stringify(message));
   const join = (sub: string, role: Role = "editor") => {
     const socket = new FakeSocket(`c${++n}-${sub}`, (id) => room.disconnect(id));
     room.connect(socket, ticket(sub, role));

@@ -10,10 +10,17 @@ import { type PartyKitServer, startPartyKit } from "./partykit_server.ts";
 import { openClient, type TestClient } from "./ws_client.ts";
 
 const SECRET = "integration-secret-0123456789abcdef";
-const seeded = { nodes: { seed: { id: "seed", type: "shot.generate", title: "Seed", x: 0, y: 0, params: {} } }, edges: {} };
+const seeded = {
+  nodes: { seed: { id: "seed", type: "shot.generate", title: "Seed", x: 0, y: 0, params: {} } },
+  edges: {},
+};
 
-function is<T extends ServerMessage["type"]>(type: T, extra: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true) {
-  return (m: ServerMessage): m is Extract<ServerMessage, { type: T }> => m.type === type && extra(m as never);
+function is<T extends ServerMessage["type"]>(
+  type: T,
+  extra: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+) {
+  return (m: ServerMessage): m is Extract<ServerMessage, { type: T }> =>
+    m.type === type && extra(m as never);
 }
 
 Deno.test("canvas rooms on a real partykit dev server", async (t) => {
@@ -22,8 +29,13 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
   const vars = { ROOM_SECRET: SECRET, EDGE_URL: edge.url };
   let server: PartyKitServer = await startPartyKit({ vars, persistDir });
   const open: TestClient[] = [];
-  const ticket = (sub: string, role: Role = "editor", project = "p1", exp = Date.now() + 60_000, secret = SECRET) =>
-    signRoomTicket({ sub, project, role, name: sub, exp }, secret);
+  const ticket = (
+    sub: string,
+    role: Role = "editor",
+    project = "p1",
+    exp = Date.now() + 60_000,
+    secret = SECRET,
+  ) => signRoomTicket({ sub, project, role, name: sub, exp }, secret);
   const roomUrl = (project: string, t: string) =>
     `${server.url.replace("http", "ws")}/parties/main/${project}?ticket=${encodeURIComponent(t)}`;
   const join = async (sub: string, role: Role = "editor", hello: object = {}) => {
@@ -41,12 +53,32 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
     });
 
   try {
-    await t.step("bad, expired and other-project tickets are refused before the socket opens", async () => {
-      await assert.rejects(openClient(roomUrl("p1", await ticket("ada", "editor", "p1", Date.now() + 60_000, "wrong-secret-wrong-secret"))), /refused: 401/);
-      await assert.rejects(openClient(roomUrl("p1", await ticket("ada", "editor", "p1", Date.now() - 1))), /refused: 401/);
-      await assert.rejects(openClient(roomUrl("p1", await ticket("ada", "editor", "p2"))), /refused: 403/);
-      await assert.rejects(openClient(`${server.url.replace("http", "ws")}/parties/main/p1`), /refused: 401/);
-    });
+    await t.step(
+      "bad, expired and other-project tickets are refused before the socket opens",
+      async () => {
+        await assert.rejects(
+          openClient(
+            roomUrl(
+              "p1",
+              await ticket("ada", "editor", "p1", Date.now() + 60_000, "wrong-secret-wrong-secret"),
+            ),
+          ),
+          /refused: 401/,
+        );
+        await assert.rejects(
+          openClient(roomUrl("p1", await ticket("ada", "editor", "p1", Date.now() - 1))),
+          /refused: 401/,
+        );
+        await assert.rejects(
+          openClient(roomUrl("p1", await ticket("ada", "editor", "p2"))),
+          /refused: 403/,
+        );
+        await assert.rejects(
+          openClient(`${server.url.replace("http", "ws")}/parties/main/p1`),
+          /refused: 401/,
+        );
+      },
+    );
 
     let ada!: TestClient, bob!: TestClient, rev!: TestClient;
     await t.step("a good ticket gets the project's graph from the edge", async () => {
@@ -62,7 +94,11 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
       const ack = await ada.waitFor(is("ack", (m) => m.opId === "a1"));
       for (const c of [bob, rev]) {
         const update = await c.waitFor(is("state.update", (m) => m.opId === "a1"));
-        assert.deepEqual([update.seq, update.by, update.op], [ack.seq, "ada", { type: "node.update", id: "seed", set: { title: "Opening" } }]);
+        assert.deepEqual([update.seq, update.by, update.op], [ack.seq, "ada", {
+          type: "node.update",
+          id: "seed",
+          set: { title: "Opening" },
+        }]);
       }
     });
 
@@ -85,22 +121,52 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
       }
       bob = await join("bob", "editor", { epoch: welcome.epoch, lastSeq });
       await bob.waitFor(is("state.update", (m) => m.opId === "a3"));
-      assert.deepEqual(bob.messages.filter((m) => m.type !== "user.joined").map((m) => m.type === "state.update" ? m.opId : m.type), ["welcome", "a2", "a3"]);
+      assert.deepEqual(
+        bob.messages.filter((m) => m.type !== "user.joined").map((m) =>
+          m.type === "state.update" ? m.opId : m.type
+        ),
+        ["welcome", "a2", "a3"],
+      );
     });
 
     await t.step("progress posted by the edge reaches every client", async () => {
-      assert.equal((await post({ type: "progress.update", nodeId: "seed", taskId: "t1", percent: 50, message: "x" }, "nope")).status, 401);
+      assert.equal(
+        (await post({
+          type: "progress.update",
+          nodeId: "seed",
+          taskId: "t1",
+          percent: 50,
+          message: "x",
+        }, "nope")).status,
+        401,
+      );
       const bad = await post({ type: "progress.update", nodeId: "seed", percent: 500 });
       assert.equal(bad.status, 400);
       assert.match(await bad.text(), /taskId|percent/);
-      const event = { type: "progress.update", nodeId: "seed", taskId: "t1", percent: 50, message: "sampling", eta: 12 };
+      const event = {
+        type: "progress.update",
+        nodeId: "seed",
+        taskId: "t1",
+        percent: 50,
+        message: "sampling",
+        eta: 12,
+      };
       const ok = await post(event);
       assert.equal(ok.status, 200);
       await ok.body?.cancel();
-      for (const c of [ada, bob, rev]) assert.deepEqual(await c.waitFor(is("progress.update")), event);
-      const done = { type: "generation.complete", nodeId: "seed", taskId: "t1", take: { id: "take-1", url: "/x" } };
+      for (const c of [ada, bob, rev]) {
+        assert.deepEqual(await c.waitFor(is("progress.update")), event);
+      }
+      const done = {
+        type: "generation.complete",
+        nodeId: "seed",
+        taskId: "t1",
+        take: { id: "take-1", url: "/x" },
+      };
       await (await post(done)).body?.cancel();
-      for (const c of [ada, bob, rev]) assert.deepEqual(await c.waitFor(is("generation.complete")), done);
+      for (const c of [ada, bob, rev]) {
+        assert.deepEqual(await c.waitFor(is("generation.complete")), done);
+      }
     });
 
     await t.step("a removed member is disconnected", async () => {
@@ -110,7 +176,9 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
 
     await t.step("changes are flushed to the edge when the last user leaves", async () => {
       await Promise.all(open.map((c) => c.close()));
-      for (let i = 0; i < 100 && edge.revisions.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && edge.revisions.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const last = edge.revisions.at(-1);
       assert.equal(last?.projectId, "p1");
       assert.equal(last?.body.graph.nodes.seed?.x, 20);
@@ -123,7 +191,14 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
       const loadsBefore = edge.loads.length;
       const cy = await join("cy");
       const snapshot = await cy.waitFor(is("state.snapshot"));
-      assert.deepEqual(snapshot.graph.nodes.seed, { id: "seed", type: "shot.generate", title: "Opening", x: 20, y: 0, params: {} });
+      assert.deepEqual(snapshot.graph.nodes.seed, {
+        id: "seed",
+        type: "shot.generate",
+        title: "Opening",
+        x: 20,
+        y: 0,
+        params: {},
+      });
       assert.equal(edge.loads.length, loadsBefore); // from its own storage, not the edge
       await cy.close();
     });

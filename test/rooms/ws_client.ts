@@ -9,7 +9,10 @@ export interface TestClient {
   ws: WebSocket;
   messages: ServerMessage[];
   send(message: ClientMessage): void;
-  waitFor<T extends ServerMessage>(match: (m: ServerMessage) => m is T, timeoutMs?: number): Promise<T>;
+  waitFor<T extends ServerMessage>(
+    match: (m: ServerMessage) => m is T,
+    timeoutMs?: number,
+  ): Promise<T>;
   waitFor(match: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
   closed: Promise<{ code: number; reason: string }>;
   close(): Promise<void>;
@@ -50,9 +53,14 @@ export function openClient(url: string): Promise<TestClient> {
               for (; seen < messages.length; seen++) {
                 if (match(messages[seen]!)) return done(() => ok(messages[seen]!));
               }
-              if (ws.readyState === WebSocket.CLOSED) done(() => fail(new Error("socket closed while waiting")));
+              if (ws.readyState === WebSocket.CLOSED) {
+                done(() => fail(new Error("socket closed while waiting")));
+              }
             };
-            const timer = setTimeout(() => done(() => fail(new Error("timed out waiting for a message"))), timeoutMs);
+            const timer = setTimeout(
+              () => done(() => fail(new Error("timed out waiting for a message"))),
+              timeoutMs,
+            );
             const done = (settle: () => void) => {
               clearTimeout(timer);
               waiters.delete(check);
