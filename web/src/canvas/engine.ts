@@ -376,7 +376,14 @@ export class CanvasEngine {
   place(type: string, screen: Point): string | null {
     if (this.#refuseIfReadOnly(screen)) return null;
     const world = screenToWorld(this.#state.viewport, screen);
-    const change = createNode(type, { x: world.x - 110, y: world.y - 20 }, this.#host.newId());
+    const at = { x: Math.round(world.x - 110), y: Math.round(world.y - 20) };
+    // Placing twice at one spot (two palette clicks) cascades instead of hiding the first node.
+    const taken = new Set(Object.values(this.#host.graph().nodes).map((n) => `${n.x},${n.y}`));
+    for (let i = 0; i < 50 && taken.has(`${at.x},${at.y}`); i++) {
+      at.x += 24;
+      at.y += 24;
+    }
+    const change = createNode(type, at, this.#host.newId());
     this.edit([change]);
     const id = change.type === "node.create" ? change.node.id : null;
     if (id) this.select([id]);

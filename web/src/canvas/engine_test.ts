@@ -235,3 +235,13 @@ Deno.test("cancelling a drag puts the nodes back", () => {
   assert.equal(graph.nodes.a!.x, 0);
   assert.equal(engine.state.gesture, "idle");
 });
+
+Deno.test("placing twice at one spot cascades the second node", () => {
+  const { engine, graph } = harness({ nodes: {}, edges: {} });
+  const a = engine.place("upscale", { x: 300, y: 300 })!;
+  const b = engine.place("upscale", { x: 300, y: 300 })!;
+  assert.deepEqual([graph.nodes[b]!.x - graph.nodes[a]!.x, graph.nodes[b]!.y - graph.nodes[a]!.y], [
+    24,
+    24,
+  ]);
+});

@@ -29,6 +29,10 @@ function _isTyping(target: EventTarget | null): boolean {
     (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
 
+function _inDialog(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest("[role=dialog]") !== null;
+}
+
 export default function CanvasView(props: { session: ProjectSession }) {
   const s = props.session;
   const engine = s.engine;
@@ -46,13 +50,30 @@ export default function CanvasView(props: { session: ProjectSession }) {
       engine.wheel(_local(el, e), e);
     };
     el.addEventListener("wheel", wheel, { passive: false });
+    // Shortcuts work wherever focus is (after a palette click, say), except while typing,
+    // in a dialog, or where Space/Enter would press the focused button.
+    const keyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || _isTyping(e.target) || _inDialog(e.target)) return;
+      const onControl = e.target instanceof Element && e.target !== el &&
+        e.target.closest("button, a, select");
+      if (e.code === "Space") {
+        if (onControl) return;
+        space = true;
+        e.preventDefault();
+        return;
+      }
+      if (onControl && e.key === "Enter") return;
+      if (engine.key(e)) e.preventDefault();
+    };
     const keyUp = (e: KeyboardEvent) => {
       if (e.code === "Space") space = false;
     };
+    addEventListener("keydown", keyDown);
     addEventListener("keyup", keyUp);
     onCleanup(() => {
       resize.disconnect();
       el.removeEventListener("wheel", wheel);
+      removeEventListener("keydown", keyDown);
       removeEventListener("keyup", keyUp);
     });
   });
@@ -113,15 +134,6 @@ export default function CanvasView(props: { session: ProjectSession }) {
       onPointerCancel={() => engine.pointerCancel()}
       onLostPointerCapture={() => {
         if (s.view.gesture() !== "idle") engine.pointerCancel();
-      }}
-      onKeyDown={(e) => {
-        if (_isTyping(e.target)) return;
-        if (e.code === "Space") {
-          space = true;
-          e.preventDefault();
-          return;
-        }
-        if (engine.key(e)) e.preventDefault();
       }}
       onDragOver={(e) => {
         if (e.dataTransfer?.types.includes(NODE_DRAG_TYPE)) e.preventDefault();
