@@ -32,6 +32,15 @@ export interface RoomImpl {
   connect(room: string, index: number, onEdit: OnEdit): Promise<BenchClient>;
 }
 
+/** Bench clients must not hang the run when the server goes away mid-handshake. */
+function _within<T>(promise: Promise<T>, what: string, ms = 15_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function _open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
@@ -90,7 +99,7 @@ export function oursImpl(host: string, secret: string): RoomImpl {
         opId: "create",
         node: { id: nodeId, type: "shot.generate", title: nodeId, x: 0, y: 0, params: {} },
       }));
-      await created;
+      await _within(created, `room ${room} client ${index} create`);
       return client;
     },
   };
@@ -121,7 +130,10 @@ export function yjsImpl(host: string): RoomImpl {
     async connect(room, index, onEdit) {
       const doc = new Y.Doc();
       const provider = new YPartyKitProvider(host, room, doc, { party: "yjs", protocol: "ws" });
-      await new Promise<void>((resolve) => provider.once("synced", () => resolve()));
+      await _within(
+        new Promise<void>((resolve) => provider.once("synced", () => resolve())),
+        `yjs ${room} sync`,
+      );
       const nodes = doc.getMap<Y.Map<number>>("nodes");
       const mine = new Y.Map<number>();
       nodes.set(`b${index}`, mine);
