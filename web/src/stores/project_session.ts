@@ -40,6 +40,12 @@ export function createProjectSession(project: Project) {
   const [selections, setSelections] = createStore<Record<string, string[]>>({});
   const readOnly = () => role === "reviewer";
   let snapshotSeen = false;
+  /** The view is fitted to the graph once, when it first arrives (saved graph or room). */
+  let framed = false;
+  const frame = () => {
+    framed = true;
+    engine.run({ kind: "fit" });
+  };
 
   const room: RoomClient = new RoomClient({
     ticket: () => api.projects.ticket(projectId),
@@ -52,9 +58,11 @@ export function createProjectSession(project: Project) {
     },
     callbacks: {
       graph(graph: Graph) {
+        const first = !snapshotSeen;
         snapshotSeen = true;
         store.replace(graph);
         engine.graphChanged(null);
+        if (first && !framed) frame();
       },
       remoteOps(ops) {
         store.apply(ops);
@@ -124,7 +132,7 @@ export function createProjectSession(project: Project) {
     if (graph.status === "fulfilled" && !snapshotSeen) {
       store.replace(graph.value.graph);
       engine.graphChanged(null);
-      engine.run({ kind: "fit" });
+      frame();
     } else if (graph.status === "rejected") {
       toast(`Cannot load the canvas: ${(graph.reason as Error).message}`);
     }
