@@ -85,8 +85,10 @@ export default class MainParty implements Party.Server {
     // onBeforeConnect already refused bad tickets; read the identity from the same ticket.
     const ticket = await _ticket(ctx.request as unknown as Request, this.party.id, this.#secret);
     if (ticket instanceof Response) return conn.close(4401, "bad ticket");
-    const connected = this.#room.connect(conn, ticket);
-    if (!connected) void this.#loadOrLog(); // the edge was down at start: try again for the next one
+    // PartyKit lets a second first-connection in while onStart is still loading; wait for it here
+    // (no frame can arrive before onConnect returns: the upgrade completes after it).
+    await this.#loadOrLog();
+    this.#room.connect(conn, ticket);
   }
 
   onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): void {

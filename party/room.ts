@@ -59,6 +59,7 @@ export class CanvasRoom {
   #o: Required<CanvasRoomOptions>;
   #state: StoredRoom | null = null;
   #load: LoadState = "unloaded";
+  #loading: Promise<LoadState> | null = null;
   #sessions = new Map<string, Session>();
   #log: Logged[] = [];
   /** `${userId} ${opId}` → seq, for the ops in the log: a resent op is acked, not re-applied. */
@@ -90,9 +91,17 @@ export class CanvasRoom {
     return [...this.#sessions.values()].filter((s) => s.phase === "live").map((s) => s.peer);
   }
 
-  /** Loads from storage, else from the edge. Throws when the edge is needed and unreachable. */
-  async load(): Promise<LoadState> {
-    if (this.#load !== "unloaded") return this.#load;
+  /**
+   * Loads from storage, else from the edge; concurrent calls share one load. Throws when the
+   * edge is needed and unreachable (a later call tries again).
+   */
+  load(): Promise<LoadState> {
+    if (this.#load !== "unloaded") return Promise.resolve(this.#load);
+    this.#loading ??= this.#loadOnce().finally(() => this.#loading = null);
+    return this.#loading;
+  }
+
+  async #loadOnce(): Promise<LoadState> {
     const stored = await readRoom(this.#o.storage);
     if (stored) {
       this.#state = stored;
@@ -101,7 +110,7 @@ export class CanvasRoom {
     }
     const current = await this.#o.edge.loadGraph();
     if (!current) return this.#load = "unknown";
-    this.#state = {
+    const state: StoredRoom = {
       meta: {
         epoch: crypto.randomUUID(),
         seq: 0,
@@ -113,7 +122,8 @@ export class CanvasRoom {
       deleted: new Set(),
       removed: new Map(),
     };
-    await writeWholeRoom(this.#o.storage, this.#state, null);
+    await writeWholeRoom(this.#o.storage, state, null);
+    this.#state = state;
     return this.#load = "ready";
   }
 

@@ -282,3 +282,16 @@ Deno.test("a room whose edge is unreachable at start refuses sockets with a retr
   assert.equal(await room.load(), "ready");
   room.dispose();
 });
+
+Deno.test("connections arriving while the room loads share one load and one epoch", async () => {
+  const edge = new FakeEdge();
+  const room = new CanvasRoom("p1", {
+    storage: new MemoryStorage(),
+    edge,
+    clock: new ManualClock(),
+  });
+  const results = await Promise.all([room.load(), room.load(), room.load()]);
+  assert.deepEqual(results, ["ready", "ready", "ready"]);
+  assert.equal(edge.loads, 1);
+  room.dispose();
+});

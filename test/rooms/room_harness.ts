@@ -29,6 +29,7 @@ export class FakeSocket implements RoomSocket {
 
 export class FakeEdge implements EdgeApi {
   flushes: FlushRequest[] = [];
+  loads = 0;
   down = false;
   constructor(
     public current: { revision: number; graph: Graph } | null = {
@@ -37,6 +38,7 @@ export class FakeEdge implements EdgeApi {
     },
   ) {}
   loadGraph() {
+    this.loads++;
     if (this.down) return Promise.reject(new Error("edge unreachable"));
     return Promise.resolve(this.current && structuredClone(this.current));
   }
