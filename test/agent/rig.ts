@@ -19,6 +19,7 @@ import type { Detection } from "../../gpu-agent/detect/detect.ts";
 import { advertisedProfile } from "../../gpu-agent/detect/advertise.ts";
 import { MemoryLogger } from "../../gpu-agent/log/memory_logger.ts";
 import { ProgressRenderer } from "../../gpu-agent/progress/renderer.ts";
+import type { TraceEvent } from "../../gpu-agent/run/trace.ts";
 import { type FakeComfyUI, startFakeComfyUI } from "../fakes/comfyui/mod.ts";
 import { type EdgeServer, startEdgeServer } from "./edge_server.ts";
 
@@ -82,7 +83,7 @@ export interface Rig {
   ): Promise<string>;
   job(jobId: string): Promise<JobDetail>;
   takes(nodeId: string): Promise<Take[]>;
-  startAgent(options?: { concurrency?: number }): AgentProcess;
+  startAgent(options?: { concurrency?: number; trace?: (event: TraceEvent) => void }): AgentProcess;
   /** Polls until `check` returns a value (not undefined/false), at most ~15 s. */
   until<T>(what: string, check: () => T | Promise<T>): Promise<Exclude<T, undefined | false>>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -202,6 +203,7 @@ export async function rig(edgeOverrides: Record<string, string> = {}): Promise<R
           claimWaitMs: 1000,
           maxEventsPerSecond: 20,
           edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
+          ...(options.trace ? { trace: options.trace } : {}),
         },
       };
       const agent: AgentProcess = {
