@@ -8,9 +8,9 @@ import { JobEvents, toEventRequest } from "./job_events.ts";
 /** An edge stand-in at the fetch level: records event bodies, answers with `answer()`. */
 function stubEdge(answer: () => Response) {
   const bodies: { percent: number; message: string }[] = [];
-  const fetchStub: typeof fetch = async (_url, init) => {
+  const fetchStub: typeof fetch = (_url, init) => {
     bodies.push(JSON.parse(String(init?.body)));
-    return answer();
+    return Promise.resolve(answer());
   };
   const client = new EdgeClient({
     serverUrl: "http://edge.test",
