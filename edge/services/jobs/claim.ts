@@ -34,7 +34,7 @@ export async function claimJob(deps: AppDeps, agent: AgentRow): Promise<ClaimedJ
       sql`not exists (select 1 from json_each(${jobs.models}) as m
         where m.value not in (select value from json_each(${modelsJson})))`,
     ))
-    .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
+    .orderBy(desc(jobs.priority), asc(jobs.createdAt))
     .limit(1);
   const held = sql`(select count(*) from ${jobs} as held where held.lease_agent_id = ${agent.id}
     and held.state in ('leased', 'running'))`;
@@ -50,8 +50,10 @@ export async function claimJob(deps: AppDeps, agent: AgentRow): Promise<ClaimedJ
       updatedAt: now,
       startedAt: sql`coalesce(${jobs.startedAt}, ${now})`,
     }).where(and(
-      inArray(jobs.id, pick),
-      eq(jobs.state, "queued"),
+      // `id = (…)` makes SQLite find the row by primary key; the subquery already requires
+      // `queued`, and one statement sees one snapshot, so repeating it here would only make the
+      // planner walk every queued job.
+      sql`${jobs.id} = (${pick})`,
       sql`${held} < ${agent.concurrency}`,
       sql`exists (select 1 from ${agents} where ${agents.id} = ${agent.id} and ${agents.revokedAt} is null)`,
     )).returning(),
