@@ -1,5 +1,14 @@
 /** Picks the screen for the current URL, once the session is known. */
-import { createResource, lazy, Match, onMount, Show, Suspense, Switch } from "solid-js";
+import {
+  createResource,
+  ErrorBoundary,
+  lazy,
+  Match,
+  onMount,
+  Show,
+  Suspense,
+  Switch,
+} from "solid-js";
 import AuthPage from "./pages/AuthPage.tsx";
 import DashboardPage from "./pages/DashboardPage.tsx";
 import SharePage from "./pages/SharePage.tsx";
@@ -31,33 +40,45 @@ export default function App() {
           </div>
         </Show>
         <Show when={!loaded.error}>
-          <Switch>
-            <Match when={route().name === "share"}>
-              <SharePage token={(route() as { token: string }).token} />
-            </Match>
-            <Match when={needsAccount() && session() === null}>
-              <Redirect to="signin" />
-            </Match>
-            <Match when={route().name === "signin" || route().name === "signup"}>
-              <AuthPage mode={route().name === "signup" ? "signup" : "signin"} />
-            </Match>
-            <Match when={route().name === "dashboard"}>
-              <DashboardPage />
-            </Match>
-            <Match when={route().name === "project"}>
-              <Suspense fallback={<div class="splash">Opening the canvas…</div>}>
-                <ProjectPage projectId={(route() as { projectId: string }).projectId} />
-              </Suspense>
-            </Match>
-            <Match when={route().name === "notFound"}>
-              <div class="splash">
-                No such page.{" "}
-                <a href="/" onClick={(e) => (e.preventDefault(), navigate({ name: "dashboard" }))}>
-                  Projects
-                </a>
+          <ErrorBoundary
+            fallback={(error, reset) => (
+              <div class="splash error" data-testid="app-error">
+                Something went wrong: {String((error as Error)?.message ?? error)}{" "}
+                <button type="button" onClick={reset}>Try again</button>
               </div>
-            </Match>
-          </Switch>
+            )}
+          >
+            <Switch>
+              <Match when={route().name === "share"}>
+                <SharePage token={(route() as { token: string }).token} />
+              </Match>
+              <Match when={needsAccount() && session() === null}>
+                <Redirect to="signin" />
+              </Match>
+              <Match when={route().name === "signin" || route().name === "signup"}>
+                <AuthPage mode={route().name === "signup" ? "signup" : "signin"} />
+              </Match>
+              <Match when={route().name === "dashboard"}>
+                <DashboardPage />
+              </Match>
+              <Match when={route().name === "project"}>
+                <Suspense fallback={<div class="splash">Opening the canvas…</div>}>
+                  <ProjectPage projectId={(route() as { projectId: string }).projectId} />
+                </Suspense>
+              </Match>
+              <Match when={route().name === "notFound"}>
+                <div class="splash">
+                  No such page.{" "}
+                  <a
+                    href="/"
+                    onClick={(e) => (e.preventDefault(), navigate({ name: "dashboard" }))}
+                  >
+                    Projects
+                  </a>
+                </div>
+              </Match>
+            </Switch>
+          </ErrorBoundary>
         </Show>
       </Show>
       <Toasts />

@@ -1,5 +1,5 @@
 /** The app's single API client, and the signed-in session as a signal. */
-import { createSignal } from "solid-js";
+import { createSignal, type Resource } from "solid-js";
 import { ApiError, createApiClient } from "./api/client.ts";
 import { createEndpoints } from "./api/endpoints.ts";
 import type { Me } from "./api/types.ts";
@@ -22,4 +22,12 @@ export async function loadSession(): Promise<void> {
 /** The signed-in user's display name, or the guest's. */
 export function displayName(me: Me): string {
   return "user" in me ? me.user.name : me.guest.name;
+}
+
+/**
+ * A resource's value, or undefined while loading or after an error (reading a failed
+ * resource directly throws, which would take the page down for one failed list).
+ */
+export function settled<T>(resource: Resource<T>): T | undefined {
+  return resource.error ? undefined : resource();
 }

@@ -5,7 +5,7 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError } from "../api/client.ts";
 import { type Asset, ASSET_KINDS, type AssetKind } from "../api/types.ts";
-import { api } from "../services.ts";
+import { api, settled } from "../services.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { toast } from "../stores/toasts.ts";
 import { NODE_DRAG_TYPE } from "./CanvasView.tsx";
@@ -76,7 +76,7 @@ function AssetEditor(
       </form>
       <h4>Versions</h4>
       <ul class="list versions">
-        <For each={versions()}>
+        <For each={settled(versions)}>
           {(v) => (
             <li data-testid={`asset-version-${v.version}`}>
               <span>
@@ -147,7 +147,7 @@ export default function AssetsPanel(props: { session: ProjectSession }) {
         {(kind) => (
           <section class="palette-group">
             <h3>{kind}s</h3>
-            <For each={assets()?.filter((a) => a.type === kind)}>
+            <For each={settled(assets)?.filter((a) => a.type === kind)}>
               {(asset) => (
                 <div class="asset" data-testid={`asset-${asset.id}`}>
                   <button

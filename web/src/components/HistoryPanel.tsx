@@ -1,7 +1,7 @@
 /** The graph's saved revisions, newest first: who and when, view one's summary, revert to it. */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError } from "../api/client.ts";
-import { api } from "../services.ts";
+import { api, settled } from "../services.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { toast } from "../stores/toasts.ts";
 
@@ -29,11 +29,11 @@ export default function HistoryPanel(props: { session: ProjectSession }) {
       <Show when={page.error}>
         <p class="form-error">Cannot load history: {String(page.error?.message)}</p>
       </Show>
-      <Show when={page()?.revisions.length === 0}>
+      <Show when={settled(page)?.revisions.length === 0}>
         <p class="muted small">No saved revisions yet. The room saves shortly after edits stop.</p>
       </Show>
       <ul class="list revisions">
-        <For each={page()?.revisions}>
+        <For each={settled(page)?.revisions}>
           {(r) => (
             <li
               classList={{ active: viewing() === r.revision }}
@@ -49,7 +49,7 @@ export default function HistoryPanel(props: { session: ProjectSession }) {
                   {r.authorName ?? "someone"} · {new Date(r.createdAt).toLocaleString()}
                 </div>
               </button>
-              <Show when={viewing() === r.revision && detail()}>
+              <Show when={viewing() === r.revision && settled(detail)}>
                 {(d) => (
                   <div class="revision-detail">
                     <div class="muted small">

@@ -9,13 +9,23 @@ import { fieldsForType, validateParams } from "../forms/schema_form.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { idleRun } from "../stores/runs.ts";
 import { TakeThumb } from "./NodeRun.tsx";
+import { ASSET_KINDS, type AssetKind } from "../api/types.ts";
+import AssetPicker from "./AssetPicker.tsx";
 import ParamField from "./ParamField.tsx";
 
 function NodeInspector(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const node = () => s.graph.nodes[props.id];
   const def = createMemo(() => nodeType(node()?.type ?? ""));
-  const fields = createMemo(() => fieldsForType(node()?.type ?? ""));
+  /** Asset nodes (`asset.character`, …) pick from the library instead of typing an id. */
+  const assetKind = (): AssetKind | null => {
+    const kind = node()?.type.startsWith("asset.") ? node()!.type.slice(6) : "";
+    return (ASSET_KINDS as readonly string[]).includes(kind) ? kind as AssetKind : null;
+  };
+  // The asset picker stands in for the raw `assetId` field.
+  const fields = createMemo(() =>
+    fieldsForType(node()?.type ?? "").filter((f) => !(assetKind() && f.key === "assetId"))
+  );
   const errors = createMemo(() => {
     const n = node(), d = def();
     return n && d ? validateParams(d.params, n.params) : {};
@@ -42,6 +52,9 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
             />
           </div>
           <p class="muted small">{def()?.title} · {def()?.description}</p>
+          <Show when={assetKind()}>
+            {(kind) => <AssetPicker session={s} nodeId={props.id} kind={kind()} />}
+          </Show>
           <For each={fields()}>
             {(spec) => (
               <ParamField

@@ -3,7 +3,7 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import { type Role, ROLES } from "../../../protocol/room_ticket.ts";
 import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
-import { api } from "../services.ts";
+import { api, settled } from "../services.ts";
 import { toast } from "../stores/toasts.ts";
 
 const report = (error: unknown) =>
@@ -99,7 +99,7 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
             <p class="form-error" role="alert" data-testid="invite-error">{inviteError()}</p>
           </Show>
           <ul class="list" data-testid="member-list">
-            <For each={members()}>
+            <For each={settled(members)}>
               {(m) => (
                 <li data-testid={`member-${m.userId}`}>
                   <span>
@@ -170,7 +170,7 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
             <p class="muted small">Copy it now: it is shown only once.</p>
           </Show>
           <ul class="list" data-testid="share-link-list">
-            <For each={links()?.filter((l) => l.revokedAt === null)}>
+            <For each={settled(links)?.filter((l) => l.revokedAt === null)}>
               {(l) => (
                 <li data-testid={`share-link-${l.id}`}>
                   <span>

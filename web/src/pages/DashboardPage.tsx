@@ -4,7 +4,7 @@ import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
 import TopBar from "../components/TopBar.tsx";
 import { navigate } from "../routes.ts";
-import { api, session } from "../services.ts";
+import { api, session, settled } from "../services.ts";
 import { toast } from "../stores/toasts.ts";
 
 function ago(ms: number): string {
@@ -91,13 +91,13 @@ export default function DashboardPage() {
             Cannot load projects: {String(projects.error?.message)}
           </p>
         </Show>
-        <Show when={projects()?.length === 0}>
+        <Show when={settled(projects)?.length === 0}>
           <div class="empty" data-testid="projects-empty">
             No projects yet. Name one above to start laying out shots.
           </div>
         </Show>
         <ul class="project-list" data-testid="project-list">
-          <For each={projects()}>
+          <For each={settled(projects)}>
             {(project) => (
               <li class="project-row" data-testid={`project-${project.id}`}>
                 <Show
