@@ -96,14 +96,16 @@ export async function runPhase(fleet: Fleet, o: PhaseOptions): Promise<PhaseResu
     for (const client of room.slice(0, activeCount)) {
       const editEvery = 1000 / o.editHz;
       // Random phase so clients don't fire in lockstep.
+      const edit = () => {
+        const n = (counters.get(client) ?? 0) + 1;
+        counters.set(client, n);
+        client.edit(n, now());
+        sent++;
+        expected += room.length - 1;
+      };
       timers.push(setTimeout(() => {
-        timers.push(setInterval(() => {
-          const n = (counters.get(client) ?? 0) + 1;
-          counters.set(client, n);
-          client.edit(n, now());
-          sent++;
-          expected += room.length - 1;
-        }, editEvery));
+        edit();
+        timers.push(setInterval(edit, editEvery));
       }, Math.random() * editEvery));
       if (o.cursorHz > 0) {
         timers.push(

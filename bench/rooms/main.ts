@@ -1,7 +1,8 @@
 /**
  * Room benchmark: ours vs a plain relay room (the runtime's limit) vs y-partykit (the
  * off-the-shelf peer), one after another under the same load on one local `partykit dev`.
- * Prints a table and writes bench/results/rooms.json.
+ * Each workload runs all three before the next, so background noise hits them alike.
+ * Prints a table and writes bench/results/rooms.json (not with --quick).
  *
  * Usage: deno run -A bench/rooms/main.ts [--quick]
  */
@@ -9,12 +10,13 @@ import { emptyGraph } from "../../protocol/graph.ts";
 import { startFakeEdge } from "../../test/rooms/fake_edge_server.ts";
 import { startPartyKit } from "../../test/rooms/partykit_server.ts";
 import { oursImpl, plainImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
-import { connectFleet, type PhaseResult, runPhase } from "./load.ts";
+import { connectFleet, type PhaseOptions, type PhaseResult, runPhase } from "./load.ts";
 
 const quick = Deno.args.includes("--quick");
 const SECONDS = quick ? 3 : 10;
-const STEP_SECONDS = quick ? 2 : 5;
-const RATE_STEPS = [0.5, 1, 2, 4, 8, 16, 32];
+const STEP_SECONDS = quick ? 3 : 5;
+/** Edit rate per active client in workload (c), raised until delivery stops being sustainable. */
+const RATE_STEPS = [1, 2, 4, 8, 16, 32];
 const SECRET = "bench-room-secret-0123456789abcdef";
 
 const edge = startFakeEdge(SECRET, () => emptyGraph());
@@ -27,91 +29,97 @@ const server = await startPartyKit({
 const host = `127.0.0.1:${server.port}`;
 const impls: RoomImpl[] = [oursImpl(host, SECRET), plainImpl(host), yjsImpl(host)];
 const results: Record<string, number | string> = {};
-const rows: string[][] = [];
+const lost = new Map<string, number>(impls.map((i) => [i.name, 0]));
 const runId = Date.now().toString(36);
 
-function row(workload: string, impl: string, r: PhaseResult): void {
-  const f = (n: number, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "-";
-  rows.push([
-    workload,
-    impl,
+const f = (n: number, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "-";
+function report(workload: string, impl: RoomImpl, r: PhaseResult): void {
+  lost.set(impl.name, lost.get(impl.name)! + r.lost + r.reordered);
+  const cells = [
     f(r.p50),
     f(r.p99),
     f(r.deliveriesPerS, 0),
-    String(r.lost),
-    String(r.reordered),
+    r.lost,
+    r.reordered,
     f(r.cpuPercent, 0),
     f(r.rssMiB, 0),
-  ]);
-  console.log(rows.at(-1)!.join("\t"));
+  ];
+  console.log([workload.padEnd(16), impl.name.padEnd(6), ...cells].join("\t"));
 }
+const key = (impl: RoomImpl, metric: string) =>
+  impl.name === "ours" ? `rooms.${metric}` : `rooms.${impl.name}.${metric}`;
+const round = (n: number) => Math.round(n * 10) / 10;
+const sustainable = (r: PhaseResult) =>
+  r.delivered > 0 && r.p99 < 100 && r.lost === 0 && r.reordered === 0;
 
-const sustainable = (r: PhaseResult) => r.p99 < 100 && r.lost === 0 && r.reordered === 0;
+async function single(
+  name: string,
+  label: string,
+  rooms: number,
+  perRoom: number,
+  o: Omit<PhaseOptions, "serverPid">,
+) {
+  for (const impl of impls) {
+    const fleet = await connectFleet(impl, rooms, perRoom, `${impl.name}-${name}-${runId}`);
+    const r = await runPhase(fleet, { ...o, serverPid: server.pid });
+    await fleet.close();
+    report(label, impl, r);
+    results[key(impl, `${name}.edit_p50_ms`)] = round(r.p50);
+    results[key(impl, `${name}.edit_p99_ms`)] = round(r.p99);
+    results[key(impl, `${name}.deliveries_per_s`)] = Math.round(r.deliveriesPerS);
+    results[key(impl, `${name}.server_cpu_percent`)] = Math.round(r.cpuPercent);
+    results[key(impl, `${name}.server_rss_mib`)] = Math.round(r.rssMiB);
+  }
+}
 
 try {
   console.log(
-    ["workload", "impl", "p50 ms", "p99 ms", "deliv/s", "lost", "reord", "cpu %", "rss MiB"].join(
-      "\t",
-    ),
+    [
+      "workload".padEnd(16),
+      "impl  ",
+      "p50 ms",
+      "p99 ms",
+      "deliv/s",
+      "lost",
+      "reord",
+      "cpu %",
+      "rss MiB",
+    ].join("\t"),
   );
+  await single("a", "a 1x50 cur10Hz", 1, 50, {
+    active: 1,
+    editHz: 1,
+    cursorHz: 10,
+    seconds: SECONDS,
+  });
+  await single("b", "b 1x200", 1, 200, { active: 1, editHz: 0.5, cursorHz: 0, seconds: SECONDS });
   for (const impl of impls) {
-    let lost = 0;
-    const a = await connectFleet(impl, 1, 50, `${impl.name}-a-${runId}`);
-    const ra = await runPhase(a, {
-      active: 1,
-      editHz: 1,
-      cursorHz: 10,
-      seconds: SECONDS,
-      serverPid: server.pid,
-    });
-    await a.close();
-    row("a 1x50", impl.name, ra);
-    const b = await connectFleet(impl, 1, 200, `${impl.name}-b-${runId}`);
-    const rb = await runPhase(b, {
-      active: 1,
-      editHz: 0.5,
-      cursorHz: 0,
-      seconds: SECONDS,
-      serverPid: server.pid,
-    });
-    await b.close();
-    row("b 1x200", impl.name, rb);
-    const c = await connectFleet(impl, 100, 20, `${impl.name}-c-${runId}`);
+    const fleet = await connectFleet(impl, 100, 20, `${impl.name}-c-${runId}`);
     let best = 0;
-    let base: PhaseResult | null = null;
     for (const hz of RATE_STEPS) {
-      const rc = await runPhase(c, {
+      const r = await runPhase(fleet, {
         active: 0.1,
         editHz: hz,
         cursorHz: 0,
         seconds: STEP_SECONDS,
         serverPid: server.pid,
       });
-      base ??= rc;
-      row(`c 100x20 @${hz}Hz`, impl.name, rc);
-      lost += rc.lost + rc.reordered;
-      if (!sustainable(rc)) break;
-      best = Math.max(best, rc.deliveriesPerS);
+      report(`c 100x20 @${hz}Hz`, impl, r);
+      if (hz === RATE_STEPS[0]) {
+        results[key(impl, "c.edit_p99_ms")] = round(r.p99);
+        results[key(impl, "c.server_rss_mib")] = Math.round(r.rssMiB);
+      }
+      if (!sustainable(r)) break;
+      best = Math.max(best, r.deliveriesPerS);
     }
-    await c.close();
-    lost += ra.lost + ra.reordered + rb.lost + rb.reordered;
-    const prefix = impl.name === "ours" ? "rooms" : `rooms.${impl.name}`;
-    results[`${prefix}.a.edit_p99_ms`] = round(ra.p99);
-    results[`${prefix}.b.edit_p99_ms`] = round(rb.p99);
-    results[`${prefix}.c.edit_p99_ms`] = round(base!.p99);
-    results[`${prefix}.max_deliveries_per_s`] = Math.round(best);
-    results[`${prefix}.lost_ops`] = lost;
-    results[`${prefix}.a.server_cpu_percent`] = Math.round(ra.cpuPercent);
-    results[`${prefix}.a.server_rss_mib`] = Math.round(ra.rssMiB);
+    await fleet.close();
+    results[key(impl, "max_deliveries_per_s")] = Math.round(best);
+    results[key(impl, "lost_ops")] = lost.get(impl.name)!;
   }
 } finally {
   await server.stop();
   await edge.stop();
   await Deno.remove(persistDir, { recursive: true });
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ??
