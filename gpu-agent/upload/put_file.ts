@@ -78,23 +78,23 @@ export async function putFileOnce(
   response.catch(() => {});
 
   // The server may answer before the body is done (a 403 for an expired signature): stop then.
-  const early = response.then((answer) => ({ early: answer }));
+  // A flag, not a race per chunk: racing against one long-lived promise would attach a reaction
+  // (holding that chunk) on every iteration, so memory would grow with the file.
+  let answered = false;
+  response.then(() => (answered = true), () => (answered = true));
   let sent = 0;
   let finished = false;
   const reader = source.pipeThrough(stream).getReader();
   try {
-    while (!finished) {
-      const next = await Promise.race([reader.read(), early]);
-      if ("early" in next) break;
+    while (!answered) {
+      const next = await reader.read();
+      if (answered) break;
       if (next.done) {
         finished = true;
         break;
       }
       sent += next.value.byteLength;
-      if (!request.write(next.value)) {
-        const drained = new Promise<void>((resolve) => request.once("drain", resolve));
-        if ("early" in (await Promise.race([drained.then(() => ({})), early]))) break;
-      }
+      if (!request.write(next.value)) await _drainedOrAnswered(request);
       options.onProgress?.(sent, size);
     }
   } catch (error) {
@@ -123,6 +123,21 @@ export async function putFileOnce(
     throw new Error(`upload: server answered ${answer.statusCode} after ${sent} of ${size} bytes`);
   }
   return { bytes: sent, sha256: digest() };
+}
+
+/** Resolves when the socket wants more, or when it will never want more (answer or error). */
+function _drainedOrAnswered(request: http.ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      request.off("drain", done);
+      request.off("response", done);
+      request.off("error", done);
+      resolve();
+    };
+    request.once("drain", done);
+    request.once("response", done);
+    request.once("error", done);
+  });
 }
 
 async function _readBody(message: http.IncomingMessage): Promise<string> {
