@@ -35,6 +35,15 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown }> = {
   "POST /api/projects/:id/revisions/:revision/revert": { role: "editor" },
   "GET /api/projects/:id/structure": { role: "reviewer" },
   "GET /api/projects/:id/ticket": { role: "reviewer" },
+  "POST /api/projects/:id/nodes/:nodeId/generate": {
+    role: "editor",
+    body: { type: "shot.generate", params: { prompt: "a red door" } },
+  },
+  "GET /api/projects/:id/jobs": { role: "reviewer" },
+  "GET /api/projects/:id/jobs/:jobId": { role: "reviewer" },
+  "POST /api/projects/:id/jobs/:jobId/cancel": { role: "editor" },
+  "POST /api/projects/:id/jobs/:jobId/retry": { role: "editor" },
+  "GET /api/projects/:id/takes": { role: "reviewer" },
 };
 
 const PRINCIPALS = ["anonymous", "non-member", "reviewer", "editor", "owner"] as const;
@@ -68,16 +77,25 @@ async function fixture(t: TestApp, users: Record<"owner" | "editor" | "reviewer"
     body: { type: "character", name: "Rey" },
   });
   const link = await call(t, "POST", `/api/projects/${id}/share-links`, { token: users.owner.token, body: {} });
+  const shot = { id: "shot1", type: "shot.generate", title: "Shot", x: 0, y: 0, params: { prompt: "door" } };
   await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
     headers: { authorization: `Bearer ${TEST_ROOM_SECRET}` },
-    body: { graph: { nodes: {}, edges: {} } },
+    body: { graph: { nodes: { shot1: shot }, edges: {} } },
   });
+  // A canceled job: cancel (again) and retry both succeed on it.
+  const job = await call(t, "POST", `/api/projects/${id}/nodes/shot1/generate`, {
+    token: users.owner.token,
+    body: { type: "shot.generate", params: { prompt: "door" } },
+  });
+  await call(t, "POST", `/api/projects/${id}/jobs/${job.body.job.id}/cancel`, { token: users.owner.token });
   return {
     ":id": id,
     ":assetId": asset.body.asset.id as string,
     ":linkId": link.body.shareLink.id as string,
     ":userId": users.target.id,
     ":revision": "1",
+    ":nodeId": "shot1",
+    ":jobId": job.body.job.id as string,
   } as Record<string, string>;
 }
 
