@@ -1,16 +1,17 @@
 /**
  * One typed function per edge route the studio uses. Routes follow edge/API.md; the job routes
- * (generate, list, cancel, takes) are the studio's proposal beside protocol/jobs.ts's
- * `generateRequestSchema` note, until edge/API.md lists them.
+ * follow edge/routes/jobs.ts and takes.ts (generate, list, cancel, retry, takes).
  */
 import type { GenerateRequest, Take } from "../../../protocol/jobs.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { ApiClient } from "./client.ts";
 import type {
   ActivityEntry,
+  Agent,
   Asset,
   AssetKind,
   AssetVersion,
+  EnrollmentToken,
   GraphAt,
   JobSummary,
   Me,
@@ -123,6 +124,15 @@ export function createEndpoints(api: ApiClient) {
         ))
           .asset,
     },
+    agents: {
+      list: async () => (await api.request<{ agents: Agent[] }>("GET", "/api/agents")).agents,
+      createEnrollmentToken: () =>
+        api.request<EnrollmentToken>("POST", "/api/agents/enrollment-tokens", {}),
+      rename: async (agentId: string, name: string) =>
+        (await api.request<{ agent: Agent }>("PATCH", `/api/agents/${enc(agentId)}`, { name }))
+          .agent,
+      revoke: (agentId: string) => api.request<void>("DELETE", `/api/agents/${enc(agentId)}`),
+    },
     revisions: {
       current: (id: string) => api.request<GraphAt>("GET", `${project(id)}/graph`),
       list: (id: string, before?: number) =>
@@ -145,10 +155,19 @@ export function createEndpoints(api: ApiClient) {
             "idempotency-key": crypto.randomUUID(),
           },
         ),
-      list: async (id: string) =>
-        (await api.request<{ jobs: JobSummary[] }>("GET", `${project(id)}/jobs`)).jobs,
+      /** The project's latest jobs, newest first (at most `limit`, the edge's default 100). */
+      list: async (id: string, query: { state?: JobSummary["state"]; limit?: number } = {}) => {
+        const params = new URLSearchParams();
+        if (query.state) params.set("state", query.state);
+        if (query.limit) params.set("limit", String(query.limit));
+        const qs = params.size ? `?${params}` : "";
+        return (await api.request<{ jobs: JobSummary[] }>("GET", `${project(id)}/jobs${qs}`)).jobs;
+      },
       cancel: (id: string, jobId: string) =>
         api.request<{ job: JobSummary }>("POST", `${project(id)}/jobs/${enc(jobId)}/cancel`),
+      /** Runs a failed or canceled job again with the same inputs. */
+      retry: (id: string, jobId: string) =>
+        api.request<{ job: JobSummary }>("POST", `${project(id)}/jobs/${enc(jobId)}/retry`),
       /** Every take of the project, for the nodes' strips. */
       takes: async (id: string) =>
         (await api.request<{ takes: Take[] }>("GET", `${project(id)}/takes`)).takes,

@@ -1,9 +1,10 @@
 /** Shapes the edge API returns (edge/API.md), as the web app reads them. */
 import type { Graph } from "../../../protocol/graph.ts";
+import type { AgentProfile } from "../../../protocol/jobs.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 
-export type { Take } from "../../../protocol/jobs.ts";
+export type { AgentProfile, Take } from "../../../protocol/jobs.ts";
 
 export interface User {
   id: string;
@@ -64,6 +65,8 @@ export interface AssetVersion {
   params: Record<string, unknown>;
   referenceImageKeys: string[];
   authorId: string;
+  /** Who saved this version. */
+  authorName: string;
   createdAt: number;
 }
 
@@ -95,14 +98,55 @@ export interface GraphAt {
   graph: Graph;
 }
 
-/** A job as the studio shows it on its node. */
+/** Progress an agent last reported for a running job. */
+export interface JobProgress {
+  percent: number;
+  message: string;
+  step?: { current: number; total: number };
+  etaSeconds?: number;
+  at: number;
+}
+
+/**
+ * A job as `GET /api/projects/:id/jobs` and the generate, cancel and retry routes return it
+ * (edge/services/jobs/view.ts); only the fields the studio reads.
+ */
 export interface JobSummary {
   id: string;
   nodeId: string;
+  nodeType: string;
   state: "queued" | "leased" | "running" | "succeeded" | "failed" | "canceled";
   tier: Tier;
-  progress?: number;
-  message?: string | null;
-  error?: string | null;
-  rationale?: string | null;
+  requestedTier: Tier;
+  /** Why the tier was lowered, e.g. "high→standard: largest online GPU 16 GB". */
+  rationale: string | null;
+  progress: JobProgress | null;
+  error: string | null;
+  /** For a queued job: why no agent has taken it yet. */
+  waiting: { reason: string; message: string } | null;
+  attempt: number;
+  maxAttempts: number;
+  agentId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One of the signed-in user's GPU agents (`GET /api/agents`). */
+export interface Agent {
+  id: string;
+  name: string;
+  online: boolean;
+  lastSeenAt: number;
+  createdAt: number;
+  profile: AgentProfile;
+  /** Total VRAM of its largest GPU. */
+  maxVramMiB: number;
+  /** Healthy backends, as the last heartbeat reported them. */
+  backends: string[];
+}
+
+/** `POST /api/agents/enrollment-tokens`: a single-use token, valid until `expiresAt`. */
+export interface EnrollmentToken {
+  token: string;
+  expiresAt: number;
 }

@@ -81,7 +81,9 @@ function AssetEditor(
             <li data-testid={`asset-version-${v.version}`}>
               <span>
                 v{v.version} {v.name}
-                <div class="muted small">{new Date(v.createdAt).toLocaleString()}</div>
+                <div class="muted small" data-testid={`asset-version-${v.version}-author`}>
+                  by {v.authorName} · {new Date(v.createdAt).toLocaleString()}
+                </div>
               </span>
               <Show when={!props.readOnly && v.version !== props.asset.version}>
                 <button
@@ -167,7 +169,12 @@ export default function AssetsPanel(props: { session: ProjectSession }) {
                   >
                     <span class="palette-dot" aria-hidden="true" />
                     <span class="palette-title">{asset.name}</span>
-                    <span class="muted">v{asset.version}</span>
+                    <span
+                      class="muted"
+                      title={`last changed ${new Date(asset.updatedAt).toLocaleString()}`}
+                    >
+                      v{asset.version}
+                    </span>
                   </button>
                   <Show when={open() === asset.id}>
                     <AssetEditor

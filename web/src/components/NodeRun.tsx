@@ -59,6 +59,9 @@ export default function NodeRun(props: { session: ProjectSession; id: string; to
     tiers.includes("standard") ? "standard" : tiers[0] ?? "standard",
   );
   const busy = () => run().phase === "queued" || run().phase === "running";
+  // After a failure the same job runs again (same inputs, fresh attempts); a request the edge
+  // refused made no job, so that one is sent anew.
+  const retrying = () => run().phase === "failed" && run().jobId !== null;
 
   return (
     <div class="node-run" style={{ top: `${props.top}px` }} data-ui>
@@ -80,10 +83,10 @@ export default function NodeRun(props: { session: ProjectSession; id: string; to
               type="button"
               class="primary small"
               disabled={s.readOnly()}
-              onClick={() => void s.generate(props.id, tier())}
+              onClick={() => void (retrying() ? s.retry(props.id) : s.generate(props.id, tier()))}
               data-testid={`generate-${props.id}`}
             >
-              {run().phase === "failed" ? "Retry" : "Generate"}
+              {retrying() ? "Retry" : "Generate"}
             </button>
           }
         >

@@ -1,6 +1,7 @@
 /** One project: palette and library on the left, the live canvas, the inspector on the right. */
 import { createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import type { Project } from "../api/types.ts";
+import ActivityPanel from "../components/ActivityPanel.tsx";
 import AssetsPanel from "../components/AssetsPanel.tsx";
 import CanvasView from "../components/CanvasView.tsx";
 import HistoryPanel from "../components/HistoryPanel.tsx";
@@ -12,7 +13,7 @@ import TopBar from "../components/TopBar.tsx";
 import { api } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
 
-type LeftTab = "nodes" | "assets" | "history";
+type LeftTab = "nodes" | "assets" | "history" | "activity";
 
 function Studio(props: { project: Project }) {
   const session = createProjectSession(props.project);
@@ -70,7 +71,7 @@ function Studio(props: { project: Project }) {
       <div class="studio-body">
         <div class="left">
           <div class="tabs" role="tablist">
-            {(["nodes", "assets", "history"] as const).map((t) => (
+            {(["nodes", "assets", "history", "activity"] as const).map((t) => (
               <button
                 type="button"
                 role="tab"
@@ -93,6 +94,9 @@ function Studio(props: { project: Project }) {
             </Match>
             <Match when={tab() === "history"}>
               <HistoryPanel session={session} />
+            </Match>
+            <Match when={tab() === "activity"}>
+              <ActivityPanel session={session} />
             </Match>
           </Switch>
         </div>

@@ -19,7 +19,7 @@ import { api } from "../services.ts";
 import { type ConnectionState, RoomClient } from "../sync/room_client.ts";
 import { bindEngineView } from "./engine_view.ts";
 import { createGraphStore } from "./graph_store.ts";
-import { idleRun, type NodeRun, onJob, onJobEvent, withTake } from "./runs.ts";
+import { idleRun, latestJobs, type NodeRun, onJob, onJobEvent, withTake } from "./runs.ts";
 import { toast } from "./toasts.ts";
 
 /** Cursor updates sent at most this often; the room batches at ~30/s anyway. */
@@ -125,9 +125,10 @@ export function createProjectSession(project: Project) {
   async function load(): Promise<void> {
     room.start();
     // The saved graph draws the canvas at once; the room's snapshot, newer if anything, follows.
-    const [graph, takes] = await Promise.allSettled([
+    const [graph, takes, jobs] = await Promise.allSettled([
       api.revisions.current(projectId),
       api.jobs.takes(projectId),
+      api.jobs.list(projectId),
     ]);
     if (graph.status === "fulfilled" && !snapshotSeen) {
       store.replace(graph.value.graph);
@@ -143,6 +144,17 @@ export function createProjectSession(project: Project) {
             ...(all[take.nodeId] ?? idleRun()),
             takes: withTake(all[take.nodeId]?.takes ?? [], take),
           };
+        }
+      }));
+    }
+    if (jobs.status === "fulfilled") {
+      // A job already running shows its progress at once; the room's events take over from here.
+      setRuns(produce((all) => {
+        for (const [nodeId, job] of latestJobs(jobs.value)) {
+          const run = all[nodeId] ?? idleRun();
+          // A room event that arrived during the request is newer than this read.
+          if (run.jobId === job.id && run.phase !== "queued") continue;
+          if (job.state !== "succeeded") all[nodeId] = onJob(run, job);
         }
       }));
     }
@@ -168,7 +180,22 @@ export function createProjectSession(project: Project) {
       setRuns(nodeId, (run) => onJob(run ?? idleRun(), job));
     } catch (error) {
       const text = error instanceof ApiError ? error.describe() : String(error);
-      setRuns(nodeId, (run) => ({ ...(run ?? idleRun()), phase: "failed", error: text }));
+      setRuns(
+        nodeId,
+        (run) => ({ ...(run ?? idleRun()), jobId: null, phase: "failed", error: text }),
+      );
+    }
+  }
+
+  /** Runs the node's failed or canceled job again with the same inputs. */
+  async function retry(nodeId: string): Promise<void> {
+    const jobId = runs[nodeId]?.jobId;
+    if (!jobId) return;
+    try {
+      const { job } = await api.jobs.retry(projectId, jobId);
+      setRuns(nodeId, (run) => onJob(run ?? idleRun(), job));
+    } catch (error) {
+      toast(error instanceof ApiError ? error.describe() : String(error));
     }
   }
 
@@ -205,6 +232,7 @@ export function createProjectSession(project: Project) {
     moveCursor,
     load,
     generate,
+    retry,
     cancel,
     reconnect: () => room.reconnectNow(),
     dispose,

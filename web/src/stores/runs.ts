@@ -7,7 +7,7 @@ import type { JobEvent } from "../../../protocol/canvas.ts";
 import type { JobSummary, Take } from "../api/types.ts";
 
 export interface NodeRun {
-  /** The job in flight, if any. */
+  /** The job in flight, or the last one that failed or was canceled (for Retry). */
   jobId: string | null;
   phase: "idle" | "queued" | "running" | "failed" | "canceled";
   percent: number;
@@ -44,6 +44,8 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
       return { ...idleRun(), takes: withTake(run.takes, take) };
     }
     case "error.occurred":
+      // A late event of a job this node has since moved past (retried, run again) is stale.
+      if (run.jobId !== null && run.jobId !== event.taskId && run.phase !== "failed") return run;
       return { ...run, jobId: event.taskId, phase: "failed", error: event.message, eta: null };
   }
 }
@@ -58,7 +60,8 @@ export function onJob(run: NodeRun, job: JobSummary): NodeRun {
         jobId: job.id,
         phase: "queued",
         percent: 0,
-        message: job.rationale ?? "waiting for a GPU agent",
+        // Why it waits ("no agent online…") matters more than a downgrade note.
+        message: job.waiting?.message ?? job.rationale ?? "waiting for a GPU agent",
         eta: null,
         error: null,
       };
@@ -67,8 +70,9 @@ export function onJob(run: NodeRun, job: JobSummary): NodeRun {
         ...run,
         jobId: job.id,
         phase: "running",
-        percent: job.progress ?? run.percent,
-        message: job.message ?? run.message,
+        percent: job.progress?.percent ?? run.percent,
+        message: job.progress?.message || run.message || "running",
+        eta: job.progress?.etaSeconds ?? null,
         error: null,
       };
     case "failed":
@@ -80,10 +84,24 @@ export function onJob(run: NodeRun, job: JobSummary): NodeRun {
         eta: null,
       };
     case "canceled":
-      return { ...run, jobId: null, phase: "canceled", message: "canceled", eta: null };
+      return { ...run, jobId: job.id, phase: "canceled", message: "canceled", eta: null };
     case "succeeded":
       return { ...run, jobId: null, phase: "idle", percent: 100, eta: null };
   }
+}
+
+/**
+ * The runs to show after reading a project's jobs (newest first): each node's latest job, so a
+ * job already running when the page opens shows its progress at once. Succeeded jobs change
+ * nothing beyond their takes, which are read separately.
+ */
+export function latestJobs(jobs: readonly JobSummary[]): Map<string, JobSummary> {
+  const latest = new Map<string, JobSummary>();
+  for (const job of jobs) {
+    const seen = latest.get(job.nodeId);
+    if (!seen || job.createdAt > seen.createdAt) latest.set(job.nodeId, job);
+  }
+  return latest;
 }
 
 /** "1:05 left" style text for an ETA in seconds. */

@@ -1,12 +1,30 @@
 import assert from "node:assert/strict";
-import type { Take } from "../api/types.ts";
-import { formatEta, idleRun, onJob, onJobEvent, withTake } from "./runs.ts";
+import type { JobSummary, Take } from "../api/types.ts";
+import { formatEta, idleRun, latestJobs, onJob, onJobEvent, withTake } from "./runs.ts";
+
+/** A job as the edge's job routes return it. */
+const job = (over: Partial<JobSummary> & Pick<JobSummary, "id" | "state">): JobSummary => ({
+  nodeId: "n",
+  nodeType: "gen.image",
+  tier: "standard",
+  requestedTier: "standard",
+  rationale: null,
+  progress: null,
+  error: null,
+  waiting: null,
+  attempt: 0,
+  maxAttempts: 3,
+  agentId: null,
+  createdAt: 1,
+  updatedAt: 1,
+  ...over,
+});
 
 const take = (id: string, createdAt: number) =>
   ({ id, createdAt, name: `${id}.mp4` }) as unknown as Take;
 
 Deno.test("progress shows percent, message and ETA; completion adds the take newest first", () => {
-  let run = onJob(idleRun(), { id: "j1", nodeId: "n", state: "queued", tier: "standard" });
+  let run = onJob(idleRun(), job({ id: "j1", state: "queued" }));
   assert.equal(run.phase, "queued");
   run = onJobEvent(run, {
     type: "progress.update",
@@ -41,11 +59,57 @@ Deno.test("an error keeps the backend's message until the next run starts", () =
     message: "CUDA out of memory",
   });
   assert.deepEqual([run.phase, run.error], ["failed", "CUDA out of memory"]);
-  run = onJob(run, { id: "j2", nodeId: "n", state: "queued", tier: "low" });
+  run = onJob(run, job({ id: "j2", state: "queued" }));
   assert.equal(run.error, null);
 });
 
 Deno.test("a take that arrives twice is listed once", () => {
   assert.deepEqual(withTake([take("a", 1)], take("a", 1)).map((t) => t.id), ["a"]);
   assert.equal(formatEta(null), "");
+});
+
+Deno.test("a job read on page load shows its progress and why a queued one waits", () => {
+  const running = onJob(
+    idleRun(),
+    job({
+      id: "j1",
+      state: "running",
+      progress: { percent: 35, message: "KSampler 7/20", etaSeconds: 12, at: 5 },
+    }),
+  );
+  assert.deepEqual([running.phase, running.percent, running.message, formatEta(running.eta)], [
+    "running",
+    35,
+    "KSampler 7/20",
+    "0:12 left",
+  ]);
+  const queued = onJob(
+    idleRun(),
+    job({
+      id: "j2",
+      state: "queued",
+      waiting: { reason: "no_agent_online", message: "no GPU agent is online" },
+    }),
+  );
+  assert.equal(queued.message, "no GPU agent is online");
+});
+
+Deno.test("each node shows its newest job", () => {
+  const latest = latestJobs([
+    job({ id: "new", state: "running", createdAt: 9 }),
+    job({ id: "old", state: "failed", createdAt: 2 }),
+    job({ id: "other", state: "queued", nodeId: "m", createdAt: 3 }),
+  ]);
+  assert.deepEqual([latest.get("n")?.id, latest.get("m")?.id], ["new", "other"]);
+});
+
+Deno.test("a late error of an earlier job does not override the run in flight", () => {
+  const run = onJob(idleRun(), job({ id: "j2", state: "running" }));
+  const after = onJobEvent(run, {
+    type: "error.occurred",
+    nodeId: "n",
+    taskId: "j1",
+    message: "x",
+  });
+  assert.equal(after.phase, "running");
 });
