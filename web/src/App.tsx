@@ -9,6 +9,7 @@ import {
   Suspense,
   Switch,
 } from "solid-js";
+import AgentsPage from "./pages/AgentsPage.tsx";
 import AuthPage from "./pages/AuthPage.tsx";
 import DashboardPage from "./pages/DashboardPage.tsx";
 import SharePage from "./pages/SharePage.tsx";
@@ -29,7 +30,7 @@ export default function App() {
   const route = currentRoute;
   const needsAccount = () => {
     const r = route();
-    return r.name === "dashboard" || r.name === "project";
+    return r.name === "dashboard" || r.name === "project" || r.name === "agents";
   };
   return (
     <>
@@ -60,6 +61,9 @@ export default function App() {
               </Match>
               <Match when={route().name === "dashboard"}>
                 <DashboardPage />
+              </Match>
+              <Match when={route().name === "agents"}>
+                <AgentsPage />
               </Match>
               <Match when={route().name === "project"}>
                 <Suspense fallback={<div class="splash">Opening the canvas…</div>}>

@@ -8,6 +8,7 @@ export type Route =
   | { name: "signin" }
   | { name: "signup" }
   | { name: "dashboard" }
+  | { name: "agents" }
   | { name: "project"; projectId: string }
   | { name: "share"; token: string }
   | { name: "notFound"; path: string };
@@ -17,6 +18,7 @@ export function matchRoute(path: string): Route {
   if (clean === "/") return { name: "dashboard" };
   if (clean === "/signin") return { name: "signin" };
   if (clean === "/signup") return { name: "signup" };
+  if (clean === "/agents") return { name: "agents" };
   const project = /^\/projects\/([A-Za-z0-9_-]{1,64})$/.exec(clean);
   if (project) return { name: "project", projectId: project[1]! };
   const share = /^\/s\/([^/]{1,512})$/.exec(clean);
@@ -32,6 +34,8 @@ export function pathFor(route: Exclude<Route, { name: "notFound" }>): string {
       return "/signin";
     case "signup":
       return "/signup";
+    case "agents":
+      return "/agents";
     case "project":
       return `/projects/${route.projectId}`;
     case "share":

@@ -14,3 +14,8 @@ Deno.test("unknown paths and malformed project ids are not found", () => {
   assert.deepEqual(matchRoute("/projects/../etc"), { name: "notFound", path: "/projects/../etc" });
   assert.deepEqual(matchRoute("/nope"), { name: "notFound", path: "/nope" });
 });
+
+Deno.test("the agents page has its own URL", () => {
+  assert.deepEqual(matchRoute("/agents"), { name: "agents" });
+  assert.equal(pathFor({ name: "agents" }), "/agents");
+});

@@ -28,6 +28,16 @@ export default function TopBar(props: { children?: JSX.Element }) {
       <Show when={session()}>
         {(me) => (
           <div class="account">
+            <Show when={"user" in me()}>
+              <a
+                class="nav-link"
+                href="/agents"
+                data-testid="nav-agents"
+                onClick={(e) => (e.preventDefault(), navigate({ name: "agents" }))}
+              >
+                Agents
+              </a>
+            </Show>
             <span class="muted" data-testid="account-name">{displayName(me())}</span>
             <button type="button" class="ghost" onClick={signOut} data-testid="sign-out">
               Sign out
