@@ -8,6 +8,7 @@ import type { AgentProfile } from "../../protocol/jobs.ts";
 import type { AppDeps } from "../context.ts";
 import { constantTimeEqual, randomToken, sha256Hex } from "../lib/bytes.ts";
 import { newId } from "../lib/ids.ts";
+import type { AgentCapability } from "./jobs/matching.ts";
 import { transitionJobs } from "./jobs/transitions.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -107,17 +108,20 @@ export function isOnline(deps: AppDeps, agent: Pick<AgentRow, "lastSeenAt" | "re
   return agent.revokedAt === null && deps.now() - agent.lastSeenAt <= window;
 }
 
-/** Online agents whose owner may run the project's jobs (owner or editor). */
-export async function onlineAgentsForProject(deps: AppDeps, projectId: string): Promise<AgentRow[]> {
+/** What online agents whose owner may run the project's jobs (owner or editor) can do. */
+export async function onlineAgentsForProject(deps: AppDeps, projectId: string): Promise<AgentCapability[]> {
   const since = deps.now() - OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
-  const rows = await deps.db.select({ agent: agents }).from(agents)
+  return await deps.db.select({
+    maxVramMiB: agents.maxVramMiB,
+    healthyBackends: agents.healthyBackends,
+    models: agents.models,
+  }).from(agents)
     .innerJoin(projectMembers, and(
       eq(projectMembers.userId, agents.ownerId),
       eq(projectMembers.projectId, projectId),
       inArray(projectMembers.role, ["owner", "editor"]),
     ))
     .where(and(isNull(agents.revokedAt), sql`${agents.lastSeenAt} >= ${since}`));
-  return rows.map((r) => r.agent);
 }
 
 /**

@@ -17,6 +17,24 @@ import type { AgentRow } from "../agents.ts";
 import { takeKey } from "./takes.ts";
 import type { JobRow } from "./transitions.ts";
 
+/** Only what the agent is sent: reading whole rows back costs more than the claim itself. */
+const CLAIMED_COLUMNS = {
+  id: jobs.id,
+  projectId: jobs.projectId,
+  nodeId: jobs.nodeId,
+  nodeType: jobs.nodeType,
+  tier: jobs.tier,
+  params: jobs.params,
+  inputs: jobs.inputs,
+  backends: jobs.backends,
+  minVramMiB: jobs.minVramMiB,
+  models: jobs.models,
+  attempt: jobs.attempt,
+  maxAttempts: jobs.maxAttempts,
+  leaseExpiresAt: jobs.leaseExpiresAt,
+};
+type ClaimedRow = Pick<JobRow, keyof typeof CLAIMED_COLUMNS>;
+
 export async function claimJob(deps: AppDeps, agent: AgentRow): Promise<ClaimedJob | null> {
   const now = deps.now();
   const leaseToken = crypto.randomUUID();
@@ -56,7 +74,7 @@ export async function claimJob(deps: AppDeps, agent: AgentRow): Promise<ClaimedJ
       sql`${jobs.id} = (${pick})`,
       sql`${held} < ${agent.concurrency}`,
       sql`exists (select 1 from ${agents} where ${agents.id} = ${agent.id} and ${agents.revokedAt} is null)`,
-    )).returning(),
+    )).returning(CLAIMED_COLUMNS),
     // Same transaction: the event of the row just leased, found by its fresh lease token.
     deps.db.run(sql`insert into job_events (job_id, from_state, to_state, attempt, agent_id, actor, message, at)
       select id, 'queued', 'leased', attempt, ${agent.id}, ${`agent:${agent.id}`}, ${`leased to ${agent.name}`}, ${now}
@@ -66,7 +84,7 @@ export async function claimJob(deps: AppDeps, agent: AgentRow): Promise<ClaimedJ
 }
 
 /** The job as the agent receives it, inputs as signed URLs that outlive the lease. */
-export async function toClaimedJob(deps: AppDeps, job: JobRow): Promise<ClaimedJob> {
+export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<ClaimedJob> {
   const inputTakes = job.inputs.length === 0 ? [] : await deps.db.select().from(takes)
     .where(inArray(takes.id, job.inputs.map((i) => i.takeId)));
   const inputs = await Promise.all(job.inputs.flatMap((input) => {
