@@ -280,9 +280,18 @@ export const failRequestSchema = z.object({
 export type FailRequest = z.infer<typeof failRequestSchema>;
 
 /** `POST /jobs/:id/release` (body optional): hand the job back without spending an attempt. */
-export const releaseRequestSchema = z.object({ reason: z.string().max(1000).default("agent shutting down") });
+export const releaseRequestSchema = z.object({
+  reason: z.string().max(1000).default("agent shutting down"),
+});
 
-export const JOB_STATES = ["queued", "leased", "running", "succeeded", "failed", "canceled"] as const;
+export const JOB_STATES = [
+  "queued",
+  "leased",
+  "running",
+  "succeeded",
+  "failed",
+  "canceled",
+] as const;
 export const jobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof jobStateSchema>;
 export const TERMINAL_STATES: readonly JobState[] = ["succeeded", "failed", "canceled"];

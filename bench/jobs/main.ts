@@ -96,7 +96,10 @@ async function dispatchLatency(samples: number, pollMs: number | null) {
 }
 
 const throughput = await claimThroughput();
-console.log(`claims: ${throughput.claimsPerS}/s with ${AGENTS} agents over ${throughput.claimed} jobs`, throughput);
+console.log(
+  `claims: ${throughput.claimsPerS}/s with ${AGENTS} agents over ${throughput.claimed} jobs`,
+  throughput,
+);
 const longPoll = await dispatchLatency(SAMPLES, null);
 console.log("dispatch, long-poll (ms):", longPoll);
 const poll = await dispatchLatency(POLL_SAMPLES, 1000);

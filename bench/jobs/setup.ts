@@ -30,8 +30,13 @@ export async function benchEdge(): Promise<Bench> {
     owner,
     projectId,
     async generate() {
-      const res = await call(t, "POST", `/api/projects/${projectId}/nodes/n1/generate`, { token: owner.token, body });
-      if (res.status !== 201) throw new Error(`generate: ${res.status} ${JSON.stringify(res.body)}`);
+      const res = await call(t, "POST", `/api/projects/${projectId}/nodes/n1/generate`, {
+        token: owner.token,
+        body,
+      });
+      if (res.status !== 201) {
+        throw new Error(`generate: ${res.status} ${JSON.stringify(res.body)}`);
+      }
       return res.body.job.id;
     },
     async fill(count) {
@@ -53,7 +58,9 @@ export async function benchEdge(): Promise<Bench> {
       }
     },
     agents(count, concurrency) {
-      return Promise.all(Array.from({ length: count }, () => enrollAgent(t, owner, agentProfile({ concurrency }))));
+      return Promise.all(
+        Array.from({ length: count }, () => enrollAgent(t, owner, agentProfile({ concurrency }))),
+      );
     },
   };
 }

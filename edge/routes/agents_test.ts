@@ -16,7 +16,11 @@ Deno.test("an enrollment token works once; the secret is stored only hashed", as
       call(t, "POST", "/api/agent/v1/enroll", { body }),
       call(t, "POST", "/api/agent/v1/enroll", { body }),
     ]);
-    assert.deepEqual([first.status, second.status].sort(), [201, 401], "two agents racing with one token: one wins");
+    assert.deepEqual(
+      [first.status, second.status].sort(),
+      [201, 401],
+      "two agents racing with one token: one wins",
+    );
     const winner = first.status === 201 ? first : second;
     const loser = first.status === 201 ? second : first;
     assert.equal(loser.body.error.code, "bad_enrollment_token");
@@ -38,7 +42,9 @@ Deno.test("an enrollment token expires after 15 minutes", async () => {
     const created = await call(t, "POST", "/api/agents/enrollment-tokens", { token: ada.token });
     assert.equal(created.body.expiresAt - t.deps.now() <= 15 * 60_000, true);
     t.advance(15 * 60_000 + 1);
-    const res = await call(t, "POST", "/api/agent/v1/enroll", { body: { token: created.body.token, profile: agentProfile() } });
+    const res = await call(t, "POST", "/api/agent/v1/enroll", {
+      body: { token: created.body.token, profile: agentProfile() },
+    });
     assert.equal(res.status, 401);
     assert.equal((await t.db.select().from(agents)).length, 0);
   } finally {
@@ -51,7 +57,8 @@ Deno.test("agents are listed with liveness: unseen for three heartbeat intervals
   try {
     const ada = await signUp(t, "Ada");
     const agent = await enrollAgent(t, ada, agentProfile({ vramMiB: 16376 }), "Box");
-    const list = async () => (await call(t, "GET", "/api/agents", { token: ada.token })).body.agents;
+    const list = async () =>
+      (await call(t, "GET", "/api/agents", { token: ada.token })).body.agents;
     assert.equal((await list())[0].online, true);
     assert.equal((await list())[0].maxVramMiB, 16376);
     t.advance(3 * t.config.HEARTBEAT_INTERVAL_MS + 1);
@@ -73,13 +80,33 @@ Deno.test("owners rename their agents; nobody else can rename or revoke them", a
     const ada = await signUp(t, "Ada");
     const eve = await signUp(t, "Eve");
     const agent = await enrollAgent(t, ada);
-    const renamed = await call(t, "PATCH", `/api/agents/${agent.id}`, { token: ada.token, body: { name: "Render farm 1" } });
+    const renamed = await call(t, "PATCH", `/api/agents/${agent.id}`, {
+      token: ada.token,
+      body: { name: "Render farm 1" },
+    });
     assert.equal(renamed.body.agent.name, "Render farm 1");
-    assert.equal((await call(t, "PATCH", `/api/agents/${agent.id}`, { token: eve.token, body: { name: "mine" } })).status, 404);
-    assert.equal((await call(t, "DELETE", `/api/agents/${agent.id}`, { token: eve.token })).status, 404);
-    assert.equal((await call(t, "PATCH", `/api/agents/${agent.id}`, { token: ada.token, body: { name: " " } })).status, 422);
+    assert.equal(
+      (await call(t, "PATCH", `/api/agents/${agent.id}`, {
+        token: eve.token,
+        body: { name: "mine" },
+      })).status,
+      404,
+    );
+    assert.equal(
+      (await call(t, "DELETE", `/api/agents/${agent.id}`, { token: eve.token })).status,
+      404,
+    );
+    assert.equal(
+      (await call(t, "PATCH", `/api/agents/${agent.id}`, { token: ada.token, body: { name: " " } }))
+        .status,
+      422,
+    );
     assert.equal((await call(t, "GET", "/api/agents")).status, 401);
-    assert.equal((await agent.heartbeat(agentProfile())).status, 200, "Eve's attempts changed nothing");
+    assert.equal(
+      (await agent.heartbeat(agentProfile())).status,
+      200,
+      "Eve's attempts changed nothing",
+    );
   } finally {
     await t.close();
   }
@@ -98,13 +125,22 @@ Deno.test("a revoked agent gets 401 at once and its job returns to the queue", a
     });
     const job = await agent.claim();
     assert.ok(job);
-    assert.equal((await call(t, "DELETE", `/api/agents/${agent.id}`, { token: ada.token })).status, 204);
+    assert.equal(
+      (await call(t, "DELETE", `/api/agents/${agent.id}`, { token: ada.token })).status,
+      204,
+    );
     const event = await agent.event(job.id);
     assert.equal(event.status, 401);
     assert.equal(event.body.error.code, "unauthorized");
-    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${job.id}`, { token: ada.token });
+    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${job.id}`, {
+      token: ada.token,
+    });
     assert.equal(detail.body.job.state, "queued");
-    assert.equal(detail.body.job.attempt, 0, "the revoked agent's run does not count against the job");
+    assert.equal(
+      detail.body.job.attempt,
+      0,
+      "the revoked agent's run does not count against the job",
+    );
     assert.deepEqual((await call(t, "GET", "/api/agents", { token: ada.token })).body.agents, []);
     const replacement = await enrollAgent(t, ada);
     assert.equal((await replacement.claim())?.id, job.id);

@@ -20,13 +20,31 @@ function localStoreAndKey(c: Context<AppEnv>): { store: LocalBlobStore; key: str
   return { store: store as LocalBlobStore, key };
 }
 
-async function checkSignature(c: Context<AppEnv>, store: LocalBlobStore, method: "GET" | "PUT", key: string) {
-  const ok = await store.verify(method, key, { exp: c.req.query("exp"), sig: c.req.query("sig"), ct: c.req.query("ct") });
-  if (!ok) throw new ApiError(403, "bad_signature", "this link is invalid or has expired: ask for a new one");
+async function checkSignature(
+  c: Context<AppEnv>,
+  store: LocalBlobStore,
+  method: "GET" | "PUT",
+  key: string,
+) {
+  const ok = await store.verify(method, key, {
+    exp: c.req.query("exp"),
+    sig: c.req.query("sig"),
+    ct: c.req.query("ct"),
+  });
+  if (!ok) {
+    throw new ApiError(
+      403,
+      "bad_signature",
+      "this link is invalid or has expired: ask for a new one",
+    );
+  }
 }
 
 /** Parses one `bytes=a-b`, `bytes=a-` or `bytes=-n` range; null to serve the whole object. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | "unsatisfiable" | null {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | "unsatisfiable" | null {
   const match = header?.match(/^bytes=(\d*)-(\d*)$/);
   if (!match || (match[1] === "" && match[2] === "")) return null; // absent, or multi-range: send it all
   if (match[1] === "") {
@@ -97,12 +115,22 @@ export const blobRoutes = new Hono<AppEnv>()
     const { store, key } = localStoreAndKey(c);
     await checkSignature(c, store, "PUT", key);
     if ((c.req.header("content-type") ?? "") !== c.req.query("ct")) {
-      throw new ApiError(400, "wrong_content_type", `send Content-Type: ${c.req.query("ct")}, as signed`);
+      throw new ApiError(
+        400,
+        "wrong_content_type",
+        `send Content-Type: ${c.req.query("ct")}, as signed`,
+      );
     }
     const max = deps.config.MAX_BLOB_BYTES;
     const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > max) throw new ApiError(413, "body_too_large", `objects are limited to ${max} bytes`);
-    const result = await store.write(key, c.req.raw.body ?? new ReadableStream({ start: (s) => s.close() }), max);
+    if (declared > max) {
+      throw new ApiError(413, "body_too_large", `objects are limited to ${max} bytes`);
+    }
+    const result = await store.write(
+      key,
+      c.req.raw.body ?? new ReadableStream({ start: (s) => s.close() }),
+      max,
+    );
     switch (result) {
       case "created":
         return c.body(null, 201);
@@ -111,6 +139,10 @@ export const blobRoutes = new Hono<AppEnv>()
       case "too_large":
         throw new ApiError(413, "body_too_large", `objects are limited to ${max} bytes`);
       case "conflict":
-        throw new ApiError(409, "immutable", "this object already exists with other content; objects never change");
+        throw new ApiError(
+          409,
+          "immutable",
+          "this object already exists with other content; objects never change",
+        );
     }
   });

@@ -15,7 +15,11 @@ Deno.test("a signed upload URL stores the object once; the same bytes again are 
   try {
     assert.equal((await put(t, KEY, "first")).status, 201);
     assert.deepEqual(await t.deps.storage.head(KEY), { bytes: 5 });
-    assert.equal((await put(t, KEY, "first")).status, 200, "a retried upload of the same bytes is done");
+    assert.equal(
+      (await put(t, KEY, "first")).status,
+      200,
+      "a retried upload of the same bytes is done",
+    );
     const changed = await put(t, KEY, "other");
     assert.equal(changed.status, 409);
     assert.equal((await changed.json()).error.code, "immutable");
@@ -29,18 +33,32 @@ Deno.test("a signed upload URL stores the object once; the same bytes again are 
 Deno.test("signed URLs expire, and work neither for another key nor for another method", async () => {
   const t = await createTestApp();
   try {
-    const upload = await t.deps.storage.presignPut(KEY, { contentType: "video/mp4", expiresInS: 60 });
+    const upload = await t.deps.storage.presignPut(KEY, {
+      contentType: "video/mp4",
+      expiresInS: 60,
+    });
     const otherKey = upload.url.replace("take01", "take02");
-    const moved = await t.app.request(otherKey, { method: "PUT", headers: upload.headers, body: bytes("x") });
+    const moved = await t.app.request(otherKey, {
+      method: "PUT",
+      headers: upload.headers,
+      body: bytes("x"),
+    });
     assert.equal(moved.status, 403);
     assert.equal((await moved.json()).error.code, "bad_signature");
-    const wrongType = await t.app.request(upload.url, { method: "PUT", headers: { "content-type": "text/html" }, body: bytes("x") });
+    const wrongType = await t.app.request(upload.url, {
+      method: "PUT",
+      headers: { "content-type": "text/html" },
+      body: bytes("x"),
+    });
     assert.equal(wrongType.status, 400);
     await wrongType.body?.cancel();
 
     assert.equal((await put(t, KEY, "video")).status, 201);
     const download = await t.deps.storage.presignGet(KEY, { expiresInS: 60 });
-    const putWithGetUrl = await t.app.request(download.replace(KEY, `${KEY}2`), { method: "PUT", body: bytes("x") });
+    const putWithGetUrl = await t.app.request(download.replace(KEY, `${KEY}2`), {
+      method: "PUT",
+      body: bytes("x"),
+    });
     assert.equal(putWithGetUrl.status, 403);
     await putWithGetUrl.body?.cancel();
     const tampered = await t.app.request(download.replace(/sig=[0-9a-f]/, "sig=z"));
@@ -51,10 +69,18 @@ Deno.test("signed URLs expire, and work neither for another key nor for another 
     const late = await t.app.request(download);
     assert.equal(late.status, 403, "expired");
     await late.body?.cancel();
-    const lateUpload = await t.app.request(upload.url, { method: "PUT", headers: upload.headers, body: bytes("x") });
+    const lateUpload = await t.app.request(upload.url, {
+      method: "PUT",
+      headers: upload.headers,
+      body: bytes("x"),
+    });
     assert.equal(lateUpload.status, 403);
     await lateUpload.body?.cancel();
-    assert.equal((await t.deps.storage.head(KEY.replace("take01", "take02"))), null, "nothing was written");
+    assert.equal(
+      await t.deps.storage.head(KEY.replace("take01", "take02")),
+      null,
+      "nothing was written",
+    );
   } finally {
     await t.close();
   }
@@ -91,7 +117,15 @@ Deno.test("downloads honour Range, so videos can seek", async () => {
 Deno.test("keys that could escape the blob folder are refused before any signature check", async () => {
   const t = await createTestApp();
   try {
-    for (const path of ["/api/blobs/a/.../b", "/api/blobs/a%5C..%5Cb", "/api/blobs/a%2F..%2Fb", "/api/blobs/a//b", "/api/blobs/"]) {
+    for (
+      const path of [
+        "/api/blobs/a/.../b",
+        "/api/blobs/a%5C..%5Cb",
+        "/api/blobs/a%2F..%2Fb",
+        "/api/blobs/a//b",
+        "/api/blobs/",
+      ]
+    ) {
       const res = await t.app.request(`${path}?exp=9999999999999&sig=00`);
       assert.equal(res.status, 404, path);
       assert.equal((await res.json()).error.code, "not_found");

@@ -21,7 +21,10 @@ import { cancelJob, retryJob } from "../services/jobs/lifecycle.ts";
 import { jobHistory, jobView } from "../services/jobs/view.ts";
 
 const jobPath = pathParams(z.object({ id: idSchema, jobId: idSchema }));
-const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+const idempotencyKey = z.string().min(1).max(200).regex(
+  /^[\x21-\x7e]+$/,
+  "printable ASCII without spaces",
+);
 
 type Deps = AppEnv["Variables"]["deps"];
 
@@ -43,7 +46,11 @@ export const jobRoutes = new Hono<AppEnv>()
       const user = currentUser(c);
       const key = c.req.header("idempotency-key");
       if (key !== undefined && !idempotencyKey.safeParse(key).success) {
-        throw new ApiError(400, "invalid_header", "Idempotency-Key: 1-200 printable ASCII characters");
+        throw new ApiError(
+          400,
+          "invalid_header",
+          "Idempotency-Key: 1-200 printable ASCII characters",
+        );
       }
       const { projectId } = c.var.access;
       const { nodeId } = c.req.valid("param");
@@ -55,7 +62,12 @@ export const jobRoutes = new Hono<AppEnv>()
         idempotencyKey: key,
       });
       if (created) {
-        await recordActivity(deps, { projectId, actorId: user.id, action: "job.queue", subject: `${job.nodeType} ${nodeId}` });
+        await recordActivity(deps, {
+          projectId,
+          actorId: user.id,
+          action: "job.queue",
+          subject: `${job.nodeType} ${nodeId}`,
+        });
       }
       const online = await onlineAgentsForProject(deps, projectId);
       return c.json({ job: jobView(job, online) }, created ? 201 : 200);
@@ -91,21 +103,33 @@ export const jobRoutes = new Hono<AppEnv>()
       job: jobView(job, online),
       events: await jobHistory(deps, job.id),
       // The latest preview frame the agent sent, as a data URL (small: at most 256 KB).
-      preview: preview ? { url: `data:${preview.contentType};base64,${preview.base64}`, at: preview.at } : null,
+      preview: preview
+        ? { url: `data:${preview.contentType};base64,${preview.base64}`, at: preview.at }
+        : null,
     });
   })
   .post("/:id/jobs/:jobId/cancel", requireRole("editor"), jobPath, async (c) => {
     const deps = c.var.deps;
     const user = currentUser(c);
     const job = await cancelJob(deps, c.var.access.projectId, c.req.valid("param").jobId, user);
-    await recordActivity(deps, { projectId: job.projectId, actorId: user.id, action: "job.cancel", subject: job.id });
+    await recordActivity(deps, {
+      projectId: job.projectId,
+      actorId: user.id,
+      action: "job.cancel",
+      subject: job.id,
+    });
     return c.json({ job: jobView(job, []) });
   })
   .post("/:id/jobs/:jobId/retry", requireRole("editor"), jobPath, async (c) => {
     const deps = c.var.deps;
     const user = currentUser(c);
     const job = await retryJob(deps, c.var.access.projectId, c.req.valid("param").jobId, user);
-    await recordActivity(deps, { projectId: job.projectId, actorId: user.id, action: "job.retry", subject: job.id });
+    await recordActivity(deps, {
+      projectId: job.projectId,
+      actorId: user.id,
+      action: "job.retry",
+      subject: job.id,
+    });
     const online = await onlineAgentsForProject(deps, job.projectId);
     return c.json({ job: jobView(job, online) });
   });

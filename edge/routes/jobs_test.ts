@@ -17,7 +17,11 @@ Deno.test("generate → claim → progress → upload → complete: the take is 
     const agent = await enrollAgent(t, owner);
     const queued = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
       token: owner.token,
-      body: { type: "shot.generate", params: { prompt: "a red door", scene: "SC02", shot: "SHOT-030" }, tier: "high" },
+      body: {
+        type: "shot.generate",
+        params: { prompt: "a red door", scene: "SC02", shot: "SHOT-030" },
+        tier: "high",
+      },
     });
     assert.equal(queued.status, 201, JSON.stringify(queued.body));
     assert.equal(queued.body.job.state, "queued");
@@ -40,33 +44,56 @@ Deno.test("generate → claim → progress → upload → complete: the take is 
 
     const content = new TextEncoder().encode("not really a video");
     const output = await agent.upload(job.id, content);
-    assert.equal(output.key, `projects/${projectId}/renders/SC02/SHOT-030/v01/SHOT-030_v01_take01.mp4`);
+    assert.equal(
+      output.key,
+      `projects/${projectId}/renders/SC02/SHOT-030/v01/SHOT-030_v01_take01.mp4`,
+    );
     const done = await agent.complete(job.id, [output], { template: "wan_t2v", seed: 42 });
     assert.equal(done.status, 200, JSON.stringify(done.body));
     const take = done.body.takes[0];
     assert.equal(take.name, "SHOT-030_v01_take01.mp4");
     assert.deepEqual(
-      { agentId: take.lineage.agentId, template: take.lineage.template, seed: take.lineage.seed, bytes: take.bytes },
+      {
+        agentId: take.lineage.agentId,
+        template: take.lineage.template,
+        seed: take.lineage.seed,
+        bytes: take.bytes,
+      },
       { agentId: agent.id, template: "wan_t2v", seed: 42, bytes: content.byteLength },
     );
-    assert.ok(t.notifier.events.some((e) => e.event.type === "generation.complete" && e.event.taskId === job.id));
+    assert.ok(
+      t.notifier.events.some((e) =>
+        e.event.type === "generation.complete" && e.event.taskId === job.id
+      ),
+    );
 
-    const listed = await call(t, "GET", `/api/projects/${projectId}/takes?nodeId=shot1`, { token: owner.token });
+    const listed = await call(t, "GET", `/api/projects/${projectId}/takes?nodeId=shot1`, {
+      token: owner.token,
+    });
     assert.deepEqual(listed.body.takes.map((x: { id: string }) => x.id), [take.id]);
     const download = await getBlob(t, listed.body.takes[0].url);
     assert.equal(await download.text(), "not really a video");
 
-    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${job.id}`, { token: owner.token });
+    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${job.id}`, {
+      token: owner.token,
+    });
     assert.equal(detail.body.job.state, "succeeded");
     assert.deepEqual(
-      detail.body.events.map((e: { from: string | null; to: string }) => `${e.from ?? "-"}→${e.to}`),
+      detail.body.events.map((e: { from: string | null; to: string }) =>
+        `${e.from ?? "-"}→${e.to}`
+      ),
       ["-→queued", "queued→leased", "leased→running", "running→succeeded"],
     );
 
-    const tree = await call(t, "GET", `/api/projects/${projectId}/structure`, { token: owner.token });
+    const tree = await call(t, "GET", `/api/projects/${projectId}/structure`, {
+      token: owner.token,
+    });
     const renders = tree.body.tree.children.find((c: { name: string }) => c.name === "renders");
     assert.equal(renders.children[0].name, "SC02");
-    assert.equal(renders.children[0].children[0].children[0].children[0].name, "SHOT-030_v01_take01.mp4");
+    assert.equal(
+      renders.children[0].children[0].children[0].children[0].name,
+      "SHOT-030_v01_take01.mp4",
+    );
   } finally {
     await t.close();
   }
@@ -76,10 +103,18 @@ Deno.test("generate validates against the catalog and the saved graph, naming th
   const { t, owner, projectId } = await setup();
   try {
     const generate = (nodeId: string, body: unknown) =>
-      call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, { token: owner.token, body });
+      call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, {
+        token: owner.token,
+        body,
+      });
     const cases: Array<[string, unknown, number, string]> = [
       ["shot1", { type: "shot.generate", params: { prompt: "x", steps: 0 } }, 422, "params.steps"],
-      ["shot1", { type: "shot.generate", params: { prompt: "x", shot: "shot 10" } }, 422, "params.shot"],
+      [
+        "shot1",
+        { type: "shot.generate", params: { prompt: "x", shot: "shot 10" } },
+        422,
+        "params.shot",
+      ],
       ["shot1", { type: "shot.generate", params: {} }, 422, "params.prompt"],
       ["shot1", { type: "shot.generate", params: { prompt: "x", extra: 1 } }, 422, "params"],
       ["shot1", { type: "image.generate", params: { prompt: "x" } }, 422, "type"],
@@ -90,10 +125,19 @@ Deno.test("generate validates against the catalog and the saved graph, naming th
     for (const [nodeId, body, status, path] of cases) {
       const res = await generate(nodeId, body);
       assert.equal(res.status, status, JSON.stringify(body));
-      assert.ok(res.body.error.issues.some((i: { path: string }) => i.path.startsWith(path)), `${path}: ${JSON.stringify(res.body)}`);
+      assert.ok(
+        res.body.error.issues.some((i: { path: string }) => i.path.startsWith(path)),
+        `${path}: ${JSON.stringify(res.body)}`,
+      );
     }
-    assert.equal((await generate("nope", { type: "shot.generate", params: { prompt: "x" } })).status, 404);
-    assert.equal((await generate("bad id!", { type: "shot.generate", params: { prompt: "x" } })).status, 400);
+    assert.equal(
+      (await generate("nope", { type: "shot.generate", params: { prompt: "x" } })).status,
+      404,
+    );
+    assert.equal(
+      (await generate("bad id!", { type: "shot.generate", params: { prompt: "x" } })).status,
+      400,
+    );
     const list = await call(t, "GET", `/api/projects/${projectId}/jobs`, { token: owner.token });
     assert.deepEqual(list.body.jobs, []);
   } finally {
@@ -104,12 +148,22 @@ Deno.test("generate validates against the catalog and the saved graph, naming th
 Deno.test("a required input must be connected and have a take; the claim hands the take over as a signed URL", async () => {
   const { t, owner, projectId } = await setup();
   try {
-    await saveGraph(t, projectId, graphOf(
-      [node("shot1", "shot.generate", { prompt: "door" }), node("up", "upscale", { shot: "SHOT-020" })],
-      [["shot1", "video", "up", "video"]],
-    ));
+    await saveGraph(
+      t,
+      projectId,
+      graphOf(
+        [
+          node("shot1", "shot.generate", { prompt: "door" }),
+          node("up", "upscale", { shot: "SHOT-020" }),
+        ],
+        [["shot1", "video", "up", "video"]],
+      ),
+    );
     const generate = (nodeId: string, body: unknown) =>
-      call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, { token: owner.token, body });
+      call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, {
+        token: owner.token,
+        body,
+      });
     const early = await generate("up", { type: "upscale", params: {} });
     assert.equal(early.status, 422);
     assert.equal(early.body.error.code, "missing_input");
@@ -141,16 +195,26 @@ Deno.test("an Idempotency-Key makes a retried generate return the same job; anot
   try {
     const body = { type: "shot.generate", params: { prompt: "door" } };
     const send = (b: unknown, key = "click-1") =>
-      call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, { token: owner.token, body: b, headers: { "idempotency-key": key } });
+      call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
+        token: owner.token,
+        body: b,
+        headers: { "idempotency-key": key },
+      });
     const [a, b] = await Promise.all([send(body), send(body)]);
     assert.deepEqual([a.status, b.status].sort(), [200, 201]);
     assert.equal(a.body.job.id, b.body.job.id);
     const other = await send({ ...body, params: { prompt: "window" } });
     assert.equal(other.status, 409);
     assert.equal(other.body.error.code, "idempotency_key_reused");
-    const list = await call(t, "GET", `/api/projects/${projectId}/jobs?state=queued`, { token: owner.token });
+    const list = await call(t, "GET", `/api/projects/${projectId}/jobs?state=queued`, {
+      token: owner.token,
+    });
     assert.equal(list.body.jobs.length, 1);
-    assert.equal((await send(body, "second click")).status, 400, "keys are printable ASCII without spaces");
+    assert.equal(
+      (await send(body, "second click")).status,
+      400,
+      "keys are printable ASCII without spaces",
+    );
   } finally {
     await t.close();
   }
@@ -160,16 +224,29 @@ Deno.test("reviewers watch jobs and takes but cannot generate, cancel or retry",
   const { t, owner, projectId } = await setup();
   try {
     const rev = await signUp(t, "Rev");
-    await call(t, "POST", `/api/projects/${projectId}/members`, { token: owner.token, body: { email: rev.email, role: "reviewer" } });
+    await call(t, "POST", `/api/projects/${projectId}/members`, {
+      token: owner.token,
+      body: { email: rev.email, role: "reviewer" },
+    });
     const queued = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
       token: owner.token,
       body: { type: "shot.generate", params: { prompt: "door" } },
     });
     const jobId = queued.body.job.id;
-    assert.equal((await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, { token: rev.token })).status, 200);
-    assert.equal((await call(t, "GET", `/api/projects/${projectId}/takes`, { token: rev.token })).status, 200);
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, { token: rev.token }))
+        .status,
+      200,
+    );
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${projectId}/takes`, { token: rev.token })).status,
+      200,
+    );
     for (const path of [`jobs/${jobId}/cancel`, `jobs/${jobId}/retry`]) {
-      assert.equal((await call(t, "POST", `/api/projects/${projectId}/${path}`, { token: rev.token })).status, 403);
+      assert.equal(
+        (await call(t, "POST", `/api/projects/${projectId}/${path}`, { token: rev.token })).status,
+        403,
+      );
     }
     const gen = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
       token: rev.token,

@@ -14,5 +14,7 @@ export const structureRoutes = new Hono<AppEnv>()
     const [project] = await deps.db.select({ id: projects.id, name: projects.name }).from(projects)
       .where(eq(projects.id, c.var.access.projectId)).limit(1);
     if (!project) throw notFound("project");
-    return c.json({ tree: await projectStructure(deps, project, await renderEntries(deps, project.id)) });
+    return c.json({
+      tree: await projectStructure(deps, project, await renderEntries(deps, project.id)),
+    });
   });

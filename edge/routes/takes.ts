@@ -8,8 +8,13 @@ import { requireRole } from "../middleware/project_access.ts";
 import { listTakes, publicTake } from "../services/jobs/takes.ts";
 
 export const takeRoutes = new Hono<AppEnv>()
-  .get("/:id/takes", requireRole("reviewer"), queryParams(z.object({ nodeId: graphIdSchema.optional() })), async (c) => {
-    const deps = c.var.deps;
-    const rows = await listTakes(deps, c.var.access.projectId, c.req.valid("query").nodeId);
-    return c.json({ takes: await Promise.all(rows.map((row) => publicTake(deps, row))) });
-  });
+  .get(
+    "/:id/takes",
+    requireRole("reviewer"),
+    queryParams(z.object({ nodeId: graphIdSchema.optional() })),
+    async (c) => {
+      const deps = c.var.deps;
+      const rows = await listTakes(deps, c.var.access.projectId, c.req.valid("query").nodeId);
+      return c.json({ takes: await Promise.all(rows.map((row) => publicTake(deps, row))) });
+    },
+  );

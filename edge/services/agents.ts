@@ -78,7 +78,10 @@ export async function enrollAgent(
 }
 
 /** The live agent behind `<agentId>.<secret>`, or null. */
-export async function agentForCredential(deps: AppDeps, credential: string): Promise<AgentRow | null> {
+export async function agentForCredential(
+  deps: AppDeps,
+  credential: string,
+): Promise<AgentRow | null> {
   const dot = credential.indexOf(".");
   if (dot <= 0) return null;
   const id = credential.slice(0, dot);
@@ -96,31 +99,44 @@ export async function markSeen(deps: AppDeps, agent: AgentRow): Promise<void> {
   await deps.db.update(agents).set({ lastSeenAt: now }).where(eq(agents.id, agent.id));
 }
 
-export async function recordHeartbeat(deps: AppDeps, agentId: string, profile: AgentProfile): Promise<AgentRow> {
+export async function recordHeartbeat(
+  deps: AppDeps,
+  agentId: string,
+  profile: AgentProfile,
+): Promise<AgentRow> {
   const [agent] = await deps.db.update(agents)
     .set({ profile, ...capabilityColumns(profile), lastSeenAt: deps.now() })
     .where(eq(agents.id, agentId)).returning();
   return agent!;
 }
 
-export function isOnline(deps: AppDeps, agent: Pick<AgentRow, "lastSeenAt" | "revokedAt">): boolean {
+export function isOnline(
+  deps: AppDeps,
+  agent: Pick<AgentRow, "lastSeenAt" | "revokedAt">,
+): boolean {
   const window = OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
   return agent.revokedAt === null && deps.now() - agent.lastSeenAt <= window;
 }
 
 /** What online agents whose owner may run the project's jobs (owner or editor) can do. */
-export async function onlineAgentsForProject(deps: AppDeps, projectId: string): Promise<AgentCapability[]> {
+export async function onlineAgentsForProject(
+  deps: AppDeps,
+  projectId: string,
+): Promise<AgentCapability[]> {
   const since = deps.now() - OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
   return await deps.db.select({
     maxVramMiB: agents.maxVramMiB,
     healthyBackends: agents.healthyBackends,
     models: agents.models,
   }).from(agents)
-    .innerJoin(projectMembers, and(
-      eq(projectMembers.userId, agents.ownerId),
-      eq(projectMembers.projectId, projectId),
-      inArray(projectMembers.role, ["owner", "editor"]),
-    ))
+    .innerJoin(
+      projectMembers,
+      and(
+        eq(projectMembers.userId, agents.ownerId),
+        eq(projectMembers.projectId, projectId),
+        inArray(projectMembers.role, ["owner", "editor"]),
+      ),
+    )
     .where(and(isNull(agents.revokedAt), sql`${agents.lastSeenAt} >= ${since}`));
 }
 
@@ -128,7 +144,11 @@ export async function onlineAgentsForProject(deps: AppDeps, projectId: string): 
  * Revokes an agent: its credential stops working at once, and the jobs it holds go back to the
  * queue without spending an attempt (the agent did not fail them). False if not found.
  */
-export async function revokeAgent(deps: AppDeps, ownerId: string, agentId: string): Promise<boolean> {
+export async function revokeAgent(
+  deps: AppDeps,
+  ownerId: string,
+  agentId: string,
+): Promise<boolean> {
   const [revoked] = await deps.db.update(agents).set({ revokedAt: deps.now() })
     .where(and(eq(agents.id, agentId), eq(agents.ownerId, ownerId), isNull(agents.revokedAt)))
     .returning({ id: agents.id });

@@ -9,14 +9,29 @@ import { call, createProject, createTestApp, signUp, type TestApp } from "../../
 import { agentProfile, enrollAgent, type FakeAgent } from "./fake_agent.ts";
 import { graphOf, node, saveGraph } from "./graphs.ts";
 
-async function queueJobs(t: TestApp, token: string, projectId: string, count: number, nodes: number) {
+async function queueJobs(
+  t: TestApp,
+  token: string,
+  projectId: string,
+  count: number,
+  nodes: number,
+) {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 50) {
-    const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) =>
-      call(t, "POST", `/api/projects/${projectId}/nodes/n${(i + j) % nodes}/generate`, {
-        token,
-        body: { type: "image.generate", params: { prompt: `frame ${i + j}`, shot: `SHOT-${String((i + j) % nodes).padStart(3, "0")}` } },
-      }));
+    const batch = Array.from(
+      { length: Math.min(50, count - i) },
+      (_, j) =>
+        call(t, "POST", `/api/projects/${projectId}/nodes/n${(i + j) % nodes}/generate`, {
+          token,
+          body: {
+            type: "image.generate",
+            params: {
+              prompt: `frame ${i + j}`,
+              shot: `SHOT-${String((i + j) % nodes).padStart(3, "0")}`,
+            },
+          },
+        }),
+    );
     for (const res of await Promise.all(batch)) {
       assert.equal(res.status, 201);
       ids.push(res.body.job.id);
@@ -55,8 +70,14 @@ Deno.test("50 agents claiming 1,000 jobs at once: every job runs exactly once, n
     const owner = await signUp(t, "Ada");
     const projectId = await createProject(t, owner);
     const nodes = 20;
-    await saveGraph(t, projectId, graphOf(Array.from({ length: nodes }, (_, i) => node(`n${i}`, "image.generate"))));
-    const agents = await Promise.all(Array.from({ length: 50 }, () => enrollAgent(t, owner, agentProfile())));
+    await saveGraph(
+      t,
+      projectId,
+      graphOf(Array.from({ length: nodes }, (_, i) => node(`n${i}`, "image.generate"))),
+    );
+    const agents = await Promise.all(
+      Array.from({ length: 50 }, () => enrollAgent(t, owner, agentProfile())),
+    );
     const ids = await queueJobs(t, owner.token, projectId, 1000, nodes);
     const ran = (await Promise.all(agents.map(work))).flat();
     await assertEachRanOnce(t, ids, ran);
@@ -73,10 +94,16 @@ Deno.test("two edge instances on one database never lease a job twice", async ()
   try {
     const owner = await signUp(a, "Ada");
     const projectId = await createProject(a, owner);
-    await saveGraph(a, projectId, graphOf(Array.from({ length: 10 }, (_, i) => node(`n${i}`, "image.generate"))));
+    await saveGraph(
+      a,
+      projectId,
+      graphOf(Array.from({ length: 10 }, (_, i) => node(`n${i}`, "image.generate"))),
+    );
     const onA = await Promise.all(Array.from({ length: 10 }, () => enrollAgent(a, owner)));
     const onB = (await Promise.all(Array.from({ length: 10 }, () => enrollAgent(a, owner))))
-      .map((agent) => Object.assign(Object.create(Object.getPrototypeOf(agent)), agent, { t: b }) as FakeAgent);
+      .map((agent) =>
+        Object.assign(Object.create(Object.getPrototypeOf(agent)), agent, { t: b }) as FakeAgent
+      );
     const ids = await queueJobs(a, owner.token, projectId, 300, 10);
     const ran = (await Promise.all([...onA, ...onB].map(work))).flat();
     await assertEachRanOnce(a, ids, ran);

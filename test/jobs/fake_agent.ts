@@ -58,21 +58,40 @@ export class FakeAgent {
   }
 
   event(jobId: string, percent = 50, extra: Record<string, unknown> = {}): Promise<Reply> {
-    return this.call("POST", `/jobs/${jobId}/events`, { percent, message: `at ${percent}%`, ...extra });
+    return this.call("POST", `/jobs/${jobId}/events`, {
+      percent,
+      message: `at ${percent}%`,
+      ...extra,
+    });
   }
 
   /** Reserves an output, uploads `bytes` to its URL; returns what `complete` needs. */
-  async upload(jobId: string, bytes: Uint8Array<ArrayBuffer>, ext = "mp4", contentType = "video/mp4") {
+  async upload(
+    jobId: string,
+    bytes: Uint8Array<ArrayBuffer>,
+    ext = "mp4",
+    contentType = "video/mp4",
+  ) {
     const out = await this.call("POST", `/jobs/${jobId}/outputs`, { ext, contentType });
     if (out.status !== 201) throw new Error(`outputs: ${out.status} ${JSON.stringify(out.body)}`);
     const put = await putBlob(this.t, out.body.uploadUrl, out.body.headers, bytes);
     if (put.status >= 300) throw new Error(`upload: ${put.status} ${await put.text()}`);
     await put.body?.cancel();
     const digest = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
-    return { takeId: out.body.takeId as string, key: out.body.key as string, bytes: bytes.byteLength, sha256: digest, contentType };
+    return {
+      takeId: out.body.takeId as string,
+      key: out.body.key as string,
+      bytes: bytes.byteLength,
+      sha256: digest,
+      contentType,
+    };
   }
 
-  complete(jobId: string, outputs: Array<{ takeId: string; bytes: number; sha256: string; contentType: string }>, lineage: Record<string, unknown> = {}): Promise<Reply> {
+  complete(
+    jobId: string,
+    outputs: Array<{ takeId: string; bytes: number; sha256: string; contentType: string }>,
+    lineage: Record<string, unknown> = {},
+  ): Promise<Reply> {
     return this.call("POST", `/jobs/${jobId}/complete`, { outputs, ...lineage });
   }
 
@@ -98,7 +117,12 @@ export class FakeAgent {
 }
 
 /** PUTs to a presigned URL: through the app for its own blob route, else over the network. */
-export function putBlob(t: App, url: string, headers: Record<string, string>, bytes: Uint8Array<ArrayBuffer>): Promise<Response> {
+export function putBlob(
+  t: App,
+  url: string,
+  headers: Record<string, string>,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<Response> {
   const init = { method: "PUT", headers, body: bytes as BodyInit };
   return new URL(url).pathname.startsWith("/api/blobs/") && !/^https?:\/\/127\./.test(url)
     ? Promise.resolve(t.app.request(url, init))
@@ -106,16 +130,27 @@ export function putBlob(t: App, url: string, headers: Record<string, string>, by
 }
 
 /** GETs a signed URL the same way. */
-export function getBlob(t: App, url: string, headers: Record<string, string> = {}): Promise<Response> {
+export function getBlob(
+  t: App,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return new URL(url).pathname.startsWith("/api/blobs/") && !/^https?:\/\/127\./.test(url)
     ? Promise.resolve(t.app.request(url, { headers }))
     : fetch(url, { headers });
 }
 
 /** Creates an enrollment token as `owner` and enrolls an agent with `profile`. */
-export async function enrollAgent(t: App, owner: { token: string }, profile = agentProfile(), name?: string) {
+export async function enrollAgent(
+  t: App,
+  owner: { token: string },
+  profile = agentProfile(),
+  name?: string,
+) {
   const tokenRes = await call(t, "POST", "/api/agents/enrollment-tokens", { token: owner.token });
-  if (tokenRes.status !== 201) throw new Error(`token: ${tokenRes.status} ${JSON.stringify(tokenRes.body)}`);
+  if (tokenRes.status !== 201) {
+    throw new Error(`token: ${tokenRes.status} ${JSON.stringify(tokenRes.body)}`);
+  }
   const res = await call(t, "POST", "/api/agent/v1/enroll", {
     body: { token: tokenRes.body.token, profile, ...(name ? { name } : {}) },
   });

@@ -35,11 +35,20 @@ Deno.test("an agent that stops sending events loses its lease, and another agent
     assert.equal(second?.attempt, 2);
     const [take] = await healthy.finish(second!);
     assert.equal(take?.lineage.agentId, healthy.id);
-    const late = await crashing.complete(jobId, [{ takeId: take!.id, bytes: 1, sha256: "0".repeat(64), contentType: "video/mp4" }]);
+    const late = await crashing.complete(jobId, [{
+      takeId: take!.id,
+      bytes: 1,
+      sha256: "0".repeat(64),
+      contentType: "video/mp4",
+    }]);
     assert.equal(late.status, 409, "the crashed agent, come back, cannot complete it");
-    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, { token: ada.token });
+    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, {
+      token: ada.token,
+    });
     assert.equal(detail.body.job.state, "succeeded");
-    assert.ok(detail.body.events.some((e: { actor: string; message: string }) => e.actor === "reaper"));
+    assert.ok(
+      detail.body.events.some((e: { actor: string; message: string }) => e.actor === "reaper"),
+    );
   } finally {
     await t.close();
   }
@@ -59,10 +68,17 @@ Deno.test("a job whose agents keep dying ends failed with the reason after max_a
       await reapExpiredLeases(t.deps);
     }
     assert.equal(await agent.claim(), null);
-    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, { token: ada.token });
+    const detail = await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, {
+      token: ada.token,
+    });
     assert.equal(detail.body.job.state, "failed");
-    assert.equal(detail.body.job.error, "failed after 3 attempts: lease expired: the agent stopped reporting");
-    assert.ok(t.notifier.events.some((e) => e.event.type === "error.occurred" && e.event.taskId === jobId));
+    assert.equal(
+      detail.body.job.error,
+      "failed after 3 attempts: lease expired: the agent stopped reporting",
+    );
+    assert.ok(
+      t.notifier.events.some((e) => e.event.type === "error.occurred" && e.event.taskId === jobId),
+    );
   } finally {
     await t.close();
   }
@@ -91,7 +107,10 @@ Deno.test("an edge restarted mid-run loses no job: running and queued jobs carry
     assert.equal(done.status, 200, JSON.stringify(done.body));
     assert.equal((await again.claim())?.id, waiting, "the queued job is still there");
     const jobs = await call(t, "GET", `/api/projects/${projectId}/jobs`, { token: ada.token });
-    assert.deepEqual(jobs.body.jobs.map((j: { state: string }) => j.state).sort(), ["leased", "succeeded"]);
+    assert.deepEqual(jobs.body.jobs.map((j: { state: string }) => j.state).sort(), [
+      "leased",
+      "succeeded",
+    ]);
   } finally {
     await t.close();
     await Deno.remove(dir, { recursive: true });

@@ -8,7 +8,10 @@ export function node(id: string, type: string, params: Record<string, unknown> =
 }
 
 /** A graph of the given nodes, with `[from, fromSocket, to, toSocket]` edges. */
-export function graphOf(nodes: GraphNode[], edges: Array<[string, string, string, string]> = []): Graph {
+export function graphOf(
+  nodes: GraphNode[],
+  edges: Array<[string, string, string, string]> = [],
+): Graph {
   return {
     nodes: Object.fromEntries(nodes.map((n) => [n.id, n])),
     edges: Object.fromEntries(edges.map(([from, fromSocket, to, toSocket], i) => [
@@ -18,7 +21,11 @@ export function graphOf(nodes: GraphNode[], edges: Array<[string, string, string
   };
 }
 
-export async function saveGraph(t: Pick<TestApp, "deps">, projectId: string, graph: Graph): Promise<void> {
+export async function saveGraph(
+  t: Pick<TestApp, "deps">,
+  projectId: string,
+  graph: Graph,
+): Promise<void> {
   await storeRevision(t.deps, projectId, { graph, message: "test", authorIds: [] });
 }
 

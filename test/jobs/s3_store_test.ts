@@ -6,7 +6,11 @@
  */
 import assert from "node:assert/strict";
 import S3rver from "s3rver";
-import { CreateBucketCommand, GetBucketCorsCommand, PutBucketCorsCommand } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  GetBucketCorsCommand,
+  PutBucketCorsCommand,
+} from "@aws-sdk/client-s3";
 import { browserCorsRule, s3BlobStore } from "../../edge/services/storage/s3_store.ts";
 import { call, createProject, createTestApp, signUp } from "../../edge/testing.ts";
 import { enrollAgent, getBlob } from "./fake_agent.ts";
@@ -20,13 +24,22 @@ async function withS3(run: (endpoint: string, now: { offset: number }) => Promis
   const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
-  const admin = s3BlobStore({ bucket: BUCKET, region: "us-east-1", endpoint, forcePathStyle: true, credentials: CREDENTIALS, now: Date.now });
+  const admin = s3BlobStore({
+    bucket: BUCKET,
+    region: "us-east-1",
+    endpoint,
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
+    now: Date.now,
+  });
   try {
     await admin.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await admin.client.send(new PutBucketCorsCommand({
-      Bucket: BUCKET,
-      CORSConfiguration: { CORSRules: [browserCorsRule("http://localhost")] },
-    }));
+    await admin.client.send(
+      new PutBucketCorsCommand({
+        Bucket: BUCKET,
+        CORSConfiguration: { CORSRules: [browserCorsRule("http://localhost")] },
+      }),
+    );
     await run(endpoint, { offset: 0 });
   } finally {
     admin.client.destroy();
@@ -49,7 +62,10 @@ Deno.test("S3: presigned PUT and ranged GET work, browsers may read takes, URLs 
     try {
       const key = "projects/p1/renders/SC01/SHOT-010/v01/SHOT-010_v01_take01.mp4";
       const put = await store.presignPut(key, { contentType: "video/mp4", expiresInS: 60 });
-      assert.ok(new URL(put.url).pathname.endsWith(`/${BUCKET}/${key}`), "path-style URL for exactly this key");
+      assert.ok(
+        new URL(put.url).pathname.endsWith(`/${BUCKET}/${key}`),
+        "path-style URL for exactly this key",
+      );
       assert.match(put.url, /X-Amz-SignedHeaders=content-type%3Bhost/);
       const res = await fetch(put.url, { method: "PUT", headers: put.headers, body: "0123456789" });
       assert.equal(res.status, 200);
@@ -58,9 +74,15 @@ Deno.test("S3: presigned PUT and ranged GET work, browsers may read takes, URLs 
       assert.equal(await store.head(key.replace("take01", "take09")), null);
 
       const get = await store.presignGet(key, { expiresInS: 60 });
-      const part = await fetch(get, { headers: { range: "bytes=2-4", origin: "http://localhost" } });
+      const part = await fetch(get, {
+        headers: { range: "bytes=2-4", origin: "http://localhost" },
+      });
       assert.equal(part.status, 206);
-      assert.equal(part.headers.get("access-control-allow-origin"), "http://localhost", "browsers may read it");
+      assert.equal(
+        part.headers.get("access-control-allow-origin"),
+        "http://localhost",
+        "browsers may read it",
+      );
       assert.equal(await part.text(), "234");
 
       offset = -120_000; // signed two minutes ago, for one minute: expired now
@@ -96,12 +118,24 @@ Deno.test("S3: a job's output is uploaded to the bucket and recorded only once i
         body: { type: "shot.generate", params: { prompt: "door" } },
       });
       const job = await agent.claim();
-      const reserved = await agent.call("POST", `/jobs/${job!.id}/outputs`, { ext: "mp4", contentType: "video/mp4" });
-      const early = await agent.complete(job!.id, [{ takeId: reserved.body.takeId, bytes: 5, sha256: "0".repeat(64), contentType: "video/mp4" }]);
+      const reserved = await agent.call("POST", `/jobs/${job!.id}/outputs`, {
+        ext: "mp4",
+        contentType: "video/mp4",
+      });
+      const early = await agent.complete(job!.id, [{
+        takeId: reserved.body.takeId,
+        bytes: 5,
+        sha256: "0".repeat(64),
+        contentType: "video/mp4",
+      }]);
       assert.equal(early.status, 422, "not in the bucket yet");
       assert.equal(early.body.error.code, "output_mismatch");
       const [take] = await agent.finish(job!, "a video in S3");
-      assert.ok(take!.url.startsWith(`${endpoint}/${BUCKET}/projects/${projectId}/renders/SC01/SHOT-010/v01/`));
+      assert.ok(
+        take!.url.startsWith(
+          `${endpoint}/${BUCKET}/projects/${projectId}/renders/SC01/SHOT-010/v01/`,
+        ),
+      );
       assert.equal(await (await getBlob(t, take!.url)).text(), "a video in S3");
     } finally {
       (t.deps.storage as unknown as { client: { destroy(): void } }).client.destroy();

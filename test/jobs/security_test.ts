@@ -28,19 +28,25 @@ Deno.test("an agent cannot read, run or write another owner's jobs", async () =>
     assert.equal(await eves.claim(), null);
     await adas.claim();
     const before = await snapshot(t);
-    for (const [path, body] of [
-      [`/jobs/${jobId}/events`, { percent: 99, message: "mine now" }],
-      [`/jobs/${jobId}/outputs`, { ext: "mp4", contentType: "video/mp4" }],
-      [`/jobs/${jobId}/complete`, { outputs: [{ takeId: "x", bytes: 1, sha256: "0".repeat(64), contentType: "video/mp4" }] }],
-      [`/jobs/${jobId}/fail`, { reason: "sabotage", retriable: false }],
-      [`/jobs/${jobId}/release`, {}],
-    ] as const) {
+    for (
+      const [path, body] of [
+        [`/jobs/${jobId}/events`, { percent: 99, message: "mine now" }],
+        [`/jobs/${jobId}/outputs`, { ext: "mp4", contentType: "video/mp4" }],
+        [`/jobs/${jobId}/complete`, {
+          outputs: [{ takeId: "x", bytes: 1, sha256: "0".repeat(64), contentType: "video/mp4" }],
+        }],
+        [`/jobs/${jobId}/fail`, { reason: "sabotage", retriable: false }],
+        [`/jobs/${jobId}/release`, {}],
+      ] as const
+    ) {
       const res = await eves.call("POST", path, body);
       assert.equal(res.status, 404, `${path}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.error.code, "not_found");
     }
     assert.deepEqual(await snapshot(t), before);
-    const asUser = await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, { token: eve.token });
+    const asUser = await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, {
+      token: eve.token,
+    });
     assert.equal(asUser.status, 404, "and Eve herself cannot see Ada's project");
     assert.equal(t.notifier.events.filter((e) => e.event.type === "progress.update").length, 0);
   } finally {
@@ -67,7 +73,12 @@ Deno.test("bad agent input gets a 4xx JSON error naming the field and changes no
       [`/jobs/${job!.id}/outputs`, { ext: "../mp4", contentType: "video/mp4" }, 422, "ext"],
       [`/jobs/${job!.id}/outputs`, { ext: "mp4", contentType: "video" }, 422, "contentType"],
       [`/jobs/${job!.id}/complete`, { outputs: [] }, 422, "outputs"],
-      [`/jobs/${job!.id}/complete`, { outputs: [{ takeId: "t", bytes: -1, sha256: "xyz", contentType: "video/mp4" }] }, 422, "outputs.0"],
+      [
+        `/jobs/${job!.id}/complete`,
+        { outputs: [{ takeId: "t", bytes: -1, sha256: "xyz", contentType: "video/mp4" }] },
+        422,
+        "outputs.0",
+      ],
       [`/jobs/${job!.id}/fail`, { reason: "", retriable: true }, 422, "reason"],
       [`/jobs/not-a-uuid/events`, { percent: 1 }, 400, "id"],
       ["/heartbeat", { profile: { hostname: "x" } }, 422, "profile"],
@@ -75,7 +86,11 @@ Deno.test("bad agent input gets a 4xx JSON error naming the field and changes no
     ];
     for (const [path, body, status, field] of cases) {
       const res = await agent.call("POST", path, body);
-      assert.equal(res.status, status, `${path} ${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
+      assert.equal(
+        res.status,
+        status,
+        `${path} ${JSON.stringify(body)}: ${JSON.stringify(res.body)}`,
+      );
       assert.ok(
         res.body.error.issues.some((i: { path: string }) => i.path.startsWith(field)),
         `${path}: names ${field} in ${JSON.stringify(res.body.error)}`,
@@ -87,7 +102,10 @@ Deno.test("bad agent input gets a 4xx JSON error naming the field and changes no
       headers: { "content-type": "text/plain" },
     });
     assert.equal(text.status, 415);
-    const huge = await agent.call("POST", `/jobs/${job!.id}/events`, { percent: 1, message: "x".repeat(2 * 1024 * 1024) });
+    const huge = await agent.call("POST", `/jobs/${job!.id}/events`, {
+      percent: 1,
+      message: "x".repeat(2 * 1024 * 1024),
+    });
     assert.equal(huge.status, 413);
     assert.deepEqual(await snapshot(t), before);
   } finally {

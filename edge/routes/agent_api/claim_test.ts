@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema/mod.ts";
 import { agentProfile, CARD_MIB, enrollAgent } from "../../../test/jobs/fake_agent.ts";
 import { graphOf, node, saveGraph } from "../../../test/jobs/graphs.ts";
-import { call, createProject, createTestApp, signUp, type TestApp } from "../../testing.ts";
+import { call, createProject, createTestApp, signUp } from "../../testing.ts";
 
 const graph = graphOf([
   node("shot1", "shot.generate", { prompt: "a red door" }),
@@ -17,11 +17,18 @@ async function setup(overrides: Record<string, string> = {}) {
   const projectId = await createProject(t, owner);
   await saveGraph(t, projectId, graph);
   const generate = (nodeId: string, body: Record<string, unknown>) =>
-    call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, { token: owner.token, body });
+    call(t, "POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, {
+      token: owner.token,
+      body,
+    });
   return { t, owner, projectId, generate };
 }
 
-const shot = (extra: Record<string, unknown> = {}) => ({ type: "shot.generate", params: { prompt: "door" }, ...extra });
+const shot = (extra: Record<string, unknown> = {}) => ({
+  type: "shot.generate",
+  params: { prompt: "door" },
+  ...extra,
+});
 
 Deno.test("a 12 GB agent never gets a 24 GB job, and the job says why it waits", async () => {
   const { t, owner, generate } = await setup();
@@ -30,7 +37,10 @@ Deno.test("a 12 GB agent never gets a 24 GB job, and the job says why it waits",
     const queued = await generate("shot1", shot({ tier: "high", allowDowngrade: false }));
     assert.equal(queued.body.job.tier, "high");
     assert.equal(queued.body.job.waiting.reason, "not_enough_vram");
-    assert.match(queued.body.job.waiting.message, /needs 24 GB of VRAM; the largest online GPU has 12 GB/);
+    assert.match(
+      queued.body.job.waiting.message,
+      /needs 24 GB of VRAM; the largest online GPU has 12 GB/,
+    );
     assert.equal(await small.claim(), null);
     const big = await enrollAgent(t, owner, agentProfile({ vramMiB: CARD_MIB.gb24 }));
     assert.equal((await big.claim())?.id, queued.body.job.id);
@@ -43,7 +53,11 @@ Deno.test("an agent without ComfyUI, or with it unhealthy, never gets a ComfyUI 
   const { t, owner, generate } = await setup();
   try {
     const cpu = await enrollAgent(t, owner, agentProfile({ backends: ["ffmpeg"] }));
-    const broken = await enrollAgent(t, owner, agentProfile({ backends: ["ffmpeg"], unhealthy: ["comfyui"] }));
+    const broken = await enrollAgent(
+      t,
+      owner,
+      agentProfile({ backends: ["ffmpeg"], unhealthy: ["comfyui"] }),
+    );
     const queued = await generate("img1", { type: "image.generate", params: { prompt: "key" } });
     assert.equal(queued.body.job.waiting.reason, "no_backend");
     assert.match(queued.body.job.waiting.message, /no online agent has ComfyUI running/);
@@ -51,7 +65,11 @@ Deno.test("an agent without ComfyUI, or with it unhealthy, never gets a ComfyUI 
     assert.equal(await broken.claim(), null);
     const fixed = await broken.heartbeat(agentProfile({ backends: ["ffmpeg", "comfyui"] }));
     assert.equal(fixed.status, 200);
-    assert.equal((await broken.claim())?.id, queued.body.job.id, "a healthy ComfyUI in the heartbeat makes it fit");
+    assert.equal(
+      (await broken.claim())?.id,
+      queued.body.job.id,
+      "a healthy ComfyUI in the heartbeat makes it fit",
+    );
   } finally {
     await t.close();
   }
@@ -61,12 +79,23 @@ Deno.test("an agent lacking a model the job needs is not offered it", async () =
   const { t, owner, generate } = await setup();
   try {
     const queued = await generate("shot1", shot());
-    await t.db.update(jobs).set({ models: ["wan2.1_t2v_14B.safetensors"] }).where(eq(jobs.id, queued.body.job.id));
+    await t.db.update(jobs).set({ models: ["wan2.1_t2v_14B.safetensors"] }).where(
+      eq(jobs.id, queued.body.job.id),
+    );
     const without = await enrollAgent(t, owner, agentProfile({ models: ["sdxl.safetensors"] }));
     assert.equal(await without.claim(), null);
-    const detail = await call(t, "GET", `/api/projects/${queued.body.job.projectId}/jobs/${queued.body.job.id}`, { token: owner.token });
+    const detail = await call(
+      t,
+      "GET",
+      `/api/projects/${queued.body.job.projectId}/jobs/${queued.body.job.id}`,
+      { token: owner.token },
+    );
     assert.equal(detail.body.job.waiting.reason, "missing_model");
-    const withModel = await enrollAgent(t, owner, agentProfile({ models: ["wan2.1_t2v_14B.safetensors"] }));
+    const withModel = await enrollAgent(
+      t,
+      owner,
+      agentProfile({ models: ["wan2.1_t2v_14B.safetensors"] }),
+    );
     assert.equal((await withModel.claim())?.id, queued.body.job.id);
   } finally {
     await t.close();
@@ -79,7 +108,12 @@ Deno.test("with downgrade allowed, a job no online agent can meet moves to the b
     const none = await generate("shot2", shot({ tier: "high" }));
     assert.equal(none.body.job.tier, "high", "with nobody online nothing is known: no downgrade");
     assert.equal(none.body.job.waiting.reason, "no_agent_online");
-    await call(t, "POST", `/api/projects/${none.body.job.projectId}/jobs/${none.body.job.id}/cancel`, { token: owner.token });
+    await call(
+      t,
+      "POST",
+      `/api/projects/${none.body.job.projectId}/jobs/${none.body.job.id}/cancel`,
+      { token: owner.token },
+    );
 
     const agent = await enrollAgent(t, owner, agentProfile({ vramMiB: CARD_MIB.gb16 }));
     const allowed = await generate("shot1", shot({ tier: "high" }));
@@ -105,7 +139,10 @@ Deno.test("only agents of the project's owners and editors get its jobs", async 
     const reviewer = await signUp(t, "Rev");
     const outsider = await signUp(t, "Out");
     for (const [user, role] of [[editor, "editor"], [reviewer, "reviewer"]] as const) {
-      await call(t, "POST", `/api/projects/${projectId}/members`, { token: owner.token, body: { email: user.email, role } });
+      await call(t, "POST", `/api/projects/${projectId}/members`, {
+        token: owner.token,
+        body: { email: user.email, role },
+      });
     }
     const outsiderAgent = await enrollAgent(t, outsider);
     const reviewerAgent = await enrollAgent(t, reviewer);
@@ -177,13 +214,22 @@ Deno.test("bad claim bodies are refused with the field named; only agent credent
     const bad = await agent.call("POST", "/claim", { waitMs: 60_000 });
     assert.equal(bad.status, 422);
     assert.equal(bad.body.error.issues[0].path, "waitMs");
-    const notJson = await call(t, "POST", "/api/agent/v1/claim", { token: agent.credential, body: "{oops" });
+    const notJson = await call(t, "POST", "/api/agent/v1/claim", {
+      token: agent.credential,
+      body: "{oops",
+    });
     assert.equal(notJson.status, 400);
     await test.step("unauthenticated claims get 401", async () => {
       assert.equal((await call(t, "POST", "/api/agent/v1/claim", { body: {} })).status, 401);
       const forged = `${agent.id}.not-the-secret`;
-      assert.equal((await call(t, "POST", "/api/agent/v1/claim", { token: forged, body: {} })).status, 401);
-      const session = await call(t, "POST", "/api/agent/v1/claim", { token: owner.token, body: {} });
+      assert.equal(
+        (await call(t, "POST", "/api/agent/v1/claim", { token: forged, body: {} })).status,
+        401,
+      );
+      const session = await call(t, "POST", "/api/agent/v1/claim", {
+        token: owner.token,
+        body: {},
+      });
       assert.equal(session.status, 401, "a user session is not an agent credential");
     });
   } finally {

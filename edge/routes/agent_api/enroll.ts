@@ -2,10 +2,10 @@
 import { Hono } from "hono";
 import {
   AGENT_ERROR_CODES,
-  type EnrollResponse,
   enrollRequestSchema,
-  type HeartbeatResponse,
+  type EnrollResponse,
   heartbeatRequestSchema,
+  type HeartbeatResponse,
 } from "../../../protocol/jobs.ts";
 import type { AppEnv } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
@@ -24,22 +24,27 @@ export const enrollRoutes = new Hono<AppEnv>()
         "this enrollment token is unknown, used or expired: create a new one in the studio",
       );
     }
-    return c.json({
-      agentId: enrolled.agent.id,
-      secret: enrolled.secret,
-      name: enrolled.agent.name,
-      heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
-    } satisfies EnrollResponse, 201);
+    return c.json(
+      {
+        agentId: enrolled.agent.id,
+        secret: enrolled.secret,
+        name: enrolled.agent.name,
+        heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
+      } satisfies EnrollResponse,
+      201,
+    );
   })
   .post("/heartbeat", requireAgent, ...jsonBody(heartbeatRequestSchema), async (c) => {
     const deps = c.var.deps;
     const agent = await recordHeartbeat(deps, c.var.agent.id, c.req.valid("json").profile);
     // A new backend or a bigger card may fit jobs that were waiting.
     deps.dispatcher.wake();
-    return c.json({
-      agentId: agent.id,
-      name: agent.name,
-      heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
-      serverTime: deps.now(),
-    } satisfies HeartbeatResponse);
+    return c.json(
+      {
+        agentId: agent.id,
+        name: agent.name,
+        heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
+        serverTime: deps.now(),
+      } satisfies HeartbeatResponse,
+    );
   });

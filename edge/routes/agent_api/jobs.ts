@@ -6,14 +6,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
-  type CompleteResponse,
   completeRequestSchema,
-  type JobEventResponse,
-  jobEventRequestSchema,
-  type JobTransitionResponse,
+  type CompleteResponse,
   failRequestSchema,
-  type OutputResponse,
+  jobEventRequestSchema,
+  type JobEventResponse,
+  type JobTransitionResponse,
   outputRequestSchema,
+  type OutputResponse,
   releaseRequestSchema,
 } from "../../../protocol/jobs.ts";
 import type { AppEnv } from "../../context.ts";
@@ -37,7 +37,12 @@ const transition = (job: JobRow): JobTransitionResponse => ({
 export const agentJobRoutes = new Hono<AppEnv>()
   .use("/jobs/*", requireAgent)
   .post("/jobs/:id/events", jobPath, ...jsonBody(jobEventRequestSchema), async (c) => {
-    const result = await reportProgress(c.var.deps, c.var.agent, c.req.valid("param").id, c.req.valid("json"));
+    const result = await reportProgress(
+      c.var.deps,
+      c.var.agent,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
     return c.json(result satisfies JobEventResponse);
   })
   .post("/jobs/:id/outputs", jobPath, ...jsonBody(outputRequestSchema), async (c) => {
@@ -50,24 +55,42 @@ export const agentJobRoutes = new Hono<AppEnv>()
       contentType: output.contentType,
       expiresInS: deps.config.UPLOAD_URL_TTL_S,
     });
-    return c.json({
-      takeId: take.id,
-      take: take.take,
-      key,
-      uploadUrl: upload.url,
-      headers: upload.headers,
-      expiresAt: upload.expiresAt,
-    } satisfies OutputResponse, 201);
+    return c.json(
+      {
+        takeId: take.id,
+        take: take.take,
+        key,
+        uploadUrl: upload.url,
+        headers: upload.headers,
+        expiresAt: upload.expiresAt,
+      } satisfies OutputResponse,
+      201,
+    );
   })
   .post("/jobs/:id/complete", jobPath, ...jsonBody(completeRequestSchema), async (c) => {
-    const takes = await completeJob(c.var.deps, c.var.agent, c.req.valid("param").id, c.req.valid("json"));
+    const takes = await completeJob(
+      c.var.deps,
+      c.var.agent,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
     return c.json({ state: "succeeded", takes } satisfies CompleteResponse);
   })
   .post("/jobs/:id/fail", jobPath, ...jsonBody(failRequestSchema), async (c) => {
-    const job = await failJob(c.var.deps, c.var.agent, c.req.valid("param").id, c.req.valid("json"));
+    const job = await failJob(
+      c.var.deps,
+      c.var.agent,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
     return c.json(transition(job));
   })
   .post("/jobs/:id/release", jobPath, optionalJsonBody(releaseRequestSchema), async (c) => {
-    const job = await releaseJob(c.var.deps, c.var.agent, c.req.valid("param").id, c.var.body.reason);
+    const job = await releaseJob(
+      c.var.deps,
+      c.var.agent,
+      c.req.valid("param").id,
+      c.var.body.reason,
+    );
     return c.json(transition(job));
   });

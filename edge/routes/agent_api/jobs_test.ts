@@ -14,7 +14,10 @@ async function setup() {
     token: owner.token,
     body: { type: "shot.generate", params: { prompt: "door" } },
   });
-  const job = async () => (await call(t, "GET", `/api/projects/${projectId}/jobs/${queued.body.job.id}`, { token: owner.token })).body;
+  const job = async () =>
+    (await call(t, "GET", `/api/projects/${projectId}/jobs/${queued.body.job.id}`, {
+      token: owner.token,
+    })).body;
   return { t, owner, projectId, agent, jobId: queued.body.job.id as string, job };
 }
 
@@ -28,13 +31,23 @@ Deno.test("events extend the lease; after the lease is reaped the old agent gets
     assert.equal(event.status, 200);
     assert.ok(event.body.leaseExpiresAt > claimed.leaseExpiresAt, "the lease moved on");
     t.advance(claimed.leaseMs - 1000);
-    assert.deepEqual(await reapExpiredLeases(t.deps), { requeued: 0, failed: 0 }, "kept alive by the event");
+    assert.deepEqual(
+      await reapExpiredLeases(t.deps),
+      { requeued: 0, failed: 0 },
+      "kept alive by the event",
+    );
 
     t.advance(2000);
     assert.deepEqual(await reapExpiredLeases(t.deps), { requeued: 1, failed: 0 });
     const other = await enrollAgent(t, owner);
     assert.equal((await other.claim())?.attempt, 2);
-    for (const res of [await agent.event(jobId), await agent.fail(jobId, "x", true), await agent.release(jobId)]) {
+    for (
+      const res of [
+        await agent.event(jobId),
+        await agent.fail(jobId, "x", true),
+        await agent.release(jobId),
+      ]
+    ) {
       assert.equal(res.status, 409);
       assert.equal(res.body.error.code, "lease_lost");
     }
@@ -49,17 +62,26 @@ Deno.test("a canceled job is reported to its agent in the answer to its next eve
   try {
     await agent.claim();
     await agent.event(jobId, 10);
-    const cancel = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/cancel`, { token: owner.token });
+    const cancel = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/cancel`, {
+      token: owner.token,
+    });
     assert.equal(cancel.body.job.state, "canceled");
     const event = await agent.event(jobId, 20);
     assert.equal(event.status, 200);
     assert.equal(event.body.canceled, true);
-    const output = await agent.call("POST", `/jobs/${jobId}/outputs`, { ext: "mp4", contentType: "video/mp4" });
+    const output = await agent.call("POST", `/jobs/${jobId}/outputs`, {
+      ext: "mp4",
+      contentType: "video/mp4",
+    });
     assert.equal(output.status, 409, "no uploads for a canceled job");
     assert.equal((await job()).job.state, "canceled");
-    const again = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/cancel`, { token: owner.token });
+    const again = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/cancel`, {
+      token: owner.token,
+    });
     assert.equal(again.status, 200, "canceling twice is harmless");
-    const retried = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/retry`, { token: owner.token });
+    const retried = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/retry`, {
+      token: owner.token,
+    });
     assert.equal(retried.body.job.state, "queued");
     assert.equal(retried.body.job.attempt, 0);
   } finally {
@@ -107,8 +129,16 @@ Deno.test("completion checks storage: a missing or short upload is refused and c
   const { t, agent, jobId, job } = await setup();
   try {
     await agent.claim();
-    const reserved = await agent.call("POST", `/jobs/${jobId}/outputs`, { ext: "mp4", contentType: "video/mp4" });
-    const missing = await agent.complete(jobId, [{ takeId: reserved.body.takeId, bytes: 3, sha256: "a".repeat(64), contentType: "video/mp4" }]);
+    const reserved = await agent.call("POST", `/jobs/${jobId}/outputs`, {
+      ext: "mp4",
+      contentType: "video/mp4",
+    });
+    const missing = await agent.complete(jobId, [{
+      takeId: reserved.body.takeId,
+      bytes: 3,
+      sha256: "a".repeat(64),
+      contentType: "video/mp4",
+    }]);
     assert.equal(missing.status, 422);
     assert.equal(missing.body.error.code, "output_mismatch");
     const uploaded = await agent.upload(jobId, new TextEncoder().encode("12345"));
@@ -119,10 +149,17 @@ Deno.test("completion checks storage: a missing or short upload is refused and c
 
     const done = await agent.complete(jobId, [uploaded]);
     assert.equal(done.status, 200);
-    assert.equal(done.body.takes[0].take, 2, "take numbers are never reused, even for an unfinished reservation");
+    assert.equal(
+      done.body.takes[0].take,
+      2,
+      "take numbers are never reused, even for an unfinished reservation",
+    );
     const twice = await agent.complete(jobId, [uploaded]);
     assert.equal(twice.status, 200, "completing twice is harmless");
-    assert.deepEqual(twice.body.takes.map((x: { id: string }) => x.id), done.body.takes.map((x: { id: string }) => x.id));
+    assert.deepEqual(
+      twice.body.takes.map((x: { id: string }) => x.id),
+      done.body.takes.map((x: { id: string }) => x.id),
+    );
     const { job: finished, events } = await job();
     assert.equal(finished.state, "succeeded");
     assert.equal(events.filter((e: { to: string }) => e.to === "succeeded").length, 1);
@@ -135,10 +172,14 @@ Deno.test("progress previews are kept as the job's latest frame", async () => {
   const { t, agent, jobId, job } = await setup();
   try {
     await agent.claim();
-    const res = await agent.event(jobId, 30, { preview: { contentType: "image/png", base64: "iVBORw0KGgo=" } });
+    const res = await agent.event(jobId, 30, {
+      preview: { contentType: "image/png", base64: "iVBORw0KGgo=" },
+    });
     assert.equal(res.status, 200);
     assert.equal((await job()).preview.url, "data:image/png;base64,iVBORw0KGgo=");
-    const bad = await agent.event(jobId, 30, { preview: { contentType: "text/html", base64: "PGI+" } });
+    const bad = await agent.event(jobId, 30, {
+      preview: { contentType: "text/html", base64: "PGI+" },
+    });
     assert.equal(bad.status, 422);
     assert.equal(bad.body.error.issues[0].path, "preview.contentType");
   } finally {

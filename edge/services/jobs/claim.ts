@@ -76,9 +76,11 @@ export async function claimJob(deps: AppDeps, agent: AgentRow): Promise<ClaimedJ
       sql`exists (select 1 from ${agents} where ${agents.id} = ${agent.id} and ${agents.revokedAt} is null)`,
     )).returning(CLAIMED_COLUMNS),
     // Same transaction: the event of the row just leased, found by its fresh lease token.
-    deps.db.run(sql`insert into job_events (job_id, from_state, to_state, attempt, agent_id, actor, message, at)
+    deps.db.run(
+      sql`insert into job_events (job_id, from_state, to_state, attempt, agent_id, actor, message, at)
       select id, 'queued', 'leased', attempt, ${agent.id}, ${`agent:${agent.id}`}, ${`leased to ${agent.name}`}, ${now}
-      from ${jobs} where lease_token = ${leaseToken}`),
+      from ${jobs} where lease_token = ${leaseToken}`,
+    ),
   ]);
   return job ? await toClaimedJob(deps, job) : null;
 }
@@ -94,7 +96,9 @@ export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<Clai
       socket: input.socket,
       takeId: take.id,
       contentType: take.contentType,
-      url: await deps.storage.presignGet(takeKey(take), { expiresInS: deps.config.DOWNLOAD_URL_TTL_S }),
+      url: await deps.storage.presignGet(takeKey(take), {
+        expiresInS: deps.config.DOWNLOAD_URL_TTL_S,
+      }),
     }))()];
   }));
   return {

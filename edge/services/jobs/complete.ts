@@ -14,11 +14,18 @@ import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
 import { publicTake, takeKey, type TakeRow } from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
-export async function completeJob(deps: AppDeps, agent: AgentRow, jobId: string, request: CompleteRequest): Promise<Take[]> {
+export async function completeJob(
+  deps: AppDeps,
+  agent: AgentRow,
+  jobId: string,
+  request: CompleteRequest,
+): Promise<Take[]> {
   const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
   if (!job || job.leaseAgentId !== agent.id) throw await explainLost(deps, agent, jobId);
   const ids = request.outputs.map((o) => o.takeId);
-  const rows = await deps.db.select().from(takes).where(and(eq(takes.jobId, jobId), inArray(takes.id, ids)));
+  const rows = await deps.db.select().from(takes).where(
+    and(eq(takes.jobId, jobId), inArray(takes.id, ids)),
+  );
   if (job.state === "succeeded") return await alreadyDone(deps, rows, ids);
   if (job.state !== "leased" && job.state !== "running") throw leaseLost(`the job is ${job.state}`);
 
@@ -37,10 +44,18 @@ export async function completeJob(deps: AppDeps, agent: AgentRow, jobId: string,
   }
 
   const now = deps.now();
-  const succeeded = and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), eq(jobs.state, "succeeded"));
+  const succeeded = and(
+    eq(jobs.id, jobId),
+    eq(jobs.leaseAgentId, agent.id),
+    eq(jobs.state, "succeeded"),
+  );
   const [, [done]] = await deps.db.batch([
     ...transitionStatements(deps, {
-      where: and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), inArray(jobs.state, ["leased", "running"]))!,
+      where: and(
+        eq(jobs.id, jobId),
+        eq(jobs.leaseAgentId, agent.id),
+        inArray(jobs.state, ["leased", "running"]),
+      )!,
       to: "succeeded",
       set: {
         leaseExpiresAt: null,
@@ -49,7 +64,9 @@ export async function completeJob(deps: AppDeps, agent: AgentRow, jobId: string,
         progress: { percent: 100, message: "done", at: now },
       },
       actor: `agent:${agent.id}`,
-      message: `succeeded with ${request.outputs.length} output${request.outputs.length === 1 ? "" : "s"}`,
+      message: `succeeded with ${request.outputs.length} output${
+        request.outputs.length === 1 ? "" : "s"
+      }`,
     }),
     // Same transaction, and only if the job update above matched.
     ...request.outputs.map((output) =>
@@ -72,7 +89,12 @@ export async function completeJob(deps: AppDeps, agent: AgentRow, jobId: string,
   const ready = await deps.db.select().from(takes).where(inArray(takes.id, ids));
   const result = await Promise.all(ready.map((row) => publicTake(deps, row)));
   for (const take of result) {
-    await notifyJob(deps, done, { type: "generation.complete", nodeId: done.nodeId, taskId: done.id, take });
+    await notifyJob(deps, done, {
+      type: "generation.complete",
+      nodeId: done.nodeId,
+      taskId: done.id,
+      take,
+    });
   }
   return result;
 }
@@ -86,5 +108,8 @@ async function alreadyDone(deps: AppDeps, rows: TakeRow[], ids: string[]): Promi
 }
 
 function mismatch(path: string, message: string): ApiError {
-  return new ApiError(422, AGENT_ERROR_CODES.outputMismatch, `${path}: ${message}`, [{ path, message }]);
+  return new ApiError(422, AGENT_ERROR_CODES.outputMismatch, `${path}: ${message}`, [{
+    path,
+    message,
+  }]);
 }

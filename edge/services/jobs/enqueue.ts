@@ -28,7 +28,10 @@ export interface EnqueueRequest {
 }
 
 /** The job, and whether this call created it (false: an earlier call with the same key did). */
-export async function enqueueJob(deps: AppDeps, request: EnqueueRequest): Promise<{ job: JobRow; created: boolean }> {
+export async function enqueueJob(
+  deps: AppDeps,
+  request: EnqueueRequest,
+): Promise<{ job: JobRow; created: boolean }> {
   const { projectId, nodeId, body } = request;
   const requestHash = await sha256Hex(JSON.stringify({ nodeId, body }));
   if (request.idempotencyKey) {
@@ -38,7 +41,9 @@ export async function enqueueJob(deps: AppDeps, request: EnqueueRequest): Promis
 
   const def = nodeType(body.type);
   if (!def) throw invalid("type", `unknown node type "${body.type}"`);
-  if (!isExecutable(def)) throw invalid("type", `"${body.type}" nodes do not run; nothing to generate`);
+  if (!isExecutable(def)) {
+    throw invalid("type", `"${body.type}" nodes do not run; nothing to generate`);
+  }
   const { graph } = await currentGraph(deps, projectId);
   const node = graph.nodes[nodeId];
   if (!node) throw notFound(`node ${nodeId} in the saved graph`);
@@ -51,7 +56,12 @@ export async function enqueueJob(deps: AppDeps, request: EnqueueRequest): Promis
       path: ["params", ...i.path.map(String)].join("."),
       message: i.message,
     }));
-    throw new ApiError(422, "invalid_params", issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+    throw new ApiError(
+      422,
+      "invalid_params",
+      issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join("; "),
+      issues,
+    );
   }
   if (!def.tiers.includes(body.tier)) {
     throw invalid("tier", `"${body.type}" runs at ${def.tiers.join(" or ")}, not ${body.tier}`);
@@ -101,7 +111,9 @@ export async function enqueueJob(deps: AppDeps, request: EnqueueRequest): Promis
         toState: "queued",
         attempt: 0,
         actor: `user:${request.userId}`,
-        message: choice.rationale ? `queued at ${choice.tier} (${choice.rationale})` : `queued at ${choice.tier}`,
+        message: choice.rationale
+          ? `queued at ${choice.tier} (${choice.rationale})`
+          : `queued at ${choice.tier}`,
         at: now,
       }),
     ]);
@@ -117,7 +129,11 @@ export async function enqueueJob(deps: AppDeps, request: EnqueueRequest): Promis
   return { job, created: true };
 }
 
-async function findByKey(deps: AppDeps, projectId: string, key: string): Promise<JobRow | undefined> {
+async function findByKey(
+  deps: AppDeps,
+  projectId: string,
+  key: string,
+): Promise<JobRow | undefined> {
   const [row] = await deps.db.select().from(jobs)
     .where(and(eq(jobs.projectId, projectId), eq(jobs.idempotencyKey, key))).limit(1);
   return row;
@@ -125,7 +141,10 @@ async function findByKey(deps: AppDeps, projectId: string, key: string): Promise
 
 function sameRequest(earlier: JobRow, requestHash: string): JobRow {
   if (earlier.requestHash !== requestHash) {
-    throw conflict("idempotency_key_reused", "this Idempotency-Key was used for a different request");
+    throw conflict(
+      "idempotency_key_reused",
+      "this Idempotency-Key was used for a different request",
+    );
   }
   return earlier;
 }

@@ -6,7 +6,11 @@
  */
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { jobEvents, jobPreviews, jobs } from "../../../db/schema/mod.ts";
-import { AGENT_ERROR_CODES, type FailRequest, type jobEventRequestSchema } from "../../../protocol/jobs.ts";
+import {
+  AGENT_ERROR_CODES,
+  type FailRequest,
+  type jobEventRequestSchema,
+} from "../../../protocol/jobs.ts";
 import type { JobEvent } from "../../../protocol/canvas.ts";
 import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
@@ -18,21 +22,35 @@ const ACTIVE = ["leased", "running"] as const;
 const clearedLease = { leaseAgentId: null, leaseExpiresAt: null, leaseToken: null } as const;
 
 export function leaseLost(detail: string): ApiError {
-  return new ApiError(409, AGENT_ERROR_CODES.leaseLost, `this agent no longer holds the job: ${detail}; stop working on it`);
+  return new ApiError(
+    409,
+    AGENT_ERROR_CODES.leaseLost,
+    `this agent no longer holds the job: ${detail}; stop working on it`,
+  );
 }
 
 function heldBy(agent: AgentRow, jobId: string): SQL {
-  return and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), inArray(jobs.state, [...ACTIVE]))!;
+  return and(
+    eq(jobs.id, jobId),
+    eq(jobs.leaseAgentId, agent.id),
+    inArray(jobs.state, [...ACTIVE]),
+  )!;
 }
 
 /** Why an agent's call on a job it does not hold is refused. */
-export async function explainLost(deps: AppDeps, agent: AgentRow, jobId: string): Promise<ApiError> {
+export async function explainLost(
+  deps: AppDeps,
+  agent: AgentRow,
+  jobId: string,
+): Promise<ApiError> {
   const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
   // A job this agent never held is none of its business: same answer as no job at all.
   const [held] = await deps.db.select({ id: jobEvents.id }).from(jobEvents)
     .where(and(eq(jobEvents.jobId, jobId), eq(jobEvents.agentId, agent.id))).limit(1);
   if (!job || !held) return notFound("job");
-  if (job.leaseAgentId !== agent.id) return leaseLost("the lease expired or was given to another agent");
+  if (job.leaseAgentId !== agent.id) {
+    return leaseLost("the lease expired or was given to another agent");
+  }
   return leaseLost(`the job is ${job.state}`);
 }
 
@@ -43,7 +61,11 @@ export async function heldJob(deps: AppDeps, agent: AgentRow, jobId: string): Pr
   return job;
 }
 
-export async function notifyJob(deps: AppDeps, job: Pick<JobRow, "projectId">, event: JobEvent): Promise<void> {
+export async function notifyJob(
+  deps: AppDeps,
+  job: Pick<JobRow, "projectId">,
+  event: JobEvent,
+): Promise<void> {
   await deps.notifier.notify(job.projectId, event);
 }
 
@@ -86,7 +108,11 @@ export async function reportProgress(
     throw await explainLost(deps, agent, jobId);
   }
   if (event.preview) {
-    const preview = { contentType: event.preview.contentType, base64: event.preview.base64, at: now };
+    const preview = {
+      contentType: event.preview.contentType,
+      base64: event.preview.base64,
+      at: now,
+    };
     await deps.db.insert(jobPreviews).values({ jobId, ...preview })
       .onConflictDoUpdate({ target: jobPreviews.jobId, set: preview });
   }
@@ -105,7 +131,12 @@ export async function reportProgress(
  * The agent gave up on the job. Retriable failures go back to the queue while attempts remain;
  * the rest, and the last attempt, fail the job with the reason kept.
  */
-export async function failJob(deps: AppDeps, agent: AgentRow, jobId: string, failure: FailRequest): Promise<JobRow> {
+export async function failJob(
+  deps: AppDeps,
+  agent: AgentRow,
+  jobId: string,
+  failure: FailRequest,
+): Promise<JobRow> {
   const now = deps.now();
   const again = failure.retriable ? sql`${jobs.attempt} < ${jobs.maxAttempts}` : sql`0`;
   const finalError = sql`case when ${jobs.attempt} > 1
@@ -119,7 +150,9 @@ export async function failJob(deps: AppDeps, agent: AgentRow, jobId: string, fai
       finishedAt: sql`case when ${again} then null else ${now} end`,
     },
     actor: `agent:${agent.id}`,
-    message: failure.retriable ? `failed (retriable): ${failure.reason}` : `failed: ${failure.reason}`,
+    message: failure.retriable
+      ? `failed (retriable): ${failure.reason}`
+      : `failed: ${failure.reason}`,
   });
   if (!job) throw await explainLost(deps, agent, jobId);
   await afterReturnOrFail(deps, job);
@@ -127,7 +160,12 @@ export async function failJob(deps: AppDeps, agent: AgentRow, jobId: string, fai
 }
 
 /** The agent hands the job back untouched (shutting down): queued again, attempt refunded. */
-export async function releaseJob(deps: AppDeps, agent: AgentRow, jobId: string, reason: string): Promise<JobRow> {
+export async function releaseJob(
+  deps: AppDeps,
+  agent: AgentRow,
+  jobId: string,
+  reason: string,
+): Promise<JobRow> {
   const [job] = await transitionJobs(deps, {
     where: heldBy(agent, jobId),
     to: "queued",
@@ -145,7 +183,12 @@ export async function releaseJob(deps: AppDeps, agent: AgentRow, jobId: string, 
 export async function afterReturnOrFail(deps: AppDeps, job: JobRow): Promise<void> {
   if (job.state === "queued") deps.dispatcher.wake();
   if (job.state === "failed") {
-    await notifyJob(deps, job, { type: "error.occurred", nodeId: job.nodeId, taskId: job.id, message: job.error ?? "failed" });
+    await notifyJob(deps, job, {
+      type: "error.occurred",
+      nodeId: job.nodeId,
+      taskId: job.id,
+      message: job.error ?? "failed",
+    });
   }
 }
 
@@ -153,11 +196,25 @@ export async function afterReturnOrFail(deps: AppDeps, job: JobRow): Promise<voi
  * Cancels a job that has not finished. A running job keeps its agent on record, so the agent's
  * next event is answered `canceled: true` and it interrupts the backend.
  */
-export async function cancelJob(deps: AppDeps, projectId: string, jobId: string, user: { id: string; name: string }): Promise<JobRow> {
+export async function cancelJob(
+  deps: AppDeps,
+  projectId: string,
+  jobId: string,
+  user: { id: string; name: string },
+): Promise<JobRow> {
   const [job] = await transitionJobs(deps, {
-    where: and(eq(jobs.id, jobId), eq(jobs.projectId, projectId), inArray(jobs.state, ["queued", ...ACTIVE]))!,
+    where: and(
+      eq(jobs.id, jobId),
+      eq(jobs.projectId, projectId),
+      inArray(jobs.state, ["queued", ...ACTIVE]),
+    )!,
     to: "canceled",
-    set: { finishedAt: deps.now(), leaseExpiresAt: null, leaseToken: null, error: `canceled by ${user.name}` },
+    set: {
+      finishedAt: deps.now(),
+      leaseExpiresAt: null,
+      leaseToken: null,
+      error: `canceled by ${user.name}`,
+    },
     actor: `user:${user.id}`,
     message: `canceled by ${user.name}`,
   });
@@ -168,14 +225,28 @@ export async function cancelJob(deps: AppDeps, projectId: string, jobId: string,
     if (already) return already;
     throw await finishedOrMissing(deps, projectId, jobId, "cancel");
   }
-  await notifyJob(deps, job, { type: "error.occurred", nodeId: job.nodeId, taskId: job.id, message: `canceled by ${user.name}` });
+  await notifyJob(deps, job, {
+    type: "error.occurred",
+    nodeId: job.nodeId,
+    taskId: job.id,
+    message: `canceled by ${user.name}`,
+  });
   return job;
 }
 
 /** Queues a failed or canceled job again with a fresh set of attempts. */
-export async function retryJob(deps: AppDeps, projectId: string, jobId: string, user: { id: string; name: string }): Promise<JobRow> {
+export async function retryJob(
+  deps: AppDeps,
+  projectId: string,
+  jobId: string,
+  user: { id: string; name: string },
+): Promise<JobRow> {
   const [job] = await transitionJobs(deps, {
-    where: and(eq(jobs.id, jobId), eq(jobs.projectId, projectId), inArray(jobs.state, ["failed", "canceled"]))!,
+    where: and(
+      eq(jobs.id, jobId),
+      eq(jobs.projectId, projectId),
+      inArray(jobs.state, ["failed", "canceled"]),
+    )!,
     to: "queued",
     attempt: sql`0`,
     set: { ...clearedLease, error: null, progress: null, finishedAt: null },
@@ -187,7 +258,12 @@ export async function retryJob(deps: AppDeps, projectId: string, jobId: string, 
   return job;
 }
 
-async function finishedOrMissing(deps: AppDeps, projectId: string, jobId: string, action: string): Promise<ApiError> {
+async function finishedOrMissing(
+  deps: AppDeps,
+  projectId: string,
+  jobId: string,
+  action: string,
+): Promise<ApiError> {
   const [job] = await deps.db.select({ state: jobs.state }).from(jobs)
     .where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId))).limit(1);
   if (!job) return notFound("job");

@@ -28,7 +28,10 @@ export function requirementsFor(def: NodeTypeDef, tier: Tier): Requirements {
 }
 
 /** Null when the agent can run the job; otherwise the first rule it breaks. */
-export function misfit(agent: AgentCapability, req: Requirements): Exclude<WaitReason, "no_agent_online" | "agents_busy"> | null {
+export function misfit(
+  agent: AgentCapability,
+  req: Requirements,
+): Exclude<WaitReason, "no_agent_online" | "agents_busy"> | null {
   if (!req.backends.some((b) => agent.healthyBackends.includes(b))) return "no_backend";
   if (agent.maxVramMiB < req.minVramMiB) return "not_enough_vram";
   if (!req.models.every((m) => agent.models.includes(m))) return "missing_model";
@@ -39,9 +42,15 @@ export function misfit(agent: AgentCapability, req: Requirements): Exclude<WaitR
 export const gb = (mib: number) => `${Math.round(mib / 1024)} GB`;
 
 /** Why a queued job is not running, given the agents online for its project now. */
-export function explainWait(online: AgentCapability[], req: Requirements): { reason: WaitReason; message: string } {
+export function explainWait(
+  online: AgentCapability[],
+  req: Requirements,
+): { reason: WaitReason; message: string } {
   if (online.length === 0) {
-    return { reason: "no_agent_online", message: "no agent is online for this project: start one with `deno task agent run`" };
+    return {
+      reason: "no_agent_online",
+      message: "no agent is online for this project: start one with `deno task agent run`",
+    };
   }
   if (online.some((a) => misfit(a, req) === null)) {
     return { reason: "agents_busy", message: "waiting for a free agent" };
@@ -61,7 +70,9 @@ export function explainWait(online: AgentCapability[], req: Requirements): { rea
   const missing = req.models.filter((m) => !withBackend.some((a) => a.models.includes(m)));
   return {
     reason: "missing_model",
-    message: `no online agent has the model${missing.length === 1 ? "" : "s"} ${missing.join(", ") || req.models.join(", ")}`,
+    message: `no online agent has the model${missing.length === 1 ? "" : "s"} ${
+      missing.join(", ") || req.models.join(", ")
+    }`,
   };
 }
 
@@ -76,7 +87,12 @@ export interface TierChoice {
  * The tier to queue at. Unchanged when some online agent fits the requested tier, when no
  * agent is online (nothing is known yet), or when downgrading is not allowed or does not help.
  */
-export function chooseTier(def: NodeTypeDef, requested: Tier, allowDowngrade: boolean, online: AgentCapability[]): TierChoice {
+export function chooseTier(
+  def: NodeTypeDef,
+  requested: Tier,
+  allowDowngrade: boolean,
+  online: AgentCapability[],
+): TierChoice {
   const asked = { tier: requested, requirements: requirementsFor(def, requested), rationale: null };
   if (!allowDowngrade || online.length === 0) return asked;
   if (online.some((a) => misfit(a, asked.requirements) === null)) return asked;

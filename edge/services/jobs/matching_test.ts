@@ -1,13 +1,23 @@
 import assert from "node:assert/strict";
 import { NODE_TYPES } from "../../../protocol/nodes.ts";
 import { minVramMiB } from "../../../protocol/tiers.ts";
-import { type AgentCapability, chooseTier, explainWait, misfit, requirementsFor } from "./matching.ts";
+import {
+  type AgentCapability,
+  chooseTier,
+  explainWait,
+  misfit,
+  requirementsFor,
+} from "./matching.ts";
 
 const shot = NODE_TYPES["shot.generate"]!;
 const upscale = NODE_TYPES["upscale"]!;
 // What nvidia-smi reports for cards sold as 8, 12, 16 and 24 GB.
 const REPORTED_MIB: Record<number, number> = { 0: 0, 8: 8188, 12: 12282, 16: 16376, 24: 24564 };
-const agent = (vramGb: number, backends: AgentCapability["healthyBackends"] = ["comfyui"], models: string[] = []) => ({
+const agent = (
+  vramGb: number,
+  backends: AgentCapability["healthyBackends"] = ["comfyui"],
+  models: string[] = [],
+) => ({
   maxVramMiB: REPORTED_MIB[vramGb]!,
   healthyBackends: backends,
   models,
@@ -24,11 +34,19 @@ Deno.test("an agent without the backend, or with it unhealthy, does not fit", ()
   const req = requirementsFor(shot, "low");
   assert.equal(misfit(agent(24, ["ffmpeg"]), req), "no_backend");
   assert.equal(misfit(agent(24, ["wan2gp"]), req), null, "Wan2GP is the other candidate for shots");
-  assert.equal(misfit(agent(0, ["ffmpeg"]), requirementsFor(upscale, "standard")), null, "CPU work needs no VRAM");
+  assert.equal(
+    misfit(agent(0, ["ffmpeg"]), requirementsFor(upscale, "standard")),
+    null,
+    "CPU work needs no VRAM",
+  );
 });
 
 Deno.test("missing models keep an agent from a job", () => {
-  const req = { backends: ["comfyui" as const], minVramMiB: 0, models: ["wan2.1_t2v_14B.safetensors"] };
+  const req = {
+    backends: ["comfyui" as const],
+    minVramMiB: 0,
+    models: ["wan2.1_t2v_14B.safetensors"],
+  };
   assert.equal(misfit(agent(24), req), "missing_model");
   assert.equal(misfit(agent(24, ["comfyui"], ["wan2.1_t2v_14B.safetensors"]), req), null);
 });
@@ -54,5 +72,9 @@ Deno.test("no downgrade when not allowed, when the tier fits, or when nobody is 
   assert.equal(chooseTier(shot, "high", false, [agent(12)]).tier, "high");
   assert.equal(chooseTier(shot, "high", true, [agent(24)]).rationale, null);
   assert.equal(chooseTier(shot, "high", true, []).tier, "high");
-  assert.equal(chooseTier(shot, "high", true, [agent(8)]).tier, "high", "no lower tier helps an 8 GB card");
+  assert.equal(
+    chooseTier(shot, "high", true, [agent(8)]).tier,
+    "high",
+    "no lower tier helps an 8 GB card",
+  );
 });

@@ -15,7 +15,9 @@ import type { AppDeps } from "../../context.ts";
 import { afterReturnOrFail } from "./lifecycle.ts";
 import { transitionJobs } from "./transitions.ts";
 
-export async function reapExpiredLeases(deps: AppDeps): Promise<{ requeued: number; failed: number }> {
+export async function reapExpiredLeases(
+  deps: AppDeps,
+): Promise<{ requeued: number; failed: number }> {
   const now = deps.now();
   const again = sql`${jobs.attempt} < ${jobs.maxAttempts}`;
   const reason = "lease expired: the agent stopped reporting";
@@ -43,7 +45,9 @@ export async function reapExpiredLeases(deps: AppDeps): Promise<{ requeued: numb
 /** Runs the reaper every `intervalMs` until the signal aborts; errors are logged, not thrown. */
 export function startReaper(deps: AppDeps, intervalMs: number, signal: AbortSignal): void {
   const timer = setInterval(() => {
-    reapExpiredLeases(deps).catch((error) => deps.log({ msg: "reaper failed", error: String(error) }));
+    reapExpiredLeases(deps).catch((error) =>
+      deps.log({ msg: "reaper failed", error: String(error) })
+    );
   }, intervalMs);
   signal.addEventListener("abort", () => clearInterval(timer), { once: true });
 }

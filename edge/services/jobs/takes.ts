@@ -17,8 +17,12 @@ export type TakeRow = typeof takes.$inferSelect;
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /** `projects/{projectId}/renders/{SCENE}/{SHOT}/v{NN}/{SHOT}_v{NN}_take{NN}.{ext}` */
-export function takeKey(t: Pick<TakeRow, "projectId" | "scene" | "shot" | "version" | "take" | "ext">): string {
-  return `projects/${t.projectId}/renders/${t.scene}/${t.shot}/v${pad2(t.version)}/${renderFileName(t)}`;
+export function takeKey(
+  t: Pick<TakeRow, "projectId" | "scene" | "shot" | "version" | "take" | "ext">,
+): string {
+  return `projects/${t.projectId}/renders/${t.scene}/${t.shot}/v${pad2(t.version)}/${
+    renderFileName(t)
+  }`;
 }
 
 /** Where a job's outputs are filed: its node's scene, shot and version parameters. */
@@ -41,12 +45,14 @@ export async function allocateTake(
 ): Promise<TakeRow> {
   const { scene, shot, version } = shotOf(job.params);
   const id = newId();
-  const next = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${and(
-    eq(takes.projectId, job.projectId),
-    eq(takes.scene, scene),
-    eq(takes.shot, shot),
-    eq(takes.version, version),
-  )})`;
+  const next = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${
+    and(
+      eq(takes.projectId, job.projectId),
+      eq(takes.scene, scene),
+      eq(takes.shot, shot),
+      eq(takes.version, version),
+    )
+  })`;
   for (let tries = 0;; tries++) {
     try {
       const [row] = await deps.db.insert(takes).values({
@@ -91,7 +97,9 @@ export async function publicTake(deps: AppDeps, row: TakeRow): Promise<Take> {
     contentType: row.contentType,
     bytes: row.bytes ?? 0,
     sha256: row.sha256 ?? "",
-    url: await deps.storage.presignGet(takeKey(row), { expiresInS: deps.config.DOWNLOAD_URL_TTL_S }),
+    url: await deps.storage.presignGet(takeKey(row), {
+      expiresInS: deps.config.DOWNLOAD_URL_TTL_S,
+    }),
     lineage: {
       jobId: row.jobId,
       agentId: row.agentId,
@@ -106,7 +114,11 @@ export async function publicTake(deps: AppDeps, row: TakeRow): Promise<Take> {
 }
 
 /** Ready takes of a project (or one node), newest first. */
-export async function listTakes(deps: AppDeps, projectId: string, nodeId?: string): Promise<TakeRow[]> {
+export async function listTakes(
+  deps: AppDeps,
+  projectId: string,
+  nodeId?: string,
+): Promise<TakeRow[]> {
   return await deps.db.select().from(takes).where(and(
     eq(takes.projectId, projectId),
     eq(takes.state, "ready"),
@@ -115,7 +127,11 @@ export async function listTakes(deps: AppDeps, projectId: string, nodeId?: strin
 }
 
 /** The newest ready take of a node: what a downstream job reads as its input. */
-export async function newestTake(deps: AppDeps, projectId: string, nodeId: string): Promise<TakeRow | undefined> {
+export async function newestTake(
+  deps: AppDeps,
+  projectId: string,
+  nodeId: string,
+): Promise<TakeRow | undefined> {
   const [row] = await deps.db.select().from(takes)
     .where(and(eq(takes.projectId, projectId), eq(takes.nodeId, nodeId), eq(takes.state, "ready")))
     .orderBy(desc(takes.completedAt), desc(takes.take)).limit(1);
@@ -127,5 +143,12 @@ export async function renderEntries(deps: AppDeps, projectId: string): Promise<R
   const rows = await deps.db.select().from(takes)
     .where(and(eq(takes.projectId, projectId), eq(takes.state, "ready")))
     .orderBy(asc(takes.scene), asc(takes.shot), asc(takes.version), asc(takes.take));
-  return rows.map((r) => ({ takeId: r.id, scene: r.scene, shot: r.shot, version: r.version, take: r.take, ext: r.ext }));
+  return rows.map((r) => ({
+    takeId: r.id,
+    scene: r.scene,
+    shot: r.shot,
+    version: r.version,
+    take: r.take,
+    ext: r.ext,
+  }));
 }

@@ -44,7 +44,12 @@ export function transitionStatements(deps: AppDeps, t: Transition) {
       insert into job_events (job_id, from_state, to_state, attempt, agent_id, actor, message, at)
       select ${jobs.id}, ${jobs.state}, ${to}, ${attempt}, ${jobs.leaseAgentId}, ${t.actor}, ${t.message}, ${now}
       from ${jobs} where ${t.where}`),
-    deps.db.update(jobs).set({ ...t.set, state: to as unknown as JobState, attempt, updatedAt: now })
+    deps.db.update(jobs).set({
+      ...t.set,
+      state: to as unknown as JobState,
+      attempt,
+      updatedAt: now,
+    })
       .where(t.where).returning(),
   ] as const;
 }

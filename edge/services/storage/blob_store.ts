@@ -22,7 +22,10 @@ export interface PresignedUpload {
 
 export interface BlobStore {
   readonly kind: "local" | "s3";
-  presignPut(key: string, options: { contentType: string; expiresInS: number }): Promise<PresignedUpload>;
+  presignPut(
+    key: string,
+    options: { contentType: string; expiresInS: number },
+  ): Promise<PresignedUpload>;
   /** A GET URL that honours `Range` (video seeking) until it expires. */
   presignGet(key: string, options: { expiresInS: number }): Promise<string>;
   /** The stored object's size, or null when there is none. */

@@ -11,7 +11,11 @@ import type { BlobMethod, BlobSigner } from "./signed_urls.ts";
 export interface LocalBlobStore extends BlobStore {
   readonly kind: "local";
   /** Checks a signed request: method, key, expiry and signature. */
-  verify(method: BlobMethod, key: string, query: { exp?: string; sig?: string; ct?: string }): Promise<boolean>;
+  verify(
+    method: BlobMethod,
+    key: string,
+    query: { exp?: string; sig?: string; ct?: string },
+  ): Promise<boolean>;
   /** Stores a body under `key`; see `WriteResult`. Stops reading past `maxBytes`. */
   write(key: string, body: ReadableStream<Uint8Array>, maxBytes: number): Promise<WriteResult>;
   /** Opens an object for reading, or null when there is none. */
@@ -43,7 +47,11 @@ export function localBlobStore(options: LocalStoreOptions): LocalBlobStore {
     async presignPut(key, { contentType, expiresInS }) {
       const exp = options.now() + expiresInS * 1000;
       const sig = await options.signer.sign("PUT", key, exp, contentType);
-      return { url: urlFor(key, exp, sig, contentType), headers: { "content-type": contentType }, expiresAt: exp };
+      return {
+        url: urlFor(key, exp, sig, contentType),
+        headers: { "content-type": contentType },
+        expiresAt: exp,
+      };
     },
     async presignGet(key, { expiresInS }) {
       const exp = options.now() + expiresInS * 1000;
@@ -61,7 +69,13 @@ export function localBlobStore(options: LocalStoreOptions): LocalBlobStore {
     async verify(method, key, query) {
       const exp = Number(query.exp);
       if (!query.sig || !Number.isSafeInteger(exp) || exp <= options.now()) return false;
-      return await options.signer.verify(method, key, exp, query.sig, method === "PUT" ? query.ct ?? "" : undefined);
+      return await options.signer.verify(
+        method,
+        key,
+        exp,
+        query.sig,
+        method === "PUT" ? query.ct ?? "" : undefined,
+      );
     },
     async write(key, body, maxBytes) {
       const target = pathOf(key);
@@ -98,7 +112,11 @@ export function localBlobStore(options: LocalStoreOptions): LocalBlobStore {
 }
 
 /** Writes the stream to `path`; false (and nothing kept) when it exceeds `maxBytes`. */
-async function copyLimited(body: ReadableStream<Uint8Array>, path: string, maxBytes: number): Promise<boolean> {
+async function copyLimited(
+  body: ReadableStream<Uint8Array>,
+  path: string,
+  maxBytes: number,
+): Promise<boolean> {
   const file = await Deno.open(path, { write: true, createNew: true });
   let written = 0;
   try {

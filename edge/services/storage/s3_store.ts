@@ -4,7 +4,12 @@
  * needs a CORS rule allowing GET/HEAD (with `Range`) from the studio's origin; see
  * `BROWSER_CORS_RULE`.
  */
-import { HeadObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BlobStore } from "./blob_store.ts";
 
@@ -46,12 +51,20 @@ export function s3BlobStore(options: S3StoreOptions): BlobStore & { client: S3Cl
     kind: "s3",
     client,
     async presignPut(key, { contentType, expiresInS }) {
-      const url = await getSignedUrl(client, new PutObjectCommand({ Bucket, Key: key, ContentType: contentType }), {
-        expiresIn: expiresInS,
-        signingDate: signingDate(),
-        signableHeaders: new Set(["content-type"]),
-      });
-      return { url, headers: { "content-type": contentType }, expiresAt: options.now() + expiresInS * 1000 };
+      const url = await getSignedUrl(
+        client,
+        new PutObjectCommand({ Bucket, Key: key, ContentType: contentType }),
+        {
+          expiresIn: expiresInS,
+          signingDate: signingDate(),
+          signableHeaders: new Set(["content-type"]),
+        },
+      );
+      return {
+        url,
+        headers: { "content-type": contentType },
+        expiresAt: options.now() + expiresInS * 1000,
+      };
     },
     async presignGet(key, { expiresInS }) {
       return await getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), {
@@ -64,7 +77,8 @@ export function s3BlobStore(options: S3StoreOptions): BlobStore & { client: S3Cl
         const head = await client.send(new HeadObjectCommand({ Bucket, Key: key }));
         return { bytes: head.ContentLength ?? 0 };
       } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+          ?.httpStatusCode;
         if (status === 404 || (error as Error).name === "NotFound") return null;
         throw error;
       }

@@ -13,7 +13,13 @@ export type BlobMethod = "GET" | "PUT";
 
 export interface BlobSigner {
   sign(method: BlobMethod, key: string, exp: number, contentType?: string): Promise<string>;
-  verify(method: BlobMethod, key: string, exp: number, sig: string, contentType?: string): Promise<boolean>;
+  verify(
+    method: BlobMethod,
+    key: string,
+    exp: number,
+    sig: string,
+    contentType?: string,
+  ): Promise<boolean>;
 }
 
 /**
@@ -21,7 +27,9 @@ export interface BlobSigner {
  * no extra setting and its URLs still survive restarts. Derived, not reused: a leaked blob URL
  * signature says nothing about room tickets.
  */
-export async function blobSigningSecret(config: Pick<Config, "BLOB_SECRET" | "ROOM_SECRET">): Promise<string> {
+export async function blobSigningSecret(
+  config: Pick<Config, "BLOB_SECRET" | "ROOM_SECRET">,
+): Promise<string> {
   if (config.BLOB_SECRET) return config.BLOB_SECRET;
   const key = await hmacKey(config.ROOM_SECRET);
   const mac = await crypto.subtle.sign("HMAC", key, encoder.encode("movie-director blob urls v1"));
@@ -29,9 +37,15 @@ export async function blobSigningSecret(config: Pick<Config, "BLOB_SECRET" | "RO
 }
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  return crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    [
+      "sign",
+    ],
+  );
 }
 
 /** `secret` may be a promise (a derived secret), so stores can be built synchronously. */
