@@ -6,7 +6,7 @@
  *   already waiting in a long-poll; and the same for a plain agent polling once a second.
  * Writes bench/results/jobs.json.
  *
- *   deno run -A bench/jobs/main.ts [--jobs 4000] [--samples 300] [--poll-samples 20]
+ *   deno run -A bench/jobs/main.ts [--jobs 2048] [--samples 300] [--poll-samples 20]
  */
 import { sql } from "drizzle-orm";
 import { writeResults } from "../lib/results.ts";
@@ -17,10 +17,11 @@ const arg = (name: string, fallback: number) => {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 ? Number(Deno.args[i + 1]) || fallback : fallback;
 };
-const JOBS = arg("jobs", 4000);
+const AGENTS = 32;
+/** Each agent may hold 64 leases, so the whole queue can be claimed without completing any. */
+const JOBS = Math.min(arg("jobs", AGENTS * 64), AGENTS * 64);
 const SAMPLES = arg("samples", 300);
 const POLL_SAMPLES = arg("poll-samples", 20);
-const AGENTS = 32;
 
 async function claimThroughput() {
   const b = await benchEdge();
