@@ -27,6 +27,7 @@ import {
 import type { Graph } from "../protocol/graph.ts";
 import type { RoomTicket } from "../protocol/room_ticket.ts";
 import { Flusher } from "./flusher.ts";
+import { GroupCommit } from "./group_commit.ts";
 import { applyOp } from "./graph_ops.ts";
 import type { EdgeApi, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
 import { colorFor, PresenceBatcher } from "./presence.ts";
@@ -46,6 +47,8 @@ export interface CanvasRoomOptions {
   logLimit?: number;
   flushQuietMs?: number;
   presenceIntervalMs?: number;
+  /** Group-commit window for storage writes (see group_commit.ts); "sync" writes each op alone. */
+  commitDelayMs?: number | "sync";
 }
 
 type Session =
@@ -66,9 +69,22 @@ export class CanvasRoom {
   #seen = new Map<string, number>();
   #presence: PresenceBatcher;
   #flusher: Flusher;
+  #commit: GroupCommit;
 
   constructor(readonly projectId: string, options: CanvasRoomOptions) {
-    this.#o = { logLimit: 1000, flushQuietMs: 1000, presenceIntervalMs: 33, ...options };
+    this.#o = {
+      logLimit: 1000,
+      flushQuietMs: 1000,
+      presenceIntervalMs: 33,
+      commitDelayMs: 0,
+      ...options,
+    };
+    this.#commit = new GroupCommit(
+      this.#o.storage,
+      this.#o.clock,
+      this.#o.commitDelayMs,
+      (e) => console.error(`room ${projectId}: storage write failed: ${e}`),
+    );
     this.#presence = new PresenceBatcher(
       this.#o.clock,
       (m) => this.#broadcast(m),
@@ -238,6 +254,7 @@ export class CanvasRoom {
         state.meta.authors = [];
         this.#log = [];
         this.#seen.clear();
+        this.#commit.now(); // pending per-op writes must not land on top of the new graph
         await writeWholeRoom(this.#o.storage, state, previous);
         const { epoch, seq } = state.meta;
         this.#broadcast({ type: "state.snapshot", epoch, seq, graph: state.graph });
@@ -249,6 +266,7 @@ export class CanvasRoom {
   }
 
   dispose(): void {
+    this.#commit.dispose();
     this.#presence.dispose();
     this.#flusher.dispose();
   }
@@ -262,7 +280,9 @@ export class CanvasRoom {
         reason:
           `this room speaks protocol ${PROTOCOL_VERSION}, the client ${protocol}: reload the app`,
       });
-      session.socket.close(CLOSE_CODES.incompatible, "incompatible protocol");
+      this.#commit.emit(() =>
+        session.socket.close(CLOSE_CODES.incompatible, "incompatible protocol")
+      );
       return;
     }
     const wasLive = session.phase === "live";
@@ -319,7 +339,7 @@ export class CanvasRoom {
     meta.seq++;
     if (!meta.authors.includes(session.peer.userId)) meta.authors.push(session.peer.userId);
     const { put, remove } = changeEntries(state.graph, nodeIds, edgeIds);
-    this.#persist({ ...put, meta }, remove);
+    this.#commit.write({ ...put, meta }, remove);
     const update: Logged = {
       type: "state.update",
       seq: meta.seq,
@@ -336,13 +356,6 @@ export class CanvasRoom {
     this.#send(session, { type: "ack", opId, seq: meta.seq });
     this.#broadcast(update, session.socket.id);
     this.#flusher.changed();
-  }
-
-  #persist(put: Record<string, unknown>, remove: string[]): void {
-    // Durable Object storage applies writes in call order; awaiting here would only delay acks.
-    const storage = this.#o.storage;
-    storage.put(put).then(() => remove.length > 0 ? storage.delete(remove) : undefined)
-      .catch((e) => console.error(`room ${this.projectId}: storage write failed: ${e}`));
   }
 
   async #flush(): Promise<boolean> {
@@ -364,14 +377,17 @@ export class CanvasRoom {
   }
 
   #send(session: Session, message: ServerMessage): void {
-    session.socket.send(JSON.stringify(message));
+    const text = JSON.stringify(message);
+    this.#commit.emit(() => session.socket.send(text));
   }
 
   /** To every live session but `except`; stringified once. */
   #broadcast(message: ServerMessage, except?: string): void {
     const text = JSON.stringify(message);
     for (const s of this.#sessions.values()) {
-      if (s.phase === "live" && s.socket.id !== except) s.socket.send(text);
+      if (s.phase === "live" && s.socket.id !== except) {
+        this.#commit.emit(() => s.socket.send(text));
+      }
     }
   }
 

@@ -295,3 +295,23 @@ Deno.test("connections arriving while the room loads share one load and one epoc
   assert.equal(edge.loads, 1);
   room.dispose();
 });
+
+Deno.test("ops arriving together are stored in one batch and heard of only once it is written", async () => {
+  const h = await makeRoom({ commitDelayMs: 5 });
+  const [ada, bob] = [h.join("ada"), h.join("bob")];
+  ada.received = [];
+  const puts: string[][] = [];
+  const put = h.storage.put.bind(h.storage);
+  h.storage.put = (entries) => {
+    puts.push(Object.keys(entries).sort());
+    return put(entries);
+  };
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  h.send(bob, { type: "node.create", opId: "o2", node: shotNode("n2") });
+  assert.deepEqual([ada.received, bob.received, puts], [[], [], []]);
+  await h.clock.advance(5);
+  assert.deepEqual(puts, [["meta", "node:n1", "node:n2"]]);
+  assert.deepEqual(ada.received.map((m) => m.type), ["ack", "state.update"]);
+  assert.deepEqual(bob.received.map((m) => m.type), ["state.update", "ack"]);
+  h.room.dispose();
+});

@@ -4,7 +4,7 @@
  * Each workload runs all three before the next, so background noise hits them alike.
  * Prints a table and writes bench/results/rooms.json (not with --quick).
  *
- * Usage: deno run -A bench/rooms/main.ts [--quick]
+ * Usage: deno run -A bench/rooms/main.ts [--quick] [--only=a,b,c]
  */
 import { emptyGraph } from "../../protocol/graph.ts";
 import { startFakeEdge } from "../../test/rooms/fake_edge_server.ts";
@@ -13,6 +13,7 @@ import { oursImpl, plainImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
 import { connectFleet, type PhaseOptions, type PhaseResult, runPhase } from "./load.ts";
 
 const quick = Deno.args.includes("--quick");
+const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["a", "b", "c"];
 const SECONDS = quick ? 3 : 10;
 const STEP_SECONDS = quick ? 3 : 5;
 /** Edit rate per active client in workload (c), raised until delivery stops being sustainable. */
@@ -59,6 +60,7 @@ async function single(
   perRoom: number,
   o: Omit<PhaseOptions, "serverPid">,
 ) {
+  if (!only.includes(name)) return;
   for (const impl of impls) {
     const fleet = await connectFleet(impl, rooms, perRoom, `${impl.name}-${name}-${runId}`);
     const r = await runPhase(fleet, { ...o, serverPid: server.pid });
@@ -93,7 +95,7 @@ try {
     seconds: SECONDS,
   });
   await single("b", "b 1x200", 1, 200, { active: 1, editHz: 0.5, cursorHz: 0, seconds: SECONDS });
-  for (const impl of impls) {
+  for (const impl of only.includes("c") ? impls : []) {
     const fleet = await connectFleet(impl, 100, 20, `${impl.name}-c-${runId}`);
     let best = 0;
     for (const hz of RATE_STEPS) {
@@ -126,7 +128,7 @@ const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(
   "unknown CPU";
 results.machine = `${cpu}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os}`;
 results.date = new Date().toISOString();
-if (!quick) {
+if (!quick && only.length === 3) {
   await Deno.mkdir(new URL("../results/", import.meta.url), { recursive: true });
   await Deno.writeTextFile(
     new URL("../results/rooms.json", import.meta.url),

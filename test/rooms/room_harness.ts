@@ -64,13 +64,24 @@ export interface Harness {
 }
 
 export async function makeRoom(
-  options: { storage?: MemoryStorage; edge?: FakeEdge; clock?: ManualClock; logLimit?: number } =
-    {},
+  options: {
+    storage?: MemoryStorage;
+    edge?: FakeEdge;
+    clock?: ManualClock;
+    logLimit?: number;
+    commitDelayMs?: number | "sync";
+  } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? new ManualClock();
   const storage = options.storage ?? new MemoryStorage();
   const edge = options.edge ?? new FakeEdge();
-  const room = new CanvasRoom("p1", { storage, edge, clock, logLimit: options.logLimit ?? 1000 });
+  const room = new CanvasRoom("p1", {
+    storage,
+    edge,
+    clock,
+    logLimit: options.logLimit ?? 1000,
+    commitDelayMs: options.commitDelayMs ?? "sync",
+  });
   await room.load();
   let n = 0;
   const send = (socket: FakeSocket, message: object) =>
