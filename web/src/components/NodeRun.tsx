@@ -125,10 +125,14 @@ export default function NodeRun(props: { session: ProjectSession; id: string; to
         </Match>
       </Switch>
       <Show when={!busy() && run().phase !== "failed"}>
-        <div class="takes" data-testid={`takes-${props.id}`}>
+        <div
+          class="takes"
+          title={run().phase === "canceled" ? run().message : undefined}
+          data-testid={`takes-${props.id}`}
+        >
           <For each={run().takes.slice(0, STRIP)}>{(take) => <TakeThumb take={take} />}</For>
           <Show when={run().takes.length === 0}>
-            <span class="muted">No takes yet</span>
+            <span class="muted">{run().phase === "canceled" ? run().message : "No takes yet"}</span>
           </Show>
           <Show when={run().takes.length > STRIP}>
             <span class="muted">+{run().takes.length - STRIP}</span>

@@ -113,3 +113,18 @@ Deno.test("a late error of an earlier job does not override the run in flight", 
   });
   assert.equal(after.phase, "running");
 });
+
+Deno.test("a cancel reported by the room reads as canceled, not as a failure", () => {
+  const run = onJob(idleRun(), job({ id: "j1", state: "running" }));
+  const after = onJobEvent(run, {
+    type: "error.occurred",
+    nodeId: "n",
+    taskId: "j1",
+    message: "canceled by Ana",
+  });
+  assert.deepEqual([after.phase, after.message, after.error], [
+    "canceled",
+    "canceled by Ana",
+    null,
+  ]);
+});

@@ -1,0 +1,52 @@
+/** Small steps the end-to-end tests share: seeding graphs, members, reading the page. */
+import type { Page } from "playwright-core";
+import type { Graph, GraphNode } from "../../protocol/graph.ts";
+import type { Studio, User } from "./studio.ts";
+
+export function node(id: string, type: string, x: number, y: number, params = {}): GraphNode {
+  return { id, type, title: id, x, y, params };
+}
+
+export function graphOf(nodes: GraphNode[], edges: Graph["edges"] = {}): Graph {
+  return { nodes: Object.fromEntries(nodes.map((n) => [n.id, n])), edges };
+}
+
+/** `owner`'s project with `members` added as editors (or reviewers), and a seeded graph. */
+export async function projectWith(
+  studio: Studio,
+  owner: User,
+  members: { user: User; role: "editor" | "reviewer" }[],
+  graph?: Graph,
+): Promise<string> {
+  const projectId = await studio.createProject(owner);
+  for (const { user, role } of members) {
+    await studio.api("POST", `/api/projects/${projectId}/members`, owner.token, {
+      email: user.email,
+      role,
+    });
+  }
+  if (graph) await studio.saveGraph(projectId, graph, owner);
+  return projectId;
+}
+
+/** Waits until the studio's room connection is live. */
+export async function live(page: Page): Promise<void> {
+  await page.getByTestId("connection-state").and(page.locator("[data-state=live]")).waitFor();
+}
+
+/** A node card's position on the canvas, in world units (its CSS translate). */
+export async function nodePosition(page: Page, id: string): Promise<{ x: number; y: number }> {
+  const transform = await page.getByTestId(`node-${id}`).evaluate((el) =>
+    (el as HTMLElement).style.transform
+  );
+  const m = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/.exec(transform);
+  if (!m) throw new Error(`node ${id} has no translate: ${transform}`);
+  return { x: Number(m[1]), y: Number(m[2]) };
+}
+
+/** The centre of an element on screen. */
+export async function centre(page: Page, testId: string): Promise<{ x: number; y: number }> {
+  const box = await page.getByTestId(testId).boundingBox();
+  if (!box) throw new Error(`${testId} is not visible`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
