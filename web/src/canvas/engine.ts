@@ -35,7 +35,9 @@ export interface EngineHost {
   graph(): Graph;
   /**
    * Applies changes to the shared graph (store and room). `transient` marks a step of a drag
-   * still in progress: the room may coalesce those; the last step is sent without it.
+   * still in progress: it goes to the room only (teammates watch the drag; the room may
+   * coalesce steps) and must not be drawn, since the view draws the drag from `state.drag` as
+   * one offset. The drop is sent without it and is what lands in the graph.
    */
   apply(changes: Change[], transient: boolean): void;
   newId(): string;
@@ -65,6 +67,11 @@ export interface EngineState {
   wire: Wire | null;
   hover: Hit;
   gesture: Gesture;
+  /**
+   * While nodes are dragged: how far (world units) the selection has moved since the press.
+   * The graph keeps the start positions until the drop, so a 300-node drag is one transform.
+   */
+  drag: Point | null;
   canUndo: boolean;
   canRedo: boolean;
 }
@@ -116,6 +123,7 @@ export class CanvasEngine {
       wire: null,
       hover: { kind: "none" },
       gesture: "idle",
+      drag: null,
       canUndo: false,
       canRedo: false,
     };
@@ -211,10 +219,9 @@ export class CanvasEngine {
       }
       case "drag": {
         if (this.#host.readOnly() || press.starts.size === 0) return;
-        const changes = moveNodes(press.starts, dx / view.zoom, dy / view.zoom);
-        this.#host.apply(changes, true);
-        this.scene.update(changes);
-        return this.#emit();
+        const drag = { x: dx / view.zoom, y: dy / view.zoom };
+        this.#host.apply(moveNodes(press.starts, drag.x, drag.y), true);
+        return this.#set({ drag });
       }
       case "marquee": {
         const rect = rectFromCorners(screenToWorld(view, press.at), world);
@@ -257,7 +264,7 @@ export class CanvasEngine {
       this.#record({ redo, undo });
     }
     if (gesture === "connect") this.#dropWire(screen);
-    this.#set({ gesture: "idle", marquee: null, wire: null });
+    this.#set({ gesture: "idle", marquee: null, wire: null, drag: null });
   }
 
   /** A pointer capture was lost (window blur, a second finger): end the gesture where it is. */
@@ -274,7 +281,7 @@ export class CanvasEngine {
     }
     this.#press = null;
     this.#lastPan = null;
-    this.#set({ gesture: "idle", marquee: null, wire: null });
+    this.#set({ gesture: "idle", marquee: null, wire: null, drag: null });
   }
 
   #dropWire(screen: Point): void {

@@ -13,7 +13,8 @@ function harness(graph: Graph, readOnly = false) {
   const engine = new CanvasEngine({
     graph: () => graph,
     apply: (changes, transient) => {
-      applyChanges(graph, changes);
+      // Drag steps go to the room only; the drawn graph changes on drop.
+      if (!transient) applyChanges(graph, changes);
       sent.push({ changes, transient });
     },
     newId: counter("n"),
@@ -230,9 +231,10 @@ Deno.test("cancelling a drag puts the nodes back", () => {
   const { engine, graph } = harness(twoNodes());
   engine.pointerDown({ x: 50, y: 10 }, { button: 0 });
   engine.pointerMove({ x: 250, y: 10 });
-  assert.equal(graph.nodes.a!.x, 200);
+  assert.deepEqual(engine.state.drag, { x: 200, y: 0 });
   engine.pointerCancel();
   assert.equal(graph.nodes.a!.x, 0);
+  assert.equal(engine.state.drag, null);
   assert.equal(engine.state.gesture, "idle");
 });
 
@@ -244,4 +246,29 @@ Deno.test("placing twice at one spot cascades the second node", () => {
     24,
     24,
   ]);
+});
+
+Deno.test("a drag in progress is one offset; the graph changes once, on drop", () => {
+  const graph = graphOf([node("a", "upscale", 0, 0), node("b", "upscale", 400, 0)]);
+  const { engine, sent } = harness(graph);
+  engine.select(["a", "b"]);
+  engine.pointerDown({ x: 50, y: 10 }, { button: 0 });
+  engine.pointerMove({ x: 80, y: 30 });
+  engine.pointerMove({ x: 110, y: 50 });
+  assert.deepEqual(engine.state.drag, { x: 60, y: 40 });
+  assert.deepEqual([graph.nodes.a!.x, graph.nodes.b!.x], [0, 400], "not drawn until the drop");
+  assert.deepEqual(
+    sent.at(-1),
+    {
+      transient: true,
+      changes: [
+        { type: "node.update", id: "a", set: { x: 60, y: 40 } },
+        { type: "node.update", id: "b", set: { x: 460, y: 40 } },
+      ],
+    },
+    "teammates see the drag as it happens",
+  );
+  engine.pointerUp({ x: 110, y: 50 });
+  assert.equal(engine.state.drag, null);
+  assert.deepEqual([graph.nodes.a!.x, graph.nodes.b!.x, graph.nodes.b!.y], [60, 460, 40]);
 });

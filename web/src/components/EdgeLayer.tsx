@@ -7,6 +7,12 @@ import type { ProjectSession } from "../stores/project_session.ts";
 function EdgePath(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const edge = () => s.graph.edges[props.id];
+  const dragging = () => s.view.drag() !== null;
+  // While the selection is dragged, an edge inside it moves with it by CSS; an edge with one
+  // end in it is redrawn each step, since only that end moves.
+  const fromMoves = () => dragging() && s.view.isSelected(edge()?.from.node ?? "");
+  const toMoves = () => dragging() && s.view.isSelected(edge()?.to.node ?? "");
+  const rigid = () => fromMoves() && toMoves();
   // Reads only the two end nodes' positions: moving other nodes never recomputes this edge.
   const geometry = createMemo(() => {
     const e = edge();
@@ -18,15 +24,24 @@ function EdgePath(props: { session: ProjectSession; id: string }) {
     if (!a || !b) return null;
     const socketType = nodeType(from.type)?.outputs.find((o) => o.name === e.from.socket)?.type ??
       "any";
-    return { d: edgePath(a, b), socketType };
+    return { a, b, socketType };
   });
+  const d = () => {
+    const g = geometry();
+    if (!g) return "";
+    if (rigid() || (!fromMoves() && !toMoves())) return edgePath(g.a, g.b);
+    const off = s.view.drag()!;
+    const shift = (p: { x: number; y: number }, moves: boolean) =>
+      moves ? { x: p.x + off.x, y: p.y + off.y } : p;
+    return edgePath(shift(g.a, fromMoves()), shift(g.b, toMoves()));
+  };
   return (
     <Show when={geometry()}>
       {(g) => (
         <path
           class={`edge t-${g().socketType}`}
-          classList={{ selected: s.view.isEdgeSelected(props.id) }}
-          d={g().d}
+          classList={{ selected: s.view.isEdgeSelected(props.id), moving: rigid() }}
+          d={d()}
           data-testid={`edge-${props.id}`}
         />
       )}

@@ -2,7 +2,8 @@
  * Binds the engine's state to fine-grained Solid signals. The engine emits a new state on
  * every pointer move; splitting it means a pan re-renders only the world transform, a hover
  * only the hovered node, and a selection change only the nodes whose selection flipped,
- * instead of all 300 nodes and 400 edges each frame.
+ * instead of all 300 nodes and 400 edges each frame. A drag is one offset (`drag`) that the
+ * world applies to every selected node with a single CSS variable.
  */
 import { createSelector, createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
@@ -15,6 +16,9 @@ export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]
   const s0 = engine.state;
   const [viewport, setViewport] = createSignal(s0.viewport, { equals: sameViewport });
   const [gesture, setGesture] = createSignal(s0.gesture);
+  const [drag, setDrag] = createSignal(s0.drag, {
+    equals: (a, b) => a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y),
+  });
   const [marquee, setMarquee] = createSignal(s0.marquee);
   const [wire, setWire] = createSignal(s0.wire);
   const [hover, setHover] = createSignal(s0.hover);
@@ -34,6 +38,7 @@ export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]
   function update(state: EngineState): void {
     setViewport(state.viewport);
     setGesture(state.gesture);
+    setDrag(state.drag);
     setMarquee(state.marquee);
     setWire(state.wire);
     setHover(state.hover);
@@ -58,6 +63,8 @@ export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]
   return {
     viewport,
     gesture,
+    /** How far the selection is being dragged (world units), or null. */
+    drag,
     marquee,
     wire,
     selectedEdge,

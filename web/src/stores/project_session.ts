@@ -94,7 +94,8 @@ export function createProjectSession(project: Project) {
   const engine = new CanvasEngine({
     graph: store.raw,
     apply(changes: Change[], transient: boolean) {
-      store.apply(changes);
+      // A drag step is drawn from the engine's offset, not the store: teammates get it only.
+      if (!transient) store.apply(changes);
       room.send(changes, transient);
     },
     newId: () => crypto.randomUUID(),
