@@ -21,18 +21,23 @@ export interface DatabaseOptions {
   authToken?: string;
 }
 
+const BUSY_TIMEOUT_MS = 5000;
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url.startsWith("file:")) await ensureParentFolder(options.url);
-  const client = createClient(
-    options.authToken ? { url: options.url, authToken: options.authToken } : { url: options.url },
-  );
+  const client = createClient({
+    url: options.url,
+    ...(options.authToken ? { authToken: options.authToken } : {}),
+    // The busy timeout is set per connection by the client's pool, so every pooled connection
+    // waits out brief write contention instead of failing with SQLITE_BUSY.
+    timeout: BUSY_TIMEOUT_MS,
+  });
   if (options.url.startsWith("file:")) {
-    // WAL lets readers proceed while one writer commits; the busy timeout turns brief write
-    // contention into a short wait instead of an SQLITE_BUSY error.
+    // WAL lets readers proceed while one writer commits, and is a property of the file, so it
+    // holds for every connection. NORMAL sync in WAL mode is still safe against corruption;
+    // a power cut can lose only the last commits.
     await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
     await client.execute("PRAGMA synchronous = NORMAL");
   }
   await client.execute("PRAGMA foreign_keys = ON");
