@@ -5,7 +5,9 @@
 import { runCli } from "./cli/run_cli.ts";
 
 if (import.meta.main) {
-  const code = await runCli(Deno.args, {
+  // `deno task agent -- run` hands the separator through; it means nothing to us.
+  const args = Deno.args[0] === "--" ? Deno.args.slice(1) : Deno.args;
+  const code = await runCli(args, {
     env: Deno.env.toObject(),
     out: (line) => console.log(line),
     err: (line) => console.error(line),

@@ -94,8 +94,9 @@ export class ComfyUIBackend implements JobBackend {
         healthy: false,
         templates: [],
         models: [],
-        problem: `ComfyUI is not answering at ${this.client.baseUrl} (${reason}): start it with ` +
-          `"python main.py --listen 127.0.0.1 --port 8188", or give the agent its URL`,
+        // The client's error already names the URL; add only the fix.
+        problem: `${reason}: start it with "python main.py --listen 127.0.0.1 --port 8188", ` +
+          `or give the agent its URL (--comfyui URL or MD_COMFYUI_URL)`,
       };
     }
   }
