@@ -154,7 +154,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
       <div class="canvas-grid" style={grid()} />
       <div
         class="world"
-        classList={{ dragging: s.view.drag() !== null }}
+        classList={{ dragging: s.view.dragging() }}
         style={{
           transform: `translate(${view().x}px, ${view().y}px) scale(${view().zoom})`,
           // Every selected node (and edge inside the selection) is moved by these two values:

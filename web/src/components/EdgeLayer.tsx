@@ -7,7 +7,7 @@ import type { ProjectSession } from "../stores/project_session.ts";
 function EdgePath(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const edge = () => s.graph.edges[props.id];
-  const dragging = () => s.view.drag() !== null;
+  const dragging = s.view.dragging;
   // While the selection is dragged, an edge inside it moves with it by CSS; an edge with one
   // end in it is redrawn each step, since only that end moves.
   const fromMoves = () => dragging() && s.view.isSelected(edge()?.from.node ?? "");

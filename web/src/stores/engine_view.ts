@@ -5,7 +5,7 @@
  * instead of all 300 nodes and 400 edges each frame. A drag is one offset (`drag`) that the
  * world applies to every selected node with a single CSS variable.
  */
-import { createSelector, createSignal } from "solid-js";
+import { createMemo, createSelector, createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
 import type { CanvasEngine, EngineState } from "../canvas/engine.ts";
 import type { Viewport } from "../canvas/viewport.ts";
@@ -25,6 +25,8 @@ export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]
   const [selectedEdge, setSelectedEdge] = createSignal(s0.selectedEdge);
   const [canUndo, setCanUndo] = createSignal(s0.canUndo);
   const [canRedo, setCanRedo] = createSignal(s0.canRedo);
+  // Edges and nodes ask "is a drag on?" once per drag, not once per step.
+  const dragging = createMemo(() => drag() !== null);
   const [selectionList, setSelectionList] = createSignal<string[]>([...s0.selection]);
   const [selected, setSelected] = createStore<Record<string, boolean>>({});
   let current: ReadonlySet<string> = new Set();
@@ -65,6 +67,7 @@ export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]
     gesture,
     /** How far the selection is being dragged (world units), or null. */
     drag,
+    dragging,
     marquee,
     wire,
     selectedEdge,
