@@ -60,13 +60,17 @@ export function createProjectSession(project: Project) {
       graph(graph: Graph) {
         const first = !snapshotSeen;
         snapshotSeen = true;
+        const editing = selectedNodes();
         store.replace(graph);
         engine.graphChanged(null);
+        tellDeleted(editing, null);
         if (first && !framed) frame();
       },
-      remoteOps(ops) {
+      remoteOps(ops, by) {
+        const editing = selectedNodes();
         store.apply(ops);
         engine.graphChanged(ops);
+        tellDeleted(editing, by);
       },
       rejected: (reason) => toast(`Edit refused by the room: ${reason}`),
       connection: setConnection,
@@ -90,6 +94,23 @@ export function createProjectSession(project: Project) {
       job: (event: JobEvent) => setRuns(event.nodeId, (run) => onJobEvent(run ?? idleRun(), event)),
     },
   });
+
+  /** The nodes this user has selected (and so may be editing in the inspector), with titles. */
+  function selectedNodes(): Map<string, string> {
+    const nodes = store.raw().nodes;
+    return new Map(
+      [...engine.state.selection].flatMap((id) => nodes[id] ? [[id, nodes[id].title]] : []),
+    );
+  }
+
+  /** A teammate deleted a node this user was editing: say so, rather than let it vanish. */
+  function tellDeleted(editing: Map<string, string>, by: string | null): void {
+    const nodes = store.raw().nodes;
+    const gone = [...editing].filter(([id]) => !nodes[id]).map(([, title]) => `"${title}"`);
+    if (gone.length === 0) return;
+    const who = peers().find((p) => p.userId === by)?.name ?? "A teammate";
+    toast(`${who} deleted ${gone.join(", ")}, which you had selected`, "info");
+  }
 
   const engine = new CanvasEngine({
     graph: store.raw,

@@ -48,8 +48,8 @@ export interface Timers {
 export interface RoomCallbacks {
   /** Replace the whole drawn graph (snapshot, or rollback after a reject). */
   graph(graph: Graph): void;
-  /** Apply teammates' ops, in room order, to the drawn graph. */
-  remoteOps(ops: GraphOp[]): void;
+  /** Apply teammates' ops, in room order, to the drawn graph; `by` is the author's user id. */
+  remoteOps(ops: GraphOp[], by: string | null): void;
   rejected(reason: string): void;
   connection(state: ConnectionState): void;
   peers(you: Peer | null, peers: Peer[]): void;
@@ -223,7 +223,7 @@ export class RoomClient {
         }
         if (mine) return;
         // With nothing of ours in flight the op lands as is; otherwise rebase on the replica.
-        return hadPending ? cb.graph(this.#view()) : cb.remoteOps([message.op]);
+        return hadPending ? cb.graph(this.#view()) : cb.remoteOps([message.op], message.by);
       }
       case "ack":
         this.replica.receive(message);
