@@ -17,7 +17,7 @@ const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",")
 const SECONDS = quick ? 3 : 10;
 const STEP_SECONDS = quick ? 3 : 5;
 /** Edit rate per active client in workload (c), raised until delivery stops being sustainable. */
-const RATE_STEPS = [1, 2, 4, 8, 16, 32];
+const RATE_STEPS = [0.5, 1, 2, 4, 8, 16, 32];
 const SECRET = "bench-room-secret-0123456789abcdef";
 
 const edge = startFakeEdge(SECRET, () => emptyGraph());
