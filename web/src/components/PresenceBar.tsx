@@ -4,7 +4,9 @@ import type { Peer } from "../../../protocol/canvas.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 function initials(name: string): string {
-  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]!.toUpperCase()).join("") ||
+  // Letters only: "Cleo (client)" is "CC", not "C(".
+  return name.split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 2).map((w) => w[0]!.toUpperCase())
+    .join("") ||
     "?";
 }
 

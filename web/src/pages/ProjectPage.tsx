@@ -86,6 +86,11 @@ function Studio(props: { project: Project }) {
             ))}
           </div>
           <Switch>
+            <Match when={tab() === "nodes" && session.readOnly()}>
+              <p class="side-panel muted small" data-testid="review-note">
+                Review mode: pan, zoom, select and follow runs as they happen. Editing is off.
+              </p>
+            </Match>
             <Match when={tab() === "nodes"}>
               <Palette session={session} canvasCentre={centre} />
             </Match>
