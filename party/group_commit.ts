@@ -41,7 +41,7 @@ export class GroupCommit {
 
   /** Runs `action` (a send or close) after the writes recorded so far are issued. */
   emit(action: () => void): void {
-    if (this.#timer === null) action();
+    if (this.#timer === null) this.#run(action);
     else this.#out.push(action);
   }
 
@@ -69,6 +69,15 @@ export class GroupCommit {
     for (let i = 0; i < remove.length; i += MAX_KEYS) {
       this.storage.delete(remove.slice(i, i + MAX_KEYS)).catch(this.onError);
     }
-    for (const action of out) action();
+    for (const action of out) this.#run(action);
+  }
+
+  #run(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      // A socket that closed meanwhile must not keep the others from hearing of the batch.
+      this.onError(error);
+    }
   }
 }

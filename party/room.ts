@@ -83,7 +83,7 @@ export class CanvasRoom {
       this.#o.storage,
       this.#o.clock,
       this.#o.commitDelayMs,
-      (e) => console.error(`room ${projectId}: storage write failed: ${e}`),
+      (e) => console.error(`room ${projectId}: commit: ${e}`),
     );
     this.#presence = new PresenceBatcher(
       this.#o.clock,
@@ -234,7 +234,9 @@ export class CanvasRoom {
         await this.#o.storage.put({ [removedKey(event.userId)]: at });
         for (const s of [...this.#sessions.values()]) {
           if (s.peer.userId === event.userId) {
-            s.socket.close(CLOSE_CODES.removed, "removed from the project");
+            this.#commit.emit(() =>
+              s.socket.close(CLOSE_CODES.removed, "removed from the project")
+            );
           }
         }
         return;

@@ -315,3 +315,16 @@ Deno.test("ops arriving together are stored in one batch and heard of only once 
   assert.deepEqual(bob.received.map((m) => m.type), ["state.update", "ack"]);
   h.room.dispose();
 });
+
+Deno.test("a socket that fails to send does not keep the others from hearing of an edit", async () => {
+  const h = await makeRoom({ commitDelayMs: 5 });
+  const [ada, broken, bob] = [h.join("ada"), h.join("broken"), h.join("bob")];
+  broken.send = () => {
+    throw new Error("send after close");
+  };
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  await h.clock.advance(5);
+  assert.equal(bob.of("state.update")[0]?.opId, "o1");
+  assert.equal(ada.of("ack")[0]?.seq, 1);
+  h.room.dispose();
+});

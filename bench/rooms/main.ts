@@ -27,6 +27,10 @@ const server = await startPartyKit({
   persistDir,
   config: "bench/rooms/partykit.json",
 });
+// An interrupted run must not leave a workerd behind (it runs in its own process group).
+for (const signal of ["SIGINT", "SIGTERM", "SIGPIPE"] as const) {
+  Deno.addSignalListener(signal, () => server.stop().finally(() => Deno.exit(130)));
+}
 const host = `127.0.0.1:${server.port}`;
 const impls: RoomImpl[] = [oursImpl(host, SECRET), plainImpl(host), yjsImpl(host)];
 const results: Record<string, number | string> = {};
