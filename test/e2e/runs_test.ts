@@ -55,7 +55,7 @@ Deno.test("generate, cancel and a ComfyUI error, as two collaborators see them",
           .waitFor({ timeout: 30_000 });
       }
     } catch (e) {
-      await studio.screenshot(a, "DEBUG-a");
+      await studio.screenshot(a, "runs-failure-a");
       console.log(agent.output(), studio.logs().slice(-4000));
       throw e;
     }
