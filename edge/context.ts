@@ -2,7 +2,7 @@
 import type { Database } from "../db/database.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import type { Config } from "./config.ts";
-import type { AgentRow } from "./services/agents.ts";
+import type { CallingAgent } from "./services/agents.ts";
 import type { Dispatcher } from "./services/dispatcher.ts";
 import type { RoomNotifier } from "./services/room_notifier.ts";
 import type { BlobStore } from "./services/storage/blob_store.ts";
@@ -46,6 +46,6 @@ export type AppEnv = {
     principal: Principal | null;
     access: ProjectAccess;
     /** The calling agent, on `/api/agent/v1/*` routes behind `requireAgent`. */
-    agent: AgentRow;
+    agent: CallingAgent;
   };
 };

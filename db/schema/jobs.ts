@@ -78,8 +78,6 @@ export const jobs = sqliteTable("jobs", {
   maxAttempts: integer("max_attempts").notNull(),
   leaseAgentId: text("lease_agent_id"),
   leaseExpiresAt: integer("lease_expires_at"),
-  /** Unique per lease, so the statement after a claim can find exactly the row it leased. */
-  leaseToken: text("lease_token"),
   progress: text("progress", { mode: "json" }).$type<JobProgress>(),
   error: text("error"),
   idempotencyKey: text("idempotency_key"),
@@ -94,12 +92,12 @@ export const jobs = sqliteTable("jobs", {
   // The claim walks queued jobs by priority then age.
   index("jobs_queue_idx").on(t.state, sql`${t.priority} desc`, t.createdAt),
   index("jobs_lease_idx").on(t.state, t.leaseExpiresAt),
-  index("jobs_agent_idx").on(t.leaseAgentId),
+  // The claim counts an agent's active leases: (agent, state) answers that from the index alone.
+  index("jobs_agent_state_idx").on(t.leaseAgentId, t.state),
   index("jobs_project_idx").on(t.projectId, t.createdAt),
   index("jobs_node_idx").on(t.projectId, t.nodeId),
   uniqueIndex("jobs_idempotency_idx").on(t.projectId, t.idempotencyKey)
     .where(sql`idempotency_key is not null`),
-  uniqueIndex("jobs_lease_token_idx").on(t.leaseToken),
 ]);
 
 /** Every state transition of every job, in order. */

@@ -77,23 +77,58 @@ export async function enrollAgent(
   return { agent: agent!, secret };
 }
 
+/** What agent calls know about the caller: who it is and what the claim matches on. */
+export type CallingAgent = Pick<
+  AgentRow,
+  | "id"
+  | "ownerId"
+  | "name"
+  | "maxVramMiB"
+  | "healthyBackends"
+  | "models"
+  | "concurrency"
+  | "lastSeenAt"
+>;
+
+/**
+ * Every agent call runs this lookup, so it is one hand-written statement on the raw client
+ * that leaves out the profile (the widest column): drizzle's query building and row mapping
+ * cost several times the query itself here.
+ */
+const CREDENTIAL_SQL = `
+  select id, owner_id, name, secret_hash, max_vram_mib, healthy_backends, models, concurrency,
+    last_seen_at
+  from agents where id = ? and revoked_at is null`;
+
 /** The live agent behind `<agentId>.<secret>`, or null. */
 export async function agentForCredential(
   deps: AppDeps,
   credential: string,
-): Promise<AgentRow | null> {
+): Promise<CallingAgent | null> {
   const dot = credential.indexOf(".");
   if (dot <= 0) return null;
-  const id = credential.slice(0, dot);
-  const [agent] = await deps.db.select().from(agents)
-    .where(and(eq(agents.id, id), isNull(agents.revokedAt))).limit(1);
-  if (!agent) return null;
+  const result = await deps.db.$client.execute({
+    sql: CREDENTIAL_SQL,
+    args: [credential.slice(0, dot)],
+  });
+  const row = result.rows[0];
+  if (!row) return null;
   const given = new TextEncoder().encode(await sha256Hex(credential.slice(dot + 1)));
-  return constantTimeEqual(given, new TextEncoder().encode(agent.secretHash)) ? agent : null;
+  if (!constantTimeEqual(given, new TextEncoder().encode(String(row.secret_hash)))) return null;
+  return {
+    id: String(row.id),
+    ownerId: String(row.owner_id),
+    name: String(row.name),
+    maxVramMiB: Number(row.max_vram_mib),
+    healthyBackends: JSON.parse(String(row.healthy_backends)),
+    models: JSON.parse(String(row.models)),
+    concurrency: Number(row.concurrency),
+    lastSeenAt: Number(row.last_seen_at),
+  };
 }
 
 /** Notes that the agent called, without a write on every call of a busy agent. */
-export async function markSeen(deps: AppDeps, agent: AgentRow): Promise<void> {
+export async function markSeen(deps: AppDeps, agent: CallingAgent): Promise<void> {
   const now = deps.now();
   if (now - agent.lastSeenAt < SEEN_WRITE_INTERVAL_MS) return;
   await deps.db.update(agents).set({ lastSeenAt: now }).where(eq(agents.id, agent.id));
@@ -157,7 +192,7 @@ export async function revokeAgent(
     where: and(eq(jobs.leaseAgentId, agentId), inArray(jobs.state, ["leased", "running"]))!,
     to: "queued",
     attempt: sql`max(${jobs.attempt} - 1, 0)`,
-    set: { leaseAgentId: null, leaseExpiresAt: null, leaseToken: null },
+    set: { leaseAgentId: null, leaseExpiresAt: null },
     actor: `user:${ownerId}`,
     message: "agent revoked; back to the queue",
   });

@@ -7,82 +7,83 @@
  * - the agent's largest GPU has at least the job's minimum VRAM;
  * - the agent has every model the job needs;
  * - the agent holds fewer leases than its concurrency, and is not revoked;
- * then by priority (high first) and age (old first).
+ * then by priority (high first) and age (old first). The `job_claim_event` trigger
+ * (db/migrations/0003) records the event in the same statement.
  */
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { agents, jobs, projectMembers, projects, takes } from "../../../db/schema/mod.ts";
+import { inArray } from "drizzle-orm";
+import { takes } from "../../../db/schema/mod.ts";
 import type { ClaimedJob } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
-import type { AgentRow } from "../agents.ts";
+import type { CallingAgent } from "../agents.ts";
 import { takeKey } from "./takes.ts";
 import type { JobRow } from "./transitions.ts";
 
-/** Only what the agent is sent: reading whole rows back costs more than the claim itself. */
-const CLAIMED_COLUMNS = {
-  id: jobs.id,
-  projectId: jobs.projectId,
-  nodeId: jobs.nodeId,
-  nodeType: jobs.nodeType,
-  tier: jobs.tier,
-  params: jobs.params,
-  inputs: jobs.inputs,
-  backends: jobs.backends,
-  minVramMiB: jobs.minVramMiB,
-  models: jobs.models,
-  attempt: jobs.attempt,
-  maxAttempts: jobs.maxAttempts,
-  leaseExpiresAt: jobs.leaseExpiresAt,
-};
-type ClaimedRow = Pick<JobRow, keyof typeof CLAIMED_COLUMNS>;
+/**
+ * Every agent poll runs this, so it is one hand-written statement on the raw client (drizzle's
+ * query building cost more than the claim), and it hands back one JSON column: the client
+ * builds each returned row column by column, which for a dozen columns cost more than the
+ * UPDATE. `id = (…)` makes SQLite find the row by primary key; the subquery already requires
+ * `queued`, and one statement sees one snapshot.
+ */
+const CLAIM_SQL = `
+  update jobs set state = 'leased', attempt = attempt + 1, lease_agent_id = ?1,
+    lease_expires_at = ?2, progress = null, error = null, updated_at = ?3,
+    started_at = coalesce(started_at, ?3)
+  where id = (
+      select j.id from jobs j
+      join projects p on p.id = j.project_id and p.deleted_at is null
+      where j.state = 'queued' and j.min_vram_mib <= ?4
+        and exists (select 1 from project_members pm where pm.project_id = j.project_id
+          and pm.user_id = ?5 and pm.role in ('owner', 'editor'))
+        and exists (select 1 from json_each(j.backends) b
+          where b.value in (select value from json_each(?6)))
+        and not exists (select 1 from json_each(j.models) m
+          where m.value not in (select value from json_each(?7)))
+      order by j.priority desc, j.created_at
+      limit 1)
+    and (select count(*) from jobs held
+      where held.lease_agent_id = ?1 and held.state in ('leased', 'running')) < ?8
+    and exists (select 1 from agents a where a.id = ?1 and a.revoked_at is null)
+  returning json_object('id', id, 'projectId', project_id, 'nodeId', node_id,
+    'nodeType', node_type, 'tier', tier, 'params', json(params), 'inputs', json(inputs),
+    'backends', json(backends), 'minVramMiB', min_vram_mib, 'models', json(models),
+    'attempt', attempt, 'maxAttempts', max_attempts, 'leaseExpiresAt', lease_expires_at) as job`;
 
-export async function claimJob(deps: AppDeps, agent: AgentRow): Promise<ClaimedJob | null> {
+/** Only what the agent is sent. */
+type ClaimedRow = Pick<
+  JobRow,
+  | "id"
+  | "projectId"
+  | "nodeId"
+  | "nodeType"
+  | "tier"
+  | "params"
+  | "inputs"
+  | "backends"
+  | "minVramMiB"
+  | "models"
+  | "attempt"
+  | "maxAttempts"
+  | "leaseExpiresAt"
+>;
+
+export async function claimJob(deps: AppDeps, agent: CallingAgent): Promise<ClaimedJob | null> {
   const now = deps.now();
-  const leaseToken = crypto.randomUUID();
-  const backendsJson = JSON.stringify(agent.healthyBackends);
-  const modelsJson = JSON.stringify(agent.models);
-  const pick = deps.db.select({ id: jobs.id }).from(jobs)
-    .innerJoin(projects, and(eq(projects.id, jobs.projectId), isNull(projects.deletedAt)))
-    .where(and(
-      eq(jobs.state, "queued"),
-      sql`${jobs.minVramMiB} <= ${agent.maxVramMiB}`,
-      sql`exists (select 1 from ${projectMembers} where ${projectMembers.projectId} = ${jobs.projectId}
-        and ${projectMembers.userId} = ${agent.ownerId} and ${projectMembers.role} in ('owner', 'editor'))`,
-      sql`exists (select 1 from json_each(${jobs.backends}) as b
-        where b.value in (select value from json_each(${backendsJson})))`,
-      sql`not exists (select 1 from json_each(${jobs.models}) as m
-        where m.value not in (select value from json_each(${modelsJson})))`,
-    ))
-    .orderBy(desc(jobs.priority), asc(jobs.createdAt))
-    .limit(1);
-  const held = sql`(select count(*) from ${jobs} as held where held.lease_agent_id = ${agent.id}
-    and held.state in ('leased', 'running'))`;
-  const [[job]] = await deps.db.batch([
-    deps.db.update(jobs).set({
-      state: "leased",
-      attempt: sql`${jobs.attempt} + 1`,
-      leaseAgentId: agent.id,
-      leaseExpiresAt: now + deps.config.LEASE_MS,
-      leaseToken,
-      progress: null,
-      error: null,
-      updatedAt: now,
-      startedAt: sql`coalesce(${jobs.startedAt}, ${now})`,
-    }).where(and(
-      // `id = (…)` makes SQLite find the row by primary key; the subquery already requires
-      // `queued`, and one statement sees one snapshot, so repeating it here would only make the
-      // planner walk every queued job.
-      sql`${jobs.id} = (${pick})`,
-      sql`${held} < ${agent.concurrency}`,
-      sql`exists (select 1 from ${agents} where ${agents.id} = ${agent.id} and ${agents.revokedAt} is null)`,
-    )).returning(CLAIMED_COLUMNS),
-    // Same transaction: the event of the row just leased, found by its fresh lease token.
-    deps.db.run(
-      sql`insert into job_events (job_id, from_state, to_state, attempt, agent_id, actor, message, at)
-      select id, 'queued', 'leased', attempt, ${agent.id}, ${`agent:${agent.id}`}, ${`leased to ${agent.name}`}, ${now}
-      from ${jobs} where lease_token = ${leaseToken}`,
-    ),
-  ]);
-  return job ? await toClaimedJob(deps, job) : null;
+  const result = await deps.db.$client.execute({
+    sql: CLAIM_SQL,
+    args: [
+      agent.id,
+      now + deps.config.LEASE_MS,
+      now,
+      agent.maxVramMiB,
+      agent.ownerId,
+      JSON.stringify(agent.healthyBackends),
+      JSON.stringify(agent.models),
+      agent.concurrency,
+    ],
+  });
+  const json = result.rows[0]?.job;
+  return typeof json === "string" ? await toClaimedJob(deps, JSON.parse(json)) : null;
 }
 
 /** The job as the agent receives it, inputs as signed URLs that outlive the lease. */

@@ -9,14 +9,14 @@ import { jobs, takes } from "../../../db/schema/mod.ts";
 import { AGENT_ERROR_CODES, type CompleteRequest, type Take } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
-import type { AgentRow } from "../agents.ts";
+import type { CallingAgent } from "../agents.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
 import { publicTake, takeKey, type TakeRow } from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
 export async function completeJob(
   deps: AppDeps,
-  agent: AgentRow,
+  agent: CallingAgent,
   jobId: string,
   request: CompleteRequest,
 ): Promise<Take[]> {
@@ -59,7 +59,6 @@ export async function completeJob(
       to: "succeeded",
       set: {
         leaseExpiresAt: null,
-        leaseToken: null,
         finishedAt: now,
         progress: { percent: 100, message: "done", at: now },
       },

@@ -91,7 +91,6 @@ export async function enqueueJob(
     maxAttempts: body.maxAttempts ?? deps.config.JOB_MAX_ATTEMPTS,
     leaseAgentId: null,
     leaseExpiresAt: null,
-    leaseToken: null,
     progress: null,
     error: null,
     idempotencyKey: request.idempotencyKey ?? null,

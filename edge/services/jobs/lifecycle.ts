@@ -15,11 +15,11 @@ import type { JobEvent } from "../../../protocol/canvas.ts";
 import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, conflict, notFound } from "../../errors.ts";
-import type { AgentRow } from "../agents.ts";
+import type { CallingAgent } from "../agents.ts";
 import { type JobRow, transitionJobs } from "./transitions.ts";
 
 const ACTIVE = ["leased", "running"] as const;
-const clearedLease = { leaseAgentId: null, leaseExpiresAt: null, leaseToken: null } as const;
+const clearedLease = { leaseAgentId: null, leaseExpiresAt: null } as const;
 
 export function leaseLost(detail: string): ApiError {
   return new ApiError(
@@ -29,7 +29,7 @@ export function leaseLost(detail: string): ApiError {
   );
 }
 
-function heldBy(agent: AgentRow, jobId: string): SQL {
+function heldBy(agent: CallingAgent, jobId: string): SQL {
   return and(
     eq(jobs.id, jobId),
     eq(jobs.leaseAgentId, agent.id),
@@ -40,7 +40,7 @@ function heldBy(agent: AgentRow, jobId: string): SQL {
 /** Why an agent's call on a job it does not hold is refused. */
 export async function explainLost(
   deps: AppDeps,
-  agent: AgentRow,
+  agent: CallingAgent,
   jobId: string,
 ): Promise<ApiError> {
   const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
@@ -55,7 +55,7 @@ export async function explainLost(
 }
 
 /** The job, when this agent holds its lease; otherwise 409 `lease_lost` (404 if unknown). */
-export async function heldJob(deps: AppDeps, agent: AgentRow, jobId: string): Promise<JobRow> {
+export async function heldJob(deps: AppDeps, agent: CallingAgent, jobId: string): Promise<JobRow> {
   const [job] = await deps.db.select().from(jobs).where(heldBy(agent, jobId)).limit(1);
   if (!job) throw await explainLost(deps, agent, jobId);
   return job;
@@ -75,7 +75,7 @@ export async function notifyJob(
  */
 export async function reportProgress(
   deps: AppDeps,
-  agent: AgentRow,
+  agent: CallingAgent,
   jobId: string,
   event: z.output<typeof jobEventRequestSchema>,
 ): Promise<{ canceled: boolean; leaseExpiresAt: number }> {
@@ -133,7 +133,7 @@ export async function reportProgress(
  */
 export async function failJob(
   deps: AppDeps,
-  agent: AgentRow,
+  agent: CallingAgent,
   jobId: string,
   failure: FailRequest,
 ): Promise<JobRow> {
@@ -162,7 +162,7 @@ export async function failJob(
 /** The agent hands the job back untouched (shutting down): queued again, attempt refunded. */
 export async function releaseJob(
   deps: AppDeps,
-  agent: AgentRow,
+  agent: CallingAgent,
   jobId: string,
   reason: string,
 ): Promise<JobRow> {
@@ -212,7 +212,6 @@ export async function cancelJob(
     set: {
       finishedAt: deps.now(),
       leaseExpiresAt: null,
-      leaseToken: null,
       error: `canceled by ${user.name}`,
     },
     actor: `user:${user.id}`,

@@ -27,7 +27,6 @@ export async function reapExpiredLeases(
     set: {
       leaseAgentId: null,
       leaseExpiresAt: null,
-      leaseToken: null,
       error: sql`case when ${again} then ${reason}
         else 'failed after ' || ${jobs.attempt} || ' attempts: ' || ${reason} end`,
       finishedAt: sql`case when ${again} then null else ${now} end`,
