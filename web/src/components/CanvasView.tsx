@@ -154,14 +154,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
       <div class="canvas-grid" style={grid()} />
       <div
         class="world"
-        classList={{ dragging: s.view.dragging() }}
-        style={{
-          transform: `translate(${view().x}px, ${view().y}px) scale(${view().zoom})`,
-          // Every selected node (and edge inside the selection) is moved by these two values:
-          // a drag of 300 nodes changes one style, not 300.
-          "--drag-x": `${s.view.drag()?.x ?? 0}px`,
-          "--drag-y": `${s.view.drag()?.y ?? 0}px`,
-        }}
+        style={{ transform: `translate(${view().x}px, ${view().y}px) scale(${view().zoom})` }}
       >
         <EdgeLayer session={s} />
         <For each={nodeIds()}>{(id) => <NodeCard session={s} id={id} />}</For>

@@ -8,7 +8,7 @@ function EdgePath(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const edge = () => s.graph.edges[props.id];
   const dragging = s.view.dragging;
-  // While the selection is dragged, an edge inside it moves with it by CSS; an edge with one
+  // While the selection is dragged, an edge inside it is translated with it; an edge with one
   // end in it is redrawn each step, since only that end moves.
   const fromMoves = () => dragging() && s.view.isSelected(edge()?.from.node ?? "");
   const toMoves = () => dragging() && s.view.isSelected(edge()?.to.node ?? "");
@@ -40,7 +40,8 @@ function EdgePath(props: { session: ProjectSession; id: string }) {
       {(g) => (
         <path
           class={`edge t-${g().socketType}`}
-          classList={{ selected: s.view.isEdgeSelected(props.id), moving: rigid() }}
+          classList={{ selected: s.view.isEdgeSelected(props.id) }}
+          style={{ translate: rigid() ? `${s.view.drag()!.x}px ${s.view.drag()!.y}px` : undefined }}
           d={d()}
           data-testid={`edge-${props.id}`}
         />

@@ -18,6 +18,13 @@ export default function NodeCard(props: { session: ProjectSession; id: string })
   const selected = () => s.view.isSelected(props.id);
   const peer = () => s.selectedByPeer()[props.id];
   const hoverSocket = () => s.view.hoverSocket(props.id);
+  // Only selected nodes follow the drag offset; the others never re-run this on a drag step.
+  const moving = () => selected() && s.view.dragging();
+  const dragOffset = () => {
+    if (!moving()) return undefined;
+    const d = s.view.drag()!;
+    return `${d.x}px ${d.y}px`;
+  };
 
   return (
     <Show when={node()}>
@@ -30,6 +37,8 @@ export default function NodeCard(props: { session: ProjectSession; id: string })
             width: `${layout.rect.w}px`,
             height: `${layout.rect.h}px`,
             "--peer": peer()?.color,
+            // A drag in progress: the graph keeps the start position until the drop.
+            translate: dragOffset(),
           }}
           tabindex="0"
           role="group"

@@ -2,8 +2,8 @@
  * Binds the engine's state to fine-grained Solid signals. The engine emits a new state on
  * every pointer move; splitting it means a pan re-renders only the world transform, a hover
  * only the hovered node, and a selection change only the nodes whose selection flipped,
- * instead of all 300 nodes and 400 edges each frame. A drag is one offset (`drag`) that the
- * world applies to every selected node with a single CSS variable.
+ * instead of all 300 nodes and 400 edges each frame. A drag is one offset (`drag`) that only
+ * the selected nodes and the edges touching them follow, as a CSS `translate` (no layout).
  */
 import { createMemo, createSelector, createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
