@@ -92,12 +92,14 @@ export type CallingAgent = Pick<
 
 /**
  * Every agent call runs this lookup, so it is one hand-written statement on the raw client
- * that leaves out the profile (the widest column): drizzle's query building and row mapping
- * cost several times the query itself here.
+ * that leaves out the profile (the widest column), and hands back one JSON column: drizzle's
+ * query building, and the client's building of each row column by column, cost several times
+ * the query itself here.
  */
 const CREDENTIAL_SQL = `
-  select id, owner_id, name, secret_hash, max_vram_mib, healthy_backends, models, concurrency,
-    last_seen_at
+  select secret_hash as secretHash, json_object('id', id, 'ownerId', owner_id, 'name', name,
+    'maxVramMiB', max_vram_mib, 'healthyBackends', json(healthy_backends),
+    'models', json(models), 'concurrency', concurrency, 'lastSeenAt', last_seen_at) as agent
   from agents where id = ? and revoked_at is null`;
 
 /** The live agent behind `<agentId>.<secret>`, or null. */
@@ -111,20 +113,11 @@ export async function agentForCredential(
     sql: CREDENTIAL_SQL,
     args: [credential.slice(0, dot)],
   });
-  const row = result.rows[0];
+  const row = result.rows[0] as unknown as { secretHash: string; agent: string } | undefined;
   if (!row) return null;
   const given = new TextEncoder().encode(await sha256Hex(credential.slice(dot + 1)));
-  if (!constantTimeEqual(given, new TextEncoder().encode(String(row.secret_hash)))) return null;
-  return {
-    id: String(row.id),
-    ownerId: String(row.owner_id),
-    name: String(row.name),
-    maxVramMiB: Number(row.max_vram_mib),
-    healthyBackends: JSON.parse(String(row.healthy_backends)),
-    models: JSON.parse(String(row.models)),
-    concurrency: Number(row.concurrency),
-    lastSeenAt: Number(row.last_seen_at),
-  };
+  if (!constantTimeEqual(given, new TextEncoder().encode(row.secretHash))) return null;
+  return JSON.parse(row.agent) as CallingAgent;
 }
 
 /** Notes that the agent called, without a write on every call of a busy agent. */

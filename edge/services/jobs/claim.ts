@@ -1,53 +1,18 @@
 /**
- * The claim: one UPDATE that picks the best queued job the agent can run and leases it to the
- * agent, so under any concurrency (requests in this process, other edge instances on the same
- * database) no job is ever leased twice. The rules, all in the statement:
- * - the project is live and the agent's owner is its owner or editor;
- * - one of the job's candidate backends is healthy on the agent;
- * - the agent's largest GPU has at least the job's minimum VRAM;
- * - the agent has every model the job needs;
- * - the agent holds fewer leases than its concurrency, and is not revoked;
- * then by priority (high first) and age (old first). The `job_claim_event` trigger
- * (db/migrations/0003) records the event in the same statement.
+ * Claims, grouped: the claims that reach this process in the same turn of the event loop are
+ * answered together, one statement per group of agents with the same capabilities
+ * (claim_sql.ts), so many agents polling at once cost a few statements, not one each. A claim
+ * waits at most until the next turn (a zero timer), and its lease starts when the statement
+ * runs.
  */
 import { inArray } from "drizzle-orm";
 import { takes } from "../../../db/schema/mod.ts";
 import type { ClaimedJob } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
 import type { CallingAgent } from "../agents.ts";
+import { capabilityKey, claimStatement } from "./claim_sql.ts";
 import { takeKey } from "./takes.ts";
 import type { JobRow } from "./transitions.ts";
-
-/**
- * Every agent poll runs this, so it is one hand-written statement on the raw client (drizzle's
- * query building cost more than the claim), and it hands back one JSON column: the client
- * builds each returned row column by column, which for a dozen columns cost more than the
- * UPDATE. `id = (…)` makes SQLite find the row by primary key; the subquery already requires
- * `queued`, and one statement sees one snapshot.
- */
-const CLAIM_SQL = `
-  update jobs set state = 'leased', attempt = attempt + 1, lease_agent_id = ?1,
-    lease_expires_at = ?2, progress = null, error = null, updated_at = ?3,
-    started_at = coalesce(started_at, ?3)
-  where id = (
-      select j.id from jobs j
-      join projects p on p.id = j.project_id and p.deleted_at is null
-      where j.state = 'queued' and j.min_vram_mib <= ?4
-        and exists (select 1 from project_members pm where pm.project_id = j.project_id
-          and pm.user_id = ?5 and pm.role in ('owner', 'editor'))
-        and exists (select 1 from json_each(j.backends) b
-          where b.value in (select value from json_each(?6)))
-        and not exists (select 1 from json_each(j.models) m
-          where m.value not in (select value from json_each(?7)))
-      order by j.priority desc, j.created_at
-      limit 1)
-    and (select count(*) from jobs held
-      where held.lease_agent_id = ?1 and held.state in ('leased', 'running')) < ?8
-    and exists (select 1 from agents a where a.id = ?1 and a.revoked_at is null)
-  returning json_object('id', id, 'projectId', project_id, 'nodeId', node_id,
-    'nodeType', node_type, 'tier', tier, 'params', json(params), 'inputs', json(inputs),
-    'backends', json(backends), 'minVramMiB', min_vram_mib, 'models', json(models),
-    'attempt', attempt, 'maxAttempts', max_attempts, 'leaseExpiresAt', lease_expires_at) as job`;
 
 /** Only what the agent is sent. */
 type ClaimedRow = Pick<
@@ -67,23 +32,69 @@ type ClaimedRow = Pick<
   | "leaseExpiresAt"
 >;
 
+/** Bounds one statement's size; more agents than this make another group. */
+const MAX_GROUP = 64;
+
+interface Pending {
+  agent: CallingAgent;
+  settle(result: ClaimedRow | null | Error): void;
+}
+
+interface Group {
+  key: string;
+  claims: Pending[];
+}
+
+/** Claims waiting for the next turn, per database (per app: tests run several side by side). */
+const waiting = new WeakMap<AppDeps["db"], Group[]>();
+
+/** Leases the best job the agent can run now, or answers null when none fits. */
 export async function claimJob(deps: AppDeps, agent: CallingAgent): Promise<ClaimedJob | null> {
-  const now = deps.now();
-  const result = await deps.db.$client.execute({
-    sql: CLAIM_SQL,
-    args: [
-      agent.id,
-      now + deps.config.LEASE_MS,
-      now,
-      agent.maxVramMiB,
-      agent.ownerId,
-      JSON.stringify(agent.healthyBackends),
-      JSON.stringify(agent.models),
-      agent.concurrency,
-    ],
+  let groups = waiting.get(deps.db);
+  if (!groups) {
+    groups = [];
+    waiting.set(deps.db, groups);
+    setTimeout(() => {
+      waiting.delete(deps.db);
+      void runGroups(deps, groups!);
+    }, 0);
+  }
+  const key = capabilityKey(agent);
+  // An agent with several claims in flight gets one per group: the statement counts its
+  // leases once, before any of the group's.
+  let group = groups.find((g) =>
+    g.key === key && g.claims.length < MAX_GROUP && !g.claims.some((p) => p.agent.id === agent.id)
+  );
+  if (!group) groups.push(group = { key, claims: [] });
+  const result = await new Promise<ClaimedRow | null | Error>((settle) => {
+    group.claims.push({ agent, settle });
   });
-  const json = result.rows[0]?.job;
-  return typeof json === "string" ? await toClaimedJob(deps, JSON.parse(json)) : null;
+  if (result instanceof Error) throw result;
+  return result ? await toClaimedJob(deps, result) : null;
+}
+
+async function runGroups(deps: AppDeps, groups: Group[]): Promise<void> {
+  for (const group of groups) {
+    try {
+      const now = deps.now();
+      const first = group.claims[0]!.agent;
+      const result = await deps.db.$client.execute(claimStatement(
+        first,
+        group.claims.map((p) => ({ agentId: p.agent.id, concurrency: p.agent.concurrency })),
+        { now, expiresAt: now + deps.config.LEASE_MS },
+      ));
+      const leased = new Map<string, ClaimedRow>();
+      for (const row of result.rows) {
+        const job = JSON.parse(String(row.job)) as ClaimedRow & { agentId: string };
+        leased.set(job.agentId, job);
+      }
+      for (const p of group.claims) p.settle(leased.get(p.agent.id) ?? null);
+    } catch (error) {
+      for (const p of group.claims) {
+        p.settle(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  }
 }
 
 /** The job as the agent receives it, inputs as signed URLs that outlive the lease. */
