@@ -2,17 +2,19 @@
  * The asset library (characters, styles, locations). Every change writes a new immutable
  * version; rollback copies an old version forward as the newest, so history is never rewritten.
  */
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { InStatement } from "@libsql/client";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ASSET_TYPES, assets, assetVersions, users } from "../../db/schema/mod.ts";
 import type { AppEnv } from "../context.ts";
 import { conflict, notFound } from "../errors.ts";
 import { idSchema, newId } from "../lib/ids.ts";
+import { jsonText } from "../lib/json_text.ts";
 import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
-import { recordActivity } from "../services/activity.ts";
+import { activityStatement, recordActivity } from "../services/activity.ts";
 import { currentGraph } from "../services/graph_store.ts";
 
 const fields = {
@@ -51,34 +53,101 @@ async function loadAsset(deps: Deps, projectId: string, assetId: string) {
   return asset;
 }
 
-/** Writes the asset's next version and moves the asset row to it, in one transaction. */
+type VersionFields = Pick<
+  typeof assets.$inferSelect,
+  "name" | "description" | "params" | "referenceImageKeys"
+>;
+
+/** A version row, written only if the statement before it in the batch changed a row. */
+function versionStatement(
+  assetId: string,
+  version: number,
+  fields: VersionFields,
+  authorId: string,
+  now: number,
+): InStatement {
+  return {
+    sql: `insert into asset_versions (asset_id, version, name, description, params,
+        reference_image_keys, author_id, created_at)
+      select ?, ?, ?, ?, ?, ?, ?, ? where changes() > 0`,
+    args: [
+      assetId,
+      version,
+      fields.name,
+      fields.description,
+      JSON.stringify(fields.params),
+      JSON.stringify(fields.referenceImageKeys),
+      authorId,
+      now,
+    ],
+  };
+}
+
+/**
+ * Writes the asset's next version, moves the asset row to it and logs it, in one transaction
+ * of hand-written statements (asset edits are the library's hot write).
+ */
 async function writeVersion(
   deps: Deps,
   current: typeof assets.$inferSelect,
-  next: Pick<typeof assets.$inferSelect, "name" | "description" | "params" | "referenceImageKeys">,
+  next: VersionFields,
   authorId: string,
+  activity: { action: string; subject: (version: number) => string },
 ) {
   const now = deps.now();
   const version = current.version + 1;
-  const result = await deps.db.batch([
-    deps.db.insert(assetVersions).values({ assetId: current.id, version, ...next, authorId, createdAt: now }),
-    deps.db.update(assets).set({ ...next, version, updatedAt: now, updatedBy: authorId })
-      .where(and(eq(assets.id, current.id), eq(assets.version, current.version)))
-      .returning(),
-  ]).catch((error) => {
+  // The row moves only from the version this edit started from; the version row and the log
+  // line follow only if it did.
+  const result = await deps.db.$client.batch([
+    {
+      sql: `update assets set name = ?, description = ?, params = ?, reference_image_keys = ?,
+          version = ?, updated_at = ?, updated_by = ?
+        where id = ? and version = ?`,
+      args: [
+        next.name,
+        next.description,
+        JSON.stringify(next.params),
+        JSON.stringify(next.referenceImageKeys),
+        version,
+        now,
+        authorId,
+        current.id,
+        current.version,
+      ],
+    },
+    versionStatement(current.id, version, next, authorId, now),
+    activityStatement(deps, {
+      projectId: current.projectId,
+      actorId: authorId,
+      action: activity.action,
+      subject: activity.subject(version),
+    }, { onlyIfChanged: true }),
+  ], "write").catch((error) => {
     // Two edits raced for the same next version: the loser is told to reload, nothing is lost.
     if (String(error).includes("UNIQUE constraint failed")) {
       throw conflict("stale_version", "someone else changed this asset just now; reload and retry");
     }
     throw error;
   });
-  return result[1][0]!;
+  if (result[0]!.rowsAffected === 0) {
+    throw conflict("stale_version", "someone else changed this asset just now; reload and retry");
+  }
+  return publicAsset({ ...current, ...next, version, updatedAt: now, updatedBy: authorId });
 }
 
 function publicAsset(asset: typeof assets.$inferSelect) {
   const { deletedAt: _d, ...rest } = asset;
   return rest;
 }
+
+/** The library panel reads this on every project open: JSON built by the database. */
+const listSql = (byType: boolean) => `
+  select json_object('assets', json_group_array(json_object('id', id, 'projectId', project_id,
+    'type', type, 'name', name, 'description', description, 'params', json(params),
+    'referenceImageKeys', json(reference_image_keys), 'version', version,
+    'createdBy', created_by, 'createdAt', created_at, 'updatedBy', updated_by,
+    'updatedAt', updated_at) order by type, name)) as body
+  from assets where project_id = ? and deleted_at is null${byType ? " and type = ?" : ""}`;
 
 export const assetRoutes = new Hono<AppEnv>()
   .get(
@@ -87,12 +156,11 @@ export const assetRoutes = new Hono<AppEnv>()
     queryParams(z.object({ type: z.enum(ASSET_TYPES).optional() })),
     async (c) => {
       const type = c.req.valid("query").type;
-      const rows = await c.var.deps.db.select().from(assets).where(and(
-        eq(assets.projectId, c.var.access.projectId),
-        isNull(assets.deletedAt),
-        type ? eq(assets.type, type) : undefined,
-      )).orderBy(asc(assets.type), asc(assets.name));
-      return c.json({ assets: rows.map(publicAsset) });
+      const result = await c.var.deps.db.$client.execute({
+        sql: listSql(type !== undefined),
+        args: type ? [c.var.access.projectId, type] : [c.var.access.projectId],
+      });
+      return jsonText(c, String(result.rows[0]!.body));
     },
   )
   .post("/:id/assets", requireRole("editor"), ...jsonBody(createSchema), async (c) => {
@@ -111,22 +179,34 @@ export const assetRoutes = new Hono<AppEnv>()
       updatedAt: now,
     };
     const { type: _t, ...versionFields } = body;
-    await deps.db.batch([
-      deps.db.insert(assets).values(asset),
-      deps.db.insert(assetVersions).values({
-        assetId: asset.id,
-        version: 1,
-        ...versionFields,
-        authorId: user.id,
-        createdAt: now,
+    // The asset, its first version and the log line commit together.
+    await deps.db.$client.batch([
+      {
+        sql: `insert into assets (id, project_id, type, name, description, params,
+            reference_image_keys, version, created_by, created_at, updated_by, updated_at)
+          values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+        args: [
+          asset.id,
+          asset.projectId,
+          asset.type,
+          asset.name,
+          asset.description,
+          JSON.stringify(asset.params),
+          JSON.stringify(asset.referenceImageKeys),
+          user.id,
+          now,
+          user.id,
+          now,
+        ],
+      },
+      versionStatement(asset.id, 1, versionFields, user.id, now),
+      activityStatement(deps, {
+        projectId: asset.projectId,
+        actorId: user.id,
+        action: "asset.create",
+        subject: `${asset.type} ${asset.name}`,
       }),
-    ]);
-    await recordActivity(deps, {
-      projectId: asset.projectId,
-      actorId: user.id,
-      action: "asset.create",
-      subject: `${asset.type} ${asset.name}`,
-    });
+    ], "write");
     return c.json({ asset }, 201);
   })
   .get("/:id/assets/:assetId", requireRole("reviewer"), pathParams(assetPath), async (c) => {
@@ -144,21 +224,25 @@ export const assetRoutes = new Hono<AppEnv>()
       const current = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
       const { baseVersion, ...changes } = c.req.valid("json");
       if (baseVersion !== undefined && baseVersion !== current.version) {
-        throw conflict("stale_version", `the asset is at version ${current.version}; reload and retry`);
+        throw conflict(
+          "stale_version",
+          `the asset is at version ${current.version}; reload and retry`,
+        );
       }
-      const updated = await writeVersion(deps, current, {
-        name: changes.name ?? current.name,
-        description: changes.description ?? current.description,
-        params: changes.params ?? current.params,
-        referenceImageKeys: changes.referenceImageKeys ?? current.referenceImageKeys,
-      }, user.id);
-      await recordActivity(deps, {
-        projectId: current.projectId,
-        actorId: user.id,
-        action: "asset.update",
-        subject: `${updated.name} v${updated.version}`,
-      });
-      return c.json({ asset: publicAsset(updated) });
+      const name = changes.name ?? current.name;
+      const updated = await writeVersion(
+        deps,
+        current,
+        {
+          name,
+          description: changes.description ?? current.description,
+          params: changes.params ?? current.params,
+          referenceImageKeys: changes.referenceImageKeys ?? current.referenceImageKeys,
+        },
+        user.id,
+        { action: "asset.update", subject: (v) => `${name} v${v}` },
+      );
+      return c.json({ asset: updated });
     },
   )
   .delete("/:id/assets/:assetId", requireRole("editor"), pathParams(assetPath), async (c) => {
@@ -173,26 +257,31 @@ export const assetRoutes = new Hono<AppEnv>()
     });
     return c.body(null, 204);
   })
-  .get("/:id/assets/:assetId/versions", requireRole("reviewer"), pathParams(assetPath), async (c) => {
-    const deps = c.var.deps;
-    const asset = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
-    const versions = await deps.db
-      .select({
-        version: assetVersions.version,
-        name: assetVersions.name,
-        description: assetVersions.description,
-        params: assetVersions.params,
-        referenceImageKeys: assetVersions.referenceImageKeys,
-        authorId: assetVersions.authorId,
-        authorName: users.name,
-        createdAt: assetVersions.createdAt,
-      })
-      .from(assetVersions)
-      .innerJoin(users, eq(users.id, assetVersions.authorId))
-      .where(eq(assetVersions.assetId, asset.id))
-      .orderBy(desc(assetVersions.version));
-    return c.json({ versions });
-  })
+  .get(
+    "/:id/assets/:assetId/versions",
+    requireRole("reviewer"),
+    pathParams(assetPath),
+    async (c) => {
+      const deps = c.var.deps;
+      const asset = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
+      const versions = await deps.db
+        .select({
+          version: assetVersions.version,
+          name: assetVersions.name,
+          description: assetVersions.description,
+          params: assetVersions.params,
+          referenceImageKeys: assetVersions.referenceImageKeys,
+          authorId: assetVersions.authorId,
+          authorName: users.name,
+          createdAt: assetVersions.createdAt,
+        })
+        .from(assetVersions)
+        .innerJoin(users, eq(users.id, assetVersions.authorId))
+        .where(eq(assetVersions.assetId, asset.id))
+        .orderBy(desc(assetVersions.version));
+      return c.json({ versions });
+    },
+  )
   .post(
     "/:id/assets/:assetId/rollback",
     requireRole("editor"),
@@ -208,19 +297,19 @@ export const assetRoutes = new Hono<AppEnv>()
         .limit(1);
       if (!old) throw notFound(`version ${wanted}`);
       const { name, description, params, referenceImageKeys } = old;
-      const updated = await writeVersion(deps, current, {
-        name,
-        description,
-        params,
-        referenceImageKeys,
-      }, user.id);
-      await recordActivity(deps, {
-        projectId: current.projectId,
-        actorId: user.id,
-        action: "asset.rollback",
-        subject: `${updated.name} to v${wanted}`,
-      });
-      return c.json({ asset: publicAsset(updated) });
+      const updated = await writeVersion(
+        deps,
+        current,
+        {
+          name,
+          description,
+          params,
+          referenceImageKeys,
+        },
+        user.id,
+        { action: "asset.rollback", subject: () => `${name} to v${wanted}` },
+      );
+      return c.json({ asset: updated });
     },
   )
   .get("/:id/assets/:assetId/usage", requireRole("reviewer"), pathParams(assetPath), async (c) => {

@@ -12,8 +12,9 @@ import type { AppEnv } from "../context.ts";
 import { notFound, unauthorized } from "../errors.ts";
 import { constantTimeEqual } from "../lib/bytes.ts";
 import { idSchema } from "../lib/ids.ts";
+import { jsonText } from "../lib/json_text.ts";
 import { jsonBody, pathParams } from "../lib/validate.ts";
-import { currentGraph, storeRevision } from "../services/graph_store.ts";
+import { currentGraphJson, storeRevision } from "../services/graph_store.ts";
 
 const encoder = new TextEncoder();
 
@@ -45,14 +46,14 @@ export const internalRoutes = new Hono<AppEnv>()
   .get("/projects/:id/graph", projectPath, async (c) => {
     const { id } = c.req.valid("param");
     await assertProject(c.var.deps, id);
-    return c.json(await currentGraph(c.var.deps, id));
+    return jsonText(c, await currentGraphJson(c.var.deps, id));
   })
   .post("/projects/:id/revisions", projectPath, ...jsonBody(flushSchema), async (c) => {
     const { id } = c.req.valid("param");
-    await assertProject(c.var.deps, id);
     const body = c.req.valid("json");
     // Guest reviewers never edit, but keep only real user ids as authors either way.
     const authorIds = body.authorIds.filter((a) => idSchema.safeParse(a).success);
+    // 404 for an unknown or deleted project, checked in the same batch.
     const revision = await storeRevision(c.var.deps, id, { ...body, authorIds });
     return c.json({ revision }, 201);
   });

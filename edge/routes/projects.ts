@@ -1,14 +1,15 @@
 /** Projects: create, list mine (most recent first), read, update, soft delete. */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { activity, projectMembers, projects, users } from "../../db/schema/mod.ts";
 import type { AppEnv } from "../context.ts";
 import { newId } from "../lib/ids.ts";
+import { jsonText } from "../lib/json_text.ts";
 import { jsonBody, queryParams } from "../lib/validate.ts";
 import { currentUser, requireUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
-import { recordActivity } from "../services/activity.ts";
+import { activityStatement, recordActivity } from "../services/activity.ts";
 import { notFound } from "../errors.ts";
 
 const name = z.string().trim().min(1, "name is required").max(120);
@@ -23,27 +24,27 @@ const updateSchema = z.object({
   description: z.string().max(5000).optional(),
 }).strict().refine((b) => Object.keys(b).length > 0, "send at least one field to change");
 
-const projectColumns = {
-  id: projects.id,
-  name: projects.name,
-  title: projects.title,
-  description: projects.description,
-  ownerId: projects.ownerId,
-  currentRevision: projects.currentRevision,
-  createdAt: projects.createdAt,
-  updatedAt: projects.updatedAt,
-};
+/** A project as the API shows it, with the caller's role, built in SQL (`t`: table prefix). */
+const projectJson = (role: string, t = "p.") =>
+  `json_object('id', ${t}id, 'name', ${t}name, 'title', ${t}title,
+    'description', ${t}description, 'ownerId', ${t}owner_id,
+    'currentRevision', ${t}current_revision, 'createdAt', ${t}created_at,
+    'updatedAt', ${t}updated_at, 'role', ${role})`;
+
+/** The studio's home page and every project page read these: JSON built by the database. */
+const LIST_SQL = `
+  select json_object('projects', json_group_array(${projectJson("m.role")}
+    order by p.updated_at desc)) as body
+  from project_members m join projects p on p.id = m.project_id
+  where m.user_id = ? and p.deleted_at is null`;
+const READ_SQL = `select json_object('project', ${projectJson("?")}) as body
+  from projects p where p.id = ?`;
 
 export const projectRoutes = new Hono<AppEnv>()
   .get("/", requireUser, async (c) => {
     const user = currentUser(c);
-    const rows = await c.var.deps.db
-      .select({ ...projectColumns, role: projectMembers.role })
-      .from(projectMembers)
-      .innerJoin(projects, eq(projects.id, projectMembers.projectId))
-      .where(and(eq(projectMembers.userId, user.id), isNull(projects.deletedAt)))
-      .orderBy(desc(projects.updatedAt));
-    return c.json({ projects: rows });
+    const result = await c.var.deps.db.$client.execute({ sql: LIST_SQL, args: [user.id] });
+    return jsonText(c, String(result.rows[0]!.body));
   })
   .post("/", requireUser, ...jsonBody(createSchema), async (c) => {
     const deps = c.var.deps;
@@ -79,27 +80,40 @@ export const projectRoutes = new Hono<AppEnv>()
   })
   .get("/:id", requireRole("reviewer"), async (c) => {
     const { projectId, role } = c.var.access;
-    const [project] = await c.var.deps.db.select(projectColumns).from(projects)
-      .where(eq(projects.id, projectId)).limit(1);
-    if (!project) throw notFound("project");
-    return c.json({ project: { ...project, role } });
+    const result = await c.var.deps.db.$client.execute({ sql: READ_SQL, args: [role, projectId] });
+    const body = result.rows[0]?.body;
+    if (typeof body !== "string") throw notFound("project");
+    return jsonText(c, body);
   })
   .patch("/:id", requireRole("editor"), ...jsonBody(updateSchema), async (c) => {
     const deps = c.var.deps;
     const { projectId, role } = c.var.access;
     const body = c.req.valid("json");
-    const [project] = await deps.db.update(projects)
-      .set({ ...body, updatedAt: deps.now() })
-      .where(eq(projects.id, projectId))
-      .returning(projectColumns);
-    if (!project) throw notFound("project");
-    await recordActivity(deps, {
-      projectId,
-      actorId: currentUser(c).id,
-      action: "project.update",
-      subject: Object.keys(body).join(", "),
-    });
-    return c.json({ project: { ...project, role } });
+    // The change and its log line commit together; nothing is logged if the project is gone.
+    const [updated] = await deps.db.$client.batch([
+      {
+        sql: `update projects set name = coalesce(?, name), title = coalesce(?, title),
+            description = coalesce(?, description), updated_at = ?
+          where id = ? returning json_object('project', ${projectJson("?", "")}) as body`,
+        args: [
+          body.name ?? null,
+          body.title ?? null,
+          body.description ?? null,
+          deps.now(),
+          projectId,
+          role,
+        ],
+      },
+      activityStatement(deps, {
+        projectId,
+        actorId: currentUser(c).id,
+        action: "project.update",
+        subject: Object.keys(body).join(", "),
+      }, { onlyIfChanged: true }),
+    ], "write");
+    const json = updated?.rows[0]?.body;
+    if (typeof json !== "string") throw notFound("project");
+    return jsonText(c, json);
   })
   .delete("/:id", requireRole("owner"), async (c) => {
     const deps = c.var.deps;

@@ -6,11 +6,17 @@ import { users } from "../../db/schema/mod.ts";
 import type { AppEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { idSchema } from "../lib/ids.ts";
+import { jsonText } from "../lib/json_text.ts";
 import { pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
-import { currentGraph, getRevision, listRevisions, storeRevision } from "../services/graph_store.ts";
+import {
+  currentGraphJson,
+  getRevision,
+  listRevisions,
+  storeRevision,
+} from "../services/graph_store.ts";
 
 const revisionPath = z.object({ id: idSchema, revision: z.coerce.number().int().min(1) });
 const pageQuery = z.object({
@@ -20,7 +26,7 @@ const pageQuery = z.object({
 
 export const revisionRoutes = new Hono<AppEnv>()
   .get("/:id/graph", requireRole("reviewer"), async (c) => {
-    return c.json(await currentGraph(c.var.deps, c.var.access.projectId));
+    return jsonText(c, await currentGraphJson(c.var.deps, c.var.access.projectId));
   })
   .get("/:id/revisions", requireRole("reviewer"), queryParams(pageQuery), async (c) => {
     const deps = c.var.deps;
@@ -39,7 +45,11 @@ export const revisionRoutes = new Hono<AppEnv>()
     return c.json({ revisions, next: rows.length === query.limit && last ? last.revision : null });
   })
   .get("/:id/revisions/:revision", requireRole("reviewer"), pathParams(revisionPath), async (c) => {
-    const row = await getRevision(c.var.deps, c.var.access.projectId, c.req.valid("param").revision);
+    const row = await getRevision(
+      c.var.deps,
+      c.var.access.projectId,
+      c.req.valid("param").revision,
+    );
     if (!row) throw notFound("revision");
     const { projectId: _p, ...revision } = row;
     return c.json(revision);
