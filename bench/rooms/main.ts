@@ -16,8 +16,11 @@ const quick = Deno.args.includes("--quick");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["a", "b", "c"];
 const SECONDS = quick ? 3 : 10;
 const STEP_SECONDS = quick ? 3 : 5;
-/** Edit rate per active client in workload (c), raised until delivery stops being sustainable. */
-const RATE_STEPS = [0.5, 1, 2, 4, 8, 16, 32];
+/**
+ * Edit rate per active client in workload (c), raised until delivery stops being sustainable.
+ * Fine steps near the limit: doubling would make the ratio between implementations a coin toss.
+ */
+const RATE_STEPS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16];
 const SECRET = "bench-room-secret-0123456789abcdef";
 
 const edge = startFakeEdge(SECRET, () => emptyGraph());
