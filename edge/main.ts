@@ -6,6 +6,7 @@ import { serveStatic } from "hono/deno";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { lineLog } from "./lib/line_log.ts";
 import { createDispatcher } from "./services/dispatcher.ts";
 import { startReaper } from "./services/jobs/reaper.ts";
 import { httpRoomNotifier } from "./services/room_notifier.ts";
@@ -13,7 +14,8 @@ import { createBlobStore } from "./services/storage/mod.ts";
 import { spaFallback } from "./middleware/spa.ts";
 
 const config = loadConfig(Deno.env.toObject());
-const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+// One JSON line per request on stdout, written a turn's worth at a time (lib/line_log.ts).
+const log = lineLog((bytes) => Deno.stdout.writeSync(bytes));
 const db = await openDatabase({
   url: config.DATABASE_URL,
   ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
@@ -34,5 +36,6 @@ startReaper(deps, config.REAPER_INTERVAL_MS, new AbortController().signal);
 Deno.serve({
   hostname: "127.0.0.1",
   port: config.PORT,
-  onListen: ({ hostname, port }) => console.log(`Movie Director edge on http://${hostname}:${port}`),
+  onListen: ({ hostname, port }) =>
+    console.log(`Movie Director edge on http://${hostname}:${port}`),
 }, app.fetch);

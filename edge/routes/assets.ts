@@ -2,7 +2,7 @@
  * The asset library (characters, styles, locations). Every change writes a new immutable
  * version; rollback copies an old version forward as the newest, so history is never rewritten.
  */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -45,12 +45,22 @@ const assetPath = z.object({ id: idSchema, assetId: idSchema });
 
 type Deps = AppEnv["Variables"]["deps"];
 
+/** An asset as the API shows it, built in SQL (see lib/json_text.ts). */
+const ASSET_JSON = `json_object('id', id, 'projectId', project_id, 'type', type, 'name', name,
+  'description', description, 'params', json(params),
+  'referenceImageKeys', json(reference_image_keys), 'version', version,
+  'createdBy', created_by, 'createdAt', created_at, 'updatedBy', updated_by,
+  'updatedAt', updated_at)`;
+
+/** Every asset edit starts here: one hand-written statement, one JSON column. */
+const LOAD_SQL = `select ${ASSET_JSON} as asset from assets
+  where id = ? and project_id = ? and deleted_at is null`;
+
 async function loadAsset(deps: Deps, projectId: string, assetId: string) {
-  const [asset] = await deps.db.select().from(assets)
-    .where(and(eq(assets.id, assetId), eq(assets.projectId, projectId), isNull(assets.deletedAt)))
-    .limit(1);
-  if (!asset) throw notFound("asset");
-  return asset;
+  const result = await deps.db.$client.execute({ sql: LOAD_SQL, args: [assetId, projectId] });
+  const json = result.rows[0]?.asset;
+  if (typeof json !== "string") throw notFound("asset");
+  return { ...JSON.parse(json), deletedAt: null } as typeof assets.$inferSelect;
 }
 
 type VersionFields = Pick<
@@ -142,11 +152,7 @@ function publicAsset(asset: typeof assets.$inferSelect) {
 
 /** The library panel reads this on every project open: JSON built by the database. */
 const listSql = (byType: boolean) => `
-  select json_object('assets', json_group_array(json_object('id', id, 'projectId', project_id,
-    'type', type, 'name', name, 'description', description, 'params', json(params),
-    'referenceImageKeys', json(reference_image_keys), 'version', version,
-    'createdBy', created_by, 'createdAt', created_at, 'updatedBy', updated_by,
-    'updatedAt', updated_at) order by type, name)) as body
+  select json_object('assets', json_group_array(${ASSET_JSON} order by type, name)) as body
   from assets where project_id = ? and deleted_at is null${byType ? " and type = ?" : ""}`;
 
 export const assetRoutes = new Hono<AppEnv>()
