@@ -4,7 +4,10 @@
  * Each workload runs all three before the next, so background noise hits them alike.
  * Prints a table and writes bench/results/rooms.json (not with --quick).
  *
- * Usage: deno run -A bench/rooms/main.ts [--quick] [--only=a,b,c]
+ * Usage: deno run -A bench/rooms/main.ts [--quick] [--only=a,b,c] [--tmpfs]
+ *
+ * `--tmpfs` keeps room storage in /dev/shm, taking this machine's disk commits out of the
+ * figures (only our room writes per op); such runs do not overwrite rooms.json.
  */
 import { emptyGraph } from "../../protocol/graph.ts";
 import { startFakeEdge } from "../../test/rooms/fake_edge_server.ts";
@@ -13,6 +16,7 @@ import { oursImpl, plainImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
 import { connectFleet, type PhaseOptions, type PhaseResult, runPhase } from "./load.ts";
 
 const quick = Deno.args.includes("--quick");
+const tmpfs = Deno.args.includes("--tmpfs");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["a", "b", "c"];
 const SECONDS = quick ? 3 : 10;
 const STEP_SECONDS = quick ? 3 : 5;
@@ -24,7 +28,10 @@ const RATE_STEPS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16];
 const SECRET = "bench-room-secret-0123456789abcdef";
 
 const edge = startFakeEdge(SECRET, () => emptyGraph());
-const persistDir = await Deno.makeTempDir({ prefix: "rooms-bench-" });
+const persistDir = await Deno.makeTempDir({
+  prefix: "rooms-bench-",
+  ...(tmpfs ? { dir: "/dev/shm" } : {}),
+});
 const server = await startPartyKit({
   vars: { ROOM_SECRET: SECRET, EDGE_URL: edge.url },
   persistDir,
@@ -135,7 +142,8 @@ const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(
   "unknown CPU";
 results.machine = `${cpu}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os}`;
 results.date = new Date().toISOString();
-if (!quick && only.length === 3) {
+results.storage = tmpfs ? "tmpfs" : "disk";
+if (!quick && !tmpfs && only.length === 3) {
   await Deno.mkdir(new URL("../results/", import.meta.url), { recursive: true });
   await Deno.writeTextFile(
     new URL("../results/rooms.json", import.meta.url),
