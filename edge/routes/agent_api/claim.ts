@@ -3,6 +3,11 @@
  * woken by a job queued in this process, re-checking the database every CLAIM_RECHECK_MS for
  * jobs queued by other edge instances, until `waitMs` runs out or the agent disconnects.
  * The wait runs on the real clock: the app clock (`deps.now`) may be moved by tests.
+ *
+ * The request's signal aborts when the agent disconnects, so a dropped long-poll frees its
+ * waiter instead of waking later to lease a job nobody will receive. Deno should run with
+ * `"unstable": ["no-legacy-abort"]` (deno.json): in its legacy mode the signal also aborts
+ * after every answered request, and Deno warns once per process that a handler read it.
  */
 import { Hono } from "hono";
 import { claimRequestSchema, type ClaimResponse } from "../../../protocol/jobs.ts";
