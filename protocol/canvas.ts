@@ -143,6 +143,8 @@ export const errorEventSchema = z.object({
   nodeId: graphIdSchema,
   taskId: z.string().min(1).max(64),
   message: z.string().max(4000),
+  /** How the run ended: a failure to show in red, or a cancel someone asked for. */
+  state: z.enum(["failed", "canceled"]).default("failed"),
 }).strict();
 
 /** What the edge's notifier POSTs to `/parties/main/{projectId}` (Bearer ROOM_SECRET). */

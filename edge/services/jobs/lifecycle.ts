@@ -188,6 +188,7 @@ export async function afterReturnOrFail(deps: AppDeps, job: JobRow): Promise<voi
       nodeId: job.nodeId,
       taskId: job.id,
       message: job.error ?? "failed",
+      state: "failed",
     });
   }
 }
@@ -229,6 +230,7 @@ export async function cancelJob(
     nodeId: job.nodeId,
     taskId: job.id,
     message: `canceled by ${user.name}`,
+    state: "canceled",
   });
   return job;
 }

@@ -18,8 +18,6 @@ export interface NodeRun {
   takes: Take[];
 }
 
-const CANCELED = /^canceled( by |$)/;
-
 export function idleRun(): NodeRun {
   return { jobId: null, phase: "idle", percent: 0, message: "", eta: null, error: null, takes: [] };
 }
@@ -48,9 +46,8 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
     case "error.occurred":
       // A late event of a job this node has since moved past (retried, run again) is stale.
       if (run.jobId !== null && run.jobId !== event.taskId && run.phase !== "failed") return run;
-      // The edge reports a cancel as an error event "canceled by <name>" (there is no cancel
-      // event in protocol/canvas.ts); it is not a failure to show in red.
-      if (CANCELED.test(event.message)) {
+      // A cancel ends the run without failing it: not something to show in red.
+      if (event.state === "canceled") {
         return {
           ...run,
           jobId: event.taskId,

@@ -57,6 +57,7 @@ Deno.test("an error keeps the backend's message until the next run starts", () =
     nodeId: "n",
     taskId: "j1",
     message: "CUDA out of memory",
+    state: "failed",
   });
   assert.deepEqual([run.phase, run.error], ["failed", "CUDA out of memory"]);
   run = onJob(run, job({ id: "j2", state: "queued" }));
@@ -110,6 +111,7 @@ Deno.test("a late error of an earlier job does not override the run in flight", 
     nodeId: "n",
     taskId: "j1",
     message: "x",
+    state: "failed",
   });
   assert.equal(after.phase, "running");
 });
@@ -121,6 +123,7 @@ Deno.test("a cancel reported by the room reads as canceled, not as a failure", (
     nodeId: "n",
     taskId: "j1",
     message: "canceled by Ana",
+    state: "canceled",
   });
   assert.deepEqual([after.phase, after.message, after.error], [
     "canceled",
