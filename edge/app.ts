@@ -55,17 +55,19 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/auth", authRoutes);
   app.route("/api/share", shareAcceptRoutes);
   app.route("/api/agents", agentRoutes);
-  for (const routes of [
-    projectRoutes,
-    memberRoutes,
-    shareLinkRoutes,
-    assetRoutes,
-    revisionRoutes,
-    structureRoutes,
-    ticketRoutes,
-    jobRoutes,
-    takeRoutes,
-  ]) {
+  for (
+    const routes of [
+      projectRoutes,
+      memberRoutes,
+      shareLinkRoutes,
+      assetRoutes,
+      revisionRoutes,
+      structureRoutes,
+      ticketRoutes,
+      jobRoutes,
+      takeRoutes,
+    ]
+  ) {
     app.route("/api/projects", routes);
   }
   app.all("/api/*", () => {
@@ -82,7 +84,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       // Hono's own refusals, e.g. "Malformed JSON in request body".
       return c.json(errorBody("bad_request", error.message), error.status);
     }
-    deps.log({ msg: "unhandled error", id: c.var.requestId, error: String(error), stack: (error as Error).stack });
+    deps.log({
+      msg: "unhandled error",
+      id: c.var.requestId,
+      error: String(error),
+      stack: (error as Error).stack,
+    });
     return c.json(errorBody("internal", `unexpected error; request id ${c.var.requestId}`), 500);
   });
   return app;

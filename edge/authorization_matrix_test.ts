@@ -4,7 +4,14 @@
  */
 import assert from "node:assert/strict";
 import type { Role } from "../protocol/room_ticket.ts";
-import { call, createProject, createTestApp, signUp, TEST_ROOM_SECRET, type TestApp } from "./testing.ts";
+import {
+  call,
+  createProject,
+  createTestApp,
+  signUp,
+  TEST_ROOM_SECRET,
+  type TestApp,
+} from "./testing.ts";
 
 type Route = `${"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} /api/projects/${string}`;
 
@@ -15,7 +22,10 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown }> = {
   "DELETE /api/projects/:id": { role: "owner" },
   "GET /api/projects/:id/activity": { role: "reviewer" },
   "GET /api/projects/:id/members": { role: "reviewer" },
-  "POST /api/projects/:id/members": { role: "owner", body: { email: "$newcomer", role: "reviewer" } },
+  "POST /api/projects/:id/members": {
+    role: "owner",
+    body: { email: "$newcomer", role: "reviewer" },
+  },
   "PATCH /api/projects/:id/members/:userId": { role: "owner", body: { role: "editor" } },
   "DELETE /api/projects/:id/members/:userId": { role: "owner" },
   "GET /api/projects/:id/share-links": { role: "owner" },
@@ -66,18 +76,37 @@ function projectRoutesOf(t: TestApp): string[] {
 }
 
 /** A fresh project with one of everything a route can point at. */
-async function fixture(t: TestApp, users: Record<"owner" | "editor" | "reviewer" | "target", { id: string; email: string; token: string }>) {
+async function fixture(
+  t: TestApp,
+  users: Record<
+    "owner" | "editor" | "reviewer" | "target",
+    { id: string; email: string; token: string }
+  >,
+) {
   const id = await createProject(t, users.owner, "Matrix");
   for (const who of ["editor", "reviewer", "target"] as const) {
     const role = who === "target" ? "reviewer" : who;
-    await call(t, "POST", `/api/projects/${id}/members`, { token: users.owner.token, body: { email: users[who].email, role } });
+    await call(t, "POST", `/api/projects/${id}/members`, {
+      token: users.owner.token,
+      body: { email: users[who].email, role },
+    });
   }
   const asset = await call(t, "POST", `/api/projects/${id}/assets`, {
     token: users.owner.token,
     body: { type: "character", name: "Rey" },
   });
-  const link = await call(t, "POST", `/api/projects/${id}/share-links`, { token: users.owner.token, body: {} });
-  const shot = { id: "shot1", type: "shot.generate", title: "Shot", x: 0, y: 0, params: { prompt: "door" } };
+  const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
+    token: users.owner.token,
+    body: {},
+  });
+  const shot = {
+    id: "shot1",
+    type: "shot.generate",
+    title: "Shot",
+    x: 0,
+    y: 0,
+    params: { prompt: "door" },
+  };
   await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
     headers: { authorization: `Bearer ${TEST_ROOM_SECRET}` },
     body: { graph: { nodes: { shot1: shot }, edges: {} } },
@@ -87,7 +116,9 @@ async function fixture(t: TestApp, users: Record<"owner" | "editor" | "reviewer"
     token: users.owner.token,
     body: { type: "shot.generate", params: { prompt: "door" } },
   });
-  await call(t, "POST", `/api/projects/${id}/jobs/${job.body.job.id}/cancel`, { token: users.owner.token });
+  await call(t, "POST", `/api/projects/${id}/jobs/${job.body.job.id}/cancel`, {
+    token: users.owner.token,
+  });
   return {
     ":id": id,
     ":assetId": asset.body.asset.id as string,
@@ -131,16 +162,33 @@ Deno.test("each route answers each kind of caller as its required role says", as
         // A successful write may delete or change what the next caller needs: start afresh.
         if (method !== "GET") params = await fixture(t, users);
         const path = pattern.replace(/:\w+/g, (p) => params[p] ?? p);
-        const token = who === "anonymous" ? undefined : who === "non-member" ? users.outsider.token : users[who].token;
+        const token = who === "anonymous"
+          ? undefined
+          : who === "non-member"
+          ? users.outsider.token
+          : users[who].token;
         let body = entry.body;
         if (body && JSON.stringify(body).includes("$newcomer")) {
           body = { ...(body as object), email: (await signUp(t, "Newcomer")).email };
         }
-        const res = await call(t, method, path, { ...(token ? { token } : {}), ...(body ? { body } : {}) });
+        const res = await call(t, method, path, {
+          ...(token ? { token } : {}),
+          ...(body ? { body } : {}),
+        });
         const expected = expectedStatus(who, entry.role);
-        const ok = expected === "allowed" ? res.status >= 200 && res.status < 300 : res.status === expected;
-        if (!ok) failures.push(`${route} as ${who}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
-        if (res.status >= 400) assert.equal(typeof res.body?.error?.code, "string", `${route}: JSON error body`);
+        const ok = expected === "allowed"
+          ? res.status >= 200 && res.status < 300
+          : res.status === expected;
+        if (!ok) {
+          failures.push(
+            `${route} as ${who}: expected ${expected}, got ${res.status} ${
+              JSON.stringify(res.body)
+            }`,
+          );
+        }
+        if (res.status >= 400) {
+          assert.equal(typeof res.body?.error?.code, "string", `${route}: JSON error body`);
+        }
       }
     }
     assert.deepEqual(failures, []);

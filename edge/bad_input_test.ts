@@ -5,7 +5,17 @@
 import assert from "node:assert/strict";
 import { call, createProject, createTestApp, signUp, type TestApp } from "./testing.ts";
 
-const TABLES = ["users", "sessions", "projects", "project_members", "share_links", "assets", "asset_versions", "graph_revisions", "activity"];
+const TABLES = [
+  "users",
+  "sessions",
+  "projects",
+  "project_members",
+  "share_links",
+  "assets",
+  "asset_versions",
+  "graph_revisions",
+  "activity",
+];
 
 async function snapshot(t: TestApp): Promise<string> {
   const parts: string[] = [];
@@ -27,30 +37,170 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
     })).body.asset;
     const before = await snapshot(t);
     const huge = "x".repeat(2 * 1024 * 1024);
-    const cases: Array<{ name: string; method: string; path: string; body?: unknown; headers?: Record<string, string>; status: number; field?: string }> = [
-      { name: "malformed JSON", method: "POST", path: "/api/projects", body: '{"name": "Film",', status: 400 },
-      { name: "not JSON at all", method: "POST", path: "/api/projects", body: "name=Film", headers: { "content-type": "application/x-www-form-urlencoded" }, status: 415 },
-      { name: "JSON array instead of object", method: "POST", path: "/api/projects", body: "[1,2]", status: 422 },
-      { name: "wrong type", method: "POST", path: "/api/projects", body: { name: 42 }, status: 422, field: "name" },
-      { name: "missing field", method: "POST", path: `/api/projects/${id}/assets`, body: { type: "style" }, status: 422, field: "name" },
-      { name: "bad enum", method: "POST", path: `/api/projects/${id}/assets`, body: { type: "prop", name: "Chair" }, status: 422, field: "type" },
-      { name: "unknown field", method: "POST", path: "/api/projects", body: { name: "Film", owner: "someone" }, status: 422 },
-      { name: "unknown field on update", method: "PATCH", path: `/api/projects/${id}`, body: { ownerId: ada.id }, status: 422 },
+    const cases: Array<
+      {
+        name: string;
+        method: string;
+        path: string;
+        body?: unknown;
+        headers?: Record<string, string>;
+        status: number;
+        field?: string;
+      }
+    > = [
+      {
+        name: "malformed JSON",
+        method: "POST",
+        path: "/api/projects",
+        body: '{"name": "Film",',
+        status: 400,
+      },
+      {
+        name: "not JSON at all",
+        method: "POST",
+        path: "/api/projects",
+        body: "name=Film",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        status: 415,
+      },
+      {
+        name: "JSON array instead of object",
+        method: "POST",
+        path: "/api/projects",
+        body: "[1,2]",
+        status: 422,
+      },
+      {
+        name: "wrong type",
+        method: "POST",
+        path: "/api/projects",
+        body: { name: 42 },
+        status: 422,
+        field: "name",
+      },
+      {
+        name: "missing field",
+        method: "POST",
+        path: `/api/projects/${id}/assets`,
+        body: { type: "style" },
+        status: 422,
+        field: "name",
+      },
+      {
+        name: "bad enum",
+        method: "POST",
+        path: `/api/projects/${id}/assets`,
+        body: { type: "prop", name: "Chair" },
+        status: 422,
+        field: "type",
+      },
+      {
+        name: "unknown field",
+        method: "POST",
+        path: "/api/projects",
+        body: { name: "Film", owner: "someone" },
+        status: 422,
+      },
+      {
+        name: "unknown field on update",
+        method: "PATCH",
+        path: `/api/projects/${id}`,
+        body: { ownerId: ada.id },
+        status: 422,
+      },
       { name: "empty update", method: "PATCH", path: `/api/projects/${id}`, body: {}, status: 422 },
-      { name: "very long name", method: "POST", path: "/api/projects", body: { name: "n".repeat(10_000) }, status: 422, field: "name" },
-      { name: "whitespace-only name", method: "POST", path: "/api/projects", body: { name: "   " }, status: 422, field: "name" },
-      { name: "oversized body", method: "POST", path: "/api/projects", body: JSON.stringify({ name: "Film", description: huge }), status: 413 },
-      { name: "project id that is not an id", method: "GET", path: "/api/projects/not-an-id", status: 400 },
+      {
+        name: "very long name",
+        method: "POST",
+        path: "/api/projects",
+        body: { name: "n".repeat(10_000) },
+        status: 422,
+        field: "name",
+      },
+      {
+        name: "whitespace-only name",
+        method: "POST",
+        path: "/api/projects",
+        body: { name: "   " },
+        status: 422,
+        field: "name",
+      },
+      {
+        name: "oversized body",
+        method: "POST",
+        path: "/api/projects",
+        body: JSON.stringify({ name: "Film", description: huge }),
+        status: 413,
+      },
+      {
+        name: "project id that is not an id",
+        method: "GET",
+        path: "/api/projects/not-an-id",
+        status: 400,
+      },
       { name: "SQL in the id", method: "GET", path: "/api/projects/1'%20or%20'1'='1", status: 400 },
-      { name: "asset id that is not an id", method: "PATCH", path: `/api/projects/${id}/assets/123`, body: { name: "x" }, status: 400, field: "assetId" },
-      { name: "revision that is not a number", method: "GET", path: `/api/projects/${id}/revisions/abc`, status: 400, field: "revision" },
-      { name: "negative page size", method: "GET", path: `/api/projects/${id}/revisions?limit=-5`, status: 400, field: "limit" },
-      { name: "rollback to a non-integer version", method: "POST", path: `/api/projects/${id}/assets/${asset.id}/rollback`, body: { version: 1.5 }, status: 422, field: "version" },
-      { name: "bad email", method: "POST", path: "/api/auth/register", body: { email: "not-an-email", password: "long enough pw", name: "X" }, status: 422, field: "email" },
-      { name: "short password", method: "POST", path: "/api/auth/register", body: { email: "x@example.com", password: "short", name: "X" }, status: 422, field: "password" },
-      { name: "params that are not an object", method: "PATCH", path: `/api/projects/${id}/assets/${asset.id}`, body: { params: "seed=1" }, status: 422, field: "params" },
+      {
+        name: "asset id that is not an id",
+        method: "PATCH",
+        path: `/api/projects/${id}/assets/123`,
+        body: { name: "x" },
+        status: 400,
+        field: "assetId",
+      },
+      {
+        name: "revision that is not a number",
+        method: "GET",
+        path: `/api/projects/${id}/revisions/abc`,
+        status: 400,
+        field: "revision",
+      },
+      {
+        name: "negative page size",
+        method: "GET",
+        path: `/api/projects/${id}/revisions?limit=-5`,
+        status: 400,
+        field: "limit",
+      },
+      {
+        name: "rollback to a non-integer version",
+        method: "POST",
+        path: `/api/projects/${id}/assets/${asset.id}/rollback`,
+        body: { version: 1.5 },
+        status: 422,
+        field: "version",
+      },
+      {
+        name: "bad email",
+        method: "POST",
+        path: "/api/auth/register",
+        body: { email: "not-an-email", password: "long enough pw", name: "X" },
+        status: 422,
+        field: "email",
+      },
+      {
+        name: "short password",
+        method: "POST",
+        path: "/api/auth/register",
+        body: { email: "x@example.com", password: "short", name: "X" },
+        status: 422,
+        field: "password",
+      },
+      {
+        name: "params that are not an object",
+        method: "PATCH",
+        path: `/api/projects/${id}/assets/${asset.id}`,
+        body: { params: "seed=1" },
+        status: 422,
+        field: "params",
+      },
       { name: "unknown API route", method: "GET", path: "/api/nothing-here", status: 404 },
-      { name: "share token of the wrong shape", method: "POST", path: "/api/share/abc/accept", body: {}, status: 400 },
+      {
+        name: "share token of the wrong shape",
+        method: "POST",
+        path: "/api/share/abc/accept",
+        body: {},
+        status: 400,
+      },
     ];
     for (const c of cases) {
       const res = await call(t, c.method, c.path, {
@@ -62,7 +212,9 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
       assert.equal(typeof res.body?.error?.code, "string", `${c.name}: JSON error body`);
       assert.equal(typeof res.body.error.message, "string", `${c.name}: message`);
       if (c.field) {
-        const named = (res.body.error.issues ?? []).some((i: { path: string }) => i.path === c.field);
+        const named = (res.body.error.issues ?? []).some((i: { path: string }) =>
+          i.path === c.field
+        );
         assert.ok(named, `${c.name}: issues name "${c.field}": ${JSON.stringify(res.body.error)}`);
       }
     }
@@ -78,7 +230,10 @@ Deno.test("Unicode names are kept exactly as written", async () => {
     const ada = await signUp(t, "Ada");
     const name = "Ünïcödé 映画 🎬 \u202Eevil";
     const id = await createProject(t, ada, name);
-    assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: ada.token })).body.project.name, name);
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}`, { token: ada.token })).body.project.name,
+      name,
+    );
   } finally {
     await t.close();
   }
@@ -91,7 +246,10 @@ Deno.test("no request id or error ever exposes a stack trace", async () => {
     assert.equal(res.status, 400);
     assert.ok(!JSON.stringify(res.body).includes(" at "));
     assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
-    assert.ok(t.logs.some((l) => l.path === "/api/auth/login" && l.status === 400), "one log line per request");
+    assert.ok(
+      t.logs.some((l) => l.path === "/api/auth/login" && l.status === 400),
+      "one log line per request",
+    );
   } finally {
     await t.close();
   }

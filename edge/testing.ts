@@ -103,17 +103,27 @@ let userCounter = 0;
 /** Registers a fresh user and returns their id and bearer token. */
 export async function signUp(t: Pick<TestApp, "app">, name = "User") {
   userCounter++;
-  const email = `${name.toLowerCase().replace(/\W/g, "")}${userCounter}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const email = `${name.toLowerCase().replace(/\W/g, "")}${userCounter}-${
+    crypto.randomUUID().slice(0, 8)
+  }@example.com`;
   const res = await call(t, "POST", "/api/auth/register", {
     body: { email, password: "correct horse battery", name },
   });
-  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201) {
+    throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
   return { id: res.body.user.id as string, token: res.body.token as string, email, name };
 }
 
 /** Creates a project owned by `owner` and returns its id. */
-export async function createProject(t: Pick<TestApp, "app">, owner: { token: string }, name = "Film") {
+export async function createProject(
+  t: Pick<TestApp, "app">,
+  owner: { token: string },
+  name = "Film",
+) {
   const res = await call(t, "POST", "/api/projects", { token: owner.token, body: { name } });
-  if (res.status !== 201) throw new Error(`create project failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201) {
+    throw new Error(`create project failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
   return res.body.project.id as string;
 }

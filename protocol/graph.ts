@@ -11,7 +11,10 @@
 import { z } from "zod";
 
 /** Ids of nodes and edges are chosen by clients (UUIDs or similar short tokens). */
-export const graphIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "ids are 1-64 letters, digits, _ or -");
+export const graphIdSchema = z.string().regex(
+  /^[A-Za-z0-9_-]{1,64}$/,
+  "ids are 1-64 letters, digits, _ or -",
+);
 
 export const graphNodeSchema = z.object({
   id: graphIdSchema,

@@ -69,7 +69,8 @@ const naming = {
 };
 const prompt = z.string().trim().min(1, "prompt is required").max(4000);
 const seed = z.number().int().min(0).max(2 ** 32 - 1).optional();
-const dimension = (fallback: number) => z.number().int().min(64).max(4096).multipleOf(8).default(fallback);
+const dimension = (fallback: number) =>
+  z.number().int().min(64).max(4096).multipleOf(8).default(fallback);
 
 const generation = {
   ...naming,
@@ -204,7 +205,9 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
-      kind: z.enum(["crossfade", "wipeleft", "wiperight", "wipeup", "wipedown"]).default("crossfade"),
+      kind: z.enum(["crossfade", "wipeleft", "wiperight", "wipeup", "wipedown"]).default(
+        "crossfade",
+      ),
       seconds: z.number().min(0.1).max(10).default(1),
     }).strict(),
     backends: ["ffmpeg"],

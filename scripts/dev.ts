@@ -64,7 +64,9 @@ for (let i = 0; i < 300; i++) {
   if (ok) break;
   await new Promise((r) => setTimeout(r, 100));
 }
-console.log(`\n  Movie Director is running: open ${edgeUrl}\n  (rooms on ${roomUrl}; data in .data/ and .partykit/; Ctrl-C stops)\n`);
+console.log(
+  `\n  Movie Director is running: open ${edgeUrl}\n  (rooms on ${roomUrl}; data in .data/ and .partykit/; Ctrl-C stops)\n`,
+);
 const status = await edge.status;
 if (!stopping) {
   console.error(`the edge stopped (exit ${status.code}); stopping the room server`);

@@ -6,10 +6,13 @@
 const NAMES = ["ROOM_SECRET", "BLOB_SECRET"] as const;
 
 function random(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(32)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
 }
 
-export async function devSecrets(path: string): Promise<Record<string, string>> {
+export async function devSecrets(path: string): Promise<Record<typeof NAMES[number], string>> {
   let stored: Record<string, string> = {};
   try {
     stored = JSON.parse(await Deno.readTextFile(path));
@@ -25,7 +28,6 @@ export async function devSecrets(path: string): Promise<Record<string, string>> 
     await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
     await Deno.writeTextFile(path, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
-  const result: Record<string, string> = {};
-  for (const name of NAMES) result[name] = Deno.env.get(name) ?? stored[name]!;
-  return result;
+  const pick = (name: typeof NAMES[number]) => Deno.env.get(name) ?? stored[name]!;
+  return { ROOM_SECRET: pick("ROOM_SECRET"), BLOB_SECRET: pick("BLOB_SECRET") };
 }

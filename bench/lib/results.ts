@@ -10,7 +10,11 @@ export async function machine(): Promise<string> {
 
 export async function writeResults(area: string, figures: Record<string, number>): Promise<string> {
   const path = new URL(`../results/${area}.json`, import.meta.url);
-  const body = { ...figures, machine: await machine(), date: new Date().toISOString().slice(0, 10) };
+  const body = {
+    ...figures,
+    machine: await machine(),
+    date: new Date().toISOString().slice(0, 10),
+  };
   await Deno.writeTextFile(path, JSON.stringify(body, null, 2) + "\n");
   return path.pathname;
 }

@@ -24,7 +24,11 @@ export const authenticate = createMiddleware<AppEnv>(async function authenticate
 
 function checkSameOrigin(origin: string | undefined, requestUrl: string): void {
   if (!origin || origin !== new URL(requestUrl).origin) {
-    throw new ApiError(403, "csrf", "cross-site request refused: send it from the studio's own origin");
+    throw new ApiError(
+      403,
+      "csrf",
+      "cross-site request refused: send it from the studio's own origin",
+    );
   }
 }
 

@@ -4,7 +4,9 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 
-export function limitBody(maxBytes: (c: { req: { path: string } }, deps: AppEnv["Variables"]["deps"]) => number) {
+export function limitBody(
+  maxBytes: (c: { req: { path: string } }, deps: AppEnv["Variables"]["deps"]) => number,
+) {
   return createMiddleware<AppEnv>(async function limitBody(c, next) {
     const max = maxBytes(c, c.var.deps);
     const limit = bodyLimit({

@@ -12,10 +12,17 @@ Deno.test("each asset edit is a new version with its author; rollback copies an 
   const { t, ada, id } = await setup();
   try {
     const bob = await signUp(t, "Bob");
-    await call(t, "POST", `/api/projects/${id}/members`, { token: ada.token, body: { email: bob.email, role: "editor" } });
+    await call(t, "POST", `/api/projects/${id}/members`, {
+      token: ada.token,
+      body: { email: bob.email, role: "editor" },
+    });
     const created = await call(t, "POST", `/api/projects/${id}/assets`, {
       token: ada.token,
-      body: { type: "character", name: "Detective Rey", params: { seed: 7, prompt: "trench coat" } },
+      body: {
+        type: "character",
+        name: "Detective Rey",
+        params: { seed: 7, prompt: "trench coat" },
+      },
     });
     assert.equal(created.status, 201);
     const assetId = created.body.asset.id;
@@ -27,20 +34,32 @@ Deno.test("each asset edit is a new version with its author; rollback copies an 
     assert.equal(edited.body.asset.version, 2);
     assert.equal(edited.body.asset.name, "Detective Rey", "unchanged fields are kept");
 
-    const stale = await call(t, "PATCH", base, { token: ada.token, body: { name: "Rey", baseVersion: 1 } });
+    const stale = await call(t, "PATCH", base, {
+      token: ada.token,
+      body: { name: "Rey", baseVersion: 1 },
+    });
     assert.equal(stale.status, 409);
     assert.equal(stale.body.error.code, "stale_version");
 
-    const rolled = await call(t, "POST", `${base}/rollback`, { token: ada.token, body: { version: 1 } });
+    const rolled = await call(t, "POST", `${base}/rollback`, {
+      token: ada.token,
+      body: { version: 1 },
+    });
     assert.equal(rolled.body.asset.version, 3);
     assert.deepEqual(rolled.body.asset.params, { seed: 7, prompt: "trench coat" });
 
     const versions = await call(t, "GET", `${base}/versions`, { token: ada.token });
     assert.deepEqual(
-      versions.body.versions.map((v: { version: number; authorName: string }) => [v.version, v.authorName]),
+      versions.body.versions.map((
+        v: { version: number; authorName: string },
+      ) => [v.version, v.authorName]),
       [[3, "Ada"], [2, "Bob"], [1, "Ada"]],
     );
-    assert.equal((await call(t, "POST", `${base}/rollback`, { token: ada.token, body: { version: 9 } })).status, 404);
+    assert.equal(
+      (await call(t, "POST", `${base}/rollback`, { token: ada.token, body: { version: 9 } }))
+        .status,
+      404,
+    );
   } finally {
     await t.close();
   }
@@ -50,17 +69,35 @@ Deno.test("assets are listed by type and deleted ones disappear", async () => {
   const { t, ada, id } = await setup();
   try {
     for (const [type, name] of [["style", "Neon"], ["character", "Rey"], ["location", "Docks"]]) {
-      await call(t, "POST", `/api/projects/${id}/assets`, { token: ada.token, body: { type, name } });
+      await call(t, "POST", `/api/projects/${id}/assets`, {
+        token: ada.token,
+        body: { type, name },
+      });
     }
-    const styles = await call(t, "GET", `/api/projects/${id}/assets?type=style`, { token: ada.token });
+    const styles = await call(t, "GET", `/api/projects/${id}/assets?type=style`, {
+      token: ada.token,
+    });
     assert.deepEqual(styles.body.assets.map((a: { name: string }) => a.name), ["Neon"]);
     const all = await call(t, "GET", `/api/projects/${id}/assets`, { token: ada.token });
     assert.equal(all.body.assets.length, 3);
     const docks = all.body.assets.find((a: { name: string }) => a.name === "Docks");
-    assert.equal((await call(t, "DELETE", `/api/projects/${id}/assets/${docks.id}`, { token: ada.token })).status, 204);
-    assert.equal((await call(t, "GET", `/api/projects/${id}/assets/${docks.id}`, { token: ada.token })).status, 404);
-    assert.equal((await call(t, "GET", `/api/projects/${id}/assets`, { token: ada.token })).body.assets.length, 2);
-    assert.equal((await call(t, "GET", `/api/projects/${id}/assets?type=prop`, { token: ada.token })).status, 400);
+    assert.equal(
+      (await call(t, "DELETE", `/api/projects/${id}/assets/${docks.id}`, { token: ada.token }))
+        .status,
+      204,
+    );
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}/assets/${docks.id}`, { token: ada.token })).status,
+      404,
+    );
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}/assets`, { token: ada.token })).body.assets.length,
+      2,
+    );
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}/assets?type=prop`, { token: ada.token })).status,
+      400,
+    );
   } finally {
     await t.close();
   }
@@ -74,7 +111,12 @@ Deno.test("asset usage lists the nodes of the current graph that reference the a
       body: { type: "character", name: "Rey" },
     })).body.asset;
     const node = (nodeId: string, type: string, params: Record<string, unknown>) => ({
-      id: nodeId, type, title: nodeId, x: 0, y: 0, params,
+      id: nodeId,
+      type,
+      title: nodeId,
+      x: 0,
+      y: 0,
+      params,
     });
     const graph = {
       nodes: {
@@ -89,7 +131,9 @@ Deno.test("asset usage lists the nodes of the current graph that reference the a
       body: { graph, message: "test", authorIds: [ada.id] },
     });
     assert.equal(flushed.status, 201);
-    const usage = await call(t, "GET", `/api/projects/${id}/assets/${asset.id}/usage`, { token: ada.token });
+    const usage = await call(t, "GET", `/api/projects/${id}/assets/${asset.id}/usage`, {
+      token: ada.token,
+    });
     assert.deepEqual(usage.body.nodes, [{ nodeId: "a", type: "asset.character", title: "a" }]);
   } finally {
     await t.close();
@@ -99,15 +143,25 @@ Deno.test("asset usage lists the nodes of the current graph that reference the a
 Deno.test("the structure tree follows the production convention and shows no server paths", async () => {
   const { t, ada, id } = await setup();
   try {
-    await call(t, "POST", `/api/projects/${id}/assets`, { token: ada.token, body: { type: "character", name: "Rey" } });
-    await call(t, "POST", `/api/projects/${id}/assets`, { token: ada.token, body: { type: "location", name: "Docks" } });
+    await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "character", name: "Rey" },
+    });
+    await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "location", name: "Docks" },
+    });
     const res = await call(t, "GET", `/api/projects/${id}/structure`, { token: ada.token });
     assert.equal(res.status, 200);
     const tree = res.body.tree;
     assert.equal(tree.name, "Noir");
     assert.deepEqual(tree.children.map((c: { name: string }) => c.name), ["assets", "renders"]);
     const assets = tree.children[0];
-    assert.deepEqual(assets.children.map((c: { name: string }) => c.name), ["characters", "styles", "locations"]);
+    assert.deepEqual(assets.children.map((c: { name: string }) => c.name), [
+      "characters",
+      "styles",
+      "locations",
+    ]);
     assert.equal(assets.children[0].children[0].name, "Rey");
     assert.equal(assets.children[0].children[0].children[0].name, "v1");
     assert.ok(!JSON.stringify(tree).includes(".data"), "no server paths");

@@ -93,7 +93,10 @@ Deno.test("cookie sessions must come from the studio's own origin to change anyt
     });
     assert.equal(foreign.status, 403);
     assert.equal(foreign.body.error.code, "csrf");
-    const missing = await call(t, "POST", "/api/projects", { body: { name: "Heist" }, headers: { cookie } });
+    const missing = await call(t, "POST", "/api/projects", {
+      body: { name: "Heist" },
+      headers: { cookie },
+    });
     assert.equal(missing.status, 403);
     const own = await call(t, "POST", "/api/projects", {
       body: { name: "Heist" },

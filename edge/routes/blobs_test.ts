@@ -22,7 +22,7 @@ Deno.test("a signed upload URL stores the object once; the same bytes again are 
     );
     const changed = await put(t, KEY, "other");
     assert.equal(changed.status, 409);
-    assert.equal((await changed.json()).error.code, "immutable");
+    assert.equal(((await changed.json()) as { error: { code: string } }).error.code, "immutable");
     const get = await t.app.request(await t.deps.storage.presignGet(KEY, { expiresInS: 60 }));
     assert.equal(await get.text(), "first");
   } finally {
@@ -44,7 +44,7 @@ Deno.test("signed URLs expire, and work neither for another key nor for another 
       body: bytes("x"),
     });
     assert.equal(moved.status, 403);
-    assert.equal((await moved.json()).error.code, "bad_signature");
+    assert.equal(((await moved.json()) as { error: { code: string } }).error.code, "bad_signature");
     const wrongType = await t.app.request(upload.url, {
       method: "PUT",
       headers: { "content-type": "text/html" },
@@ -128,7 +128,7 @@ Deno.test("keys that could escape the blob folder are refused before any signatu
     ) {
       const res = await t.app.request(`${path}?exp=9999999999999&sig=00`);
       assert.equal(res.status, 404, path);
-      assert.equal((await res.json()).error.code, "not_found");
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, "not_found");
     }
   } finally {
     await t.close();

@@ -12,6 +12,9 @@ export const healthRoutes = new Hono<AppEnv>()
       return c.json({ ok: true });
     } catch (error) {
       c.var.deps.log({ msg: "not ready", error: String(error) });
-      return c.json({ ok: false, error: { code: "not_ready", message: "database unavailable" } }, 503);
+      return c.json(
+        { ok: false, error: { code: "not_ready", message: "database unavailable" } },
+        503,
+      );
     }
   });

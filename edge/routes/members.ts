@@ -41,7 +41,11 @@ export const memberRoutes = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const [user] = await deps.db.select().from(users).where(eq(users.email, body.email)).limit(1);
     if (!user) {
-      throw new ApiError(404, "user_not_found", "no account with that email: ask them to sign up first");
+      throw new ApiError(
+        404,
+        "user_not_found",
+        "no account with that email: ask them to sign up first",
+      );
     }
     const inserted = await deps.db.insert(projectMembers)
       .values({ projectId, userId: user.id, role: body.role, createdAt: deps.now() })

@@ -9,10 +9,13 @@ Deno.test("projects are listed most recently changed first, with the caller's ro
     t.advance(1000);
     await createProject(t, ada, "Second");
     t.advance(1000);
-    assert.equal((await call(t, "PATCH", `/api/projects/${first}`, {
-      token: ada.token,
-      body: { title: "First, retitled" },
-    })).status, 200);
+    assert.equal(
+      (await call(t, "PATCH", `/api/projects/${first}`, {
+        token: ada.token,
+        body: { title: "First, retitled" },
+      })).status,
+      200,
+    );
     const list = await call(t, "GET", "/api/projects", { token: ada.token });
     assert.deepEqual(list.body.projects.map((p: { name: string }) => p.name), ["First", "Second"]);
     assert.equal(list.body.projects[0].title, "First, retitled");
@@ -29,11 +32,16 @@ Deno.test("a non-member gets the same 404 for a real project as for a missing on
     const eve = await signUp(t, "Eve");
     const id = await createProject(t, ada, "Secret film");
     const real = await call(t, "GET", `/api/projects/${id}`, { token: eve.token });
-    const missing = await call(t, "GET", `/api/projects/${crypto.randomUUID()}`, { token: eve.token });
+    const missing = await call(t, "GET", `/api/projects/${crypto.randomUUID()}`, {
+      token: eve.token,
+    });
     assert.equal(real.status, 404);
     assert.deepEqual(real.body, missing.body);
     assert.ok(!JSON.stringify(real.body).includes("Secret film"));
-    assert.equal((await call(t, "GET", "/api/projects", { token: eve.token })).body.projects.length, 0);
+    assert.equal(
+      (await call(t, "GET", "/api/projects", { token: eve.token })).body.projects.length,
+      0,
+    );
   } finally {
     await t.close();
   }
@@ -49,10 +57,19 @@ Deno.test("deleting a project hides it from everyone, members included", async (
       token: ada.token,
       body: { email: bob.email, role: "editor" },
     });
-    assert.equal((await call(t, "DELETE", `/api/projects/${id}`, { token: bob.token })).status, 403);
-    assert.equal((await call(t, "DELETE", `/api/projects/${id}`, { token: ada.token })).status, 204);
+    assert.equal(
+      (await call(t, "DELETE", `/api/projects/${id}`, { token: bob.token })).status,
+      403,
+    );
+    assert.equal(
+      (await call(t, "DELETE", `/api/projects/${id}`, { token: ada.token })).status,
+      204,
+    );
     assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: bob.token })).status, 404);
-    assert.equal((await call(t, "GET", "/api/projects", { token: ada.token })).body.projects.length, 0);
+    assert.equal(
+      (await call(t, "GET", "/api/projects", { token: ada.token })).body.projects.length,
+      0,
+    );
   } finally {
     await t.close();
   }
@@ -83,17 +100,32 @@ Deno.test("members: add by email, change role, remove; the room is told about a 
     assert.equal(twice.status, 409);
 
     // A reviewer can read but not edit.
-    assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: bob.token })).body.project.role, "reviewer");
-    assert.equal((await call(t, "PATCH", `/api/projects/${id}`, { token: bob.token, body: { name: "x" } })).status, 403);
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}`, { token: bob.token })).body.project.role,
+      "reviewer",
+    );
+    assert.equal(
+      (await call(t, "PATCH", `/api/projects/${id}`, { token: bob.token, body: { name: "x" } }))
+        .status,
+      403,
+    );
 
     const promoted = await call(t, "PATCH", `/api/projects/${id}/members/${bob.id}`, {
       token: ada.token,
       body: { role: "editor" },
     });
     assert.equal(promoted.body.member.role, "editor");
-    assert.equal((await call(t, "PATCH", `/api/projects/${id}`, { token: bob.token, body: { name: "x" } })).status, 200);
+    assert.equal(
+      (await call(t, "PATCH", `/api/projects/${id}`, { token: bob.token, body: { name: "x" } }))
+        .status,
+      200,
+    );
 
-    assert.equal((await call(t, "DELETE", `/api/projects/${id}/members/${bob.id}`, { token: ada.token })).status, 204);
+    assert.equal(
+      (await call(t, "DELETE", `/api/projects/${id}/members/${bob.id}`, { token: ada.token }))
+        .status,
+      204,
+    );
     assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: bob.token })).status, 404);
     assert.deepEqual(t.notifier.events.at(-1), {
       projectId: id,
@@ -115,8 +147,15 @@ Deno.test("the last owner cannot be removed or demoted", async () => {
     });
     assert.equal(demote.status, 409);
     assert.equal(demote.body.error.code, "last_owner");
-    assert.equal((await call(t, "DELETE", `/api/projects/${id}/members/${ada.id}`, { token: ada.token })).status, 409);
-    assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: ada.token })).body.project.role, "owner");
+    assert.equal(
+      (await call(t, "DELETE", `/api/projects/${id}/members/${ada.id}`, { token: ada.token }))
+        .status,
+      409,
+    );
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}`, { token: ada.token })).body.project.role,
+      "owner",
+    );
   } finally {
     await t.close();
   }
@@ -140,15 +179,26 @@ Deno.test("a share link makes a guest reviewer of one project until it is revoke
     assert.equal(accepted.body.projectId, id);
     const guest = accepted.body.token;
 
-    assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: guest })).body.project.role, "reviewer");
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}`, { token: guest })).body.project.role,
+      "reviewer",
+    );
     assert.equal((await call(t, "GET", `/api/projects/${id}/graph`, { token: guest })).status, 200);
-    assert.equal((await call(t, "PATCH", `/api/projects/${id}`, { token: guest, body: { name: "x" } })).status, 403);
+    assert.equal(
+      (await call(t, "PATCH", `/api/projects/${id}`, { token: guest, body: { name: "x" } })).status,
+      403,
+    );
     assert.equal((await call(t, "GET", `/api/projects/${other}`, { token: guest })).status, 404);
     assert.equal((await call(t, "GET", "/api/projects", { token: guest })).status, 401);
 
-    const revoke = await call(t, "DELETE", `/api/projects/${id}/share-links/${link.body.shareLink.id}`, {
-      token: ada.token,
-    });
+    const revoke = await call(
+      t,
+      "DELETE",
+      `/api/projects/${id}/share-links/${link.body.shareLink.id}`,
+      {
+        token: ada.token,
+      },
+    );
     assert.equal(revoke.status, 204);
     assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: guest })).status, 401);
     const reuse = await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} });
@@ -167,11 +217,15 @@ Deno.test("a share link with an expiry stops working after it", async () => {
       token: ada.token,
       body: { expiresInHours: 2 },
     });
-    const guest = (await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} })).body.token;
+    const guest =
+      (await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} })).body.token;
     assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: guest })).status, 200);
     t.advance(2 * 3600_000 + 1);
     assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: guest })).status, 401);
-    assert.equal((await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} })).status, 404);
+    assert.equal(
+      (await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} })).status,
+      404,
+    );
   } finally {
     await t.close();
   }
@@ -182,7 +236,10 @@ Deno.test("every change is in the activity log with who made it", async () => {
   try {
     const ada = await signUp(t, "Ada");
     const id = await createProject(t, ada, "Logged");
-    await call(t, "PATCH", `/api/projects/${id}`, { token: ada.token, body: { description: "new" } });
+    await call(t, "PATCH", `/api/projects/${id}`, {
+      token: ada.token,
+      body: { description: "new" },
+    });
     const log = await call(t, "GET", `/api/projects/${id}/activity`, { token: ada.token });
     assert.deepEqual(log.body.activity.map((a: { action: string }) => a.action).sort(), [
       "project.create",

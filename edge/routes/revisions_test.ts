@@ -4,7 +4,12 @@ import { call, createProject, createTestApp, signUp, TEST_ROOM_SECRET } from "..
 const room = { authorization: `Bearer ${TEST_ROOM_SECRET}` };
 const graphWith = (...ids: string[]) => ({
   nodes: Object.fromEntries(ids.map((id) => [id, {
-    id, type: "shot.generate", title: id, x: 0, y: 0, params: { prompt: id },
+    id,
+    type: "shot.generate",
+    title: id,
+    x: 0,
+    y: 0,
+    params: { prompt: id },
   }])),
   edges: {},
 });
@@ -20,7 +25,11 @@ Deno.test("the room stores revisions; users read the current one and page throug
     for (let i = 1; i <= 5; i++) {
       const res = await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
         headers: room,
-        body: { graph: graphWith(...Array.from({ length: i }, (_, k) => `n${k}`)), message: `edit ${i}`, authorIds: [ada.id] },
+        body: {
+          graph: graphWith(...Array.from({ length: i }, (_, k) => `n${k}`)),
+          message: `edit ${i}`,
+          authorIds: [ada.id],
+        },
       });
       assert.equal(res.status, 201);
       assert.equal(res.body.revision, i);
@@ -29,15 +38,25 @@ Deno.test("the room stores revisions; users read the current one and page throug
     assert.equal(current.body.revision, 5);
     assert.equal(Object.keys(current.body.graph.nodes).length, 5);
 
-    const page1 = await call(t, "GET", `/api/projects/${id}/revisions?limit=2`, { token: ada.token });
+    const page1 = await call(t, "GET", `/api/projects/${id}/revisions?limit=2`, {
+      token: ada.token,
+    });
     assert.deepEqual(page1.body.revisions.map((r: { revision: number }) => r.revision), [5, 4]);
     assert.equal(page1.body.revisions[0].authorName, "Ada");
-    const page2 = await call(t, "GET", `/api/projects/${id}/revisions?limit=2&before=${page1.body.next}`, { token: ada.token });
+    const page2 = await call(
+      t,
+      "GET",
+      `/api/projects/${id}/revisions?limit=2&before=${page1.body.next}`,
+      { token: ada.token },
+    );
     assert.deepEqual(page2.body.revisions.map((r: { revision: number }) => r.revision), [3, 2]);
 
     const one = await call(t, "GET", `/api/projects/${id}/revisions/2`, { token: ada.token });
     assert.deepEqual(Object.keys(one.body.graph.nodes), ["n0", "n1"]);
-    assert.equal((await call(t, "GET", `/api/projects/${id}/revisions/99`, { token: ada.token })).status, 404);
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}/revisions/99`, { token: ada.token })).status,
+      404,
+    );
   } finally {
     await t.close();
   }
@@ -48,9 +67,17 @@ Deno.test("revert makes a new revision with the old graph and tells the room", a
   try {
     const ada = await signUp(t, "Ada");
     const id = await createProject(t, ada);
-    await call(t, "POST", `/api/internal/projects/${id}/revisions`, { headers: room, body: { graph: graphWith("a") } });
-    await call(t, "POST", `/api/internal/projects/${id}/revisions`, { headers: room, body: { graph: graphWith("a", "b") } });
-    const reverted = await call(t, "POST", `/api/projects/${id}/revisions/1/revert`, { token: ada.token });
+    await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
+      headers: room,
+      body: { graph: graphWith("a") },
+    });
+    await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
+      headers: room,
+      body: { graph: graphWith("a", "b") },
+    });
+    const reverted = await call(t, "POST", `/api/projects/${id}/revisions/1/revert`, {
+      token: ada.token,
+    });
     assert.equal(reverted.status, 201);
     assert.equal(reverted.body.revision, 3);
     const current = await call(t, "GET", `/api/projects/${id}/graph`, { token: ada.token });
@@ -75,14 +102,19 @@ Deno.test("internal endpoints refuse a wrong secret and unknown projects", async
     assert.equal(wrong.status, 401);
     const asUser = await call(t, "GET", `/api/internal/projects/${id}/graph`, { token: ada.token });
     assert.equal(asUser.status, 401);
-    const unknown = await call(t, "GET", `/api/internal/projects/${crypto.randomUUID()}/graph`, { headers: room });
+    const unknown = await call(t, "GET", `/api/internal/projects/${crypto.randomUUID()}/graph`, {
+      headers: room,
+    });
     assert.equal(unknown.status, 404);
     const bad = await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
       headers: room,
       body: { graph: { nodes: { a: { id: "a" } }, edges: {} } },
     });
     assert.equal(bad.status, 422);
-    assert.equal((await call(t, "GET", `/api/projects/${id}/graph`, { token: ada.token })).body.revision, 0);
+    assert.equal(
+      (await call(t, "GET", `/api/projects/${id}/graph`, { token: ada.token })).body.revision,
+      0,
+    );
   } finally {
     await t.close();
   }
@@ -93,12 +125,16 @@ Deno.test("concurrent flushes get distinct, gapless revision numbers", async () 
   try {
     const ada = await signUp(t, "Ada");
     const id = await createProject(t, ada);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      call(t, "POST", `/api/internal/projects/${id}/revisions`, {
-        headers: room,
-        body: { graph: graphWith(`n${i}`), message: `m${i}` },
-      })
-    ));
+    const results = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          call(t, "POST", `/api/internal/projects/${id}/revisions`, {
+            headers: room,
+            body: { graph: graphWith(`n${i}`), message: `m${i}` },
+          }),
+      ),
+    );
     const numbers = results.map((r) => r.body.revision).sort((a, b) => a - b);
     assert.deepEqual(numbers, Array.from({ length: 20 }, (_, i) => i + 1));
   } finally {
@@ -116,9 +152,21 @@ Deno.test("a room ticket names the caller, the project and the role", async () =
     assert.equal(res.status, 200);
     assert.match(res.body.roomUrl, new RegExp(`^ws://.+/parties/main/${id}$`));
     const payload = await verifyRoomTicket(res.body.ticket, TEST_ROOM_SECRET, Date.now());
-    assert.deepEqual({ ...payload, exp: undefined }, { sub: ada.id, project: id, role: "owner", name: "Ada", exp: undefined });
-    assert.equal(await verifyRoomTicket(res.body.ticket, "another-secret-entirely", Date.now()), null);
-    assert.equal(await verifyRoomTicket(res.body.ticket, TEST_ROOM_SECRET, Date.now() + 61_000), null);
+    assert.deepEqual({ ...payload, exp: undefined }, {
+      sub: ada.id,
+      project: id,
+      role: "owner",
+      name: "Ada",
+      exp: undefined,
+    });
+    assert.equal(
+      await verifyRoomTicket(res.body.ticket, "another-secret-entirely", Date.now()),
+      null,
+    );
+    assert.equal(
+      await verifyRoomTicket(res.body.ticket, TEST_ROOM_SECRET, Date.now() + 61_000),
+      null,
+    );
   } finally {
     await t.close();
   }

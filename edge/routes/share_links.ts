@@ -92,12 +92,18 @@ export const shareLinkRoutes = new Hono<AppEnv>()
 export const shareAcceptRoutes = new Hono<AppEnv>()
   .post(
     "/:token/accept",
-    pathParams(z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "not a link token") })),
+    pathParams(
+      z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "not a link token") }),
+    ),
     ...jsonBody(z.object({ name: z.string().trim().min(1).max(100).default("Reviewer") }).strict()),
     async (c) => {
       const deps = c.var.deps;
       const now = deps.now();
-      const [link] = await deps.db.select({ id: shareLinks.id, projectId: shareLinks.projectId, expiresAt: shareLinks.expiresAt })
+      const [link] = await deps.db.select({
+        id: shareLinks.id,
+        projectId: shareLinks.projectId,
+        expiresAt: shareLinks.expiresAt,
+      })
         .from(shareLinks)
         .innerJoin(projects, eq(projects.id, shareLinks.projectId))
         .where(and(

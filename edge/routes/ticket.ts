@@ -20,6 +20,8 @@ export const ticketRoutes = new Hono<AppEnv>()
       name: principal.kind === "user" ? principal.user.name : principal.name,
       exp: expiresAt,
     }, config.ROOM_SECRET);
-    const roomUrl = `${config.ROOM_URL.replace(/^http/, "ws").replace(/\/$/, "")}/parties/main/${projectId}`;
+    const roomUrl = `${
+      config.ROOM_URL.replace(/^http/, "ws").replace(/\/$/, "")
+    }/parties/main/${projectId}`;
     return c.json({ ticket, roomUrl, expiresAt });
   });

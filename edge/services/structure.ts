@@ -68,7 +68,10 @@ export async function projectStructure(
   }
   const rendersFolder = folder("renders", []);
   for (const r of renders) {
-    const versionFolder = child(child(child(rendersFolder, r.scene), r.shot), `v${pad2(r.version)}`);
+    const versionFolder = child(
+      child(child(rendersFolder, r.scene), r.shot),
+      `v${pad2(r.version)}`,
+    );
     versionFolder.children!.push({ name: renderFileName(r), kind: "take", id: r.takeId });
   }
   return folder(project.name, [assetsFolder, rendersFolder]);

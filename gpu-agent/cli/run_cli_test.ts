@@ -63,7 +63,7 @@ function fakeEdge() {
     const path = new URL(req.url).pathname;
     if (path === "/healthz") return new Response("ok");
     if (path === "/api/agent/v1/enroll" && req.method === "POST") {
-      const body = await req.json();
+      const body = await req.json() as { token?: string; name?: string };
       enrollBodies.push(body);
       if (body.token !== "good-token") {
         return Response.json(

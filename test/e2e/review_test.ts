@@ -57,7 +57,10 @@ Deno.test("a share-link reviewer watches live and cannot edit", async (t) => {
 
   await t.step("the room refuses an edit sent over the socket by hand", async () => {
     const reply = await r.evaluate(async (projectId) => {
-      const grant = await (await fetch(`/api/projects/${projectId}/ticket`)).json();
+      const grant = await (await fetch(`/api/projects/${projectId}/ticket`)).json() as {
+        roomUrl: string;
+        ticket: string;
+      };
       const socket = new WebSocket(`${grant.roomUrl}?ticket=${encodeURIComponent(grant.ticket)}`);
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
         setTimeout(() => reject(new Error("no reply from the room")), 5000);

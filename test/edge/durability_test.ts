@@ -10,12 +10,17 @@ async function api(base: string, method: string, path: string, token?: string, b
     },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, body: await res.json() };
+  // deno-lint-ignore no-explicit-any
+  return { status: res.status, body: await res.json() as any };
 }
 
 Deno.test("data written through the API survives a restart of the edge on the same database", async () => {
   const dir = await Deno.makeTempDir({ prefix: "md-durable-" });
-  const env = { DATABASE_URL: `file:${dir}/app.db`, ROOM_SECRET: "durability-test-secret", WEB_DIST: dir };
+  const env = {
+    DATABASE_URL: `file:${dir}/app.db`,
+    ROOM_SECRET: "durability-test-secret",
+    WEB_DIST: dir,
+  };
   try {
     let edge = await startEdge(env);
     let projectId: string, token: string;
@@ -26,9 +31,13 @@ Deno.test("data written through the API survives a restart of the edge on the sa
         name: "Ada",
       });
       token = reg.body.token;
-      projectId = (await api(edge.url, "POST", "/api/projects", token, { name: "Kept" })).body.project.id;
-      await api(edge.url, "POST", `/api/projects/${projectId}/assets`, token, { type: "style", name: "Noir" });
-      assert.equal((await fetch(`${edge.url}/readyz`).then((r) => r.json())).ok, true);
+      projectId =
+        (await api(edge.url, "POST", "/api/projects", token, { name: "Kept" })).body.project.id;
+      await api(edge.url, "POST", `/api/projects/${projectId}/assets`, token, {
+        type: "style",
+        name: "Noir",
+      });
+      assert.equal((await api(edge.url, "GET", "/readyz")).body.ok, true);
     } finally {
       await edge.stop();
     }
@@ -43,7 +52,12 @@ Deno.test("data written through the API survives a restart of the edge on the sa
       assert.equal(me.status, 200, "the old session still works");
       const project = await api(edge.url, "GET", `/api/projects/${projectId}`, login.body.token);
       assert.equal(project.body.project.name, "Kept");
-      const assets = await api(edge.url, "GET", `/api/projects/${projectId}/assets`, login.body.token);
+      const assets = await api(
+        edge.url,
+        "GET",
+        `/api/projects/${projectId}/assets`,
+        login.body.token,
+      );
       assert.deepEqual(assets.body.assets.map((a: { name: string }) => a.name), ["Noir"]);
     } finally {
       await edge.stop();

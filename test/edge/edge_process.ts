@@ -12,7 +12,10 @@ export interface EdgeProcess {
 
 const MAIN = new URL("../../edge/main.ts", import.meta.url).pathname;
 
-export async function startEdge(env: Record<string, string>, timeoutMs = 30_000): Promise<EdgeProcess> {
+export async function startEdge(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<EdgeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN],
     env: { PORT: "0", ...env },
@@ -34,7 +37,10 @@ export async function startEdge(env: Record<string, string>, timeoutMs = 30_000)
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`edge did not start in ${timeoutMs} ms:\n${text}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`edge did not start in ${timeoutMs} ms:\n${text}`)),
+      timeoutMs,
+    );
   });
   const exited = child.status.then((s) => {
     throw new Error(`edge exited with ${s.code} before listening:\n${text}`);

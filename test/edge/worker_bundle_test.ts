@@ -10,7 +10,17 @@ Deno.test("edge/worker.ts bundles for Cloudflare Workers with wrangler", async (
     // The real web build may not exist in a fresh checkout; the bundle does not depend on it.
     await Deno.writeTextFile(`${assets}/index.html`, "<!doctype html>");
     const result = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "npm:wrangler@4.86.0", "deploy", "--dry-run", "--outdir", out, "--assets", assets],
+      args: [
+        "run",
+        "-A",
+        "npm:wrangler@4.86.0",
+        "deploy",
+        "--dry-run",
+        "--outdir",
+        out,
+        "--assets",
+        assets,
+      ],
       cwd: ROOT,
       env: { WRANGLER_SEND_METRICS: "false", CI: "true" },
       stdout: "piped",
