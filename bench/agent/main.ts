@@ -1,69 +1,117 @@
 /**
- * GPU agent benchmark: `deno run -A bench/agent/main.ts [--jobs N]`.
+ * GPU agent benchmark: `deno run -A bench/agent/main.ts [--jobs N] [--no-write]`.
  *
- * 1. Overhead per job: the agent against a real edge (HTTP, temp database) and the fake
- *    ComfyUI, jobs queued back to back. Per job, the agent's own time is
- *    (claim answered → ComfyUI executing the prompt) + (ComfyUI's last node done → job
- *    completed at the edge), minus the upload. The idle gap is the GPU's wait between two
- *    jobs: previous job completed → next prompt executing. ComfyUI's side is timed in its
- *    `hold` hook, which runs right after each node's work (no node takes any time here).
+ * 1. Overhead per job: the agent, alone in its own process as a user runs it
+ *    (agent_process.ts), against a real edge (HTTP, temp database) and the fake ComfyUI, both
+ *    in this process; `--jobs` jobs (default 60) queued before the first one runs, then run back
+ *    to back. Per job, the agent's own time is (claim answered → ComfyUI accepted the prompt)
+ *    + (ComfyUI's last node done → job completed at the edge), minus the upload (take slot and
+ *    PUT). The idle gap is the GPU's wait between two jobs: previous job completed → next prompt
+ *    accepted. ComfyUI's own time (queue to first node, each node's work) is never counted:
+ *    the fake's `queued` and `hold` hooks time it, and no node takes any time here. Times cross
+ *    the process boundary as wall-clock milliseconds (`performance.timeOrigin + now()`).
  * 2. Upload: one 1 GB output streamed with sha256 to a local PUT server that discards the
  *    bytes; throughput, and the process's peak RSS while it runs (memory must stay flat).
  *
- * Writes bench/results/agent.json.
+ * Writes bench/results/agent.json (not with `--no-write`). Run it under the shared CPU lock.
  */
 import { promptIdFor } from "../../gpu-agent/backends/comfyui/mod.ts";
 import { uploadFile } from "../../gpu-agent/upload/mod.ts";
 import { rig } from "../../test/agent/rig.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
+import { epochMs } from "./agent_process.ts";
 
 const JOBS = Number(Deno.args[Deno.args.indexOf("--jobs") + 1]) || 60;
+const WRITE = !Deno.args.includes("--no-write");
 const WARMUP = 5;
 const UPLOAD_BYTES = 1024 ** 3;
 
+/** One job's moments, in wall-clock milliseconds. */
 interface Timeline {
-  claimed?: number;
-  firstNode?: number;
-  lastNode?: number;
-  uploadStarted?: number;
-  uploadFinished?: number;
-  completed?: number;
-  backendStarted?: number;
-  backendFinished?: number;
+  claimed: number;
+  backend_started: number;
+  queued: number;
+  firstNode: number;
+  lastNode: number;
+  backend_finished: number;
+  upload_started: number;
+  upload_finished: number;
+  completed: number;
 }
 
-async function overhead(): Promise<{ overhead: number[]; idleGap: number[] }> {
+const MOMENTS: (keyof Timeline)[] = [
+  "claimed",
+  "backend_started",
+  "queued",
+  "firstNode",
+  "lastNode",
+  "backend_finished",
+  "upload_started",
+  "upload_finished",
+  "completed",
+];
+
+/** Runs the agent in its own process until `jobs` jobs settled; returns its trace. */
+async function runAgentProcess(
+  setup: { configDir: string; workDir: string; comfyuiUrl: string; jobs: number },
+  onReady: () => void,
+): Promise<[string, string, number][]> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./agent_process.ts", import.meta.url).pathname,
+      JSON.stringify(setup),
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const logTail: string[] = [];
+  const logs = (async () => {
+    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+      logTail.push(text);
+      if (logTail.length > 40) logTail.shift();
+    }
+  })();
+  let trace: [string, string, number][] | null = null;
+  let buffered = "";
+  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
+    buffered += text;
+    for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      if (line === "ready") onReady();
+      else if (line.startsWith("[")) trace = JSON.parse(line);
+    }
+  }
+  const { code } = await child.status;
+  await logs;
+  if (code !== 0 || !trace) {
+    throw new Error(`the agent exited with ${code}; its last log lines:\n${logTail.join("")}`);
+  }
+  return trace;
+}
+
+async function overhead(): Promise<Record<string, number[]>> {
   await using r = await rig();
-  const byPrompt = new Map<string, Timeline>();
-  const byJob = new Map<string, Timeline>();
+  const queuedAt = new Map<string, number>();
+  const nodesAt = new Map<string, { first: number; last: number }>();
+  let allQueued!: () => void;
+  const jobsQueued = new Promise<void>((resolve) => allQueued = resolve);
   r.fake.behaviour.stepMs = 0;
   r.fake.behaviour.previews = false;
-  r.fake.behaviour.hold = ({ promptId }) => {
-    const timeline = byPrompt.get(promptId);
-    if (!timeline) return;
-    const now = performance.now();
-    timeline.firstNode ??= now;
-    timeline.lastNode = now;
+  r.fake.behaviour.queued = (promptId) => queuedAt.set(promptId, epochMs());
+  r.fake.behaviour.hold = async ({ promptId }) => {
+    const now = epochMs();
+    const times = nodesAt.get(promptId);
+    if (times) times.last = now;
+    else nodesAt.set(promptId, { first: now, last: now });
+    // The first job waits here until every job is queued: queueing them costs the edge CPU,
+    // which must not overlap the jobs measured, and the queue must never run dry.
+    await jobsQueued;
   };
-  const agent = r.startAgent({
-    trace: (event) => {
-      const now = performance.now();
-      let timeline = byJob.get(event.jobId);
-      if (!timeline) {
-        timeline = {};
-        byJob.set(event.jobId, timeline);
-        // The backend's prompt id for a job's first prompt is derived from the job id.
-        void promptIdFor(event.jobId, 0).then((id) => byPrompt.set(id, timeline!));
-      }
-      if (event.type === "claimed") timeline.claimed = now;
-      if (event.type === "upload_started") timeline.uploadStarted = now;
-      if (event.type === "upload_finished") timeline.uploadFinished = now;
-      if (event.type === "completed") timeline.completed = now;
-      if (event.type === "backend_started") timeline.backendStarted = now;
-      if (event.type === "backend_finished") timeline.backendFinished = now;
-    },
-  });
   const nodes = Object.fromEntries(
     Array.from({ length: JOBS }, (_, i) => [`n${i}`, {
       id: `n${i}`,
@@ -75,7 +123,13 @@ async function overhead(): Promise<{ overhead: number[]; idleGap: number[] }> {
     }]),
   );
   await r.saveGraph({ nodes, edges: {} });
-  await r.until("the agent to connect", () => agent.logger.matching("connected").length > 0);
+  let ready!: () => void;
+  const connected = new Promise<void>((resolve) => ready = resolve);
+  const agent = runAgentProcess(
+    { configDir: r.configDir, workDir: r.workDir, comfyuiUrl: r.fake.url, jobs: JOBS },
+    ready,
+  );
+  await Promise.race([connected, agent]);
   const ids: string[] = [];
   for (let i = 0; i < JOBS; i++) {
     ids.push(
@@ -86,37 +140,46 @@ async function overhead(): Promise<{ overhead: number[]; idleGap: number[] }> {
       }),
     );
   }
-  const last = ids.at(-1)!;
-  for (let i = 0; i < 6000 && (await r.job(last)).job.state !== "succeeded"; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  agent.signal();
-  await agent.exit;
+  allQueued();
+  const trace = await agent;
 
-  const timelines = ids.map((id) => byJob.get(id)).filter((t): t is Required<Timeline> =>
-    !!t && [t.claimed, t.firstNode, t.lastNode, t.uploadStarted, t.uploadFinished, t.completed]
-      .every((v) => v !== undefined)
-  );
-  if (timelines.length !== JOBS) throw new Error(`only ${timelines.length} of ${JOBS} jobs traced`);
-  if (Deno.env.get("BENCH_DETAIL")) {
-    const parts = {
-      claimToBackend: timelines.map((t) => t.backendStarted - t.claimed),
-      backendToFirstNode: timelines.map((t) => t.firstNode - t.backendStarted),
-      lastNodeToBackendDone: timelines.map((t) => t.backendFinished - t.lastNode),
-      backendDoneToUpload: timelines.map((t) => t.uploadStarted - t.backendFinished),
-      upload: timelines.map((t) => t.uploadFinished - t.uploadStarted),
-      uploadToCompleted: timelines.map((t) => t.completed - t.uploadFinished),
-    };
-    for (const [name, samples] of Object.entries(parts)) {
-      console.log(name, summarize(samples.slice(WARMUP)));
-    }
+  const byJob = new Map<string, Partial<Timeline>>();
+  for (const [type, jobId, at] of trace) {
+    const timeline = byJob.get(jobId) ?? {};
+    byJob.set(jobId, timeline);
+    (timeline as Record<string, number>)[type] = at;
   }
+  const timelines: Timeline[] = [];
+  for (const id of ids) {
+    const timeline = byJob.get(id);
+    // The backend's prompt id for a job's first prompt is derived from the job id.
+    const promptId = await promptIdFor(id, 0);
+    const node = nodesAt.get(promptId);
+    const full: Partial<Timeline> = {
+      ...timeline,
+      queued: queuedAt.get(promptId),
+      firstNode: node?.first,
+      lastNode: node?.last,
+    };
+    if (MOMENTS.every((m) => full[m] !== undefined)) timelines.push(full as Timeline);
+  }
+  if (timelines.length !== JOBS) throw new Error(`only ${timelines.length} of ${JOBS} jobs traced`);
   // Claim order is queue order (same priority, oldest first), so consecutive ids run back to back.
-  const overheadMs = timelines.map((t) =>
-    (t.firstNode - t.claimed) + (t.completed - t.lastNode) - (t.uploadFinished - t.uploadStarted)
-  );
-  const idleGapMs = timelines.slice(1).map((t, i) => t.firstNode - timelines[i]!.completed);
-  return { overhead: overheadMs.slice(WARMUP), idleGap: idleGapMs.slice(WARMUP) };
+  const pairs = timelines.slice(1).map((t, i) => [timelines[i]!, t] as const);
+  const upload = (t: Timeline) => t.upload_finished - t.upload_started;
+  const series: Record<string, number[]> = {
+    overhead: timelines.map((t) => (t.queued - t.claimed) + (t.completed - t.lastNode) - upload(t)),
+    idleGap: pairs.map(([prev, t]) => t.queued - prev.completed),
+    "claimed → backend started": timelines.map((t) => t.backend_started - t.claimed),
+    "backend started → prompt queued": timelines.map((t) => t.queued - t.backend_started),
+    "last node → backend finished": timelines.map((t) => t.backend_finished - t.lastNode),
+    "backend finished → upload": timelines.map((t) => t.upload_started - t.backend_finished),
+    "upload (slot + PUT, excluded)": timelines.map(upload),
+    "upload → completed": timelines.map((t) => t.completed - t.upload_finished),
+    "completed → next claimed": pairs.map(([prev, t]) => t.claimed - prev.completed),
+    "ComfyUI: queued → first node (excluded)": timelines.map((t) => t.firstNode - t.queued),
+  };
+  return Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.slice(WARMUP)]));
 }
 
 async function upload(): Promise<{ mbPerS: number; peakRssMb: number; baselineRssMb: number }> {
@@ -160,23 +223,28 @@ async function upload(): Promise<{ mbPerS: number; peakRssMb: number; baselineRs
 }
 
 if (import.meta.main) {
-  const jobs = await overhead();
-  const overheadSummary = summarize(jobs.overhead);
-  const gapSummary = summarize(jobs.idleGap);
+  const { overhead: overheadMs, idleGap, ...steps } = await overhead();
+  for (const [name, samples] of Object.entries(steps)) {
+    console.log(`  ${name}:`, summarize(samples));
+  }
+  const overheadSummary = summarize(overheadMs!);
+  const gapSummary = summarize(idleGap!);
   console.log(`agent overhead per job (ms, ${overheadSummary.count} jobs):`, overheadSummary);
   console.log(`GPU idle gap between jobs (ms):`, gapSummary);
   const up = await upload();
   console.log(
     `upload 1 GB: ${up.mbPerS} MB/s, peak RSS ${up.peakRssMb} MB (before: ${up.baselineRssMb} MB)`,
   );
-  const path = await writeResults("agent", {
-    "agent.overhead_p50_ms": overheadSummary.p50,
-    "agent.overhead_p95_ms": overheadSummary.p95,
-    "agent.idle_gap_p50_ms": gapSummary.p50,
-    "agent.idle_gap_p95_ms": gapSummary.p95,
-    "agent.upload_mb_per_s": up.mbPerS,
-    "agent.upload_peak_rss_mb": up.peakRssMb,
-    "agent.upload_baseline_rss_mb": up.baselineRssMb,
-  });
-  console.log(`wrote ${path}`);
+  if (WRITE) {
+    const path = await writeResults("agent", {
+      "agent.overhead_p50_ms": overheadSummary.p50,
+      "agent.overhead_p95_ms": overheadSummary.p95,
+      "agent.idle_gap_p50_ms": gapSummary.p50,
+      "agent.idle_gap_p95_ms": gapSummary.p95,
+      "agent.upload_mb_per_s": up.mbPerS,
+      "agent.upload_peak_rss_mb": up.peakRssMb,
+      "agent.upload_baseline_rss_mb": up.baselineRssMb,
+    });
+    console.log(`wrote ${path}`);
+  }
 }

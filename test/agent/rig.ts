@@ -9,49 +9,17 @@ import type { JobView } from "../../edge/services/jobs/view.ts";
 import type { Graph } from "../../protocol/graph.ts";
 import type { Take } from "../../protocol/jobs.ts";
 import type { Tier } from "../../protocol/tiers.ts";
-import type { JobBackend } from "../../gpu-agent/backends/backend.ts";
-import { ComfyUIBackend, loadTemplates } from "../../gpu-agent/backends/comfyui/mod.ts";
-import { FfmpegBackend } from "../../gpu-agent/backends/ffmpeg/mod.ts";
 import { enroll } from "../../gpu-agent/cli/enroll.ts";
-import type { CliIo } from "../../gpu-agent/cli/run_cli.ts";
 import { runCli } from "../../gpu-agent/cli/run_cli.ts";
-import type { Detection } from "../../gpu-agent/detect/detect.ts";
 import { advertisedProfile } from "../../gpu-agent/detect/advertise.ts";
 import { MemoryLogger } from "../../gpu-agent/log/memory_logger.ts";
 import { ProgressRenderer } from "../../gpu-agent/progress/renderer.ts";
 import type { TraceEvent } from "../../gpu-agent/run/trace.ts";
 import { type FakeComfyUI, startFakeComfyUI } from "../fakes/comfyui/mod.ts";
+import { agentIo, allModels, DETECTION } from "./agent_io.ts";
 import { type EdgeServer, startEdgeServer } from "./edge_server.ts";
 
-export const templates = await loadTemplates();
-
-/** Every model file the templates need, so the fake advertises every template. */
-export function allModels(): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const t of templates) {
-    for (const m of t.binding.models) {
-      if (!(out[m.folder] ??= []).includes(m.file)) out[m.folder]!.push(m.file);
-    }
-  }
-  return out;
-}
-
-export const DETECTION: Detection = {
-  profile: {
-    hostname: "render-01",
-    os: "linux",
-    gpus: [{
-      index: 0,
-      name: "NVIDIA GeForce RTX 4090",
-      vendor: "nvidia",
-      vramTotalMiB: 24564,
-      vramFreeMiB: 23897,
-    }],
-    cpus: 16,
-    memoryMiB: 65536,
-  },
-  problems: [],
-};
+export { allModels, DETECTION, templates } from "./agent_io.ts";
 
 export interface JobDetail {
   job: JobView;
@@ -76,6 +44,9 @@ export interface Rig {
   user: { id: string; token: string };
   projectId: string;
   agentId: string;
+  /** The enrolled agent's credentials folder and job folder (to run it in another process). */
+  configDir: string;
+  workDir: string;
   saveGraph(graph: Graph): Promise<void>;
   /** Saves a graph with this one node (plus `extra`) and queues a job for it. */
   generate(
@@ -88,9 +59,6 @@ export interface Rig {
   until<T>(what: string, check: () => T | Promise<T>): Promise<Exclude<T, undefined | false>>;
   [Symbol.asyncDispose](): Promise<void>;
 }
-
-/** Fast ComfyUI watch timing: the backend notices restarts and cancels in well under a second. */
-const FAST = { pollMs: 100, reconnectDelaysMs: [20, 50, 100, 200, 400], cancelWaitMs: 2_000 };
 
 export async function rig(edgeOverrides: Record<string, string> = {}): Promise<Rig> {
   const edge = await startEdgeServer(edgeOverrides);
@@ -138,6 +106,8 @@ export async function rig(edgeOverrides: Record<string, string> = {}): Promise<R
     user,
     projectId,
     agentId: credentials.agentId,
+    configDir,
+    workDir,
     saveGraph,
     async generate(node) {
       if (!graph.nodes[node.id]) {
@@ -175,21 +145,15 @@ export async function rig(edgeOverrides: Record<string, string> = {}): Promise<R
       const screen: string[] = [];
       const exitedNow: number[] = [];
       let listener: (() => void) | null = null;
-      const backends: JobBackend[] = [
-        new ComfyUIBackend({ url: fake.url, templates, timing: FAST, clientId: "agent-e2e" }),
-        new FfmpegBackend(),
-      ];
-      const io: CliIo = {
-        env: {
-          HOME: "/nonexistent",
-          MD_CONFIG_DIR: configDir,
-          MD_WORK_DIR: workDir,
-          MD_CONCURRENCY: String(options.concurrency ?? 1),
-        },
+      const io = agentIo({
+        configDir,
+        workDir,
+        comfyuiUrl: fake.url,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(options.trace ? { trace: options.trace } : {}),
+      }, {
         out: (line) => screen.push(line),
         err: (line) => logger.error(line),
-        detect: () => Promise.resolve(DETECTION),
-        backends: () => Promise.resolve(backends),
         logger,
         renderer: new ProgressRenderer({ isTty: false, write: (text) => screen.push(text) }),
         onSignal: (l) => {
@@ -199,13 +163,7 @@ export async function rig(edgeOverrides: Record<string, string> = {}): Promise<R
           };
         },
         exitNow: (code) => void exitedNow.push(code),
-        tuning: {
-          claimWaitMs: 1000,
-          maxEventsPerSecond: 20,
-          edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
-          ...(options.trace ? { trace: options.trace } : {}),
-        },
-      };
+      });
       const agent: AgentProcess = {
         exit: runCli(["run"], io),
         logger,

@@ -46,6 +46,8 @@ export interface Behaviour {
    * it once it has done what it wanted to do mid-run. Interrupts are noticed right after.
    */
   hold?: (point: HoldPoint) => Promise<void> | void;
+  /** Called when `POST /prompt` accepts a prompt into the queue (before it runs). */
+  queued?: (promptId: string) => void;
   /** Bytes of a file a save node writes; defaults to a PNG for images and a fake MP4 otherwise. */
   outputBytes?: (request: OutputRequest) => Uint8Array;
 }

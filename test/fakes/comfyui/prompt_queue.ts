@@ -55,6 +55,7 @@ export class PromptQueue {
   ): void {
     const extraData = this.context.addCreateTime ? { ...extra, create_time: Date.now() } : extra;
     this.pending.push([number, promptId, prompt, extraData, outputs]);
+    this.context.behaviour.queued?.(promptId);
     this.sendStatus();
     this.#worker ??= this.#work().finally(() => (this.#worker = null));
   }

@@ -1,0 +1,59 @@
+/**
+ * The agent alone in its own process, as a user runs it, for bench/agent/main.ts: the edge and
+ * the fake ComfyUI stay in the benchmark's process, so their work never runs on the agent's
+ * thread and is never counted as the agent's.
+ *
+ * `deno run -A bench/agent/agent_process.ts '{"configDir":…,"workDir":…,"comfyuiUrl":…,"jobs":N}'`
+ *
+ * Prints `ready` once connected to the edge; after `jobs` jobs have settled it drains (as one
+ * Ctrl-C does) and prints its trace as one JSON line of `[type, jobId, epochMs]`. Log lines and
+ * progress go to stderr, as a real agent's do.
+ */
+import { runCli } from "../../gpu-agent/cli/run_cli.ts";
+import { processSignals } from "../../gpu-agent/cli/run.ts";
+import { consoleLogger } from "../../gpu-agent/log/logger.ts";
+import { ProgressRenderer } from "../../gpu-agent/progress/renderer.ts";
+import { agentIo, type AgentSetup } from "../../test/agent/agent_io.ts";
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+if (import.meta.main) {
+  const setup = JSON.parse(Deno.args[0] ?? "{}") as AgentSetup & { jobs: number };
+  const encoder = new TextEncoder();
+  const print = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));
+  const trace: [string, string, number][] = [];
+  let settled = 0;
+  let drain: (() => void) | null = null;
+  const io = agentIo({
+    ...setup,
+    trace: (event) => {
+      trace.push([event.type, event.jobId, epochMs()]);
+      if (event.type === "settled" && ++settled === setup.jobs) drain?.();
+    },
+  }, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    logger: {
+      ...consoleLogger,
+      info(message) {
+        consoleLogger.info(message);
+        if (message.startsWith("connected to")) print("ready");
+      },
+    },
+    renderer: new ProgressRenderer({
+      isTty: false,
+      write: (text) => Deno.stderr.writeSync(encoder.encode(text)),
+    }),
+    onSignal: (listener) => {
+      drain = listener;
+      return processSignals(listener);
+    },
+    exitNow: (code) => Deno.exit(code),
+  });
+  const code = await runCli(["run"], io);
+  print(JSON.stringify(trace));
+  Deno.exit(code);
+}

@@ -1,0 +1,83 @@
+/**
+ * How the end-to-end tests and the benchmark run the agent: `runCli(["run"])` with this
+ * machine's detection replaced by one RTX 4090, the ComfyUI backend pointed at the fake (fast
+ * watch timings), ffmpeg, and short claims and retries. Free of the edge, so the benchmark can
+ * run the agent alone in its own process (bench/agent/agent_process.ts).
+ */
+import type { JobBackend } from "../../gpu-agent/backends/backend.ts";
+import { ComfyUIBackend, loadTemplates } from "../../gpu-agent/backends/comfyui/mod.ts";
+import { FfmpegBackend } from "../../gpu-agent/backends/ffmpeg/mod.ts";
+import type { CliIo } from "../../gpu-agent/cli/run_cli.ts";
+import type { Detection } from "../../gpu-agent/detect/detect.ts";
+import type { TraceEvent } from "../../gpu-agent/run/trace.ts";
+
+export const templates = await loadTemplates();
+
+/** Every model file the templates need, so the fake advertises every template. */
+export function allModels(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const t of templates) {
+    for (const m of t.binding.models) {
+      if (!(out[m.folder] ??= []).includes(m.file)) out[m.folder]!.push(m.file);
+    }
+  }
+  return out;
+}
+
+export const DETECTION: Detection = {
+  profile: {
+    hostname: "render-01",
+    os: "linux",
+    gpus: [{
+      index: 0,
+      name: "NVIDIA GeForce RTX 4090",
+      vendor: "nvidia",
+      vramTotalMiB: 24564,
+      vramFreeMiB: 23897,
+    }],
+    cpus: 16,
+    memoryMiB: 65536,
+  },
+  problems: [],
+};
+
+/** Fast ComfyUI watch timing: the backend notices restarts and cancels in well under a second. */
+const FAST = { pollMs: 100, reconnectDelaysMs: [20, 50, 100, 200, 400], cancelWaitMs: 2_000 };
+
+export interface AgentSetup {
+  configDir: string;
+  workDir: string;
+  comfyuiUrl: string;
+  concurrency?: number;
+  trace?: (event: TraceEvent) => void;
+}
+
+/** Where the agent's output, logs, progress and signals go: the caller's choice. */
+export type AgentHost = Required<
+  Pick<CliIo, "out" | "err" | "logger" | "renderer" | "onSignal" | "exitNow">
+>;
+
+/** The `CliIo` for `runCli(["run"], io)`: credentials in `configDir`, the fake at `comfyuiUrl`. */
+export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
+  const backends: JobBackend[] = [
+    new ComfyUIBackend({ url: setup.comfyuiUrl, templates, timing: FAST, clientId: "agent-e2e" }),
+    new FfmpegBackend(),
+  ];
+  return {
+    ...host,
+    env: {
+      HOME: "/nonexistent",
+      MD_CONFIG_DIR: setup.configDir,
+      MD_WORK_DIR: setup.workDir,
+      MD_CONCURRENCY: String(setup.concurrency ?? 1),
+    },
+    detect: () => Promise.resolve(DETECTION),
+    backends: () => Promise.resolve(backends),
+    tuning: {
+      claimWaitMs: 1000,
+      maxEventsPerSecond: 20,
+      edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
+      ...(setup.trace ? { trace: setup.trace } : {}),
+    },
+  };
+}
