@@ -95,4 +95,6 @@ export interface JobBackend {
   run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
   /** Frees GPU memory between incompatible jobs (ComfyUI `POST /free`); optional. */
   free?(): Promise<void>;
+  /** Lets go of what the backend keeps open between jobs (ComfyUI's `/ws`); optional. */
+  close?(): Promise<void>;
 }

@@ -137,6 +137,7 @@ export class Daemon {
     await Promise.all([...this.#running.values()].map((job) => job.outcome.catch(() => {})));
     await this.#heartbeat.stop();
     await this.#monitor.stop();
+    await Promise.all(this.#options.backends.map((backend) => backend.close?.()));
     if (this.#fatal) return this.#fatal;
     return { stop: this.#stage >= 3 ? "killed" : this.#stage === 2 ? "interrupted" : "drained" };
   }

@@ -42,6 +42,7 @@ Deno.test("a generated image becomes a take with ComfyUI's exact bytes, and prog
   assert.match(screen, /job [0-9a-f]{8} succeeded/);
   agent.signal();
   assert.equal(await agent.exit, 0, "a drain with nothing running exits 0");
+  await r.until("ComfyUI to see the agent's socket closed", () => r.fake.socketCount() === 0);
 });
 
 Deno.test("a workflow ComfyUI rejects fails the job for good, naming the node and the input", async () => {

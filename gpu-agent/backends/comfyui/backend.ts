@@ -31,7 +31,7 @@ import {
 import { canceled, validationFailure } from "./failures.ts";
 import { downloadOutputs } from "./outputs.ts";
 import { promptIdFor } from "./prompt_id.ts";
-import { ComfySocket } from "./socket.ts";
+import { ComfyConnection } from "./socket.ts";
 import { checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
 import { bindTemplate, loadTemplates, type Template } from "./templates.ts";
 import { DEFAULT_TIMING, watchPrompt, type WatchTiming } from "./watch.ts";
@@ -55,6 +55,7 @@ export class ComfyUIBackend implements JobBackend {
   readonly clientId: string;
   readonly templates: readonly Template[];
   readonly #timing: WatchTiming;
+  readonly #connection: ComfyConnection;
   #checks: TemplateCheck[] = [];
   /** The last `/system_stats` answer (devices, VRAM), for `doctor` and heartbeats. */
   lastStats: SystemStats | null = null;
@@ -64,6 +65,7 @@ export class ComfyUIBackend implements JobBackend {
     this.clientId = options.clientId ?? `movie-director-${crypto.randomUUID()}`;
     this.templates = options.templates;
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.#connection = new ComfyConnection(this.client.wsUrl, this.clientId);
   }
 
   /** What the last probe found for each template: runnable, or what is missing. */
@@ -121,29 +123,30 @@ export class ComfyUIBackend implements JobBackend {
     const params = parseParams(job);
     const seed = typeof params.seed === "number" ? params.seed : randomSeed();
     try {
-      const { promptId, resumed } = await this.#promptId(job.jobId);
+      // Both only read; the socket is usually open already (kept from the previous job).
+      const [{ promptId, resumed }] = await Promise.all([
+        this.#promptId(job.jobId),
+        this.#connection.socket(),
+      ]);
       const files = resumed ? {} : await this.#uploadInputs(job, template, promptId, signal);
       const prompt = bindTemplate(template, { ...params, seed }, files);
-      const socket = await ComfySocket.open(this.client.wsUrl, this.clientId);
-      if (!resumed) {
-        try {
-          await this.client.queuePrompt(prompt, this.clientId, promptId);
-        } catch (error) {
-          await socket.close();
-          if (error instanceof PromptRejected) throw validationFailure(error.body, prompt);
-          throw error;
-        }
-      }
-      options.onProgress({
-        percent: 0,
-        message: resumed ? "resuming the earlier prompt" : "queued in ComfyUI",
-      });
+      if (resumed) options.onProgress({ percent: 0, message: "resuming the earlier prompt" });
       const refs = await watchPrompt({
         client: this.client,
-        clientId: this.clientId,
         promptId,
         prompt,
-        socket,
+        connection: this.#connection,
+        ...(resumed ? {} : {
+          submit: async () => {
+            try {
+              await this.client.queuePrompt(prompt, this.clientId, promptId);
+            } catch (error) {
+              if (error instanceof PromptRejected) throw validationFailure(error.body, prompt);
+              throw error;
+            }
+            options.onProgress({ percent: 0, message: "queued in ComfyUI" });
+          },
+        }),
         signal,
         onProgress: options.onProgress,
         timing: this.#timing,
@@ -175,11 +178,18 @@ export class ComfyUIBackend implements JobBackend {
     await this.client.free();
   }
 
+  /** Closes the `/ws` connection kept open between jobs. */
+  async close(): Promise<void> {
+    await this.#connection.close();
+  }
+
   /**
    * The prompt id for this job: an earlier prompt that succeeded or is still queued is reused
    * (a resubmit after a crash does not run the work twice); one that failed is skipped.
    */
   async #promptId(jobId: string): Promise<{ promptId: string; resumed: boolean }> {
+    // The queue first, then history: ComfyUI moves a finished prompt from one to the other at
+    // once, so read in this order a prompt cannot slip between them (read together, it could).
     const queued = await this.client.queuedIds();
     for (let attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++) {
       const promptId = await promptIdFor(jobId, attempt);

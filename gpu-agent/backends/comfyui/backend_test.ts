@@ -58,6 +58,7 @@ async function rig(version: "0.3.64" | "0.8.0" = "0.8.0", models = allModels()):
     }),
     async [Symbol.asyncDispose]() {
       fake.behaviour.hold = undefined;
+      await backend.close();
       await fake.stop();
       await Deno.remove(workDir, { recursive: true });
     },
@@ -227,6 +228,25 @@ Deno.test("a websocket dropped mid-run is reopened and the run finishes with its
   );
 });
 
+Deno.test("back-to-back runs share one websocket, and one that dropped between runs is reopened", async () => {
+  await using r = await rig();
+  const opened = () => r.fake.requests.filter((q) => q.path.startsWith("/ws?")).length;
+  const run = (prompt: string) =>
+    r.backend.run(r.job({ params: { prompt } }), { signal: never, onProgress: () => {} });
+  await run("first");
+  await run("second");
+  assert.equal(opened(), 1, "the second run used the first run's socket");
+  r.fake.dropSockets();
+  const third = await run("third");
+  assert.equal(third.outputs.length, 1);
+  assert.equal(opened(), 2);
+  await r.backend.close();
+  for (let i = 0; i < 100 && r.fake.socketCount() > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(r.fake.socketCount(), 0, "close() let go of the socket");
+});
+
 Deno.test("ComfyUI restarting mid-run (prompt gone from queue and history) is a retriable failure", async () => {
   await using r = await rig();
   let restarting: Promise<void> | undefined;
@@ -248,6 +268,7 @@ Deno.test("resubmitting a finished job reuses its prompt instead of queueing the
   const restarted = new ComfyUIBackend({ url: r.fake.url, templates, timing: FAST });
   await restarted.probe();
   const second = await restarted.run(job, { signal: never, onProgress: () => {} });
+  await restarted.close();
   assert.equal(posts(r.fake, "/prompt").length, 1);
   assert.deepEqual(
     await Deno.readFile(second.outputs[0]!.path),

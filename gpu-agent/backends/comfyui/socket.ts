@@ -1,7 +1,11 @@
 /**
- * One `/ws?clientId=` connection to ComfyUI. JSON messages go to `listen`'s handler; binary preview
+ * The `/ws?clientId=` connection to ComfyUI. JSON messages go to every listener; binary preview
  * frames are dropped (the agent reports percentages, not pictures). `closed` settles when the
  * socket goes away for any reason, so a run can tell a dropped connection from a finished one.
+ *
+ * One connection serves every run of a backend (`ComfyConnection`): ComfyUI keeps one socket
+ * per client id, and opening one per job would cost a handshake and a greeting before each
+ * prompt, and a close after it.
  */
 import { ComfyUnreachable } from "./client.ts";
 
@@ -13,33 +17,39 @@ export interface ComfyMessage {
 export class ComfySocket {
   readonly closed: Promise<void>;
   #socket: WebSocket;
-  #handler: ((message: ComfyMessage) => void) | null = null;
-  /** Messages that arrived while nobody listened (between open and `listen`); kept in order. */
-  #buffer: ComfyMessage[] = [];
+  #greeting: ((message: ComfyMessage) => void) | null = null;
+  readonly #listeners = new Set<(message: ComfyMessage) => void>();
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
     this.closed = new Promise((resolve) => socket.addEventListener("close", () => resolve()));
     socket.addEventListener("message", (event) => {
       if (typeof event.data !== "string") return;
+      let message: ComfyMessage;
       try {
-        const message = JSON.parse(event.data) as ComfyMessage;
-        if (typeof message?.type !== "string") return;
-        const normalized = { type: message.type, data: message.data ?? {} };
-        if (this.#handler) this.#handler(normalized);
-        else this.#buffer.push(normalized);
+        message = JSON.parse(event.data) as ComfyMessage;
       } catch {
-        // not JSON: nothing ComfyUI documents sends that; ignore rather than fail a run
+        return; // not JSON: nothing ComfyUI documents sends that; ignore rather than fail a run
       }
+      if (typeof message?.type !== "string") return;
+      const normalized = { type: message.type, data: message.data ?? {} };
+      if (this.#greeting) return this.#greeting(normalized);
+      for (const listener of this.#listeners) listener(normalized);
     });
   }
 
-  /** Delivers every message, starting with those that arrived before anyone listened. */
-  listen(handler: (message: ComfyMessage) => void): void {
-    this.#handler = handler;
-    const pending = this.#buffer;
-    this.#buffer = [];
-    for (const message of pending) handler(message);
+  /** Whether messages can still arrive (not closing or closed). */
+  get isOpen(): boolean {
+    return this.#socket.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Delivers every message from now on to `handler`, until the returned function is called.
+   * A run listens before it queues its prompt, so it cannot miss the prompt's first message.
+   */
+  listen(handler: (message: ComfyMessage) => void): () => void {
+    this.#listeners.add(handler);
+    return () => void this.#listeners.delete(handler);
   }
 
   /**
@@ -61,6 +71,7 @@ export class ComfySocket {
       const comfy = new ComfySocket(socket);
       const settle = (error?: Error) => {
         clearTimeout(timer);
+        comfy.#greeting = null;
         socket.removeEventListener("close", onClose);
         if (error) {
           socket.close();
@@ -80,14 +91,9 @@ export class ComfySocket {
           ),
         timeoutMs,
       );
-      // The greeting itself is consumed here; later messages wait in the buffer for `listen`.
-      comfy.#handler = (message) => {
-        if (message.type !== "status") {
-          comfy.#buffer.push(message);
-          return;
-        }
-        comfy.#handler = null;
-        settle();
+      // Nothing before the greeting concerns a prompt of ours: none can be queued yet.
+      comfy.#greeting = (message) => {
+        if (message.type === "status") settle();
       };
       socket.addEventListener("close", onClose, { once: true });
     });
@@ -100,5 +106,42 @@ export class ComfySocket {
       this.#socket.close();
     }
     await this.closed;
+  }
+}
+
+/**
+ * The one `/ws` connection of a backend, shared by its runs: opened on first use, kept open
+ * between jobs, and opened again by the next run (or a run's reconnect) after it dropped.
+ *
+ * @example
+ * ```ts
+ * const connection = new ComfyConnection("ws://127.0.0.1:8188", "movie-director-1");
+ * const socket = await connection.socket();
+ * const stop = socket.listen((m) => console.log(m.type));
+ * stop();
+ * await connection.close();
+ * ```
+ */
+export class ComfyConnection {
+  #socket: ComfySocket | null = null;
+  #opening: Promise<ComfySocket> | null = null;
+
+  constructor(readonly wsUrl: string, readonly clientId: string) {}
+
+  /** The open socket; opens one (once, however many callers wait) when there is none. */
+  socket(): Promise<ComfySocket> {
+    if (this.#socket?.isOpen) return Promise.resolve(this.#socket);
+    this.#opening ??= ComfySocket.open(this.wsUrl, this.clientId)
+      .then((socket) => (this.#socket = socket))
+      .finally(() => (this.#opening = null));
+    return this.#opening;
+  }
+
+  /** Closes the socket, if one is open; a later `socket()` opens a new one. */
+  async close(): Promise<void> {
+    await this.#opening?.catch(() => {});
+    const socket = this.#socket;
+    this.#socket = null;
+    await socket?.close();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Follows one queued prompt to its end over `/ws`, and keeps following it when things go wrong:
+ * Queues one prompt and follows it to its end over `/ws`, and keeps following it when things go wrong:
  * a dropped socket is reopened and the prompt's fate read from `/history` and `/queue`; a prompt
  * that is in neither (ComfyUI restarted) is a retriable failure; a cancel sends `/interrupt`.
  * History is also polled now and then, so a message lost in a reconnect cannot hang a run.
@@ -15,7 +15,7 @@ import {
 import { canceled, executionFailure, restarted } from "./failures.ts";
 import { fileRefs } from "./outputs.ts";
 import { ProgressTracker } from "./progress.ts";
-import { type ComfyMessage, ComfySocket } from "./socket.ts";
+import type { ComfyConnection, ComfyMessage } from "./socket.ts";
 
 export interface WatchTiming {
   /** How often history is read while waiting, in case a message was missed. */
@@ -34,11 +34,15 @@ export const DEFAULT_TIMING: WatchTiming = {
 
 export interface WatchRequest {
   client: ComfyClient;
-  clientId: string;
   promptId: string;
   prompt: ApiPrompt;
-  /** Opened before the prompt was queued, so no early message is missed. */
-  socket: ComfySocket;
+  /** The backend's `/ws` connection, shared with its other runs. */
+  connection: ComfyConnection;
+  /**
+   * Queues the prompt; called once the run listens, so no early message is missed. Absent when
+   * `resumed`.
+   */
+  submit?: () => Promise<void>;
   signal: AbortSignal;
   onProgress: (report: ProgressReport) => void;
   timing: WatchTiming;
@@ -82,7 +86,6 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
   const executed = new Map<string, FileRef[]>();
   // `finished`: `executing {node: null}` was seen, so the history entry is written.
   const run: { outcome: Outcome | null; finished: boolean } = { outcome: null, finished: false };
-  let socket = request.socket;
   let wake = () => {};
 
   const onMessage = (message: ComfyMessage) => {
@@ -101,7 +104,14 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     if (message.type === "executing" && message.data.node === null) run.finished = true;
     wake();
   };
-  socket.listen(onMessage);
+  let socket = await request.connection.socket();
+  let unlisten = socket.listen(onMessage);
+  try {
+    await request.submit?.();
+  } catch (error) {
+    unlisten();
+    throw error;
+  }
 
   const fromHistory = async (): Promise<"done" | "queued" | "lost"> => {
     const entry = await client.history(promptId);
@@ -121,8 +131,9 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
       await pause(delay, signal);
       if (signal.aborted) return;
       try {
-        socket = await ComfySocket.open(client.wsUrl, request.clientId);
-        socket.listen(onMessage);
+        unlisten();
+        socket = await request.connection.socket();
+        unlisten = socket.listen(onMessage);
         return;
       } catch (error) {
         if (!(error instanceof ComfyUnreachable)) throw error;
@@ -173,7 +184,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     }
     throw error;
   } finally {
-    await socket.close();
+    unlisten();
   }
 
   const result = run.outcome;
