@@ -7,36 +7,43 @@
  * const db = await openDatabase({ url: "file:.data/app.db" });
  * ```
  */
-import { createClient } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { fileURLToPath } from "node:url";
 import * as schema from "./schema/mod.ts";
 import type { Database } from "./database.ts";
+import { type EmbeddedClientOptions, openEmbeddedClient } from "./embedded_client.ts";
 
 export type { Database } from "./database.ts";
 
 export interface DatabaseOptions {
   url: string;
   authToken?: string;
+  /** For a long-running server on a local file: WAL checkpoints on a worker thread. */
+  backgroundCheckpoints?: EmbeddedClientOptions["backgroundCheckpoints"];
 }
 
 const BUSY_TIMEOUT_MS = 5000;
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url.startsWith("file:")) await ensureParentFolder(options.url);
-  const client = createClient({
-    url: options.url,
-    ...(options.authToken ? { authToken: options.authToken } : {}),
-    // The busy timeout is set per connection by the client's pool, so every pooled connection
-    // waits out brief write contention instead of failing with SQLITE_BUSY.
-    timeout: BUSY_TIMEOUT_MS,
-  });
-  if (options.url.startsWith("file:")) {
-    // WAL lets readers proceed while one writer commits, and is a property of the file, so it
-    // holds for every connection. NORMAL sync in WAL mode is still safe against corruption;
-    // a power cut can lose only the last commits.
+  const embedded = options.url.startsWith("file:");
+  const client: Client = embedded
+    ? openEmbeddedClient(await embeddedPath(options.url), {
+      timeoutMs: BUSY_TIMEOUT_MS,
+      ...(options.backgroundCheckpoints
+        ? { backgroundCheckpoints: options.backgroundCheckpoints }
+        : {}),
+    })
+    : createClient({
+      url: options.url,
+      ...(options.authToken ? { authToken: options.authToken } : {}),
+    });
+  if (embedded) {
+    // WAL lets readers in other processes proceed while one writer commits. NORMAL sync in WAL
+    // mode is still safe against corruption; a power cut can lose only the last commits. (Both
+    // this and foreign_keys are per connection: the embedded client has exactly one.)
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
   }
@@ -46,8 +53,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return db;
 }
 
-async function ensureParentFolder(url: string): Promise<void> {
-  const path = url.slice("file:".length);
+/** The file behind a `file:` URL, with its folder created. */
+async function embeddedPath(url: string): Promise<string> {
+  const path = decodeURIComponent(url.slice("file:".length).replace(/^\/\/(?=\/)/, ""));
   const slash = path.lastIndexOf("/");
   if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
+  return path;
 }

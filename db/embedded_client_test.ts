@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { LibsqlBatchError, LibsqlError } from "@libsql/client";
+import { openEmbeddedClient } from "./embedded_client.ts";
+
+async function withClient(
+  work: (client: ReturnType<typeof openEmbeddedClient>, path: string) => Promise<void>,
+  options: Parameters<typeof openEmbeddedClient>[1] = { timeoutMs: 1000 },
+) {
+  const dir = await Deno.makeTempDir({ prefix: "md-db-" });
+  const client = openEmbeddedClient(`${dir}/app.db`, options);
+  try {
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("create table film (id integer primary key, name text unique, n)");
+    await work(client, `${dir}/app.db`);
+  } finally {
+    client.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("rows read by column name and by index, as the stock client gives them", async () => {
+  await withClient(async (client) => {
+    const insert = await client.execute({
+      sql: "insert into film (name, n) values (?, ?), (?, ?)",
+      args: ["Heist", 1, "Noir", 2.5],
+    });
+    assert.equal(insert.rowsAffected, 2);
+    assert.equal(insert.lastInsertRowid, 2n);
+    const { rows, columns } = await client.execute("select name, n, name as again from film");
+    assert.deepEqual(columns, ["name", "n", "again"]);
+    assert.deepEqual(rows.map((r) => [r.name, r.n, r[0], r[1], r[2], r.length]), [
+      ["Heist", 1, "Heist", 1, "Heist", 3],
+      ["Noir", 2.5, "Noir", 2.5, "Noir", 3],
+    ]);
+    assert.deepEqual(Object.keys(rows[0]!), ["name", "n", "again"], "indexes are not enumerable");
+    const named = await client.execute({ sql: "select :x + 1 as y", args: { ":x": 41 } });
+    assert.equal(named.rows[0]!.y, 42);
+  });
+});
+
+Deno.test("the same statement run again sees new data (statements are kept, results are not)", async () => {
+  await withClient(async (client) => {
+    const count = () => client.execute("select count(*) as c from film").then((r) => r.rows[0]!.c);
+    assert.equal(await count(), 0);
+    await client.execute({ sql: "insert into film (name) values (?)", args: ["A"] });
+    assert.equal(await count(), 1);
+  });
+});
+
+Deno.test("a batch is all or nothing, and says which statement failed and why", async () => {
+  await withClient(async (client) => {
+    await client.execute({ sql: "insert into film (name) values (?)", args: ["Taken"] });
+    const error = await client.batch([
+      { sql: "insert into film (name) values (?)", args: ["New"] },
+      { sql: "insert into film (name) values (?)", args: ["Taken"] },
+    ], "write").then(() => null, (e) => e);
+    assert.ok(error instanceof LibsqlBatchError);
+    assert.equal(error.statementIndex, 1);
+    assert.match(String(error), /UNIQUE constraint failed/);
+    const names = await client.execute("select name from film order by id");
+    assert.deepEqual(names.rows.map((r) => r.name), ["Taken"], "the first insert was rolled back");
+    const ok = await client.batch([
+      { sql: "insert into film (name) values (?)", args: ["B"] },
+      "select count(*) as c from film",
+    ]);
+    assert.equal(ok[1]!.rows[0]!.c, 2);
+  });
+});
+
+Deno.test("bad arguments are refused before they reach the database", async () => {
+  await withClient(async (client) => {
+    await assert.rejects(
+      client.execute({ sql: "insert into film (name, n) values (?, ?)", args: ["x", NaN] }),
+      RangeError,
+    );
+    await assert.rejects(client.execute("select * from nowhere"), LibsqlError);
+    assert.equal((await client.execute("select count(*) as c from film")).rows[0]!.c, 0);
+  });
+});
+
+Deno.test("an open transaction owns the connection: other calls wait until it settles", async () => {
+  await withClient(async (client) => {
+    const tx = await client.transaction("write");
+    await tx.execute({ sql: "insert into film (name) values (?)", args: ["Draft"] });
+    let outsideSaw: unknown = "not yet";
+    const outside = client.execute("select count(*) as c from film").then((r) => {
+      outsideSaw = r.rows[0]!.c;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(outsideSaw, "not yet", "a read outside the transaction waits for it");
+    await tx.rollback();
+    await outside;
+    assert.equal(outsideSaw, 0, "and then sees the rolled-back state");
+    assert.ok(tx.closed);
+    await assert.rejects(tx.execute("select 1"), /transaction is closed/);
+
+    const kept = await client.transaction();
+    await kept.execute({ sql: "insert into film (name) values (?)", args: ["Final"] });
+    await kept.commit();
+    assert.equal((await client.execute("select name from film")).rows[0]!.name, "Final");
+  });
+});
+
+Deno.test("a closed client says so", async () => {
+  await withClient(async (client) => {
+    client.close();
+    await assert.rejects(client.execute("select 1"), /client is closed/);
+    client.reconnect();
+    assert.equal((await client.execute("select 1 as one")).rows[0]!.one, 1);
+  });
+});
