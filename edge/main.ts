@@ -19,6 +19,7 @@ const log = lineLog((bytes) => Deno.stdout.writeSync(bytes));
 const db = await openDatabase({
   url: config.DATABASE_URL,
   ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
+  backgroundCheckpoints: { intervalMs: 200, log },
 });
 const deps = {
   db,

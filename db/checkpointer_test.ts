@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { openEmbeddedClient } from "./embedded_client.ts";
+
+Deno.test("background checkpoints copy committed pages into the database file; commits do not", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "md-ckpt-" });
+  const path = `${dir}/app.db`;
+  const logs: Record<string, unknown>[] = [];
+  const client = openEmbeddedClient(path, {
+    timeoutMs: 1000,
+    backgroundCheckpoints: { intervalMs: 20, log: (l) => logs.push(l) },
+  });
+  try {
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("create table blob (data text)");
+    const before = (await Deno.stat(path)).size;
+    // 2 MB: far below the fallback threshold, so only the worker can have copied it over.
+    for (let i = 0; i < 20; i++) {
+      await client.execute({ sql: "insert into blob values (?)", args: ["x".repeat(100_000)] });
+    }
+    let size = before;
+    for (let i = 0; i < 100 && size < before + 2_000_000; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      size = (await Deno.stat(path)).size;
+    }
+    assert.ok(size >= before + 2_000_000, `database file grew from ${before} to ${size} bytes`);
+    assert.deepEqual(logs, [], "no checkpoint failed");
+    const wal = await client.execute("PRAGMA wal_autocheckpoint");
+    assert.equal(
+      wal.rows[0]![0],
+      20_000,
+      "the app's own connection checkpoints only as a fallback",
+    );
+  } finally {
+    client.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
