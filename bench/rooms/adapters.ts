@@ -105,6 +105,10 @@ export function oursImpl(host: string, secret: string): RoomImpl {
   };
 }
 
+/**
+ * The plain room relays the very frames our clients send (same edit and cursor JSON), so it
+ * carries the same bytes in; what it sends out lacks only our envelope (seq, opId, by).
+ */
 export function plainImpl(host: string): RoomImpl {
   return {
     name: "plain",
@@ -112,12 +116,21 @@ export function plainImpl(host: string): RoomImpl {
       const ws = await _open(`ws://${host}/parties/plain/${room}`);
       ws.onmessage = (e) => {
         const m = JSON.parse(e.data);
-        if (m.k === "e") onEdit(m.f, m.n, m.t);
+        if (m.type === "node.update") onEdit(Number(m.id.slice(1)), m.set.y, m.set.x);
       };
+      const nodeId = `b${index}`;
       return {
         rejects: 0,
-        edit: (n, sentAt) => ws.send(JSON.stringify({ k: "e", f: index, n, t: sentAt })),
-        cursor: (x, y) => ws.send(JSON.stringify({ k: "c", f: index, x, y })),
+        edit: (n, sentAt) =>
+          ws.send(
+            JSON.stringify({
+              type: "node.update",
+              opId: `${n}`,
+              id: nodeId,
+              set: { x: sentAt, y: n },
+            }),
+          ),
+        cursor: (x, y) => ws.send(JSON.stringify({ type: "cursor.move", x, y })),
         close: () => ws.close(),
       };
     },

@@ -4,6 +4,7 @@
  * client in the room), deliveries/s, lost and reordered edits, and the server's CPU and memory.
  */
 import type { BenchClient, RoomImpl } from "./adapters.ts";
+import { cpuUsage } from "node:process";
 import { type ServerUsage, serverUsage } from "./server_usage.ts";
 
 export interface Fleet {
@@ -32,6 +33,8 @@ export interface PhaseResult {
   reordered: number;
   cpuPercent: number;
   rssMiB: number;
+  /** CPU of this process (the load generator), so a saturated client shows up in the table. */
+  clientCpuPercent: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -118,9 +121,11 @@ export async function runPhase(fleet: Fleet, o: PhaseOptions): Promise<PhaseResu
     }
   }
   const before: ServerUsage = await serverUsage(o.serverPid);
+  const clientBefore = cpuUsage();
   const started = performance.now();
   await new Promise((r) => setTimeout(r, o.seconds * 1000));
   for (const t of timers) clearInterval(t);
+  const clientCpu = cpuUsage(clientBefore);
   const after = await serverUsage(o.serverPid);
   const elapsed = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1500)); // let in-flight edits land
@@ -138,5 +143,6 @@ export async function runPhase(fleet: Fleet, o: PhaseOptions): Promise<PhaseResu
     reordered: fleet.stats.reordered,
     cpuPercent: (after.cpuSeconds - before.cpuSeconds) / elapsed * 100,
     rssMiB: after.rssMiB,
+    clientCpuPercent: (clientCpu.user + clientCpu.system) / 1e6 / elapsed * 100,
   };
 }

@@ -5,18 +5,22 @@
  * Prints a table and writes bench/results/rooms.json (not with --quick).
  *
  * Usage: deno run -A bench/rooms/main.ts [--quick] [--only=a,b,c] [--tmpfs]
+ *   profiling: [--impls=ours,plain,yjs] [--rates=6,8] [--all-steps] (these never write results)
+ *
+ * In (c) a rate step that is not sustainable is run once more before the ramp stops (marked `*`).
  *
  * `--tmpfs` keeps room storage in /dev/shm, taking this machine's disk commits out of the
  * figures (only our room writes per op); such runs do not overwrite rooms.json.
  */
-import { emptyGraph } from "../../protocol/graph.ts";
-import { startFakeEdge } from "../../test/rooms/fake_edge_server.ts";
 import { startPartyKit } from "../../test/rooms/partykit_server.ts";
+import { spawnFakeEdge } from "./fake_edge_process.ts";
 import { oursImpl, plainImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
 import { connectFleet, type PhaseOptions, type PhaseResult, runPhase } from "./load.ts";
 
 const quick = Deno.args.includes("--quick");
 const tmpfs = Deno.args.includes("--tmpfs");
+/** Profiling: run every rate step even past the sustainable one. */
+const allSteps = Deno.args.includes("--all-steps");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["a", "b", "c"];
 const SECONDS = quick ? 3 : 10;
 const STEP_SECONDS = quick ? 3 : 5;
@@ -24,10 +28,12 @@ const STEP_SECONDS = quick ? 3 : 5;
  * Edit rate per active client in workload (c), raised until delivery stops being sustainable.
  * Fine steps near the limit: doubling would make the ratio between implementations a coin toss.
  */
-const RATE_STEPS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16];
+const RATE_STEPS = Deno.args.find((a) => a.startsWith("--rates="))?.slice(8).split(",").map(
+  Number,
+) ?? [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16];
 const SECRET = "bench-room-secret-0123456789abcdef";
 
-const edge = startFakeEdge(SECRET, () => emptyGraph());
+const edge = await spawnFakeEdge(SECRET);
 const persistDir = await Deno.makeTempDir({
   prefix: "rooms-bench-",
   ...(tmpfs ? { dir: "/dev/shm" } : {}),
@@ -39,10 +45,16 @@ const server = await startPartyKit({
 });
 // An interrupted run must not leave a workerd behind (it runs in its own process group).
 for (const signal of ["SIGINT", "SIGTERM", "SIGPIPE"] as const) {
-  Deno.addSignalListener(signal, () => server.stop().finally(() => Deno.exit(130)));
+  Deno.addSignalListener(
+    signal,
+    () => Promise.all([server.stop(), edge.stop()]).finally(() => Deno.exit(130)),
+  );
 }
 const host = `127.0.0.1:${server.port}`;
-const impls: RoomImpl[] = [oursImpl(host, SECRET), plainImpl(host), yjsImpl(host)];
+const implNames = Deno.args.find((a) => a.startsWith("--impls="))?.slice(8).split(",") ??
+  ["ours", "plain", "yjs"];
+const impls: RoomImpl[] = [oursImpl(host, SECRET), plainImpl(host), yjsImpl(host)]
+  .filter((i) => implNames.includes(i.name));
 const results: Record<string, number | string> = {};
 const lost = new Map<string, number>(impls.map((i) => [i.name, 0]));
 const runId = Date.now().toString(36);
@@ -58,6 +70,7 @@ function report(workload: string, impl: RoomImpl, r: PhaseResult): void {
     r.reordered,
     f(r.cpuPercent, 0),
     f(r.rssMiB, 0),
+    f(r.clientCpuPercent, 0),
   ];
   console.log([workload.padEnd(16), impl.name.padEnd(6), ...cells].join("\t"));
 }
@@ -100,6 +113,7 @@ try {
       "reord",
       "cpu %",
       "rss MiB",
+      "load cpu %",
     ].join("\t"),
   );
   await single("a", "a 1x50 cur10Hz", 1, 50, {
@@ -113,19 +127,31 @@ try {
     const fleet = await connectFleet(impl, 100, 20, `${impl.name}-c-${runId}`);
     let best = 0;
     for (const hz of RATE_STEPS) {
-      const r = await runPhase(fleet, {
-        active: 0.1,
-        editHz: hz,
-        cursorHz: 0,
-        seconds: STEP_SECONDS,
-        serverPid: server.pid,
-      });
+      const step = () =>
+        runPhase(fleet, {
+          active: 0.1,
+          editHz: hz,
+          cursorHz: 0,
+          seconds: STEP_SECONDS,
+          serverPid: server.pid,
+        });
+      let r = await step();
       report(`c 100x20 @${hz}Hz`, impl, r);
       if (hz === RATE_STEPS[0]) {
         results[key(impl, "c.edit_p99_ms")] = round(r.p99);
         results[key(impl, "c.server_rss_mib")] = Math.round(r.rssMiB);
       }
-      if (!sustainable(r)) break;
+      if (!sustainable(r) && !allSteps) {
+        // One step spoiled by a pause elsewhere on this shared machine (a neighbour's disk
+        // flush, a GC) must not end the ramp: a rate fails when it fails twice in a row.
+        // Every implementation gets the same second chance; losses count in both tries.
+        r = await step();
+        report(`c 100x20 @${hz}Hz*`, impl, r);
+      }
+      if (!sustainable(r)) {
+        if (allSteps) continue;
+        break;
+      }
       best = Math.max(best, r.deliveriesPerS);
     }
     await fleet.close();
@@ -143,7 +169,10 @@ const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(
 results.machine = `${cpu}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os}`;
 results.date = new Date().toISOString();
 results.storage = tmpfs ? "tmpfs" : "disk";
-if (!quick && !tmpfs && only.length === 3) {
+const complete = only.length === 3 && impls.length === 3 &&
+  !allSteps &&
+  !Deno.args.some((a) => a.startsWith("--rates="));
+if (!quick && !tmpfs && complete) {
   await Deno.mkdir(new URL("../results/", import.meta.url), { recursive: true });
   await Deno.writeTextFile(
     new URL("../results/rooms.json", import.meta.url),

@@ -13,16 +13,21 @@ export interface FakeEdgeServer {
   stop(): Promise<void>;
 }
 
-/** `projects` maps project ids to their graph; a function can serve any id (benchmarks). */
+/**
+ * `projects` maps project ids to their graph; a function can serve any id (benchmarks).
+ * `keepRevisions: false` answers flushes without keeping their bodies (long benchmark runs).
+ */
 export function startFakeEdge(
   secret: string,
   projects: Record<string, Graph> | ((id: string) => Graph | undefined),
+  { keepRevisions = true }: { keepRevisions?: boolean } = {},
 ): FakeEdgeServer {
   const lookup = typeof projects === "function"
     ? projects
     : (id: string) => Object.hasOwn(projects, id) ? projects[id] : undefined;
   const revisions: FakeEdgeServer["revisions"] = [];
   const loads: string[] = [];
+  let flushes = 0;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     if (req.headers.get("authorization") !== `Bearer ${secret}`) {
       return new Response(null, { status: 401 });
@@ -43,8 +48,9 @@ export function startFakeEdge(
       return Response.json({ revision: 1, graph });
     }
     if (match[2] === "revisions" && req.method === "POST") {
-      revisions.push({ projectId: id, body: await req.json() });
-      return Response.json({ revision: 1 + revisions.length }, { status: 201 });
+      const body: FlushRequest = await req.json();
+      if (keepRevisions) revisions.push({ projectId: id, body });
+      return Response.json({ revision: 1 + ++flushes }, { status: 201 });
     }
     return new Response(null, { status: 405 });
   });
