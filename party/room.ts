@@ -64,6 +64,11 @@ export class CanvasRoom {
   #load: LoadState = "unloaded";
   #loading: Promise<LoadState> | null = null;
   #sessions = new Map<string, Session>();
+  /**
+   * The live sessions' sockets, rebuilt (never changed in place: queued broadcasts hold it)
+   * after someone goes live or leaves.
+   */
+  #live: RoomSocket[] | null = null;
   #log: Logged[] = [];
   /** `${userId} ${opId}` → seq, for the ops in the log: a resent op is acked, not re-applied. */
   #seen = new Map<string, number>();
@@ -163,6 +168,7 @@ export class CanvasRoom {
       role: ticket.role,
       color: colorFor(ticket.sub),
     };
+    if (this.#sessions.get(socket.id)?.phase === "live") this.#live = null;
     this.#sessions.set(socket.id, { phase: "connected", socket, peer });
     return true;
   }
@@ -171,6 +177,7 @@ export class CanvasRoom {
     const session = this.#sessions.get(connectionId);
     if (!session) return;
     this.#sessions.delete(connectionId);
+    if (session.phase === "live") this.#live = null;
     this.#presence.forget(connectionId);
     if (session.phase === "live") {
       this.#broadcast({ type: "user.left", connectionId, userId: session.peer.userId });
@@ -290,6 +297,7 @@ export class CanvasRoom {
     const wasLive = session.phase === "live";
     const live: Session = { ...session, phase: "live" };
     this.#sessions.set(session.socket.id, live);
+    this.#live = null;
     const { seq } = state.meta;
     const peers = this.peers.filter((p) => p.connectionId !== session.socket.id);
     this.#send(live, {
@@ -379,18 +387,16 @@ export class CanvasRoom {
   }
 
   #send(session: Session, message: ServerMessage): void {
-    const text = JSON.stringify(message);
-    this.#commit.emit(() => session.socket.send(text));
+    this.#commit.send([session.socket], null, JSON.stringify(message));
   }
 
-  /** To every live session but `except`; stringified once. */
+  /** To every live session but `except`; stringified once, queued as one entry. */
   #broadcast(message: ServerMessage, except?: string): void {
-    const text = JSON.stringify(message);
-    for (const s of this.#sessions.values()) {
-      if (s.phase === "live" && s.socket.id !== except) {
-        this.#commit.emit(() => s.socket.send(text));
-      }
-    }
+    this.#live ??= [...this.#sessions.values()].filter((s) => s.phase === "live").map((s) =>
+      s.socket
+    );
+    if (this.#live.length === 0) return;
+    this.#commit.send(this.#live, except ?? null, JSON.stringify(message));
   }
 
   #reject(
