@@ -1,14 +1,15 @@
 /**
  * API benchmark: starts the real edge on a temp database, seeds 1,000 projects with graphs and
- * assets, then drives the main read and write routes with 64 concurrent connections for a fixed
- * time each. Prints requests/s and p50/p95/p99 per route; writes bench/results/api.json.
+ * assets, then drives the main read routes, then the main write routes, with 64 concurrent
+ * keep-alive connections from wrk (see wrk.ts) for a fixed time: first all routes of a kind
+ * interleaved (the headline figures), then each route alone. Prints requests/s and
+ * p50/p95/p99 per route; writes bench/results/api.json.
  *
  *   deno run -A bench/api/main.ts [--seconds 10]
  */
 import { startEdge } from "../../test/edge/edge_process.ts";
-import { summarize } from "../lib/stats.ts";
 import { writeResults } from "../lib/results.ts";
-import { Http1Connection } from "./http1.ts";
+import { type RequestSpec, runWrk, wrkAvailable } from "./wrk.ts";
 
 const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1] ?? 10) || 10;
 const CONNECTIONS = 64;
@@ -16,6 +17,10 @@ const PROJECTS = 1000;
 const USERS = 20;
 const ROOM_SECRET = "bench-room-secret-0123456789";
 
+if (!await wrkAvailable()) {
+  console.error("the API benchmark drives its load with wrk: apt-get install wrk");
+  Deno.exit(2);
+}
 // API answers are read loosely while seeding: only ids are taken from them.
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -69,51 +74,6 @@ function graphOf(i: number) {
   return { nodes, edges };
 }
 
-interface Target {
-  route: string;
-  kind: "read" | "write";
-  request: (
-    worker: number,
-    i: number,
-  ) => [method: string, path: string, token: string | null, body?: unknown];
-}
-
-/**
- * Each of the CONNECTIONS workers keeps one keep-alive connection and sends its next request as
- * soon as the last answer is in. The generator shares the machine's two cores with the edge, so
- * it uses a lean HTTP/1.1 client (http1.ts) and drains bodies without decoding them; a failed
- * request counts as an error and the worker reconnects.
- */
-async function drive(base: string, targets: Target[], seconds: number) {
-  const samples = new Map<string, number[]>(targets.map((t) => [t.route, []]));
-  let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async (_, worker) => {
-    let conn: Http1Connection | null = null;
-    for (let i = 0; performance.now() < deadline; i++) {
-      const target = targets[(worker + i) % targets.length]!;
-      const [method, path, token, body] = target.request(worker, i);
-      const headers: Record<string, string> = { authorization: `Bearer ${token ?? ROOM_SECRET}` };
-      if (body !== undefined) headers["content-type"] = "application/json";
-      const started = performance.now();
-      let status = 0;
-      try {
-        conn ??= await Http1Connection.open(base);
-        const payload = body === undefined ? undefined : JSON.stringify(body);
-        status = (await conn.request(method, path, headers, payload)).status;
-      } catch {
-        conn?.close();
-        conn = null;
-      }
-      const ms = performance.now() - started;
-      if (status >= 400 || status === 0) errors++;
-      else samples.get(target.route)!.push(ms);
-    }
-    conn?.close();
-  }));
-  return { samples, errors };
-}
-
 const dir = await Deno.makeTempDir({ prefix: "md-bench-api-" });
 const edge = await startEdge({
   DATABASE_URL: `file:${dir}/app.db`,
@@ -155,108 +115,93 @@ try {
   });
   console.log("seeded; driving load");
 
-  const pick = <T>(list: T[], n: number) => list[n % list.length]!;
-  const userOf = (w: number) => users[w % USERS]!;
-  const reads: Target[] = [
-    {
-      route: "GET /api/projects",
-      kind: "read",
-      request: (w) => ["GET", "/api/projects", userOf(w).token],
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const json = { "content-type": "application/json" };
+  /** One request per user and route for a few of their projects, routes interleaved. */
+  const specsFor = (routes: Array<(u: (typeof users)[number], k: number) => RequestSpec>) => {
+    const specs: RequestSpec[] = [];
+    for (let k = 0; k < 5; k++) {
+      for (const user of users) for (const route of routes) specs.push(route(user, k));
+    }
+    return specs;
+  };
+  const reads: Record<string, (u: (typeof users)[number], k: number) => RequestSpec> = {
+    "GET /api/projects": (u) => ({
+      method: "GET",
+      path: "/api/projects",
+      headers: bearer(u.token),
+    }),
+    "GET /api/projects/:id": (u, k) => ({
+      method: "GET",
+      path: `/api/projects/${u.projects[k]}`,
+      headers: bearer(u.token),
+    }),
+    "GET /api/projects/:id/graph": (u, k) => ({
+      method: "GET",
+      path: `/api/projects/${u.projects[k]}/graph`,
+      headers: bearer(u.token),
+    }),
+    "GET /api/projects/:id/assets": (u, k) => ({
+      method: "GET",
+      path: `/api/projects/${u.projects[k]}/assets`,
+      headers: bearer(u.token),
+    }),
+  };
+  const writes: Record<string, (u: (typeof users)[number], k: number) => RequestSpec> = {
+    "POST /api/projects/:id/assets": (u, k) => ({
+      method: "POST",
+      path: `/api/projects/${u.projects[k]}/assets`,
+      headers: { ...bearer(u.token), ...json },
+      body: JSON.stringify({ type: "style", name: "Look {n}" }),
+    }),
+    "PATCH /api/projects/:id/assets/:assetId": (u, k) => {
+      const [projectId, assetId] = u.assets[k]!.split("/");
+      return {
+        method: "PATCH",
+        path: `/api/projects/${projectId}/assets/${assetId}`,
+        headers: { ...bearer(u.token), ...json },
+        body: '{"params": {"seed": {n}}}',
+      };
     },
-    {
-      route: "GET /api/projects/:id",
-      kind: "read",
-      request: (w, i) => ["GET", `/api/projects/${pick(userOf(w).projects, i)}`, userOf(w).token],
-    },
-    {
-      route: "GET /api/projects/:id/graph",
-      kind: "read",
-      request: (
-        w,
-        i,
-      ) => ["GET", `/api/projects/${pick(userOf(w).projects, i)}/graph`, userOf(w).token],
-    },
-    {
-      route: "GET /api/projects/:id/assets",
-      kind: "read",
-      request: (
-        w,
-        i,
-      ) => ["GET", `/api/projects/${pick(userOf(w).projects, i)}/assets`, userOf(w).token],
-    },
-  ];
-  const writes: Target[] = [
-    {
-      route: "POST /api/projects/:id/assets",
-      kind: "write",
-      request: (
-        w,
-        i,
-      ) => ["POST", `/api/projects/${pick(userOf(w).projects, i)}/assets`, userOf(w).token, {
-        type: "style",
-        name: `Look ${w}-${i}`,
-      }],
-    },
-    {
-      route: "PATCH /api/projects/:id/assets/:assetId",
-      kind: "write",
-      request: (w, i) => {
-        const [projectId, assetId] = pick(userOf(w).assets, i * CONNECTIONS + w).split("/");
-        return ["PATCH", `/api/projects/${projectId}/assets/${assetId}`, userOf(w).token, {
-          params: { seed: i },
-        }];
-      },
-    },
-    {
-      route: "PATCH /api/projects/:id",
-      kind: "write",
-      request: (
-        w,
-        i,
-      ) => ["PATCH", `/api/projects/${pick(userOf(w).projects, i)}`, userOf(w).token, {
-        description: `edit ${i}`,
-      }],
-    },
-    {
-      route: "POST /api/internal/projects/:id/revisions",
-      kind: "write",
-      request: (
-        w,
-        i,
-      ) => ["POST", `/api/internal/projects/${pick(userOf(w).projects, i)}/revisions`, null, {
-        graph: graphOf(i),
-        message: "bench",
-      }],
-    },
-  ];
+    "PATCH /api/projects/:id": (u, k) => ({
+      method: "PATCH",
+      path: `/api/projects/${u.projects[k]}`,
+      headers: { ...bearer(u.token), ...json },
+      body: JSON.stringify({ description: "edit {n}" }),
+    }),
+    "POST /api/internal/projects/:id/revisions": (u, k) => ({
+      method: "POST",
+      path: `/api/internal/projects/${u.projects[k]}/revisions`,
+      headers: { ...bearer(ROOM_SECRET), ...json },
+      body: JSON.stringify({ graph: graphOf(k), message: "bench" }),
+    }),
+  };
 
   const figures: Record<string, number> = {};
   let totalErrors = 0;
-  for (const [kind, targets] of [["read", reads], ["write", writes]] as const) {
-    await drive(edge.url, targets, 1); // warm-up
-    const { samples, errors } = await drive(edge.url, targets, SECONDS);
-    totalErrors += errors;
-    const all: number[] = [];
-    console.log(`\n${kind}s: ${CONNECTIONS} connections, ${SECONDS} s`);
-    for (const [route, list] of samples) {
-      all.push(...list);
-      const s = summarize(list);
-      console.log(
-        `  ${route.padEnd(44)} ${
-          (list.length / SECONDS).toFixed(0).padStart(6)
-        } req/s  p50 ${s.p50} ms  p95 ${s.p95} ms  p99 ${s.p99} ms`,
-      );
-    }
-    const s = summarize(all);
+  const row = (name: string, r: Awaited<ReturnType<typeof runWrk>>) =>
     console.log(
-      `  ${"all".padEnd(44)} ${
-        (all.length / SECONDS).toFixed(0).padStart(6)
-      } req/s  p50 ${s.p50} ms  p95 ${s.p95} ms  p99 ${s.p99} ms  errors ${errors}`,
+      `  ${name.padEnd(44)} ${
+        String(r.rps).padStart(6)
+      } req/s  p50 ${r.p50} ms  p95 ${r.p95} ms  p99 ${r.p99} ms  errors ${r.errors}`,
     );
-    figures[`api.${kind}.p50_ms`] = s.p50;
-    figures[`api.${kind}.p95_ms`] = s.p95;
-    figures[`api.${kind}.p99_ms`] = s.p99;
-    figures[`api.${kind}.rps`] = Math.round(all.length / SECONDS);
+  for (const [kind, routes] of [["read", reads], ["write", writes]] as const) {
+    const load = { connections: CONNECTIONS, seconds: SECONDS };
+    await runWrk(edge.url, specsFor(Object.values(routes)), { ...load, seconds: 2 }); // warm-up
+    const all = await runWrk(edge.url, specsFor(Object.values(routes)), load);
+    console.log(`\n${kind}s: ${CONNECTIONS} connections, ${SECONDS} s, routes interleaved`);
+    row("all", all);
+    console.log(`  each route alone, ${SECONDS / 2} s:`);
+    for (const [name, route] of Object.entries(routes)) {
+      const alone = await runWrk(edge.url, specsFor([route]), { ...load, seconds: SECONDS / 2 });
+      row(name, alone);
+      totalErrors += alone.errors;
+    }
+    totalErrors += all.errors;
+    figures[`api.${kind}.p50_ms`] = all.p50;
+    figures[`api.${kind}.p95_ms`] = all.p95;
+    figures[`api.${kind}.p99_ms`] = all.p99;
+    figures[`api.${kind}.rps`] = all.rps;
   }
   figures["api.errors"] = totalErrors;
   console.log(`\nwrote ${await writeResults("api", figures)}`);
