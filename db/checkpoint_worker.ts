@@ -17,7 +17,7 @@ self.onmessage = (event: MessageEvent<CheckpointWorkerStart>) => {
   let failing = false;
   setInterval(() => {
     try {
-      checkpoint.get();
+      checkpoint.all();
       if (failing) self.postMessage({ kind: "recovered" });
       failing = false;
     } catch (error) {

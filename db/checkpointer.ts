@@ -14,7 +14,12 @@
  */
 import type { CheckpointWorkerStart } from "./checkpoint_worker.ts";
 
-/** Log pages (4 KiB each) after which the app's own connection checkpoints anyway. */
+/**
+ * Log pages (4 KiB each) after which the app's own connection checkpoints anyway. Under a
+ * steady stream of writes a PASSIVE checkpoint rarely finds the log fully copied at the moment
+ * a commit starts, which is when SQLite restarts the log, so the log grows to this size; by
+ * then the worker has copied nearly all of it and the fallback has little left to do.
+ */
 export const FALLBACK_CHECKPOINT_PAGES = 20_000;
 
 export interface Checkpointer {

@@ -25,6 +25,7 @@ export interface DatabaseOptions {
 }
 
 const BUSY_TIMEOUT_MS = 5000;
+const PAGE_CACHE_KIB = 64 * 1024;
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -46,6 +47,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // this and foreign_keys are per connection: the embedded client has exactly one.)
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
+    // The default page cache is 2 MiB: a studio's working set (graphs, assets, sessions) is
+    // larger, and every miss is a read() system call on the request's path.
+    await client.execute(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
+    // A burst of writes can grow the log file; it is cut back to this when the log restarts.
+    await client.execute(`PRAGMA journal_size_limit = ${64 * 1024 * 1024}`);
   }
   await client.execute("PRAGMA foreign_keys = ON");
   const db = drizzle(client, { schema });
