@@ -250,6 +250,12 @@ Deno.test("no request id or error ever exposes a stack trace", async () => {
       t.logs.some((l) => l.path === "/api/auth/login" && l.status === 400),
       "one log line per request",
     );
+    for (const path of ["/healthz", "/api/nothing-here", "/not-a-page"]) {
+      const other = await t.app.request(path);
+      const id = other.headers.get("x-request-id") ?? "";
+      assert.match(id, /^[0-9a-f-]{36}$/, `${path} (${other.status}) carries its request id`);
+      assert.ok(t.logs.some((l) => l.id === id && l.path === path), `${path} is logged by its id`);
+    }
   } finally {
     await t.close();
   }

@@ -9,8 +9,9 @@ export function requestLog(deps: AppDeps) {
     c.set("deps", deps);
     c.set("requestId", requestId);
     c.set("principal", null);
-    await next();
+    // Set before the response exists: adding a header to a finished response copies its headers.
     c.header("x-request-id", requestId);
+    await next();
     deps.log({
       at: new Date(deps.now()).toISOString(),
       id: requestId,
