@@ -66,6 +66,8 @@ export class Daemon {
   readonly #drain = new AbortController();
   readonly #hard = new AbortController();
   readonly #running = new Map<string, RunningJob>();
+  /** Running jobs that still hold their lease (a job's files may outlive its lease briefly). */
+  readonly #leased = new Set<string>();
   #stage = 0;
   #fatal: DaemonResult | null = null;
   #jobSettled: (() => void) | null = null;
@@ -146,7 +148,7 @@ export class Daemon {
     const { edge } = this.#options;
     const waitMs = Math.min(this.#options.claimWaitMs ?? CLAIM_MAX_WAIT_MS, CLAIM_MAX_WAIT_MS);
     while (!this.#drain.signal.aborted) {
-      if (this.#running.size >= this.#options.concurrency) {
+      if (this.#leased.size >= this.#options.concurrency) {
         await this.#nextSettled();
         continue;
       }
@@ -159,14 +161,21 @@ export class Daemon {
       this.#options.trace?.({ type: "claimed", jobId: job.id });
       const running = startJob(job, this.#runnerDeps(), this.#hard.signal);
       this.#running.set(job.id, running);
+      this.#leased.add(job.id);
+      const settled = () => {
+        this.#leased.delete(job.id);
+        this.#jobSettled?.();
+      };
+      // The edge counts leases, not cleanups: claim again as soon as this job's lease ends.
+      void running.leaseEnded.then(settled);
       running.outcome.catch((error) => this.#onError(error)).finally(() => {
         this.#running.delete(job.id);
-        this.#jobSettled?.();
+        settled();
       });
     }
   }
 
-  /** Resolves when a running job settles or the daemon drains. */
+  /** Resolves when a running job's lease ends or the daemon drains. */
   #nextSettled(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {

@@ -63,6 +63,11 @@ export class JobStop extends Error {
 export interface RunningJob {
   readonly job: ClaimedJob;
   readonly outcome: Promise<JobOutcome>;
+  /**
+   * Resolves once the job no longer holds its lease (completed, failed, released, canceled or
+   * lost), before its files are removed: the daemon may claim the next job then.
+   */
+  readonly leaseEnded: Promise<void>;
   /** Aborts the backend and releases the job to the queue (second Ctrl-C). */
   interrupt(): void;
 }
@@ -82,8 +87,10 @@ export function startJob(job: ClaimedJob, deps: RunnerDeps, hardSignal: AbortSig
     if (!stop.signal.aborted) stop.abort(new JobStop(kind));
   };
   const signal = AbortSignal.any([stop.signal, hardSignal]);
-  const outcome = _run(job, deps, { signal, hardSignal, stopWith });
-  return { job, outcome, interrupt: () => stopWith("interrupted") };
+  let endLease!: () => void;
+  const leaseEnded = new Promise<void>((resolve) => endLease = resolve);
+  const outcome = _run(job, deps, { signal, hardSignal, stopWith }, endLease);
+  return { job, outcome, leaseEnded, interrupt: () => stopWith("interrupted") };
 }
 
 interface Control {
@@ -93,7 +100,12 @@ interface Control {
   stopWith: (kind: JobStop["kind"]) => void;
 }
 
-async function _run(job: ClaimedJob, deps: RunnerDeps, control: Control): Promise<JobOutcome> {
+async function _run(
+  job: ClaimedJob,
+  deps: RunnerDeps,
+  control: Control,
+  endLease: () => void,
+): Promise<JobOutcome> {
   const label = `job ${job.id.slice(0, 8)}`;
   const { logger, edge } = deps;
   logger.info(
@@ -118,16 +130,23 @@ async function _run(job: ClaimedJob, deps: RunnerDeps, control: Control): Promis
     events.push(progress);
     deps.renderer?.update(label, progress);
   };
+  const workDir = `${deps.workDir}/${job.id}`;
   let outcome: JobOutcome;
   try {
-    report({ percent: 0, message: "starting" });
-    outcome = await _execute(job, deps, control, report, events, label);
-  } catch (error) {
-    outcome = await _settle(job, deps, control, error, label);
+    try {
+      report({ percent: 0, message: "starting" });
+      outcome = await _execute(job, deps, control, report, events, label, workDir);
+    } catch (error) {
+      outcome = await _settle(job, deps, control, error, label);
+    } finally {
+      await events.close();
+    }
+    deps.renderer?.done(label, outcome.replace("_", " "));
   } finally {
-    await events.close();
+    // The edge knows how the job ended: the next job may start while this one's files go.
+    endLease();
+    await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
-  deps.renderer?.done(label, outcome.replace("_", " "));
   deps.trace?.({ type: "settled", jobId: job.id, outcome });
   return outcome;
 }
@@ -139,6 +158,7 @@ async function _execute(
   report: (progress: ProgressReport) => void,
   events: JobEvents,
   label: string,
+  workDir: string,
 ): Promise<JobOutcome> {
   const backend = _chooseBackend(job, deps);
   if (typeof backend === "string") {
@@ -164,14 +184,15 @@ async function _execute(
     if (error instanceof DoesNotFit) throw new JobFailure(error.message, true, "unavailable");
     throw error;
   }
-  const workDir = `${deps.workDir}/${job.id}`;
   try {
     if (slot.unloadFirst && backend.free) {
       report({ percent: 0, message: "unloading the previous job's models" });
       await backend.free();
       slot.unloaded();
     }
-    await Deno.mkdir(workDir, { recursive: true });
+    // One metadata call of microseconds, right before the prompt is queued: the async form
+    // would wait for a thread-pool turn, a millisecond or more on a busy machine.
+    Deno.mkdirSync(workDir, { recursive: true });
     deps.trace?.({ type: "backend_started", jobId: job.id });
     const result = await backend.run({
       jobId: job.id,
@@ -206,7 +227,6 @@ async function _execute(
     return "succeeded";
   } finally {
     slot.release();
-    await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
 }
 
