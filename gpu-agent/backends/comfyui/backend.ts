@@ -192,7 +192,7 @@ export class ComfyUIBackend implements JobBackend {
     // once, so read in this order a prompt cannot slip between them (read together, it could).
     const queued = await this.client.queuedIds();
     for (let attempt = 0; attempt < MAX_PROMPT_ATTEMPTS; attempt++) {
-      const promptId = await promptIdFor(jobId, attempt);
+      const promptId = promptIdFor(jobId, attempt);
       if (queued.includes(promptId)) return { promptId, resumed: true };
       const entry = await this.client.history(promptId);
       if (!entry) return { promptId, resumed: false };

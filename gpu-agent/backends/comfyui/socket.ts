@@ -17,12 +17,18 @@ export interface ComfyMessage {
 export class ComfySocket {
   readonly closed: Promise<void>;
   #socket: WebSocket;
+  #isClosed = false;
   #greeting: ((message: ComfyMessage) => void) | null = null;
   readonly #listeners = new Set<(message: ComfyMessage) => void>();
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
-    this.closed = new Promise((resolve) => socket.addEventListener("close", () => resolve()));
+    this.closed = new Promise((resolve) =>
+      socket.addEventListener("close", () => {
+        this.#isClosed = true;
+        resolve();
+      })
+    );
     socket.addEventListener("message", (event) => {
       if (typeof event.data !== "string") return;
       let message: ComfyMessage;
@@ -50,6 +56,20 @@ export class ComfySocket {
   listen(handler: (message: ComfyMessage) => void): () => void {
     this.#listeners.add(handler);
     return () => void this.#listeners.delete(handler);
+  }
+
+  /**
+   * Calls `handler` once when the socket closes (at once if it has), unless the returned
+   * function is called first. Unlike `closed.then`, a long-lived socket keeps nothing for it.
+   */
+  onClose(handler: () => void): () => void {
+    if (this.#isClosed) {
+      queueMicrotask(handler);
+      return () => {};
+    }
+    const listener = () => handler();
+    this.#socket.addEventListener("close", listener, { once: true });
+    return () => this.#socket.removeEventListener("close", listener);
   }
 
   /**

@@ -86,7 +86,9 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
   const executed = new Map<string, FileRef[]>();
   // `finished`: `executing {node: null}` was seen, so the history entry is written.
   const run: { outcome: Outcome | null; finished: boolean } = { outcome: null, finished: false };
+  /** Wakes the loop below; set while it waits. Only an end of the run needs it awake. */
   let wake = () => {};
+  let lastHeard = performance.now();
 
   const onMessage = (message: ComfyMessage) => {
     if (message.data.prompt_id !== promptId) return;
@@ -102,7 +104,8 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     if (message.type === "execution_error") run.outcome = { kind: "error", data: message.data };
     if (message.type === "execution_interrupted") run.outcome = { kind: "interrupted" };
     if (message.type === "executing" && message.data.node === null) run.finished = true;
-    wake();
+    lastHeard = performance.now();
+    if (run.outcome || run.finished) wake();
   };
   let socket = await request.connection.socket();
   let unlisten = socket.listen(onMessage);
@@ -126,6 +129,34 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     return (await client.queuedIds()).includes(promptId) ? "queued" : "lost";
   };
 
+  /**
+   * Waits for the run's end, a dropped socket, `pollMs` without a word about the prompt, or an
+   * abort. Costs nothing per message: a run reports every sampling step.
+   */
+  const nextChange = () =>
+    new Promise<"message" | "closed" | "poll">((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (why: "message" | "closed" | "poll") => {
+        clearTimeout(timer);
+        stopWaitingForClose();
+        signal.removeEventListener("abort", onAbort);
+        wake = () => {};
+        resolve(why);
+      };
+      const arm = (ms: number) => {
+        timer = setTimeout(() => {
+          const quiet = performance.now() - lastHeard;
+          if (quiet < timing.pollMs) arm(timing.pollMs - quiet);
+          else settle("poll");
+        }, ms);
+      };
+      const onAbort = () => settle("message");
+      wake = () => settle("message");
+      const stopWaitingForClose = socket.onClose(() => settle("closed"));
+      signal.addEventListener("abort", onAbort, { once: true });
+      arm(timing.pollMs);
+    });
+
   const reconnect = async () => {
     for (const delay of timing.reconnectDelaysMs) {
       await pause(delay, signal);
@@ -146,14 +177,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     if (request.resumed && (await fromHistory()) === "lost") throw restarted(promptId);
     while (!(run.outcome && (run.finished || run.outcome.kind !== "success"))) {
       if (signal.aborted) break;
-      const woken = new Promise<"message">((resolve) => (wake = () => resolve("message")));
-      const poll = new AbortController();
-      const which = await Promise.race([
-        woken,
-        socket.closed.then(() => "closed" as const),
-        pause(timing.pollMs, AbortSignal.any([signal, poll.signal])).then(() => "poll" as const),
-      ]);
-      poll.abort();
+      const which = await nextChange();
       if (signal.aborted || which === "message") continue;
       if (which === "closed") {
         await reconnect();
