@@ -6,19 +6,17 @@
  * `deno run -A bench/agent/agent_process.ts '{"configDir":…,"workDir":…,"comfyuiUrl":…,"jobs":N}'`
  *
  * Prints `ready` once connected to the edge; after `jobs` jobs have settled it drains (as one
- * Ctrl-C does) and prints its trace as one JSON line of `[type, jobId, epochMs]`. Log lines and
+ * Ctrl-C does) and prints one JSON line: its trace (`[type, jobId, epochMs]` per event) and the
+ * CPU time the process used from the first claim to the last job settled. Log lines and
  * progress go to stderr, as a real agent's do.
  */
 import { runCli } from "../../gpu-agent/cli/run_cli.ts";
 import { processSignals } from "../../gpu-agent/cli/run.ts";
+import { cpuUsage } from "node:process";
 import { consoleLogger } from "../../gpu-agent/log/logger.ts";
 import { ProgressRenderer } from "../../gpu-agent/progress/renderer.ts";
 import { agentIo, type AgentSetup } from "../../test/agent/agent_io.ts";
-
-/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
-export function epochMs(): number {
-  return performance.timeOrigin + performance.now();
-}
+import { epochMs } from "./epoch.ts";
 
 if (import.meta.main) {
   const setup = JSON.parse(Deno.args[0] ?? "{}") as AgentSetup & { jobs: number };
@@ -26,12 +24,17 @@ if (import.meta.main) {
   const print = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));
   const trace: [string, string, number][] = [];
   let settled = 0;
+  const cpu: { atFirstClaim?: NodeJS.CpuUsage; run?: NodeJS.CpuUsage } = {};
   let drain: (() => void) | null = null;
   const io = agentIo({
     ...setup,
     trace: (event) => {
       trace.push([event.type, event.jobId, epochMs()]);
-      if (event.type === "settled" && ++settled === setup.jobs) drain?.();
+      if (event.type === "claimed") cpu.atFirstClaim ??= cpuUsage();
+      if (event.type === "settled" && ++settled === setup.jobs) {
+        cpu.run = cpuUsage(cpu.atFirstClaim);
+        drain?.();
+      }
     },
   }, {
     out: (line) => console.log(line),
@@ -54,6 +57,7 @@ if (import.meta.main) {
     exitNow: (code) => Deno.exit(code),
   });
   const code = await runCli(["run"], io);
-  print(JSON.stringify(trace));
+  const cpuMs = cpu.run ? (cpu.run.user + cpu.run.system) / 1000 : null;
+  print(JSON.stringify({ trace, cpuMs }));
   Deno.exit(code);
 }

@@ -1,26 +1,27 @@
 /**
  * GPU agent benchmark: `deno run -A bench/agent/main.ts [--jobs N] [--no-write]`.
  *
- * 1. Overhead per job: the agent, alone in its own process as a user runs it
- *    (agent_process.ts), against a real edge (HTTP, temp database) and the fake ComfyUI, both
- *    in this process; `--jobs` jobs (default 60) queued before the first one runs, then run back
- *    to back. Per job, the agent's own time is (claim answered → ComfyUI accepted the prompt)
- *    + (ComfyUI's last node done → job completed at the edge), minus the upload (take slot and
- *    PUT). The idle gap is the GPU's wait between two jobs: previous job completed → next prompt
- *    accepted. ComfyUI's own time (queue to first node, each node's work) is never counted:
- *    the fake's `queued` and `hold` hooks time it, and no node takes any time here. Times cross
- *    the process boundary as wall-clock milliseconds (`performance.timeOrigin + now()`).
+ * 1. Overhead per job: the agent alone in its own process, as a user runs it (agent_process.ts),
+ *    against a real edge (HTTP, temp database) in this process and the fake ComfyUI on a thread
+ *    of its own (fake_worker.ts); `--jobs` jobs (default 60) queued before the first one runs,
+ *    then run back to back. Per job, the agent's own time is (claim answered → ComfyUI accepted
+ *    the prompt) + (ComfyUI's last node done → job completed at the edge), minus the upload
+ *    (take slot and PUT). The idle gap is the GPU's wait between two jobs: previous job
+ *    completed → next prompt accepted. ComfyUI's own time (queue to first node, each node's
+ *    work) is never counted: the fake's `queued` and `hold` hooks time it, and no node takes
+ *    any time here. Times cross threads and processes as wall-clock milliseconds (epoch.ts).
  * 2. Upload: one 1 GB output streamed with sha256 to a local PUT server that discards the
  *    bytes; throughput, and the process's peak RSS while it runs (memory must stay flat).
  *
  * Writes bench/results/agent.json (not with `--no-write`). Run it under the shared CPU lock.
  */
 import { promptIdFor } from "../../gpu-agent/backends/comfyui/mod.ts";
+import { AGENT_API_PREFIX } from "../../protocol/jobs.ts";
 import { uploadFile } from "../../gpu-agent/upload/mod.ts";
 import { rig } from "../../test/agent/rig.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
-import { epochMs } from "./agent_process.ts";
+import type { FakeTimes } from "./fake_worker.ts";
 
 const JOBS = Number(Deno.args[Deno.args.indexOf("--jobs") + 1]) || 60;
 const WRITE = !Deno.args.includes("--no-write");
@@ -52,11 +53,17 @@ const MOMENTS: (keyof Timeline)[] = [
   "completed",
 ];
 
-/** Runs the agent in its own process until `jobs` jobs settled; returns its trace. */
+interface AgentReport {
+  trace: [type: string, jobId: string, at: number][];
+  /** CPU time of the agent's process from the first claim to the last job settled. */
+  cpuMs: number;
+}
+
+/** Runs the agent in its own process until `jobs` jobs settled; returns what it reported. */
 async function runAgentProcess(
   setup: { configDir: string; workDir: string; comfyuiUrl: string; jobs: number },
   onReady: () => void,
-): Promise<[string, string, number][]> {
+): Promise<AgentReport> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -75,7 +82,7 @@ async function runAgentProcess(
       if (logTail.length > 40) logTail.shift();
     }
   })();
-  let trace: [string, string, number][] | null = null;
+  let report: AgentReport | null = null;
   let buffered = "";
   for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
     buffered += text;
@@ -83,35 +90,54 @@ async function runAgentProcess(
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 1);
       if (line === "ready") onReady();
-      else if (line.startsWith("[")) trace = JSON.parse(line);
+      else if (line.startsWith("{")) report = JSON.parse(line);
     }
   }
   const { code } = await child.status;
   await logs;
-  if (code !== 0 || !trace) {
+  if (code !== 0 || !report) {
     throw new Error(`the agent exited with ${code}; its last log lines:\n${logTail.join("")}`);
   }
-  return trace;
+  return report;
 }
 
-async function overhead(): Promise<Record<string, number[]>> {
-  await using r = await rig();
-  const queuedAt = new Map<string, number>();
-  const nodesAt = new Map<string, { first: number; last: number }>();
-  let allQueued!: () => void;
-  const jobsQueued = new Promise<void>((resolve) => allQueued = resolve);
-  r.fake.behaviour.stepMs = 0;
-  r.fake.behaviour.previews = false;
-  r.fake.behaviour.queued = (promptId) => queuedAt.set(promptId, epochMs());
-  r.fake.behaviour.hold = async ({ promptId }) => {
-    const now = epochMs();
-    const times = nodesAt.get(promptId);
-    if (times) times.last = now;
-    else nodesAt.set(promptId, { first: now, last: now });
-    // The first job waits here until every job is queued: queueing them costs the edge CPU,
-    // which must not overlap the jobs measured, and the queue must never run dry.
-    await jobsQueued;
+/** The fake ComfyUI on its own thread (fake_worker.ts). */
+async function startFakeWorker(): Promise<
+  { url: string; go(): void; stop(): Promise<FakeTimes> }
+> {
+  const worker = new Worker(new URL("./fake_worker.ts", import.meta.url), { type: "module" });
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`fake ComfyUI worker: ${event.message}`));
+      };
+    });
+  const { url } = await next<{ url: string }>();
+  return {
+    url,
+    go: () => worker.postMessage("go"),
+    async stop() {
+      const times = next<FakeTimes>();
+      worker.postMessage("stop");
+      return await times;
+    },
   };
+}
+
+/** The edge's own time per agent API route (`POST /claim`, `/jobs/:id/complete`, ...). */
+const edgeMs = new Map<string, number[]>();
+
+async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJobMs: number }> {
+  await using r = await rig({}, (request, _response, ms) => {
+    const path = new URL(request.url).pathname;
+    if (!path.startsWith(AGENT_API_PREFIX)) return;
+    const route = path.slice(AGENT_API_PREFIX.length).replace(/\/jobs\/[^/]+/, "/jobs/:id");
+    const key = `${request.method} ${route}`;
+    edgeMs.set(key, [...(edgeMs.get(key) ?? []), ms]);
+  });
+  const fake = await startFakeWorker();
   const nodes = Object.fromEntries(
     Array.from({ length: JOBS }, (_, i) => [`n${i}`, {
       id: `n${i}`,
@@ -126,7 +152,7 @@ async function overhead(): Promise<Record<string, number[]>> {
   let ready!: () => void;
   const connected = new Promise<void>((resolve) => ready = resolve);
   const agent = runAgentProcess(
-    { configDir: r.configDir, workDir: r.workDir, comfyuiUrl: r.fake.url, jobs: JOBS },
+    { configDir: r.configDir, workDir: r.workDir, comfyuiUrl: fake.url, jobs: JOBS },
     ready,
   );
   await Promise.race([connected, agent]);
@@ -140,8 +166,13 @@ async function overhead(): Promise<Record<string, number[]>> {
       }),
     );
   }
-  allQueued();
-  const trace = await agent;
+  // The first job was held at its first node until now: queueing the jobs costs the edge CPU,
+  // which must not overlap the jobs measured, and the queue must never run dry.
+  fake.go();
+  const { trace, cpuMs } = await agent;
+  const times = await fake.stop();
+  const queuedAt = new Map(times.queued);
+  const nodesAt = new Map(times.nodes);
 
   const byJob = new Map<string, Partial<Timeline>>();
   for (const [type, jobId, at] of trace) {
@@ -153,7 +184,7 @@ async function overhead(): Promise<Record<string, number[]>> {
   for (const id of ids) {
     const timeline = byJob.get(id);
     // The backend's prompt id for a job's first prompt is derived from the job id.
-    const promptId = await promptIdFor(id, 0);
+    const promptId = promptIdFor(id, 0);
     const node = nodesAt.get(promptId);
     const full: Partial<Timeline> = {
       ...timeline,
@@ -179,7 +210,10 @@ async function overhead(): Promise<Record<string, number[]>> {
     "completed → next claimed": pairs.map(([prev, t]) => t.claimed - prev.completed),
     "ComfyUI: queued → first node (excluded)": timelines.map((t) => t.firstNode - t.queued),
   };
-  return Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.slice(WARMUP)]));
+  return {
+    series: Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.slice(WARMUP)])),
+    cpuPerJobMs: Math.round((cpuMs / JOBS) * 100) / 100,
+  };
 }
 
 async function upload(): Promise<{ mbPerS: number; peakRssMb: number; baselineRssMb: number }> {
@@ -223,14 +257,17 @@ async function upload(): Promise<{ mbPerS: number; peakRssMb: number; baselineRs
 }
 
 if (import.meta.main) {
-  const { overhead: overheadMs, idleGap, ...steps } = await overhead();
+  const { series: { overhead: overheadMs, idleGap, ...steps }, cpuPerJobMs } = await overhead();
   for (const [name, samples] of Object.entries(steps)) {
     console.log(`  ${name}:`, summarize(samples));
   }
+  console.log("edge time per agent API route (ms, server side, whole run):");
+  for (const [route, samples] of edgeMs) console.log(`  ${route}:`, summarize(samples));
   const overheadSummary = summarize(overheadMs!);
   const gapSummary = summarize(idleGap!);
   console.log(`agent overhead per job (ms, ${overheadSummary.count} jobs):`, overheadSummary);
   console.log(`GPU idle gap between jobs (ms):`, gapSummary);
+  console.log(`agent CPU per job (process CPU time over the run / jobs): ${cpuPerJobMs} ms`);
   const up = await upload();
   console.log(
     `upload 1 GB: ${up.mbPerS} MB/s, peak RSS ${up.peakRssMb} MB (before: ${up.baselineRssMb} MB)`,
@@ -241,6 +278,7 @@ if (import.meta.main) {
       "agent.overhead_p95_ms": overheadSummary.p95,
       "agent.idle_gap_p50_ms": gapSummary.p50,
       "agent.idle_gap_p95_ms": gapSummary.p95,
+      "agent.cpu_per_job_ms": cpuPerJobMs,
       "agent.upload_mb_per_s": up.mbPerS,
       "agent.upload_peak_rss_mb": up.peakRssMb,
       "agent.upload_baseline_rss_mb": up.baselineRssMb,

@@ -14,8 +14,14 @@ export interface EdgeServer {
   close(): Promise<void>;
 }
 
+/** Called after the app answered a request, with how long it took (the body not yet sent). */
+export type EdgeObserver = (request: Request, response: Response, ms: number) => void;
+
 /** Short leases, heartbeats and claim re-checks keep agent tests fast. */
-export async function startEdgeServer(overrides: Record<string, string> = {}): Promise<EdgeServer> {
+export async function startEdgeServer(
+  overrides: Record<string, string> = {},
+  observe?: EdgeObserver,
+): Promise<EdgeServer> {
   let handle: (request: Request) => Response | Promise<Response> = () =>
     new Response("starting", { status: 503 });
   const listen = (port: number) =>
@@ -30,7 +36,14 @@ export async function startEdgeServer(overrides: Record<string, string> = {}): P
     CLAIM_RECHECK_MS: "50",
     ...overrides,
   });
-  handle = (request) => t.app.fetch(request);
+  handle = observe
+    ? async (request) => {
+      const started = performance.now();
+      const response = await t.app.fetch(request);
+      observe(request, response, performance.now() - started);
+      return response;
+    }
+    : (request) => t.app.fetch(request);
   const stop = async () => {
     const closing = server;
     server = null;

@@ -17,7 +17,7 @@ import { ProgressRenderer } from "../../gpu-agent/progress/renderer.ts";
 import type { TraceEvent } from "../../gpu-agent/run/trace.ts";
 import { type FakeComfyUI, startFakeComfyUI } from "../fakes/comfyui/mod.ts";
 import { agentIo, allModels, DETECTION } from "./agent_io.ts";
-import { type EdgeServer, startEdgeServer } from "./edge_server.ts";
+import { type EdgeObserver, type EdgeServer, startEdgeServer } from "./edge_server.ts";
 
 export { allModels, DETECTION, templates } from "./agent_io.ts";
 
@@ -60,8 +60,11 @@ export interface Rig {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function rig(edgeOverrides: Record<string, string> = {}): Promise<Rig> {
-  const edge = await startEdgeServer(edgeOverrides);
+export async function rig(
+  edgeOverrides: Record<string, string> = {},
+  observeEdge?: EdgeObserver,
+): Promise<Rig> {
+  const edge = await startEdgeServer(edgeOverrides, observeEdge);
   const fake = await startFakeComfyUI({ models: allModels() });
   const configDir = await Deno.makeTempDir({ prefix: "md-agent-config-" });
   const workDir = await Deno.makeTempDir({ prefix: "md-agent-work-" });
