@@ -33,6 +33,7 @@ import type {
 import { LibsqlBatchError, LibsqlError } from "@libsql/client";
 import Database from "libsql";
 import { Buffer } from "node:buffer";
+import { setImmediate } from "node:timers";
 import { type Checkpointer, FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts";
 
 /** Distinct SQL texts kept prepared; the app has a few hundred at most. */
@@ -76,6 +77,12 @@ class EmbeddedClient implements Client {
   /** Settles when the open interactive transaction does; null when there is none. */
   #transactionDone: Promise<void> | null = null;
   #checkpointer: Checkpointer | null = null;
+  /** Batches waiting for this turn's group commit. */
+  #group: Array<{
+    stmts: Array<InStatement | [string, InArgs?]>;
+    resolve: (results: ResultSet[]) => void;
+    reject: (error: unknown) => void;
+  }> = [];
 
   constructor(readonly path: string, readonly options: EmbeddedClientOptions) {
     this.#db = open(path, options);
@@ -89,12 +96,18 @@ class EmbeddedClient implements Client {
     return this.#run(normalize(stmtOrSql, args));
   }
 
-  async batch(
-    stmts: Array<InStatement | [string, InArgs?]>,
-    mode: TransactionMode = "deferred",
-  ): Promise<ResultSet[]> {
+  /**
+   * Batches asked for in the same turn of the event loop commit together (group commit): one
+   * transaction, each batch inside its own savepoint, so each is still all or nothing and a
+   * failing one rolls back alone. Nobody hears of a batch before the shared commit is done.
+   * Every batch runs in that write transaction, so the mode argument has nothing to choose.
+   */
+  async batch(stmts: Array<InStatement | [string, InArgs?]>): Promise<ResultSet[]> {
     await this.#turn();
-    return this.#atomically(BEGIN[mode], () => this.#runEach(stmts));
+    return new Promise((resolve, reject) => {
+      this.#group.push({ stmts, resolve, reject });
+      if (this.#group.length === 1) setImmediate(() => this.#commitGroup());
+    });
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
@@ -155,6 +168,41 @@ class EmbeddedClient implements Client {
   async #turn(): Promise<void> {
     while (this.#transactionDone) await this.#transactionDone;
     if (this.closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+  }
+
+  #commitGroup(): void {
+    // An interactive transaction opened meanwhile owns the connection: commit after it.
+    if (this.#transactionDone) {
+      this.#transactionDone.then(() => this.#commitGroup());
+      return;
+    }
+    const group = this.#group;
+    this.#group = [];
+    const outcomes: Array<{ ok: true; value: ResultSet[] } | { ok: false; error: unknown }> = [];
+    try {
+      this.#atomically(BEGIN.write, () => {
+        for (const { stmts } of group) {
+          this.#sql("SAVEPOINT batch");
+          try {
+            outcomes.push({ ok: true, value: this.#runEach(stmts) });
+          } catch (error) {
+            this.#sql("ROLLBACK TO batch");
+            outcomes.push({ ok: false, error });
+          } finally {
+            this.#sql("RELEASE batch");
+          }
+        }
+      });
+    } catch (error) {
+      // The shared transaction itself failed (busy, disk full): none of it was kept.
+      for (const batch of group) batch.reject(error);
+      return;
+    }
+    group.forEach((batch, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) batch.resolve(outcome.value);
+      else batch.reject(outcome.error);
+    });
   }
 
   #atomically<T>(begin: string, work: () => T): T {

@@ -67,6 +67,38 @@ Deno.test("a batch is all or nothing, and says which statement failed and why", 
   });
 });
 
+Deno.test("batches asked for together commit together, yet each is all or nothing", async () => {
+  await withClient(async (client) => {
+    const insert = (name: string) => ({ sql: "insert into film (name) values (?)", args: [name] });
+    const settled = await Promise.allSettled([
+      client.batch([insert("A1"), insert("A2"), "select count(*) as c from film"]),
+      client.batch([insert("B1"), insert("A1")]),
+      client.batch([insert("C1")]),
+    ]);
+    assert.deepEqual(settled.map((s) => s.status), ["fulfilled", "rejected", "fulfilled"]);
+    const first = settled[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof client.batch>>>;
+    assert.equal(first.value[2]!.rows[0]!.c, 2, "a batch sees its own writes");
+    const failed = (settled[1] as PromiseRejectedResult).reason;
+    assert.ok(failed instanceof LibsqlBatchError);
+    assert.equal(failed.statementIndex, 1);
+    const names = await client.execute("select name from film order by id");
+    assert.deepEqual(names.rows.map((r) => r.name), ["A1", "A2", "C1"], "B1 went with its batch");
+  });
+});
+
+Deno.test("a transaction opened while batches wait for their commit goes first", async () => {
+  await withClient(async (client) => {
+    const later = client.batch([{ sql: "insert into film (name) values (?)", args: ["Batch"] }]);
+    const tx = await client.transaction("write");
+    await tx.execute({ sql: "insert into film (name) values (?)", args: ["Tx"] });
+    await new Promise((r) => setTimeout(r, 20));
+    await tx.commit();
+    await later;
+    const names = await client.execute("select name from film order by id");
+    assert.deepEqual(names.rows.map((r) => r.name), ["Tx", "Batch"]);
+  });
+});
+
 Deno.test("bad arguments are refused before they reach the database", async () => {
   await withClient(async (client) => {
     await assert.rejects(
