@@ -26,11 +26,12 @@ const SECONDS = quick ? 3 : 10;
 const STEP_SECONDS = quick ? 3 : 5;
 /**
  * Edit rate per active client in workload (c), raised until delivery stops being sustainable.
- * Fine steps near the limit: doubling would make the ratio between implementations a coin toss.
+ * Fine steps near the limit (one step is a sixth to a tenth of the rate there): coarser steps
+ * would make the ratio between implementations a coin toss.
  */
 const RATE_STEPS = Deno.args.find((a) => a.startsWith("--rates="))?.slice(8).split(",").map(
   Number,
-) ?? [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16];
+) ?? [0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16];
 const SECRET = "bench-room-secret-0123456789abcdef";
 
 const edge = await spawnFakeEdge(SECRET);
