@@ -4,7 +4,8 @@
  * - the first event goes out at once (people see the job start);
  * - after that at most `maxPerSecond`; an event that arrives too soon is held and the newest
  *   held one goes out when the interval ends (nothing is lost at the end of a burst);
- * - `finish()` (100 % or a failure) goes out at once, replacing anything held;
+ * - `finish()` (100 % or a failure) goes out at once, replacing anything held; `now()` too,
+ *   but throttling goes on after it (the end of a phase, with more to come);
  * - when nothing went out for `keepAliveMs`, the latest event is sent again: progress events
  *   renew the job's lease, and a long silent step (loading a model) must not lose it.
  *
@@ -60,6 +61,12 @@ export class ProgressThrottle<T> {
       const wait = this.#lastSentAt + this.#intervalMs - now;
       this.#cancelFlush = this.#clock.setTimer(() => this.#flush(), wait);
     }
+  }
+
+  /** Sends `event` at once, replacing anything held; later pushes wait out the interval. */
+  now(event: T): void {
+    if (this.#closed) return;
+    this.#emit(event);
   }
 
   /** Sends the final event at once and stops; later pushes are ignored. */

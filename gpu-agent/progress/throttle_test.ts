@@ -57,6 +57,20 @@ Deno.test("finish() is sent at once even inside the interval, and nothing follow
   assert.equal(clock.pending, 0);
 });
 
+Deno.test("now() is sent at once even inside the interval, and the next push waits the interval out", () => {
+  const { clock, sent, throttle } = setup(1);
+  throttle.push(1);
+  clock.advance(10);
+  throttle.push(2);
+  throttle.now(50);
+  throttle.push(3);
+  assert.deepEqual(sent.map((s) => s.event), [1, 50], "the held 2 was replaced, 3 waits");
+  clock.advance(1000);
+  assert.deepEqual(sent.map((s) => s.event), [1, 50, 3]);
+  assert.equal(sent.at(-1)!.at, 1010);
+  throttle.close();
+});
+
 Deno.test("a silent step re-sends the latest event every keep-alive period", () => {
   const { clock, sent, throttle } = setup(2, 20_000);
   throttle.push(42);

@@ -34,7 +34,7 @@ export class JobEvents {
   readonly #options: JobEventsOptions;
   readonly #abort = new AbortController();
   readonly #signal: AbortSignal;
-  #throttle: ProgressThrottle<ProgressReport>;
+  readonly #throttle: ProgressThrottle<ProgressReport>;
   #pending: ProgressReport | null = null;
   #inFlight: Promise<void> | null = null;
   /** Events the edge acknowledged (for tests and the benchmark). */
@@ -51,10 +51,13 @@ export class JobEvents {
     this.#throttle.push(report);
   }
 
-  /** Sends `report` at once (the end of a phase: the last backend step), then throttles again. */
+  /**
+   * Sends `report` at once (the end of a phase: the last backend step), then throttles again:
+   * the next report waits out the interval, so a phase that starts with a report (an upload's
+   * first bytes) does not cost a second event right behind this one.
+   */
   now(report: ProgressReport): void {
-    this.#throttle.finish(report);
-    this.#throttle = this.#newThrottle();
+    this.#throttle.now(report);
   }
 
   /** Stops sending: drops anything waiting and abandons a call still being retried. */

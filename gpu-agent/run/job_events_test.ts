@@ -59,6 +59,24 @@ Deno.test("a burst of progress sends the first at once and only the newest after
   await sender.close();
 });
 
+Deno.test("the last backend step goes out at once; the upload's first report waits the interval", async () => {
+  const clock = new FakeClock();
+  const edge = stubEdge(ok);
+  const sender = events(edge.calls, clock);
+  sender.push({ percent: 0, message: "starting" });
+  await settle();
+  clock.advance(100);
+  sender.now({ percent: 100, message: "uploading 1 output" });
+  await settle();
+  sender.push({ percent: 100, message: "uploading take01.png: 0.0 of 0.1 MB" });
+  await settle();
+  assert.deepEqual(edge.bodies.map((b) => b.message), ["starting", "uploading 1 output"]);
+  clock.advance(500);
+  await settle();
+  assert.equal(edge.bodies.at(-1)!.message, "uploading take01.png: 0.0 of 0.1 MB");
+  await sender.close();
+});
+
 Deno.test("a silent step keeps the lease: the latest event is re-sent every lease/3", async () => {
   const clock = new FakeClock();
   const edge = stubEdge(ok);
