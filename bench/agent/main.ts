@@ -4,7 +4,7 @@
  * 1. Overhead per job: the agent alone in its own process, as a user runs it (agent_process.ts),
  *    against a real edge (HTTP, temp database) in this process and the fake ComfyUI on a thread
  *    of its own (fake_worker.ts); `--jobs` jobs (default 60) queued before the first one runs,
- *    then run back to back. Per job, the agent's own time is (claim answered → ComfyUI accepted
+ *    then run back to back, with the agent's and the edge's production timings. Per job, the agent's own time is (claim answered → ComfyUI accepted
  *    the prompt) + (ComfyUI's last node done → job completed at the edge), minus the upload
  *    (take slot and PUT). The idle gap is the GPU's wait between two jobs: previous job
  *    completed → next prompt accepted. ComfyUI's own time (queue to first node, each node's
@@ -18,6 +18,7 @@
 import { promptIdFor } from "../../gpu-agent/backends/comfyui/mod.ts";
 import { AGENT_API_PREFIX } from "../../protocol/jobs.ts";
 import { uploadFile } from "../../gpu-agent/upload/mod.ts";
+import type { AgentSetup } from "../../test/agent/agent_io.ts";
 import { rig } from "../../test/agent/rig.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
@@ -61,7 +62,7 @@ interface AgentReport {
 
 /** Runs the agent in its own process until `jobs` jobs settled; returns what it reported. */
 async function runAgentProcess(
-  setup: { configDir: string; workDir: string; comfyuiUrl: string; jobs: number },
+  setup: AgentSetup & { jobs: number },
   onReady: () => void,
 ): Promise<AgentReport> {
   const child = new Deno.Command(Deno.execPath(), {
@@ -130,7 +131,9 @@ async function startFakeWorker(): Promise<
 const edgeMs = new Map<string, number[]>();
 
 async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJobMs: number }> {
-  await using r = await rig({}, (request, _response, ms) => {
+  // The edge's and the agent's production timings (leases, heartbeats, events per second).
+  const settings = { LEASE_MS: "60000", HEARTBEAT_INTERVAL_MS: "15000", CLAIM_RECHECK_MS: "1000" };
+  await using r = await rig(settings, (request, _response, ms) => {
     const path = new URL(request.url).pathname;
     if (!path.startsWith(AGENT_API_PREFIX)) return;
     const route = path.slice(AGENT_API_PREFIX.length).replace(/\/jobs\/[^/]+/, "/jobs/:id");
@@ -152,7 +155,7 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
   let ready!: () => void;
   const connected = new Promise<void>((resolve) => ready = resolve);
   const agent = runAgentProcess(
-    { configDir: r.configDir, workDir: r.workDir, comfyuiUrl: fake.url, jobs: JOBS },
+    { configDir: r.configDir, workDir: r.workDir, comfyuiUrl: fake.url, jobs: JOBS, fast: false },
     ready,
   );
   await Promise.race([connected, agent]);

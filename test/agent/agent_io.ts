@@ -50,6 +50,11 @@ export interface AgentSetup {
   comfyuiUrl: string;
   concurrency?: number;
   trace?: (event: TraceEvent) => void;
+  /**
+   * Test timings: 1 s claims, 20 progress events a second, retries 50–300 ms apart (default).
+   * `false`: the agent's own defaults, as a user runs it (the benchmark).
+   */
+  fast?: boolean;
 }
 
 /** Where the agent's output, logs, progress and signals go: the caller's choice. */
@@ -74,9 +79,11 @@ export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
     detect: () => Promise.resolve(DETECTION),
     backends: () => Promise.resolve(backends),
     tuning: {
-      claimWaitMs: 1000,
-      maxEventsPerSecond: 20,
-      edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
+      ...(setup.fast === false ? {} : {
+        claimWaitMs: 1000,
+        maxEventsPerSecond: 20,
+        edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
+      }),
       ...(setup.trace ? { trace: setup.trace } : {}),
     },
   };
