@@ -2,25 +2,21 @@
  * Runs one workload phase against one room implementation: connects the clients, drives edits
  * and cursor moves at the given rates, and measures delivery latency (sent → seen by each other
  * client in the room), deliveries/s, lost and reordered edits, and the server's CPU and memory.
+ *
+ * The clients are spread over one worker thread per core (load_worker.ts), so a client-heavy
+ * protocol (every Yjs client applies every update to its own document) is not capped by a
+ * single-threaded load generator while the others are not.
  */
-import type { BenchClient, RoomImpl } from "./adapters.ts";
 import { cpuUsage } from "node:process";
+import type { RoomImpl } from "./adapters.ts";
+import type { FromWorker, ToWorker, WorkerPhase } from "./load_worker.ts";
 import { type ServerUsage, serverUsage } from "./server_usage.ts";
 
 export interface Fleet {
-  impl: RoomImpl;
-  rooms: BenchClient[][];
-  stats: PhaseStats;
-  /** Each client's edit counter, kept across phases so receivers can check order. */
-  counters: Map<BenchClient, number>;
+  impl: RoomImpl["name"];
   close(): Promise<void>;
-}
-
-interface PhaseStats {
-  latencies: number[];
-  /** receiver index → sender index → last counter seen */
-  last: Map<number, number>[];
-  reordered: number;
+  /** @internal */
+  workers: LoadWorker[];
 }
 
 export interface PhaseResult {
@@ -33,47 +29,78 @@ export interface PhaseResult {
   reordered: number;
   cpuPercent: number;
   rssMiB: number;
-  /** CPU of this process (the load generator), so a saturated client shows up in the table. */
+  /** CPU of this process (the load generator, all threads): a saturated client shows up here. */
   clientCpuPercent: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+export interface FleetOptions {
+  impl: RoomImpl["name"];
+  host: string;
+  secret: string;
+  roomCount: number;
+  perRoom: number;
+  prefix: string;
+}
 
-export async function connectFleet(
-  impl: RoomImpl,
-  roomCount: number,
-  perRoom: number,
-  prefix: string,
-): Promise<Fleet> {
-  const stats: PhaseStats = { latencies: [], last: [], reordered: 0 };
-  const rooms: BenchClient[][] = [];
-  for (let r = 0; r < roomCount; r++) {
-    const room: BenchClient[] = [];
-    // Connect a room's clients a few at a time: a burst of 2,000 handshakes is not the workload.
-    for (let start = 0; start < perRoom; start += 10) {
-      const batch = Array.from({ length: Math.min(10, perRoom - start) }, (_, k) => {
-        const index = r * perRoom + start + k;
-        stats.last[index] = new Map();
-        return impl.connect(`${prefix}-${r}`, index, (from, n, sentAt) => {
-          stats.latencies.push(now() - sentAt);
-          const seen = stats.last[index]!;
-          const previous = seen.get(from) ?? 0;
-          if (n <= previous) stats.reordered++;
-          else seen.set(from, n);
-        });
-      });
-      room.push(...await Promise.all(batch));
+const THREADS = Math.max(1, Number(Deno.env.get("LOAD_THREADS") ?? navigator.hardwareConcurrency));
+
+/** A worker thread and the messages it has sent that nobody has taken yet. */
+class LoadWorker {
+  #worker = new Worker(new URL("./load_worker.ts", import.meta.url), { type: "module" });
+  #inbox: FromWorker[] = [];
+  #waiting: (() => void) | null = null;
+
+  constructor() {
+    this.#worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      this.#inbox.push(e.data);
+      this.#waiting?.();
+    };
+    this.#worker.onerror = (e) => {
+      e.preventDefault();
+      this.#inbox.push({ type: "error", message: e.message });
+      this.#waiting?.();
+    };
+  }
+
+  send(message: ToWorker): void {
+    this.#worker.postMessage(message);
+  }
+
+  /** The next message, which must be of `type` (an error from the worker throws). */
+  async next<T extends FromWorker["type"]>(type: T): Promise<Extract<FromWorker, { type: T }>> {
+    while (this.#inbox.length === 0) {
+      await new Promise<void>((resolve) => this.#waiting = resolve);
+      this.#waiting = null;
     }
-    rooms.push(room);
+    const m = this.#inbox.shift()!;
+    if (m.type === "error") throw new Error(`load worker: ${m.message}`);
+    if (m.type !== type) throw new Error(`load worker sent ${m.type}, expected ${type}`);
+    return m as Extract<FromWorker, { type: T }>;
+  }
+
+  terminate(): void {
+    this.#worker.terminate();
+  }
+}
+
+export async function connectFleet(o: FleetOptions): Promise<Fleet> {
+  const workers = Array.from({ length: THREADS }, () => new LoadWorker());
+  try {
+    workers.forEach((w, share) =>
+      w.send({ type: "connect", init: { ...o, share, shares: workers.length } })
+    );
+    await Promise.all(workers.map((w) => w.next("connected")));
+  } catch (error) {
+    for (const w of workers) w.terminate();
+    throw error;
   }
   return {
-    impl,
-    rooms,
-    stats,
-    counters: new Map(),
+    impl: o.impl,
+    workers,
     close: async () => {
-      for (const room of rooms) for (const c of room) c.close();
-      await new Promise((r) => setTimeout(r, 500));
+      for (const w of workers) w.send({ type: "close" });
+      await Promise.all(workers.map((w) => w.next("closed").catch(() => {})));
+      for (const w of workers) w.terminate();
     },
   };
 }
@@ -88,59 +115,41 @@ export interface PhaseOptions {
 }
 
 export async function runPhase(fleet: Fleet, o: PhaseOptions): Promise<PhaseResult> {
-  fleet.stats.latencies = [];
-  fleet.stats.reordered = 0;
-  const timers: ReturnType<typeof setInterval>[] = [];
-  const counters = fleet.counters;
-  let sent = 0;
-  let expected = 0;
-  for (const room of fleet.rooms) {
-    const activeCount = Math.max(1, Math.round(room.length * o.active));
-    for (const client of room.slice(0, activeCount)) {
-      const editEvery = 1000 / o.editHz;
-      // Random phase so clients don't fire in lockstep.
-      const edit = () => {
-        const n = (counters.get(client) ?? 0) + 1;
-        counters.set(client, n);
-        client.edit(n, now());
-        sent++;
-        expected += room.length - 1;
-      };
-      timers.push(setTimeout(() => {
-        edit();
-        timers.push(setInterval(edit, editEvery));
-      }, Math.random() * editEvery));
-      if (o.cursorHz > 0) {
-        timers.push(
-          setInterval(
-            () => client.cursor(Math.random() * 1000, Math.random() * 1000),
-            1000 / o.cursorHz,
-          ),
-        );
-      }
-    }
-  }
+  const phase: WorkerPhase = {
+    active: o.active,
+    editHz: o.editHz,
+    cursorHz: o.cursorHz,
+    seconds: o.seconds,
+    settleMs: 1500,
+  };
   const before: ServerUsage = await serverUsage(o.serverPid);
   const clientBefore = cpuUsage();
   const started = performance.now();
-  await new Promise((r) => setTimeout(r, o.seconds * 1000));
-  for (const t of timers) clearInterval(t);
+  for (const w of fleet.workers) w.send({ type: "phase", phase });
+  await Promise.all(fleet.workers.map((w) => w.next("stopped")));
   const clientCpu = cpuUsage(clientBefore);
   const after = await serverUsage(o.serverPid);
   const elapsed = (performance.now() - started) / 1000;
-  await new Promise((r) => setTimeout(r, 1500)); // let in-flight edits land
-  const sorted = Float64Array.from(fleet.stats.latencies).sort();
+  const results = await Promise.all(fleet.workers.map((w) => w.next("result")));
+  const all = new Float64Array(results.reduce((n, r) => n + r.latencies.length, 0));
+  let offset = 0;
+  for (const r of results) {
+    all.set(r.latencies, offset);
+    offset += r.latencies.length;
+  }
+  const sorted = all.sort();
   const pct = (p: number) =>
     sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
-  const rejects = fleet.rooms.flat().reduce((sum, c) => sum + c.rejects, 0);
+  const sum = (f: (r: typeof results[number]) => number) => results.reduce((n, r) => n + f(r), 0);
+  const expected = sum((r) => r.expected);
   return {
     p50: pct(0.5),
     p99: pct(0.99),
     deliveriesPerS: sorted.length / elapsed,
-    sent,
+    sent: sum((r) => r.sent),
     delivered: sorted.length,
-    lost: Math.max(0, expected - sorted.length) + rejects,
-    reordered: fleet.stats.reordered,
+    lost: Math.max(0, expected - sorted.length) + sum((r) => r.rejects),
+    reordered: sum((r) => r.reordered),
     cpuPercent: (after.cpuSeconds - before.cpuSeconds) / elapsed * 100,
     rssMiB: after.rssMiB,
     clientCpuPercent: (clientCpu.user + clientCpu.system) / 1e6 / elapsed * 100,

@@ -14,7 +14,6 @@
  */
 import { startPartyKit } from "../../test/rooms/partykit_server.ts";
 import { spawnFakeEdge } from "./fake_edge_process.ts";
-import { oursImpl, plainImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
 import { connectFleet, type PhaseOptions, type PhaseResult, runPhase } from "./load.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -54,8 +53,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGPIPE"] as const) {
 const host = `127.0.0.1:${server.port}`;
 const implNames = Deno.args.find((a) => a.startsWith("--impls="))?.slice(8).split(",") ??
   ["ours", "plain", "yjs"];
-const impls: RoomImpl[] = [oursImpl(host, SECRET), plainImpl(host), yjsImpl(host)]
-  .filter((i) => implNames.includes(i.name));
+const impls = (["ours", "plain", "yjs"] as const).filter((name) => implNames.includes(name))
+  .map((name) => ({ name }));
+type RoomImpl = typeof impls[number];
+const fleet = (impl: RoomImpl, roomCount: number, perRoom: number, prefix: string) =>
+  connectFleet({ impl: impl.name, host, secret: SECRET, roomCount, perRoom, prefix });
 const results: Record<string, number | string> = {};
 const lost = new Map<string, number>(impls.map((i) => [i.name, 0]));
 const runId = Date.now().toString(36);
@@ -90,9 +92,9 @@ async function single(
 ) {
   if (!only.includes(name)) return;
   for (const impl of impls) {
-    const fleet = await connectFleet(impl, rooms, perRoom, `${impl.name}-${name}-${runId}`);
-    const r = await runPhase(fleet, { ...o, serverPid: server.pid });
-    await fleet.close();
+    const clients = await fleet(impl, rooms, perRoom, `${impl.name}-${name}-${runId}`);
+    const r = await runPhase(clients, { ...o, serverPid: server.pid });
+    await clients.close();
     report(label, impl, r);
     results[key(impl, `${name}.edit_p50_ms`)] = round(r.p50);
     results[key(impl, `${name}.edit_p99_ms`)] = round(r.p99);
@@ -125,11 +127,11 @@ try {
   });
   await single("b", "b 1x200", 1, 200, { active: 1, editHz: 0.5, cursorHz: 0, seconds: SECONDS });
   for (const impl of only.includes("c") ? impls : []) {
-    const fleet = await connectFleet(impl, 100, 20, `${impl.name}-c-${runId}`);
+    const clients = await fleet(impl, 100, 20, `${impl.name}-c-${runId}`);
     let best = 0;
     for (const hz of RATE_STEPS) {
       const step = () =>
-        runPhase(fleet, {
+        runPhase(clients, {
           active: 0.1,
           editHz: hz,
           cursorHz: 0,
@@ -155,7 +157,7 @@ try {
       }
       best = Math.max(best, r.deliveriesPerS);
     }
-    await fleet.close();
+    await clients.close();
     results[key(impl, "max_deliveries_per_s")] = Math.round(best);
     results[key(impl, "lost_ops")] = lost.get(impl.name)!;
   }
