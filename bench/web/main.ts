@@ -1,7 +1,9 @@
 /**
  * Web studio benchmark: a 300-node, 400-edge canvas in headless Chromium against the real edge
- * and room server. Measures per-frame main-thread cost (input + style + layout + paint; see
- * frames.ts) while panning, dragging one node and dragging all 300, time to first interactive
+ * and room server. Measures per-frame main-thread cost (the CPU time of each frame's task:
+ * input + rAF + style + layout + paint + layerize, from a Chrome trace; see frames.ts) while
+ * panning, dragging one node and dragging all 300, with the frames' wall time and the other
+ * main-thread tasks between frames as detail figures; time to first interactive
  * canvas (navigation → every node drawn → a click selects a node), and the production bundle
  * (gzipped JS). Writes bench/results/web.json.
  *
@@ -14,6 +16,7 @@ import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
 import { bigGraph } from "./big_graph.ts";
 import { pointerDrag, recordFrames } from "./frames.ts";
+import type { FrameCosts } from "./trace.ts";
 
 const NODES = 300;
 const EDGES = 400;
@@ -57,47 +60,52 @@ const titleBox = async (id: string) => {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 };
 
+/** Frame costs of a drag from `from` (the press and release are not recorded). */
+async function dragFrames(from: { x: number; y: number }): Promise<FrameCosts> {
+  let costs: FrameCosts | null = null;
+  await pointerDrag(page, from, { dx: 3, dy: 2 }, MOVES, async (moves) => {
+    costs = await recordFrames(page, moves);
+  });
+  return costs!;
+}
+
 // Pan: Space + drag, from the middle of the canvas.
 await page.keyboard.down("Space");
-const pan = await recordFrames(
-  page,
-  () =>
-    pointerDrag(page, { x: canvas.x + canvas.width / 2, y: canvas.y + canvas.height / 2 }, {
-      dx: 3,
-      dy: 2,
-    }, MOVES),
-);
+const pan = await dragFrames({ x: canvas.x + canvas.width / 2, y: canvas.y + canvas.height / 2 });
 await page.keyboard.up("Space");
 
 // One node: press its title (selects it) and drag.
 await page.keyboard.press("Escape");
-const one = await recordFrames(page, async () =>
-  pointerDrag(page, await titleBox("n21"), {
-    dx: 3,
-    dy: 2,
-  }, MOVES));
+const one = await dragFrames(await titleBox("n21"));
 
 // Everything: Ctrl+A, then drag by one node's title.
 await page.getByTestId("canvas").focus();
 await page.keyboard.press("Control+a");
-const all = await recordFrames(page, async () =>
-  pointerDrag(page, await titleBox("n42"), {
-    dx: 3,
-    dy: 2,
-  }, MOVES));
+const all = await dragFrames(await titleBox("n42"));
 await studio.screenshot(page, "bench-web-after-drag-all");
 
 const bundle = await gzippedJsBytes(new URL("../../web/dist/", import.meta.url));
-const s = { pan: summarize(pan), one: summarize(one), all: summarize(all) };
+const gestures = { pan, one, all };
+const s = {
+  pan: summarize(pan.cpu),
+  one: summarize(one.cpu),
+  all: summarize(all.cpu),
+};
 const framesP95 = Math.max(s.pan.p95, s.one.p95, s.all.p95);
 
 console.log(`web: ${NODES} nodes, ${EDGES} edges, headless Chromium`);
-console.log("frame cost ms  count    p50    p95    max");
-for (const [name, v] of Object.entries(s)) {
+console.log(
+  "frame ms (p50/p95)  frames   main-thread CPU    wall            other tasks     raster",
+);
+const pair = (v: number[]) => {
+  const x = summarize(v);
+  return `${x.p50.toFixed(1).padStart(6)} ${x.p95.toFixed(1).padStart(6)}   `;
+};
+for (const [name, f] of Object.entries(gestures)) {
   console.log(
-    `${name.padEnd(13)} ${String(v.count).padStart(6)} ${v.p50.toFixed(2).padStart(6)} ${
-      v.p95.toFixed(2).padStart(6)
-    } ${v.max.toFixed(2).padStart(6)}`,
+    `${name.padEnd(19)} ${String(f.cpu.length).padStart(6)}   ${pair(f.cpu)}${pair(f.wall)}${
+      pair(f.between)
+    }${pair(f.raster)}`,
   );
 }
 console.log(`nodes drawn after navigation: p50 ${drawn.p50.toFixed(0)} ms (${LOADS} loads)`);
@@ -116,6 +124,12 @@ if (!quick) {
     "web.drag_one_frame_p95_ms": s.one.p95,
     "web.drag_all_frame_p50_ms": s.all.p50,
     "web.drag_all_frame_p95_ms": s.all.p95,
+    "web.pan_frame_wall_p95_ms": summarize(pan.wall).p95,
+    "web.drag_one_frame_wall_p95_ms": summarize(one.wall).p95,
+    "web.drag_all_frame_wall_p95_ms": summarize(all.wall).p95,
+    "web.pan_other_tasks_p95_ms": summarize(pan.between).p95,
+    "web.drag_one_other_tasks_p95_ms": summarize(one.between).p95,
+    "web.drag_all_other_tasks_p95_ms": summarize(all.between).p95,
     "web.nodes_drawn_ms": drawn.p50,
     "web.first_interactive_ms": interactive.p50,
     "web.bundle_gz_kb": Math.round(bundle / 102.4) / 10,
