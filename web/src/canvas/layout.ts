@@ -85,6 +85,11 @@ export function edgePath(a: Point, b: Point): string {
   return `M${p0.x},${p0.y} C${p1.x},${p1.y} ${p2.x},${p2.y} ${p3.x},${p3.y}`;
 }
 
+/** The type of the value an edge carries: its output socket's type ("any" if unknown). */
+export function edgeSocketType(fromType: string, socket: string): string {
+  return nodeType(fromType)?.outputs.find((o) => o.name === socket)?.type ?? "any";
+}
+
 /** The two socket centres an edge joins, or null if either end is missing. */
 export function edgeEnds(
   nodes: Readonly<Record<string, GraphNode>>,

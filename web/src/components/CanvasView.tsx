@@ -1,23 +1,35 @@
 /**
  * The canvas element: forwards pointer, wheel, key and drop input to the engine and draws the
- * graph in one transformed layer (panning and zooming change a single CSS transform; dragging
- * re-renders only the moved nodes and their edges).
+ * graph in one transformed layer (panning and zooming change a single transform, moved on the
+ * compositor; dragging re-renders only the moved nodes and their edges). Pointer moves are
+ * handled once per animation frame, the latest one winning.
  */
-import { createMemo, For, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { NODE_TYPES } from "../../../protocol/nodes.ts";
-import { worldToScreen } from "../canvas/viewport.ts";
+import { type Point, worldToScreen } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
+import { CompositedMotion } from "./compositor.ts";
 import Cursors from "./Cursors.tsx";
+import DragEdges from "./DragEdges.tsx";
 import EdgeLayer from "./EdgeLayer.tsx";
 import NodeCard from "./NodeCard.tsx";
 
 /** The drag type the palette and the asset library use. */
 export const NODE_DRAG_TYPE = "application/x-movie-director-node";
 
-function _local(el: HTMLElement, e: { clientX: number; clientY: number }) {
-  const r = el.getBoundingClientRect();
-  return { x: e.clientX - r.left, y: e.clientY - r.top };
-}
+/** Grid dots are this far apart in world units. */
+const GRID = 24;
+/** The grid layer overhangs the canvas by the largest grid step (at the largest zoom). */
+const GRID_OVERHANG = GRID * 4;
+
+const _mod = (a: number, n: number) => ((a % n) + n) % n;
+
+/**
+ * Below this zoom the cards leave out what cannot be read or hit at that size (socket names,
+ * run controls, the takes strip): a 12 px label is under 6 px there. A fitted 300-node canvas
+ * sits near 13 %, and every part left out is paint and layerization work on every frame.
+ */
+export const FAR_ZOOM = 0.5;
 
 /** Controls inside nodes (buttons, selects, media) handle their own pointer input. */
 function _isControl(target: EventTarget | null): boolean {
@@ -37,17 +49,73 @@ export default function CanvasView(props: { session: ProjectSession }) {
   const s = props.session;
   const engine = s.engine;
   let el!: HTMLDivElement;
+  let worldEl!: HTMLDivElement;
+  let gridEl!: HTMLDivElement;
   let space = false;
   const nodeIds = createMemo(() => Object.keys(s.graph.nodes));
   const view = () => s.view.viewport();
+  const zoom = createMemo(() => view().zoom);
+  const far = createMemo(() => zoom() < FAR_ZOOM);
+  const [screen, setScreen] = createSignal({ w: 0, h: 0 });
+
+  // The canvas's corner on the page, read when the layout may have moved it (a resize, a new
+  // gesture), not on every pointer move: reading it after the last frame's style writes would
+  // force a layout.
+  let origin: Point | null = null;
+  const local = (e: { clientX: number; clientY: number }): Point => {
+    if (!origin) {
+      const r = el.getBoundingClientRect();
+      origin = { x: r.left, y: r.top };
+    }
+    return { x: e.clientX - origin.x, y: e.clientY - origin.y };
+  };
+
+  // Pointer moves are coalesced: the latest one is handed to the engine in the next animation
+  // frame (before style and layout), and a press or release hands over a pending one first.
+  let pendingMove: Point | null = null;
+  let moveFrame = 0;
+  const flushMove = () => {
+    if (moveFrame) cancelAnimationFrame(moveFrame);
+    moveFrame = 0;
+    const p = pendingMove;
+    pendingMove = null;
+    if (!p) return;
+    engine.pointerMove(p);
+    const v = view();
+    s.moveCursor((p.x - v.x) / v.zoom, (p.y - v.y) / v.zoom);
+  };
 
   onMount(() => {
-    const resize = new ResizeObserver(() => engine.setScreenSize(el.clientWidth, el.clientHeight));
+    // Pan and zoom: one transform on the world, the grid moved by less than one grid step.
+    const world = new CompositedMotion(worldEl, "transform");
+    const grid = new CompositedMotion(gridEl, "transform");
+    createEffect(() => {
+      const v = view();
+      // A drag of most of the graph moves the world itself (canvas/carry.ts).
+      const w = s.view.worldOffset();
+      const x = v.x + (w ? w.x * v.zoom : 0), y = v.y + (w ? w.y * v.zoom : 0);
+      world.set(`translate(${x}px, ${y}px) scale(${v.zoom})`);
+    });
+    createEffect(() => {
+      const v = view();
+      const step = GRID * v.zoom;
+      const x = _mod(v.x + GRID_OVERHANG, step), y = _mod(v.y + GRID_OVERHANG, step);
+      grid.set(`translate(${x}px, ${y}px)`);
+    });
+    createEffect(() => {
+      const step = GRID * zoom();
+      gridEl.style.backgroundSize = `${step}px ${step}px`;
+    });
+    const resize = new ResizeObserver(() => {
+      origin = null;
+      engine.setScreenSize(el.clientWidth, el.clientHeight);
+      setScreen({ w: el.clientWidth, h: el.clientHeight });
+    });
     resize.observe(el);
     // Wheel must be non-passive to stop the page from scrolling or zooming itself.
     const wheel = (e: WheelEvent) => {
       e.preventDefault();
-      engine.wheel(_local(el, e), e);
+      engine.wheel(local(e), e);
     };
     el.addEventListener("wheel", wheel, { passive: false });
     // Shortcuts work wherever focus is (after a palette click, say), except while typing,
@@ -71,6 +139,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
     addEventListener("keydown", keyDown);
     addEventListener("keyup", keyUp);
     onCleanup(() => {
+      if (moveFrame) cancelAnimationFrame(moveFrame);
       resize.disconnect();
       el.removeEventListener("wheel", wheel);
       removeEventListener("keydown", keyDown);
@@ -90,13 +159,6 @@ export default function CanvasView(props: { session: ProjectSession }) {
     };
   };
 
-  // A dot grid that pans and zooms with the world, drawn by the background alone.
-  const grid = () => {
-    const v = view();
-    const size = 24 * v.zoom;
-    return { "background-size": `${size}px ${size}px`, "background-position": `${v.x}px ${v.y}px` };
-  };
-
   return (
     <div
       ref={el}
@@ -105,6 +167,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
         "is-panning": s.view.gesture() === "pan",
         "is-connecting": s.view.gesture() === "connect",
         "is-readonly": s.readOnly(),
+        "is-far": far(),
       }}
       tabindex="0"
       role="application"
@@ -116,7 +179,9 @@ export default function CanvasView(props: { session: ProjectSession }) {
         e.preventDefault();
         el.focus({ preventScroll: true });
         el.setPointerCapture(e.pointerId);
-        engine.pointerDown(_local(el, e), {
+        origin = null;
+        flushMove();
+        engine.pointerDown(local(e), {
           button: e.button,
           shiftKey: e.shiftKey,
           ctrlKey: e.ctrlKey,
@@ -125,13 +190,18 @@ export default function CanvasView(props: { session: ProjectSession }) {
         });
       }}
       onPointerMove={(e) => {
-        const p = _local(el, e);
-        engine.pointerMove(p);
-        const v = view();
-        s.moveCursor((p.x - v.x) / v.zoom, (p.y - v.y) / v.zoom);
+        pendingMove = local(e);
+        moveFrame ||= requestAnimationFrame(flushMove);
       }}
-      onPointerUp={(e) => engine.pointerUp(_local(el, e))}
-      onPointerCancel={() => engine.pointerCancel()}
+      onPointerUp={(e) => {
+        flushMove();
+        engine.pointerUp(local(e));
+      }}
+      onPointerCancel={() => {
+        pendingMove = null;
+        flushMove();
+        engine.pointerCancel();
+      }}
       onLostPointerCapture={() => {
         if (s.view.gesture() !== "idle") engine.pointerCancel();
       }}
@@ -147,15 +217,14 @@ export default function CanvasView(props: { session: ProjectSession }) {
           params?: Record<string, unknown>;
         };
         if (!NODE_TYPES[type]) return;
-        const id = engine.place(type, _local(el, e));
+        origin = null;
+        const id = engine.place(type, local(e));
         if (id && params) engine.edit([{ type: "node.update", id, set: { params } }]);
       }}
     >
-      <div class="canvas-grid" style={grid()} />
-      <div
-        class="world"
-        style={{ transform: `translate(${view().x}px, ${view().y}px) scale(${view().zoom})` }}
-      >
+      <div ref={gridEl} class="canvas-grid" />
+      <DragEdges session={s} size={screen} />
+      <div ref={worldEl} class="world">
         <EdgeLayer session={s} />
         <For each={nodeIds()}>{(id) => <NodeCard session={s} id={id} />}</For>
       </div>
@@ -194,7 +263,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
         >
           −
         </button>
-        <span class="zoom-value" data-testid="zoom-value">{Math.round(view().zoom * 100)}%</span>
+        <span class="zoom-value" data-testid="zoom-value">{Math.round(zoom() * 100)}%</span>
         <button
           type="button"
           class="ghost"

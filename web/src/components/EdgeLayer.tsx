@@ -1,18 +1,17 @@
-/** Edges as SVG curves in world space, plus the wire being dragged out of a socket. */
+/**
+ * Edges as SVG curves in world space, plus the wire being dragged out of a socket. An edge's
+ * path changes only when one of its end nodes is stored somewhere new; during a drag the edges
+ * touching carried nodes are drawn by DragEdges instead.
+ */
 import { createMemo, For, Show } from "solid-js";
-import { nodeType } from "../../../protocol/nodes.ts";
-import { edgePath, socketPosition } from "../canvas/layout.ts";
+import { edgePath, edgeSocketType, socketPosition } from "../canvas/layout.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 function EdgePath(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const edge = () => s.graph.edges[props.id];
-  const dragging = s.view.dragging;
-  // While the selection is dragged, an edge inside it is translated with it; an edge with one
-  // end in it is redrawn each step, since only that end moves.
-  const fromMoves = () => dragging() && s.view.isSelected(edge()?.from.node ?? "");
-  const toMoves = () => dragging() && s.view.isSelected(edge()?.to.node ?? "");
-  const rigid = () => fromMoves() && toMoves();
+  // While a drag redraws this edge on the drag layer (DragEdges), the path here is hidden.
+  const carried = createMemo(() => s.view.carry()?.edges.has(props.id) === true);
   // Reads only the two end nodes' positions: moving other nodes never recomputes this edge.
   const geometry = createMemo(() => {
     const e = edge();
@@ -22,27 +21,15 @@ function EdgePath(props: { session: ProjectSession; id: string }) {
     const a = socketPosition({ type: from.type, x: from.x, y: from.y }, "output", e.from.socket);
     const b = socketPosition({ type: to.type, x: to.x, y: to.y }, "input", e.to.socket);
     if (!a || !b) return null;
-    const socketType = nodeType(from.type)?.outputs.find((o) => o.name === e.from.socket)?.type ??
-      "any";
-    return { a, b, socketType };
+    return { d: edgePath(a, b), socketType: edgeSocketType(from.type, e.from.socket) };
   });
-  const d = () => {
-    const g = geometry();
-    if (!g) return "";
-    if (rigid() || (!fromMoves() && !toMoves())) return edgePath(g.a, g.b);
-    const off = s.view.drag()!;
-    const shift = (p: { x: number; y: number }, moves: boolean) =>
-      moves ? { x: p.x + off.x, y: p.y + off.y } : p;
-    return edgePath(shift(g.a, fromMoves()), shift(g.b, toMoves()));
-  };
   return (
     <Show when={geometry()}>
       {(g) => (
         <path
           class={`edge t-${g().socketType}`}
-          classList={{ selected: s.view.isEdgeSelected(props.id) }}
-          style={{ translate: rigid() ? `${s.view.drag()!.x}px ${s.view.drag()!.y}px` : undefined }}
-          d={d()}
+          classList={{ selected: s.view.isEdgeSelected(props.id), carried: carried() }}
+          d={g().d}
           data-testid={`edge-${props.id}`}
         />
       )}

@@ -1,11 +1,14 @@
 /**
- * One node on the canvas, sized and laid out by canvas/layout.ts so the engine's hit tests
- * match what is drawn. Position is a transform, so moving a node touches one style.
+ * One node on the canvas, sized by canvas/layout.ts so the engine's hit tests match what is
+ * drawn: header, socket rows and run body are in normal flow with the heights layout.ts uses
+ * (HEADER_HEIGHT, BODY_PADDING, SOCKET_ROW), not absolutely placed, so a card is one paint
+ * layer, not six. Position is a transform, so moving a node touches one style.
  */
-import { For, Show } from "solid-js";
+import { createEffect, createMemo, For, Show } from "solid-js";
 import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
-import { layoutNode, SOCKET_ROW, socketRowY } from "../canvas/layout.ts";
+import { layoutNode } from "../canvas/layout.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
+import { CompositedMotion } from "./compositor.ts";
 import NodeRun from "./NodeRun.tsx";
 
 export default function NodeCard(props: { session: ProjectSession; id: string }) {
@@ -18,18 +21,24 @@ export default function NodeCard(props: { session: ProjectSession; id: string })
   const selected = () => s.view.isSelected(props.id);
   const peer = () => s.selectedByPeer()[props.id];
   const hoverSocket = () => s.view.hoverSocket(props.id);
-  // Only selected nodes follow the drag offset; the others never re-run this on a drag step.
-  const moving = () => selected() && s.view.dragging();
-  const dragOffset = () => {
-    if (!moving()) return undefined;
-    const d = s.view.drag()!;
-    return `${d.x}px ${d.y}px`;
-  };
+  // During a drag only carried nodes (canvas/carry.ts) follow the offset, as a `translate`
+  // moved on the compositor; the others never re-run this on a drag step.
+  const carried = createMemo(() => s.view.carry()?.nodes.has(props.id) === true);
+  let el: HTMLDivElement | undefined;
+  let motion: CompositedMotion | null = null;
+  createEffect(() => {
+    const offset = carried() ? s.view.carriedOffset() : null;
+    if (!el) return;
+    if (motion?.element !== el) motion = new CompositedMotion(el, "translate");
+    if (offset) motion.set(`${offset.x}px ${offset.y}px`);
+    else if (motion.value !== null) motion.settle(null);
+  });
 
   return (
     <Show when={node()}>
       {(n) => (
         <div
+          ref={el}
           class={`node cat-${def?.category ?? "unknown"}`}
           classList={{ selected: selected(), "peer-selected": !!peer() }}
           style={{
@@ -37,8 +46,6 @@ export default function NodeCard(props: { session: ProjectSession; id: string })
             width: `${layout.rect.w}px`,
             height: `${layout.rect.h}px`,
             "--peer": peer()?.color,
-            // A drag in progress: the graph keeps the start position until the drop.
-            translate: dragOffset(),
           }}
           tabindex="0"
           role="group"
@@ -58,37 +65,45 @@ export default function NodeCard(props: { session: ProjectSession; id: string })
               </span>
             </Show>
           </header>
-          <For each={layout.inputs}>
-            {(socket, i) => (
-              <div class="socket-row in" style={{ top: `${socketRowY(i()) - SOCKET_ROW / 2}px` }}>
-                <span
-                  class={`socket t-${socket.type}`}
-                  classList={{
-                    hover: hoverSocket() === `input:${socket.name}`,
-                    required: socket.required === true,
-                  }}
-                  title={`${socket.name}: ${socket.type}${socket.required ? " (required)" : ""}`}
-                  data-testid={`socket-${props.id}-in-${socket.name}`}
-                />
-                <span class="socket-label">{socket.name}</span>
-              </div>
-            )}
-          </For>
-          <For each={layout.outputs}>
-            {(socket, i) => (
-              <div class="socket-row out" style={{ top: `${socketRowY(i()) - SOCKET_ROW / 2}px` }}>
-                <span class="socket-label">{socket.name}</span>
-                <span
-                  class={`socket t-${socket.type}`}
-                  classList={{ hover: hoverSocket() === `output:${socket.name}` }}
-                  title={`${socket.name}: ${socket.type}`}
-                  data-testid={`socket-${props.id}-out-${socket.name}`}
-                />
-              </div>
-            )}
-          </For>
+          <div class="node-sockets">
+            <div class="socket-col in">
+              <For each={layout.inputs}>
+                {(socket) => (
+                  <div class="socket-row">
+                    <span
+                      class={`socket t-${socket.type}`}
+                      classList={{
+                        hover: hoverSocket() === `input:${socket.name}`,
+                        required: socket.required === true,
+                      }}
+                      title={`${socket.name}: ${socket.type}${
+                        socket.required ? " (required)" : ""
+                      }`}
+                      data-testid={`socket-${props.id}-in-${socket.name}`}
+                    />
+                    <span class="socket-label">{socket.name}</span>
+                  </div>
+                )}
+              </For>
+            </div>
+            <div class="socket-col out">
+              <For each={layout.outputs}>
+                {(socket) => (
+                  <div class="socket-row">
+                    <span class="socket-label">{socket.name}</span>
+                    <span
+                      class={`socket t-${socket.type}`}
+                      classList={{ hover: hoverSocket() === `output:${socket.name}` }}
+                      title={`${socket.name}: ${socket.type}`}
+                      data-testid={`socket-${props.id}-out-${socket.name}`}
+                    />
+                  </div>
+                )}
+              </For>
+            </div>
+          </div>
           <Show when={def && isExecutable(def) && layout.runBodyTop !== null}>
-            <NodeRun session={s} id={props.id} top={layout.runBodyTop!} />
+            <NodeRun session={s} id={props.id} />
           </Show>
         </div>
       )}

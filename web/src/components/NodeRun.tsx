@@ -50,7 +50,7 @@ export function TakeThumb(props: { take: Take }) {
   );
 }
 
-export default function NodeRun(props: { session: ProjectSession; id: string; top: number }) {
+export default function NodeRun(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const run = () => s.runs[props.id] ?? idleRun();
   const def = nodeType(s.graph.nodes[props.id]?.type ?? "");
@@ -64,7 +64,7 @@ export default function NodeRun(props: { session: ProjectSession; id: string; to
   const retrying = () => run().phase === "failed" && run().jobId !== null;
 
   return (
-    <div class="node-run" style={{ top: `${props.top}px` }} data-ui>
+    <div class="node-run" data-ui>
       <div class="run-controls">
         <select
           class="tier"

@@ -2,17 +2,25 @@
  * Binds the engine's state to fine-grained Solid signals. The engine emits a new state on
  * every pointer move; splitting it means a pan re-renders only the world transform, a hover
  * only the hovered node, and a selection change only the nodes whose selection flipped,
- * instead of all 300 nodes and 400 edges each frame. A drag is one offset (`drag`) that only
- * the selected nodes and the edges touching them follow, as a CSS `translate` (no layout).
+ * instead of all 300 nodes and 400 edges each frame. A drag is one offset (`drag`), drawn as
+ * canvas/carry.ts plans it when the drag starts: the smaller side (the dragged nodes, or the
+ * nodes left behind while the world moves) follows the offset, and only the edges touching it
+ * are redrawn.
  */
-import { createMemo, createSelector, createSignal } from "solid-js";
+import { createMemo, createSelector, createSignal, untrack } from "solid-js";
 import { createStore, produce } from "solid-js/store";
+import type { Graph } from "../../../protocol/graph.ts";
+import { type Carry, planCarry } from "../canvas/carry.ts";
 import type { CanvasEngine, EngineState } from "../canvas/engine.ts";
-import type { Viewport } from "../canvas/viewport.ts";
+import type { Point, Viewport } from "../canvas/viewport.ts";
 
 const sameViewport = (a: Viewport, b: Viewport) => a.x === b.x && a.y === b.y && a.zoom === b.zoom;
 
-export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]) => void) {
+export function bindEngineView(
+  engine: CanvasEngine,
+  onSelection: (ids: string[]) => void,
+  graph: () => Graph,
+) {
   const s0 = engine.state;
   const [viewport, setViewport] = createSignal(s0.viewport, { equals: sameViewport });
   const [gesture, setGesture] = createSignal(s0.gesture);
@@ -62,6 +70,19 @@ export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]
   }
   engine.subscribe(update);
 
+  // Planned once per drag (the selection cannot change during one).
+  const carry = createMemo<Carry | null>(() =>
+    dragging() ? planCarry(graph(), untrack(() => engine.state.selection)) : null
+  );
+  const carriedOffset = (): Point | null => {
+    const c = carry(), d = drag();
+    return c && d ? { x: c.sign * d.x, y: c.sign * d.y } : null;
+  };
+  const worldOffset = (): Point | null => {
+    const c = carry();
+    return c?.sign === -1 ? drag() : null;
+  };
+
   return {
     viewport,
     gesture,
@@ -73,6 +94,12 @@ export function bindEngineView(engine: CanvasEngine, onSelection: (ids: string[]
     selectedEdge,
     canUndo,
     canRedo,
+    /** How the drag in progress is drawn (canvas/carry.ts), or null. */
+    carry,
+    /** The offset of the carried nodes (world units) during a drag, or null. */
+    carriedOffset,
+    /** How far the world layer is moved during a drag that carries the others back, or null. */
+    worldOffset,
     /** Selected node ids, in selection order. */
     selection: selectionList,
     isSelected: (id: string) => selected[id] === true,

@@ -123,7 +123,7 @@ export function createProjectSession(project: Project) {
     readOnly,
     refuse: (reason) => toast(reason),
   });
-  const view = bindEngineView(engine, (ids) => room.selection(ids));
+  const view = bindEngineView(engine, (ids) => room.selection(ids), store.raw);
 
   /** The colour of the first teammate who has each node selected. */
   const selectedByPeer = createMemo(() => {

@@ -6,7 +6,9 @@
  * back the graph as the room decided it, with the reason.
  *
  * Drag steps (`transient`) are coalesced per node and sent at most every `flushMs`, so a
- * drag costs the room ~20 ops a second, not one per pointer event.
+ * drag costs the room ~20 ops a second, not one per pointer event; a drag of many nodes is
+ * spaced further (`STEP_OP_MS` per node), so it stays near 200 ops a second: each op is a
+ * message each way (the op, its ack) on the page's main thread as well as the room's.
  */
 import {
   CLOSE_CODES,
@@ -67,6 +69,8 @@ export interface RoomClientOptions {
 }
 
 const OPEN = 1;
+/** Drag steps are spaced by at least this much per node in them. */
+const STEP_OP_MS = 5;
 const MAX_BACKOFF_MS = 10_000;
 /** Close codes after which reconnecting cannot help. */
 const FINAL_CLOSES: Record<number, string> = {
@@ -125,7 +129,8 @@ export class RoomClient {
   send(changes: readonly Change[], transient: boolean): void {
     if (transient) {
       for (const c of changes) if (c.type === "node.update") this.#outbox.set(c.id, c);
-      this.#flushTimer ??= this.#o.timers.setTimeout(() => this.#flush(), this.#o.flushMs ?? 50);
+      const wait = Math.max(this.#o.flushMs ?? 50, this.#outbox.size * STEP_OP_MS);
+      this.#flushTimer ??= this.#o.timers.setTimeout(() => this.#flush(), wait);
       return;
     }
     // A final step supersedes the drag steps of the same nodes.

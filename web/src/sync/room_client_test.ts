@@ -190,6 +190,21 @@ Deno.test("drag steps are coalesced per node; the drop supersedes them", async (
   h.client.stop();
 });
 
+Deno.test("a drag of many nodes sends its steps less often, near 200 ops a second", async () => {
+  const h = setup();
+  const ids = Array.from({ length: 300 }, (_, i) => `n${i}`);
+  const socket = await live(h, graphWith(...ids));
+  const before = socket.sent.length;
+  h.client.send(ids.map((id) => ({ type: "node.update", id, set: { x: 1, y: 0 } })), true);
+  const [timer] = [...h.timers.pending.values()];
+  assert.equal(timer!.ms, 1500, "300 nodes: one step every 1.5 s");
+  h.timers.runAll();
+  assert.equal(socket.sent.length - before, 300, "each node's latest step, once");
+  h.client.send([{ type: "node.update", id: "n0", set: { x: 2, y: 0 } }], true);
+  assert.equal([...h.timers.pending.values()][0]!.ms, 50, "one node: every 50 ms");
+  h.client.stop();
+});
+
 Deno.test("after a drop it goes offline, keeps edits, and resumes from its last sequence number", async () => {
   const h = setup();
   const first = await live(h, graphWith("a"), 7);
