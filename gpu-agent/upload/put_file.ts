@@ -86,13 +86,15 @@ export async function putFileOnce(
   let finished = false;
   const reader = source.pipeThrough(stream).getReader();
   try {
-    while (!answered) {
+    for (;;) {
+      // End of file first: a store answers as soon as it has Content-Length bytes, which can
+      // be before this reader has seen the end of the file it has sent in full.
       const next = await reader.read();
-      if (answered) break;
       if (next.done) {
         finished = true;
         break;
       }
+      if (answered) break;
       sent += next.value.byteLength;
       if (!request.write(next.value)) await _drainedOrAnswered(request);
       options.onProgress?.(sent, size);

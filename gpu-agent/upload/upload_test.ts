@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { MemoryLogger } from "../log/memory_logger.ts";
+import { putFileOnce } from "./put_file.ts";
 import { uploadFile } from "./upload.ts";
 
 interface Received {
@@ -92,6 +93,18 @@ Deno.test("uploadFile() reports progress up to the full size", async () => {
   assert.ok(seen.length > 1);
   assert.equal(seen.at(-1), 3 * 1024 * 1024);
   assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+});
+
+Deno.test("a 200 that arrives as soon as the last byte does is a finished upload, every time", async () => {
+  // Object stores answer once they hold Content-Length bytes, sometimes before the sender has
+  // read the end of its file; that must not count as "answered before the body was done".
+  await using file = await tempFile(64 * 1024);
+  await using store = objectStore();
+  for (let i = 0; i < 200; i++) {
+    const result = await putFileOnce(file.path, store.url, { contentType: "image/png" });
+    assert.equal(result.sha256, file.sha256);
+  }
+  assert.equal(store.attempts(), 200);
 });
 
 Deno.test("uploadFile() retries 503 and 429 and sends the whole file again", async () => {
