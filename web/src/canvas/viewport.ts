@@ -76,6 +76,21 @@ export function visibleWorld(view: Viewport, screen: { w: number; h: number }): 
   return { x: topLeft.x, y: topLeft.y, w: screen.w / view.zoom, h: screen.h / view.zoom };
 }
 
+/**
+ * The world rectangle in which cards are drawn in full: what is visible plus about half a screen
+ * on every side, snapped outward to half-screen steps, so that it changes once per half screen
+ * of panning rather than on every step (each change restyles the cards that cross its edge).
+ */
+export function detailRegion(view: Viewport, screen: { w: number; h: number }): Rect {
+  const seen = visibleWorld(view, screen);
+  const cw = seen.w / 2 || 1, ch = seen.h / 2 || 1;
+  const x0 = Math.floor((seen.x - cw) / cw) * cw;
+  const y0 = Math.floor((seen.y - ch) / ch) * ch;
+  const x1 = Math.ceil((seen.x + seen.w + cw) / cw) * cw;
+  const y1 = Math.ceil((seen.y + seen.h + ch) / ch) * ch;
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}
+
 /** A rectangle spanning two corners given in any order. */
 export function rectFromCorners(a: Point, b: Point): Rect {
   return {

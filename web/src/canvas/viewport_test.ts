@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  detailRegion,
   fitBounds,
   MAX_ZOOM,
   MIN_ZOOM,
@@ -61,4 +62,16 @@ Deno.test("fitBounds shows the whole rectangle inside the screen", () => {
 
 Deno.test("rectFromCorners accepts corners in any order", () => {
   assert.deepEqual(rectFromCorners({ x: 10, y: 0 }, { x: 0, y: 20 }), { x: 0, y: 0, w: 10, h: 20 });
+});
+
+Deno.test("detailRegion covers the screen and more, and stays put for small pans", () => {
+  const screen = { w: 800, h: 600 };
+  const view = { x: -130, y: 40, zoom: 1 };
+  const region = detailRegion(view, screen);
+  const seen = visibleWorld(view, screen);
+  assert.ok(region.x <= seen.x - 400 && region.y <= seen.y - 300, "half a screen to the left, up");
+  assert.ok(region.x + region.w >= seen.x + seen.w + 400, "and to the right");
+  assert.ok(region.y + region.h >= seen.y + seen.h + 300, "and down");
+  assert.deepEqual(detailRegion(panBy(view, -30, 20), screen), region, "a small pan: same");
+  assert.notDeepEqual(detailRegion(panBy(view, -500, 0), screen), region, "a long pan: moved");
 });

@@ -6,7 +6,7 @@
  */
 import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { NODE_TYPES } from "../../../protocol/nodes.ts";
-import { type Point, worldToScreen } from "../canvas/viewport.ts";
+import { detailRegion, type Point, type Rect, worldToScreen } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { CompositedMotion } from "./compositor.ts";
 import Cursors from "./Cursors.tsx";
@@ -25,11 +25,15 @@ const GRID_OVERHANG = GRID * 4;
 const _mod = (a: number, n: number) => ((a % n) + n) % n;
 
 /**
- * Below this zoom the cards leave out what cannot be read or hit at that size (socket names,
- * run controls, the takes strip): a 12 px label is under 6 px there. A fitted 300-node canvas
- * sits near 13 %, and every part left out is paint and layerization work on every frame.
+ * Below this zoom all cards are drawn light, leaving out what cannot be read or hit at that
+ * size (socket names, run controls, the takes strip): a 12 px label is under 6 px there. A
+ * fitted 300-node canvas sits near 13 %, and every part left out is paint and layerization
+ * work on every frame. Above it, cards well off screen are drawn light (`detailRegion`).
  */
 export const FAR_ZOOM = 0.5;
+
+const _sameRect = (a: Rect | null, b: Rect | null) =>
+  a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h);
 
 /** Controls inside nodes (buttons, selects, media) handle their own pointer input. */
 function _isControl(target: EventTarget | null): boolean {
@@ -55,8 +59,13 @@ export default function CanvasView(props: { session: ProjectSession }) {
   const nodeIds = createMemo(() => Object.keys(s.graph.nodes));
   const view = () => s.view.viewport();
   const zoom = createMemo(() => view().zoom);
-  const far = createMemo(() => zoom() < FAR_ZOOM);
   const [screen, setScreen] = createSignal({ w: 0, h: 0 });
+  /** Where cards are drawn in full; null: nowhere (zoomed far out). */
+  const region = createMemo(
+    () => zoom() < FAR_ZOOM ? null : detailRegion(view(), screen()),
+    null,
+    { equals: _sameRect },
+  );
 
   // The canvas's corner on the page, read when the layout may have moved it (a resize, a new
   // gesture), not on every pointer move: reading it after the last frame's style writes would
@@ -167,7 +176,6 @@ export default function CanvasView(props: { session: ProjectSession }) {
         "is-panning": s.view.gesture() === "pan",
         "is-connecting": s.view.gesture() === "connect",
         "is-readonly": s.readOnly(),
-        "is-far": far(),
       }}
       tabindex="0"
       role="application"
@@ -226,7 +234,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
       <DragEdges session={s} size={screen} />
       <div ref={worldEl} class="world">
         <EdgeLayer session={s} />
-        <For each={nodeIds()}>{(id) => <NodeCard session={s} id={id} />}</For>
+        <For each={nodeIds()}>{(id) => <NodeCard session={s} id={id} region={region} />}</For>
       </div>
       <Show when={marquee()}>
         {(style) => <div class="marquee" style={style()} data-testid="marquee" />}

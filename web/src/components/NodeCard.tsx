@@ -7,17 +7,26 @@
 import { createEffect, createMemo, For, Show } from "solid-js";
 import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
 import { layoutNode } from "../canvas/layout.ts";
+import { type Rect, rectsIntersect } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { CompositedMotion } from "./compositor.ts";
 import NodeRun from "./NodeRun.tsx";
 
-export default function NodeCard(props: { session: ProjectSession; id: string }) {
+export default function NodeCard(
+  props: { session: ProjectSession; id: string; region: () => Rect | null },
+) {
   const s = props.session;
   const node = () => s.graph.nodes[props.id];
   // Type never changes for a node id, so its layout (size, sockets) is computed once.
   const type = node()?.type ?? "";
   const def = nodeType(type);
   const layout = layoutNode({ type, x: 0, y: 0 });
+  // Light: outside the region drawn in full (far off screen, or zoomed far out), the card
+  // leaves out socket names, run controls and takes (styles.css).
+  const light = createMemo(() => {
+    const region = props.region(), n = node();
+    return !region || !n || !rectsIntersect(region, { ...layout.rect, x: n.x, y: n.y });
+  });
   const selected = () => s.view.isSelected(props.id);
   const peer = () => s.selectedByPeer()[props.id];
   const hoverSocket = () => s.view.hoverSocket(props.id);
@@ -40,7 +49,7 @@ export default function NodeCard(props: { session: ProjectSession; id: string })
         <div
           ref={el}
           class={`node cat-${def?.category ?? "unknown"}`}
-          classList={{ selected: selected(), "peer-selected": !!peer() }}
+          classList={{ selected: selected(), "peer-selected": !!peer(), light: light() }}
           style={{
             transform: `translate(${n().x}px, ${n().y}px)`,
             width: `${layout.rect.w}px`,
