@@ -29,7 +29,8 @@ if (import.meta.main) {
   const io = agentIo({
     ...setup,
     trace: (event) => {
-      trace.push([event.type, event.jobId, epochMs()]);
+      const type = event.type === "settled" ? `settled ${event.outcome}` : event.type;
+      trace.push([type, event.jobId, epochMs()]);
       if (event.type === "claimed") cpu.atFirstClaim ??= cpuUsage();
       if (event.type === "settled" && ++settled === setup.jobs) {
         cpu.run = cpuUsage(cpu.atFirstClaim);

@@ -58,6 +58,8 @@ interface AgentReport {
   trace: [type: string, jobId: string, at: number][];
   /** CPU time of the agent's process from the first claim to the last job settled. */
   cpuMs: number;
+  /** Warning and error lines the agent logged. */
+  warnings: string[];
 }
 
 /** Runs the agent in its own process until `jobs` jobs settled; returns what it reported. */
@@ -77,13 +79,20 @@ async function runAgentProcess(
     stderr: "piped",
   }).spawn();
   const logTail: string[] = [];
+  const warnings: string[] = [];
   const logs = (async () => {
+    let partial = "";
     for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
-      logTail.push(text);
-      if (logTail.length > 40) logTail.shift();
+      const lines = (partial + text).split("\n");
+      partial = lines.pop()!;
+      for (const line of lines) {
+        logTail.push(line);
+        if (logTail.length > 40) logTail.shift();
+        if (/^\S+ (warn|error) /.test(line)) warnings.push(line);
+      }
     }
   })();
-  let report: AgentReport | null = null;
+  let report: Omit<AgentReport, "warnings"> | null = null;
   let buffered = "";
   for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
     buffered += text;
@@ -97,9 +106,9 @@ async function runAgentProcess(
   const { code } = await child.status;
   await logs;
   if (code !== 0 || !report) {
-    throw new Error(`the agent exited with ${code}; its last log lines:\n${logTail.join("")}`);
+    throw new Error(`the agent exited with ${code}; its last log lines:\n${logTail.join("\n")}`);
   }
-  return report;
+  return { ...report, warnings };
 }
 
 /** The fake ComfyUI on its own thread (fake_worker.ts). */
@@ -172,7 +181,7 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
   // The first job was held at its first node until now: queueing the jobs costs the edge CPU,
   // which must not overlap the jobs measured, and the queue must never run dry.
   fake.go();
-  const { trace, cpuMs } = await agent;
+  const { trace, cpuMs, warnings } = await agent;
   const times = await fake.stop();
   const queuedAt = new Map(times.queued);
   const nodesAt = new Map(times.nodes);
@@ -184,6 +193,7 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
     (timeline as Record<string, number>)[type] = at;
   }
   const timelines: Timeline[] = [];
+  const untraced: string[] = [];
   for (const id of ids) {
     const timeline = byJob.get(id);
     // The backend's prompt id for a job's first prompt is derived from the job id.
@@ -195,9 +205,16 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
       firstNode: node?.first,
       lastNode: node?.last,
     };
-    if (MOMENTS.every((m) => full[m] !== undefined)) timelines.push(full as Timeline);
+    const missing = MOMENTS.filter((m) => full[m] === undefined);
+    if (missing.length === 0) timelines.push(full as Timeline);
+    else untraced.push(`${id} (prompt ${promptId}): no ${missing.join(", ")}`);
   }
-  if (timelines.length !== JOBS) throw new Error(`only ${timelines.length} of ${JOBS} jobs traced`);
+  if (untraced.length > 0) {
+    throw new Error(
+      `only ${timelines.length} of ${JOBS} jobs traced:\n${untraced.join("\n")}\n` +
+        `the agent's warnings:\n${warnings.join("\n")}`,
+    );
+  }
   // Claim order is queue order (same priority, oldest first), so consecutive ids run back to back.
   const pairs = timelines.slice(1).map((t, i) => [timelines[i]!, t] as const);
   const upload = (t: Timeline) => t.upload_finished - t.upload_started;
