@@ -10,15 +10,21 @@ import type { Database } from "../db/database.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { createDispatcher } from "./services/dispatcher.ts";
-import { httpRoomNotifier } from "./services/room_notifier.ts";
+import { httpRoomNotifier, type RoomNotifier } from "./services/room_notifier.ts";
 import { createBlobStore } from "./services/storage/mod.ts";
 
 type Bindings = Record<string, string | undefined>;
 
-let cached: { app: ReturnType<typeof createApp>; config: Config } | undefined;
+interface WorkerApp {
+  app: ReturnType<typeof createApp>;
+  config: Config;
+  notifier: RoomNotifier;
+}
 
-function appFor(env: Bindings) {
-  if (cached) return cached.app;
+let cached: WorkerApp | undefined;
+
+function appFor(env: Bindings): WorkerApp {
+  if (cached) return cached;
   const config = loadConfig(env);
   const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
   const client = createClient({
@@ -26,21 +32,30 @@ function appFor(env: Bindings) {
     ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
   });
   const db = drizzle(client, { schema }) as unknown as Database;
+  const notifier = httpRoomNotifier(config.ROOM_URL, config.ROOM_SECRET, log);
   const app = createApp({
     db,
     config,
-    notifier: httpRoomNotifier(config.ROOM_URL, config.ROOM_SECRET, log),
+    notifier,
     storage: createBlobStore(config, Date.now),
     dispatcher: createDispatcher(),
     now: Date.now,
     log,
   });
-  cached = { app, config };
-  return app;
+  cached = { app, config, notifier };
+  return cached;
+}
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 export default {
-  fetch(request: Request, env: Bindings, ctx: unknown): Response | Promise<Response> {
-    return appFor(env).fetch(request, env, ctx as never);
+  async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
+    const { app, notifier } = appFor(env);
+    const response = await app.fetch(request, env, ctx as never);
+    // Room events are sent after the answer; Workers would cancel them without this.
+    ctx.waitUntil(notifier.drained());
+    return response;
   },
 };

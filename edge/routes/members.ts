@@ -104,7 +104,7 @@ export const memberRoutes = new Hono<AppEnv>()
       action: "member.remove",
       subject: userId,
     });
-    await deps.notifier.notify(projectId, { type: "member.removed", userId });
+    deps.notifier.notify(projectId, { type: "member.removed", userId });
     return c.body(null, 204);
   });
 

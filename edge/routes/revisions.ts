@@ -76,7 +76,7 @@ export const revisionRoutes = new Hono<AppEnv>()
         action: "graph.revert",
         subject: `revision ${target}`,
       });
-      await deps.notifier.notify(projectId, { type: "graph.replaced", revision, graph: old.graph });
+      deps.notifier.notify(projectId, { type: "graph.replaced", revision, graph: old.graph });
       return c.json({ revision }, 201);
     },
   );

@@ -12,7 +12,13 @@ export interface RoomEvent {
 }
 
 export interface RoomNotifier {
-  notify(projectId: string, event: RoomEvent): Promise<void>;
+  /**
+   * Queues an event for the project's room and returns at once: an agent's progress report or
+   * completion never waits on the room server. Events of one project arrive in the order given.
+   */
+  notify(projectId: string, event: RoomEvent): void;
+  /** Settles once everything queued so far was delivered or given up on (Workers' waitUntil). */
+  drained(): Promise<void>;
 }
 
 export function httpRoomNotifier(
@@ -21,20 +27,33 @@ export function httpRoomNotifier(
   log: (line: Record<string, unknown>) => void,
 ): RoomNotifier {
   const base = roomUrl.replace(/\/$/, "");
+  /** The last delivery queued per project; each waits for the one before it. */
+  const queues = new Map<string, Promise<void>>();
+  async function deliver(projectId: string, event: RoomEvent): Promise<void> {
+    try {
+      const response = await fetch(`${base}/parties/main/${encodeURIComponent(projectId)}`, {
+        method: "POST",
+        headers: { "authorization": `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify(event),
+        signal: AbortSignal.timeout(5_000),
+      });
+      await response.body?.cancel();
+      if (!response.ok) log({ msg: "room notify refused", projectId, status: response.status });
+    } catch (error) {
+      log({ msg: "room notify failed", projectId, type: event.type, error: String(error) });
+    }
+  }
   return {
-    async notify(projectId, event) {
-      try {
-        const response = await fetch(`${base}/parties/main/${encodeURIComponent(projectId)}`, {
-          method: "POST",
-          headers: { "authorization": `Bearer ${secret}`, "content-type": "application/json" },
-          body: JSON.stringify(event),
-          signal: AbortSignal.timeout(5_000),
-        });
-        await response.body?.cancel();
-        if (!response.ok) log({ msg: "room notify refused", projectId, status: response.status });
-      } catch (error) {
-        log({ msg: "room notify failed", projectId, type: event.type, error: String(error) });
-      }
+    notify(projectId, event) {
+      const queued = (queues.get(projectId) ?? Promise.resolve())
+        .then(() => deliver(projectId, event));
+      queues.set(projectId, queued);
+      queued.then(() => {
+        if (queues.get(projectId) === queued) queues.delete(projectId);
+      });
+    },
+    async drained() {
+      await Promise.all(queues.values());
     },
   };
 }
@@ -48,7 +67,7 @@ export function recordingRoomNotifier(): RoomNotifier & {
     events,
     notify(projectId, event) {
       events.push({ projectId, event });
-      return Promise.resolve();
     },
+    drained: () => Promise.resolve(),
   };
 }

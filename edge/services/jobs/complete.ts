@@ -88,7 +88,7 @@ export async function completeJob(
   const ready = await deps.db.select().from(takes).where(inArray(takes.id, ids));
   const result = await Promise.all(ready.map((row) => publicTake(deps, row)));
   for (const take of result) {
-    await notifyJob(deps, done, {
+    notifyJob(deps, done, {
       type: "generation.complete",
       nodeId: done.nodeId,
       taskId: done.id,

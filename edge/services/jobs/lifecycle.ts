@@ -61,12 +61,8 @@ export async function heldJob(deps: AppDeps, agent: CallingAgent, jobId: string)
   return job;
 }
 
-export async function notifyJob(
-  deps: AppDeps,
-  job: Pick<JobRow, "projectId">,
-  event: JobEvent,
-): Promise<void> {
-  await deps.notifier.notify(job.projectId, event);
+export function notifyJob(deps: AppDeps, job: Pick<JobRow, "projectId">, event: JobEvent): void {
+  deps.notifier.notify(job.projectId, event);
 }
 
 /**
@@ -116,7 +112,7 @@ export async function reportProgress(
     await deps.db.insert(jobPreviews).values({ jobId, ...preview })
       .onConflictDoUpdate({ target: jobPreviews.jobId, set: preview });
   }
-  await notifyJob(deps, job, {
+  notifyJob(deps, job, {
     type: "progress.update",
     nodeId: job.nodeId,
     taskId: job.id,
@@ -155,7 +151,7 @@ export async function failJob(
       : `failed: ${failure.reason}`,
   });
   if (!job) throw await explainLost(deps, agent, jobId);
-  await afterReturnOrFail(deps, job);
+  afterReturnOrFail(deps, job);
   return job;
 }
 
@@ -180,10 +176,10 @@ export async function releaseJob(
 }
 
 /** Wakes claims for a job that went back to the queue; tells the room about one that failed. */
-export async function afterReturnOrFail(deps: AppDeps, job: JobRow): Promise<void> {
+export function afterReturnOrFail(deps: AppDeps, job: JobRow): void {
   if (job.state === "queued") deps.dispatcher.wake();
   if (job.state === "failed") {
-    await notifyJob(deps, job, {
+    notifyJob(deps, job, {
       type: "error.occurred",
       nodeId: job.nodeId,
       taskId: job.id,
@@ -225,7 +221,7 @@ export async function cancelJob(
     if (already) return already;
     throw await finishedOrMissing(deps, projectId, jobId, "cancel");
   }
-  await notifyJob(deps, job, {
+  notifyJob(deps, job, {
     type: "error.occurred",
     nodeId: job.nodeId,
     taskId: job.id,

@@ -34,7 +34,7 @@ export async function reapExpiredLeases(
     actor: "reaper",
     message: reason,
   });
-  for (const job of reaped) await afterReturnOrFail(deps, job);
+  for (const job of reaped) afterReturnOrFail(deps, job);
   return {
     requeued: reaped.filter((j) => j.state === "queued").length,
     failed: reaped.filter((j) => j.state === "failed").length,
