@@ -38,6 +38,20 @@ Deno.test("rows read by column name and by index, as the stock client gives them
   });
 });
 
+Deno.test("a statement ending in limit 1 gives its one row, or none", async () => {
+  await withClient(async (client) => {
+    await client.execute("insert into film (name, n) values ('A', 1), ('B', 2)");
+    const one = await client.execute("select name, n from film order by n desc limit 1");
+    assert.deepEqual(one.rows.map((r) => [r.name, r[1]]), [["B", 2]]);
+    const none = await client.execute({
+      sql: "select name from film where n > ? limit 1",
+      args: [5],
+    });
+    assert.deepEqual(none.rows, []);
+    assert.deepEqual(none.columns, ["name"]);
+  });
+});
+
 Deno.test("the same statement run again sees new data (statements are kept, results are not)", async () => {
   await withClient(async (client) => {
     const count = () => client.execute("select count(*) as c from film").then((r) => r.rows[0]!.c);

@@ -54,7 +54,7 @@ const ASSET_JSON = `json_object('id', id, 'projectId', project_id, 'type', type,
 
 /** Every asset edit starts here: one hand-written statement, one JSON column. */
 const LOAD_SQL = `select ${ASSET_JSON} as asset from assets
-  where id = ? and project_id = ? and deleted_at is null`;
+  where id = ? and project_id = ? and deleted_at is null limit 1`;
 
 async function loadAsset(deps: Deps, projectId: string, assetId: string) {
   const result = await deps.db.$client.execute({ sql: LOAD_SQL, args: [assetId, projectId] });
@@ -153,7 +153,8 @@ function publicAsset(asset: typeof assets.$inferSelect) {
 /** The library panel reads this on every project open: JSON built by the database. */
 const listSql = (byType: boolean) => `
   select json_object('assets', json_group_array(${ASSET_JSON} order by type, name)) as body
-  from assets where project_id = ? and deleted_at is null${byType ? " and type = ?" : ""}`;
+  from assets where project_id = ? and deleted_at is null${byType ? " and type = ?" : ""}
+  limit 1`;
 
 export const assetRoutes = new Hono<AppEnv>()
   .get(

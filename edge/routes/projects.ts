@@ -36,9 +36,10 @@ const LIST_SQL = `
   select json_object('projects', json_group_array(${projectJson("m.role")}
     order by p.updated_at desc)) as body
   from project_members m join projects p on p.id = m.project_id
-  where m.user_id = ? and p.deleted_at is null`;
+  where m.user_id = ? and p.deleted_at is null
+  limit 1`;
 const READ_SQL = `select json_object('project', ${projectJson("?")}) as body
-  from projects p where p.id = ?`;
+  from projects p where p.id = ? limit 1`;
 
 export const projectRoutes = new Hono<AppEnv>()
   .get("/", requireUser, async (c) => {

@@ -100,7 +100,7 @@ const CREDENTIAL_SQL = `
   select secret_hash as secretHash, json_object('id', id, 'ownerId', owner_id, 'name', name,
     'maxVramMiB', max_vram_mib, 'healthyBackends', json(healthy_backends),
     'models', json(models), 'concurrency', concurrency, 'lastSeenAt', last_seen_at) as agent
-  from agents where id = ? and revoked_at is null`;
+  from agents where id = ? and revoked_at is null limit 1`;
 
 /** The live agent behind `<agentId>.<secret>`, or null. */
 export async function agentForCredential(

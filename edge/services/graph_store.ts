@@ -21,7 +21,7 @@ const CURRENT_GRAPH_SQL = `
   select json_object('revision', g.revision, 'graph', json(g.graph)) as body
   from projects p
   join graph_revisions g on g.project_id = p.id and g.revision = p.current_revision
-  where p.id = ?`;
+  where p.id = ? limit 1`;
 
 /** `{revision, graph}` as JSON text, for routes that send it as it is. */
 export async function currentGraphJson(deps: AppDeps, projectId: string): Promise<string> {
