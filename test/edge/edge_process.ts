@@ -22,34 +22,46 @@ export async function startEdge(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let text = "";
+  // Keep the tail only, as chunks joined on demand: a long-running edge logs a line per request,
+  // and copying the tail on every chunk cost a benchmark as much CPU as the edge it measured.
+  const tail: string[] = [];
+  let tailChars = 0;
+  const text = () => tail.join("");
   const decoder = new TextDecoder();
   let resolveUrl: (url: string) => void;
+  let listening = false;
   const urlSeen = new Promise<string>((resolve) => (resolveUrl = resolve));
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) {
-      // Keep the tail only: a long-running edge logs a line per request.
-      text = (text + decoder.decode(chunk, { stream: true })).slice(-64 * 1024);
-      const match = text.match(/edge on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (match) resolveUrl(match[1]!);
+      const piece = decoder.decode(chunk, { stream: true });
+      tail.push(piece);
+      tailChars += piece.length;
+      while (tailChars - tail[0]!.length >= 64 * 1024) tailChars -= tail.shift()!.length;
+      if (!listening) {
+        const match = text().match(/edge on (http:\/\/127\.0\.0\.1:\d+)/);
+        if (match) {
+          listening = true;
+          resolveUrl(match[1]!);
+        }
+      }
     }
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`edge did not start in ${timeoutMs} ms:\n${text}`)),
+      () => reject(new Error(`edge did not start in ${timeoutMs} ms:\n${text()}`)),
       timeoutMs,
     );
   });
   const exited = child.status.then((s) => {
-    throw new Error(`edge exited with ${s.code} before listening:\n${text}`);
+    throw new Error(`edge exited with ${s.code} before listening:\n${text()}`);
   });
   try {
     const url = await Promise.race([urlSeen, timeout, exited]);
     return {
       url,
-      output: () => text,
+      output: text,
       stop: async () => {
         try {
           child.kill("SIGTERM");
