@@ -28,7 +28,8 @@ export interface BenchClient {
 }
 
 export interface RoomImpl {
-  name: "ours" | "plain" | "yjs";
+  /** "alt": our room built from another copy of party/ (cpu_per_op.ts --alt), for A/B runs. */
+  name: "ours" | "plain" | "yjs" | "alt";
   connect(room: string, index: number, onEdit: OnEdit): Promise<BenchClient>;
 }
 
@@ -49,9 +50,9 @@ function _open(url: string): Promise<WebSocket> {
   });
 }
 
-export function oursImpl(host: string, secret: string): RoomImpl {
+export function oursImpl(host: string, secret: string, party: "main" | "alt" = "main"): RoomImpl {
   return {
-    name: "ours",
+    name: party === "main" ? "ours" : "alt",
     async connect(room, index, onEdit) {
       const ticket = await signRoomTicket(
         {
@@ -64,7 +65,7 @@ export function oursImpl(host: string, secret: string): RoomImpl {
         secret,
       );
       const ws = await _open(
-        `ws://${host}/parties/main/${room}?ticket=${encodeURIComponent(ticket)}`,
+        `ws://${host}/parties/${party}/${room}?ticket=${encodeURIComponent(ticket)}`,
       );
       const nodeId = `b${index}`;
       const client: BenchClient = {

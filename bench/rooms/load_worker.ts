@@ -63,6 +63,7 @@ const last = new Map<number, Map<number, number>>();
 
 function implFor(init: WorkerInit): RoomImpl {
   if (init.impl === "ours") return oursImpl(init.host, init.secret);
+  if (init.impl === "alt") return oursImpl(init.host, init.secret, "alt");
   if (init.impl === "plain") return plainImpl(init.host);
   return yjsImpl(init.host);
 }
