@@ -14,6 +14,7 @@
  */
 import { startPartyKit } from "../../test/rooms/partykit_server.ts";
 import { spawnFakeEdge } from "./fake_edge_process.ts";
+import { writeResults } from "../lib/results.ts";
 import { connectFleet, type PhaseOptions, type PhaseResult, runPhase } from "./load.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -58,7 +59,7 @@ const impls = (["ours", "plain", "yjs"] as const).filter((name) => implNames.inc
 type RoomImpl = typeof impls[number];
 const fleet = (impl: RoomImpl, roomCount: number, perRoom: number, prefix: string) =>
   connectFleet({ impl: impl.name, host, secret: SECRET, roomCount, perRoom, prefix });
-const results: Record<string, number | string> = {};
+const results: Record<string, number> = {};
 const lost = new Map<string, number>(impls.map((i) => [i.name, 0]));
 const runId = Date.now().toString(36);
 
@@ -167,19 +168,11 @@ try {
   await Deno.remove(persistDir, { recursive: true });
 }
 
-const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ??
-  "unknown CPU";
-results.machine = `${cpu}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os}`;
-results.date = new Date().toISOString();
-results.storage = tmpfs ? "tmpfs" : "disk";
 const complete = only.length === 3 && impls.length === 3 &&
   !allSteps &&
   !Deno.args.some((a) => a.startsWith("--rates="));
+// Only a complete run on disk is recorded: storage on tmpfs leaves out the disk commits.
 if (!quick && !tmpfs && complete) {
-  await Deno.mkdir(new URL("../results/", import.meta.url), { recursive: true });
-  await Deno.writeTextFile(
-    new URL("../results/rooms.json", import.meta.url),
-    JSON.stringify(results, null, 2) + "\n",
-  );
+  console.log(`wrote ${await writeResults("rooms", results)}`);
 }
-console.log(JSON.stringify(results, null, 2));
+console.log(JSON.stringify({ ...results, storage: tmpfs ? "tmpfs" : "disk" }, null, 2));
