@@ -21,6 +21,13 @@ const configSchema = z.object({
   MAX_GRAPH_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   /** Folder of the built web app served at `/` (Deno only). */
   WEB_DIST: z.string().default("web/dist"),
+  /**
+   * Threads serving HTTP on Deno, each with its own connection to the database; unset, one per
+   * core up to 4. (Workers ignore it: the platform runs as many isolates as it needs.)
+   */
+  EDGE_THREADS: z.coerce.number().int().min(1).max(32).default(
+    Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1),
+  ),
 
   // Jobs and agents.
   /** How long a claimed job stays leased without an event from its agent. */

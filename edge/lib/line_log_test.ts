@@ -38,3 +38,25 @@ Deno.test("a burst of log lines is written at once when it grows past 64 KB", as
   await nextTurn();
   assert.equal(text.split("\n").length, 71, "every line, once");
 });
+
+Deno.test("each write carries whole lines and at most 4 KiB, so threads sharing stdout do not split lines", async () => {
+  const writes: Uint8Array[] = [];
+  const log = lineLog((bytes) => {
+    writes.push(bytes.slice());
+    return bytes.length;
+  });
+  for (let i = 0; i < 40; i++) log({ i, pad: "y".repeat(300) });
+  log({ huge: "z".repeat(10_000) });
+  log({ after: true });
+  await nextTurn();
+  const decoder = new TextDecoder();
+  for (const w of writes) {
+    const text = decoder.decode(w);
+    assert.ok(text.endsWith("\n"), "every write ends at a line end");
+    assert.ok(w.length <= 4096 || !text.slice(0, -1).includes("\n"), "only a lone line is longer");
+  }
+  const lines = writes.map((w) => decoder.decode(w)).join("").split("\n").slice(0, -1);
+  assert.equal(lines.length, 42);
+  assert.deepEqual(JSON.parse(lines.at(-1)!), { after: true });
+  assert.ok(writes.length > 3, "split into several writes");
+});

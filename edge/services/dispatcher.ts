@@ -1,7 +1,9 @@
 /**
- * Wakes waiting claims when work may have arrived. Each edge process has one; a job queued (or
- * returned to the queue) in this process wakes every claim waiting here at once. Jobs queued by
- * another edge instance are found by the claim's periodic re-check instead.
+ * Wakes waiting claims when work may have arrived. Each edge thread has one; a job queued (or
+ * returned to the queue) wakes every claim waiting in this thread at once, and, when the
+ * dispatcher is shared under a name, every claim waiting in the process's other serving
+ * threads too (a BroadcastChannel). Jobs queued by another edge instance are found by the
+ * claim's periodic re-check instead.
  *
  * A claim reads `generation` before it queries the database and passes it to `wait`: if a job
  * was queued in between, the generation has moved on and `wait` returns at once, so no wake-up
@@ -26,11 +28,22 @@ export interface Dispatcher {
    */
   wait(seen: number, ms: number, signal?: AbortSignal): Promise<void>;
   wake(): void;
+  /** Leaves the shared channel (a shared dispatcher keeps its thread alive until then). */
+  close(): void;
 }
 
-export function createDispatcher(): Dispatcher {
+/**
+ * @param sharedAs Threads of one process that pass the same name wake each other's claims.
+ */
+export function createDispatcher(sharedAs?: string): Dispatcher {
   let generation = 0;
   const waiters = new Set<() => void>();
+  const wakeHere = () => {
+    generation++;
+    for (const done of [...waiters]) done();
+  };
+  const channel = sharedAs === undefined ? null : new BroadcastChannel(sharedAs);
+  if (channel) channel.onmessage = wakeHere;
   return {
     get generation() {
       return generation;
@@ -53,8 +66,11 @@ export function createDispatcher(): Dispatcher {
       });
     },
     wake() {
-      generation++;
-      for (const done of [...waiters]) done();
+      wakeHere();
+      channel?.postMessage(null);
+    },
+    close() {
+      channel?.close();
     },
   };
 }

@@ -37,3 +37,20 @@ Deno.test("a wait ends by itself after its interval", async () => {
   await d.wait(d.generation, 5);
   assert.equal(d.waiting, 0);
 });
+
+Deno.test("dispatchers shared under one name wake each other's claims (one per serving thread)", async () => {
+  const here = createDispatcher("md-test-dispatch");
+  const there = createDispatcher("md-test-dispatch");
+  const elsewhere = createDispatcher("md-test-other");
+  try {
+    const woken: string[] = [];
+    const a = there.wait(there.generation, 60_000).then(() => woken.push("there"));
+    const b = elsewhere.wait(elsewhere.generation, 500).then(() => woken.push("elsewhere"));
+    here.wake();
+    await Promise.all([a, b]);
+    assert.deepEqual(woken, ["there", "elsewhere"], "another name times out instead");
+    assert.equal(there.waiting, 0);
+  } finally {
+    for (const d of [here, there, elsewhere]) d.close();
+  }
+});
