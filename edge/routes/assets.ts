@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ASSET_TYPES, assets, assetVersions, users } from "../../db/schema/mod.ts";
 import type { AppEnv } from "../context.ts";
-import { conflict, notFound } from "../errors.ts";
+import { ApiError, conflict, notFound } from "../errors.ts";
 import { idSchema, newId } from "../lib/ids.ts";
 import { jsonText } from "../lib/json_text.ts";
 import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
@@ -44,6 +44,9 @@ const updateSchema = z.object({
 const assetPath = z.object({ id: idSchema, assetId: idSchema });
 
 type Deps = AppEnv["Variables"]["deps"];
+
+/** Tries of an edit without a base version before its caller hears of the conflict. */
+const BLIND_EDIT_ATTEMPTS = 5;
 
 /** An asset as the API shows it, built in SQL (see lib/json_text.ts). */
 const ASSET_JSON = `json_object('id', id, 'projectId', project_id, 'type', type, 'name', name,
@@ -228,28 +231,37 @@ export const assetRoutes = new Hono<AppEnv>()
     async (c) => {
       const deps = c.var.deps;
       const user = currentUser(c);
-      const current = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
       const { baseVersion, ...changes } = c.req.valid("json");
-      if (baseVersion !== undefined && baseVersion !== current.version) {
-        throw conflict(
-          "stale_version",
-          `the asset is at version ${current.version}; reload and retry`,
-        );
+      // An edit without a base version means "apply my change to whatever is there": when
+      // another edit lands between our read and our write, it is applied again on top.
+      for (let attempt = 1;; attempt++) {
+        const current = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
+        if (baseVersion !== undefined && baseVersion !== current.version) {
+          throw conflict(
+            "stale_version",
+            `the asset is at version ${current.version}; reload and retry`,
+          );
+        }
+        const name = changes.name ?? current.name;
+        try {
+          const updated = await writeVersion(
+            deps,
+            current,
+            {
+              name,
+              description: changes.description ?? current.description,
+              params: changes.params ?? current.params,
+              referenceImageKeys: changes.referenceImageKeys ?? current.referenceImageKeys,
+            },
+            user.id,
+            { action: "asset.update", subject: (v) => `${name} v${v}` },
+          );
+          return c.json({ asset: updated });
+        } catch (error) {
+          const raced = error instanceof ApiError && error.code === "stale_version";
+          if (!raced || baseVersion !== undefined || attempt >= BLIND_EDIT_ATTEMPTS) throw error;
+        }
       }
-      const name = changes.name ?? current.name;
-      const updated = await writeVersion(
-        deps,
-        current,
-        {
-          name,
-          description: changes.description ?? current.description,
-          params: changes.params ?? current.params,
-          referenceImageKeys: changes.referenceImageKeys ?? current.referenceImageKeys,
-        },
-        user.id,
-        { action: "asset.update", subject: (v) => `${name} v${v}` },
-      );
-      return c.json({ asset: updated });
     },
   )
   .delete("/:id/assets/:assetId", requireRole("editor"), pathParams(assetPath), async (c) => {

@@ -169,3 +169,31 @@ Deno.test("the structure tree follows the production convention and shows no ser
     await t.close();
   }
 });
+
+Deno.test("edits sent at once without a base version all land, each as its own version", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const created = await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "style", name: "Noir", params: { grain: 0 } },
+    });
+    const base = `/api/projects/${id}/assets/${created.body.asset.id}`;
+    const edits = await Promise.all(
+      [1, 2, 3, 4, 5].map((grain) =>
+        call(t, "PATCH", base, { token: ada.token, body: { params: { grain } } })
+      ),
+    );
+    assert.deepEqual(edits.map((e) => e.status), [200, 200, 200, 200, 200]);
+    assert.deepEqual(edits.map((e) => e.body.asset.version).sort(), [2, 3, 4, 5, 6]);
+    const versions = await call(t, "GET", `${base}/versions`, { token: ada.token });
+    assert.equal(versions.body.versions.length, 6, "no edit was lost");
+    // With a base version the caller asked to be told instead.
+    const [fresh, stale] = await Promise.all([
+      call(t, "PATCH", base, { token: ada.token, body: { params: { grain: 9 }, baseVersion: 6 } }),
+      call(t, "PATCH", base, { token: ada.token, body: { params: { grain: 8 }, baseVersion: 6 } }),
+    ]);
+    assert.deepEqual([fresh.status, stale.status].sort(), [200, 409]);
+  } finally {
+    await t.close();
+  }
+});
