@@ -53,11 +53,11 @@ type Statement = { sql: string; args: InValue[] | Record<string, InValue> };
 
 interface Prepared {
   statement: NativeStatement;
-  /** Null for statements that return no rows. */
-  columns: string[] | null;
   columnTypes: string[];
   /** Ends in `limit 1`: read with one native call instead of a row iterator. */
   single: boolean;
+  /** Makes this statement's rows (see RowShape); null for statements that return no rows. */
+  shape: RowShape | null;
 }
 
 /** A statement written to end in `limit 1` returns at most one row. */
@@ -256,19 +256,19 @@ class EmbeddedClient implements Client {
     try {
       const prepared = this.#prepare(stmt.sql);
       const args = bindable(stmt.args);
-      if (prepared.columns === null) {
+      const shape = prepared.shape;
+      if (shape === null) {
         const info = prepared.statement.run(args);
         return new Result([], [], [], info.changes, BigInt(info.lastInsertRowid));
       }
-      const columns = prepared.columns;
       let rows: Row[];
       if (prepared.single) {
         const values = prepared.statement.get(args) as unknown[] | undefined;
-        rows = values === undefined ? [] : [toRow(values, columns)];
+        rows = values === undefined ? [] : [shape.row(values)];
       } else {
-        rows = (prepared.statement.all(args) as unknown[][]).map((v) => toRow(v, columns));
+        rows = (prepared.statement.all(args) as unknown[][]).map((v) => shape.row(v));
       }
-      return new Result(prepared.columns, prepared.columnTypes, rows, 0, undefined);
+      return new Result(shape.columns, prepared.columnTypes, rows, 0, undefined);
     } catch (error) {
       throw libsqlError(error);
     }
@@ -282,9 +282,9 @@ class EmbeddedClient implements Client {
     if (columns) statement.raw(true);
     const prepared: Prepared = {
       statement,
-      columns: columns?.map((c) => c.name) ?? null,
       columnTypes: columns?.map((c) => c.type ?? "") ?? [],
       single: LIMIT_ONE.test(sql),
+      shape: columns ? new RowShape(columns.map((c) => c.name)) : null,
     };
     if (this.#cache.size >= STATEMENT_CACHE_SIZE) {
       this.#cache.delete(this.#cache.keys().next().value!);
@@ -411,18 +411,50 @@ function toSql(value: InValue): unknown {
   return value;
 }
 
-/** A row as the stock client gives it: named columns enumerable, indexes and length not. */
-function toRow(values: unknown[], columns: string[]): Row {
+/**
+ * Rows as the stock client gives them: the named columns are enumerable own properties, and the
+ * indexes and `length` are not enumerable. Defining those on every row was a visible share of a
+ * cheap read's cost, so they live on one prototype per statement whose index getters read the
+ * named properties. Statements with duplicate column names (the first name wins, so some values
+ * have only an index) get rows built the slow way.
+ */
+class RowShape {
+  readonly #proto: object | null;
+
+  constructor(readonly columns: string[]) {
+    const unique = new Set(columns).size === columns.length;
+    const proto: PropertyDescriptorMap = { length: { value: columns.length } };
+    columns.forEach((column, i) => {
+      proto[i] = {
+        get: function (this: Record<string, unknown>) {
+          return this[column];
+        },
+      };
+    });
+    this.#proto = unique ? Object.create(Object.prototype, proto) : null;
+  }
+
+  row(values: unknown[]): Row {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value instanceof Uint8Array) {
+        values[i] = value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+      }
+    }
+    if (this.#proto === null) return rowWithDuplicateNames(values, this.columns);
+    const row = Object.create(this.#proto) as Record<string, unknown>;
+    for (let i = 0; i < values.length; i++) row[this.columns[i]!] = values[i];
+    return row as unknown as Row;
+  }
+}
+
+function rowWithDuplicateNames(values: unknown[], columns: string[]): Row {
   const row: Record<string | number, unknown> = {};
   Object.defineProperty(row, "length", { value: values.length });
   for (let i = 0; i < values.length; i++) {
-    let value = values[i];
-    if (value instanceof Uint8Array) {
-      value = value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
-    }
-    Object.defineProperty(row, i, { value });
+    Object.defineProperty(row, i, { value: values[i] });
     const column = columns[i]!;
-    if (!Object.hasOwn(row, column)) row[column] = value;
+    if (!Object.hasOwn(row, column)) row[column] = values[i];
   }
   return row as unknown as Row;
 }

@@ -33,6 +33,10 @@ Deno.test("rows read by column name and by index, as the stock client gives them
       ["Noir", 2.5, "Noir", 2.5, "Noir", 3],
     ]);
     assert.deepEqual(Object.keys(rows[0]!), ["name", "n", "again"], "indexes are not enumerable");
+    const twice = await client.execute("select name, n as name from film where n = 1");
+    const row = twice.rows[0]!;
+    assert.deepEqual([row.name, row[0], row[1], row.length], ["Heist", "Heist", 1, 2]);
+    assert.deepEqual(Object.keys(row), ["name"], "the first of two columns named alike wins");
     const named = await client.execute({ sql: "select :x + 1 as y", args: { ":x": 41 } });
     assert.equal(named.rows[0]!.y, 42);
   });

@@ -86,11 +86,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     }
     deps.log({
       msg: "unhandled error",
-      id: c.var.requestId,
+      id: c.get("requestId"),
       error: String(error),
       stack: (error as Error).stack,
     });
-    return c.json(errorBody("internal", `unexpected error; request id ${c.var.requestId}`), 500);
+    return c.json(errorBody("internal", `unexpected error; request id ${c.get("requestId")}`), 500);
   });
   return app;
 }

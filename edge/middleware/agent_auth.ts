@@ -9,9 +9,9 @@ import { agentForCredential, markSeen } from "../services/agents.ts";
 
 export const requireAgent = createMiddleware<AppEnv>(async function requireAgent(c, next) {
   const credential = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  const agent = credential ? await agentForCredential(c.var.deps, credential) : null;
+  const agent = credential ? await agentForCredential(c.get("deps"), credential) : null;
   if (!agent) throw unauthorized("agent credentials are missing, wrong or revoked: enroll again");
-  await markSeen(c.var.deps, agent);
+  await markSeen(c.get("deps"), agent);
   c.set("agent", agent);
   await next();
 });

@@ -5,6 +5,7 @@
  * Bearer tokens are never sent automatically, so they need no such check.
  */
 import { getCookie } from "hono/cookie";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { ApiError, unauthorized } from "../errors.ts";
@@ -18,7 +19,7 @@ export const authenticate = createMiddleware<AppEnv>(async function authenticate
   const cookie = bearer ? undefined : getCookie(c, SESSION_COOKIE);
   if (cookie && !SAFE_METHODS.has(c.req.method)) checkSameOrigin(c.req.header("origin"), c.req.url);
   const token = bearer ?? cookie;
-  if (token) c.set("principal", await principalForToken(c.var.deps, token));
+  if (token) c.set("principal", await principalForToken(c.get("deps"), token));
   await next();
 });
 
@@ -34,13 +35,13 @@ function checkSameOrigin(origin: string | undefined, requestUrl: string): void {
 
 /** For routes that need a signed-in user (not a guest reviewer). */
 export const requireUser = createMiddleware<AppEnv>(async function requireUser(c, next) {
-  if (c.var.principal?.kind !== "user") throw unauthorized();
+  if (c.get("principal")?.kind !== "user") throw unauthorized();
   await next();
 });
 
 /** The signed-in user; call only behind `requireUser`. */
-export function currentUser(c: { var: AppEnv["Variables"] }) {
-  const principal = c.var.principal;
+export function currentUser(c: Context<AppEnv>) {
+  const principal = c.get("principal");
   if (principal?.kind !== "user") throw unauthorized();
   return principal.user;
 }

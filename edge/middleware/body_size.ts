@@ -8,7 +8,7 @@ export function limitBody(
   maxBytes: (c: { req: { path: string } }, deps: AppEnv["Variables"]["deps"]) => number,
 ) {
   return createMiddleware<AppEnv>(async function limitBody(c, next) {
-    const max = maxBytes(c, c.var.deps);
+    const max = maxBytes(c, c.get("deps"));
     const limit = bodyLimit({
       maxSize: max,
       onError: () => {

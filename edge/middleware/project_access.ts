@@ -39,7 +39,7 @@ export async function roleInProject(
 
 export function requireRole(needed: Role) {
   return createMiddleware<AppEnv>(async function requireRole(c, next) {
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     if (!principal) throw unauthorized();
     const projectId = c.req.param("id") ?? "";
     if (!idSchema.safeParse(projectId).success) {
@@ -47,7 +47,7 @@ export function requireRole(needed: Role) {
         { path: "id", message: "not a valid id" },
       ]);
     }
-    const role = await roleInProject(c.var.deps, principal, projectId);
+    const role = await roleInProject(c.get("deps"), principal, projectId);
     if (!role) throw notFound("project");
     if (!roleAtLeast(role, needed)) {
       throw new ApiError(403, "forbidden", `this needs the ${needed} role; you are ${role}`);

@@ -12,6 +12,7 @@ export function requestLog(deps: AppDeps) {
     // Set before the response exists: adding a header to a finished response copies its headers.
     c.header("x-request-id", requestId);
     await next();
+    const principal = c.get("principal");
     deps.log({
       at: new Date(deps.now()).toISOString(),
       id: requestId,
@@ -19,7 +20,7 @@ export function requestLog(deps: AppDeps) {
       path: c.req.path,
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      user: c.var.principal?.kind === "user" ? c.var.principal.user.id : undefined,
+      user: principal?.kind === "user" ? principal.user.id : undefined,
     });
   });
 }

@@ -32,11 +32,11 @@ function publicAgent(deps: AppDeps, agent: AgentRow) {
 export const agentRoutes = new Hono<AppEnv>()
   .use("*", requireUser)
   .post("/enrollment-tokens", async (c) => {
-    const { token, expiresAt } = await createEnrollmentToken(c.var.deps, currentUser(c).id);
+    const { token, expiresAt } = await createEnrollmentToken(c.get("deps"), currentUser(c).id);
     return c.json({ token, expiresAt, command: `deno task agent enroll ${token}` }, 201);
   })
   .get("/", async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const rows = await deps.db.select().from(agents)
       .where(and(eq(agents.ownerId, currentUser(c).id), isNull(agents.revokedAt)))
       .orderBy(desc(agents.lastSeenAt));
@@ -47,7 +47,7 @@ export const agentRoutes = new Hono<AppEnv>()
     agentPath,
     ...jsonBody(z.object({ name: z.string().trim().min(1, "name is required").max(200) }).strict()),
     async (c) => {
-      const deps = c.var.deps;
+      const deps = c.get("deps");
       const [agent] = await deps.db.update(agents).set({ name: c.req.valid("json").name })
         .where(and(
           eq(agents.id, c.req.valid("param").agentId),
@@ -60,7 +60,11 @@ export const agentRoutes = new Hono<AppEnv>()
     },
   )
   .delete("/:agentId", agentPath, async (c) => {
-    const revoked = await revokeAgent(c.var.deps, currentUser(c).id, c.req.valid("param").agentId);
+    const revoked = await revokeAgent(
+      c.get("deps"),
+      currentUser(c).id,
+      c.req.valid("param").agentId,
+    );
     if (!revoked) throw notFound("agent");
     return c.body(null, 204);
   });

@@ -166,21 +166,21 @@ export const assetRoutes = new Hono<AppEnv>()
     queryParams(z.object({ type: z.enum(ASSET_TYPES).optional() })),
     async (c) => {
       const type = c.req.valid("query").type;
-      const result = await c.var.deps.db.$client.execute({
+      const result = await c.get("deps").db.$client.execute({
         sql: listSql(type !== undefined),
-        args: type ? [c.var.access.projectId, type] : [c.var.access.projectId],
+        args: type ? [c.get("access").projectId, type] : [c.get("access").projectId],
       });
       return jsonText(c, String(result.rows[0]!.body));
     },
   )
   .post("/:id/assets", requireRole("editor"), ...jsonBody(createSchema), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const user = currentUser(c);
     const body = c.req.valid("json");
     const now = deps.now();
     const asset = {
       id: newId(),
-      projectId: c.var.access.projectId,
+      projectId: c.get("access").projectId,
       ...body,
       version: 1,
       createdBy: user.id,
@@ -220,7 +220,11 @@ export const assetRoutes = new Hono<AppEnv>()
     return c.json({ asset }, 201);
   })
   .get("/:id/assets/:assetId", requireRole("reviewer"), pathParams(assetPath), async (c) => {
-    const asset = await loadAsset(c.var.deps, c.var.access.projectId, c.req.valid("param").assetId);
+    const asset = await loadAsset(
+      c.get("deps"),
+      c.get("access").projectId,
+      c.req.valid("param").assetId,
+    );
     return c.json({ asset: publicAsset(asset) });
   })
   .patch(
@@ -229,13 +233,17 @@ export const assetRoutes = new Hono<AppEnv>()
     pathParams(assetPath),
     ...jsonBody(updateSchema),
     async (c) => {
-      const deps = c.var.deps;
+      const deps = c.get("deps");
       const user = currentUser(c);
       const { baseVersion, ...changes } = c.req.valid("json");
       // An edit without a base version means "apply my change to whatever is there": when
       // another edit lands between our read and our write, it is applied again on top.
       for (let attempt = 1;; attempt++) {
-        const current = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
+        const current = await loadAsset(
+          deps,
+          c.get("access").projectId,
+          c.req.valid("param").assetId,
+        );
         if (baseVersion !== undefined && baseVersion !== current.version) {
           throw conflict(
             "stale_version",
@@ -265,8 +273,8 @@ export const assetRoutes = new Hono<AppEnv>()
     },
   )
   .delete("/:id/assets/:assetId", requireRole("editor"), pathParams(assetPath), async (c) => {
-    const deps = c.var.deps;
-    const asset = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
+    const deps = c.get("deps");
+    const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
     await deps.db.update(assets).set({ deletedAt: deps.now() }).where(eq(assets.id, asset.id));
     await recordActivity(deps, {
       projectId: asset.projectId,
@@ -281,8 +289,8 @@ export const assetRoutes = new Hono<AppEnv>()
     requireRole("reviewer"),
     pathParams(assetPath),
     async (c) => {
-      const deps = c.var.deps;
-      const asset = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
+      const deps = c.get("deps");
+      const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
       const versions = await deps.db
         .select({
           version: assetVersions.version,
@@ -307,9 +315,13 @@ export const assetRoutes = new Hono<AppEnv>()
     pathParams(assetPath),
     ...jsonBody(z.object({ version: z.number().int().min(1) }).strict()),
     async (c) => {
-      const deps = c.var.deps;
+      const deps = c.get("deps");
       const user = currentUser(c);
-      const current = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
+      const current = await loadAsset(
+        deps,
+        c.get("access").projectId,
+        c.req.valid("param").assetId,
+      );
       const wanted = c.req.valid("json").version;
       const [old] = await deps.db.select().from(assetVersions)
         .where(and(eq(assetVersions.assetId, current.id), eq(assetVersions.version, wanted)))
@@ -332,8 +344,8 @@ export const assetRoutes = new Hono<AppEnv>()
     },
   )
   .get("/:id/assets/:assetId/usage", requireRole("reviewer"), pathParams(assetPath), async (c) => {
-    const deps = c.var.deps;
-    const asset = await loadAsset(deps, c.var.access.projectId, c.req.valid("param").assetId);
+    const deps = c.get("deps");
+    const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
     const { graph } = await currentGraph(deps, asset.projectId);
     const nodes = Object.values(graph.nodes)
       .filter((node) => node.params["assetId"] === asset.id)

@@ -25,7 +25,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: c.var.deps.config.PUBLIC_URL.startsWith("https:"),
+    secure: c.get("deps").config.PUBLIC_URL.startsWith("https:"),
     path: "/",
     expires: new Date(expiresAt),
   });
@@ -33,7 +33,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/register", ...jsonBody(registerSchema), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const body = c.req.valid("json");
     const [existing] = await deps.db.select({ id: users.id }).from(users)
       .where(eq(users.email, body.email)).limit(1);
@@ -52,7 +52,7 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ user, token: session.token }, 201);
   })
   .post("/login", ...jsonBody(loginSchema), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const body = c.req.valid("json");
     const [row] = await deps.db.select().from(users).where(eq(users.email, body.email)).limit(1);
     const ok = row
@@ -64,14 +64,14 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ user: { id: row.id, email: row.email, name: row.name }, token: session.token });
   })
   .post("/logout", async (c) => {
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     if (!principal) throw unauthorized();
-    await revokeSession(c.var.deps, principal.sessionId);
+    await revokeSession(c.get("deps"), principal.sessionId);
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.body(null, 204);
   })
   .get("/me", (c) => {
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     if (!principal) throw unauthorized();
     if (principal.kind === "user") return c.json({ user: principal.user });
     return c.json({ guest: { projectId: principal.projectId, name: principal.name } });

@@ -14,7 +14,7 @@ import type { LocalBlobStore } from "../services/storage/local_store.ts";
 const PREFIX = "/api/blobs/";
 
 function localStoreAndKey(c: Context<AppEnv>): { store: LocalBlobStore; key: string } {
-  const store = c.var.deps.storage;
+  const store = c.get("deps").storage;
   const key = c.req.path.startsWith(PREFIX) ? c.req.path.slice(PREFIX.length) : "";
   if (store.kind !== "local" || !isValidKey(key)) throw notFound("object");
   return { store: store as LocalBlobStore, key };
@@ -111,7 +111,7 @@ export const blobRoutes = new Hono<AppEnv>()
   // Hono answers HEAD with the GET handler and drops the body: open no stream for it.
   .get("/*", (c) => serve(c, c.req.method !== "HEAD"))
   .put("/*", async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const { store, key } = localStoreAndKey(c);
     await checkSignature(c, store, "PUT", key);
     if ((c.req.header("content-type") ?? "") !== c.req.query("ct")) {

@@ -8,10 +8,10 @@ export const healthRoutes = new Hono<AppEnv>()
   .get("/readyz", async (c) => {
     try {
       // The newest table of the newest migration proves migrations ran, not just a connection.
-      await c.var.deps.db.run(sql`select 1 from graph_revisions limit 1`);
+      await c.get("deps").db.run(sql`select 1 from graph_revisions limit 1`);
       return c.json({ ok: true });
     } catch (error) {
-      c.var.deps.log({ msg: "not ready", error: String(error) });
+      c.get("deps").log({ msg: "not ready", error: String(error) });
       return c.json(
         { ok: false, error: { code: "not_ready", message: "database unavailable" } },
         503,

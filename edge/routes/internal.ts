@@ -20,7 +20,7 @@ const encoder = new TextEncoder();
 
 const requireRoomSecret = createMiddleware<AppEnv>(async function requireRoomSecret(c, next) {
   const given = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? "";
-  const expected = c.var.deps.config.ROOM_SECRET;
+  const expected = c.get("deps").config.ROOM_SECRET;
   if (!constantTimeEqual(encoder.encode(given), encoder.encode(expected))) {
     throw unauthorized("room secret required");
   }
@@ -45,8 +45,8 @@ export const internalRoutes = new Hono<AppEnv>()
   .use(requireRoomSecret)
   .get("/projects/:id/graph", projectPath, async (c) => {
     const { id } = c.req.valid("param");
-    await assertProject(c.var.deps, id);
-    return jsonText(c, await currentGraphJson(c.var.deps, id));
+    await assertProject(c.get("deps"), id);
+    return jsonText(c, await currentGraphJson(c.get("deps"), id));
   })
   .post("/projects/:id/revisions", projectPath, ...jsonBody(flushSchema), async (c) => {
     const { id } = c.req.valid("param");
@@ -54,6 +54,6 @@ export const internalRoutes = new Hono<AppEnv>()
     // Guest reviewers never edit, but keep only real user ids as authors either way.
     const authorIds = body.authorIds.filter((a) => idSchema.safeParse(a).success);
     // 404 for an unknown or deleted project, checked in the same batch.
-    const revision = await storeRevision(c.var.deps, id, { ...body, authorIds });
+    const revision = await storeRevision(c.get("deps"), id, { ...body, authorIds });
     return c.json({ revision }, 201);
   });

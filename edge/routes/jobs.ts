@@ -42,7 +42,7 @@ export const jobRoutes = new Hono<AppEnv>()
     pathParams(z.object({ id: idSchema, nodeId: graphIdSchema })),
     ...jsonBody(generateRequestSchema),
     async (c) => {
-      const deps = c.var.deps;
+      const deps = c.get("deps");
       const user = currentUser(c);
       const key = c.req.header("idempotency-key");
       if (key !== undefined && !idempotencyKey.safeParse(key).success) {
@@ -52,7 +52,7 @@ export const jobRoutes = new Hono<AppEnv>()
           "Idempotency-Key: 1-200 printable ASCII characters",
         );
       }
-      const { projectId } = c.var.access;
+      const { projectId } = c.get("access");
       const { nodeId } = c.req.valid("param");
       const { job, created } = await enqueueJob(deps, {
         projectId,
@@ -82,8 +82,8 @@ export const jobRoutes = new Hono<AppEnv>()
       limit: z.coerce.number().int().min(1).max(500).default(100),
     })),
     async (c) => {
-      const deps = c.var.deps;
-      const { projectId } = c.var.access;
+      const deps = c.get("deps");
+      const { projectId } = c.get("access");
       const query = c.req.valid("query");
       const rows = await deps.db.select().from(jobs).where(and(
         eq(jobs.projectId, projectId),
@@ -95,8 +95,8 @@ export const jobRoutes = new Hono<AppEnv>()
     },
   )
   .get("/:id/jobs/:jobId", requireRole("reviewer"), jobPath, async (c) => {
-    const deps = c.var.deps;
-    const job = await loadJob(deps, c.var.access.projectId, c.req.valid("param").jobId);
+    const deps = c.get("deps");
+    const job = await loadJob(deps, c.get("access").projectId, c.req.valid("param").jobId);
     const online = await onlineAgentsForProject(deps, job.projectId);
     const [preview] = await deps.db.select().from(jobPreviews).where(eq(jobPreviews.jobId, job.id));
     return c.json({
@@ -109,9 +109,9 @@ export const jobRoutes = new Hono<AppEnv>()
     });
   })
   .post("/:id/jobs/:jobId/cancel", requireRole("editor"), jobPath, async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const user = currentUser(c);
-    const job = await cancelJob(deps, c.var.access.projectId, c.req.valid("param").jobId, user);
+    const job = await cancelJob(deps, c.get("access").projectId, c.req.valid("param").jobId, user);
     await recordActivity(deps, {
       projectId: job.projectId,
       actorId: user.id,
@@ -121,9 +121,9 @@ export const jobRoutes = new Hono<AppEnv>()
     return c.json({ job: jobView(job, []) });
   })
   .post("/:id/jobs/:jobId/retry", requireRole("editor"), jobPath, async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const user = currentUser(c);
-    const job = await retryJob(deps, c.var.access.projectId, c.req.valid("param").jobId, user);
+    const job = await retryJob(deps, c.get("access").projectId, c.req.valid("param").jobId, user);
     await recordActivity(deps, {
       projectId: job.projectId,
       actorId: user.id,

@@ -29,15 +29,15 @@ const memberColumns = {
 
 export const memberRoutes = new Hono<AppEnv>()
   .get("/:id/members", requireRole("reviewer"), async (c) => {
-    const members = await c.var.deps.db.select(memberColumns).from(projectMembers)
+    const members = await c.get("deps").db.select(memberColumns).from(projectMembers)
       .innerJoin(users, eq(users.id, projectMembers.userId))
-      .where(eq(projectMembers.projectId, c.var.access.projectId))
+      .where(eq(projectMembers.projectId, c.get("access").projectId))
       .orderBy(projectMembers.createdAt);
     return c.json({ members });
   })
   .post("/:id/members", requireRole("owner"), ...jsonBody(addSchema), async (c) => {
-    const deps = c.var.deps;
-    const { projectId } = c.var.access;
+    const deps = c.get("deps");
+    const { projectId } = c.get("access");
     const body = c.req.valid("json");
     const [user] = await deps.db.select().from(users).where(eq(users.email, body.email)).limit(1);
     if (!user) {
@@ -68,11 +68,11 @@ export const memberRoutes = new Hono<AppEnv>()
     pathParams(memberPath),
     ...jsonBody(z.object({ role }).strict()),
     async (c) => {
-      const deps = c.var.deps;
-      const { projectId } = c.var.access;
+      const deps = c.get("deps");
+      const { projectId } = c.get("access");
       const { userId } = c.req.valid("param");
       const { role: newRole } = c.req.valid("json");
-      await assertNotLastOwner(c.var.deps, projectId, userId, newRole);
+      await assertNotLastOwner(c.get("deps"), projectId, userId, newRole);
       const [updated] = await deps.db.update(projectMembers).set({ role: newRole })
         .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
         .returning();
@@ -90,8 +90,8 @@ export const memberRoutes = new Hono<AppEnv>()
     },
   )
   .delete("/:id/members/:userId", requireRole("owner"), pathParams(memberPath), async (c) => {
-    const deps = c.var.deps;
-    const { projectId } = c.var.access;
+    const deps = c.get("deps");
+    const { projectId } = c.get("access");
     const { userId } = c.req.valid("param");
     await assertNotLastOwner(deps, projectId, userId, null);
     const removed = await deps.db.delete(projectMembers)

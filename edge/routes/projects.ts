@@ -44,11 +44,11 @@ const READ_SQL = `select json_object('project', ${projectJson("?")}) as body
 export const projectRoutes = new Hono<AppEnv>()
   .get("/", requireUser, async (c) => {
     const user = currentUser(c);
-    const result = await c.var.deps.db.$client.execute({ sql: LIST_SQL, args: [user.id] });
+    const result = await c.get("deps").db.$client.execute({ sql: LIST_SQL, args: [user.id] });
     return jsonText(c, String(result.rows[0]!.body));
   })
   .post("/", requireUser, ...jsonBody(createSchema), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const user = currentUser(c);
     const body = c.req.valid("json");
     const now = deps.now();
@@ -80,15 +80,18 @@ export const projectRoutes = new Hono<AppEnv>()
     return c.json({ project: { ...project, role: "owner" } }, 201);
   })
   .get("/:id", requireRole("reviewer"), async (c) => {
-    const { projectId, role } = c.var.access;
-    const result = await c.var.deps.db.$client.execute({ sql: READ_SQL, args: [role, projectId] });
+    const { projectId, role } = c.get("access");
+    const result = await c.get("deps").db.$client.execute({
+      sql: READ_SQL,
+      args: [role, projectId],
+    });
     const body = result.rows[0]?.body;
     if (typeof body !== "string") throw notFound("project");
     return jsonText(c, body);
   })
   .patch("/:id", requireRole("editor"), ...jsonBody(updateSchema), async (c) => {
-    const deps = c.var.deps;
-    const { projectId, role } = c.var.access;
+    const deps = c.get("deps");
+    const { projectId, role } = c.get("access");
     const body = c.req.valid("json");
     // The change and its log line commit together; nothing is logged if the project is gone.
     const [updated] = await deps.db.$client.batch([
@@ -117,8 +120,8 @@ export const projectRoutes = new Hono<AppEnv>()
     return jsonText(c, json);
   })
   .delete("/:id", requireRole("owner"), async (c) => {
-    const deps = c.var.deps;
-    const { projectId } = c.var.access;
+    const deps = c.get("deps");
+    const { projectId } = c.get("access");
     await deps.db.update(projects).set({ deletedAt: deps.now() }).where(eq(projects.id, projectId));
     return c.body(null, 204);
   })
@@ -127,8 +130,8 @@ export const projectRoutes = new Hono<AppEnv>()
     requireRole("reviewer"),
     queryParams(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) })),
     async (c) => {
-      const { projectId } = c.var.access;
-      const rows = await c.var.deps.db
+      const { projectId } = c.get("access");
+      const rows = await c.get("deps").db
         .select({
           id: activity.id,
           actorId: activity.actorId,

@@ -26,12 +26,12 @@ const pageQuery = z.object({
 
 export const revisionRoutes = new Hono<AppEnv>()
   .get("/:id/graph", requireRole("reviewer"), async (c) => {
-    return jsonText(c, await currentGraphJson(c.var.deps, c.var.access.projectId));
+    return jsonText(c, await currentGraphJson(c.get("deps"), c.get("access").projectId));
   })
   .get("/:id/revisions", requireRole("reviewer"), queryParams(pageQuery), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const query = c.req.valid("query");
-    const rows = await listRevisions(deps, c.var.access.projectId, query);
+    const rows = await listRevisions(deps, c.get("access").projectId, query);
     const authorIds = [...new Set(rows.flatMap((r) => r.authorIds))];
     const names = authorIds.length === 0 ? [] : await deps.db
       .select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, authorIds));
@@ -46,8 +46,8 @@ export const revisionRoutes = new Hono<AppEnv>()
   })
   .get("/:id/revisions/:revision", requireRole("reviewer"), pathParams(revisionPath), async (c) => {
     const row = await getRevision(
-      c.var.deps,
-      c.var.access.projectId,
+      c.get("deps"),
+      c.get("access").projectId,
       c.req.valid("param").revision,
     );
     if (!row) throw notFound("revision");
@@ -59,8 +59,8 @@ export const revisionRoutes = new Hono<AppEnv>()
     requireRole("editor"),
     pathParams(revisionPath),
     async (c) => {
-      const deps = c.var.deps;
-      const { projectId } = c.var.access;
+      const deps = c.get("deps");
+      const { projectId } = c.get("access");
       const target = c.req.valid("param").revision;
       const old = await getRevision(deps, projectId, target);
       if (!old) throw notFound("revision");

@@ -33,19 +33,19 @@ const linkColumns = {
 
 export const shareLinkRoutes = new Hono<AppEnv>()
   .get("/:id/share-links", requireRole("owner"), async (c) => {
-    const rows = await c.var.deps.db.select(linkColumns).from(shareLinks)
-      .where(eq(shareLinks.projectId, c.var.access.projectId))
+    const rows = await c.get("deps").db.select(linkColumns).from(shareLinks)
+      .where(eq(shareLinks.projectId, c.get("access").projectId))
       .orderBy(desc(shareLinks.createdAt));
     return c.json({ shareLinks: rows });
   })
   .post("/:id/share-links", requireRole("owner"), ...jsonBody(createSchema), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const body = c.req.valid("json");
     const token = randomToken();
     const now = deps.now();
     const link = {
       id: newId(),
-      projectId: c.var.access.projectId,
+      projectId: c.get("access").projectId,
       tokenHash: await sha256Hex(token),
       label: body.label,
       createdBy: currentUser(c).id,
@@ -68,8 +68,8 @@ export const shareLinkRoutes = new Hono<AppEnv>()
     requireRole("owner"),
     pathParams(z.object({ id: idSchema, linkId: idSchema })),
     async (c) => {
-      const deps = c.var.deps;
-      const { projectId } = c.var.access;
+      const deps = c.get("deps");
+      const { projectId } = c.get("access");
       const revoked = await deps.db.update(shareLinks).set({ revokedAt: deps.now() })
         .where(and(
           eq(shareLinks.id, c.req.valid("param").linkId),
@@ -97,7 +97,7 @@ export const shareAcceptRoutes = new Hono<AppEnv>()
     ),
     ...jsonBody(z.object({ name: z.string().trim().min(1).max(100).default("Reviewer") }).strict()),
     async (c) => {
-      const deps = c.var.deps;
+      const deps = c.get("deps");
       const now = deps.now();
       const [link] = await deps.db.select({
         id: shareLinks.id,

@@ -10,9 +10,9 @@ import { notFound } from "../errors.ts";
 
 export const structureRoutes = new Hono<AppEnv>()
   .get("/:id/structure", requireRole("reviewer"), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const [project] = await deps.db.select({ id: projects.id, name: projects.name }).from(projects)
-      .where(eq(projects.id, c.var.access.projectId)).limit(1);
+      .where(eq(projects.id, c.get("access").projectId)).limit(1);
     if (!project) throw notFound("project");
     return c.json({
       tree: await projectStructure(deps, project, await renderEntries(deps, project.id)),

@@ -13,8 +13,8 @@ export const takeRoutes = new Hono<AppEnv>()
     requireRole("reviewer"),
     queryParams(z.object({ nodeId: graphIdSchema.optional() })),
     async (c) => {
-      const deps = c.var.deps;
-      const rows = await listTakes(deps, c.var.access.projectId, c.req.valid("query").nodeId);
+      const deps = c.get("deps");
+      const rows = await listTakes(deps, c.get("access").projectId, c.req.valid("query").nodeId);
       return c.json({ takes: await Promise.all(rows.map((row) => publicTake(deps, row))) });
     },
   );

@@ -9,9 +9,9 @@ export const TICKET_TTL_MS = 60_000;
 
 export const ticketRoutes = new Hono<AppEnv>()
   .get("/:id/ticket", requireRole("reviewer"), async (c) => {
-    const { config, now } = c.var.deps;
-    const principal = c.var.principal!;
-    const { projectId, role } = c.var.access;
+    const { config, now } = c.get("deps");
+    const principal = c.get("principal")!;
+    const { projectId, role } = c.get("access");
     const expiresAt = now() + TICKET_TTL_MS;
     const ticket = await signRoomTicket({
       sub: principal.kind === "user" ? principal.user.id : `guest:${principal.sessionId}`,

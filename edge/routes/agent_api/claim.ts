@@ -18,12 +18,12 @@ import { optionalJsonBody } from "./optional_body.ts";
 
 export const claimRoutes = new Hono<AppEnv>()
   .post("/claim", requireAgent, optionalJsonBody(claimRequestSchema), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const signal = c.req.raw.signal;
-    const deadline = performance.now() + c.var.body.waitMs;
+    const deadline = performance.now() + c.get("body").waitMs;
     while (true) {
       const seen = deps.dispatcher.generation;
-      const job = await claimJob(deps, c.var.agent);
+      const job = await claimJob(deps, c.get("agent"));
       const left = deadline - performance.now();
       if (job || left <= 0 || signal.aborted) return c.json({ job } satisfies ClaimResponse);
       await deps.dispatcher.wait(seen, Math.min(left, deps.config.CLAIM_RECHECK_MS), signal);

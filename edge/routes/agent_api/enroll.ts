@@ -15,7 +15,7 @@ import { enrollAgent, recordHeartbeat } from "../../services/agents.ts";
 
 export const enrollRoutes = new Hono<AppEnv>()
   .post("/enroll", ...jsonBody(enrollRequestSchema), async (c) => {
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const enrolled = await enrollAgent(deps, c.req.valid("json"));
     if (!enrolled) {
       throw new ApiError(
@@ -35,8 +35,8 @@ export const enrollRoutes = new Hono<AppEnv>()
     );
   })
   .post("/heartbeat", requireAgent, ...jsonBody(heartbeatRequestSchema), async (c) => {
-    const deps = c.var.deps;
-    const agent = await recordHeartbeat(deps, c.var.agent.id, c.req.valid("json").profile);
+    const deps = c.get("deps");
+    const agent = await recordHeartbeat(deps, c.get("agent").id, c.req.valid("json").profile);
     // A new backend or a bigger card may fit jobs that were waiting.
     deps.dispatcher.wake();
     return c.json(

@@ -38,18 +38,18 @@ export const agentJobRoutes = new Hono<AppEnv>()
   .use("/jobs/*", requireAgent)
   .post("/jobs/:id/events", jobPath, ...jsonBody(jobEventRequestSchema), async (c) => {
     const result = await reportProgress(
-      c.var.deps,
-      c.var.agent,
+      c.get("deps"),
+      c.get("agent"),
       c.req.valid("param").id,
       c.req.valid("json"),
     );
     return c.json(result satisfies JobEventResponse);
   })
   .post("/jobs/:id/outputs", jobPath, ...jsonBody(outputRequestSchema), async (c) => {
-    const deps = c.var.deps;
-    const job = await heldJob(deps, c.var.agent, c.req.valid("param").id);
+    const deps = c.get("deps");
+    const job = await heldJob(deps, c.get("agent"), c.req.valid("param").id);
     const output = c.req.valid("json");
-    const take = await allocateTake(deps, job, c.var.agent.id, output);
+    const take = await allocateTake(deps, job, c.get("agent").id, output);
     const key = takeKey(take);
     const upload = await deps.storage.presignPut(key, {
       contentType: output.contentType,
@@ -69,8 +69,8 @@ export const agentJobRoutes = new Hono<AppEnv>()
   })
   .post("/jobs/:id/complete", jobPath, ...jsonBody(completeRequestSchema), async (c) => {
     const takes = await completeJob(
-      c.var.deps,
-      c.var.agent,
+      c.get("deps"),
+      c.get("agent"),
       c.req.valid("param").id,
       c.req.valid("json"),
     );
@@ -78,8 +78,8 @@ export const agentJobRoutes = new Hono<AppEnv>()
   })
   .post("/jobs/:id/fail", jobPath, ...jsonBody(failRequestSchema), async (c) => {
     const job = await failJob(
-      c.var.deps,
-      c.var.agent,
+      c.get("deps"),
+      c.get("agent"),
       c.req.valid("param").id,
       c.req.valid("json"),
     );
@@ -87,10 +87,10 @@ export const agentJobRoutes = new Hono<AppEnv>()
   })
   .post("/jobs/:id/release", jobPath, optionalJsonBody(releaseRequestSchema), async (c) => {
     const job = await releaseJob(
-      c.var.deps,
-      c.var.agent,
+      c.get("deps"),
+      c.get("agent"),
       c.req.valid("param").id,
-      c.var.body.reason,
+      c.get("body").reason,
     );
     return c.json(transition(job));
   });
