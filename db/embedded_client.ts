@@ -58,10 +58,13 @@ interface Prepared {
   single: boolean;
   /** Makes this statement's rows (see RowShape); null for statements that return no rows. */
   shape: RowShape | null;
+  /** May change the database: anything but a plain `select`. */
+  writes: boolean;
 }
 
 /** A statement written to end in `limit 1` returns at most one row. */
 const LIMIT_ONE = /\blimit\s+1\s*$/i;
+const PLAIN_SELECT = /^\s*select\b/i;
 
 export interface EmbeddedClientOptions {
   /** How long a write waits for another process's lock before failing with SQLITE_BUSY. */
@@ -77,6 +80,15 @@ export function openEmbeddedClient(path: string, options: EmbeddedClientOptions)
   return new EmbeddedClient(path, options);
 }
 
+/**
+ * For a client on a local file, a function whose answer stays the same exactly while the
+ * database does, as this client sees it (null while its connection is in a transaction); for any
+ * other client, null. Answers read from the database may be kept while it stays the same.
+ */
+export function changeVersionOf(client: Client): (() => string | null) | null {
+  return client instanceof EmbeddedClient ? () => client.changeVersion() : null;
+}
+
 class EmbeddedClient implements Client {
   closed = false;
   readonly protocol = "file";
@@ -85,6 +97,9 @@ class EmbeddedClient implements Client {
   /** Settles when the open interactive transaction does; null when there is none. */
   #transactionDone: Promise<void> | null = null;
   #checkpointer: Checkpointer | null = null;
+  /** Counts statements through this connection that may have changed the database. */
+  #ownWrites = 0;
+  #dataVersion: NativeStatement | null = null;
   /** Batches waiting for this turn's group commit. */
   #group: Array<{
     stmts: Array<InStatement | [string, InArgs?]>;
@@ -137,6 +152,18 @@ class EmbeddedClient implements Client {
       this.#transactionDone = null;
       settle();
     }, () => this.#db.open && this.#db.inTransaction);
+  }
+
+  /**
+   * SQLite's data_version moves when another connection (another serving thread, another
+   * process) commits; our own writes are counted here. Inside a transaction the connection may
+   * hold a snapshot older than what others have committed, so there is no answer then.
+   */
+  changeVersion(): string | null {
+    if (!this.#db.open || this.#db.inTransaction) return null;
+    this.#dataVersion ??= this.#db.prepare("PRAGMA data_version").raw(true);
+    const [version] = this.#dataVersion.get() as [number];
+    return `${version}:${this.#ownWrites}`;
   }
 
   async executeMultiple(sql: string): Promise<void> {
@@ -245,6 +272,7 @@ class EmbeddedClient implements Client {
   }
 
   #sql(sql: string): void {
+    this.#ownWrites++;
     try {
       this.#db.exec(sql);
     } catch (error) {
@@ -256,6 +284,7 @@ class EmbeddedClient implements Client {
     try {
       const prepared = this.#prepare(stmt.sql);
       const args = bindable(stmt.args);
+      if (prepared.writes) this.#ownWrites++;
       const shape = prepared.shape;
       if (shape === null) {
         const info = prepared.statement.run(args);
@@ -285,6 +314,7 @@ class EmbeddedClient implements Client {
       columnTypes: columns?.map((c) => c.type ?? "") ?? [],
       single: LIMIT_ONE.test(sql),
       shape: columns ? new RowShape(columns.map((c) => c.name)) : null,
+      writes: !PLAIN_SELECT.test(sql),
     };
     if (this.#cache.size >= STATEMENT_CACHE_SIZE) {
       this.#cache.delete(this.#cache.keys().next().value!);

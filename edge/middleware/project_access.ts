@@ -8,6 +8,7 @@ import type { Role } from "../../protocol/room_ticket.ts";
 import type { AppDeps, AppEnv, Principal } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
 import { idSchema } from "../lib/ids.ts";
+import { lookupCacheFor } from "../../db/lookup_cache.ts";
 
 const RANK: Record<Role, number> = { reviewer: 1, editor: 2, owner: 3 };
 
@@ -23,18 +24,25 @@ const MEMBERSHIP_SQL = `
   where p.id = ? and p.deleted_at is null
   limit 1`;
 
-/** The caller's role in a live project, or null when they may not see it at all. */
+/**
+ * The caller's role in a live project, or null when they may not see it at all. The membership
+ * row is kept while the database is unchanged (db/lookup_cache.ts).
+ */
 export async function roleInProject(
   deps: AppDeps,
   principal: Principal,
   projectId: string,
 ): Promise<Role | null> {
   const userId = principal.kind === "user" ? principal.user.id : "";
-  const result = await deps.db.$client.execute({ sql: MEMBERSHIP_SQL, args: [userId, projectId] });
-  const row = result.rows[0] as unknown as { id: string; role: Role | null } | undefined;
-  if (!row) return null;
+  const client = deps.db.$client;
+  const row = await lookupCacheFor(client).get(`member ${userId} ${projectId}`, 0, async () => {
+    const result = await client.execute({ sql: MEMBERSHIP_SQL, args: [userId, projectId] });
+    const found = result.rows[0] as unknown as { role: Role | null } | undefined;
+    return { value: { live: found !== undefined, role: found?.role ?? null }, until: Infinity };
+  });
+  if (!row?.live) return null;
   if (principal.kind === "guest") return principal.projectId === projectId ? "reviewer" : null;
-  return row.role ?? null;
+  return row.role;
 }
 
 export function requireRole(needed: Role) {

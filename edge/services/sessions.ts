@@ -1,5 +1,6 @@
 /** Sign-in sessions: opaque random tokens handed out once and looked up by their hash. */
 import { eq } from "drizzle-orm";
+import { type Cached, lookupCacheFor } from "../../db/lookup_cache.ts";
 import { sessions } from "../../db/schema/mod.ts";
 import type { AppDeps, Principal } from "../context.ts";
 import { newId } from "../lib/ids.ts";
@@ -32,7 +33,7 @@ export async function createSession(
  * row column by column, cost several times the query itself here.
  */
 const PRINCIPAL_SQL = `
-  select json_object('sessionId', s.id, 'guestName', s.guest_name,
+  select json_object('sessionId', s.id, 'expiresAt', s.expires_at, 'guestName', s.guest_name,
          'userId', u.id, 'email', u.email, 'name', u.name,
          'shareLinkId', l.id, 'linkProjectId', l.project_id,
          'linkExpiresAt', l.expires_at, 'linkRevokedAt', l.revoked_at) as principal
@@ -44,6 +45,7 @@ const PRINCIPAL_SQL = `
 
 interface PrincipalRow {
   sessionId: string;
+  expiresAt: number;
   guestName: string | null;
   userId: string | null;
   email: string | null;
@@ -54,31 +56,42 @@ interface PrincipalRow {
   linkRevokedAt: number | null;
 }
 
-/** The principal behind a token, or null when it is unknown, expired, revoked or its link is. */
+/**
+ * The principal behind a token, or null when it is unknown, expired, revoked or its link is.
+ * Kept while the database is unchanged (db/lookup_cache.ts), until the session or link expires.
+ */
 export async function principalForToken(deps: AppDeps, token: string): Promise<Principal | null> {
+  const tokenHash = await sha256Hex(token);
   const now = deps.now();
-  const result = await deps.db.$client.execute({
-    sql: PRINCIPAL_SQL,
-    args: [await sha256Hex(token), now],
+  return await lookupCacheFor(deps.db.$client).get(`session ${tokenHash}`, now, async () => {
+    const result = await deps.db.$client.execute({ sql: PRINCIPAL_SQL, args: [tokenHash, now] });
+    const json = result.rows[0]?.principal;
+    return typeof json === "string" ? principalOf(JSON.parse(json) as PrincipalRow, now) : null;
   });
-  const json = result.rows[0]?.principal;
-  if (typeof json !== "string") return null;
-  const row = JSON.parse(json) as PrincipalRow;
+}
+
+function principalOf(row: PrincipalRow, now: number): Cached<Principal> | null {
   if (row.userId && row.email && row.name !== null) {
     return {
-      kind: "user",
-      sessionId: row.sessionId,
-      user: { id: row.userId, email: row.email, name: row.name },
+      value: {
+        kind: "user",
+        sessionId: row.sessionId,
+        user: { id: row.userId, email: row.email, name: row.name },
+      },
+      until: row.expiresAt,
     };
   }
   if (row.shareLinkId && row.linkProjectId && row.linkRevokedAt === null) {
     if (row.linkExpiresAt !== null && row.linkExpiresAt <= now) return null;
     return {
-      kind: "guest",
-      sessionId: row.sessionId,
-      shareLinkId: row.shareLinkId,
-      projectId: row.linkProjectId,
-      name: row.guestName ?? "Reviewer",
+      value: {
+        kind: "guest",
+        sessionId: row.sessionId,
+        shareLinkId: row.shareLinkId,
+        projectId: row.linkProjectId,
+        name: row.guestName ?? "Reviewer",
+      },
+      until: Math.min(row.expiresAt, row.linkExpiresAt ?? Infinity),
     };
   }
   return null;
