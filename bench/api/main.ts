@@ -5,7 +5,9 @@
  * interleaved, in rounds whose medians are the headline figures, then each route alone.
  * Prints requests/s and p50/p95/p99 per route; writes bench/results/api.json.
  *
- *   deno run -A bench/api/main.ts [--seconds 10] [--rounds 3]
+ *   deno run -A bench/api/main.ts [--seconds 10] [--rounds 3] [--only read|write]
+ *
+ * `--only` runs one kind and writes no results (for comparing two versions of the code).
  */
 import { startEdge } from "../../test/edge/edge_process.ts";
 import { writeResults } from "../lib/results.ts";
@@ -13,6 +15,7 @@ import { type RequestSpec, runWrk, wrkAvailable } from "./wrk.ts";
 
 const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1] ?? 10) || 10;
 const ROUNDS = Number(Deno.args[Deno.args.indexOf("--rounds") + 1] ?? 3) || 3;
+const ONLY = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1] : null;
 const CONNECTIONS = 64;
 const PROJECTS = 1000;
 const USERS = 20;
@@ -189,7 +192,10 @@ try {
   // Let the seeding's log checkpoint and the disk's writeback finish before measuring.
   await new Promise((r) => setTimeout(r, 3000));
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-  for (const [kind, routes] of [["read", reads], ["write", writes]] as const) {
+  const kinds = ([["read", reads], ["write", writes]] as const).filter(([k]) =>
+    !ONLY || k === ONLY
+  );
+  for (const [kind, routes] of kinds) {
     const load = { connections: CONNECTIONS, seconds: SECONDS };
     const mix = specsFor(Object.values(routes));
     await runWrk(edge.url, mix, { ...load, seconds: 2 }); // warm-up
@@ -224,7 +230,7 @@ try {
     figures[`api.${kind}.rps`] = all.rps;
   }
   figures["api.errors"] = totalErrors;
-  console.log(`\nwrote ${await writeResults("api", figures)}`);
+  if (!ONLY) console.log(`\nwrote ${await writeResults("api", figures)}`);
 } finally {
   await edge.stop();
   await Deno.remove(dir, { recursive: true });
