@@ -4,14 +4,10 @@
  * phase and reports what its clients saw. Runs as a Web Worker.
  */
 import { type BenchClient, oursImpl, plainImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
+import type { FleetOptions } from "./load.ts";
 
-export interface WorkerInit {
-  impl: RoomImpl["name"];
-  host: string;
-  secret: string;
-  roomCount: number;
-  perRoom: number;
-  prefix: string;
+/** The fleet's options, and which share of its sockets this worker opens. */
+export interface WorkerInit extends FleetOptions {
   share: number;
   shares: number;
 }

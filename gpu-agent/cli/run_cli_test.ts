@@ -1,24 +1,7 @@
 import assert from "node:assert/strict";
 import type { BackendStatus, JobBackend } from "../backends/backend.ts";
-import type { Detection } from "../detect/detect.ts";
+import { DETECTION } from "../../test/agent/detection_fixture.ts";
 import { runCli } from "./run_cli.ts";
-
-const DETECTION: Detection = {
-  profile: {
-    hostname: "render-01",
-    os: "linux",
-    gpus: [{
-      index: 0,
-      name: "NVIDIA GeForce RTX 4090",
-      vendor: "nvidia",
-      vramTotalMiB: 24564,
-      vramFreeMiB: 23897,
-    }],
-    cpus: 16,
-    memoryMiB: 65536,
-  },
-  problems: [],
-};
 
 const FFMPEG_OK: BackendStatus = {
   kind: "ffmpeg",

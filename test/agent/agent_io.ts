@@ -8,8 +8,10 @@ import type { JobBackend } from "../../gpu-agent/backends/backend.ts";
 import { ComfyUIBackend, loadTemplates } from "../../gpu-agent/backends/comfyui/mod.ts";
 import { FfmpegBackend } from "../../gpu-agent/backends/ffmpeg/mod.ts";
 import type { CliIo } from "../../gpu-agent/cli/run_cli.ts";
-import type { Detection } from "../../gpu-agent/detect/detect.ts";
 import type { TraceEvent } from "../../gpu-agent/run/trace.ts";
+import { DETECTION } from "./detection_fixture.ts";
+
+export { DETECTION };
 
 export const templates = await loadTemplates();
 
@@ -23,23 +25,6 @@ export function allModels(): Record<string, string[]> {
   }
   return out;
 }
-
-export const DETECTION: Detection = {
-  profile: {
-    hostname: "render-01",
-    os: "linux",
-    gpus: [{
-      index: 0,
-      name: "NVIDIA GeForce RTX 4090",
-      vendor: "nvidia",
-      vramTotalMiB: 24564,
-      vramFreeMiB: 23897,
-    }],
-    cpus: 16,
-    memoryMiB: 65536,
-  },
-  problems: [],
-};
 
 /** Fast ComfyUI watch timing: the backend notices restarts and cancels in well under a second. */
 const FAST = { pollMs: 100, reconnectDelaysMs: [20, 50, 100, 200, 400], cancelWaitMs: 2_000 };
