@@ -37,6 +37,7 @@ import { LibsqlBatchError, LibsqlError } from "@libsql/client";
 import Database from "libsql";
 import { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
+import { registerChangeVersion } from "./change_version.ts";
 import { type Checkpointer, FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts";
 
 /** Distinct SQL texts kept prepared; the app has a few hundred at most. */
@@ -80,15 +81,6 @@ export function openEmbeddedClient(path: string, options: EmbeddedClientOptions)
   return new EmbeddedClient(path, options);
 }
 
-/**
- * For a client on a local file, a function whose answer stays the same exactly while the
- * database does, as this client sees it (null while its connection is in a transaction); for any
- * other client, null. Answers read from the database may be kept while it stays the same.
- */
-export function changeVersionOf(client: Client): (() => string | null) | null {
-  return client instanceof EmbeddedClient ? () => client.changeVersion() : null;
-}
-
 class EmbeddedClient implements Client {
   closed = false;
   readonly protocol = "file";
@@ -109,6 +101,7 @@ class EmbeddedClient implements Client {
 
   constructor(readonly path: string, readonly options: EmbeddedClientOptions) {
     this.#db = open(path, options);
+    registerChangeVersion(this, () => this.changeVersion());
     this.#startCheckpointer();
   }
 

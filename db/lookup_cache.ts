@@ -14,7 +14,7 @@
  * ```
  */
 import type { Client } from "@libsql/client";
-import { changeVersionOf } from "./embedded_client.ts";
+import { type ChangeVersion, changeVersionOf } from "./change_version.ts";
 
 /** An answer, and until when (ms since the epoch) it holds even if nothing changes. */
 export interface Cached<T> {
@@ -29,7 +29,7 @@ export class LookupCache {
   #version: string | null = null;
   #entries = new Map<string, Cached<unknown>>();
 
-  constructor(private readonly changeVersion: (() => string | null) | null) {}
+  constructor(private readonly changeVersion: ChangeVersion | null) {}
 
   /**
    * The answer for `key`: kept from an earlier call when the database has not changed since and
