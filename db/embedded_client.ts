@@ -1,14 +1,13 @@
 /**
  * The libSQL `Client` for the embedded database (`file:` URLs), on the same native `libsql`
- * driver that `@libsql/client` uses for files, with two differences that matter on the API's
- * hot path:
+ * driver that `@libsql/client` uses for files, with differences that matter on the API's hot
+ * path:
  *
  * - statements are prepared once and kept (the stock client prepares every statement on every
  *   call: SQL parsing was the largest single cost of a read request);
  * - one connection, used synchronously. Every call but an interactive transaction's finishes
  *   within one turn of the event loop, so calls cannot interleave; an open interactive
- *   transaction owns the connection and other calls wait for it to settle.
- *
+ *   transaction owns the connection and other calls wait for it to settle;
  * - a statement that ends in `limit 1` is read with one native call rather than through a row
  *   iterator, which halves the cost of the one-row lookups every request makes.
  *
@@ -91,6 +90,8 @@ class EmbeddedClient implements Client {
   #checkpointer: Checkpointer | null = null;
   /** Counts statements through this connection that may have changed the database. */
   #ownWrites = 0;
+  /** Counts connections opened: data_version numbers of two connections are not comparable. */
+  #connections = 1;
   #dataVersion: NativeStatement | null = null;
   /** Batches waiting for this turn's group commit. */
   #group: Array<{
@@ -156,7 +157,7 @@ class EmbeddedClient implements Client {
     if (!this.#db.open || this.#db.inTransaction) return null;
     this.#dataVersion ??= this.#db.prepare("PRAGMA data_version").raw(true);
     const [version] = this.#dataVersion.get() as [number];
-    return `${version}:${this.#ownWrites}`;
+    return `${this.#connections}:${version}:${this.#ownWrites}`;
   }
 
   async executeMultiple(sql: string): Promise<void> {
@@ -175,12 +176,14 @@ class EmbeddedClient implements Client {
     this.#checkpointer?.stop();
     this.#checkpointer = null;
     this.#cache.clear();
+    this.#dataVersion = null; // prepared on this connection: a reconnect prepares it anew
     if (this.#db.open) this.#db.close();
   }
 
   reconnect(): void {
     this.close();
     this.#db = open(this.path, this.options);
+    this.#connections++;
     this.#startCheckpointer();
     this.closed = false;
   }
@@ -445,7 +448,8 @@ class RowShape {
   readonly #proto: object | null;
 
   constructor(readonly columns: string[]) {
-    const unique = new Set(columns).size === columns.length;
+    this.#proto = null;
+    if (new Set(columns).size < columns.length) return;
     const proto: PropertyDescriptorMap = { length: { value: columns.length } };
     columns.forEach((column, i) => {
       proto[i] = {
@@ -454,7 +458,7 @@ class RowShape {
         },
       };
     });
-    this.#proto = unique ? Object.create(Object.prototype, proto) : null;
+    this.#proto = Object.create(Object.prototype, proto);
   }
 
   row(values: unknown[]): Row {

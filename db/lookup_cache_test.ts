@@ -94,3 +94,16 @@ Deno.test("a client that cannot tell when the database changed always asks it", 
   assert.equal(await cache.get("k", 0, load), 2);
   assert.equal(await cache.get("k", 0, () => Promise.resolve(null)), null, "no answer");
 });
+
+Deno.test("after a reconnect, answers are still kept and still dropped by a change", async () => {
+  await withTwoConnections(async (mine, other) => {
+    const ada = roleReader(mine);
+    assert.equal(await ada.read(), "owner");
+    mine.reconnect();
+    assert.equal(await ada.read(), "owner");
+    assert.equal(await ada.read(), "owner");
+    await other.execute("update role set name = 'editor' where user = 'ada'");
+    assert.equal(await ada.read(), "editor");
+    assert.equal(ada.loads, 3, "one load after the reconnect, one after the change");
+  });
+});
