@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   authToken?: string;
   /** For a long-running server on a local file: WAL checkpoints on a worker thread. */
   backgroundCheckpoints?: EmbeddedClientOptions["backgroundCheckpoints"];
+  /** Apply pending migrations (default); off for a connection opened after one that did. */
+  migrate?: boolean;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -55,7 +57,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   await client.execute("PRAGMA foreign_keys = ON");
   const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate ?? true) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
 }
 

@@ -29,6 +29,8 @@ export async function serveEdge(
   const db = await openDatabase({
     url: config.DATABASE_URL,
     ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
+    // The primary thread migrated the database before the others started.
+    migrate: thread.primary,
     ...(thread.primary ? { backgroundCheckpoints: { intervalMs: 200, log } } : {}),
   });
   const threaded = config.EDGE_THREADS > 1;
