@@ -65,9 +65,13 @@ export class Daemon {
   readonly #slots: GpuSlots;
   readonly #drain = new AbortController();
   readonly #hard = new AbortController();
-  readonly #running = new Map<string, RunningJob>();
+  /**
+   * Each claim's run, not keyed by job id: a job retried at once can be claimed again while
+   * the run that gave it back is still removing its files.
+   */
+  readonly #running = new Set<RunningJob>();
   /** Running jobs that still hold their lease (a job's files may outlive its lease briefly). */
-  readonly #leased = new Set<string>();
+  readonly #leased = new Set<RunningJob>();
   #stage = 0;
   #fatal: DaemonResult | null = null;
   #jobSettled: (() => void) | null = null;
@@ -96,7 +100,7 @@ export class Daemon {
 
   /** Jobs running now. */
   get running(): readonly RunningJob[] {
-    return [...this.#running.values()];
+    return [...this.#running];
   }
 
   /** Moves shutdown one stage on; returns the stage now in effect (1 drain, 2 interrupt, 3 kill). */
@@ -113,7 +117,7 @@ export class Daemon {
     } else if (this.#stage === 2) {
       if (busy) this.#logger.warn("interrupting: aborting the running job and handing it back");
       this.#drain.abort(new DOMException("draining", "AbortError"));
-      for (const job of this.#running.values()) job.interrupt();
+      for (const job of this.#running) job.interrupt();
     } else {
       this.#logger.warn("exiting now");
       this.#drain.abort(new DOMException("draining", "AbortError"));
@@ -136,7 +140,7 @@ export class Daemon {
     } catch (error) {
       this.#onError(error);
     }
-    await Promise.all([...this.#running.values()].map((job) => job.outcome.catch(() => {})));
+    await Promise.all([...this.#running].map((job) => job.outcome.catch(() => {})));
     await this.#heartbeat.stop();
     await this.#monitor.stop();
     await Promise.all(this.#options.backends.map((backend) => backend.close?.()));
@@ -160,16 +164,16 @@ export class Daemon {
       if (!job) continue;
       this.#options.trace?.({ type: "claimed", jobId: job.id });
       const running = startJob(job, this.#runnerDeps(), this.#hard.signal);
-      this.#running.set(job.id, running);
-      this.#leased.add(job.id);
+      this.#running.add(running);
+      this.#leased.add(running);
       const settled = () => {
-        this.#leased.delete(job.id);
+        this.#leased.delete(running);
         this.#jobSettled?.();
       };
       // The edge counts leases, not cleanups: claim again as soon as this job's lease ends.
       void running.leaseEnded.then(settled);
       running.outcome.catch((error) => this.#onError(error)).finally(() => {
-        this.#running.delete(job.id);
+        this.#running.delete(running);
         settled();
       });
     }

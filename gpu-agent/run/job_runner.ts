@@ -130,7 +130,8 @@ async function _run(
     events.push(progress);
     deps.renderer?.update(label, progress);
   };
-  const workDir = `${deps.workDir}/${job.id}`;
+  // A folder per claim: a job retried at once may run again while this run's files are removed.
+  const workDir = `${deps.workDir}/${job.id}-${crypto.randomUUID().slice(0, 8)}`;
   let outcome: JobOutcome;
   try {
     try {
