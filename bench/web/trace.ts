@@ -105,11 +105,14 @@ export interface FrameCosts {
   raster: number[];
 }
 
-/** Costs of each frame the page's renderer produced while the trace ran. */
+/**
+ * Costs of each frame the page's renderer produced while the trace ran. Throws when the trace
+ * has no frame with its CPU time: a figure must never come from an empty or partial trace.
+ */
 export function frameCosts(events: TraceEvent[]): FrameCosts {
   const main = pageMainThread(events);
+  if (!main) throw new Error("the trace has no page main thread");
   const out: FrameCosts = { cpu: [], wall: [], between: [], raster: [] };
-  if (!main) return out;
   const onMain = (e: TraceEvent) => e.pid === main.pid && e.tid === main.tid && e.ph === "X";
   const frames = events.filter((e) => onMain(e) && e.name === "ProxyMain::BeginMainFrame")
     .sort((a, b) => a.ts - b.ts);
@@ -119,23 +122,28 @@ export function frameCosts(events: TraceEvent[]): FrameCosts {
   const rasters = events.filter((e) =>
     e.pid === main.pid && e.tid !== main.tid && e.ph === "X" && e.name === "RasterTask"
   ).sort((a, b) => a.ts - b.ts);
+  if (frames.length === 0) throw new Error("the trace has no frames");
+  /** The task that runs frame `fr` (it starts just before the frame and ends after it). */
+  const runs = (task: TraceEvent, fr: TraceEvent | undefined) =>
+    fr !== undefined && task.ts <= fr.ts && task.ts + (task.dur ?? 0) >= fr.ts + (fr.dur ?? 0);
   let t = 0, r = 0;
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
-    out.cpu.push((f.tdur ?? f.dur ?? 0) / 1000);
+    if (f.tdur === undefined) throw new Error("a frame in the trace has no CPU time");
+    out.cpu.push(f.tdur / 1000);
     out.wall.push((f.dur ?? 0) / 1000);
-    const next = frames[i + 1]?.ts ?? Infinity;
-    // Tasks that start after this frame's task and before the next one, except the frame's own.
+    const next = frames[i + 1];
+    // Tasks from this frame's task up to the next frame, other than the two frames' own tasks.
     let other = 0;
-    while (t < tasks.length && tasks[t]!.ts < next) {
+    while (t < tasks.length && tasks[t]!.ts < (next?.ts ?? Infinity)) {
       const task = tasks[t++]!;
-      const end = task.ts + (task.dur ?? 0);
-      const holdsFrame = task.ts <= f.ts && end >= f.ts + (f.dur ?? 0);
-      if (!holdsFrame && task.ts >= f.ts) other += task.tdur ?? task.dur ?? 0;
+      if (!runs(task, f) && !runs(task, next) && task.ts >= f.ts) {
+        other += task.tdur ?? task.dur ?? 0;
+      }
     }
     out.between.push(other / 1000);
     let raster = 0;
-    while (r < rasters.length && rasters[r]!.ts < next) {
+    while (r < rasters.length && rasters[r]!.ts < (next?.ts ?? Infinity)) {
       const task = rasters[r++]!;
       if (task.ts >= f.ts) raster += task.tdur ?? task.dur ?? 0;
     }
