@@ -66,6 +66,7 @@ interface AgentReport {
 async function runAgentProcess(
   setup: AgentSetup & { jobs: number },
   onReady: () => void,
+  signal: AbortSignal,
 ): Promise<AgentReport> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -78,6 +79,13 @@ async function runAgentProcess(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Killed outright when the benchmark fails or gives up on it: a first SIGTERM would only
+  // make the agent finish its job, against an edge that is gone.
+  signal.addEventListener("abort", () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+  }, { once: true });
   const logTail: string[] = [];
   const warnings: string[] = [];
   const logs = (async () => {
@@ -147,7 +155,9 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
     if (!path.startsWith(AGENT_API_PREFIX)) return;
     const route = path.slice(AGENT_API_PREFIX.length).replace(/\/jobs\/[^/]+/, "/jobs/:id");
     const key = `${request.method} ${route}`;
-    edgeMs.set(key, [...(edgeMs.get(key) ?? []), ms]);
+    const series = edgeMs.get(key);
+    if (series) series.push(ms);
+    else edgeMs.set(key, [ms]);
   });
   const fake = await startFakeWorker();
   const nodes = Object.fromEntries(
@@ -163,11 +173,22 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
   await r.saveGraph({ nodes, edges: {} });
   let ready!: () => void;
   const connected = new Promise<void>((resolve) => ready = resolve);
+  const stopAgent = new AbortController();
+  using _ = { [Symbol.dispose]: () => stopAgent.abort() };
   const agent = runAgentProcess(
     { configDir: r.configDir, workDir: r.workDir, comfyuiUrl: fake.url, jobs: JOBS, fast: false },
     ready,
+    stopAgent.signal,
   );
-  await Promise.race([connected, agent]);
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  const connectDeadline = new Promise<never>((_, reject) => {
+    connectTimer = setTimeout(() => reject(new Error("the agent did not connect in 60 s")), 60_000);
+  });
+  try {
+    await Promise.race([connected, agent, connectDeadline]);
+  } finally {
+    clearTimeout(connectTimer);
+  }
   const ids: string[] = [];
   for (let i = 0; i < JOBS; i++) {
     ids.push(
