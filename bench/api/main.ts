@@ -11,6 +11,7 @@
  */
 import { startEdge } from "../../test/edge/edge_process.ts";
 import { writeResults } from "../lib/results.ts";
+import { median } from "../lib/stats.ts";
 import { type RequestSpec, runWrk, wrkAvailable } from "./wrk.ts";
 
 const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1] ?? 10) || 10;
@@ -191,7 +192,6 @@ try {
     );
   // Let the seeding's log checkpoint and the disk's writeback finish before measuring.
   await new Promise((r) => setTimeout(r, 3000));
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
   const kinds = ([["read", reads], ["write", writes]] as const).filter(([k]) =>
     !ONLY || k === ONLY
   );
@@ -218,9 +218,11 @@ try {
       errors: rounds.reduce((n, r) => n + r.errors, 0),
     };
     row("median", all);
-    console.log(`  each route alone, ${SECONDS / 2} s:`);
+    // wrk takes whole seconds only.
+    const aloneSeconds = Math.max(1, Math.round(SECONDS / 2));
+    console.log(`  each route alone, ${aloneSeconds} s:`);
     for (const [name, route] of Object.entries(routes)) {
-      const alone = await runWrk(edge.url, specsFor([route]), { ...load, seconds: SECONDS / 2 });
+      const alone = await runWrk(edge.url, specsFor([route]), { ...load, seconds: aloneSeconds });
       row(name, alone);
       totalErrors += alone.errors;
     }

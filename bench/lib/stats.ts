@@ -6,6 +6,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank]!;
 }
 
+/** The middle sample (the lower of the two middle ones for an even count); NaN for none. */
+export function median(samples: number[]): number {
+  return percentile([...samples].sort((a, b) => a - b), 50);
+}
+
 export interface Summary {
   count: number;
   p50: number;

@@ -68,20 +68,7 @@ export function oursImpl(host: string, secret: string, party: "main" | "alt" = "
         `ws://${host}/parties/${party}/${room}?ticket=${encodeURIComponent(ticket)}`,
       );
       const nodeId = `b${index}`;
-      const client: BenchClient = {
-        rejects: 0,
-        edit: (n, sentAt) =>
-          ws.send(
-            JSON.stringify({
-              type: "node.update",
-              opId: `${n}`,
-              id: nodeId,
-              set: { x: sentAt, y: n },
-            }),
-          ),
-        cursor: (x, y) => ws.send(JSON.stringify({ type: "cursor.move", x, y })),
-        close: () => ws.close(),
-      };
+      const client = jsonClient(ws, nodeId);
       const created = new Promise<void>((resolve) => {
         ws.onmessage = (e) => {
           const m = JSON.parse(e.data) as ServerMessage;
@@ -119,22 +106,28 @@ export function plainImpl(host: string): RoomImpl {
         const m = JSON.parse(e.data);
         if (m.type === "node.update") onEdit(Number(m.id.slice(1)), m.set.y, m.set.x);
       };
-      const nodeId = `b${index}`;
-      return {
-        rejects: 0,
-        edit: (n, sentAt) =>
-          ws.send(
-            JSON.stringify({
-              type: "node.update",
-              opId: `${n}`,
-              id: nodeId,
-              set: { x: sentAt, y: n },
-            }),
-          ),
-        cursor: (x, y) => ws.send(JSON.stringify({ type: "cursor.move", x, y })),
-        close: () => ws.close(),
-      };
+      return jsonClient(ws, `b${index}`);
     },
+  };
+}
+
+/** Edit `n` of node `nodeId`, as our room's protocol has it (`x` carries the send time). */
+export function editFrame(nodeId: string, n: number, sentAt: number): string {
+  return JSON.stringify({
+    type: "node.update",
+    opId: `${n}`,
+    id: nodeId,
+    set: { x: sentAt, y: n },
+  });
+}
+
+/** A client sending edit and cursor frames as JSON: the same bytes to ours and to plain. */
+function jsonClient(ws: WebSocket, nodeId: string): BenchClient {
+  return {
+    rejects: 0,
+    edit: (n, sentAt) => ws.send(editFrame(nodeId, n, sentAt)),
+    cursor: (x, y) => ws.send(JSON.stringify({ type: "cursor.move", x, y })),
+    close: () => ws.close(),
   };
 }
 

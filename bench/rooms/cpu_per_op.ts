@@ -18,6 +18,7 @@
  *   Never writes results; hold the CPU lock while it runs.
  */
 import { startPartyKit } from "../../test/rooms/partykit_server.ts";
+import { median } from "../lib/stats.ts";
 import type { RoomImpl } from "./adapters.ts";
 import { spawnFakeEdge } from "./fake_edge_process.ts";
 import { connectFleet, type Fleet, runPhase } from "./load.ts";
@@ -108,7 +109,6 @@ const host = `127.0.0.1:${server.port}`;
 const runId = Date.now().toString(36);
 const fleets = new Map<RoomImpl["name"], Fleet>();
 const samples = new Map<RoomImpl["name"], Sample[]>(names.map((n) => [n, []]));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const f0 = (n: number) => n.toFixed(0);
 
 try {

@@ -7,9 +7,9 @@
  * (add --cpu-prof to deno run for a profile)
  */
 import { emptyGraph } from "../../protocol/graph.ts";
-import type { RoomSocket, RoomStorage } from "../../party/ports.ts";
-import type { RoomClock } from "../../party/ports.ts";
+import type { RoomClock, RoomSocket, RoomStorage } from "../../party/ports.ts";
 import { CanvasRoom } from "../../party/room.ts";
+import { editFrame } from "./adapters.ts";
 
 const arg = (name: string, fallback: number) =>
   Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -76,13 +76,7 @@ sent =
     0;
 
 // Frames as the bench client sends them, built beforehand so only the room is measured.
-const frames = Array.from({ length: 1000 }, (_, n) =>
-  JSON.stringify({
-    type: "node.update",
-    opId: `${n + 1}`,
-    id: "b0",
-    set: { x: Date.now() + n, y: n + 1 },
-  }));
+const frames = Array.from({ length: 1000 }, (_, n) => editFrame("b0", n + 1, Date.now() + n));
 const started = performance.now();
 const BATCH = 8; // ops per macrotask, as a busy room receives them
 for (let i = 0; i < OPS; i += BATCH) {
