@@ -47,20 +47,15 @@ export async function downloadOutputs(
     for (const [index, ref] of refs.entries()) {
       const ext = (ref.filename.split(".").pop() ?? "bin").toLowerCase();
       const path = `${workDir}/${node}_${index + 1}.${ext}`;
-      // The request and the file open wait on different things: wait for both at once.
-      const opening = Deno.open(path, { write: true, create: true, truncate: true });
-      opening.catch(() => {}); // handled below, once the response is in
-      let response: Response;
+      const response = await client.view(ref, signal);
+      let file: Deno.FsFile;
       try {
-        response = await client.view(ref, signal);
+        // A metadata call of microseconds: the async form would wait for a thread-pool turn.
+        file = Deno.openSync(path, { write: true, create: true, truncate: true });
       } catch (error) {
-        (await opening.catch(() => null))?.close();
-        throw error;
-      }
-      const file = await opening.catch(async (error) => {
         await response.body?.cancel();
         throw error;
-      });
+      }
       await response.body!.pipeTo(file.writable, { signal }); // closes the file
       outputs.push({
         path,

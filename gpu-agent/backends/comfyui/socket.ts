@@ -1,7 +1,7 @@
 /**
  * The `/ws?clientId=` connection to ComfyUI. JSON messages go to every listener; binary preview
- * frames are dropped (the agent reports percentages, not pictures). `closed` settles when the
- * socket goes away for any reason, so a run can tell a dropped connection from a finished one.
+ * frames are dropped (the agent reports percentages, not pictures). `onClose` tells a run when
+ * the socket goes away for any reason, so it can tell a dropped connection from a finished one.
  *
  * One connection serves every run of a backend (`ComfyConnection`): ComfyUI keeps one socket
  * per client id, and opening one per job would cost a handshake and a greeting before each
@@ -15,20 +15,14 @@ export interface ComfyMessage {
 }
 
 export class ComfySocket {
-  readonly closed: Promise<void>;
+  readonly #closed: Promise<void>;
   #socket: WebSocket;
-  #isClosed = false;
   #greeting: ((message: ComfyMessage) => void) | null = null;
   readonly #listeners = new Set<(message: ComfyMessage) => void>();
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
-    this.closed = new Promise((resolve) =>
-      socket.addEventListener("close", () => {
-        this.#isClosed = true;
-        resolve();
-      })
-    );
+    this.#closed = new Promise((resolve) => socket.addEventListener("close", () => resolve()));
     socket.addEventListener("message", (event) => {
       if (typeof event.data !== "string") return;
       let message: ComfyMessage;
@@ -60,10 +54,10 @@ export class ComfySocket {
 
   /**
    * Calls `handler` once when the socket closes (at once if it has), unless the returned
-   * function is called first. Unlike `closed.then`, a long-lived socket keeps nothing for it.
+   * function is called first. A long-lived socket keeps nothing for a handler once it is removed.
    */
   onClose(handler: () => void): () => void {
-    if (this.#isClosed) {
+    if (this.#socket.readyState === WebSocket.CLOSED) {
       queueMicrotask(handler);
       return () => {};
     }
@@ -125,7 +119,7 @@ export class ComfySocket {
     ) {
       this.#socket.close();
     }
-    await this.closed;
+    await this.#closed;
   }
 }
 
