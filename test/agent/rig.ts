@@ -19,8 +19,6 @@ import { type FakeComfyUI, startFakeComfyUI } from "../fakes/comfyui/mod.ts";
 import { agentIo, allModels, DETECTION } from "./agent_io.ts";
 import { type EdgeObserver, type EdgeServer, startEdgeServer } from "./edge_server.ts";
 
-export { allModels, DETECTION, templates } from "./agent_io.ts";
-
 export interface JobDetail {
   job: JobView;
   events: { from: string | null; to: string; attempt: number; message: string | null }[];

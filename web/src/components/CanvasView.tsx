@@ -6,7 +6,13 @@
  */
 import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { NODE_TYPES } from "../../../protocol/nodes.ts";
-import { detailRegion, type Point, type Rect, worldToScreen } from "../canvas/viewport.ts";
+import {
+  detailRegion,
+  MAX_ZOOM,
+  type Point,
+  type Rect,
+  worldToScreen,
+} from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { CompositedMotion } from "./compositor.ts";
 import Cursors from "./Cursors.tsx";
@@ -20,7 +26,7 @@ export const NODE_DRAG_TYPE = "application/x-movie-director-node";
 /** Grid dots are this far apart in world units. */
 const GRID = 24;
 /** The grid layer overhangs the canvas by the largest grid step (at the largest zoom). */
-const GRID_OVERHANG = GRID * 4;
+const GRID_OVERHANG = GRID * MAX_ZOOM;
 
 const _mod = (a: number, n: number) => ((a % n) + n) % n;
 
@@ -30,7 +36,7 @@ const _mod = (a: number, n: number) => ((a % n) + n) % n;
  * fitted 300-node canvas sits near 13 %, and every part left out is paint and layerization
  * work on every frame. Above it, cards well off screen are drawn light (`detailRegion`).
  */
-export const FAR_ZOOM = 0.5;
+const FAR_ZOOM = 0.5;
 
 const _sameRect = (a: Rect | null, b: Rect | null) =>
   a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h);
@@ -230,7 +236,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
         if (id && params) engine.edit([{ type: "node.update", id, set: { params } }]);
       }}
     >
-      <div ref={gridEl} class="canvas-grid" />
+      <div ref={gridEl} class="canvas-grid" style={{ inset: `-${GRID_OVERHANG}px` }} />
       <DragEdges session={s} size={screen} />
       <div ref={worldEl} class="world">
         <EdgeLayer session={s} />

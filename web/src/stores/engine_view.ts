@@ -33,7 +33,7 @@ export function bindEngineView(
   const [selectedEdge, setSelectedEdge] = createSignal(s0.selectedEdge);
   const [canUndo, setCanUndo] = createSignal(s0.canUndo);
   const [canRedo, setCanRedo] = createSignal(s0.canRedo);
-  // Edges and nodes ask "is a drag on?" once per drag, not once per step.
+  // The carry plan asks "is a drag on?" once per drag, not once per step.
   const dragging = createMemo(() => drag() !== null);
   const [selectionList, setSelectionList] = createSignal<string[]>([...s0.selection]);
   const [selected, setSelected] = createStore<Record<string, boolean>>({});
@@ -88,7 +88,6 @@ export function bindEngineView(
     gesture,
     /** How far the selection is being dragged (world units), or null. */
     drag,
-    dragging,
     marquee,
     wire,
     selectedEdge,
