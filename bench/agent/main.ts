@@ -29,20 +29,8 @@ const WRITE = !Deno.args.includes("--no-write");
 const WARMUP = 5;
 const UPLOAD_BYTES = 1024 ** 3;
 
-/** One job's moments, in wall-clock milliseconds. */
-interface Timeline {
-  claimed: number;
-  backend_started: number;
-  queued: number;
-  firstNode: number;
-  lastNode: number;
-  backend_finished: number;
-  upload_started: number;
-  upload_finished: number;
-  completed: number;
-}
-
-const MOMENTS: (keyof Timeline)[] = [
+/** A job's moments, in order. */
+const MOMENTS = [
   "claimed",
   "backend_started",
   "queued",
@@ -52,7 +40,10 @@ const MOMENTS: (keyof Timeline)[] = [
   "upload_started",
   "upload_finished",
   "completed",
-];
+] as const;
+
+/** One job's moments, in wall-clock milliseconds. */
+type Timeline = Record<(typeof MOMENTS)[number], number>;
 
 interface AgentReport {
   trace: [type: string, jobId: string, at: number][];

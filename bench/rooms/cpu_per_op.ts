@@ -21,6 +21,7 @@ import { startPartyKit } from "../../test/rooms/partykit_server.ts";
 import { median } from "../lib/stats.ts";
 import type { RoomImpl } from "./adapters.ts";
 import { spawnFakeEdge } from "./fake_edge_process.ts";
+import { procStat } from "./server_usage.ts";
 import { connectFleet, type Fleet, runPhase } from "./load.ts";
 
 const option = (name: string) =>
@@ -70,32 +71,18 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   );
 }
 
-/** [pid, state, ppid, pgrp, ..., utime (index 11), stime (12)] after the command name. */
-async function statFields(path: string): Promise<{ comm: string; fields: string[] }> {
-  const stat = await Deno.readTextFile(path);
-  const close = stat.lastIndexOf(")");
-  return {
-    comm: stat.slice(stat.indexOf("(") + 1, close),
-    fields: stat.slice(close + 2).split(" "),
-  };
-}
-
 async function findWorkerd(): Promise<number> {
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
-      const { comm, fields } = await statFields(`/proc/${entry.name}/stat`);
-      if (comm.includes("workerd") && Number(fields[2]) === server.pid) return Number(entry.name);
+      const { comm, group } = await procStat(`/proc/${entry.name}/stat`);
+      if (comm.includes("workerd") && group === server.pid) return Number(entry.name);
     } catch { /* ended meanwhile */ }
   }
   throw new Error("no workerd process under partykit dev");
 }
 
-const TICK_MS = 10; // USER_HZ 100
-async function cpuMs(path: string): Promise<number> {
-  const { fields } = await statFields(path);
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
+const cpuMs = async (path: string) => (await procStat(path)).cpuSeconds * 1000;
 
 interface Sample {
   mainUs: number;

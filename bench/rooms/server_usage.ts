@@ -7,17 +7,30 @@ export interface ServerUsage {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/** A process's or thread's `/proc/…/stat`: its command name, process group and CPU time. */
+export async function procStat(
+  path: string,
+): Promise<{ comm: string; group: number; cpuSeconds: number }> {
+  const stat = await Deno.readTextFile(path);
+  const close = stat.lastIndexOf(")");
+  // Fields after the ")" that closes the command name: state, ppid, pgrp, ..., utime (12th), stime.
+  const fields = stat.slice(close + 2).split(" ");
+  return {
+    comm: stat.slice(stat.indexOf("(") + 1, close),
+    group: Number(fields[2]),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+  };
+}
+
 export async function serverUsage(groupId: number): Promise<ServerUsage> {
   let cpuSeconds = 0;
   let rssMiB = 0;
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
-      const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`);
-      // Fields after the ")" that closes the command name: state, ppid, pgrp, ..., utime (12th), stime.
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== groupId) continue;
-      cpuSeconds += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      const stat = await procStat(`/proc/${entry.name}/stat`);
+      if (stat.group !== groupId) continue;
+      cpuSeconds += stat.cpuSeconds;
       const status = await Deno.readTextFile(`/proc/${entry.name}/status`);
       const rssKiB = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
       rssMiB = Math.max(rssMiB, rssKiB / 1024);
