@@ -78,7 +78,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.notFound((c) => c.json(errorBody("not_found", "not found"), 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) {
-      return c.json(errorBody(error.code, error.message, error.issues), error.status);
+      return c.json(
+        errorBody(error.code, error.message, error.issues),
+        error.status,
+        error.headers,
+      );
     }
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's own refusals, e.g. "Malformed JSON in request body".

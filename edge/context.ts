@@ -1,4 +1,5 @@
 /** The typed Hono environment every route and middleware shares. */
+import type { Context } from "hono";
 import type { Database } from "../db/database.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import type { Config } from "./config.ts";
@@ -29,6 +30,11 @@ export interface AppDeps {
   dispatcher: Dispatcher;
   /** Milliseconds since the epoch; injectable so expiry can be tested without waiting. */
   now: () => number;
+  /**
+   * The caller's network address, for per-address rate limits (Deno: the socket's peer;
+   * Workers: `cf-connecting-ip`). Unknown where it returns undefined.
+   */
+  clientAddress?: (c: Context<AppEnv>) => string | undefined;
   /** One structured line per request and per unexpected error. */
   log: (line: Record<string, unknown>) => void;
 }

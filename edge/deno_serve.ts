@@ -6,10 +6,12 @@
  * connections across them, and claims waiting in any thread are woken by a job queued in any
  * other (a shared dispatcher).
  */
-import { serveStatic } from "hono/deno";
+import { getConnInfo, serveStatic } from "hono/deno";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import type { AppEnv } from "./context.ts";
+import type { Context } from "hono";
 import { lineLog } from "./lib/line_log.ts";
 import { spaFallback } from "./middleware/spa.ts";
 import { createDispatcher } from "./services/dispatcher.ts";
@@ -41,6 +43,7 @@ export async function serveEdge(
     storage: createBlobStore(config, Date.now),
     dispatcher: createDispatcher(threaded ? DISPATCH_CHANNEL : undefined),
     now: Date.now,
+    clientAddress: (c: Context<AppEnv>) => getConnInfo(c).remote.address,
     log,
   };
   const app = createApp(deps, { web: spaFallback(config.WEB_DIST, serveStatic) });

@@ -50,6 +50,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     storage: createBlobStore(config, now),
     dispatcher: createDispatcher(),
     now,
+    // Every test request comes from one address unless it names another.
+    clientAddress: (c) => c.req.header("x-test-client-address") ?? "192.0.2.1",
     log: (line) => logs.push(line),
   };
   const app = createApp(deps);

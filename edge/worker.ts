@@ -40,6 +40,7 @@ function appFor(env: Bindings): WorkerApp {
     storage: createBlobStore(config, Date.now),
     dispatcher: createDispatcher(),
     now: Date.now,
+    clientAddress: (c) => c.req.header("cf-connecting-ip"),
     log,
   });
   cached = { app, config, notifier };

@@ -4,3 +4,4 @@ export * from "./assets.ts";
 export * from "./history.ts";
 export * from "./projects.ts";
 export * from "./jobs.ts";
+export * from "./limits.ts";

@@ -9,14 +9,26 @@ import type { AppEnv } from "../context.ts";
 import { conflict, unauthorized } from "../errors.ts";
 import { newId } from "../lib/ids.ts";
 import { jsonBody } from "../lib/validate.ts";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "../services/passwords.ts";
+import {
+  hashPassword,
+  newPasswordSchema,
+  verifyAgainstDummy,
+  verifyPassword,
+} from "../services/passwords.ts";
+import {
+  clearAttempts,
+  countAttempt,
+  LIMITS,
+  refuseIfLimited,
+  subjectsFor,
+} from "../services/rate_limit.ts";
 import { createSession, revokeSession, SESSION_COOKIE } from "../services/sessions.ts";
 
 const email = z.email({ message: "not a valid email address" }).max(254)
   .transform((e) => e.toLowerCase());
 const registerSchema = z.object({
   email,
-  password: z.string().min(8, "use at least 8 characters").max(200),
+  password: newPasswordSchema,
   name: z.string().trim().min(1, "name is required").max(100),
 }).strict();
 const loginSchema = z.object({ email, password: z.string().min(1).max(200) }).strict();
@@ -35,15 +47,19 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/register", ...jsonBody(registerSchema), async (c) => {
     const deps = c.get("deps");
     const body = c.req.valid("json");
+    const limits = subjectsFor(c, LIMITS.register);
+    await refuseIfLimited(deps, limits);
+    await countAttempt(deps, limits);
+    // Hashed before the email is looked up, so a taken email answers no faster than a free one.
+    const passwordHash = await hashPassword(body.password);
     const [existing] = await deps.db.select({ id: users.id }).from(users)
       .where(eq(users.email, body.email)).limit(1);
+    // Saying so is worth the hint it gives (the person needs to know to sign in instead); the
+    // registration limit above keeps anyone from asking about many emails.
     if (existing) throw conflict("email_taken", "an account with this email exists: sign in");
     const user = { id: newId(), email: body.email, name: body.name };
-    await deps.db.insert(users).values({
-      ...user,
-      passwordHash: await hashPassword(body.password),
-      createdAt: deps.now(),
-    }).onConflictDoNothing();
+    await deps.db.insert(users).values({ ...user, passwordHash, createdAt: deps.now() })
+      .onConflictDoNothing();
     const [stored] = await deps.db.select({ id: users.id }).from(users)
       .where(eq(users.id, user.id)).limit(1);
     if (!stored) throw conflict("email_taken", "an account with this email exists: sign in");
@@ -54,11 +70,19 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/login", ...jsonBody(loginSchema), async (c) => {
     const deps = c.get("deps");
     const body = c.req.valid("json");
+    // Unknown emails are counted too, so the limit tells nothing about who has an account.
+    const account = { policy: LIMITS.loginAccount, subject: `account:${body.email}` };
+    const limits = subjectsFor(c, LIMITS.loginAddress, account);
+    await refuseIfLimited(deps, limits);
     const [row] = await deps.db.select().from(users).where(eq(users.email, body.email)).limit(1);
     const ok = row
       ? await verifyPassword(body.password, row.passwordHash)
       : await verifyAgainstDummy(body.password);
-    if (!row || !ok) throw unauthorized("wrong email or password");
+    if (!row || !ok) {
+      await countAttempt(deps, limits);
+      throw unauthorized("wrong email or password");
+    }
+    await clearAttempts(deps, [account]);
     const session = await createSession(deps, { userId: row.id });
     setSessionCookie(c, session.token, session.expiresAt);
     return c.json({ user: { id: row.id, email: row.email, name: row.name }, token: session.token });

@@ -110,3 +110,65 @@ Deno.test("cookie sessions must come from the studio's own origin to change anyt
     await t.close();
   }
 });
+
+Deno.test("registration refuses common, blank and control-character passwords, naming the field", async () => {
+  const t = await createTestApp();
+  try {
+    const cases: [string, RegExp][] = [
+      ["Password123", /most common/],
+      ["qwertyuiop", /most common/],
+      [" ".repeat(12), /only spaces/],
+      ["good words\u0000here", /control characters/],
+      ["tab\tinside it", /control characters/],
+      ["short", /at least 8/],
+      ["x".repeat(201), /at most 200/],
+    ];
+    for (const [password, message] of cases) {
+      const res = await call(t, "POST", "/api/auth/register", {
+        body: { email: "ada@example.com", password, name: "Ada" },
+      });
+      assert.equal(res.status, 422, JSON.stringify(password));
+      assert.equal(res.body.error.issues[0].path, "password");
+      assert.match(res.body.error.issues[0].message, message);
+    }
+    const ok = await call(t, "POST", "/api/auth/register", {
+      body: { email: "ada@example.com", password: "  spaces around are fine  ", name: "Ada" },
+    });
+    assert.equal(ok.status, 201);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a taken email answers no faster than a free one (the password is hashed on both paths)", async () => {
+  const t = await createTestApp();
+  try {
+    const ada = await signUp(t, "Ada");
+    const timed = async (email: string) => {
+      const started = performance.now();
+      const res = await call(t, "POST", "/api/auth/register", {
+        body: { email, password: "correct horse battery", name: "X" },
+        headers: { "x-test-client-address": crypto.randomUUID() },
+      });
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const taken: number[] = [];
+    const free: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const a = await timed(ada.email);
+      assert.equal(a.status, 409);
+      taken.push(a.ms);
+      const b = await timed(`fresh${i}@example.com`);
+      assert.equal(b.status, 201);
+      free.push(b.ms);
+    }
+    const median = (xs: number[]) => xs.sort((x, y) => x - y)[1]!;
+    // Before the fix the taken path skipped the ~90 ms hash and answered in about 2 ms.
+    assert.ok(
+      median(taken) > median(free) * 0.5,
+      `taken ${median(taken).toFixed(1)} ms vs free ${median(free).toFixed(1)} ms`,
+    );
+  } finally {
+    await t.close();
+  }
+});

@@ -15,6 +15,7 @@ import { jsonBody, pathParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
+import { countAttempt, LIMITS, refuseIfLimited, subjectsFor } from "../services/rate_limit.ts";
 import { createSession } from "../services/sessions.ts";
 import { setSessionCookie } from "./auth.ts";
 
@@ -98,6 +99,8 @@ export const shareAcceptRoutes = new Hono<AppEnv>()
     ...jsonBody(z.object({ name: z.string().trim().min(1).max(100).default("Reviewer") }).strict()),
     async (c) => {
       const deps = c.get("deps");
+      const limits = subjectsFor(c, LIMITS.shareLink);
+      await refuseIfLimited(deps, limits);
       const now = deps.now();
       const [link] = await deps.db.select({
         id: shareLinks.id,
@@ -113,6 +116,7 @@ export const shareAcceptRoutes = new Hono<AppEnv>()
         ))
         .limit(1);
       if (!link || (link.expiresAt !== null && link.expiresAt <= now)) {
+        await countAttempt(deps, limits);
         throw notFound("share link (it may have been revoked or expired)");
       }
       const session = await createSession(deps, {

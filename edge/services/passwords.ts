@@ -3,7 +3,9 @@
  * recommended 600,000 iterations with a 16-byte random salt per user. The iteration count is
  * stored with the hash so it can be raised later without breaking old passwords.
  */
+import { z } from "zod";
 import { constantTimeEqual, fromBase64, toBase64 } from "../lib/bytes.ts";
+import { COMMON_PASSWORDS } from "./common_passwords.ts";
 
 export const PBKDF2_ITERATIONS = 600_000;
 const encoder = new TextEncoder();
@@ -41,3 +43,17 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   await verifyPassword(password, await dummyHash);
   return false;
 }
+
+/**
+ * What a new password must be: 8 to 200 characters, not only spaces, no control characters
+ * (they cannot be typed reliably and hide in copy-paste), and not one of the most common ones.
+ */
+export const newPasswordSchema = z.string()
+  .min(8, "use at least 8 characters")
+  .max(200, "use at most 200 characters")
+  .refine((p) => p.trim().length > 0, "a password of only spaces is not allowed")
+  .refine((p) => !/\p{Cc}/u.test(p), "a password cannot contain control characters")
+  .refine(
+    (p) => !COMMON_PASSWORDS.has(p.toLowerCase()),
+    "this password is one of the most common ones: choose another",
+  );

@@ -12,12 +12,16 @@ import { ApiError } from "../../errors.ts";
 import { jsonBody } from "../../lib/validate.ts";
 import { requireAgent } from "../../middleware/agent_auth.ts";
 import { enrollAgent, recordHeartbeat } from "../../services/agents.ts";
+import { countAttempt, LIMITS, refuseIfLimited, subjectsFor } from "../../services/rate_limit.ts";
 
 export const enrollRoutes = new Hono<AppEnv>()
   .post("/enroll", ...jsonBody(enrollRequestSchema), async (c) => {
     const deps = c.get("deps");
+    const limits = subjectsFor(c, LIMITS.enrollment);
+    await refuseIfLimited(deps, limits);
     const enrolled = await enrollAgent(deps, c.req.valid("json"));
     if (!enrolled) {
+      await countAttempt(deps, limits);
       throw new ApiError(
         401,
         AGENT_ERROR_CODES.badEnrollmentToken,
