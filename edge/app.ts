@@ -15,6 +15,7 @@ import { ApiError, errorBody } from "./errors.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { limitBody } from "./middleware/body_size.ts";
 import { requestLog } from "./middleware/request_log.ts";
+import { securityHeaders } from "./middleware/security_headers.ts";
 import { agentApiRoutes } from "./routes/agent_api/mod.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { assetRoutes } from "./routes/assets.ts";
@@ -39,6 +40,9 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use(requestLog(deps));
+  app.use(
+    securityHeaders({ roomUrl: deps.config.ROOM_URL, blobOrigin: deps.storage.browserOrigin }),
+  );
   // Signed media uploads and downloads: ahead of the JSON body limit (they have their own).
   app.route("/api/blobs", blobRoutes);
   app.use(

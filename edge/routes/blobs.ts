@@ -8,7 +8,11 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { contentTypeForKey, isValidKey } from "../services/storage/blob_store.ts";
+import {
+  contentDispositionForKey,
+  contentTypeForKey,
+  isValidKey,
+} from "../services/storage/blob_store.ts";
 import type { LocalBlobStore } from "../services/storage/local_store.ts";
 
 const PREFIX = "/api/blobs/";
@@ -87,6 +91,7 @@ async function serve(c: Context<AppEnv>, withBody: boolean) {
   const { file, size } = object;
   const headers: Record<string, string> = {
     "content-type": contentTypeForKey(key),
+    "content-disposition": contentDispositionForKey(key),
     "accept-ranges": "bytes",
     "cache-control": "private, max-age=3600, immutable",
   };

@@ -144,3 +144,48 @@ Deno.test("parseRange reads the three single-range forms and refuses what cannot
   assert.equal(parseRange("bytes=0-1,3-4", 5), null, "multi-range: the whole object");
   assert.equal(parseRange(undefined, 5), null);
 });
+
+Deno.test("an uploaded page downloads as a file; media plays inline; nothing is sniffed", async () => {
+  const t = await createTestApp();
+  try {
+    const page = "projects/p1/renders/SC01/SHOT-010/v01/SHOT-010_v01_take02.html";
+    assert.equal((await put(t, page, "<script>alert(1)</script>", "text/html")).status, 201);
+    const html = await t.app.request(await t.deps.storage.presignGet(page, { expiresInS: 60 }));
+    await html.body?.cancel();
+    assert.equal(html.status, 200);
+    assert.equal(html.headers.get("content-type"), "application/octet-stream");
+    assert.equal(
+      html.headers.get("content-disposition"),
+      'attachment; filename="SHOT-010_v01_take02.html"',
+    );
+    assert.equal(html.headers.get("x-content-type-options"), "nosniff");
+    assert.match(html.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+
+    assert.equal((await put(t, KEY, "video")).status, 201);
+    const video = await t.app.request(await t.deps.storage.presignGet(KEY, { expiresInS: 60 }));
+    await video.body?.cancel();
+    assert.equal(video.headers.get("content-type"), "video/mp4");
+    assert.equal(
+      video.headers.get("content-disposition"),
+      'inline; filename="SHOT-010_v01_take01.mp4"',
+    );
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("API answers carry nosniff, the referrer policy and no framing", async () => {
+  const t = await createTestApp();
+  try {
+    for (const path of ["/healthz", "/api/auth/me", "/api/nope"]) {
+      const res = await t.app.request(path);
+      await res.body?.cancel();
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff", path);
+      assert.equal(res.headers.get("referrer-policy"), "strict-origin-when-cross-origin", path);
+      assert.equal(res.headers.get("x-frame-options"), "DENY", path);
+      assert.match(res.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/);
+    }
+  } finally {
+    await t.close();
+  }
+});

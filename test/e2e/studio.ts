@@ -104,6 +104,22 @@ async function allModels(): Promise<Record<string, string[]>> {
   return out;
 }
 
+/** Runs in every page: keeps each Content-Security-Policy violation the browser reports. */
+function recordCspViolations() {
+  const seen: string[] = [];
+  (globalThis as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+  document.addEventListener("securitypolicyviolation", (e) => {
+    seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} at ${e.sourceFile}`);
+  });
+}
+
+/** The CSP violations a page opened with `studio.open` has reported so far. */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []
+  );
+}
+
 export async function startStudio(): Promise<Studio> {
   await ensureWebBuild();
   const dir = await Deno.makeTempDir({ prefix: "md-e2e-" });
@@ -206,6 +222,7 @@ export async function startStudio(): Promise<Studio> {
       api,
       async open(user, path) {
         const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+        await context.addInitScript(recordCspViolations);
         if (user) {
           await context.addCookies([{ name: "md_session", value: user.token, url }]);
         }

@@ -48,6 +48,41 @@ async function withS3(run: (endpoint: string, now: { offset: number }) => Promis
   }
 }
 
+Deno.test("S3: an object uploaded as a page downloads as a file; the CSP names the bucket", async () => {
+  await withS3(async (endpoint) => {
+    const store = s3BlobStore({
+      bucket: BUCKET,
+      region: "us-east-1",
+      endpoint,
+      forcePathStyle: true,
+      credentials: CREDENTIALS,
+      now: Date.now,
+    });
+    try {
+      assert.equal(store.browserOrigin, endpoint);
+      const key = "projects/p1/renders/SC01/SHOT-010/v01/SHOT-010_v01_take01.html";
+      const put = await store.presignPut(key, { contentType: "text/html", expiresInS: 60 });
+      const res = await fetch(put.url, {
+        method: "PUT",
+        headers: put.headers,
+        body: "<script>alert(1)</script>",
+      });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+      const get = await fetch(await store.presignGet(key, { expiresInS: 60 }));
+      await get.body?.cancel();
+      assert.equal(get.status, 200);
+      assert.equal(get.headers.get("content-type"), "application/octet-stream");
+      assert.equal(
+        get.headers.get("content-disposition"),
+        'attachment; filename="SHOT-010_v01_take01.html"',
+      );
+    } finally {
+      store.client.destroy();
+    }
+  });
+});
+
 Deno.test("S3: presigned PUT and ranged GET work, browsers may read takes, URLs expire", async () => {
   await withS3(async (endpoint) => {
     let offset = 0;

@@ -22,6 +22,8 @@ export interface PresignedUpload {
 
 export interface BlobStore {
   readonly kind: "local" | "s3";
+  /** The origin browsers load objects from (the studio's CSP allows it for images and media). */
+  readonly browserOrigin: string;
   presignPut(
     key: string,
     options: { contentType: string; expiresInS: number },
@@ -61,4 +63,14 @@ const CONTENT_TYPES: Record<string, string> = {
 export function contentTypeForKey(key: string): string {
   const ext = key.slice(key.lastIndexOf(".") + 1).toLowerCase();
   return CONTENT_TYPES[ext] ?? "application/octet-stream";
+}
+
+/**
+ * How a browser treats an object: images, video and sound show in the page; anything else (an
+ * agent may upload any file) is a download, so it can never render as a page on our origin.
+ */
+export function contentDispositionForKey(key: string): string {
+  const name = key.slice(key.lastIndexOf("/") + 1); // keys allow only [A-Za-z0-9._-]
+  const inline = /^(image|video|audio)\//.test(contentTypeForKey(key));
+  return `${inline ? "inline" : "attachment"}; filename="${name}"`;
 }

@@ -44,6 +44,7 @@ export function localBlobStore(options: LocalStoreOptions): LocalBlobStore {
 
   return {
     kind: "local",
+    browserOrigin: new URL(options.publicUrl).origin,
     async presignPut(key, { contentType, expiresInS }) {
       const exp = options.now() + expiresInS * 1000;
       const sig = await options.signer.sign("PUT", key, exp, contentType);

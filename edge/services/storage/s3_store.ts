@@ -11,7 +11,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { BlobStore } from "./blob_store.ts";
+import { type BlobStore, contentDispositionForKey, contentTypeForKey } from "./blob_store.ts";
 
 export interface S3StoreOptions {
   bucket: string;
@@ -33,6 +33,13 @@ export function browserCorsRule(studioOrigin: string) {
   };
 }
 
+/** Where browsers fetch the bucket's objects from: what presigned GET URLs point at. */
+export function bucketOrigin(options: S3StoreOptions): string {
+  const endpoint = new URL(options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
+  if (options.forcePathStyle) return endpoint.origin;
+  return `${endpoint.protocol}//${options.bucket}.${endpoint.host}`;
+}
+
 export function s3BlobStore(options: S3StoreOptions): BlobStore & { client: S3Client } {
   const client = new S3Client({
     region: options.region,
@@ -49,6 +56,7 @@ export function s3BlobStore(options: S3StoreOptions): BlobStore & { client: S3Cl
 
   return {
     kind: "s3",
+    browserOrigin: bucketOrigin(options),
     client,
     async presignPut(key, { contentType, expiresInS }) {
       const url = await getSignedUrl(
@@ -67,7 +75,15 @@ export function s3BlobStore(options: S3StoreOptions): BlobStore & { client: S3Cl
       };
     },
     async presignGet(key, { expiresInS }) {
-      return await getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), {
+      // The bucket serves the type and disposition we sign here, whatever the upload claimed,
+      // so an uploaded page downloads instead of rendering.
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: key,
+        ResponseContentType: contentTypeForKey(key),
+        ResponseContentDisposition: contentDispositionForKey(key),
+      });
+      return await getSignedUrl(client, command, {
         expiresIn: expiresInS,
         signingDate: signingDate(),
       });

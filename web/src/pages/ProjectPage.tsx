@@ -1,4 +1,5 @@
 /** One project: palette and library on the left, the live canvas, the inspector on the right. */
+import "../zod_without_eval.ts";
 import { createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import type { Project } from "../api/types.ts";
 import ActivityPanel from "../components/ActivityPanel.tsx";
