@@ -5,7 +5,7 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import { createMiddleware } from "hono/factory";
-import type { z } from "zod";
+import { z } from "zod";
 import { ApiError, type IssueDetail } from "../errors.ts";
 
 function issuesOf(error: { issues: readonly z.core.$ZodIssue[] }): IssueDetail[] {
@@ -54,4 +54,13 @@ export function queryParams<T extends z.ZodType>(schema: T) {
       throw new ApiError(400, "invalid_query", describe(issues), issues);
     }
   });
+}
+
+/**
+ * A whole number written as plain decimal digits, for paths and queries: `z.coerce.number`
+ * would read `%201`, `0x10`, `1e1` or `1.0` as numbers, so two spellings would name one thing.
+ */
+export function decimal() {
+  return z.string().regex(/^(0|[1-9][0-9]{0,14})$/, "write a whole number in decimal digits")
+    .transform(Number);
 }

@@ -11,7 +11,7 @@ import { generateRequestSchema, JOB_STATES } from "../../protocol/jobs.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { idSchema } from "../lib/ids.ts";
-import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
+import { decimal, jsonBody, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
@@ -79,7 +79,7 @@ export const jobRoutes = new Hono<AppEnv>()
     queryParams(z.object({
       state: z.enum(JOB_STATES).optional(),
       nodeId: graphIdSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: decimal().pipe(z.number().min(1).max(500)).default(100),
     })),
     async (c) => {
       const deps = c.get("deps");

@@ -6,7 +6,7 @@ import { activity, projectMembers, projects, users } from "../../db/schema/mod.t
 import type { AppEnv } from "../context.ts";
 import { newId } from "../lib/ids.ts";
 import { jsonText } from "../lib/json_text.ts";
-import { jsonBody, queryParams } from "../lib/validate.ts";
+import { decimal, jsonBody, queryParams } from "../lib/validate.ts";
 import { currentUser, requireUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { activityStatement, recordActivity } from "../services/activity.ts";
@@ -128,7 +128,7 @@ export const projectRoutes = new Hono<AppEnv>()
   .get(
     "/:id/activity",
     requireRole("reviewer"),
-    queryParams(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) })),
+    queryParams(z.object({ limit: decimal().pipe(z.number().min(1).max(200)).default(50) })),
     async (c) => {
       const { projectId } = c.get("access");
       const rows = await c.get("deps").db

@@ -7,7 +7,7 @@ import type { AppEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonText } from "../lib/json_text.ts";
-import { pathParams, queryParams } from "../lib/validate.ts";
+import { decimal, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
@@ -18,10 +18,10 @@ import {
   storeRevision,
 } from "../services/graph_store.ts";
 
-const revisionPath = z.object({ id: idSchema, revision: z.coerce.number().int().min(1) });
+const revisionPath = z.object({ id: idSchema, revision: decimal().pipe(z.number().min(1)) });
 const pageQuery = z.object({
-  before: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  before: decimal().pipe(z.number().min(1)).optional(),
+  limit: decimal().pipe(z.number().min(1).max(100)).default(20),
 });
 
 export const revisionRoutes = new Hono<AppEnv>()

@@ -171,3 +171,38 @@ Deno.test("a room ticket names the caller, the project and the role", async () =
     await t.close();
   }
 });
+
+Deno.test("revision numbers in paths and queries are exact decimal: other spellings are 400", async () => {
+  const t = await createTestApp();
+  try {
+    const ada = await signUp(t, "Ada");
+    const id = await createProject(t, ada);
+    for (let i = 1; i <= 2; i++) {
+      const res = await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
+        headers: room,
+        body: { graph: graphWith(`n${i}`), message: `edit ${i}`, authorIds: [ada.id] },
+      });
+      assert.equal(res.status, 201);
+    }
+    assert.equal((await call(t, "GET", `/api/projects/${id}/revisions/1`, ada)).status, 200);
+    for (const spelling of ["%201", "0x1", "1e0", "1.0", "01", "+1", "%2B1", "1%20"]) {
+      const read = await call(t, "GET", `/api/projects/${id}/revisions/${spelling}`, ada);
+      assert.equal(read.status, 400, spelling);
+      assert.equal(read.body.error.code, "invalid_path");
+      assert.equal(read.body.error.issues[0].path, "revision");
+      const revert = await call(t, "POST", `/api/projects/${id}/revisions/${spelling}/revert`, ada);
+      assert.equal(revert.status, 400, `revert ${spelling}`);
+    }
+    const graph = await call(t, "GET", `/api/projects/${id}/graph`, ada);
+    assert.equal(graph.body.revision, 2, "no odd spelling reverted anything");
+    for (const query of ["limit=0x10", "limit=1e1", "before=%202"]) {
+      const page = await call(t, "GET", `/api/projects/${id}/revisions?${query}`, ada);
+      assert.equal(page.status, 400, query);
+    }
+    const page = await call(t, "GET", `/api/projects/${id}/revisions?limit=1&before=2`, ada);
+    assert.equal(page.status, 200);
+    assert.deepEqual(page.body.revisions.map((r: { revision: number }) => r.revision), [1]);
+  } finally {
+    await t.close();
+  }
+});
