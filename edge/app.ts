@@ -80,7 +80,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   if (options.web) app.use("*", options.web);
 
   app.notFound((c) => c.json(errorBody("not_found", "not found"), 404));
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    // Drizzle wraps what the database client threw (e.g. the Workers entry's "not configured").
+    const error = thrown instanceof Error && thrown.cause instanceof ApiError
+      ? thrown.cause
+      : thrown;
     if (error instanceof ApiError) {
       return c.json(
         errorBody(error.code, error.message, error.issues),

@@ -77,3 +77,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   return result.data;
 }
+
+/**
+ * Settings for Cloudflare Workers: the same parser, plus what cannot work there (no file system:
+ * no `file:` database, no local blob folder). Throws naming the setting, so `wrangler dev` and a
+ * deploy refuse to start instead of failing on the first request. An unset DATABASE_URL is not
+ * refused: the edge then answers that the database is not configured (see `/readyz`).
+ */
+export function loadWorkerConfig(
+  env: Record<string, unknown>,
+): { config: Config; databaseConfigured: boolean } {
+  const strings = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+  const problems: string[] = [];
+  if (strings.DATABASE_URL?.startsWith("file:")) {
+    problems.push(
+      "  DATABASE_URL: a file: database cannot work on Workers (no file system): use Turso (libsql://…)",
+    );
+  }
+  if ((strings.BLOB_STORE ?? "local") === "local") {
+    problems.push(
+      "  BLOB_STORE: the local blob folder cannot work on Workers: set BLOB_STORE=s3 and S3_BUCKET",
+    );
+  }
+  if (problems.length > 0) throw new Error(`invalid environment:\n${problems.join("\n")}`);
+  return { config: loadConfig(strings), databaseConfigured: strings.DATABASE_URL !== undefined };
+}

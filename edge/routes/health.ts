@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
+import { ApiError } from "../errors.ts";
 
 export const healthRoutes = new Hono<AppEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
@@ -12,9 +13,9 @@ export const healthRoutes = new Hono<AppEnv>()
       return c.json({ ok: true });
     } catch (error) {
       c.get("deps").log({ msg: "not ready", error: String(error) });
-      return c.json(
-        { ok: false, error: { code: "not_ready", message: "database unavailable" } },
-        503,
-      );
+      // A settings problem is said as it is; anything else stays vague (this route is public).
+      const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : null;
+      const problem = cause ?? { code: "not_ready", message: "database unavailable" };
+      return c.json({ ok: false, error: { code: problem.code, message: problem.message } }, 503);
     }
   });
