@@ -14,7 +14,7 @@ import { notFound, unauthorized } from "../errors.ts";
 import { constantTimeEqual } from "../lib/bytes.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonText } from "../lib/json_text.ts";
-import { jsonBody, pathParams } from "../lib/validate.ts";
+import { decimal, jsonBody, pathParams } from "../lib/validate.ts";
 import { currentGraphJson, getRevision, storeRevision } from "../services/graph_store.ts";
 
 const encoder = new TextEncoder();
@@ -30,7 +30,7 @@ const requireRoomSecret = createMiddleware<AppEnv>(async function requireRoomSec
 
 const projectPath = pathParams(z.object({ id: idSchema }));
 const revisionPath = pathParams(
-  z.object({ id: idSchema, revision: z.coerce.number().int().min(1) }),
+  z.object({ id: idSchema, revision: decimal().pipe(z.number().min(1)) }),
 );
 
 async function assertProject(deps: AppEnv["Variables"]["deps"], id: string): Promise<void> {
