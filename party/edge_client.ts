@@ -28,6 +28,12 @@ export function httpEdgeApi(
       const graph: Graph = graphSchema.parse(body.graph);
       return { revision: typeof body.revision === "number" ? body.revision : 0, graph };
     },
+    async loadRevision(revision: number) {
+      const url = `${base}/revisions/${revision}`;
+      const res = await fetchFn(url, { headers });
+      if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+      return graphSchema.parse((await res.json() as { graph?: unknown }).graph);
+    },
     async flushRevision(request: FlushRequest) {
       const res = await fetchFn(`${base}/revisions`, {
         method: "POST",

@@ -2,7 +2,9 @@
  * Decides when a room sends a graph revision to the edge: `quietMs` after changes stop, at the
  * latest `maxWaitMs` after the first unflushed change (so a never-quiet room still saves), at
  * once when asked (the last user left), and again with back-off while the edge is unreachable.
- * Only one flush is in flight at a time.
+ * Only one flush is in flight at a time. This timing is for history and durability only: what
+ * the edge does with the graph (Generate, revert) does not wait for it, the edge asks the room
+ * to store its graph first (room.ts, `graph.flush`).
  *
  * A change only records its time: the one armed timer re-checks when it fires, so a busy room
  * does not clear and set a timer per op. The wait for a never-quiet room is drawn between 75%

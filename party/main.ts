@@ -113,7 +113,10 @@ export default class MainParty implements Party.Server {
     this.#room.disconnect(conn.id);
   }
 
-  /** The edge's notifier: job events, member removal, graph replacement. */
+  /**
+   * The edge's notifier: job events and member removal, and the two graph requests the edge
+   * waits on (`graph.flush` before it queues a job, `graph.revert`), answered `{revision}`.
+   */
   async onRequest(req: Request): Promise<Response> {
     if (req.method !== "POST") return Response.json({ error: "POST an event" }, { status: 405 });
     if (req.headers.get("authorization") !== `Bearer ${this.#secret}`) {
@@ -126,8 +129,12 @@ export default class MainParty implements Party.Server {
     if ((await this.#loadOrLog()) !== "ready") {
       return Response.json({ error: "room not loaded" }, { status: 503 });
     }
-    await this.#room.edgeEvent(parsed.value);
-    return Response.json({ ok: true });
+    try {
+      return Response.json(await this.#room.edgeEvent(parsed.value));
+    } catch (error) {
+      // A graph request whose revision the edge could not store: say so, not a bare 500.
+      return Response.json({ error: `${parsed.value.type}: ${error}` }, { status: 502 });
+    }
   }
 
   async #loadOrLog(): Promise<string> {

@@ -22,6 +22,8 @@ export interface FlushRequest {
 export interface EdgeApi {
   /** The project's current revision, or null when the edge does not know the project. */
   loadGraph(): Promise<{ revision: number; graph: Graph } | null>;
+  /** The graph of one stored revision (a revert's target). */
+  loadRevision(revision: number): Promise<Graph>;
   flushRevision(request: FlushRequest): Promise<{ revision: number }>;
 }
 

@@ -2,7 +2,10 @@
  * The authoritative canvas room of one project, with no transport code: it orders graph
  * operations (one `seq` each), enforces roles and graph rules, relays presence, catches
  * reconnecting clients up, persists every accepted change and flushes revisions to the edge.
- * party/main.ts adapts it to PartyKit; tests drive it with in-memory ports.
+ * It is the one authority for the live graph: the edge asks it to store the graph before it
+ * queues a job (`graph.flush`) and has it order a revert (`graph.revert`), and every revision
+ * reaches the edge through one queue, in the room's order. party/main.ts adapts it to
+ * PartyKit; tests drive it with in-memory ports.
  *
  * @example
  * ```ts
@@ -14,6 +17,7 @@
 import {
   CLOSE_CODES,
   type EdgeEvent,
+  type EdgeEventAnswer,
   type GraphOp,
   MAX_MESSAGE_CHARS,
   parseClientMessage,
@@ -29,7 +33,7 @@ import type { RoomTicket } from "../protocol/room_ticket.ts";
 import { Flusher } from "./flusher.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { applyOp } from "./graph_ops.ts";
-import type { EdgeApi, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
+import type { EdgeApi, FlushRequest, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
 import { colorFor, PresenceBatcher } from "./presence.ts";
 import {
   changeEntries,
@@ -75,6 +79,10 @@ export class CanvasRoom {
   #presence: PresenceBatcher;
   #flusher: Flusher;
   #commit: GroupCommit;
+  /** Revisions on their way to the edge, one after another (see #serially). */
+  #stores: Promise<unknown> = Promise.resolve();
+  /** The highest `seq` the edge has stored, so a revert does not store the same edits twice. */
+  #storedSeq = 0;
 
   constructor(readonly projectId: string, options: CanvasRoomOptions) {
     this.#o = {
@@ -97,7 +105,7 @@ export class CanvasRoom {
     );
     this.#flusher = new Flusher({
       clock: this.#o.clock,
-      flush: () => this.#flush(),
+      flush: () => this.#serially(() => this.#flush()),
       quietMs: this.#o.flushQuietMs,
     });
   }
@@ -230,8 +238,8 @@ export class CanvasRoom {
     this.#apply(session, op, opId);
   }
 
-  /** An event the edge posted (already authenticated and validated). */
-  async edgeEvent(event: EdgeEvent): Promise<void> {
+  /** An event or request the edge posted (already authenticated and validated). */
+  async edgeEvent(event: EdgeEvent): Promise<EdgeEventAnswer> {
     const state = this.#state;
     if (!state) throw new Error("room is not loaded");
     switch (event.type) {
@@ -246,31 +254,17 @@ export class CanvasRoom {
             );
           }
         }
-        return;
+        return { ok: true };
       }
-      case "graph.replaced": {
-        const previous = state.graph;
-        state.graph = structuredClone(event.graph);
-        for (const id of Object.keys(state.graph.nodes)) state.deleted.delete(id);
-        // A new epoch: every client resyncs from the snapshot below or on reconnect.
-        state.meta = {
-          ...state.meta,
-          epoch: crypto.randomUUID(),
-          seq: state.meta.seq + 1,
-          revision: event.revision,
-        };
-        state.meta.flushedSeq = state.meta.seq;
-        state.meta.authors = [];
-        this.#log = [];
-        this.#seen.clear();
-        this.#commit.now(); // pending per-op writes must not land on top of the new graph
-        await writeWholeRoom(this.#o.storage, state, previous);
-        const { epoch, seq } = state.meta;
-        this.#broadcast({ type: "state.snapshot", epoch, seq, graph: state.graph });
-        return;
-      }
+      case "graph.flush":
+        // Queued behind any flush or revert on its way: the answer holds every op accepted so far.
+        await this.#serially(() => this.#flush());
+        return { revision: state.meta.revision };
+      case "graph.revert":
+        return { revision: await this.#revert(event.revision, event.authorId) };
       default:
         this.#broadcast(event);
+        return { ok: true };
     }
   }
 
@@ -368,22 +362,88 @@ export class CanvasRoom {
     this.#flusher.changed();
   }
 
+  /**
+   * Runs `store` after every store queued before it: revisions reach the edge in the room's
+   * order, so no flush of an older graph can land after a newer one (or after a revert).
+   */
+  #serially<T>(store: () => Promise<T>): Promise<T> {
+    const run = this.#stores.then(store);
+    this.#stores = run.catch(() => {});
+    return run;
+  }
+
+  /** Stores the graph as it is now, if anything is unflushed. Only through #serially. */
   async #flush(): Promise<boolean> {
     const state = this.#state;
     if (!state || state.meta.seq <= state.meta.flushedSeq) return true;
     const seq = state.meta.seq;
     const authorIds = [...state.meta.authors];
     const from = state.meta.flushedSeq + 1;
-    await this.#o.edge.flushRevision({
+    const { revision } = await this.#o.edge.flushRevision({
       graph: structuredClone(state.graph),
       message: `Live edits ${from}-${seq} on the canvas`,
       authorIds,
     });
-    if (state !== this.#state || seq < state.meta.flushedSeq) return true; // replaced meanwhile
+    this.#storedSeq = Math.max(this.#storedSeq, seq);
+    if (seq < state.meta.flushedSeq) return true; // reverted meanwhile: the revert's revision is next
     state.meta.flushedSeq = seq;
+    state.meta.revision = revision;
     state.meta.authors = state.meta.authors.filter((a) => !authorIds.includes(a));
     await this.#o.storage.put({ meta: state.meta });
     return state.meta.seq === seq;
+  }
+
+  /**
+   * Reverts to an earlier revision at this point in the room's order: the ops accepted before
+   * it are stored first (history keeps them, as a revision of their own), then the old graph as
+   * the next revision; ops that arrive later apply to the reverted graph. Every client resyncs
+   * from a snapshot under a new epoch. Resolves to the revert's revision.
+   */
+  async #revert(target: number, authorId: string): Promise<number> {
+    const graph = await this.#o.edge.loadRevision(target);
+    const state = this.#state!;
+    const { seq, flushedSeq } = state.meta;
+    const before: FlushRequest | null = seq > flushedSeq
+      ? {
+        graph: structuredClone(state.graph),
+        message: `Live edits ${flushedSeq + 1}-${seq} on the canvas, before a revert`,
+        authorIds: [...state.meta.authors],
+      }
+      : null;
+    const previous = state.graph;
+    state.graph = structuredClone(graph);
+    for (const id of Object.keys(state.graph.nodes)) state.deleted.delete(id);
+    // The revert is stored below, not by the flusher.
+    state.meta = { ...state.meta, epoch: crypto.randomUUID(), seq: seq + 1, flushedSeq: seq + 1 };
+    state.meta.authors = [];
+    this.#log = [];
+    this.#seen.clear();
+    // Queued before anything awaits, so no later flush can reach the edge ahead of the revert.
+    const stored = this.#serially(async () => {
+      if (before && seq > this.#storedSeq) await this.#o.edge.flushRevision(before);
+      this.#storedSeq = Math.max(this.#storedSeq, seq);
+      const { revision } = await this.#o.edge.flushRevision({
+        graph: structuredClone(graph),
+        message: `Revert to revision ${target}`,
+        authorIds: [authorId],
+      });
+      this.#storedSeq = Math.max(this.#storedSeq, seq + 1);
+      state.meta.revision = revision;
+      await this.#o.storage.put({ meta: state.meta });
+      return revision;
+    }).catch((error) => {
+      // The room shows the reverted graph; the flusher stores it as soon as the edge takes it.
+      state.meta.flushedSeq = Math.min(state.meta.flushedSeq, seq);
+      if (!state.meta.authors.includes(authorId)) state.meta.authors.push(authorId);
+      this.#flusher.changed();
+      throw error;
+    });
+    stored.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+    this.#commit.now(); // pending per-op writes must not land on top of the new graph
+    await writeWholeRoom(this.#o.storage, state, previous);
+    const { epoch } = state.meta;
+    this.#broadcast({ type: "state.snapshot", epoch, seq: seq + 1, graph: state.graph });
+    return await stored;
   }
 
   #send(session: Session, message: ServerMessage): void {

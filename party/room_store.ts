@@ -7,7 +7,7 @@ import type { Graph, GraphEdge, GraphNode } from "../protocol/graph.ts";
 import type { RoomStorage } from "./ports.ts";
 
 export interface RoomMeta {
-  /** Changes when the room's history restarts (first load, or a graph replaced by the edge). */
+  /** Changes when the room's history restarts (first load, or a revert). */
   epoch: string;
   seq: number;
   /** The last `seq` the edge has as a revision. */
@@ -70,7 +70,7 @@ export function changeEntries(
   return { put, remove };
 }
 
-/** Writes a whole room (first load, or a graph replaced by the edge), dropping `previous`. */
+/** Writes a whole room (first load, or a revert), dropping `previous`. */
 export async function writeWholeRoom(
   storage: RoomStorage,
   room: StoredRoom,

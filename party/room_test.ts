@@ -189,16 +189,73 @@ Deno.test("job events reach every live client, including reviewers", async () =>
   h.room.dispose();
 });
 
-Deno.test("graph.replaced swaps the graph and sends everyone a snapshot under a new epoch", async () => {
+Deno.test("graph.flush stores unflushed edits at once and answers the revision that holds them", async () => {
+  const h = await makeRoom();
+  assert.deepEqual(await h.room.edgeEvent({ type: "graph.flush" }), { revision: 3 }); // as loaded
+  assert.equal(h.edge.flushes.length, 0);
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  assert.deepEqual(await h.room.edgeEvent({ type: "graph.flush" }), { revision: 101 });
+  assert.deepEqual(Object.keys(h.edge.flushes[0]?.graph.nodes ?? {}), ["n1"]);
+  assert.deepEqual(await h.room.edgeEvent({ type: "graph.flush" }), { revision: 101 });
+  assert.equal(h.edge.flushes.length, 1, "nothing new, nothing stored");
+  h.room.dispose();
+});
+
+Deno.test("graph.flush during a flush in flight answers a revision with the ops made meanwhile", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  let release!: () => void;
+  h.edge.gate = new Promise((r) => release = r);
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  await h.clock.advance(1000); // the quiet flush starts and waits at the edge
+  h.send(ada, { type: "node.create", opId: "o2", node: shotNode("n2") });
+  const answer = h.room.edgeEvent({ type: "graph.flush" });
+  release();
+  assert.deepEqual(await answer, { revision: 102 });
+  assert.deepEqual(h.edge.flushes.map((f) => Object.keys(f.graph.nodes)), [["n1"], ["n1", "n2"]]);
+  h.room.dispose();
+});
+
+Deno.test("graph.revert keeps unflushed edits as a revision, then stores the old graph and sends a snapshot", async () => {
   const h = await makeRoom();
   const ada = h.join("ada");
   h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
-  const graph = { nodes: { r: shotNode("r") }, edges: {} };
-  await h.room.edgeEvent({ type: "graph.replaced", revision: 9, graph });
+  const old = { nodes: { r: shotNode("r") }, edges: {} };
+  h.edge.revisions[2] = old;
+  assert.deepEqual(await h.room.edgeEvent({ type: "graph.revert", revision: 2, authorId: "bob" }), {
+    revision: 102,
+  });
+  assert.deepEqual(h.edge.flushes.map((f) => Object.keys(f.graph.nodes)), [["n1"], ["r"]]);
+  assert.match(h.edge.flushes[0]!.message, /before a revert/);
+  assert.deepEqual(h.edge.flushes[0]?.authorIds, ["ada"]);
+  assert.equal(h.edge.flushes[1]?.message, "Revert to revision 2");
+  assert.deepEqual(h.edge.flushes[1]?.authorIds, ["bob"]);
   const snapshot = ada.of("state.snapshot")[0];
-  assert.deepEqual(snapshot?.graph, graph);
-  assert.deepEqual(h.room.graph, graph);
+  assert.deepEqual(snapshot?.graph, old);
+  assert.deepEqual(h.room.graph, old);
   assert.equal(await h.storage.get("node:n1"), undefined);
+  await h.clock.advance(5000);
+  assert.equal(h.edge.flushes.length, 2, "the revert is not stored again by the flusher");
+  h.room.dispose();
+});
+
+Deno.test("a flush in flight when a revert comes lands before it, and later edits after it", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.edge.revisions[1] = { nodes: {}, edges: {} };
+  let release!: () => void;
+  h.edge.gate = new Promise((r) => release = r);
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  await h.clock.advance(1000); // the quiet flush of n1 waits at the edge
+  const reverted = h.room.edgeEvent({ type: "graph.revert", revision: 1, authorId: "ada" });
+  await h.clock.advance(0);
+  h.send(ada, { type: "node.create", opId: "o2", node: shotNode("n2") });
+  release();
+  assert.deepEqual(await reverted, { revision: 102 });
+  await h.clock.advance(1000);
+  assert.deepEqual(h.edge.flushes.map((f) => Object.keys(f.graph.nodes)), [["n1"], [], ["n2"]]);
+  assert.deepEqual(await h.room.edgeEvent({ type: "graph.flush" }), { revision: 103 });
   h.room.dispose();
 });
 

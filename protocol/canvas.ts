@@ -147,19 +147,29 @@ export const errorEventSchema = z.object({
   state: z.enum(["failed", "canceled"]).default("failed"),
 }).strict();
 
-/** What the edge's notifier POSTs to `/parties/main/{projectId}` (Bearer ROOM_SECRET). */
+/**
+ * What the edge POSTs to `/parties/main/{projectId}` (Bearer ROOM_SECRET). Most are events the
+ * room fans out (answered `{ok: true}`). Two are requests that make the room the one authority
+ * for the graph, answered `{revision}`: `graph.flush` stores the graph as the room holds it now
+ * (if anything is unflushed) and names the revision that holds every op accepted before it;
+ * `graph.revert` replaces the room's graph by an earlier revision's at this point in the room's
+ * order, storing unflushed edits first so history keeps them.
+ */
 export const edgeEventSchema = z.discriminatedUnion("type", [
   progressEventSchema,
   generationCompleteEventSchema,
   errorEventSchema,
   z.object({ type: z.literal("member.removed"), userId: z.string().min(1) }).strict(),
+  z.object({ type: z.literal("graph.flush") }).strict(),
   z.object({
-    type: z.literal("graph.replaced"),
-    revision: z.number().int().min(0),
-    graph: graphSchema,
+    type: z.literal("graph.revert"),
+    revision: z.number().int().min(1),
+    authorId: z.string().min(1).max(100),
   }).strict(),
 ]);
 export type EdgeEvent = z.infer<typeof edgeEventSchema>;
+/** The room's answer to an edge event: `{revision}` for the two graph requests. */
+export type EdgeEventAnswer = { ok: true } | { revision: number };
 export type JobEvent = Extract<
   EdgeEvent,
   { type: "progress.update" | "generation.complete" | "error.occurred" }

@@ -318,9 +318,13 @@ export type WaitReason = typeof WAIT_REASONS[number];
 
 /** `POST /api/projects/:id/nodes/:nodeId/generate` body (header `Idempotency-Key` optional). */
 export const generateRequestSchema = z.object({
-  /** Must equal the node's type in the saved graph. */
+  /** Must equal the node's type in the project's live graph. */
   type: z.string().min(1).max(64),
-  params: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Omitted (as the studio does), the job runs the node's parameters as the live graph holds
+   * them; given, these instead (scripted runs).
+   */
+  params: z.record(z.string(), z.unknown()).optional(),
   tier: tierSchema.default("standard"),
   /** May the edge run it at a lower tier when no online agent can meet this one? */
   allowDowngrade: z.boolean().default(true),

@@ -42,6 +42,7 @@ const room = new CanvasRoom("p", {
   clock,
   edge: {
     loadGraph: () => Promise.resolve({ revision: 1, graph: emptyGraph() }),
+    loadRevision: () => Promise.resolve(emptyGraph()),
     flushRevision: () => Promise.resolve({ revision: 2 }),
   },
 });

@@ -62,6 +62,11 @@ export const jobs = sqliteTable("jobs", {
   nodeType: text("node_type").notNull(),
   params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   inputs: text("inputs", { mode: "json" }).$type<JobInputRow[]>().notNull(),
+  /**
+   * The graph revision the job was queued from (lineage): the room stored its live graph as
+   * this revision just before. Null for jobs queued before it was recorded.
+   */
+  graphRevision: integer("graph_revision"),
   tier: text("tier").$type<Tier>().notNull(),
   /** What the user asked for; differs from `tier` after a downgrade (see `rationale`). */
   requestedTier: text("requested_tier").$type<Tier>().notNull(),

@@ -1,6 +1,7 @@
 /**
  * Endpoints for the room server only, authenticated with the shared `ROOM_SECRET`: load a
- * project's current graph when a room starts, and store a revision when the room flushes.
+ * project's current graph when a room starts, one revision's graph when it reverts, and store
+ * a revision when the room flushes.
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
@@ -13,8 +14,8 @@ import { notFound, unauthorized } from "../errors.ts";
 import { constantTimeEqual } from "../lib/bytes.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonText } from "../lib/json_text.ts";
-import { jsonBody, pathParams } from "../lib/validate.ts";
-import { currentGraphJson, storeRevision } from "../services/graph_store.ts";
+import { decimal, jsonBody, pathParams } from "../lib/validate.ts";
+import { currentGraphJson, getRevision, storeRevision } from "../services/graph_store.ts";
 
 const encoder = new TextEncoder();
 
@@ -28,6 +29,9 @@ const requireRoomSecret = createMiddleware<AppEnv>(async function requireRoomSec
 });
 
 const projectPath = pathParams(z.object({ id: idSchema }));
+const revisionPath = pathParams(
+  z.object({ id: idSchema, revision: decimal().pipe(z.number().min(1)) }),
+);
 
 async function assertProject(deps: AppEnv["Variables"]["deps"], id: string): Promise<void> {
   const [row] = await deps.db.select({ id: projects.id }).from(projects)
@@ -47,6 +51,13 @@ export const internalRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     await assertProject(c.get("deps"), id);
     return jsonText(c, await currentGraphJson(c.get("deps"), id));
+  })
+  .get("/projects/:id/revisions/:revision", revisionPath, async (c) => {
+    const { id, revision } = c.req.valid("param");
+    await assertProject(c.get("deps"), id);
+    const row = await getRevision(c.get("deps"), id, revision);
+    if (!row) throw notFound("revision");
+    return c.json({ revision, graph: row.graph });
   })
   .post("/projects/:id/revisions", projectPath, ...jsonBody(flushSchema), async (c) => {
     const { id } = c.req.valid("param");

@@ -99,6 +99,32 @@ Deno.test("generate → claim → progress → upload → complete: the take is 
   }
 });
 
+Deno.test("without params a job runs the node as the graph holds it and records that revision", async () => {
+  const { t, owner, projectId } = await setup();
+  try {
+    const generate = () =>
+      call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
+        token: owner.token,
+        body: { type: "shot.generate" },
+      });
+    const first = await generate();
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal(first.body.job.params.prompt, "a red door");
+    assert.equal(first.body.job.graphRevision, 1);
+    assert.deepEqual(t.notifier.asked.at(-1), { projectId, request: { type: "graph.flush" } });
+    await saveGraph(t, projectId, graphOf([node("shot1", "shot.generate", { prompt: "a door" })]));
+    const second = await generate();
+    assert.equal(second.body.job.params.prompt, "a door");
+    assert.equal(second.body.job.graphRevision, 2);
+    await saveGraph(t, projectId, graphOf([node("shot1", "shot.generate", {})]));
+    const invalid = await generate();
+    assert.equal(invalid.status, 422);
+    assert.equal(invalid.body.error.issues[0].path, "params.prompt");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("generate validates against the catalog and the saved graph, naming the field, and queues nothing", async () => {
   const { t, owner, projectId } = await setup();
   try {

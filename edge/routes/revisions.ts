@@ -11,12 +11,8 @@ import { decimal, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
-import {
-  currentGraphJson,
-  getRevision,
-  listRevisions,
-  storeRevision,
-} from "../services/graph_store.ts";
+import { currentGraphJson, getRevision, listRevisions } from "../services/graph_store.ts";
+import { revertGraph } from "../services/live_graph.ts";
 
 const revisionPath = z.object({ id: idSchema, revision: decimal().pipe(z.number().min(1)) });
 const pageQuery = z.object({
@@ -65,18 +61,14 @@ export const revisionRoutes = new Hono<AppEnv>()
       const old = await getRevision(deps, projectId, target);
       if (!old) throw notFound("revision");
       const user = currentUser(c);
-      const revision = await storeRevision(deps, projectId, {
-        graph: old.graph,
-        message: `Revert to revision ${target}`,
-        authorIds: [user.id],
-      });
+      // The room orders the revert and stores it (and any edits it had not flushed yet).
+      const revision = await revertGraph(deps, projectId, old, user.id);
       await recordActivity(deps, {
         projectId,
         actorId: user.id,
         action: "graph.revert",
         subject: `revision ${target}`,
       });
-      deps.notifier.notify(projectId, { type: "graph.replaced", revision, graph: old.graph });
       return c.json({ revision }, 201);
     },
   );

@@ -1,15 +1,23 @@
 /**
  * How the edge tells a project's room that something happened outside it (job progress, a new
- * take, a member removed, a reverted graph). The HTTP notifier posts to the PartyKit room; tests
- * use the recording notifier. Delivery is best effort: the database stays the source of truth,
- * and a room that missed an event reloads state when it next starts.
+ * take, a member removed), and asks it for the live graph (services/live_graph.ts). The HTTP
+ * notifier posts to the PartyKit room; tests use the recording notifier, which stands for "no
+ * room": nothing newer than the database. Events are best effort (the database keeps jobs and
+ * takes, and the studio reloads them); requests are answered or throw.
  */
+import type { EdgeEvent } from "../../protocol/canvas.ts";
 
 /** One event for a project's room; `type` names it (see protocol/canvas.ts for payloads). */
 export interface RoomEvent {
   type: string;
   [key: string]: unknown;
 }
+
+/** What the edge asks the room and waits for (protocol/canvas.ts, `edgeEventSchema`). */
+export type RoomGraphRequest = Extract<EdgeEvent, { type: "graph.flush" | "graph.revert" }>;
+
+/** How long the edge waits for a room's answer: it may first wake and store the graph. */
+const ASK_TIMEOUT_MS = 10_000;
 
 export interface RoomNotifier {
   /**
@@ -19,6 +27,13 @@ export interface RoomNotifier {
   notify(projectId: string, event: RoomEvent): void;
   /** Settles once everything queued so far was delivered or given up on (Workers' waitUntil). */
   drained(): Promise<void>;
+  /**
+   * Asks the project's room to store its live graph (`graph.flush`) or to revert it, and
+   * resolves to the revision that holds the result. Null when there is no room to ask: the
+   * database's current revision is the latest graph then. Throws when the room cannot be
+   * reached or could not do it.
+   */
+  ask(projectId: string, request: RoomGraphRequest): Promise<{ revision: number } | null>;
 }
 
 export function httpRoomNotifier(
@@ -27,16 +42,18 @@ export function httpRoomNotifier(
   log: (line: Record<string, unknown>) => void,
 ): RoomNotifier {
   const base = roomUrl.replace(/\/$/, "");
+  const post = (projectId: string, body: object, timeoutMs: number) =>
+    fetch(`${base}/parties/main/${encodeURIComponent(projectId)}`, {
+      method: "POST",
+      headers: { "authorization": `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   /** The last delivery queued per project; each waits for the one before it. */
   const queues = new Map<string, Promise<void>>();
   async function deliver(projectId: string, event: RoomEvent): Promise<void> {
     try {
-      const response = await fetch(`${base}/parties/main/${encodeURIComponent(projectId)}`, {
-        method: "POST",
-        headers: { "authorization": `Bearer ${secret}`, "content-type": "application/json" },
-        body: JSON.stringify(event),
-        signal: AbortSignal.timeout(5_000),
-      });
+      const response = await post(projectId, event, 5_000);
       await response.body?.cancel();
       if (!response.ok) log({ msg: "room notify refused", projectId, status: response.status });
     } catch (error) {
@@ -55,19 +72,34 @@ export function httpRoomNotifier(
     async drained() {
       await Promise.all(queues.values());
     },
+    async ask(projectId, request) {
+      const response = await post(projectId, request, ASK_TIMEOUT_MS);
+      const text = await response.text();
+      if (!response.ok) throw new Error(`the room answered ${response.status}: ${text}`);
+      const revision = (JSON.parse(text) as { revision?: unknown }).revision;
+      if (typeof revision !== "number") throw new Error(`the room answered without a revision`);
+      return { revision };
+    },
   };
 }
 
-/** Keeps every event in memory; for tests and for running without a room server. */
+/** Keeps every event in memory and has no room to ask; for tests without a room server. */
 export function recordingRoomNotifier(): RoomNotifier & {
   events: Array<{ projectId: string; event: RoomEvent }>;
+  asked: Array<{ projectId: string; request: RoomGraphRequest }>;
 } {
   const events: Array<{ projectId: string; event: RoomEvent }> = [];
+  const asked: Array<{ projectId: string; request: RoomGraphRequest }> = [];
   return {
     events,
+    asked,
     notify(projectId, event) {
       events.push({ projectId, event });
     },
     drained: () => Promise.resolve(),
+    ask(projectId, request) {
+      asked.push({ projectId, request });
+      return Promise.resolve(null);
+    },
   };
 }

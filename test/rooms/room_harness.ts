@@ -31,6 +31,10 @@ export class FakeEdge implements EdgeApi {
   flushes: FlushRequest[] = [];
   loads = 0;
   down = false;
+  /** Stored revisions a revert can load, by number. */
+  revisions: Record<number, Graph> = {};
+  /** While set, flushes wait for it (a flush in flight). */
+  gate: Promise<void> | null = null;
   constructor(
     public current: { revision: number; graph: Graph } | null = {
       revision: 3,
@@ -42,10 +46,17 @@ export class FakeEdge implements EdgeApi {
     if (this.down) return Promise.reject(new Error("edge unreachable"));
     return Promise.resolve(this.current && structuredClone(this.current));
   }
-  flushRevision(request: FlushRequest) {
-    if (this.down) return Promise.reject(new Error("edge unreachable"));
-    this.flushes.push(structuredClone(request));
-    return Promise.resolve({ revision: 100 + this.flushes.length });
+  loadRevision(revision: number) {
+    const graph = this.revisions[revision];
+    if (this.down || !graph) return Promise.reject(new Error(`no revision ${revision}`));
+    return Promise.resolve(structuredClone(graph));
+  }
+  async flushRevision(request: FlushRequest) {
+    const copy = structuredClone(request);
+    await this.gate;
+    if (this.down) throw new Error("edge unreachable");
+    this.flushes.push(copy);
+    return { revision: 100 + this.flushes.length };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Queues a generation job for a node: validates the request against the node catalog and the
- * saved graph, resolves upstream takes, computes requirements, lowers the tier when no online
+ * live graph (the room stores it first: services/live_graph.ts; the job records that
+ * revision), resolves upstream takes, computes requirements, lowers the tier when no online
  * agent could ever run it (if allowed), and wakes waiting claims. An `Idempotency-Key` makes a
  * retried request return the job the first one created.
  */
@@ -14,7 +15,7 @@ import { ApiError, conflict, notFound } from "../../errors.ts";
 import { sha256Hex } from "../../lib/bytes.ts";
 import { newId } from "../../lib/ids.ts";
 import { onlineAgentsForProject } from "../agents.ts";
-import { currentGraph } from "../graph_store.ts";
+import { liveGraph } from "../live_graph.ts";
 import { resolveInputs } from "./inputs.ts";
 import { chooseTier } from "./matching.ts";
 import type { JobRow } from "./transitions.ts";
@@ -44,13 +45,14 @@ export async function enqueueJob(
   if (!isExecutable(def)) {
     throw invalid("type", `"${body.type}" nodes do not run; nothing to generate`);
   }
-  const { graph } = await currentGraph(deps, projectId);
+  const { revision, graph } = await liveGraph(deps, projectId);
   const node = graph.nodes[nodeId];
-  if (!node) throw notFound(`node ${nodeId} in the saved graph`);
+  if (!node) throw notFound(`node ${nodeId} in the project's graph`);
   if (node.type !== body.type) {
     throw invalid("type", `node ${nodeId} is a "${node.type}" node, not "${body.type}"`);
   }
-  const parsed = def.params.safeParse(body.params);
+  // The node's own parameters, as the room ordered its edits, unless the caller names others.
+  const parsed = def.params.safeParse(body.params ?? node.params);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({
       path: ["params", ...i.path.map(String)].join("."),
@@ -78,6 +80,7 @@ export async function enqueueJob(
     nodeType: def.type,
     params: parsed.data,
     inputs,
+    graphRevision: revision,
     tier: choice.tier,
     requestedTier: body.tier,
     allowDowngrade: body.allowDowngrade,

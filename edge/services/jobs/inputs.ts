@@ -1,6 +1,6 @@
 /**
  * A job's inputs, resolved when it is queued: for each connected input socket of the node in
- * the project's saved graph, the newest ready take of the upstream node. Upstream nodes that
+ * the project's live graph, the newest ready take of the upstream node. Upstream nodes that
  * never run (assets, control nodes) produce no takes; their connection alone satisfies a
  * required socket.
  */

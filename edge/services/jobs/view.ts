@@ -19,6 +19,8 @@ export interface JobView {
   /** Why the tier was lowered, e.g. "high→standard: largest online GPU 16 GB". */
   rationale: string | null;
   params: Record<string, unknown>;
+  /** The graph revision it was queued from (lineage); null for jobs from before it was kept. */
+  graphRevision: number | null;
   requirements: { backends: string[]; minVramMiB: number; models: string[] };
   priority: number;
   attempt: number;
@@ -49,6 +51,7 @@ export function jobView(job: JobRow, online: AgentCapability[]): JobView {
     allowDowngrade: job.allowDowngrade,
     rationale: job.rationale,
     params: job.params,
+    graphRevision: job.graphRevision,
     requirements,
     priority: job.priority,
     attempt: job.attempt,

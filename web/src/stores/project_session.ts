@@ -194,11 +194,9 @@ export function createProjectSession(project: Project) {
       (run) => ({ ...(run ?? idleRun()), phase: "queued", message: "sending…", error: null }),
     );
     try {
-      const { job } = await api.jobs.generate(projectId, nodeId, {
-        type: node.type,
-        params: node.params,
-        tier,
-      });
+      // The edge runs the node as the room holds it: let the room have this user's edits first.
+      await room.settled();
+      const { job } = await api.jobs.generate(projectId, nodeId, { type: node.type, tier });
       setRuns(nodeId, (run) => onJob(run ?? idleRun(), job));
     } catch (error) {
       const text = error instanceof ApiError ? error.describe() : String(error);

@@ -92,6 +92,8 @@ export class RoomClient {
   #you: Peer | null = null;
   #stopped = false;
   #live = false;
+  /** settled() calls waiting for the room to answer these ops. */
+  #waiters: { opIds: Set<string>; done: () => void }[] = [];
 
   constructor(options: RoomClientOptions) {
     this.#o = options;
@@ -137,6 +139,31 @@ export class RoomClient {
     for (const c of changes) if (c.type === "node.update") this.#outbox.delete(c.id);
     this.#flush();
     for (const change of changes) this.#post(change);
+  }
+
+  /**
+   * Resolves once the room has answered (acked or refused) every edit sent so far, so a request
+   * that has the edge read the room's graph (Generate) finds them there. Rejects after
+   * `timeoutMs` when the room does not answer; the edits stay pending and go out on reconnect.
+   */
+  settled(timeoutMs = 10_000): Promise<void> {
+    this.#flush(); // drag steps not sent yet go now
+    const opIds = new Set(this.replica.pending.map((p) => p.opId));
+    if (opIds.size === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        opIds,
+        done: () => {
+          this.#o.timers.clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = this.#o.timers.setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        reject(new Error("your latest edits have not reached the room yet; try again"));
+      }, timeoutMs);
+      this.#waiters.push(waiter);
+    });
   }
 
   cursor(x: number, y: number): void {
@@ -202,6 +229,20 @@ export class RoomClient {
     } catch {
       return; // not ours to crash on; the room only sends JSON
     }
+    this.#handle(message);
+    if (this.#waiters.length > 0) this.#wake();
+  }
+
+  /** Resolves the settled() calls whose ops the room has all answered. */
+  #wake(): void {
+    const pending = new Set(this.replica.pending.map((p) => p.opId));
+    const still = this.#waiters.filter((w) => [...w.opIds].some((id) => pending.has(id)));
+    const done = this.#waiters.filter((w) => !still.includes(w));
+    this.#waiters = still;
+    for (const w of done) w.done();
+  }
+
+  #handle(message: ServerMessage): void {
     const cb = this.#o.callbacks;
     switch (message.type) {
       case "welcome":

@@ -265,3 +265,32 @@ Deno.test("a gap in the sequence triggers a reconnect to catch up", async () => 
   assert.deepEqual(h.log.remote, []);
   h.client.stop();
 });
+
+Deno.test("settled() waits until the room has answered every edit sent so far", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"));
+  await h.client.settled(); // nothing pending: at once
+  h.client.send([{ type: "node.update", id: "a", set: { x: 5 } }], false);
+  h.client.send([{ type: "node.create", node: shot("b") }], false);
+  const [first, second] = socket.sent.slice(-2).map((m) => m.opId as string);
+  let done = false;
+  const settled = h.client.settled().then(() => done = true);
+  socket.receive({ type: "ack", opId: first!, seq: 2 });
+  await Promise.resolve();
+  assert.equal(done, false, "one edit is still unanswered");
+  h.client.send([{ type: "node.update", id: "a", set: { x: 6 } }], false); // later: not waited on
+  socket.receive({ type: "reject", opId: second!, code: "conflict", reason: "taken" });
+  await settled;
+  assert.equal(done, true);
+  h.client.stop();
+});
+
+Deno.test("settled() gives up when the room does not answer in time", async () => {
+  const h = setup();
+  await live(h, graphWith("a"));
+  h.client.send([{ type: "node.update", id: "a", set: { x: 5 } }], false);
+  const settled = h.client.settled(1000);
+  h.timers.runAll();
+  await assert.rejects(settled, /not reached the room/);
+  h.client.stop();
+});
