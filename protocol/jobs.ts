@@ -272,12 +272,18 @@ export const completeResponseSchema = z.object({
 });
 export type CompleteResponse = z.infer<typeof completeResponseSchema>;
 
-/** `POST /jobs/:id/fail`. Retriable failures go back to the queue while attempts remain. */
+/**
+ * `POST /jobs/:id/fail`. Retriable failures go back to the queue while attempts remain.
+ * `infrastructure`: the agent's backend went away or restarted during the run, which is not the
+ * job's fault: it goes back to the queue without spending an attempt, counted apart so a job
+ * that brings its backend down every time still ends (after the edge's JOB_MAX_INFRA_FAILURES).
+ */
 export const failRequestSchema = z.object({
   reason: z.string().trim().min(1).max(4000),
   retriable: z.boolean(),
+  infrastructure: z.boolean().default(false),
 });
-export type FailRequest = z.infer<typeof failRequestSchema>;
+export type FailRequest = z.input<typeof failRequestSchema>;
 
 /** `POST /jobs/:id/release` (body optional): hand the job back without spending an attempt. */
 export const releaseRequestSchema = z.object({

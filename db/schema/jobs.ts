@@ -76,6 +76,11 @@ export const jobs = sqliteTable("jobs", {
   /** The number of the current (or last) run; 0 until first leased. */
   attempt: integer("attempt").notNull().default(0),
   maxAttempts: integer("max_attempts").notNull(),
+  /**
+   * Runs that ended because the agent's backend went away or restarted: they spend no attempt,
+   * but a job that brings its backend down every time must still end (JOB_MAX_INFRA_FAILURES).
+   */
+  infraFailures: integer("infra_failures").notNull().default(0),
   leaseAgentId: text("lease_agent_id"),
   leaseExpiresAt: integer("lease_expires_at"),
   progress: text("progress", { mode: "json" }).$type<JobProgress>(),

@@ -102,6 +102,16 @@ const CREDENTIAL_SQL = `
     'models', json(models), 'concurrency', concurrency, 'lastSeenAt', last_seen_at) as agent
   from agents where id = ? and revoked_at is null limit 1`;
 
+/**
+ * The agent as it is now (null once revoked): a long-poll re-reads it after each wait, so a
+ * heartbeat that took a backend off the profile is matched at once, not after the poll.
+ */
+export async function callingAgent(deps: AppDeps, agentId: string): Promise<CallingAgent | null> {
+  const result = await deps.db.$client.execute({ sql: CREDENTIAL_SQL, args: [agentId] });
+  const row = result.rows[0] as unknown as { agent: string } | undefined;
+  return row ? JSON.parse(row.agent) as CallingAgent : null;
+}
+
 /** The live agent behind `<agentId>.<secret>`, or null. */
 export async function agentForCredential(
   deps: AppDeps,

@@ -71,17 +71,32 @@ export interface RunOptions {
 }
 
 /**
- * Why a job failed. `retriable` failures (backend restarted, network) may be tried again by
- * another attempt; the others (bad params, model error) fail the job with `message` as reason.
+ * Why a job failed. `retriable` failures (network, out of memory) may be tried again by another
+ * attempt; the others (bad params, model error) fail the job with `message` as reason. Two codes
+ * are the machine's fault, not the job's, and spend no attempt:
+ * - `backend_down`: the backend stopped answering (the agent marks it down at once);
+ * - `backend_restarted`: it answered again but had forgotten the run (restarted, queue cleared).
  */
 export class JobFailure extends Error {
   constructor(
     message: string,
     readonly retriable: boolean,
-    readonly code: "validation" | "runtime" | "unavailable" | "canceled" | "output",
+    readonly code:
+      | "validation"
+      | "runtime"
+      | "unavailable"
+      | "canceled"
+      | "output"
+      | "backend_down"
+      | "backend_restarted",
   ) {
     super(message);
     this.name = "JobFailure";
+  }
+
+  /** The backend failed the run, not the job: it goes back to the queue, attempt not spent. */
+  get infrastructure(): boolean {
+    return this.code === "backend_down" || this.code === "backend_restarted";
   }
 }
 

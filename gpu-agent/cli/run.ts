@@ -34,7 +34,12 @@ export interface RunDeps {
   tuning?:
     & Pick<
       DaemonOptions,
-      "claimWaitMs" | "heartbeatIntervalMs" | "monitorIntervalMs" | "maxEventsPerSecond" | "trace"
+      | "claimWaitMs"
+      | "heartbeatIntervalMs"
+      | "monitorIntervalMs"
+      | "recoveryDelaysMs"
+      | "maxEventsPerSecond"
+      | "trace"
     >
     & { edgeBackoff?: Pick<EdgeCallsOptions, "baseDelayMs" | "maxDelayMs"> };
 }

@@ -3,6 +3,8 @@
  * other models first when needed), runs it with throttled progress, uploads each output to a
  * take slot with its sha256, and completes. Every way out is reported honestly:
  * - a backend failure → `fail` (retriable or not, with the backend's reason);
+ * - the backend went away or restarted mid-run → it is marked down first (so the agent stops
+ *   advertising it), then `fail` flagged `infrastructure`: back to the queue, no attempt spent;
  * - canceled in the studio (an event answered `canceled`) → the backend is aborted, nothing sent;
  * - lease lost (409) → aborted at once, never completed;
  * - the agent interrupted (second Ctrl-C) → aborted and `release`d back to the queue.
@@ -40,6 +42,8 @@ export interface RunnerDeps {
   isHealthy: (backend: JobBackend) => boolean;
   /** Re-checks the backends and heartbeats, so the edge stops offering what we cannot run. */
   refreshProfile: () => Promise<void>;
+  /** A run found the backend unreachable: mark it down and heartbeat, before the job goes back. */
+  backendDown: (backend: JobBackend, problem: string) => Promise<void>;
   slots: GpuSlots;
   /** Parent of each job's private folder. */
   workDir: string;
@@ -133,12 +137,13 @@ async function _run(
   // A folder per claim: a job retried at once may run again while this run's files are removed.
   const workDir = `${deps.workDir}/${job.id}-${crypto.randomUUID().slice(0, 8)}`;
   let outcome: JobOutcome;
+  const chosen: Chosen = { backend: null };
   try {
     try {
       report({ percent: 0, message: "starting" });
-      outcome = await _execute(job, deps, control, report, events, label, workDir);
+      outcome = await _execute(job, deps, control, report, events, label, workDir, chosen);
     } catch (error) {
-      outcome = await _settle(job, deps, control, error, label);
+      outcome = await _settle(job, deps, control, error, label, chosen.backend);
     } finally {
       await events.close();
     }
@@ -152,6 +157,11 @@ async function _run(
   return outcome;
 }
 
+/** The backend a run went to, once chosen (a failure may be that backend's fault). */
+interface Chosen {
+  backend: JobBackend | null;
+}
+
 async function _execute(
   job: ClaimedJob,
   deps: RunnerDeps,
@@ -160,8 +170,10 @@ async function _execute(
   events: JobEvents,
   label: string,
   workDir: string,
+  chosen: Chosen,
 ): Promise<JobOutcome> {
   const backend = _chooseBackend(job, deps);
+  if (typeof backend !== "string") chosen.backend = backend;
   if (typeof backend === "string") {
     // The backend went away since the last heartbeat: say so, then hand the job back.
     await deps.refreshProfile();
@@ -297,6 +309,7 @@ async function _settle(
   control: Control,
   error: unknown,
   label: string,
+  backend: JobBackend | null,
 ): Promise<JobOutcome> {
   if (error instanceof AgentRejected) throw error;
   if (control.hardSignal.aborted) throw control.hardSignal.reason;
@@ -328,6 +341,8 @@ async function _settle(
     !(error instanceof BadEdgeAnswer),
     "runtime",
   );
+  // Before the job goes back: the edge must know the backend is down before we claim again.
+  if (failure.code === "backend_down" && backend) await deps.backendDown(backend, failure.message);
   try {
     const answer = await deps.edge.call(
       "fail",
@@ -335,13 +350,15 @@ async function _settle(
         deps.edge.client.fail(job.id, {
           reason: failure.message.slice(0, 4000) || failure.code,
           retriable: failure.retriable,
+          infrastructure: failure.infrastructure,
         }, s),
       control.hardSignal,
     );
     const requeued = answer.state === "queued";
-    deps.logger.warn(
-      `${label}: failed${requeued ? " (will be retried)" : ""}: ${failure.message}`,
-    );
+    const again = failure.infrastructure
+      ? " (back in the queue, no attempt spent)"
+      : " (will be retried)";
+    deps.logger.warn(`${label}: failed${requeued ? again : ""}: ${failure.message}`);
     return requeued ? "requeued" : "failed";
   } catch (failError) {
     if (failError instanceof LeaseLost) return "lease_lost";

@@ -67,6 +67,7 @@ export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
       ...(setup.fast === false ? {} : {
         claimWaitMs: 1000,
         maxEventsPerSecond: 20,
+        recoveryDelaysMs: [100, 200, 400, 800, 1600],
         edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
       }),
       ...(setup.trace ? { trace: setup.trace } : {}),

@@ -186,3 +186,34 @@ Deno.test("progress previews are kept as the job's latest frame", async () => {
     await t.close();
   }
 });
+
+Deno.test("a run lost to the agent's backend spends no attempt; the bounded count still ends the job", async () => {
+  const { t, owner, projectId, agent, jobId, job } = await setup();
+  try {
+    const backendDown = (reason: string) =>
+      agent.call("POST", `/jobs/${jobId}/fail`, { reason, retriable: true, infrastructure: true });
+    for (let run = 1; run < 5; run++) {
+      assert.equal((await agent.claim())?.attempt, 1, "the same attempt each time");
+      const res = await backendDown("ComfyUI stopped answering during the run");
+      assert.deepEqual(res.body, { state: "queued", attempt: 0, maxAttempts: 3 });
+      assert.equal((await job()).job.infraFailures, run);
+    }
+    await agent.claim();
+    const last = await backendDown("ComfyUI stopped answering during the run");
+    assert.equal(last.body.state, "failed");
+    const { job: failed, events } = await job();
+    assert.equal(
+      failed.error,
+      "failed: the backend went away during 5 runs of this job (last: ComfyUI stopped answering during the run)",
+    );
+    assert.equal(events.filter((e: { to: string }) => e.to === "leased").length, 5);
+    assert.match(events[2].message, /backend went away on .* \(no attempt spent\)/);
+    const retried = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/retry`, {
+      token: owner.token,
+    });
+    assert.equal(retried.status, 200);
+    assert.equal(retried.body.job.infraFailures, 0, "a retry starts the count afresh");
+  } finally {
+    await t.close();
+  }
+});

@@ -8,7 +8,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { jobEvents, jobPreviews, jobs } from "../../../db/schema/mod.ts";
 import {
   AGENT_ERROR_CODES,
-  type FailRequest,
+  type failRequestSchema,
   type jobEventRequestSchema,
 } from "../../../protocol/jobs.ts";
 import type { JobEvent } from "../../../protocol/canvas.ts";
@@ -131,8 +131,9 @@ export async function failJob(
   deps: AppDeps,
   agent: CallingAgent,
   jobId: string,
-  failure: FailRequest,
+  failure: z.output<typeof failRequestSchema>,
 ): Promise<JobRow> {
+  if (failure.infrastructure) return await backendFailed(deps, agent, jobId, failure.reason);
   const now = deps.now();
   const again = failure.retriable ? sql`${jobs.attempt} < ${jobs.maxAttempts}` : sql`0`;
   const finalError = sql`case when ${jobs.attempt} > 1
@@ -149,6 +150,43 @@ export async function failJob(
     message: failure.retriable
       ? `failed (retriable): ${failure.reason}`
       : `failed: ${failure.reason}`,
+  });
+  if (!job) throw await explainLost(deps, agent, jobId);
+  afterReturnOrFail(deps, job);
+  return job;
+}
+
+/**
+ * The agent's backend went away or restarted during the run: not the job's fault, so it goes
+ * back to the queue with its attempt refunded. Such runs are counted apart, and the one that
+ * reaches JOB_MAX_INFRA_FAILURES fails the job, so one that kills its backend every time ends.
+ */
+async function backendFailed(
+  deps: AppDeps,
+  agent: CallingAgent,
+  jobId: string,
+  reason: string,
+): Promise<JobRow> {
+  const now = deps.now();
+  const max = deps.config.JOB_MAX_INFRA_FAILURES;
+  const again = sql`${jobs.infraFailures} + 1 < ${max}`;
+  const finalError =
+    `failed: the backend went away during ${max} runs of this job (last: ${reason})`;
+  const [job] = await transitionJobs(deps, {
+    where: heldBy(agent, jobId),
+    to: sql`case when ${again} then 'queued' else 'failed' end`,
+    attempt: sql`case when ${again} then max(${jobs.attempt} - 1, 0) else ${jobs.attempt} end`,
+    set: {
+      ...clearedLease,
+      infraFailures: sql`${jobs.infraFailures} + 1`,
+      progress: sql`case when ${again} then null else ${jobs.progress} end`,
+      error: sql`case when ${again} then ${reason} else ${finalError} end`,
+      finishedAt: sql`case when ${again} then null else ${now} end`,
+    },
+    actor: `agent:${agent.id}`,
+    message: sql`case when ${again}
+      then ${`backend went away on ${agent.name} (no attempt spent): ${reason}`}
+      else ${finalError} end`,
   });
   if (!job) throw await explainLost(deps, agent, jobId);
   afterReturnOrFail(deps, job);
@@ -246,7 +284,7 @@ export async function retryJob(
     )!,
     to: "queued",
     attempt: sql`0`,
-    set: { ...clearedLease, error: null, progress: null, finishedAt: null },
+    set: { ...clearedLease, error: null, progress: null, finishedAt: null, infraFailures: 0 },
     actor: `user:${user.id}`,
     message: `retried by ${user.name}`,
   });

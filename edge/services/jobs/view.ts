@@ -23,6 +23,8 @@ export interface JobView {
   priority: number;
   attempt: number;
   maxAttempts: number;
+  /** Runs lost to the agent's backend going away (no attempt spent; bounded apart). */
+  infraFailures: number;
   agentId: string | null;
   progress: JobRow["progress"];
   error: string | null;
@@ -53,6 +55,7 @@ export function jobView(job: JobRow, online: AgentCapability[]): JobView {
     priority: job.priority,
     attempt: job.attempt,
     maxAttempts: job.maxAttempts,
+    infraFailures: job.infraFailures,
     agentId: job.leaseAgentId,
     progress: job.progress,
     error: job.error,

@@ -28,7 +28,7 @@ import {
   PromptRejected,
   type SystemStats,
 } from "./client.ts";
-import { canceled, validationFailure } from "./failures.ts";
+import { canceled, unreachable, validationFailure } from "./failures.ts";
 import { downloadOutputs } from "./outputs.ts";
 import { promptIdFor } from "./prompt_id.ts";
 import { ComfyConnection } from "./socket.ts";
@@ -167,9 +167,7 @@ export class ComfyUIBackend implements JobBackend {
     } catch (error) {
       if (error instanceof JobFailure) throw error;
       if (signal.aborted) throw canceled();
-      if (error instanceof ComfyUnreachable) {
-        throw new JobFailure(error.message, true, "unavailable");
-      }
+      if (error instanceof ComfyUnreachable) throw unreachable(error.message);
       throw new JobFailure(`ComfyUI run failed: ${(error as Error).message}`, true, "unavailable");
     }
   }

@@ -12,7 +12,7 @@ import {
   type FileRef,
   type HistoryEntry,
 } from "./client.ts";
-import { canceled, executionFailure, restarted } from "./failures.ts";
+import { canceled, executionFailure, restarted, unreachable } from "./failures.ts";
 import { fileRefs } from "./outputs.ts";
 import { ProgressTracker } from "./progress.ts";
 import type { ComfyConnection, ComfyMessage } from "./socket.ts";
@@ -170,7 +170,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
         if (!(error instanceof ComfyUnreachable)) throw error;
       }
     }
-    throw new JobFailure("ComfyUI stopped answering during the run", true, "unavailable");
+    throw unreachable("ComfyUI stopped answering during the run");
   };
 
   try {
@@ -200,11 +200,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     }
   } catch (error) {
     if (error instanceof ComfyUnreachable) {
-      throw new JobFailure(
-        `ComfyUI stopped answering during the run: ${error.message}`,
-        true,
-        "unavailable",
-      );
+      throw unreachable(`ComfyUI stopped answering during the run: ${error.message}`);
     }
     throw error;
   } finally {

@@ -1,0 +1,1 @@
+ALTER TABLE `jobs` ADD `infra_failures` integer DEFAULT 0 NOT NULL;
