@@ -3,8 +3,11 @@
  * The claim loop only ever talks to backends through it, so a backend can be added without
  * touching the loop.
  */
-import type { Backend } from "../../protocol/nodes.ts";
+import type { BlockedWork, Work } from "../../protocol/jobs.ts";
+import { type Backend, NODE_TYPES } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
+
+export type { BlockedWork, Work };
 
 /** What a backend reports about itself on every health check (sent in the heartbeat). */
 export interface BackendStatus {
@@ -16,6 +19,10 @@ export interface BackendStatus {
   templates: string[];
   /** Model files the backend has installed (ComfyUI model folders). */
   models: string[];
+  /** Exactly the (node type, tier) pairs it can run now; the edge offers only these. */
+  runnable?: Work[];
+  /** Pairs it has a template for but cannot run now, and what each lacks. */
+  blocked?: BlockedWork[];
   /** Why it is unhealthy, phrased as a fix for the user ("start ComfyUI on 127.0.0.1:8188"). */
   problem?: string;
 }
@@ -76,6 +83,8 @@ export interface RunOptions {
  * are the machine's fault, not the job's, and spend no attempt:
  * - `backend_down`: the backend stopped answering (the agent marks it down at once);
  * - `backend_restarted`: it answered again but had forgotten the run (restarted, queue cleared).
+ * And `cannot_run`: this agent cannot run the job after all (its advertised profile was out of
+ * date, or the template needs more VRAM than any GPU here): it is handed back untouched.
  */
 export class JobFailure extends Error {
   constructor(
@@ -88,7 +97,8 @@ export class JobFailure extends Error {
       | "canceled"
       | "output"
       | "backend_down"
-      | "backend_restarted",
+      | "backend_restarted"
+      | "cannot_run",
   ) {
     super(message);
     this.name = "JobFailure";
@@ -112,4 +122,19 @@ export interface JobBackend {
   free?(): Promise<void>;
   /** Lets go of what the backend keeps open between jobs (ComfyUI's `/ws`); optional. */
   close?(): Promise<void>;
+}
+
+/** Every (node type, tier) pair of the catalog that a backend of `kind` serves and can run now. */
+export function runnableWork(
+  kind: Backend,
+  canRun: (nodeType: string, tier: Tier) => boolean,
+): Work[] {
+  return Object.values(NODE_TYPES).flatMap((def) =>
+    def.backends.includes(kind)
+      ? def.tiers.filter((tier) => canRun(def.type, tier)).map((tier) => ({
+        nodeType: def.type,
+        tier,
+      }))
+      : []
+  );
 }

@@ -158,7 +158,11 @@ export class BackendMonitor {
     for (const status of results) {
       const before = this.#latest.get(status.kind);
       this.#latest.set(status.kind, status);
-      if (before?.healthy === status.healthy) continue;
+      if (before?.healthy === status.healthy) {
+        // Same health, other work (a model file added or removed): the edge must hear of it.
+        if (_workKey(before) !== _workKey(status)) changed = true;
+        continue;
+      }
       changed = true;
       this.#report(before, status);
       if (status.healthy) {
@@ -181,6 +185,10 @@ export class BackendMonitor {
       this.#logger.warn(before ? `${now.kind} went away${fix}` : `${now.kind} not available${fix}`);
     }
   }
+}
+
+function _workKey(status: BackendStatus): string {
+  return JSON.stringify(status.runnable ?? []);
 }
 
 /** probe() promises never to throw; a broken backend must still not stop the monitor. */

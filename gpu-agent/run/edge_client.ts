@@ -128,12 +128,20 @@ export class EdgeClient {
     });
   }
 
-  /** Hands the job back to the queue without spending an attempt (shutting down). */
-  release(jobId: string, reason: string, signal?: AbortSignal): Promise<JobTransitionResponse> {
+  /**
+   * Hands the job back to the queue without spending an attempt (shutting down); `cannotRun`:
+   * this agent cannot run it, so the edge offers it elsewhere until this agent's profile changes.
+   */
+  release(
+    jobId: string,
+    reason: string,
+    signal?: AbortSignal,
+    options: { cannotRun?: boolean } = {},
+  ): Promise<JobTransitionResponse> {
     return this.#call(
       "release",
       `/jobs/${jobId}/release`,
-      { reason },
+      { reason, ...(options.cannotRun ? { cannotRun: true } : {}) },
       jobTransitionResponseSchema,
       signal,
       { jobId },

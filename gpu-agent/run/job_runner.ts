@@ -5,6 +5,8 @@
  * - a backend failure → `fail` (retriable or not, with the backend's reason);
  * - the backend went away or restarted mid-run → it is marked down first (so the agent stops
  *   advertising it), then `fail` flagged `infrastructure`: back to the queue, no attempt spent;
+ * - this agent cannot run the job after all → its profile is refreshed, and the job `release`d
+ *   flagged `cannotRun` (not offered to it again until its profile changes);
  * - canceled in the studio (an event answered `canceled`) → the backend is aborted, nothing sent;
  * - lease lost (409) → aborted at once, never completed;
  * - the agent interrupted (second Ctrl-C) → aborted and `release`d back to the queue.
@@ -194,7 +196,7 @@ async function _execute(
   try {
     slot = await deps.slots.acquire(request, control.signal);
   } catch (error) {
-    if (error instanceof DoesNotFit) throw new JobFailure(error.message, true, "unavailable");
+    if (error instanceof DoesNotFit) throw new JobFailure(error.message, false, "cannot_run");
     throw error;
   }
   try {
@@ -256,8 +258,8 @@ function _chooseBackend(job: ClaimedJob, deps: RunnerDeps): JobBackend | string 
   throw new JobFailure(
     `no backend on this agent can run ${job.nodeType} at ${job.tier} ` +
       `(needs ${job.requirements.backends.join(" or ")} with a matching template)`,
-    true,
-    "unavailable",
+    false,
+    "cannot_run",
   );
 }
 
@@ -341,6 +343,15 @@ async function _settle(
     !(error instanceof BadEdgeAnswer),
     "runtime",
   );
+  if (failure.code === "cannot_run") {
+    // Our profile promised what we cannot do: bring it up to date, then hand the job back.
+    await deps.refreshProfile();
+    await _release(job, deps, control, `${failure.message} (on this agent)`, { cannotRun: true });
+    deps.logger.warn(
+      `${label}: handed back: ${failure.message}; not offered to this agent again until what it advertises changes`,
+    );
+    return "released";
+  }
   // Before the job goes back: the edge must know the backend is down before we claim again.
   if (failure.code === "backend_down" && backend) await deps.backendDown(backend, failure.message);
   try {
@@ -371,11 +382,12 @@ async function _release(
   deps: RunnerDeps,
   control: Control,
   reason: string,
+  options: { cannotRun?: boolean } = {},
 ): Promise<void> {
   try {
     await deps.edge.call(
       "release",
-      (s) => deps.edge.client.release(job.id, reason.slice(0, 1000), s),
+      (s) => deps.edge.client.release(job.id, reason.slice(0, 1000), s, options),
       control.hardSignal,
     );
   } catch (error) {

@@ -217,3 +217,30 @@ Deno.test("a run lost to the agent's backend spends no attempt; the bounded coun
     await t.close();
   }
 });
+
+Deno.test("a job handed back as cannotRun is not offered to that agent again until its profile changes", async () => {
+  const { t, owner, agent, jobId, job } = await setup();
+  try {
+    const other = await enrollAgent(t, owner, agentProfile());
+    await agent.claim();
+    const res = await agent.call("POST", `/jobs/${jobId}/release`, {
+      reason: "no template fits",
+      cannotRun: true,
+    });
+    assert.deepEqual(res.body, { state: "queued", attempt: 0, maxAttempts: 3 });
+    assert.equal(await agent.claim(), null, "not offered again to the agent that handed it back");
+    assert.equal(await agent.heartbeat(agentProfile()).then((r) => r.status), 200);
+    assert.equal(await agent.claim(), null, "the same profile: still not offered");
+    assert.equal((await other.claim())?.id, jobId, "another agent may take it");
+    await other.release(jobId);
+    await agent.heartbeat(agentProfile({ models: ["new.safetensors"] }));
+    assert.equal((await agent.claim())?.id, jobId, "a changed profile may run it");
+    assert.match(
+      (await job()).events.find((e: { message: string }) => /cannot run it/.test(e.message))
+        .message,
+      /handed back by .*, which cannot run it: no template fits/,
+    );
+  } finally {
+    await t.close();
+  }
+});

@@ -5,7 +5,7 @@
  * so with 409 `lease_lost`.
  */
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { jobEvents, jobPreviews, jobs } from "../../../db/schema/mod.ts";
+import { jobEvents, jobPreviews, jobRefusals, jobs } from "../../../db/schema/mod.ts";
 import {
   AGENT_ERROR_CODES,
   type failRequestSchema,
@@ -16,7 +16,7 @@ import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, conflict, notFound } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
-import { type JobRow, transitionJobs } from "./transitions.ts";
+import { type JobRow, transitionJobs, transitionStatements } from "./transitions.ts";
 
 const ACTIVE = ["leased", "running"] as const;
 const clearedLease = { leaseAgentId: null, leaseExpiresAt: null } as const;
@@ -193,21 +193,51 @@ async function backendFailed(
   return job;
 }
 
-/** The agent hands the job back untouched (shutting down): queued again, attempt refunded. */
+/**
+ * The agent hands the job back untouched (shutting down): queued again, attempt refunded. With
+ * `cannotRun` the agent found it cannot run the job after all: it is not offered to that agent
+ * again while the agent advertises what it does now (the refusal and the release commit together).
+ */
 export async function releaseJob(
   deps: AppDeps,
   agent: CallingAgent,
   jobId: string,
   reason: string,
+  options: { cannotRun?: boolean } = {},
 ): Promise<JobRow> {
-  const [job] = await transitionJobs(deps, {
+  const transition = transitionStatements(deps, {
     where: heldBy(agent, jobId),
     to: "queued",
     attempt: sql`max(${jobs.attempt} - 1, 0)`,
     set: { ...clearedLease, progress: null },
     actor: `agent:${agent.id}`,
-    message: `released by ${agent.name}: ${reason}`,
+    message: options.cannotRun
+      ? `handed back by ${agent.name}, which cannot run it: ${reason}`
+      : `released by ${agent.name}: ${reason}`,
   });
+  let job: JobRow | undefined;
+  if (options.cannotRun) {
+    const refusal = {
+      capabilityHash: agent.capabilityHash,
+      reason: reason.slice(0, 1000),
+      at: deps.now(),
+    };
+    // Written only when this agent holds the job: a stale call refuses nothing.
+    const refuse = deps.db.insert(jobRefusals)
+      .select(
+        deps.db.select({
+          jobId: jobs.id,
+          agentId: sql`${agent.id}`.as("agent_id"),
+          capabilityHash: sql`${refusal.capabilityHash}`.as("capability_hash"),
+          reason: sql`${refusal.reason}`.as("reason"),
+          at: sql`${refusal.at}`.as("at"),
+        }).from(jobs).where(heldBy(agent, jobId)),
+      )
+      .onConflictDoUpdate({ target: [jobRefusals.jobId, jobRefusals.agentId], set: refusal });
+    [, , [job]] = await deps.db.batch([refuse, ...transition]);
+  } else {
+    [, [job]] = await deps.db.batch(transition);
+  }
   if (!job) throw await explainLost(deps, agent, jobId);
   deps.dispatcher.wake();
   return job;

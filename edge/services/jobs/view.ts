@@ -59,7 +59,9 @@ export function jobView(job: JobRow, online: AgentCapability[]): JobView {
     agentId: job.leaseAgentId,
     progress: job.progress,
     error: job.error,
-    waiting: job.state === "queued" ? explainWait(online, requirements) : null,
+    waiting: job.state === "queued"
+      ? explainWait(online, requirements, { nodeType: job.nodeType, tier: job.tier })
+      : null,
     createdBy: job.createdBy,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,

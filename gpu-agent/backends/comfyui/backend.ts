@@ -19,6 +19,7 @@ import {
   type BackendStatus,
   type JobBackend,
   JobFailure,
+  runnableWork,
   type RunOptions,
 } from "../backend.ts";
 import {
@@ -32,7 +33,7 @@ import { canceled, unreachable, validationFailure } from "./failures.ts";
 import { downloadOutputs } from "./outputs.ts";
 import { promptIdFor } from "./prompt_id.ts";
 import { ComfyConnection } from "./socket.ts";
-import { checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
+import { blockedWork, checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
 import { bindTemplate, loadTemplates, type Template } from "./templates.ts";
 import { DEFAULT_TIMING, watchPrompt, type WatchTiming } from "./watch.ts";
 
@@ -86,6 +87,8 @@ export class ComfyUIBackend implements JobBackend {
         healthy: true,
         templates: checks.filter((c) => c.missing.length === 0).map((c) => c.template.name),
         models,
+        runnable: runnableWork("comfyui", (type, tier) => this.canRun(type, tier)),
+        blocked: blockedWork(checks),
       };
     } catch (error) {
       this.#checks = [];
