@@ -3,7 +3,7 @@
  * The claim loop only ever talks to backends through it, so a backend can be added without
  * touching the loop.
  */
-import type { BlockedWork, Work } from "../../protocol/jobs.ts";
+import type { BlockedWork, ModelFile, Work } from "../../protocol/jobs.ts";
 import { type Backend, NODE_TYPES } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 
@@ -25,6 +25,13 @@ export interface BackendStatus {
   blocked?: BlockedWork[];
   /** Why it is unhealthy, phrased as a fix for the user ("start ComfyUI on 127.0.0.1:8188"). */
   problem?: string;
+}
+
+/** One template as the last probe found it: runnable when nothing is missing. */
+export interface TemplateReport extends Work {
+  name: string;
+  missingClasses: string[];
+  missingModels: ModelFile[];
 }
 
 /** An input file for the job: an upstream take, readable from a (signed) URL. */
@@ -118,6 +125,8 @@ export interface JobBackend {
   canRun(nodeType: string, tier: Tier): boolean;
   /** Runs the job to completion; throws JobFailure (code "canceled" when the signal aborts). */
   run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
+  /** What the last probe found for each of its templates (ComfyUI), for `doctor`; optional. */
+  templateReport?(): TemplateReport[];
   /** Frees GPU memory between incompatible jobs (ComfyUI `POST /free`); optional. */
   free?(): Promise<void>;
   /** Lets go of what the backend keeps open between jobs (ComfyUI's `/ws`); optional. */

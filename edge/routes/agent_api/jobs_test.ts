@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { agents } from "../../../db/schema/mod.ts";
 import { agentProfile, enrollAgent } from "../../../test/jobs/fake_agent.ts";
 import { oneShot, saveGraph } from "../../../test/jobs/graphs.ts";
 import { reapExpiredLeases } from "../../services/jobs/reaper.ts";
@@ -240,6 +242,23 @@ Deno.test("a job handed back as cannotRun is not offered to that agent again unt
         .message,
       /handed back by .*, which cannot run it: no template fits/,
     );
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("GET /me checks an agent's credentials and changes nothing about it", async () => {
+  const { t, agent } = await setup();
+  try {
+    const [before] = await t.db.select().from(agents).where(eq(agents.id, agent.id));
+    t.advance(60_000);
+    const me = await agent.call("GET", "/me");
+    assert.equal(me.status, 200);
+    assert.equal(me.body.agentId, agent.id);
+    const [after] = await t.db.select().from(agents).where(eq(agents.id, agent.id));
+    assert.deepEqual(after, before, "not even last seen");
+    const wrong = await call(t, "GET", "/api/agent/v1/me", { token: `${agent.id}.nope` });
+    assert.equal(wrong.status, 401);
   } finally {
     await t.close();
   }

@@ -21,6 +21,7 @@ import {
   JobFailure,
   runnableWork,
   type RunOptions,
+  type TemplateReport,
 } from "../backend.ts";
 import {
   ComfyClient,
@@ -72,6 +73,16 @@ export class ComfyUIBackend implements JobBackend {
   /** What the last probe found for each template: runnable, or what is missing. */
   templateChecks(): readonly TemplateCheck[] {
     return this.#checks;
+  }
+
+  templateReport(): TemplateReport[] {
+    return this.#checks.map((c) => ({
+      name: c.template.name,
+      nodeType: c.template.binding.nodeType,
+      tier: c.template.binding.tier,
+      missingClasses: c.missingClasses,
+      missingModels: c.missingModels,
+    }));
   }
 
   async probe(signal?: AbortSignal): Promise<BackendStatus> {
