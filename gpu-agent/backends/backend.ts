@@ -125,6 +125,8 @@ export interface JobBackend {
   canRun(nodeType: string, tier: Tier): boolean;
   /** Runs the job to completion; throws JobFailure (code "canceled" when the signal aborts). */
   run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
+  /** Templates that could not be loaded, one line each with its fix; optional. */
+  readonly templateProblems?: readonly string[];
   /** What the last probe found for each of its templates (ComfyUI), for `doctor`; optional. */
   templateReport?(): TemplateReport[];
   /** Frees GPU memory between incompatible jobs (ComfyUI `POST /free`); optional. */

@@ -53,6 +53,7 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
   for (const backend of await deps.backends()) {
     const status = await backend.probe(AbortSignal.timeout(15_000));
     statuses.push(status);
+    problems.push(...backend.templateProblems ?? []);
     const name = `${status.kind}${status.version ? ` ${status.version}` : ""}`;
     if (!status.healthy) {
       out(`  ${name}: not available`);

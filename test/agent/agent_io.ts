@@ -39,6 +39,8 @@ export interface AgentSetup {
   monitorIntervalMs?: number;
   /** Replaces or wraps the backends (the fake's ComfyUI, then ffmpeg). */
   backends?: (backends: JobBackend[]) => JobBackend[];
+  /** The agent's own backends, as a user runs it (templates from its folders, default timings). */
+  ownBackends?: boolean;
   /**
    * Test timings: 1 s claims, 20 progress events a second, retries 50–300 ms apart (default).
    * `false`: the agent's own defaults, as a user runs it (the benchmark).
@@ -65,9 +67,10 @@ export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
       MD_CONFIG_DIR: setup.configDir,
       MD_WORK_DIR: setup.workDir,
       MD_CONCURRENCY: String(setup.concurrency ?? 1),
+      MD_COMFYUI_URL: setup.comfyuiUrl,
     },
     detect: () => Promise.resolve(DETECTION),
-    backends: () => Promise.resolve(backends),
+    ...(setup.ownBackends ? {} : { backends: () => Promise.resolve(backends) }),
     tuning: {
       ...(setup.fast === false ? {} : {
         claimWaitMs: 1000,

@@ -52,7 +52,10 @@ export interface Rig {
   job(jobId: string): Promise<JobDetail>;
   takes(nodeId: string): Promise<Take[]>;
   startAgent(
-    options?: Pick<AgentSetup, "concurrency" | "trace" | "monitorIntervalMs" | "backends">,
+    options?: Pick<
+      AgentSetup,
+      "concurrency" | "trace" | "monitorIntervalMs" | "backends" | "ownBackends"
+    >,
   ): AgentProcess;
   /** Polls until `check` returns a value (not undefined/false), at most ~15 s. */
   until<T>(what: string, check: () => T | Promise<T>): Promise<Exclude<T, undefined | false>>;
@@ -155,6 +158,7 @@ export async function rig(
         ...(options.trace ? { trace: options.trace } : {}),
         ...(options.monitorIntervalMs ? { monitorIntervalMs: options.monitorIntervalMs } : {}),
         ...(options.backends ? { backends: options.backends } : {}),
+        ...(options.ownBackends ? { ownBackends: true } : {}),
       }, {
         out: (line) => screen.push(line),
         err: (line) => logger.error(line),

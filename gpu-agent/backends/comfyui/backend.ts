@@ -35,7 +35,13 @@ import { downloadOutputs } from "./outputs.ts";
 import { promptIdFor } from "./prompt_id.ts";
 import { ComfyConnection } from "./socket.ts";
 import { blockedWork, checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
-import { bindTemplate, loadTemplates, type Template } from "./templates.ts";
+import {
+  bindTemplate,
+  DEFAULT_TEMPLATE_DIR,
+  loadTemplateFolders,
+  type Template,
+  type TemplateFolder,
+} from "./templates.ts";
 import { DEFAULT_TIMING, watchPrompt, type WatchTiming } from "./watch.ts";
 
 export const DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
@@ -48,6 +54,8 @@ export interface ComfyUIBackendOptions {
   /** The `clientId` used on `/ws` and in prompts; default a fresh `movie-director-…` id. */
   clientId?: string;
   templates: Template[];
+  /** Templates that could not be loaded, one line each (logged by `run`, listed by `doctor`). */
+  templateProblems?: string[];
   timing?: Partial<WatchTiming>;
 }
 
@@ -56,6 +64,7 @@ export class ComfyUIBackend implements JobBackend {
   readonly client: ComfyClient;
   readonly clientId: string;
   readonly templates: readonly Template[];
+  readonly templateProblems: readonly string[];
   readonly #timing: WatchTiming;
   readonly #connection: ComfyConnection;
   #checks: TemplateCheck[] = [];
@@ -66,6 +75,7 @@ export class ComfyUIBackend implements JobBackend {
     this.client = new ComfyClient((options.url ?? DEFAULT_COMFYUI_URL).replace(/\/+$/, ""));
     this.clientId = options.clientId ?? `movie-director-${crypto.randomUUID()}`;
     this.templates = options.templates;
+    this.templateProblems = options.templateProblems ?? [];
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
     this.#connection = new ComfyConnection(this.client.wsUrl, this.clientId);
   }
@@ -260,9 +270,19 @@ function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
-/** A backend with the templates in gpu-agent/templates/comfyui (or `templateDir`). */
+/**
+ * A backend with the templates bundled in gpu-agent/templates/comfyui, then the user's folder
+ * (its templates replace bundled ones of the same name); a bad template is skipped, not fatal.
+ */
 export async function createComfyUIBackend(
-  options: Omit<ComfyUIBackendOptions, "templates"> & { templateDir?: URL } = {},
+  options: Omit<ComfyUIBackendOptions, "templates" | "templateProblems"> & {
+    userTemplates?: TemplateFolder;
+  } = {},
 ): Promise<ComfyUIBackend> {
-  return new ComfyUIBackend({ ...options, templates: await loadTemplates(options.templateDir) });
+  const { userTemplates, ...rest } = options;
+  const { templates, problems } = await loadTemplateFolders([
+    { dir: DEFAULT_TEMPLATE_DIR, required: true },
+    ...(userTemplates ? [userTemplates] : []),
+  ]);
+  return new ComfyUIBackend({ ...rest, templates, templateProblems: problems });
 }
