@@ -12,8 +12,8 @@
  * - the agent interrupted (second Ctrl-C) → aborted and `release`d back to the queue.
  */
 import type { ClaimedJob, CompletedOutput } from "../../protocol/jobs.ts";
-import type { Footprint, Tier } from "../../protocol/tiers.ts";
-import type { BackendResult, JobBackend, ProgressReport } from "../backends/backend.ts";
+import type { Footprint } from "../../protocol/tiers.ts";
+import type { BackendJob, BackendResult, JobBackend, ProgressReport } from "../backends/backend.ts";
 import { JobFailure } from "../backends/backend.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
@@ -22,7 +22,7 @@ import type { Clock } from "../time/clock.ts";
 import { uploadFile } from "../upload/mod.ts";
 import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
-import { DoesNotFit, type GpuSlots, type Slot } from "./gpu_slots.ts";
+import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts";
 import { JobEvents } from "./job_events.ts";
 import type { TraceEvent } from "./trace.ts";
 
@@ -78,9 +78,9 @@ export interface RunningJob {
   interrupt(): void;
 }
 
-/** A backend that can tell the footprint of the template it would run (ComfyUI). */
+/** A backend that can tell the footprint of the template it would run for a job (ComfyUI). */
 interface FootprintSource {
-  footprint(nodeType: string, tier: Tier): Footprint | undefined;
+  footprint(job: BackendJob): Footprint | undefined;
 }
 
 /**
@@ -183,11 +183,22 @@ async function _execute(
     deps.logger.warn(`${label}: released: ${backend}`);
     return "released";
   }
-  const footprint = (backend as Partial<FootprintSource>).footprint?.(job.nodeType, job.tier);
+  const backendJob: BackendJob = {
+    jobId: job.id,
+    nodeType: job.nodeType,
+    tier: job.tier,
+    params: job.params,
+    inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
+    workDir,
+  };
+  // The template this job will run tells what it loads; a model-free one loads nothing.
+  const footprint = (backend as Partial<FootprintSource>).footprint?.(backendJob);
   const models = [...(footprint?.models ?? job.requirements.models)].sort();
   const request = {
     vramMiB: footprint?.vramMiB ?? job.requirements.minVramMiB,
-    modelsKey: `${backend.kind}:${models.join(",") || `${job.nodeType}:${job.tier}`}`,
+    modelsKey: footprint && models.length === 0
+      ? MODEL_FREE
+      : `${backend.kind}:${models.join(",") || `${job.nodeType}:${job.tier}`}`,
   };
   if (request.vramMiB > 0 && deps.slots.freeGpus === 0) {
     report({ percent: 0, message: "waiting for a free GPU" });
@@ -209,14 +220,7 @@ async function _execute(
     // would wait for a thread-pool turn, a millisecond or more on a busy machine.
     Deno.mkdirSync(workDir, { recursive: true });
     deps.trace?.({ type: "backend_started", jobId: job.id });
-    const result = await backend.run({
-      jobId: job.id,
-      nodeType: job.nodeType,
-      tier: job.tier,
-      params: job.params,
-      inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
-      workDir,
-    }, { signal: control.signal, onProgress: report });
+    const result = await backend.run(backendJob, { signal: control.signal, onProgress: report });
     deps.trace?.({ type: "backend_finished", jobId: job.id });
     if (result.outputs.length === 0) {
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");

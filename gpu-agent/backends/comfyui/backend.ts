@@ -134,10 +134,13 @@ export class ComfyUIBackend implements JobBackend {
     );
   }
 
-  /** The footprint of the template this node type and tier would use (models and VRAM). */
-  footprint(nodeType: string, tier: Tier): Footprint | undefined {
-    return this.templates.find((t) => t.binding.nodeType === nodeType && t.binding.tier === tier)
-      ?.footprint;
+  /** The footprint (models and VRAM) of the template `run` would pick for this job. */
+  footprint(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): Footprint | undefined {
+    try {
+      return chooseTemplate(this.#checks, job).footprint;
+    } catch {
+      return undefined; // run() will say why it cannot run the job
+    }
   }
 
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {

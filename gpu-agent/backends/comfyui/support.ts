@@ -80,7 +80,10 @@ export function blockedWork(checks: readonly TemplateCheck[]): BlockedWork[] {
  * files (an image-to-video variant when a reference is given), skipping any that needs an input
  * the job lacks.
  */
-export function chooseTemplate(checks: readonly TemplateCheck[], job: BackendJob): Template {
+export function chooseTemplate(
+  checks: readonly TemplateCheck[],
+  job: Pick<BackendJob, "nodeType" | "tier" | "inputs">,
+): Template {
   const sockets = new Set(job.inputs.map((i) => i.socket));
   const candidates = checks.filter((c) =>
     c.missing.length === 0 && c.template.binding.nodeType === job.nodeType &&
