@@ -24,6 +24,7 @@ import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts";
 import { JobEvents } from "./job_events.ts";
+import { JobBar } from "../progress/job_bar.ts";
 import type { TraceEvent } from "./trace.ts";
 
 /** How a job ended, as far as this agent is concerned. */
@@ -132,10 +133,13 @@ async function _run(
       deps.onRejected(error);
     },
   });
-  const report = (progress: ProgressReport) => {
+  // One bar for the whole job, never backwards: the run fills most of it, the upload the rest.
+  const bar = new JobBar();
+  const show = (progress: ProgressReport) => {
     events.push(progress);
     deps.renderer?.update(label, progress);
   };
+  const report = (progress: ProgressReport) => show(bar.run(progress));
   // A folder per claim: a job retried at once may run again while this run's files are removed.
   const workDir = `${deps.workDir}/${job.id}-${crypto.randomUUID().slice(0, 8)}`;
   let outcome: JobOutcome;
@@ -143,7 +147,16 @@ async function _run(
   try {
     try {
       report({ percent: 0, message: "starting" });
-      outcome = await _execute(job, deps, control, report, events, label, workDir, chosen);
+      outcome = await _execute(
+        job,
+        deps,
+        control,
+        { report, show, bar },
+        events,
+        label,
+        workDir,
+        chosen,
+      );
     } catch (error) {
       outcome = await _settle(job, deps, control, error, label, chosen.backend);
     } finally {
@@ -164,16 +177,24 @@ interface Chosen {
   backend: JobBackend | null;
 }
 
+/** Where a job's progress goes: `report` for the run's reports, `show` for the bar's own. */
+interface Progress {
+  report: (progress: ProgressReport) => void;
+  show: (progress: ProgressReport) => void;
+  bar: JobBar;
+}
+
 async function _execute(
   job: ClaimedJob,
   deps: RunnerDeps,
   control: Control,
-  report: (progress: ProgressReport) => void,
+  progress: Progress,
   events: JobEvents,
   label: string,
   workDir: string,
   chosen: Chosen,
 ): Promise<JobOutcome> {
+  const { report } = progress;
   const backend = _chooseBackend(job, deps);
   if (typeof backend !== "string") chosen.backend = backend;
   if (typeof backend === "string") {
@@ -226,8 +247,18 @@ async function _execute(
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");
     }
     // The last backend step always reaches the edge, before the (maybe long) upload.
-    events.now({ percent: 100, message: `uploading ${_plural(result.outputs.length, "output")}` });
-    const outputs = await _upload(job, deps, control, result, report);
+    const sizes = await Promise.all(
+      result.outputs.map(async (o) => (await Deno.stat(o.path)).size),
+    );
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    const uploading = progress.bar.upload(
+      0,
+      total,
+      `uploading ${_plural(result.outputs.length, "output")}`,
+    );
+    events.now(uploading);
+    deps.renderer?.update(label, uploading);
+    const outputs = await _upload(job, deps, control, result, progress, { sizes, total });
     await events.close();
     const done = await deps.edge.call(
       "complete",
@@ -272,9 +303,11 @@ async function _upload(
   deps: RunnerDeps,
   control: Control,
   result: BackendResult,
-  report: (progress: ProgressReport) => void,
+  progress: Progress,
+  bytes: { sizes: number[]; total: number },
 ): Promise<CompletedOutput[]> {
   const outputs: CompletedOutput[] = [];
+  let before = 0;
   deps.trace?.({ type: "upload_started", jobId: job.id });
   for (const [i, output] of result.outputs.entries()) {
     const slot = await deps.edge.call(
@@ -289,14 +322,14 @@ async function _upload(
       headers: slot.headers,
       signal: control.signal,
       onProgress: (sent, total) =>
-        report({
-          percent: 100,
-          message: `uploading ${name} (${i + 1}/${result.outputs.length}): ${_mb(sent)} of ${
-            _mb(total)
-          } MB`,
-        }),
+        progress.show(progress.bar.upload(
+          before + sent,
+          bytes.total,
+          `uploading ${name} (${i + 1}/${result.outputs.length}): ${_mb(sent)} of ${_mb(total)} MB`,
+        )),
       retry: { logger: deps.logger, clock: deps.clock },
     });
+    before += bytes.sizes[i] ?? put.bytes;
     outputs.push({
       takeId: slot.takeId,
       bytes: put.bytes,

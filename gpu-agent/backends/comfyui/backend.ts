@@ -171,7 +171,6 @@ export class ComfyUIBackend implements JobBackend {
               if (error instanceof PromptRejected) throw validationFailure(error.body, prompt);
               throw error;
             }
-            options.onProgress({ percent: 0, message: "queued in ComfyUI" });
           },
         }),
         signal,

@@ -115,6 +115,9 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     unlisten();
     throw error;
   }
+  // Messages of the run may have come before the answer to the submit (cached nodes): the
+  // note keeps the percent they reached.
+  if (request.submit) request.onProgress(tracker.note("queued in ComfyUI"));
 
   const fromHistory = async (): Promise<"done" | "queued" | "lost"> => {
     const entry = await client.history(promptId);
