@@ -78,10 +78,18 @@ export interface BackendResult {
   seed?: number;
 }
 
+/** A picture of the work in progress (ComfyUI's latent previews), as the backend sent it. */
+export interface PreviewFrame {
+  contentType: "image/jpeg" | "image/png";
+  bytes: Uint8Array;
+}
+
 export interface RunOptions {
   /** Aborted when the job is canceled or the agent shuts down hard; the backend must stop. */
   signal: AbortSignal;
   onProgress: (report: ProgressReport) => void;
+  /** Preview frames, as often as the backend makes them (the runner throttles). */
+  onPreview?: (preview: PreviewFrame) => void;
 }
 
 /**

@@ -241,7 +241,11 @@ async function _execute(
     // would wait for a thread-pool turn, a millisecond or more on a busy machine.
     Deno.mkdirSync(workDir, { recursive: true });
     deps.trace?.({ type: "backend_started", jobId: job.id });
-    const result = await backend.run(backendJob, { signal: control.signal, onProgress: report });
+    const result = await backend.run(backendJob, {
+      signal: control.signal,
+      onProgress: report,
+      onPreview: (frame) => events.preview(frame),
+    });
     deps.trace?.({ type: "backend_finished", jobId: job.id });
     if (result.outputs.length === 0) {
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");

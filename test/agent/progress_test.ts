@@ -39,3 +39,30 @@ Deno.test("progress never goes backwards, also for a rerun from ComfyUI's cache,
     );
   }
 });
+
+Deno.test("ComfyUI's preview frames reach the job's preview as JPEG, a few a second at most", async () => {
+  await using r = await rig();
+  r.fake.behaviour.stepMs = 100; // 20 steps, a preview after each: two seconds of sampling
+  r.startAgent();
+  const jobId = await r.generate({
+    id: "still-1",
+    type: "image.generate",
+    params: { prompt: "a lighthouse", steps: 20 },
+  });
+  // Each preview the edge stores has its own time: count the ones seen while polling.
+  const seen = new Set<number>();
+  await r.until("the job to succeed", async () => {
+    const detail = await r.job(jobId) as unknown as {
+      job: { state: string };
+      preview: { at: number } | null;
+    };
+    if (detail.preview) seen.add(detail.preview.at);
+    return detail.job.state === "succeeded";
+  });
+  const { preview } = await r.job(jobId) as unknown as { preview: { url: string } | null };
+  assert.ok(preview, "the job has a preview");
+  assert.match(preview.url, /^data:image\/jpeg;base64,/);
+  const bytes = Uint8Array.from(atob(preview.url.split(",")[1]!), (c) => c.charCodeAt(0));
+  assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xd8], "a JPEG");
+  assert.ok(seen.size >= 1 && seen.size <= 4, `previews stored: ${seen.size} of 20 frames made`);
+});

@@ -175,6 +175,7 @@ export class ComfyUIBackend implements JobBackend {
         }),
         signal,
         onProgress: options.onProgress,
+        ...(options.onPreview ? { onPreview: options.onPreview } : {}),
         timing: this.#timing,
         resumed,
       });

@@ -15,6 +15,7 @@ import {
 import { canceled, executionFailure, restarted, unreachable } from "./failures.ts";
 import { fileRefs } from "./outputs.ts";
 import { ProgressTracker } from "./progress.ts";
+import type { PreviewFrame } from "./preview.ts";
 import type { ComfyConnection, ComfyMessage } from "./socket.ts";
 
 export interface WatchTiming {
@@ -45,6 +46,8 @@ export interface WatchRequest {
   submit?: () => Promise<void>;
   signal: AbortSignal;
   onProgress: (report: ProgressReport) => void;
+  /** The prompt's preview frames, as they come. */
+  onPreview?: (preview: PreviewFrame) => void;
   timing: WatchTiming;
   /** The prompt was queued by an earlier attempt: read its history before waiting. */
   resumed: boolean;
@@ -92,6 +95,11 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
 
   const onMessage = (message: ComfyMessage) => {
     if (message.data.prompt_id !== promptId) return;
+    if (message.type === "preview") {
+      const { contentType, bytes } = message.data as unknown as PreviewFrame;
+      request.onPreview?.({ contentType, bytes });
+      return;
+    }
     const report = tracker.handle(message);
     if (report) request.onProgress(report);
     if (message.type === "executed") {
