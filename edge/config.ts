@@ -35,6 +35,8 @@ const configSchema = z.object({
   /** How often agents heartbeat; three missed intervals mark an agent offline. */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Runs a job may lose to its agent's backend going away before it fails (attempts unspent). */
+  JOB_MAX_INFRA_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   /** A waiting claim re-reads the database this often, for jobs queued by other edge instances. */
   CLAIM_RECHECK_MS: z.coerce.number().int().min(10).default(1000),
   /** How often the reaper returns expired leases to the queue (edge/main.ts). */

@@ -59,6 +59,25 @@ export const gpuSchema = z.object({
 });
 export type Gpu = z.infer<typeof gpuSchema>;
 
+/** One (node type, tier) pair: the unit an agent advertises and the edge matches jobs on. */
+export const workSchema = z.object({ nodeType: shortText, tier: tierSchema });
+export type Work = z.infer<typeof workSchema>;
+
+/** A model file a backend lacks, by the folder it belongs in (ComfyUI's `models/<folder>`). */
+export const modelFileSchema = z.object({ folder: shortText, file: shortText });
+export type ModelFile = z.infer<typeof modelFileSchema>;
+
+/**
+ * A pair the backend has a template for but cannot run now, and what is missing: shown to
+ * people as why a job waits ("put sd_xl_base_1.0.safetensors in ComfyUI's models/checkpoints").
+ */
+export const blockedWorkSchema = workSchema.extend({
+  template: shortText,
+  missingModels: z.array(modelFileSchema).max(50),
+  missingClasses: z.array(shortText).max(50),
+});
+export type BlockedWork = z.infer<typeof blockedWorkSchema>;
+
 export const backendStatusSchema = z.object({
   kind: backendSchema,
   version: shortText.nullable(),
@@ -67,6 +86,14 @@ export const backendStatusSchema = z.object({
   templates: z.array(shortText).max(1000),
   /** Model file names it has installed; jobs needing other models are not offered. */
   models: z.array(shortText).max(5000),
+  /**
+   * Exactly the pairs it can run now (templates whose node classes and model files are there,
+   * on a GPU that meets the tier); only these are offered. Absent (agents before 0.2): every
+   * pair of the node types this kind of backend serves.
+   */
+  runnable: z.array(workSchema).max(1000).optional(),
+  /** Pairs it has templates for but cannot run now, with what each lacks. */
+  blocked: z.array(blockedWorkSchema).max(200).optional(),
   /** Why it is unhealthy, phrased as a fix. */
   problem: z.string().max(1000).optional(),
 });
@@ -272,16 +299,27 @@ export const completeResponseSchema = z.object({
 });
 export type CompleteResponse = z.infer<typeof completeResponseSchema>;
 
-/** `POST /jobs/:id/fail`. Retriable failures go back to the queue while attempts remain. */
+/**
+ * `POST /jobs/:id/fail`. Retriable failures go back to the queue while attempts remain.
+ * `infrastructure`: the agent's backend went away or restarted during the run, which is not the
+ * job's fault: it goes back to the queue without spending an attempt, counted apart so a job
+ * that brings its backend down every time still ends (after the edge's JOB_MAX_INFRA_FAILURES).
+ */
 export const failRequestSchema = z.object({
   reason: z.string().trim().min(1).max(4000),
   retriable: z.boolean(),
+  infrastructure: z.boolean().default(false),
 });
-export type FailRequest = z.infer<typeof failRequestSchema>;
+export type FailRequest = z.input<typeof failRequestSchema>;
 
-/** `POST /jobs/:id/release` (body optional): hand the job back without spending an attempt. */
+/**
+ * `POST /jobs/:id/release` (body optional): hand the job back without spending an attempt.
+ * `cannotRun`: this agent found it cannot run the job after all (its profile was out of date);
+ * the job is not offered to it again until its advertised profile changes.
+ */
 export const releaseRequestSchema = z.object({
   reason: z.string().max(1000).default("agent shutting down"),
+  cannotRun: z.boolean().default(false),
 });
 
 export const JOB_STATES = [
@@ -312,6 +350,10 @@ export const WAIT_REASONS = [
   "no_backend",
   "not_enough_vram",
   "missing_model",
+  /** The agents' ComfyUI lacks a node class the template uses (a custom node to install). */
+  "missing_node",
+  /** No online agent has a template for this node type at this tier. */
+  "no_template",
   "agents_busy",
 ] as const;
 export type WaitReason = typeof WAIT_REASONS[number];

@@ -4,7 +4,14 @@
  * only as SHA-256 hashes.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import type { AgentProfile, JobState } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
@@ -24,6 +31,10 @@ export const agents = sqliteTable("agents", {
   maxVramMiB: integer("max_vram_mib").notNull(),
   healthyBackends: text("healthy_backends", { mode: "json" }).$type<Backend[]>().notNull(),
   models: text("models", { mode: "json" }).$type<string[]>().notNull(),
+  /** The `nodeType:tier` pairs its healthy backends can run now (what a claim is offered). */
+  runnable: text("runnable", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** A digest of the derived columns: a job this agent handed back as `cannotRun` is not offered to it again while this stays the same. */
+  capabilityHash: text("capability_hash").notNull().default(""),
   concurrency: integer("concurrency").notNull(),
   lastSeenAt: integer("last_seen_at").notNull(),
   createdAt: integer("created_at").notNull(),
@@ -81,6 +92,11 @@ export const jobs = sqliteTable("jobs", {
   /** The number of the current (or last) run; 0 until first leased. */
   attempt: integer("attempt").notNull().default(0),
   maxAttempts: integer("max_attempts").notNull(),
+  /**
+   * Runs that ended because the agent's backend went away or restarted: they spend no attempt,
+   * but a job that brings its backend down every time must still end (JOB_MAX_INFRA_FAILURES).
+   */
+  infraFailures: integer("infra_failures").notNull().default(0),
   leaseAgentId: text("lease_agent_id"),
   leaseExpiresAt: integer("lease_expires_at"),
   progress: text("progress", { mode: "json" }).$type<JobProgress>(),
@@ -118,6 +134,18 @@ export const jobEvents = sqliteTable("job_events", {
   message: text("message").notNull(),
   at: integer("at").notNull(),
 }, (t) => [index("job_events_job_idx").on(t.jobId, t.id)]);
+
+/**
+ * Jobs an agent handed back because it cannot run them (`release` with `cannotRun`): not offered
+ * to that agent again while its capability hash is the one it had then. One row per job and agent.
+ */
+export const jobRefusals = sqliteTable("job_refusals", {
+  jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+  agentId: text("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+  capabilityHash: text("capability_hash").notNull(),
+  reason: text("reason").notNull(),
+  at: integer("at").notNull(),
+}, (t) => [primaryKey({ columns: [t.jobId, t.agentId] })]);
 
 /** The latest preview frame of a running job, kept apart so job rows stay small. */
 export const jobPreviews = sqliteTable("job_previews", {

@@ -32,8 +32,13 @@ function publicAgent(deps: AppDeps, agent: AgentRow) {
 export const agentRoutes = new Hono<AppEnv>()
   .use("*", requireUser)
   .post("/enrollment-tokens", async (c) => {
-    const { token, expiresAt } = await createEnrollmentToken(c.get("deps"), currentUser(c).id);
-    return c.json({ token, expiresAt, command: `deno task agent enroll ${token}` }, 201);
+    const deps = c.get("deps");
+    const { token, expiresAt } = await createEnrollmentToken(deps, currentUser(c).id);
+    // The command the Agents page shows, runnable as given from the repository's root (the
+    // token and the origin need no shell quoting).
+    const server = deps.config.PUBLIC_URL.replace(/\/+$/, "");
+    const command = `deno run -A gpu-agent/main.ts enroll --server ${server} --token ${token}`;
+    return c.json({ token, expiresAt, command }, 201);
   })
   .get("/", async (c) => {
     const deps = c.get("deps");

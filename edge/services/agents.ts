@@ -6,9 +6,10 @@ import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { agents, enrollmentTokens, jobs, projectMembers } from "../../db/schema/mod.ts";
 import type { AgentProfile } from "../../protocol/jobs.ts";
 import type { AppDeps } from "../context.ts";
-import { constantTimeEqual, randomToken, sha256Hex } from "../lib/bytes.ts";
+import { NODE_TYPES } from "../../protocol/nodes.ts";
+import { constantTimeEqual, randomToken, sha256Hex, sha256HexSync } from "../lib/bytes.ts";
 import { newId } from "../lib/ids.ts";
-import type { AgentCapability } from "./jobs/matching.ts";
+import { type AgentCapability, workKey } from "./jobs/matching.ts";
 import { transitionJobs } from "./jobs/transitions.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -23,12 +24,37 @@ const SEEN_WRITE_INTERVAL_MS = 5_000;
 /** The columns the claim statement matches on, derived from a profile. */
 export function capabilityColumns(profile: AgentProfile) {
   const healthy = profile.backends.filter((b) => b.healthy);
-  return {
+  const derived = {
     maxVramMiB: profile.gpus.reduce((max, gpu) => Math.max(max, gpu.vramTotalMiB ?? 0), 0),
     healthyBackends: [...new Set(healthy.map((b) => b.kind))],
     models: [...new Set(healthy.flatMap((b) => b.models))],
+    runnable: runnablePairs(healthy),
+  };
+  return {
+    ...derived,
+    capabilityHash: sha256HexSync(JSON.stringify(derived)).slice(0, 32),
     concurrency: profile.concurrency,
   };
+}
+
+/**
+ * `nodeType:tier` pairs the healthy backends can run. A backend that lists its `runnable`
+ * pairs (agents 0.2 on) gets exactly those; one that does not (older agents) every pair of the
+ * node types its kind serves, as matching worked before.
+ */
+export function runnablePairs(healthy: AgentProfile["backends"]): string[] {
+  const pairs = new Set<string>();
+  for (const backend of healthy) {
+    if (backend.runnable) {
+      for (const work of backend.runnable) pairs.add(workKey(work.nodeType, work.tier));
+      continue;
+    }
+    for (const def of Object.values(NODE_TYPES)) {
+      if (!def.backends.includes(backend.kind)) continue;
+      for (const tier of def.tiers) pairs.add(workKey(def.type, tier));
+    }
+  }
+  return [...pairs].sort();
 }
 
 export async function createEnrollmentToken(deps: AppDeps, userId: string) {
@@ -86,6 +112,8 @@ export type CallingAgent = Pick<
   | "maxVramMiB"
   | "healthyBackends"
   | "models"
+  | "runnable"
+  | "capabilityHash"
   | "concurrency"
   | "lastSeenAt"
 >;
@@ -99,8 +127,19 @@ export type CallingAgent = Pick<
 const CREDENTIAL_SQL = `
   select secret_hash as secretHash, json_object('id', id, 'ownerId', owner_id, 'name', name,
     'maxVramMiB', max_vram_mib, 'healthyBackends', json(healthy_backends),
-    'models', json(models), 'concurrency', concurrency, 'lastSeenAt', last_seen_at) as agent
+    'models', json(models), 'runnable', json(runnable), 'capabilityHash', capability_hash,
+    'concurrency', concurrency, 'lastSeenAt', last_seen_at) as agent
   from agents where id = ? and revoked_at is null limit 1`;
+
+/**
+ * The agent as it is now (null once revoked): a long-poll re-reads it after each wait, so a
+ * heartbeat that took a backend off the profile is matched at once, not after the poll.
+ */
+export async function callingAgent(deps: AppDeps, agentId: string): Promise<CallingAgent | null> {
+  const result = await deps.db.$client.execute({ sql: CREDENTIAL_SQL, args: [agentId] });
+  const row = result.rows[0] as unknown as { agent: string } | undefined;
+  return row ? JSON.parse(row.agent) as CallingAgent : null;
+}
 
 /** The live agent behind `<agentId>.<secret>`, or null. */
 export async function agentForCredential(
@@ -152,10 +191,12 @@ export async function onlineAgentsForProject(
   projectId: string,
 ): Promise<AgentCapability[]> {
   const since = deps.now() - OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
-  return await deps.db.select({
+  const rows = await deps.db.select({
     maxVramMiB: agents.maxVramMiB,
     healthyBackends: agents.healthyBackends,
     models: agents.models,
+    runnable: agents.runnable,
+    profile: agents.profile,
   }).from(agents)
     .innerJoin(
       projectMembers,
@@ -166,6 +207,12 @@ export async function onlineAgentsForProject(
       ),
     )
     .where(and(isNull(agents.revokedAt), sql`${agents.lastSeenAt} >= ${since}`));
+  return rows.map(({ profile, ...capability }) => ({
+    ...capability,
+    blocked: profile.backends.filter((b) => b.healthy).flatMap((b) =>
+      (b.blocked ?? []).map((work) => ({ ...work, backend: b.kind }))
+    ),
+  }));
 }
 
 /**

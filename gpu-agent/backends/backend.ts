@@ -3,8 +3,11 @@
  * The claim loop only ever talks to backends through it, so a backend can be added without
  * touching the loop.
  */
-import type { Backend } from "../../protocol/nodes.ts";
+import type { BlockedWork, ModelFile, Work } from "../../protocol/jobs.ts";
+import { type Backend, NODE_TYPES } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
+
+export type { BlockedWork, Work };
 
 /** What a backend reports about itself on every health check (sent in the heartbeat). */
 export interface BackendStatus {
@@ -16,8 +19,19 @@ export interface BackendStatus {
   templates: string[];
   /** Model files the backend has installed (ComfyUI model folders). */
   models: string[];
+  /** Exactly the (node type, tier) pairs it can run now; the edge offers only these. */
+  runnable?: Work[];
+  /** Pairs it has a template for but cannot run now, and what each lacks. */
+  blocked?: BlockedWork[];
   /** Why it is unhealthy, phrased as a fix for the user ("start ComfyUI on 127.0.0.1:8188"). */
   problem?: string;
+}
+
+/** One template as the last probe found it: runnable when nothing is missing. */
+export interface TemplateReport extends Work {
+  name: string;
+  missingClasses: string[];
+  missingModels: ModelFile[];
 }
 
 /** An input file for the job: an upstream take, readable from a (signed) URL. */
@@ -64,24 +78,50 @@ export interface BackendResult {
   seed?: number;
 }
 
+/** A picture of the work in progress (ComfyUI's latent previews), as the backend sent it. */
+export interface PreviewFrame {
+  contentType: "image/jpeg" | "image/png";
+  bytes: Uint8Array;
+}
+
 export interface RunOptions {
   /** Aborted when the job is canceled or the agent shuts down hard; the backend must stop. */
   signal: AbortSignal;
   onProgress: (report: ProgressReport) => void;
+  /** Preview frames, as often as the backend makes them (the runner throttles). */
+  onPreview?: (preview: PreviewFrame) => void;
 }
 
 /**
- * Why a job failed. `retriable` failures (backend restarted, network) may be tried again by
- * another attempt; the others (bad params, model error) fail the job with `message` as reason.
+ * Why a job failed. `retriable` failures (network, out of memory) may be tried again by another
+ * attempt; the others (bad params, model error) fail the job with `message` as reason. Two codes
+ * are the machine's fault, not the job's, and spend no attempt:
+ * - `backend_down`: the backend stopped answering (the agent marks it down at once);
+ * - `backend_restarted`: it answered again but had forgotten the run (restarted, queue cleared).
+ * And `cannot_run`: this agent cannot run the job after all (its advertised profile was out of
+ * date, or the template needs more VRAM than any GPU here): it is handed back untouched.
  */
 export class JobFailure extends Error {
   constructor(
     message: string,
     readonly retriable: boolean,
-    readonly code: "validation" | "runtime" | "unavailable" | "canceled" | "output",
+    readonly code:
+      | "validation"
+      | "runtime"
+      | "unavailable"
+      | "canceled"
+      | "output"
+      | "backend_down"
+      | "backend_restarted"
+      | "cannot_run",
   ) {
     super(message);
     this.name = "JobFailure";
+  }
+
+  /** The backend failed the run, not the job: it goes back to the queue, attempt not spent. */
+  get infrastructure(): boolean {
+    return this.code === "backend_down" || this.code === "backend_restarted";
   }
 }
 
@@ -93,8 +133,27 @@ export interface JobBackend {
   canRun(nodeType: string, tier: Tier): boolean;
   /** Runs the job to completion; throws JobFailure (code "canceled" when the signal aborts). */
   run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
+  /** Templates that could not be loaded, one line each with its fix; optional. */
+  readonly templateProblems?: readonly string[];
+  /** What the last probe found for each of its templates (ComfyUI), for `doctor`; optional. */
+  templateReport?(): TemplateReport[];
   /** Frees GPU memory between incompatible jobs (ComfyUI `POST /free`); optional. */
   free?(): Promise<void>;
   /** Lets go of what the backend keeps open between jobs (ComfyUI's `/ws`); optional. */
   close?(): Promise<void>;
+}
+
+/** Every (node type, tier) pair of the catalog that a backend of `kind` serves and can run now. */
+export function runnableWork(
+  kind: Backend,
+  canRun: (nodeType: string, tier: Tier) => boolean,
+): Work[] {
+  return Object.values(NODE_TYPES).flatMap((def) =>
+    def.backends.includes(kind)
+      ? def.tiers.filter((tier) => canRun(def.type, tier)).map((tier) => ({
+        nodeType: def.type,
+        tier,
+      }))
+      : []
+  );
 }

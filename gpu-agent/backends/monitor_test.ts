@@ -114,3 +114,37 @@ Deno.test("statuses() is empty before the first check", () => {
   const { monitor } = setup();
   assert.deepEqual(monitor.statuses(), []);
 });
+
+Deno.test("markDown takes a backend off at once and re-probes it with backoff, at most 30 s apart", async () => {
+  const { clock, logger, comfy, monitor, changes } = setup();
+  await monitor.checkNow();
+  comfy.healthy = false;
+  monitor.markDown("comfyui", "ComfyUI stopped answering during the run");
+  assert.equal(monitor.status("comfyui")!.healthy, false, "down before any probe");
+  assert.equal(changes.length, 2, "the change is reported at once (a heartbeat follows)");
+  assert.deepEqual(logger.matching("comfyui went away"), [
+    "comfyui went away: ComfyUI stopped answering during the run",
+  ]);
+  const probesAt: number[] = [];
+  const start = clock.now();
+  const before = comfy.probes;
+  for (let ms = 0; ms <= 120_000; ms += 500) {
+    clock.advance(500);
+    await flush();
+    if (comfy.probes > before + probesAt.length) probesAt.push(clock.now());
+  }
+  const gaps = probesAt.map((at, i) => at - (probesAt[i - 1] ?? start));
+  assert.deepEqual(gaps.slice(0, 6), [1_000, 2_000, 4_000, 8_000, 16_000, 30_000]);
+  assert.ok(gaps.every((gap) => gap <= 30_000), String(gaps));
+  monitor.markDown("comfyui", "again");
+  assert.equal(logger.matching("went away").length, 1, "already down: not logged twice");
+  comfy.healthy = true;
+  clock.advance(30_000);
+  await flush();
+  assert.deepEqual(logger.matching("is back"), ["comfyui 1.0 is back"]);
+  const after = comfy.probes;
+  clock.advance(120_000);
+  await flush();
+  assert.equal(comfy.probes, after, "back: the re-probes stop (no regular schedule here)");
+  await monitor.stop();
+});

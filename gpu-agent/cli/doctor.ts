@@ -1,13 +1,17 @@
 /**
- * `doctor`: everything the agent would find and advertise, and every problem with its fix.
- * Exit code 0 when all is well, 4 when the edge cannot be reached, 3 when it refuses the saved
- * credentials, 1 for other problems.
+ * `doctor`: everything the agent would find and advertise, and every problem with its fix: the
+ * GPUs; each backend, and for ComfyUI each template it cannot run with the model files to put
+ * where and the node classes to install; the (node type, tier) pairs this machine can run; the
+ * edge; and the saved credentials, checked read-only (`GET /me`), so an agent running on this
+ * machine keeps the profile it advertised. Exit code 0 when all is well, 4 when the edge cannot
+ * be reached, 3 when it refuses the saved credentials, 1 for other problems (among them a
+ * backend that is up but can run nothing here).
  */
-import type { BackendStatus, JobBackend } from "../backends/backend.ts";
+import type { BackendStatus, JobBackend, TemplateReport } from "../backends/backend.ts";
 import type { Credentials } from "../config/credentials.ts";
 import type { AgentConfig } from "../config/config.ts";
-import type { AgentProfile } from "../../protocol/jobs.ts";
-import { advertisedProfile, eligibleWork, gpuTiers } from "../detect/advertise.ts";
+import { minVramMiB } from "../../protocol/tiers.ts";
+import { eligibleWork, gpuTiers } from "../detect/advertise.ts";
 import { AgentRejected, EdgeClient } from "../run/edge_client.ts";
 import type { Detection } from "../detect/detect.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
@@ -45,22 +49,49 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
 
   out("Backends");
   const statuses: BackendStatus[] = [];
+  const gpu = gpuTiers(profile);
   for (const backend of await deps.backends()) {
     const status = await backend.probe(AbortSignal.timeout(15_000));
     statuses.push(status);
-    const version = status.version ? ` ${status.version}` : "";
-    const state = status.healthy
-      ? `ok (${status.templates.join(", ") || "no templates"})`
-      : "not available";
-    out(`  ${status.kind}${version}: ${state}`);
-    if (status.problem) problems.push(`${status.kind}: ${status.problem}`);
+    problems.push(...backend.templateProblems ?? []);
+    const name = `${status.kind}${status.version ? ` ${status.version}` : ""}`;
+    if (!status.healthy) {
+      out(`  ${name}: not available`);
+      if (status.problem) problems.push(`${status.kind}: ${status.problem}`);
+      continue;
+    }
+    const runs = eligibleWork(profile, [status]);
+    const templates = backend.templateReport?.() ?? null;
+    if (templates === null) {
+      out(`  ${name}: ok (${status.templates.join(", ") || "nothing"})`);
+    } else {
+      const runnable = templates.filter((t) => _missing(t).length === 0 && gpu.includes(t.tier));
+      out(`  ${name}: ok, ${runnable.length} of ${templates.length} templates runnable here`);
+      for (const t of templates) {
+        const missing = _missing(t);
+        if (missing.length === 0 && gpu.includes(t.tier)) continue;
+        const why = missing.length > 0
+          ? missing.join("; ")
+          : `needs ${_gb(minVramMiB(t.tier))} of VRAM for the ${t.tier} tier`;
+        out(`    ${t.name} (${t.nodeType} at ${t.tier}): cannot run: ${why}`);
+      }
+    }
+    if (Object.keys(runs).length === 0) {
+      problems.push(
+        `${name} is up but this machine can run nothing with it` +
+          (templates === null
+            ? ""
+            : templates.length === 0
+            ? ": it has no templates (add some: --templates DIR)"
+            : ": put the model files and install the node classes listed above"),
+      );
+    }
   }
 
-  const tiers = gpuTiers(profile);
-  out(`Advertises  GPU tiers: ${tiers.join(", ") || "none"}; concurrency ${config.concurrency}`);
-  for (const [type, typeTiers] of Object.entries(eligibleWork(profile, statuses))) {
-    out(`  ${type}: ${typeTiers.join(", ")}`);
-  }
+  out(`Can run  (GPU tiers: ${gpu.join(", ") || "none"}; concurrency ${config.concurrency})`);
+  const work = Object.entries(eligibleWork(profile, statuses));
+  if (work.length === 0) out("  nothing");
+  for (const [type, typeTiers] of work) out(`  ${type}: ${typeTiers.join(", ")}`);
 
   const server = config.serverUrl ?? deps.credentials?.serverUrl ?? null;
   let unreachable = false;
@@ -80,13 +111,8 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
   } else if (server === null || unreachable) {
     out(`Enrolled  as ${deps.credentials.name} (${deps.credentials.agentId}); not checked`);
   } else {
-    // A heartbeat is the one harmless call that proves the credentials still work.
-    const check = await _checkCredentials(
-      server,
-      deps.credentials,
-      advertisedProfile(profile, statuses, config.concurrency),
-      deps.fetch,
-    );
+    // A read-only check: a heartbeat would replace the profile of an agent running here.
+    const check = await _checkCredentials(server, deps.credentials, deps.fetch);
     out(
       `Enrolled  as ${deps.credentials.name} (${deps.credentials.agentId}): ${check ?? "accepted"}`,
     );
@@ -114,7 +140,6 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
 async function _checkCredentials(
   server: string,
   credentials: Credentials,
-  profile: AgentProfile,
   fetchImpl: typeof fetch | undefined,
 ): Promise<string | null> {
   const client = new EdgeClient({
@@ -125,7 +150,7 @@ async function _checkCredentials(
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
   try {
-    await client.heartbeat(profile);
+    await client.me();
     return null;
   } catch (error) {
     if (error instanceof AgentRejected) return "rejected these credentials (agent revoked?)";
@@ -142,6 +167,16 @@ async function _healthz(server: string, fetchImpl: typeof fetch): Promise<string
   } catch (error) {
     return `is unreachable (${error instanceof Error ? error.message : String(error)})`;
   }
+}
+
+/** What a template lacks, each with where to put it or how to get it. */
+function _missing(t: TemplateReport): string[] {
+  return [
+    ...t.missingModels.map((m) => `put ${m.file} in ComfyUI's models/${m.folder}`),
+    ...t.missingClasses.map((c) =>
+      `node class ${c} is missing: install the custom node that provides it, restart ComfyUI`
+    ),
+  ];
 }
 
 function _gb(mib: number): string {

@@ -16,6 +16,7 @@ Flags (each also an environment variable)
   --concurrency N     MD_CONCURRENCY  jobs at once (default 1)
   --work-dir PATH     MD_WORK_DIR     job files (default ~/.cache/movie-director/work)
   --config-dir PATH   MD_CONFIG_DIR   credentials (default ~/.config/movie-director)
+  --templates DIR     MD_TEMPLATES_DIR  your ComfyUI templates (default <config-dir>/templates)
   --help, -h          this text
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 not enrolled or credentials rejected,

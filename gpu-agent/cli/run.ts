@@ -34,7 +34,12 @@ export interface RunDeps {
   tuning?:
     & Pick<
       DaemonOptions,
-      "claimWaitMs" | "heartbeatIntervalMs" | "monitorIntervalMs" | "maxEventsPerSecond" | "trace"
+      | "claimWaitMs"
+      | "heartbeatIntervalMs"
+      | "monitorIntervalMs"
+      | "recoveryDelaysMs"
+      | "maxEventsPerSecond"
+      | "trace"
     >
     & { edgeBackoff?: Pick<EdgeCallsOptions, "baseDelayMs" | "maxDelayMs"> };
 }
@@ -53,6 +58,10 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<Exit
     deps.backends(),
   ]);
   for (const problem of problems) deps.logger.warn(problem);
+  // A bad template costs its own jobs, nothing else: one line each, then on with the rest.
+  for (const backend of backends) {
+    for (const problem of backend.templateProblems ?? []) deps.logger.warn(problem);
+  }
   const client = new EdgeClient({
     serverUrl: config.serverUrl ?? credentials.serverUrl,
     agentId: credentials.agentId,

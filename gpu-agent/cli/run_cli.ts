@@ -28,6 +28,7 @@ export const FLAGS: FlagSpec = {
   concurrency: { type: "string", description: "jobs at once", valueName: "N" },
   "work-dir": { type: "string", description: "job files", valueName: "PATH" },
   "config-dir": { type: "string", description: "credentials", valueName: "PATH" },
+  templates: { type: "string", description: "your ComfyUI templates", valueName: "DIR" },
   token: { type: "string", description: "enrollment token", valueName: "TOKEN" },
   name: { type: "string", description: "agent name", valueName: "NAME" },
   help: { type: "boolean", description: "help" },
@@ -136,9 +137,14 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
   }
 }
 
-/** ffmpeg always; ComfyUI at the configured URL (its templates ship with the agent). */
+/** ffmpeg always; ComfyUI at the configured URL, with the bundled templates and the user's. */
 async function defaultBackends(config: AgentConfig): Promise<JobBackend[]> {
   const list: JobBackend[] = [new FfmpegBackend()];
-  list.push(await createComfyUIBackend({ url: config.comfyuiUrl }));
+  list.push(
+    await createComfyUIBackend({
+      url: config.comfyuiUrl,
+      userTemplates: { dir: config.templatesDir, required: config.templatesDirGiven },
+    }),
+  );
   return list;
 }

@@ -9,6 +9,7 @@ const FFMPEG_OK: BackendStatus = {
   healthy: true,
   templates: ["transition", "composite", "upscale"],
   models: [],
+  runnable: [{ nodeType: "transition", tier: "standard" }],
 };
 
 const fakeBackend = (status: BackendStatus): JobBackend => ({

@@ -22,6 +22,10 @@ export interface AgentConfig {
   concurrency: number;
   workDir: string;
   configDir: string;
+  /** The user's templates folder: `--templates`, `MD_TEMPLATES_DIR`, else `<configDir>/templates`. */
+  templatesDir: string;
+  /** Whether it was given (then a missing folder is a problem; the default may be absent). */
+  templatesDirGiven: boolean;
 }
 
 /** Each setting: its flag, its environment variable. */
@@ -32,6 +36,7 @@ export const SETTINGS = {
   concurrency: { env: "MD_CONCURRENCY" },
   "work-dir": { env: "MD_WORK_DIR" },
   "config-dir": { env: "MD_CONFIG_DIR" },
+  templates: { env: "MD_TEMPLATES_DIR" },
 } as const;
 
 export const DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
@@ -56,6 +61,8 @@ export function resolveConfig(
   const comfyui = pick("comfyui");
   const vram = pick("vram");
   const concurrency = pick("concurrency");
+  const configDir = pick("config-dir")?.value ?? defaultConfigDir(env, os);
+  const templates = pick("templates");
   return {
     serverUrl: server ? parseHttpUrl(server.value, server.source) : null,
     comfyuiUrl: comfyui ? parseHttpUrl(comfyui.value, comfyui.source) : DEFAULT_COMFYUI_URL,
@@ -66,7 +73,9 @@ export function resolveConfig(
       ? parseInteger(concurrency.value, concurrency.source, 1, 64, "jobs at once")
       : 1,
     workDir: pick("work-dir")?.value ?? defaultWorkDir(env, os),
-    configDir: pick("config-dir")?.value ?? defaultConfigDir(env, os),
+    configDir,
+    templatesDir: templates?.value ?? `${configDir}${os === "windows" ? "\\" : "/"}templates`,
+    templatesDirGiven: templates !== null,
   };
 }
 

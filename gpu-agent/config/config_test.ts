@@ -12,6 +12,8 @@ Deno.test("defaults follow the XDG layout under HOME", () => {
     concurrency: 1,
     workDir: "/home/ada/.cache/movie-director/work",
     configDir: "/home/ada/.config/movie-director",
+    templatesDir: "/home/ada/.config/movie-director/templates",
+    templatesDirGiven: false,
   });
   const xdg = resolveConfig(
     {},
@@ -39,6 +41,8 @@ Deno.test("environment variables set everything; flags win over them", () => {
     concurrency: 2,
     workDir: "/scratch",
     configDir: "/etc/md",
+    templatesDir: "/etc/md/templates",
+    templatesDirGiven: false,
   });
   const flagged = resolveConfig(
     { server: "http://127.0.0.1:8000", concurrency: "3" },
@@ -72,4 +76,14 @@ Deno.test("bad values are usage errors naming the flag or the variable", () => {
     () => resolveConfig({ comfyui: "localhost:8188" }, HOME),
     usage(/--comfyui must be an http/),
   );
+});
+
+Deno.test("the templates folder: --templates, then MD_TEMPLATES_DIR, then <config-dir>/templates", () => {
+  const env = { ...HOME, MD_CONFIG_DIR: "/etc/md" };
+  assert.equal(resolveConfig({}, env, "linux").templatesDir, "/etc/md/templates");
+  assert.equal(resolveConfig({}, env, "linux").templatesDirGiven, false);
+  const fromEnv = resolveConfig({}, { ...env, MD_TEMPLATES_DIR: "/srv/t" }, "linux");
+  assert.deepEqual([fromEnv.templatesDir, fromEnv.templatesDirGiven], ["/srv/t", true]);
+  const fromFlag = resolveConfig({ templates: "./mine" }, { ...env, MD_TEMPLATES_DIR: "/srv/t" });
+  assert.equal(fromFlag.templatesDir, "./mine");
 });

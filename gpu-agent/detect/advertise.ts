@@ -1,25 +1,26 @@
 /**
  * What the agent tells the edge about itself (enroll and heartbeat), and which node types and
- * tiers that makes it eligible for. Pure: built from detection and backend statuses.
+ * tiers that makes it eligible for: exactly the pairs its healthy backends can run now, GPU
+ * work only at the tiers its largest card meets. Pure: built from detection and backend statuses.
  */
 import type { AgentProfile } from "../../protocol/jobs.ts";
-import { NODE_TYPES } from "../../protocol/nodes.ts";
 import { minVramMiB, type Tier, TIERS } from "../../protocol/tiers.ts";
 import type { BackendStatus } from "../backends/backend.ts";
 import { largestVramMiB, type MachineProfile } from "./profile.ts";
 
-export const AGENT_VERSION = "0.1.0";
+export const AGENT_VERSION = "0.2.0";
 
 export function advertisedProfile(
   machine: MachineProfile,
   backends: BackendStatus[],
   concurrency: number,
 ): AgentProfile {
+  const gpu = gpuTiers(machine);
   return {
     hostname: machine.hostname.slice(0, 200),
     os: machine.os.slice(0, 200),
     gpus: machine.gpus,
-    backends,
+    backends: backends.map((status) => _withinVram(status, gpu)),
     concurrency,
     agentVersion: AGENT_VERSION,
   };
@@ -31,21 +32,39 @@ export function gpuTiers(machine: Pick<MachineProfile, "gpus">): Tier[] {
   return TIERS.filter((tier) => minVramMiB(tier) <= vram);
 }
 
-/** Node type → tiers some healthy backend here can run it at (a doctor's summary). */
+/**
+ * Node type → tiers this machine can run now (a doctor's summary of what it advertises): the
+ * healthy backends' runnable pairs, GPU work only at tiers its largest card meets.
+ */
 export function eligibleWork(
   machine: Pick<MachineProfile, "gpus">,
-  backends: Pick<BackendStatus, "kind" | "healthy" | "templates">[],
+  backends: Pick<BackendStatus, "kind" | "healthy" | "runnable">[],
 ): Record<string, Tier[]> {
   const gpu = gpuTiers(machine);
   const work: Record<string, Tier[]> = {};
-  for (const def of Object.values(NODE_TYPES)) {
-    const able = backends.filter((b) => b.healthy && def.backends.includes(b.kind));
-    if (able.length === 0) continue;
-    // ffmpeg runs on the CPU; GPU backends need the tier's VRAM.
-    const tiers = def.tiers.filter((tier) =>
-      able.some((b) => b.kind === "ffmpeg" ? b.templates.includes(def.type) : gpu.includes(tier))
-    );
-    if (tiers.length > 0) work[def.type] = [...tiers];
+  for (const status of backends) {
+    if (!status.healthy) continue;
+    for (const pair of _withinVram(status, gpu).runnable ?? []) {
+      const tiers = work[pair.nodeType] ??= [];
+      if (!tiers.includes(pair.tier)) tiers.push(pair.tier);
+    }
+  }
+  for (const tiers of Object.values(work)) {
+    tiers.sort((a, b) => TIERS.indexOf(a) - TIERS.indexOf(b));
   }
   return work;
+}
+
+/** A GPU backend's pairs cut to the tiers the GPU meets; ffmpeg runs on the CPU. */
+function _withinVram<T extends Pick<BackendStatus, "kind" | "runnable" | "blocked">>(
+  status: T,
+  gpu: readonly Tier[],
+): T {
+  if (status.kind === "ffmpeg") return status;
+  const fits = (pair: { tier: Tier }) => gpu.includes(pair.tier);
+  return {
+    ...status,
+    ...(status.runnable ? { runnable: status.runnable.filter(fits) } : {}),
+    ...(status.blocked ? { blocked: status.blocked.filter(fits) } : {}),
+  };
 }

@@ -14,8 +14,10 @@ export class MemoryLogger implements Logger {
     this.lines.push({ level: "error", message });
   }
 
-  /** Lines whose message contains `text`. */
-  matching(text: string): string[] {
-    return this.lines.filter((l) => l.message.includes(text)).map((l) => l.message);
+  /** Lines whose message contains `text` (or matches it). */
+  matching(text: string | RegExp): string[] {
+    return this.lines.filter((l) =>
+      typeof text === "string" ? l.message.includes(text) : text.test(l.message)
+    ).map((l) => l.message);
   }
 }

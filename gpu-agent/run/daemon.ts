@@ -46,6 +46,8 @@ export interface DaemonOptions {
   heartbeatIntervalMs?: number;
   /** Backend health re-checks; default 30 s. */
   monitorIntervalMs?: number;
+  /** Re-probes of a backend that went away; default 1 s doubling to 30 s. */
+  recoveryDelaysMs?: readonly number[];
   maxEventsPerSecond?: number;
   trace?: (event: TraceEvent) => void;
 }
@@ -87,6 +89,7 @@ export class Daemon {
       clock: this.#clock,
       logger: this.#logger,
       ...(options.monitorIntervalMs ? { intervalMs: options.monitorIntervalMs } : {}),
+      ...(options.recoveryDelaysMs ? { recoveryDelaysMs: options.recoveryDelaysMs } : {}),
       onChange: () => void this.#heartbeat.beatNow(),
     });
     this.#heartbeat = new Heartbeat({
@@ -199,6 +202,10 @@ export class Daemon {
       isHealthy: (backend: JobBackend) => this.#monitor.status(backend.kind)?.healthy === true,
       refreshProfile: async () => {
         await this.#monitor.checkNow();
+        await this.#heartbeat.beatNow();
+      },
+      backendDown: async (backend: JobBackend, problem: string) => {
+        this.#monitor.markDown(backend.kind, problem);
         await this.#heartbeat.beatNow();
       },
       slots: this.#slots,

@@ -85,6 +85,11 @@ export class EdgeClient {
     return this.#call("heartbeat", "/heartbeat", { profile }, heartbeatResponseSchema, signal);
   }
 
+  /** Checks the credentials without touching the agent's record (`doctor`). */
+  me(signal?: AbortSignal): Promise<HeartbeatResponse> {
+    return this.#call("check", "/me", undefined, heartbeatResponseSchema, signal);
+  }
+
   /** Long-polls for work: a job, or null after `waitMs` without one. */
   async claim(waitMs: number, signal?: AbortSignal): Promise<ClaimedJob | null> {
     const answer = await this.#call("claim", "/claim", { waitMs }, claimResponseSchema, signal, {
@@ -128,12 +133,20 @@ export class EdgeClient {
     });
   }
 
-  /** Hands the job back to the queue without spending an attempt (shutting down). */
-  release(jobId: string, reason: string, signal?: AbortSignal): Promise<JobTransitionResponse> {
+  /**
+   * Hands the job back to the queue without spending an attempt (shutting down); `cannotRun`:
+   * this agent cannot run it, so the edge offers it elsewhere until this agent's profile changes.
+   */
+  release(
+    jobId: string,
+    reason: string,
+    signal?: AbortSignal,
+    options: { cannotRun?: boolean } = {},
+  ): Promise<JobTransitionResponse> {
     return this.#call(
       "release",
       `/jobs/${jobId}/release`,
-      { reason },
+      { reason, ...(options.cannotRun ? { cannotRun: true } : {}) },
       jobTransitionResponseSchema,
       signal,
       { jobId },
@@ -150,9 +163,14 @@ export class EdgeClient {
   ): Promise<z.output<S>> {
     const timeout = AbortSignal.timeout(this.#timeoutMs + (options.extraTimeoutMs ?? 0));
     const response = await this.#fetch(`${this.serverUrl}${AGENT_API_PREFIX}${path}`, {
-      method: "POST",
-      headers: { authorization: this.#authorization, "content-type": "application/json" },
-      body: JSON.stringify(body),
+      // A call without a body only reads.
+      ...(body === undefined
+        ? { method: "GET", headers: { authorization: this.#authorization } }
+        : {
+          method: "POST",
+          headers: { authorization: this.#authorization, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     if (!response.ok) throw await _failure(response, what, options.jobId);

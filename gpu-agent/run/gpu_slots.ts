@@ -26,6 +26,12 @@ export interface SlotRequest {
   modelsKey: string;
 }
 
+/**
+ * The `modelsKey` of a job that loads no model: it needs nothing unloaded before it, and
+ * leaves the GPU's models as they were for the next job.
+ */
+export const MODEL_FREE = "";
+
 export interface Slot {
   /** The GPU the job runs on; null for CPU work. */
   gpu: number | null;
@@ -89,7 +95,8 @@ export class GpuSlots {
 
   #take(gpu: GpuState, modelsKey: string): Slot {
     gpu.busy = true;
-    const unloadFirst = gpu.residentModels !== null && gpu.residentModels !== modelsKey;
+    const unloadFirst = modelsKey !== MODEL_FREE && gpu.residentModels !== null &&
+      gpu.residentModels !== modelsKey;
     let released = false;
     return {
       gpu: gpu.index,
@@ -101,7 +108,7 @@ export class GpuSlots {
         if (released) return;
         released = true;
         gpu.busy = false;
-        gpu.residentModels = modelsKey;
+        if (modelsKey !== MODEL_FREE) gpu.residentModels = modelsKey;
         for (const wake of [...this.#waiters]) wake();
       },
     };

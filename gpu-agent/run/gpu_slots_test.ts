@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DoesNotFit, GpuSlots } from "./gpu_slots.ts";
+import { DoesNotFit, GpuSlots, MODEL_FREE } from "./gpu_slots.ts";
 
 const never = new AbortController().signal;
 const flux = { vramMiB: 15872, modelsKey: "flux1-dev" };
@@ -74,4 +74,17 @@ Deno.test("a job larger than every GPU is refused with the sizes; waiting aborts
   controller.abort(new Error("shutting down"));
   await assert.rejects(waiting, /shutting down/);
   held.release();
+});
+
+Deno.test("a model-free job needs nothing unloaded and leaves the GPU's models for the next job", async () => {
+  const slots = new GpuSlots([{ index: 0, vramTotalMiB: 24564 }]);
+  const signal = new AbortController().signal;
+  const first = await slots.acquire({ vramMiB: 9000, modelsKey: "sdxl" }, signal);
+  first.release();
+  const free = await slots.acquire({ vramMiB: 1000, modelsKey: MODEL_FREE }, signal);
+  assert.equal(free.unloadFirst, false);
+  free.release();
+  const again = await slots.acquire({ vramMiB: 9000, modelsKey: "sdxl" }, signal);
+  assert.equal(again.unloadFirst, false, "sdxl is still loaded");
+  again.release();
 });

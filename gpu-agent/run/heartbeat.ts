@@ -24,6 +24,8 @@ export class Heartbeat {
   #intervalMs: number;
   #cancelTimer: (() => void) | null = null;
   #inFlight: Promise<void> | null = null;
+  /** The beat queued behind the one in flight. */
+  #next: Promise<void> | null = null;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
@@ -51,9 +53,20 @@ export class Heartbeat {
     this.#schedule();
   }
 
-  /** One heartbeat now (a backend came or went); failures are logged, not thrown. */
+  /**
+   * One heartbeat now (a backend came or went), carrying the profile as it is at this call:
+   * when one is in flight already (with an older profile), another follows it, shared by every
+   * call made meanwhile. Failures are logged, not thrown.
+   */
   beatNow(): Promise<void> {
-    this.#inFlight ??= this.#beat().finally(() => {
+    if (this.#inFlight) {
+      this.#next ??= this.#inFlight.then(() => {
+        this.#next = null;
+        return this.beatNow();
+      });
+      return this.#next;
+    }
+    this.#inFlight = this.#beat().finally(() => {
       this.#inFlight = null;
     });
     return this.#inFlight;
@@ -64,6 +77,7 @@ export class Heartbeat {
     this.#cancelTimer = null;
     this.#abort.abort(new DOMException("heartbeat stopped", "AbortError"));
     await this.#inFlight;
+    await this.#next;
   }
 
   #schedule(): void {

@@ -4,16 +4,20 @@
  * while one is in flight, newer events replace the waiting one, and during an edge outage the
  * newest is retried. The throttle re-sends the latest event every `leaseMs / 3`, which keeps the
  * lease alive through long silent steps (a model loading). Each answer is checked: `canceled`
- * and a 409 `lease_lost` are handed to the runner, which stops the job.
+ * and a 409 `lease_lost` are handed to the runner, which stops the job. The latest preview
+ * frame rides on the next event, at most one a second.
  */
-import type { JobEventRequest } from "../../protocol/jobs.ts";
-import type { ProgressReport } from "../backends/backend.ts";
+import { type JobEventRequest, PREVIEW_MAX_BASE64_CHARS } from "../../protocol/jobs.ts";
+import type { PreviewFrame, ProgressReport } from "../backends/backend.ts";
 import { ProgressThrottle } from "../progress/throttle.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
 import type { Clock } from "../time/clock.ts";
 import { AgentRejected, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
+
+/** Previews go out at most this often (a frame per sampling step would be most of the traffic). */
+export const PREVIEW_INTERVAL_MS = 1_000;
 
 export interface JobEventsOptions {
   edge: EdgeCalls;
@@ -37,6 +41,9 @@ export class JobEvents {
   readonly #throttle: ProgressThrottle<ProgressReport>;
   #pending: ProgressReport | null = null;
   #inFlight: Promise<void> | null = null;
+  /** The latest preview frame not sent yet, and when the last one went. */
+  #preview: PreviewFrame | null = null;
+  #previewSentAt = -Infinity;
   /** Events the edge acknowledged (for tests and the benchmark). */
   sent = 0;
 
@@ -60,12 +67,30 @@ export class JobEvents {
     this.#throttle.now(report);
   }
 
+  /**
+   * Keeps the latest preview frame; it rides on the next event at most once per
+   * PREVIEW_INTERVAL_MS (frames over the protocol's size limit are dropped).
+   */
+  preview(frame: PreviewFrame): void {
+    if (Math.ceil(frame.bytes.length / 3) * 4 > PREVIEW_MAX_BASE64_CHARS) return;
+    this.#preview = frame;
+  }
+
   /** Stops sending: drops anything waiting and abandons a call still being retried. */
   async close(): Promise<void> {
     this.#throttle.close();
     this.#pending = null;
     this.#abort.abort(new DOMException("job events closed", "AbortError"));
     await this.#inFlight;
+  }
+
+  #withPreview(event: JobEventRequest): JobEventRequest {
+    const now = this.#options.clock.now();
+    if (!this.#preview || now - this.#previewSentAt < PREVIEW_INTERVAL_MS) return event;
+    const { contentType, bytes } = this.#preview;
+    this.#preview = null;
+    this.#previewSentAt = now;
+    return { ...event, preview: { contentType, base64: _base64(bytes) } };
   }
 
   #newThrottle(): ProgressThrottle<ProgressReport> {
@@ -96,7 +121,7 @@ export class JobEvents {
           // A retry after an outage sends the newest report, not the one that failed.
           current = this.#pending ?? current;
           this.#pending = null;
-          return edge.client.event(jobId, toEventRequest(current), signal);
+          return edge.client.event(jobId, this.#withPreview(toEventRequest(current)), signal);
         }, this.#signal);
         this.sent++;
         if (answer.canceled) {
@@ -131,4 +156,13 @@ export function toEventRequest(report: ProgressReport): JobEventRequest {
     event.etaSeconds = Math.min(7 * 24 * 3600, Math.max(0, report.etaSeconds));
   }
   return event;
+}
+
+/** Base64 in chunks: spreading a whole frame into one call would overflow the stack. */
+function _base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
 }

@@ -3,13 +3,17 @@
  * other models first when needed), runs it with throttled progress, uploads each output to a
  * take slot with its sha256, and completes. Every way out is reported honestly:
  * - a backend failure → `fail` (retriable or not, with the backend's reason);
+ * - the backend went away or restarted mid-run → it is marked down first (so the agent stops
+ *   advertising it), then `fail` flagged `infrastructure`: back to the queue, no attempt spent;
+ * - this agent cannot run the job after all → its profile is refreshed, and the job `release`d
+ *   flagged `cannotRun` (not offered to it again until its profile changes);
  * - canceled in the studio (an event answered `canceled`) → the backend is aborted, nothing sent;
  * - lease lost (409) → aborted at once, never completed;
  * - the agent interrupted (second Ctrl-C) → aborted and `release`d back to the queue.
  */
 import type { ClaimedJob, CompletedOutput } from "../../protocol/jobs.ts";
-import type { Footprint, Tier } from "../../protocol/tiers.ts";
-import type { BackendResult, JobBackend, ProgressReport } from "../backends/backend.ts";
+import type { Footprint } from "../../protocol/tiers.ts";
+import type { BackendJob, BackendResult, JobBackend, ProgressReport } from "../backends/backend.ts";
 import { JobFailure } from "../backends/backend.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
@@ -18,8 +22,9 @@ import type { Clock } from "../time/clock.ts";
 import { uploadFile } from "../upload/mod.ts";
 import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
-import { DoesNotFit, type GpuSlots, type Slot } from "./gpu_slots.ts";
+import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts";
 import { JobEvents } from "./job_events.ts";
+import { JobBar } from "../progress/job_bar.ts";
 import type { TraceEvent } from "./trace.ts";
 
 /** How a job ended, as far as this agent is concerned. */
@@ -40,6 +45,8 @@ export interface RunnerDeps {
   isHealthy: (backend: JobBackend) => boolean;
   /** Re-checks the backends and heartbeats, so the edge stops offering what we cannot run. */
   refreshProfile: () => Promise<void>;
+  /** A run found the backend unreachable: mark it down and heartbeat, before the job goes back. */
+  backendDown: (backend: JobBackend, problem: string) => Promise<void>;
   slots: GpuSlots;
   /** Parent of each job's private folder. */
   workDir: string;
@@ -72,9 +79,9 @@ export interface RunningJob {
   interrupt(): void;
 }
 
-/** A backend that can tell the footprint of the template it would run (ComfyUI). */
+/** A backend that can tell the footprint of the template it would run for a job (ComfyUI). */
 interface FootprintSource {
-  footprint(nodeType: string, tier: Tier): Footprint | undefined;
+  footprint(job: BackendJob): Footprint | undefined;
 }
 
 /**
@@ -126,19 +133,32 @@ async function _run(
       deps.onRejected(error);
     },
   });
-  const report = (progress: ProgressReport) => {
+  // One bar for the whole job, never backwards: the run fills most of it, the upload the rest.
+  const bar = new JobBar();
+  const show = (progress: ProgressReport) => {
     events.push(progress);
     deps.renderer?.update(label, progress);
   };
+  const report = (progress: ProgressReport) => show(bar.run(progress));
   // A folder per claim: a job retried at once may run again while this run's files are removed.
   const workDir = `${deps.workDir}/${job.id}-${crypto.randomUUID().slice(0, 8)}`;
   let outcome: JobOutcome;
+  const chosen: Chosen = { backend: null };
   try {
     try {
       report({ percent: 0, message: "starting" });
-      outcome = await _execute(job, deps, control, report, events, label, workDir);
+      outcome = await _execute(
+        job,
+        deps,
+        control,
+        { report, show, bar },
+        events,
+        label,
+        workDir,
+        chosen,
+      );
     } catch (error) {
-      outcome = await _settle(job, deps, control, error, label);
+      outcome = await _settle(job, deps, control, error, label, chosen.backend);
     } finally {
       await events.close();
     }
@@ -152,16 +172,31 @@ async function _run(
   return outcome;
 }
 
+/** The backend a run went to, once chosen (a failure may be that backend's fault). */
+interface Chosen {
+  backend: JobBackend | null;
+}
+
+/** Where a job's progress goes: `report` for the run's reports, `show` for the bar's own. */
+interface Progress {
+  report: (progress: ProgressReport) => void;
+  show: (progress: ProgressReport) => void;
+  bar: JobBar;
+}
+
 async function _execute(
   job: ClaimedJob,
   deps: RunnerDeps,
   control: Control,
-  report: (progress: ProgressReport) => void,
+  progress: Progress,
   events: JobEvents,
   label: string,
   workDir: string,
+  chosen: Chosen,
 ): Promise<JobOutcome> {
+  const { report } = progress;
   const backend = _chooseBackend(job, deps);
+  if (typeof backend !== "string") chosen.backend = backend;
   if (typeof backend === "string") {
     // The backend went away since the last heartbeat: say so, then hand the job back.
     await deps.refreshProfile();
@@ -169,11 +204,22 @@ async function _execute(
     deps.logger.warn(`${label}: released: ${backend}`);
     return "released";
   }
-  const footprint = (backend as Partial<FootprintSource>).footprint?.(job.nodeType, job.tier);
+  const backendJob: BackendJob = {
+    jobId: job.id,
+    nodeType: job.nodeType,
+    tier: job.tier,
+    params: job.params,
+    inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
+    workDir,
+  };
+  // The template this job will run tells what it loads; a model-free one loads nothing.
+  const footprint = (backend as Partial<FootprintSource>).footprint?.(backendJob);
   const models = [...(footprint?.models ?? job.requirements.models)].sort();
   const request = {
     vramMiB: footprint?.vramMiB ?? job.requirements.minVramMiB,
-    modelsKey: `${backend.kind}:${models.join(",") || `${job.nodeType}:${job.tier}`}`,
+    modelsKey: footprint && models.length === 0
+      ? MODEL_FREE
+      : `${backend.kind}:${models.join(",") || `${job.nodeType}:${job.tier}`}`,
   };
   if (request.vramMiB > 0 && deps.slots.freeGpus === 0) {
     report({ percent: 0, message: "waiting for a free GPU" });
@@ -182,7 +228,7 @@ async function _execute(
   try {
     slot = await deps.slots.acquire(request, control.signal);
   } catch (error) {
-    if (error instanceof DoesNotFit) throw new JobFailure(error.message, true, "unavailable");
+    if (error instanceof DoesNotFit) throw new JobFailure(error.message, false, "cannot_run");
     throw error;
   }
   try {
@@ -195,21 +241,28 @@ async function _execute(
     // would wait for a thread-pool turn, a millisecond or more on a busy machine.
     Deno.mkdirSync(workDir, { recursive: true });
     deps.trace?.({ type: "backend_started", jobId: job.id });
-    const result = await backend.run({
-      jobId: job.id,
-      nodeType: job.nodeType,
-      tier: job.tier,
-      params: job.params,
-      inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
-      workDir,
-    }, { signal: control.signal, onProgress: report });
+    const result = await backend.run(backendJob, {
+      signal: control.signal,
+      onProgress: report,
+      onPreview: (frame) => events.preview(frame),
+    });
     deps.trace?.({ type: "backend_finished", jobId: job.id });
     if (result.outputs.length === 0) {
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");
     }
     // The last backend step always reaches the edge, before the (maybe long) upload.
-    events.now({ percent: 100, message: `uploading ${_plural(result.outputs.length, "output")}` });
-    const outputs = await _upload(job, deps, control, result, report);
+    const sizes = await Promise.all(
+      result.outputs.map(async (o) => (await Deno.stat(o.path)).size),
+    );
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    const uploading = progress.bar.upload(
+      0,
+      total,
+      `uploading ${_plural(result.outputs.length, "output")}`,
+    );
+    events.now(uploading);
+    deps.renderer?.update(label, uploading);
+    const outputs = await _upload(job, deps, control, result, progress, { sizes, total });
     await events.close();
     const done = await deps.edge.call(
       "complete",
@@ -244,8 +297,8 @@ function _chooseBackend(job: ClaimedJob, deps: RunnerDeps): JobBackend | string 
   throw new JobFailure(
     `no backend on this agent can run ${job.nodeType} at ${job.tier} ` +
       `(needs ${job.requirements.backends.join(" or ")} with a matching template)`,
-    true,
-    "unavailable",
+    false,
+    "cannot_run",
   );
 }
 
@@ -254,9 +307,11 @@ async function _upload(
   deps: RunnerDeps,
   control: Control,
   result: BackendResult,
-  report: (progress: ProgressReport) => void,
+  progress: Progress,
+  bytes: { sizes: number[]; total: number },
 ): Promise<CompletedOutput[]> {
   const outputs: CompletedOutput[] = [];
+  let before = 0;
   deps.trace?.({ type: "upload_started", jobId: job.id });
   for (const [i, output] of result.outputs.entries()) {
     const slot = await deps.edge.call(
@@ -271,14 +326,14 @@ async function _upload(
       headers: slot.headers,
       signal: control.signal,
       onProgress: (sent, total) =>
-        report({
-          percent: 100,
-          message: `uploading ${name} (${i + 1}/${result.outputs.length}): ${_mb(sent)} of ${
-            _mb(total)
-          } MB`,
-        }),
+        progress.show(progress.bar.upload(
+          before + sent,
+          bytes.total,
+          `uploading ${name} (${i + 1}/${result.outputs.length}): ${_mb(sent)} of ${_mb(total)} MB`,
+        )),
       retry: { logger: deps.logger, clock: deps.clock },
     });
+    before += bytes.sizes[i] ?? put.bytes;
     outputs.push({
       takeId: slot.takeId,
       bytes: put.bytes,
@@ -297,6 +352,7 @@ async function _settle(
   control: Control,
   error: unknown,
   label: string,
+  backend: JobBackend | null,
 ): Promise<JobOutcome> {
   if (error instanceof AgentRejected) throw error;
   if (control.hardSignal.aborted) throw control.hardSignal.reason;
@@ -328,6 +384,17 @@ async function _settle(
     !(error instanceof BadEdgeAnswer),
     "runtime",
   );
+  if (failure.code === "cannot_run") {
+    // Our profile promised what we cannot do: bring it up to date, then hand the job back.
+    await deps.refreshProfile();
+    await _release(job, deps, control, `${failure.message} (on this agent)`, { cannotRun: true });
+    deps.logger.warn(
+      `${label}: handed back: ${failure.message}; not offered to this agent again until what it advertises changes`,
+    );
+    return "released";
+  }
+  // Before the job goes back: the edge must know the backend is down before we claim again.
+  if (failure.code === "backend_down" && backend) await deps.backendDown(backend, failure.message);
   try {
     const answer = await deps.edge.call(
       "fail",
@@ -335,13 +402,15 @@ async function _settle(
         deps.edge.client.fail(job.id, {
           reason: failure.message.slice(0, 4000) || failure.code,
           retriable: failure.retriable,
+          infrastructure: failure.infrastructure,
         }, s),
       control.hardSignal,
     );
     const requeued = answer.state === "queued";
-    deps.logger.warn(
-      `${label}: failed${requeued ? " (will be retried)" : ""}: ${failure.message}`,
-    );
+    const again = failure.infrastructure
+      ? " (back in the queue, no attempt spent)"
+      : " (will be retried)";
+    deps.logger.warn(`${label}: failed${requeued ? again : ""}: ${failure.message}`);
     return requeued ? "requeued" : "failed";
   } catch (failError) {
     if (failError instanceof LeaseLost) return "lease_lost";
@@ -354,11 +423,12 @@ async function _release(
   deps: RunnerDeps,
   control: Control,
   reason: string,
+  options: { cannotRun?: boolean } = {},
 ): Promise<void> {
   try {
     await deps.edge.call(
       "release",
-      (s) => deps.edge.client.release(job.id, reason.slice(0, 1000), s),
+      (s) => deps.edge.client.release(job.id, reason.slice(0, 1000), s, options),
       control.hardSignal,
     );
   } catch (error) {

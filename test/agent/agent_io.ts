@@ -35,6 +35,12 @@ export interface AgentSetup {
   comfyuiUrl: string;
   concurrency?: number;
   trace?: (event: TraceEvent) => void;
+  /** Backend health checks; default the agent's 30 s. */
+  monitorIntervalMs?: number;
+  /** Replaces or wraps the backends (the fake's ComfyUI, then ffmpeg). */
+  backends?: (backends: JobBackend[]) => JobBackend[];
+  /** The agent's own backends, as a user runs it (templates from its folders, default timings). */
+  ownBackends?: boolean;
   /**
    * Test timings: 1 s claims, 20 progress events a second, retries 50–300 ms apart (default).
    * `false`: the agent's own defaults, as a user runs it (the benchmark).
@@ -49,10 +55,11 @@ export type AgentHost = Required<
 
 /** The `CliIo` for `runCli(["run"], io)`: credentials in `configDir`, the fake at `comfyuiUrl`. */
 export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
-  const backends: JobBackend[] = [
+  const defaults: JobBackend[] = [
     new ComfyUIBackend({ url: setup.comfyuiUrl, templates, timing: FAST, clientId: "agent-e2e" }),
     new FfmpegBackend(),
   ];
+  const backends = setup.backends?.(defaults) ?? defaults;
   return {
     ...host,
     env: {
@@ -60,16 +67,19 @@ export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
       MD_CONFIG_DIR: setup.configDir,
       MD_WORK_DIR: setup.workDir,
       MD_CONCURRENCY: String(setup.concurrency ?? 1),
+      MD_COMFYUI_URL: setup.comfyuiUrl,
     },
     detect: () => Promise.resolve(DETECTION),
-    backends: () => Promise.resolve(backends),
+    ...(setup.ownBackends ? {} : { backends: () => Promise.resolve(backends) }),
     tuning: {
       ...(setup.fast === false ? {} : {
         claimWaitMs: 1000,
         maxEventsPerSecond: 20,
+        recoveryDelaysMs: [100, 200, 400, 800, 1600],
         edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
       }),
       ...(setup.trace ? { trace: setup.trace } : {}),
+      ...(setup.monitorIntervalMs ? { monitorIntervalMs: setup.monitorIntervalMs } : {}),
     },
   };
 }

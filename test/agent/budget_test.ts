@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { inspect, makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
+import { ComfyUIBackend, parseTemplate } from "../../gpu-agent/backends/comfyui/mod.ts";
+import { templates } from "./agent_io.ts";
 import { rig } from "./rig.ts";
 
 const node = (id: string, type: string) => ({ id, type, title: id, x: 0, y: 0, params: {} });
@@ -100,5 +102,54 @@ Deno.test("a job needing other models unloads the previous ones (POST /free) bef
   assert.ok(
     paths.indexOf("POST /free") < paths.lastIndexOf("POST /prompt"),
     "unloaded before the SDXL prompt was queued",
+  );
+});
+
+Deno.test("two jobs of model-free templates run back to back without unloading anything", async () => {
+  await using r = await rig();
+  for (const folder of ["checkpoints", "diffusion_models", "text_encoders", "vae"]) {
+    r.fake.setModels(folder, []);
+  }
+  // Model-free stand-ins for image.generate at low and standard, beside the bundled templates
+  // (which need model files this ComfyUI lacks).
+  const blank = (tier: "low" | "standard") =>
+    parseTemplate(`image.generate.${tier}.blank`, {
+      nodeType: "image.generate",
+      tier,
+      vramMiB: 1024,
+      models: [],
+      params: {},
+      outputs: ["2"],
+    }, {
+      "1": { class_type: "EmptyImage", inputs: { width: 64, height: 64, batch_size: 1, color: 0 } },
+      "2": { class_type: "SaveImage", inputs: { images: ["1", 0], filename_prefix: "blank" } },
+    });
+  r.startAgent({
+    backends: ([, ffmpeg]) => [
+      new ComfyUIBackend({
+        url: r.fake.url,
+        templates: [...templates, blank("low"), blank("standard")],
+        clientId: "agent-e2e",
+      }),
+      ffmpeg!,
+    ],
+  });
+  for (const tier of ["low", "standard"] as const) {
+    const id = await r.generate({
+      id: `still-${tier}`,
+      type: "image.generate",
+      tier,
+      params: { prompt: "nothing" },
+    });
+    await r.until("the job to succeed", async () => (await r.job(id)).job.state === "succeeded");
+    assert.equal(
+      (await r.takes(`still-${tier}`))[0]?.lineage.template,
+      `image.generate.${tier}.blank`,
+    );
+  }
+  assert.deepEqual(
+    r.fake.requests.filter((q) => q.method === "POST" && q.path === "/free"),
+    [],
+    "nothing was loaded, so nothing is unloaded",
   );
 });

@@ -14,9 +14,8 @@ import { runCli } from "../../gpu-agent/cli/run_cli.ts";
 import { advertisedProfile } from "../../gpu-agent/detect/advertise.ts";
 import { MemoryLogger } from "../../gpu-agent/log/memory_logger.ts";
 import { ProgressRenderer } from "../../gpu-agent/progress/renderer.ts";
-import type { TraceEvent } from "../../gpu-agent/run/trace.ts";
 import { type FakeComfyUI, startFakeComfyUI } from "../fakes/comfyui/mod.ts";
-import { agentIo, allModels, DETECTION } from "./agent_io.ts";
+import { agentIo, type AgentSetup, allModels, DETECTION } from "./agent_io.ts";
 import { type EdgeObserver, type EdgeServer, startEdgeServer } from "./edge_server.ts";
 
 export interface JobDetail {
@@ -52,7 +51,12 @@ export interface Rig {
   ): Promise<string>;
   job(jobId: string): Promise<JobDetail>;
   takes(nodeId: string): Promise<Take[]>;
-  startAgent(options?: { concurrency?: number; trace?: (event: TraceEvent) => void }): AgentProcess;
+  startAgent(
+    options?: Pick<
+      AgentSetup,
+      "concurrency" | "trace" | "monitorIntervalMs" | "backends" | "ownBackends"
+    >,
+  ): AgentProcess;
   /** Polls until `check` returns a value (not undefined/false), at most ~15 s. */
   until<T>(what: string, check: () => T | Promise<T>): Promise<Exclude<T, undefined | false>>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -152,6 +156,9 @@ export async function rig(
         comfyuiUrl: fake.url,
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         ...(options.trace ? { trace: options.trace } : {}),
+        ...(options.monitorIntervalMs ? { monitorIntervalMs: options.monitorIntervalMs } : {}),
+        ...(options.backends ? { backends: options.backends } : {}),
+        ...(options.ownBackends ? { ownBackends: true } : {}),
       }, {
         out: (line) => screen.push(line),
         err: (line) => logger.error(line),

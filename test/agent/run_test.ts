@@ -129,7 +129,7 @@ Deno.test("canceling in the studio interrupts ComfyUI and the job ends canceled,
   );
 });
 
-Deno.test("ComfyUI restarting mid-run fails that attempt retriably and the retry succeeds", async () => {
+Deno.test("ComfyUI restarting mid-run hands the job back without spending an attempt, and the rerun succeeds", async () => {
   await using r = await rig();
   r.fake.behaviour.outputBytes = () => PNG;
   let restarting: Promise<void> | undefined;
@@ -147,9 +147,11 @@ Deno.test("ComfyUI restarting mid-run fails that attempt retriably and the retry
     return detail.job.state === "succeeded" && detail;
   });
   await restarting;
-  assert.equal(job.attempt, 2, "the second attempt ran it");
+  assert.equal(job.attempt, 1, "the lost run was the machine's fault: no attempt spent");
+  assert.equal(job.infraFailures, 1);
+  assert.equal(events.filter((e) => e.to === "leased").length, 2, "run twice");
   assert.ok(events.some((e) => e.to === "queued" && /lost prompt/.test(e.message ?? "")));
-  assert.equal(agent.logger.matching("(will be retried)").length, 1);
+  assert.equal(agent.logger.matching("(back in the queue, no attempt spent)").length, 1);
   const [take] = await r.takes("still-1");
   assert.deepEqual(new Uint8Array(await (await fetch(take!.url)).arrayBuffer()), PNG);
 });

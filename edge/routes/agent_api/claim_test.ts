@@ -186,6 +186,20 @@ Deno.test("a waiting claim is woken by a job queued in the same process", async 
   }
 });
 
+Deno.test("a waiting claim follows a heartbeat that took ComfyUI off the agent's profile", async () => {
+  const { t, owner, generate } = await setup();
+  try {
+    const agent = await enrollAgent(t, owner);
+    const waiting = agent.claim(1_500);
+    while (t.deps.dispatcher.waiting === 0) await new Promise((r) => setTimeout(r, 1));
+    await agent.heartbeat(agentProfile({ backends: ["ffmpeg"], unhealthy: ["comfyui"] }));
+    await generate("img1", { type: "image.generate", params: { prompt: "key" } });
+    assert.equal(await waiting, null, "not offered a ComfyUI job after saying ComfyUI is down");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("a client that disconnects stops its claim and leaves nothing waiting", async () => {
   const { t, owner } = await setup();
   try {

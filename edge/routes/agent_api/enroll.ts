@@ -1,4 +1,7 @@
-/** `POST /enroll` (token → credentials) and `POST /heartbeat` (profile, liveness). */
+/**
+ * `POST /enroll` (token → credentials), `POST /heartbeat` (profile, liveness) and `GET /me`
+ * (a read-only credential check for `doctor`: a running agent's profile stays as it sent it).
+ */
 import { Hono } from "hono";
 import {
   AGENT_ERROR_CODES,
@@ -10,7 +13,7 @@ import {
 import type { AppEnv } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { jsonBody } from "../../lib/validate.ts";
-import { requireAgent } from "../../middleware/agent_auth.ts";
+import { checkAgent, requireAgent } from "../../middleware/agent_auth.ts";
 import { enrollAgent, recordHeartbeat } from "../../services/agents.ts";
 import { countAttempt, LIMITS, refuseIfLimited, subjectsFor } from "../../services/rate_limit.ts";
 
@@ -36,6 +39,18 @@ export const enrollRoutes = new Hono<AppEnv>()
         heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
       } satisfies EnrollResponse,
       201,
+    );
+  })
+  .get("/me", checkAgent, (c) => {
+    const deps = c.get("deps");
+    const agent = c.get("agent");
+    return c.json(
+      {
+        agentId: agent.id,
+        name: agent.name,
+        heartbeatIntervalMs: deps.config.HEARTBEAT_INTERVAL_MS,
+        serverTime: deps.now(),
+      } satisfies HeartbeatResponse,
     );
   })
   .post("/heartbeat", requireAgent, ...jsonBody(heartbeatRequestSchema), async (c) => {

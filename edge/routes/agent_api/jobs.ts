@@ -86,11 +86,15 @@ export const agentJobRoutes = new Hono<AppEnv>()
     return c.json(transition(job));
   })
   .post("/jobs/:id/release", jobPath, optionalJsonBody(releaseRequestSchema), async (c) => {
+    const body = c.get("body");
     const job = await releaseJob(
       c.get("deps"),
       c.get("agent"),
       c.req.valid("param").id,
-      c.get("body").reason,
+      body.reason,
+      {
+        cannotRun: body.cannotRun,
+      },
     );
     return c.json(transition(job));
   });

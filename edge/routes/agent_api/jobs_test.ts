@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { agents } from "../../../db/schema/mod.ts";
 import { agentProfile, enrollAgent } from "../../../test/jobs/fake_agent.ts";
 import { oneShot, saveGraph } from "../../../test/jobs/graphs.ts";
 import { reapExpiredLeases } from "../../services/jobs/reaper.ts";
@@ -182,6 +184,81 @@ Deno.test("progress previews are kept as the job's latest frame", async () => {
     });
     assert.equal(bad.status, 422);
     assert.equal(bad.body.error.issues[0].path, "preview.contentType");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a run lost to the agent's backend spends no attempt; the bounded count still ends the job", async () => {
+  const { t, owner, projectId, agent, jobId, job } = await setup();
+  try {
+    const backendDown = (reason: string) =>
+      agent.call("POST", `/jobs/${jobId}/fail`, { reason, retriable: true, infrastructure: true });
+    for (let run = 1; run < 5; run++) {
+      assert.equal((await agent.claim())?.attempt, 1, "the same attempt each time");
+      const res = await backendDown("ComfyUI stopped answering during the run");
+      assert.deepEqual(res.body, { state: "queued", attempt: 0, maxAttempts: 3 });
+      assert.equal((await job()).job.infraFailures, run);
+    }
+    await agent.claim();
+    const last = await backendDown("ComfyUI stopped answering during the run");
+    assert.equal(last.body.state, "failed");
+    const { job: failed, events } = await job();
+    assert.equal(
+      failed.error,
+      "failed: the backend went away during 5 runs of this job (last: ComfyUI stopped answering during the run)",
+    );
+    assert.equal(events.filter((e: { to: string }) => e.to === "leased").length, 5);
+    assert.match(events[2].message, /backend went away on .* \(no attempt spent\)/);
+    const retried = await call(t, "POST", `/api/projects/${projectId}/jobs/${jobId}/retry`, {
+      token: owner.token,
+    });
+    assert.equal(retried.status, 200);
+    assert.equal(retried.body.job.infraFailures, 0, "a retry starts the count afresh");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a job handed back as cannotRun is not offered to that agent again until its profile changes", async () => {
+  const { t, owner, agent, jobId, job } = await setup();
+  try {
+    const other = await enrollAgent(t, owner, agentProfile());
+    await agent.claim();
+    const res = await agent.call("POST", `/jobs/${jobId}/release`, {
+      reason: "no template fits",
+      cannotRun: true,
+    });
+    assert.deepEqual(res.body, { state: "queued", attempt: 0, maxAttempts: 3 });
+    assert.equal(await agent.claim(), null, "not offered again to the agent that handed it back");
+    assert.equal(await agent.heartbeat(agentProfile()).then((r) => r.status), 200);
+    assert.equal(await agent.claim(), null, "the same profile: still not offered");
+    assert.equal((await other.claim())?.id, jobId, "another agent may take it");
+    await other.release(jobId);
+    await agent.heartbeat(agentProfile({ models: ["new.safetensors"] }));
+    assert.equal((await agent.claim())?.id, jobId, "a changed profile may run it");
+    assert.match(
+      (await job()).events.find((e: { message: string }) => /cannot run it/.test(e.message))
+        .message,
+      /handed back by .*, which cannot run it: no template fits/,
+    );
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("GET /me checks an agent's credentials and changes nothing about it", async () => {
+  const { t, agent } = await setup();
+  try {
+    const [before] = await t.db.select().from(agents).where(eq(agents.id, agent.id));
+    t.advance(60_000);
+    const me = await agent.call("GET", "/me");
+    assert.equal(me.status, 200);
+    assert.equal(me.body.agentId, agent.id);
+    const [after] = await t.db.select().from(agents).where(eq(agents.id, agent.id));
+    assert.deepEqual(after, before, "not even last seen");
+    const wrong = await call(t, "GET", "/api/agent/v1/me", { token: `${agent.id}.nope` });
+    assert.equal(wrong.status, 401);
   } finally {
     await t.close();
   }

@@ -6,8 +6,10 @@
  * twice: one statement sees one snapshot and writes each job row once. The rules, all here:
  * - the project is live and the agents' owner is its owner or editor;
  * - one of the job's candidate backends is healthy on the agent;
+ * - the agent advertises the job's (node type, tier) pair as runnable now;
  * - the agent's largest GPU has at least the job's minimum VRAM;
  * - the agent has every model the job needs;
+ * - none of the agents handed the job back as `cannotRun` with the capabilities they have now;
  * - the agent holds fewer leases than its concurrency, and is not revoked;
  * then by priority (high first) and age (old first). The `job_claim_event` trigger
  * (db/migrations/0003) records each lease's event in the same statement.
@@ -28,12 +30,12 @@ export interface ClaimSlot {
 /** What the agents of a group share, and so what the jobs are matched on. */
 export type Capability = Pick<
   CallingAgent,
-  "ownerId" | "maxVramMiB" | "healthyBackends" | "models"
+  "ownerId" | "maxVramMiB" | "healthyBackends" | "models" | "runnable" | "capabilityHash"
 >;
 
-/** Groups claims that can share a statement. */
+/** Groups claims that can share a statement (the hash covers every derived column). */
 export function capabilityKey(agent: Capability): string {
-  return JSON.stringify([agent.ownerId, agent.maxVramMiB, agent.healthyBackends, agent.models]);
+  return JSON.stringify([agent.ownerId, agent.capabilityHash]);
 }
 
 export function claimStatement(
@@ -62,6 +64,9 @@ export function claimStatement(
           where b.value in (select value from json_each(?)))
         and not exists (select 1 from json_each(j.models) m
           where m.value not in (select value from json_each(?)))
+        and j.node_type || ':' || j.tier in (select value from json_each(?))
+        and not exists (select 1 from job_refusals r where r.job_id = j.id
+          and r.capability_hash = ? and r.agent_id in (select agent_id from slot))
       order by j.priority desc, j.created_at
       limit ?) c)
   update jobs set state = 'leased', attempt = attempt + 1, lease_agent_id = slot.agent_id,
@@ -82,6 +87,8 @@ export function claimStatement(
       capability.ownerId,
       JSON.stringify(capability.healthyBackends),
       JSON.stringify(capability.models),
+      JSON.stringify(capability.runnable),
+      capability.capabilityHash,
       slots.length,
       lease.expiresAt,
       lease.now,

@@ -92,6 +92,7 @@ export async function enqueueJob(
     state: "queued",
     attempt: 0,
     maxAttempts: body.maxAttempts ?? deps.config.JOB_MAX_ATTEMPTS,
+    infraFailures: 0,
     leaseAgentId: null,
     leaseExpiresAt: null,
     progress: null,

@@ -5,10 +5,10 @@
  * so with 409 `lease_lost`.
  */
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { jobEvents, jobPreviews, jobs } from "../../../db/schema/mod.ts";
+import { jobEvents, jobPreviews, jobRefusals, jobs } from "../../../db/schema/mod.ts";
 import {
   AGENT_ERROR_CODES,
-  type FailRequest,
+  type failRequestSchema,
   type jobEventRequestSchema,
 } from "../../../protocol/jobs.ts";
 import type { JobEvent } from "../../../protocol/canvas.ts";
@@ -16,7 +16,7 @@ import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, conflict, notFound } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
-import { type JobRow, transitionJobs } from "./transitions.ts";
+import { type JobRow, transitionJobs, transitionStatements } from "./transitions.ts";
 
 const ACTIVE = ["leased", "running"] as const;
 const clearedLease = { leaseAgentId: null, leaseExpiresAt: null } as const;
@@ -131,8 +131,9 @@ export async function failJob(
   deps: AppDeps,
   agent: CallingAgent,
   jobId: string,
-  failure: FailRequest,
+  failure: z.output<typeof failRequestSchema>,
 ): Promise<JobRow> {
+  if (failure.infrastructure) return await backendFailed(deps, agent, jobId, failure.reason);
   const now = deps.now();
   const again = failure.retriable ? sql`${jobs.attempt} < ${jobs.maxAttempts}` : sql`0`;
   const finalError = sql`case when ${jobs.attempt} > 1
@@ -155,21 +156,88 @@ export async function failJob(
   return job;
 }
 
-/** The agent hands the job back untouched (shutting down): queued again, attempt refunded. */
-export async function releaseJob(
+/**
+ * The agent's backend went away or restarted during the run: not the job's fault, so it goes
+ * back to the queue with its attempt refunded. Such runs are counted apart, and the one that
+ * reaches JOB_MAX_INFRA_FAILURES fails the job, so one that kills its backend every time ends.
+ */
+async function backendFailed(
   deps: AppDeps,
   agent: CallingAgent,
   jobId: string,
   reason: string,
 ): Promise<JobRow> {
+  const now = deps.now();
+  const max = deps.config.JOB_MAX_INFRA_FAILURES;
+  const again = sql`${jobs.infraFailures} + 1 < ${max}`;
+  const finalError =
+    `failed: the backend went away during ${max} runs of this job (last: ${reason})`;
   const [job] = await transitionJobs(deps, {
+    where: heldBy(agent, jobId),
+    to: sql`case when ${again} then 'queued' else 'failed' end`,
+    attempt: sql`case when ${again} then max(${jobs.attempt} - 1, 0) else ${jobs.attempt} end`,
+    set: {
+      ...clearedLease,
+      infraFailures: sql`${jobs.infraFailures} + 1`,
+      progress: sql`case when ${again} then null else ${jobs.progress} end`,
+      error: sql`case when ${again} then ${reason} else ${finalError} end`,
+      finishedAt: sql`case when ${again} then null else ${now} end`,
+    },
+    actor: `agent:${agent.id}`,
+    message: sql`case when ${again}
+      then ${`backend went away on ${agent.name} (no attempt spent): ${reason}`}
+      else ${finalError} end`,
+  });
+  if (!job) throw await explainLost(deps, agent, jobId);
+  afterReturnOrFail(deps, job);
+  return job;
+}
+
+/**
+ * The agent hands the job back untouched (shutting down): queued again, attempt refunded. With
+ * `cannotRun` the agent found it cannot run the job after all: it is not offered to that agent
+ * again while the agent advertises what it does now (the refusal and the release commit together).
+ */
+export async function releaseJob(
+  deps: AppDeps,
+  agent: CallingAgent,
+  jobId: string,
+  reason: string,
+  options: { cannotRun?: boolean } = {},
+): Promise<JobRow> {
+  const transition = transitionStatements(deps, {
     where: heldBy(agent, jobId),
     to: "queued",
     attempt: sql`max(${jobs.attempt} - 1, 0)`,
     set: { ...clearedLease, progress: null },
     actor: `agent:${agent.id}`,
-    message: `released by ${agent.name}: ${reason}`,
+    message: options.cannotRun
+      ? `handed back by ${agent.name}, which cannot run it: ${reason}`
+      : `released by ${agent.name}: ${reason}`,
   });
+  let job: JobRow | undefined;
+  if (options.cannotRun) {
+    const refusal = {
+      capabilityHash: agent.capabilityHash,
+      reason: reason.slice(0, 1000),
+      at: deps.now(),
+    };
+    // Written only when this agent holds the job: a stale call refuses nothing.
+    const refuse = deps.db.insert(jobRefusals)
+      .select(
+        deps.db.select({
+          jobId: jobs.id,
+          agentId: sql`${agent.id}`.as("agent_id"),
+          capabilityHash: sql`${refusal.capabilityHash}`.as("capability_hash"),
+          reason: sql`${refusal.reason}`.as("reason"),
+          at: sql`${refusal.at}`.as("at"),
+        }).from(jobs).where(heldBy(agent, jobId)),
+      )
+      .onConflictDoUpdate({ target: [jobRefusals.jobId, jobRefusals.agentId], set: refusal });
+    [, , [job]] = await deps.db.batch([refuse, ...transition]);
+  } else {
+    [, [job]] = await deps.db.batch(transition);
+  }
   if (!job) throw await explainLost(deps, agent, jobId);
   deps.dispatcher.wake();
   return job;
@@ -246,7 +314,7 @@ export async function retryJob(
     )!,
     to: "queued",
     attempt: sql`0`,
-    set: { ...clearedLease, error: null, progress: null, finishedAt: null },
+    set: { ...clearedLease, error: null, progress: null, finishedAt: null, infraFailures: 0 },
     actor: `user:${user.id}`,
     message: `retried by ${user.name}`,
   });

@@ -1,10 +1,10 @@
 /**
  * Which agents can run which jobs, in plain functions: the requirements of a node type at a
  * tier, whether one agent fits them (and if not, why), why a queued job is waiting, and the best
- * tier the online agents can actually run. The claim statement (claim.ts) applies the same
- * three rules in SQL; these give the explanations people read.
+ * tier the online agents can actually run. The claim statement (claim_sql.ts) applies the same
+ * rules in SQL; these give the explanations people read.
  */
-import type { Requirements, WaitReason } from "../../../protocol/jobs.ts";
+import type { BlockedWork, Requirements, WaitReason, Work } from "../../../protocol/jobs.ts";
 import type { Backend, NodeTypeDef } from "../../../protocol/nodes.ts";
 import { footprintFor, type Tier, tiersAtOrBelow } from "../../../protocol/tiers.ts";
 
@@ -13,7 +13,14 @@ export interface AgentCapability {
   maxVramMiB: number;
   healthyBackends: Backend[];
   models: string[];
+  /** `nodeType:tier` pairs it can run now (`workKey`). */
+  runnable: string[];
+  /** Pairs its healthy backends have templates for but cannot run, with what they lack. */
+  blocked?: (BlockedWork & { backend: Backend })[];
 }
+
+/** How a (node type, tier) pair is written in `agents.runnable`. */
+export const workKey = (nodeType: string, tier: Tier) => `${nodeType}:${tier}`;
 
 const BACKEND_NAMES: Record<Backend, string> = {
   comfyui: "ComfyUI",
@@ -31,11 +38,60 @@ export function requirementsFor(def: NodeTypeDef, tier: Tier): Requirements {
 export function misfit(
   agent: AgentCapability,
   req: Requirements,
+  work: Work,
 ): Exclude<WaitReason, "no_agent_online" | "agents_busy"> | null {
   if (!req.backends.some((b) => agent.healthyBackends.includes(b))) return "no_backend";
   if (agent.maxVramMiB < req.minVramMiB) return "not_enough_vram";
   if (!req.models.every((m) => agent.models.includes(m))) return "missing_model";
-  return null;
+  if (agent.runnable.includes(workKey(work.nodeType, work.tier))) return null;
+  const blocked = closestBlocked([agent], work);
+  if (!blocked) return "no_template";
+  return blocked.missingModels.length > 0 ? "missing_model" : "missing_node";
+}
+
+/** Among the agents' templates for the pair, the one with the fewest things missing. */
+function closestBlocked(agents: AgentCapability[], work: Work) {
+  const entries = agents.flatMap((a) => a.blocked ?? []).filter((b) =>
+    b.nodeType === work.nodeType && b.tier === work.tier
+  );
+  const size = (b: BlockedWork) => b.missingModels.length + b.missingClasses.length;
+  return entries.sort((a, b) => size(a) - size(b))[0];
+}
+
+const code = (names: string[]) => names.map((n) => `\`${n}\``).join(" and ");
+
+/** Why no online agent advertises the pair, in words naming what to install where. */
+function whyNotRunnable(agents: AgentCapability[], work: Work) {
+  const at = `${work.nodeType} at ${work.tier}`;
+  const blocked = closestBlocked(agents, work);
+  if (!blocked) {
+    return {
+      reason: "no_template" as const,
+      message: `no online agent has a template for ${at}: add one to its templates folder ` +
+        `(gpu-agent/README.md, "Adding a template")`,
+    };
+  }
+  const name = BACKEND_NAMES[blocked.backend];
+  const parts: string[] = [];
+  if (blocked.missingClasses.length > 0) {
+    parts.push(
+      `no online agent's ${name} has the node ${code(blocked.missingClasses)} for ${at}; ` +
+        `install the custom node that provides it and restart ${name}`,
+    );
+  }
+  if (blocked.missingModels.length > 0) {
+    const files = blocked.missingModels.map((m) => m.file);
+    const folders = [...new Set(blocked.missingModels.map((m) => `models/${m.folder}`))];
+    parts.push(
+      `${parts.length ? "and" : "no online agent has"} ${code(files)} for ${at}; put ${
+        files.length === 1 ? "it" : "them"
+      } in ${name}'s ${folders.join(" and ")}`,
+    );
+  }
+  return {
+    reason: blocked.missingClasses.length > 0 ? "missing_node" as const : "missing_model" as const,
+    message: parts.join("; "),
+  };
 }
 
 /** Sizes as cards are sold: a 24564 MiB card, or a 23.5 GiB minimum, reads "24 GB". */
@@ -45,6 +101,7 @@ export const gb = (mib: number) => `${Math.round(mib / 1024)} GB`;
 export function explainWait(
   online: AgentCapability[],
   req: Requirements,
+  work: Work,
 ): { reason: WaitReason; message: string } {
   if (online.length === 0) {
     return {
@@ -52,10 +109,10 @@ export function explainWait(
       message: "no agent is online for this project: start one with `deno task agent run`",
     };
   }
-  if (online.some((a) => misfit(a, req) === null)) {
+  if (online.some((a) => misfit(a, req, work) === null)) {
     return { reason: "agents_busy", message: "waiting for a free agent" };
   }
-  const withBackend = online.filter((a) => misfit(a, req) !== "no_backend");
+  const withBackend = online.filter((a) => misfit(a, req, work) !== "no_backend");
   if (withBackend.length === 0) {
     const names = req.backends.map((b) => BACKEND_NAMES[b]).join(" or ");
     return { reason: "no_backend", message: `no online agent has ${names} running` };
@@ -67,13 +124,18 @@ export function explainWait(
       message: `needs ${gb(req.minVramMiB)} of VRAM; the largest online GPU has ${gb(largest)}`,
     };
   }
-  const missing = req.models.filter((m) => !withBackend.some((a) => a.models.includes(m)));
-  return {
-    reason: "missing_model",
-    message: `no online agent has the model${missing.length === 1 ? "" : "s"} ${
-      missing.join(", ") || req.models.join(", ")
-    }`,
-  };
+  const fitting = withBackend.filter((a) => a.maxVramMiB >= req.minVramMiB);
+  const withModels = fitting.filter((a) => req.models.every((m) => a.models.includes(m)));
+  if (withModels.length === 0) {
+    const missing = req.models.filter((m) => !fitting.some((a) => a.models.includes(m)));
+    return {
+      reason: "missing_model",
+      message: `no online agent has the model${missing.length === 1 ? "" : "s"} ${
+        missing.join(", ") || req.models.join(", ")
+      }`,
+    };
+  }
+  return whyNotRunnable(withModels, work);
 }
 
 export interface TierChoice {
@@ -95,12 +157,13 @@ export function chooseTier(
 ): TierChoice {
   const asked = { tier: requested, requirements: requirementsFor(def, requested), rationale: null };
   if (!allowDowngrade || online.length === 0) return asked;
-  if (online.some((a) => misfit(a, asked.requirements) === null)) return asked;
+  const work = (tier: Tier) => ({ nodeType: def.type, tier });
+  if (online.some((a) => misfit(a, asked.requirements, work(requested)) === null)) return asked;
   for (const tier of tiersAtOrBelow(requested).slice(1)) {
     if (!def.tiers.includes(tier)) continue;
     const requirements = requirementsFor(def, tier);
-    if (online.some((a) => misfit(a, requirements) === null)) {
-      const why = explainWait(online, asked.requirements);
+    if (online.some((a) => misfit(a, requirements, work(tier)) === null)) {
+      const why = explainWait(online, asked.requirements, work(requested));
       const detail = why.reason === "not_enough_vram"
         ? `largest online GPU ${gb(Math.max(...online.map((a) => a.maxVramMiB)))}`
         : why.message;

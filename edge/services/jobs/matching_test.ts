@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { NODE_TYPES } from "../../../protocol/nodes.ts";
-import { minVramMiB } from "../../../protocol/tiers.ts";
+import { minVramMiB, type Tier } from "../../../protocol/tiers.ts";
 import {
   type AgentCapability,
   chooseTier,
   explainWait,
   misfit,
   requirementsFor,
+  workKey,
 } from "./matching.ts";
 
 const shot = NODE_TYPES["shot.generate"]!;
@@ -17,25 +18,34 @@ const agent = (
   vramGb: number,
   backends: AgentCapability["healthyBackends"] = ["comfyui"],
   models: string[] = [],
-) => ({
+): AgentCapability => ({
   maxVramMiB: REPORTED_MIB[vramGb]!,
   healthyBackends: backends,
   models,
+  // Older agents, which list no pairs, can run every pair their backends serve.
+  runnable: Object.values(NODE_TYPES).flatMap((def) =>
+    def.backends.some((b) => backends.includes(b)) ? def.tiers.map((t) => workKey(def.type, t)) : []
+  ),
 });
+const at = (tier: Tier, def = shot) => ({ nodeType: def.type, tier });
 
 Deno.test("a 12 GB agent does not fit a 24 GB job; a 24 GB agent does", () => {
   const high = requirementsFor(shot, "high");
   assert.equal(high.minVramMiB, minVramMiB("high"));
-  assert.equal(misfit(agent(12), high), "not_enough_vram");
-  assert.equal(misfit(agent(24), high), null);
+  assert.equal(misfit(agent(12), high, at("high")), "not_enough_vram");
+  assert.equal(misfit(agent(24), high, at("high")), null);
 });
 
 Deno.test("an agent without the backend, or with it unhealthy, does not fit", () => {
   const req = requirementsFor(shot, "low");
-  assert.equal(misfit(agent(24, ["ffmpeg"]), req), "no_backend");
-  assert.equal(misfit(agent(24, ["wan2gp"]), req), null, "Wan2GP is the other candidate for shots");
+  assert.equal(misfit(agent(24, ["ffmpeg"]), req, at("low")), "no_backend");
   assert.equal(
-    misfit(agent(0, ["ffmpeg"]), requirementsFor(upscale, "standard")),
+    misfit(agent(24, ["wan2gp"]), req, at("low")),
+    null,
+    "Wan2GP is the other candidate for shots",
+  );
+  assert.equal(
+    misfit(agent(0, ["ffmpeg"]), requirementsFor(upscale, "standard"), at("standard", upscale)),
     null,
     "CPU work needs no VRAM",
   );
@@ -47,18 +57,21 @@ Deno.test("missing models keep an agent from a job", () => {
     minVramMiB: 0,
     models: ["wan2.1_t2v_14B.safetensors"],
   };
-  assert.equal(misfit(agent(24), req), "missing_model");
-  assert.equal(misfit(agent(24, ["comfyui"], ["wan2.1_t2v_14B.safetensors"]), req), null);
+  assert.equal(misfit(agent(24), req, at("low")), "missing_model");
+  assert.equal(
+    misfit(agent(24, ["comfyui"], ["wan2.1_t2v_14B.safetensors"]), req, at("low")),
+    null,
+  );
 });
 
 Deno.test("a waiting job says why, in the order a user can fix it", () => {
   const req = requirementsFor(shot, "high");
-  assert.equal(explainWait([], req).reason, "no_agent_online");
-  assert.equal(explainWait([agent(24, ["ffmpeg"])], req).reason, "no_backend");
-  const vram = explainWait([agent(12), agent(16)], req);
+  assert.equal(explainWait([], req, at("high")).reason, "no_agent_online");
+  assert.equal(explainWait([agent(24, ["ffmpeg"])], req, at("high")).reason, "no_backend");
+  const vram = explainWait([agent(12), agent(16)], req, at("high"));
   assert.equal(vram.reason, "not_enough_vram");
   assert.match(vram.message, /needs 24 GB .* largest online GPU has 16 GB/);
-  assert.equal(explainWait([agent(24)], req).reason, "agents_busy");
+  assert.equal(explainWait([agent(24)], req, at("high")).reason, "agents_busy");
 });
 
 Deno.test("downgrade picks the best tier an online agent can run and says why", () => {
@@ -76,5 +89,44 @@ Deno.test("no downgrade when not allowed, when the tier fits, or when nobody is 
     chooseTier(shot, "high", true, [agent(8)]).tier,
     "high",
     "no lower tier helps an 8 GB card",
+  );
+});
+
+const image = NODE_TYPES["image.generate"]!;
+
+Deno.test("an agent that cannot run the pair says what to install and where", () => {
+  const req = requirementsFor(image, "low");
+  const work = at("low", image);
+  const lacking: AgentCapability = {
+    ...agent(24),
+    runnable: [],
+    blocked: [{
+      backend: "comfyui",
+      nodeType: "image.generate",
+      tier: "low",
+      template: "image.generate.low",
+      missingModels: [{ folder: "checkpoints", file: "sd_xl_base_1.0.safetensors" }],
+      missingClasses: [],
+    }],
+  };
+  assert.equal(misfit(lacking, req, work), "missing_model");
+  assert.deepEqual(explainWait([lacking], req, work), {
+    reason: "missing_model",
+    message:
+      "no online agent has `sd_xl_base_1.0.safetensors` for image.generate at low; put it in ComfyUI's models/checkpoints",
+  });
+  const noNode: AgentCapability = {
+    ...lacking,
+    blocked: [{ ...lacking.blocked![0]!, missingModels: [], missingClasses: ["SDXLSampler"] }],
+  };
+  assert.equal(explainWait([noNode], req, work).reason, "missing_node");
+  assert.match(explainWait([noNode], req, work).message, /has the node `SDXLSampler` for image/);
+  const none = explainWait([{ ...lacking, blocked: [] }], req, work);
+  assert.equal(none.reason, "no_template");
+  assert.match(none.message, /no online agent has a template for image.generate at low/);
+  assert.equal(
+    explainWait([lacking, agent(24)], req, work).reason,
+    "agents_busy",
+    "one agent that can run it is enough",
   );
 });

@@ -25,6 +25,8 @@ export interface JobView {
   priority: number;
   attempt: number;
   maxAttempts: number;
+  /** Runs lost to the agent's backend going away (no attempt spent; bounded apart). */
+  infraFailures: number;
   agentId: string | null;
   progress: JobRow["progress"];
   error: string | null;
@@ -56,10 +58,13 @@ export function jobView(job: JobRow, online: AgentCapability[]): JobView {
     priority: job.priority,
     attempt: job.attempt,
     maxAttempts: job.maxAttempts,
+    infraFailures: job.infraFailures,
     agentId: job.leaseAgentId,
     progress: job.progress,
     error: job.error,
-    waiting: job.state === "queued" ? explainWait(online, requirements) : null,
+    waiting: job.state === "queued"
+      ? explainWait(online, requirements, { nodeType: job.nodeType, tier: job.tier })
+      : null,
     createdBy: job.createdBy,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,

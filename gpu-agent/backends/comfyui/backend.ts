@@ -19,7 +19,9 @@ import {
   type BackendStatus,
   type JobBackend,
   JobFailure,
+  runnableWork,
   type RunOptions,
+  type TemplateReport,
 } from "../backend.ts";
 import {
   ComfyClient,
@@ -28,12 +30,18 @@ import {
   PromptRejected,
   type SystemStats,
 } from "./client.ts";
-import { canceled, validationFailure } from "./failures.ts";
+import { canceled, unreachable, validationFailure } from "./failures.ts";
 import { downloadOutputs } from "./outputs.ts";
 import { promptIdFor } from "./prompt_id.ts";
 import { ComfyConnection } from "./socket.ts";
-import { checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
-import { bindTemplate, loadTemplates, type Template } from "./templates.ts";
+import { blockedWork, checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
+import {
+  bindTemplate,
+  DEFAULT_TEMPLATE_DIR,
+  loadTemplateFolders,
+  type Template,
+  type TemplateFolder,
+} from "./templates.ts";
 import { DEFAULT_TIMING, watchPrompt, type WatchTiming } from "./watch.ts";
 
 export const DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
@@ -46,6 +54,8 @@ export interface ComfyUIBackendOptions {
   /** The `clientId` used on `/ws` and in prompts; default a fresh `movie-director-…` id. */
   clientId?: string;
   templates: Template[];
+  /** Templates that could not be loaded, one line each (logged by `run`, listed by `doctor`). */
+  templateProblems?: string[];
   timing?: Partial<WatchTiming>;
 }
 
@@ -54,6 +64,7 @@ export class ComfyUIBackend implements JobBackend {
   readonly client: ComfyClient;
   readonly clientId: string;
   readonly templates: readonly Template[];
+  readonly templateProblems: readonly string[];
   readonly #timing: WatchTiming;
   readonly #connection: ComfyConnection;
   #checks: TemplateCheck[] = [];
@@ -64,6 +75,7 @@ export class ComfyUIBackend implements JobBackend {
     this.client = new ComfyClient((options.url ?? DEFAULT_COMFYUI_URL).replace(/\/+$/, ""));
     this.clientId = options.clientId ?? `movie-director-${crypto.randomUUID()}`;
     this.templates = options.templates;
+    this.templateProblems = options.templateProblems ?? [];
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
     this.#connection = new ComfyConnection(this.client.wsUrl, this.clientId);
   }
@@ -71,6 +83,16 @@ export class ComfyUIBackend implements JobBackend {
   /** What the last probe found for each template: runnable, or what is missing. */
   templateChecks(): readonly TemplateCheck[] {
     return this.#checks;
+  }
+
+  templateReport(): TemplateReport[] {
+    return this.#checks.map((c) => ({
+      name: c.template.name,
+      nodeType: c.template.binding.nodeType,
+      tier: c.template.binding.tier,
+      missingClasses: c.missingClasses,
+      missingModels: c.missingModels,
+    }));
   }
 
   async probe(signal?: AbortSignal): Promise<BackendStatus> {
@@ -86,6 +108,8 @@ export class ComfyUIBackend implements JobBackend {
         healthy: true,
         templates: checks.filter((c) => c.missing.length === 0).map((c) => c.template.name),
         models,
+        runnable: runnableWork("comfyui", (type, tier) => this.canRun(type, tier)),
+        blocked: blockedWork(checks),
       };
     } catch (error) {
       this.#checks = [];
@@ -110,10 +134,13 @@ export class ComfyUIBackend implements JobBackend {
     );
   }
 
-  /** The footprint of the template this node type and tier would use (models and VRAM). */
-  footprint(nodeType: string, tier: Tier): Footprint | undefined {
-    return this.templates.find((t) => t.binding.nodeType === nodeType && t.binding.tier === tier)
-      ?.footprint;
+  /** The footprint (models and VRAM) of the template `run` would pick for this job. */
+  footprint(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): Footprint | undefined {
+    try {
+      return chooseTemplate(this.#checks, job).footprint;
+    } catch {
+      return undefined; // run() will say why it cannot run the job
+    }
   }
 
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
@@ -144,11 +171,11 @@ export class ComfyUIBackend implements JobBackend {
               if (error instanceof PromptRejected) throw validationFailure(error.body, prompt);
               throw error;
             }
-            options.onProgress({ percent: 0, message: "queued in ComfyUI" });
           },
         }),
         signal,
         onProgress: options.onProgress,
+        ...(options.onPreview ? { onPreview: options.onPreview } : {}),
         timing: this.#timing,
         resumed,
       });
@@ -167,9 +194,7 @@ export class ComfyUIBackend implements JobBackend {
     } catch (error) {
       if (error instanceof JobFailure) throw error;
       if (signal.aborted) throw canceled();
-      if (error instanceof ComfyUnreachable) {
-        throw new JobFailure(error.message, true, "unavailable");
-      }
+      if (error instanceof ComfyUnreachable) throw unreachable(error.message);
       throw new JobFailure(`ComfyUI run failed: ${(error as Error).message}`, true, "unavailable");
     }
   }
@@ -248,9 +273,19 @@ function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
-/** A backend with the templates in gpu-agent/templates/comfyui (or `templateDir`). */
+/**
+ * A backend with the templates bundled in gpu-agent/templates/comfyui, then the user's folder
+ * (its templates replace bundled ones of the same name); a bad template is skipped, not fatal.
+ */
 export async function createComfyUIBackend(
-  options: Omit<ComfyUIBackendOptions, "templates"> & { templateDir?: URL } = {},
+  options: Omit<ComfyUIBackendOptions, "templates" | "templateProblems"> & {
+    userTemplates?: TemplateFolder;
+  } = {},
 ): Promise<ComfyUIBackend> {
-  return new ComfyUIBackend({ ...options, templates: await loadTemplates(options.templateDir) });
+  const { userTemplates, ...rest } = options;
+  const { templates, problems } = await loadTemplateFolders([
+    { dir: DEFAULT_TEMPLATE_DIR, required: true },
+    ...(userTemplates ? [userTemplates] : []),
+  ]);
+  return new ComfyUIBackend({ ...rest, templates, templateProblems: problems });
 }

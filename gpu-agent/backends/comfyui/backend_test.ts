@@ -247,7 +247,7 @@ Deno.test("back-to-back runs share one websocket, and one that dropped between r
   assert.equal(r.fake.socketCount(), 0, "close() let go of the socket");
 });
 
-Deno.test("ComfyUI restarting mid-run (prompt gone from queue and history) is a retriable failure", async () => {
+Deno.test("ComfyUI restarting mid-run (prompt gone from queue and history) is the machine's failure, not the job's", async () => {
   await using r = await rig();
   let restarting: Promise<void> | undefined;
   r.fake.behaviour.hold = ({ step }) => {
@@ -255,9 +255,23 @@ Deno.test("ComfyUI restarting mid-run (prompt gone from queue and history) is a 
   };
   const failure = await rejection(r.backend.run(r.job(), { signal: never, onProgress: () => {} }));
   await restarting;
-  assert.equal(failure.code, "unavailable");
-  assert.equal(failure.retriable, true);
+  assert.equal(failure.code, "backend_restarted");
+  assert.equal(failure.infrastructure, true);
   assert.match(failure.message, /lost prompt/);
+});
+
+Deno.test("ComfyUI stopping mid-run, and refusing the next run, both say the backend is down", async () => {
+  await using r = await rig();
+  let stopping: Promise<void> | undefined;
+  r.fake.behaviour.hold = ({ step }) => {
+    if (step === 2 && !stopping) stopping = r.fake.restart({ downMs: 2_000 });
+  };
+  const midRun = await rejection(r.backend.run(r.job(), { signal: never, onProgress: () => {} }));
+  assert.equal(midRun.code, "backend_down", midRun.message);
+  assert.equal(midRun.infrastructure, true);
+  const next = await rejection(r.backend.run(r.job(), { signal: never, onProgress: () => {} }));
+  assert.equal(next.code, "backend_down", next.message);
+  await stopping;
 });
 
 Deno.test("resubmitting a finished job reuses its prompt instead of queueing the work again", async () => {

@@ -55,6 +55,11 @@ export function restarted(promptId: string): JobFailure {
   return new JobFailure(
     `ComfyUI lost prompt ${promptId} (it restarted or its queue was cleared); the job can be tried again`,
     true,
-    "unavailable",
+    "backend_restarted",
   );
+}
+
+/** ComfyUI cannot be reached (stopped, crashed, or its socket refused us). */
+export function unreachable(message: string): JobFailure {
+  return new JobFailure(message, true, "backend_down");
 }

@@ -21,9 +21,12 @@ export { promptIdFor } from "./prompt_id.ts";
 export type { TemplateCheck } from "./support.ts";
 export {
   bindTemplate,
+  DEFAULT_TEMPLATE_DIR,
+  loadTemplateFolders,
   loadTemplates,
   parseTemplate,
   type Template,
   TemplateError,
+  type TemplateFolder,
 } from "./templates.ts";
 export { DEFAULT_TIMING, type WatchTiming } from "./watch.ts";

@@ -95,6 +95,11 @@ export class ProgressTracker {
     return null;
   }
 
+  /** A report of something other than a message ("queued in ComfyUI"), at the percent reached. */
+  note(message: string): ProgressReport {
+    return this.#report(message);
+  }
+
   /** The last report, once ComfyUI said the prompt succeeded. */
   finished(): ProgressReport {
     this.#lastPercent = 100;

@@ -35,3 +35,14 @@ Deno.test("cached nodes count as done and progress never goes backwards", () => 
   assert.ok(later.percent >= cached.percent);
   assert.equal(tracker.handle({ type: "status", data: {} }), null);
 });
+
+Deno.test("'queued in ComfyUI' after cached nodes keeps the percent they reached", () => {
+  const tracker = new ProgressTracker(prompt);
+  const cached = tracker.handle({ type: "execution_cached", data: { nodes: ["4"] } })!;
+  assert.equal(cached.message, "reused 1 cached node(s)");
+  assert.ok(cached.percent > 0);
+  assert.deepEqual(tracker.note("queued in ComfyUI"), {
+    percent: cached.percent,
+    message: "queued in ComfyUI",
+  });
+});

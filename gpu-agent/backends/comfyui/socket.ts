@@ -1,6 +1,6 @@
 /**
  * The `/ws?clientId=` connection to ComfyUI. JSON messages go to every listener; binary preview
- * frames are dropped (the agent reports percentages, not pictures). `onClose` tells a run when
+ * frames go to them too, as `{type: "preview", data: {prompt_id, contentType, bytes}}`. `onClose` tells a run when
  * the socket goes away for any reason, so it can tell a dropped connection from a finished one.
  *
  * One connection serves every run of a backend (`ComfyConnection`): ComfyUI keeps one socket
@@ -8,6 +8,7 @@
  * prompt, and a close after it.
  */
 import { ComfyUnreachable } from "./client.ts";
+import { decodePreview } from "./preview.ts";
 
 export interface ComfyMessage {
   type: string;
@@ -19,11 +20,22 @@ export class ComfySocket {
   #socket: WebSocket;
   #greeting: ((message: ComfyMessage) => void) | null = null;
   readonly #listeners = new Set<(message: ComfyMessage) => void>();
+  #runningPromptId: string | null = null;
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
     this.#closed = new Promise((resolve) => socket.addEventListener("close", () => resolve()));
     socket.addEventListener("message", (event) => {
+      if (event.data instanceof ArrayBuffer) {
+        const preview = this.#greeting
+          ? null
+          : decodePreview(new Uint8Array(event.data), this.#runningPromptId);
+        if (!preview?.promptId) return;
+        const { promptId, ...frame } = preview;
+        const message = { type: "preview", data: { prompt_id: promptId, ...frame } };
+        for (const listener of this.#listeners) listener(message);
+        return;
+      }
       if (typeof event.data !== "string") return;
       let message: ComfyMessage;
       try {
@@ -34,6 +46,10 @@ export class ComfySocket {
       if (typeof message?.type !== "string") return;
       const normalized = { type: message.type, data: message.data ?? {} };
       if (this.#greeting) return this.#greeting(normalized);
+      // Type-1 previews name no prompt: they belong to the one our messages last named.
+      if (typeof normalized.data.prompt_id === "string") {
+        this.#runningPromptId = normalized.data.prompt_id;
+      }
       for (const listener of this.#listeners) listener(normalized);
     });
   }

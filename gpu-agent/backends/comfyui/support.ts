@@ -2,8 +2,9 @@
  * Which templates a ComfyUI can run (every node class in `/object_info`, every model in its
  * folder) and which one a job gets.
  */
-import { JobFailure } from "../backend.ts";
+import { type BlockedWork, JobFailure } from "../backend.ts";
 import type { BackendJob } from "../backend.ts";
+import type { ModelFile } from "../../../protocol/jobs.ts";
 import type { ComfyClient, ObjectInfoClass } from "./client.ts";
 import type { Template } from "./templates.ts";
 
@@ -11,6 +12,8 @@ export interface TemplateCheck {
   template: Template;
   /** What stops it from running ("node class WanImageToVideo", "model vae/wan_2.1_vae.safetensors"); empty when runnable. */
   missing: string[];
+  missingClasses: string[];
+  missingModels: ModelFile[];
 }
 
 /** Model folders listed in the heartbeat besides the ones templates use. */
@@ -33,17 +36,43 @@ export async function checkTemplates(
   for (const t of templates) for (const m of t.binding.models) folders.add(m.folder);
   const files = new Map<string, Set<string>>();
   for (const folder of folders) files.set(folder, new Set(await client.models(folder, signal)));
-  const checks = templates.map((template) => ({
-    template,
-    missing: [
-      ...template.classes.filter((c) => !info[c]).map((c) => `node class ${c}`),
-      ...template.binding.models.filter((m) => !files.get(m.folder)?.has(m.file)).map((m) =>
-        `model ${m.folder}/${m.file}`
-      ),
-    ],
-  }));
+  const checks = templates.map((template) => {
+    const missingClasses = template.classes.filter((c) => !info[c]);
+    const missingModels = template.binding.models.filter((m) => !files.get(m.folder)?.has(m.file));
+    return {
+      template,
+      missing: [
+        ...missingClasses.map((c) => `node class ${c}`),
+        ...missingModels.map((m) => `model ${m.folder}/${m.file}`),
+      ],
+      missingClasses,
+      missingModels: missingModels.map((m) => ({ folder: m.folder, file: m.file })),
+    };
+  });
   const models = [...new Set([...files.values()].flatMap((set) => [...set]))].sort();
   return { checks, models };
+}
+
+/**
+ * The pairs that have templates but none runnable, each with the template closest to running
+ * (the fewest things missing) and what it lacks.
+ */
+export function blockedWork(checks: readonly TemplateCheck[]): BlockedWork[] {
+  const best = new Map<string, TemplateCheck>();
+  const runnable = new Set<string>();
+  for (const check of checks) {
+    const key = `${check.template.binding.nodeType}:${check.template.binding.tier}`;
+    if (check.missing.length === 0) runnable.add(key);
+    const seen = best.get(key);
+    if (!seen || check.missing.length < seen.missing.length) best.set(key, check);
+  }
+  return [...best].filter(([key]) => !runnable.has(key)).map(([, check]) => ({
+    nodeType: check.template.binding.nodeType,
+    tier: check.template.binding.tier,
+    template: check.template.name,
+    missingModels: check.missingModels,
+    missingClasses: check.missingClasses,
+  }));
 }
 
 /**
@@ -51,7 +80,10 @@ export async function checkTemplates(
  * files (an image-to-video variant when a reference is given), skipping any that needs an input
  * the job lacks.
  */
-export function chooseTemplate(checks: readonly TemplateCheck[], job: BackendJob): Template {
+export function chooseTemplate(
+  checks: readonly TemplateCheck[],
+  job: Pick<BackendJob, "nodeType" | "tier" | "inputs">,
+): Template {
   const sockets = new Set(job.inputs.map((i) => i.socket));
   const candidates = checks.filter((c) =>
     c.missing.length === 0 && c.template.binding.nodeType === job.nodeType &&
@@ -66,8 +98,8 @@ export function chooseTemplate(checks: readonly TemplateCheck[], job: BackendJob
       `this ComfyUI cannot run ${job.nodeType} at tier ${job.tier}${
         why.length ? `: ${why.join("; ")}` : ""
       }`,
-      true,
-      "unavailable",
+      false,
+      "cannot_run",
     );
   }
   const usable = candidates.filter((c) =>

@@ -10,6 +10,8 @@
  * const prompt = bindTemplate(templates[0], { prompt: "a red door", seed: 7 }, {});
  * ```
  */
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { Footprint } from "../../../protocol/tiers.ts";
 import { tierSchema } from "../../../protocol/tiers.ts";
@@ -114,24 +116,93 @@ export function parseTemplate(name: string, bindingJson: unknown, workflowJson: 
   };
 }
 
-/** Loads every `*.binding.json` (with its workflow) in a folder, sorted by name. */
-export async function loadTemplates(dir: URL = DEFAULT_TEMPLATE_DIR): Promise<Template[]> {
-  const templates: Template[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (!entry.isFile || !entry.name.endsWith(".binding.json")) continue;
-    const name = entry.name.slice(0, -".binding.json".length);
-    const read = async (file: string) => {
+/** A folder of templates; `required`: its absence is a problem (given with `--templates`). */
+export interface TemplateFolder {
+  dir: string | URL;
+  required: boolean;
+}
+
+export interface LoadedTemplates {
+  templates: Template[];
+  /** One line per template skipped (file, what is wrong, the fix) or folder missing. */
+  problems: string[];
+}
+
+const FIX = `fix the file (gpu-agent/README.md, "Adding a template"); everything else runs`;
+
+/**
+ * Loads every `*.binding.json` (with its workflow) of each folder in turn, sorted by name; a
+ * template in a later folder (the user's) replaces a bundled one of the same name. A template
+ * that cannot be read or is inconsistent is skipped with one line saying so: one bad file must
+ * not stop the agent.
+ */
+export async function loadTemplateFolders(folders: TemplateFolder[]): Promise<LoadedTemplates> {
+  const byName = new Map<string, Template>();
+  const problems: string[] = [];
+  for (const folder of folders) {
+    const dir = _dirUrl(folder.dir);
+    const where = fileURLToPath(dir);
+    const shown = where.replace(/[\\/]$/, "");
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(dir));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound && !folder.required) continue;
+      problems.push(
+        `templates folder ${shown} cannot be read (${(error as Error).message}): ` +
+          `check --templates / MD_TEMPLATES_DIR`,
+      );
+      continue;
+    }
+    const names = entries.filter((e) => e.isFile && e.name.endsWith(".binding.json"))
+      .map((e) => e.name.slice(0, -".binding.json".length)).sort();
+    for (const name of names) {
       try {
-        return JSON.parse(await Deno.readTextFile(new URL(file, dir)));
+        const template = parseTemplate(
+          name,
+          await _readJson(dir, `${name}.binding.json`),
+          await _readJson(dir, `${name}.workflow.json`),
+        );
+        byName.set(name, template);
       } catch (error) {
-        throw new TemplateError(`${file}: ${(error as Error).message}`);
+        if (!(error instanceof TemplateError)) throw error;
+        // `where` ends with the separator: the message starts with the file name.
+        problems.push(`template ${name} skipped: ${where}${error.message}; ${FIX}`);
       }
-    };
-    templates.push(
-      parseTemplate(name, await read(entry.name), await read(`${name}.workflow.json`)),
+    }
+  }
+  const templates = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { templates, problems };
+}
+
+/** The templates of one folder, all or nothing (the bundled ones, in tests). */
+export async function loadTemplates(dir: URL = DEFAULT_TEMPLATE_DIR): Promise<Template[]> {
+  const { templates, problems } = await loadTemplateFolders([{ dir, required: true }]);
+  if (problems.length > 0) throw new TemplateError(problems.join("\n"));
+  return templates;
+}
+
+function _dirUrl(dir: string | URL): URL {
+  const url = dir instanceof URL ? dir : pathToFileURL(resolve(dir));
+  return url.href.endsWith("/") ? url : new URL(`${url.href}/`);
+}
+
+async function _readJson(dir: URL, file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(new URL(file, dir));
+  } catch (error) {
+    throw new TemplateError(
+      error instanceof Deno.errors.NotFound
+        ? `${file} is missing (each binding needs its workflow, saved with "Export (API)")`
+        : `${file}: ${(error as Error).message}`,
     );
   }
-  return templates.sort((a, b) => a.name.localeCompare(b.name));
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new TemplateError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -12,9 +12,10 @@ import {
   type FileRef,
   type HistoryEntry,
 } from "./client.ts";
-import { canceled, executionFailure, restarted } from "./failures.ts";
+import { canceled, executionFailure, restarted, unreachable } from "./failures.ts";
 import { fileRefs } from "./outputs.ts";
 import { ProgressTracker } from "./progress.ts";
+import type { PreviewFrame } from "./preview.ts";
 import type { ComfyConnection, ComfyMessage } from "./socket.ts";
 
 export interface WatchTiming {
@@ -45,6 +46,8 @@ export interface WatchRequest {
   submit?: () => Promise<void>;
   signal: AbortSignal;
   onProgress: (report: ProgressReport) => void;
+  /** The prompt's preview frames, as they come. */
+  onPreview?: (preview: PreviewFrame) => void;
   timing: WatchTiming;
   /** The prompt was queued by an earlier attempt: read its history before waiting. */
   resumed: boolean;
@@ -92,6 +95,11 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
 
   const onMessage = (message: ComfyMessage) => {
     if (message.data.prompt_id !== promptId) return;
+    if (message.type === "preview") {
+      const { contentType, bytes } = message.data as unknown as PreviewFrame;
+      request.onPreview?.({ contentType, bytes });
+      return;
+    }
     const report = tracker.handle(message);
     if (report) request.onProgress(report);
     if (message.type === "executed") {
@@ -115,6 +123,9 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     unlisten();
     throw error;
   }
+  // Messages of the run may have come before the answer to the submit (cached nodes): the
+  // note keeps the percent they reached.
+  if (request.submit) request.onProgress(tracker.note("queued in ComfyUI"));
 
   const fromHistory = async (): Promise<"done" | "queued" | "lost"> => {
     const entry = await client.history(promptId);
@@ -170,7 +181,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
         if (!(error instanceof ComfyUnreachable)) throw error;
       }
     }
-    throw new JobFailure("ComfyUI stopped answering during the run", true, "unavailable");
+    throw unreachable("ComfyUI stopped answering during the run");
   };
 
   try {
@@ -200,11 +211,7 @@ export async function watchPrompt(request: WatchRequest): Promise<Map<string, Fi
     }
   } catch (error) {
     if (error instanceof ComfyUnreachable) {
-      throw new JobFailure(
-        `ComfyUI stopped answering during the run: ${error.message}`,
-        true,
-        "unavailable",
-      );
+      throw unreachable(`ComfyUI stopped answering during the run: ${error.message}`);
     }
     throw error;
   } finally {

@@ -18,6 +18,7 @@ import {
   type BackendStatus,
   type JobBackend,
   JobFailure,
+  runnableWork,
   type RunOptions,
 } from "../backend.ts";
 import { downloadInputs } from "../../net/download.ts";
@@ -49,6 +50,7 @@ export class FfmpegBackend implements JobBackend {
       ...(this.options.ffprobe ? { ffprobe: this.options.ffprobe } : {}),
       ...(signal ? { signal } : {}),
     });
+    this.#status.runnable = runnableWork("ffmpeg", (type, tier) => this.canRun(type, tier));
     return this.#status;
   }
 
