@@ -23,6 +23,7 @@
  * ```
  */
 import { z } from "zod";
+import { boundedJsonObject } from "./bounded_json.ts";
 import { graphEdgeSchema, graphIdSchema, graphNodeSchema, graphSchema } from "./graph.ts";
 import { ROLES } from "./room_ticket.ts";
 
@@ -46,12 +47,16 @@ export const CLOSE_CODES = {
 const opId = z.string().min(1).max(64);
 const coordinate = z.number().finite();
 
-/** Per-property changes; a param set to `null` is removed. Last writer (in room order) wins. */
+/**
+ * Per-property changes; a param set to `null` is removed. Last writer (in room order) wins.
+ * The changed params are bounded like a node's params; the params they make are checked again
+ * when applied (graph_ops.ts), since many small updates could add up past the size limit.
+ */
 export const nodeChangesSchema = z.object({
   title: z.string().max(200).optional(),
   x: coordinate.optional(),
   y: coordinate.optional(),
-  params: z.record(z.string().min(1).max(64), z.unknown()).optional(),
+  params: boundedJsonObject(z.string().min(1).max(64)).optional(),
 }).strict();
 export type NodeChanges = z.infer<typeof nodeChangesSchema>;
 

@@ -22,6 +22,7 @@
  * ```
  */
 import { z } from "zod";
+import { boundedJsonObject } from "./bounded_json.ts";
 import { backendSchema } from "./nodes.ts";
 import { tierSchema } from "./tiers.ts";
 
@@ -320,7 +321,7 @@ export type WaitReason = typeof WAIT_REASONS[number];
 export const generateRequestSchema = z.object({
   /** Must equal the node's type in the saved graph. */
   type: z.string().min(1).max(64),
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: boundedJsonObject().default({}),
   tier: tierSchema.default("standard"),
   /** May the edge run it at a lower tier when no online agent can meet this one? */
   allowDowngrade: z.boolean().default(true),

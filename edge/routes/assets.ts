@@ -7,6 +7,7 @@ import type { InStatement } from "@libsql/client";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ASSET_TYPES, assets, assetVersions, users } from "../../db/schema/mod.ts";
+import { boundedJsonObject } from "../../protocol/bounded_json.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, conflict, notFound } from "../errors.ts";
 import { idSchema, newId } from "../lib/ids.ts";
@@ -20,10 +21,7 @@ import { currentGraph } from "../services/graph_store.ts";
 const fields = {
   name: z.string().trim().min(1, "name is required").max(200),
   description: z.string().max(10_000),
-  params: z.record(z.string(), z.unknown()).refine(
-    (p) => JSON.stringify(p).length <= 64 * 1024,
-    "params must be under 64 KB of JSON",
-  ),
+  params: boundedJsonObject(),
   referenceImageKeys: z.array(z.string().min(1).max(500)).max(32),
 };
 const createSchema = z.object({
