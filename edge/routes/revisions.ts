@@ -51,8 +51,7 @@ export const revisionRoutes = new Hono<AppEnv>()
       c.req.valid("param").revision,
     );
     if (!row) throw notFound("revision");
-    const { projectId: _p, ...revision } = row;
-    return c.json(revision);
+    return c.json(row);
   })
   .post(
     "/:id/revisions/:revision/revert",
@@ -65,6 +64,8 @@ export const revisionRoutes = new Hono<AppEnv>()
       const old = await getRevision(deps, projectId, target);
       if (!old) throw notFound("revision");
       const user = currentUser(c);
+      // What the old revision holds that no longer fits today's rules stays behind (and is
+      // named in the answer): the room and the next reader must be able to take the graph.
       const revision = await storeRevision(deps, projectId, {
         graph: old.graph,
         message: `Revert to revision ${target}`,
@@ -77,6 +78,6 @@ export const revisionRoutes = new Hono<AppEnv>()
         subject: `revision ${target}`,
       });
       deps.notifier.notify(projectId, { type: "graph.replaced", revision, graph: old.graph });
-      return c.json({ revision }, 201);
+      return c.json(old.setAside ? { revision, setAside: old.setAside } : { revision }, 201);
     },
   );
