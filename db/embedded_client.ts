@@ -4,7 +4,8 @@
  * path:
  *
  * - statements are prepared once and kept (the stock client prepares every statement on every
- *   call: SQL parsing was the largest single cost of a read request);
+ *   call: SQL parsing was the largest single cost of a read request); one that fails is dropped,
+ *   so a failure stays with the call that met it;
  * - one connection, used synchronously. Every call but an interactive transaction's finishes
  *   within one turn of the event loop, so calls cannot interleave; an open interactive
  *   transaction owns the connection and other calls wait for it to settle;
@@ -277,26 +278,41 @@ class EmbeddedClient implements Client {
   }
 
   #run(stmt: Statement): ResultSet {
+    let prepared: Prepared;
+    let args: ReturnType<typeof bindable>;
     try {
-      const prepared = this.#prepare(stmt.sql);
-      const args = bindable(stmt.args);
-      if (prepared.writes) this.#ownWrites++;
-      const shape = prepared.shape;
-      if (shape === null) {
-        const info = prepared.statement.run(args);
-        return new Result([], [], [], info.changes, BigInt(info.lastInsertRowid));
-      }
-      let rows: Row[];
-      if (prepared.single) {
-        const values = prepared.statement.get(args) as unknown[] | undefined;
-        rows = values === undefined ? [] : [shape.row(values)];
-      } else {
-        rows = (prepared.statement.all(args) as unknown[][]).map((v) => shape.row(v));
-      }
-      return new Result(shape.columns, prepared.columnTypes, rows, 0, undefined);
+      prepared = this.#prepare(stmt.sql);
+      args = bindable(stmt.args);
     } catch (error) {
       throw libsqlError(error);
     }
+    try {
+      return this.#step(prepared, args);
+    } catch (error) {
+      // A native statement whose step failed is not reset: libsql's `get` then fails the same
+      // way for every later caller, whatever their arguments (one row of malformed JSON broke a
+      // route for every project). The failed statement is dropped; the next caller prepares
+      // it afresh.
+      if (this.#cache.get(stmt.sql) === prepared) this.#cache.delete(stmt.sql);
+      throw libsqlError(error);
+    }
+  }
+
+  #step(prepared: Prepared, args: unknown[] | Record<string, unknown>): ResultSet {
+    if (prepared.writes) this.#ownWrites++;
+    const shape = prepared.shape;
+    if (shape === null) {
+      const info = prepared.statement.run(args);
+      return new Result([], [], [], info.changes, BigInt(info.lastInsertRowid));
+    }
+    let rows: Row[];
+    if (prepared.single) {
+      const values = prepared.statement.get(args) as unknown[] | undefined;
+      rows = values === undefined ? [] : [shape.row(values)];
+    } else {
+      rows = (prepared.statement.all(args) as unknown[][]).map((v) => shape.row(v));
+    }
+    return new Result(shape.columns, prepared.columnTypes, rows, 0, undefined);
   }
 
   #prepare(sql: string): Prepared {

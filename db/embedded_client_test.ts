@@ -159,3 +159,36 @@ Deno.test("a closed client says so", async () => {
     assert.equal((await client.execute("select 1 as one")).rows[0]!.one, 1);
   });
 });
+
+Deno.test("a statement that fails works again for the next caller, on the same connection", async () => {
+  await withClient(async (client) => {
+    // SQLite's json() refuses text nested deeper than 1,000 levels: one such row fails a read.
+    const deep = "[".repeat(1001) + "]".repeat(1001);
+    await client.execute({
+      sql: "insert into film (id, name, n) values (1, 'Good', '[1]'), (2, 'Deep', ?)",
+      args: [deep],
+    });
+    const reads = [
+      { sql: "select json(n) as j from film where id = ? limit 1", good: [1], bad: [2] },
+      { sql: "select json(n) as j from film where id = ?", good: [1], bad: [2] },
+      {
+        sql: "select json_group_array(json(n)) as j from film where id <= ? limit 1",
+        good: [1],
+        bad: [2],
+      },
+    ];
+    for (const { sql, good, bad } of reads) {
+      await assert.rejects(client.execute({ sql, args: bad }), /malformed JSON/, sql);
+      const again = await client.execute({ sql, args: good });
+      assert.match(String(again.rows[0]?.j), /^\[?\[1\]\]?$/, sql);
+    }
+
+    const insert = "insert into film (name) values (?)";
+    await assert.rejects(client.execute({ sql: insert, args: ["Good"] }), /UNIQUE/);
+    assert.equal((await client.execute({ sql: insert, args: ["Other"] })).rowsAffected, 1);
+    const batchFails = client.batch([{ sql: "select json(?) as j limit 1", args: [deep] }]);
+    await assert.rejects(batchFails, /malformed JSON/);
+    const batch = await client.batch([{ sql: "select json(?) as j limit 1", args: ["[2]"] }]);
+    assert.equal(batch[0]!.rows[0]!.j, "[2]", "a batch's statement too");
+  });
+});

@@ -1,9 +1,19 @@
 /**
  * Malformed and hostile input: every case gets a 4xx JSON error naming the problem, and the
- * database is exactly as it was before.
+ * database is exactly as it was before. Free-form JSON (params, graphs) nested too deep or too
+ * large is refused on every route that stores it.
  */
 import assert from "node:assert/strict";
-import { call, createProject, createTestApp, signUp, type TestApp } from "./testing.ts";
+import { agentProfile, enrollAgent } from "../test/jobs/fake_agent.ts";
+import { graphOf, node, oneShot, saveGraph } from "../test/jobs/graphs.ts";
+import {
+  call,
+  createProject,
+  createTestApp,
+  signUp,
+  TEST_ROOM_SECRET,
+  type TestApp,
+} from "./testing.ts";
 
 const TABLES = [
   "users",
@@ -17,9 +27,9 @@ const TABLES = [
   "activity",
 ];
 
-async function snapshot(t: TestApp): Promise<string> {
+async function snapshot(t: TestApp, tables = TABLES): Promise<string> {
   const parts: string[] = [];
-  for (const table of TABLES) {
+  for (const table of tables) {
     const rows = await t.db.$client.execute(`select * from ${table} order by rowid`);
     parts.push(JSON.stringify(rows.rows));
   }
@@ -219,6 +229,134 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
       }
     }
     assert.equal(await snapshot(t), before, "the database is unchanged");
+  } finally {
+    await t.close();
+  }
+});
+
+/** `levels` nested arrays around 1, as JSON text (never built as a value: no recursion here). */
+const nestedText = (levels: number) => "[".repeat(levels) + "1" + "]".repeat(levels);
+
+Deno.test("free-form JSON nested too deep or too large is refused on every route that stores it", async () => {
+  const t = await createTestApp();
+  try {
+    const ada = await signUp(t, "Ada");
+    const id = await createProject(t, ada);
+    await saveGraph(t, id, oneShot());
+    const asset = (await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "style", name: "Noir" },
+    })).body.asset;
+    const agent = await enrollAgent(t, ada);
+    const enrollment = (await call(t, "POST", "/api/agents/enrollment-tokens", {
+      token: ada.token,
+    })).body.token as string;
+    const tables = [...TABLES, "agents", "enrollment_tokens", "jobs", "job_events"];
+    const before = await snapshot(t, tables);
+    const roomSecret = { authorization: `Bearer ${TEST_ROOM_SECRET}` };
+    const agentAuth = { authorization: `Bearer ${agent.credential}` };
+    /** A body as text with `VALUE` standing for a nested value or a large string. */
+    const routes: Array<{
+      route: string;
+      method: string;
+      path: string;
+      body: string;
+      field: string;
+      headers?: Record<string, string>;
+      user?: boolean;
+    }> = [
+      {
+        route: "create asset",
+        method: "POST",
+        path: `/api/projects/${id}/assets`,
+        body: '{"type":"style","name":"x","params":{"d":VALUE}}',
+        field: "params",
+      },
+      {
+        route: "update asset",
+        method: "PATCH",
+        path: `/api/projects/${id}/assets/${asset.id}`,
+        body: '{"params":{"d":VALUE}}',
+        field: "params",
+      },
+      {
+        route: "generate",
+        method: "POST",
+        path: `/api/projects/${id}/nodes/shot1/generate`,
+        body: '{"type":"shot.generate","params":{"prompt":VALUE}}',
+        field: "params",
+      },
+      {
+        route: "room flush (internal)",
+        method: "POST",
+        path: `/api/internal/projects/${id}/revisions`,
+        body: JSON.stringify({ graph: graphOf([node("n1", "shot.generate", { d: "V" })]) })
+          .replace('"V"', "VALUE"),
+        field: "graph.nodes.n1.params",
+        headers: roomSecret,
+        user: false,
+      },
+      {
+        route: "enroll agent",
+        method: "POST",
+        path: "/api/agent/v1/enroll",
+        body: JSON.stringify({ token: enrollment, profile: { ...agentProfile(), os: "V" } })
+          .replace('"V"', "VALUE"),
+        field: "profile.os",
+        user: false,
+      },
+      {
+        route: "agent heartbeat",
+        method: "POST",
+        path: "/api/agent/v1/heartbeat",
+        body: JSON.stringify({ profile: { ...agentProfile(), hostname: "V" } })
+          .replace('"V"', "VALUE"),
+        field: "profile.hostname",
+        headers: agentAuth,
+        user: false,
+      },
+    ];
+    const values: Array<{ name: string; value: string; status: number }> = [
+      { name: "one level past the limit", value: nestedText(32), status: 422 },
+      { name: "nested 1,000 deep", value: nestedText(1000), status: 422 },
+      { name: "nested 10,000 deep", value: nestedText(10_000), status: 422 },
+      { name: "nested 400,000 deep", value: nestedText(400_000), status: 422 },
+      { name: "70,000 characters", value: JSON.stringify("x".repeat(70_000)), status: 422 },
+      {
+        name: "over the body limit",
+        value: JSON.stringify("x".repeat(9 * 1024 * 1024)),
+        status: 413,
+      },
+    ];
+    let cases = 0;
+    for (const r of routes) {
+      for (const v of values) {
+        const started = performance.now();
+        const res = await call(t, r.method, r.path, {
+          ...(r.user === false ? {} : { token: ada.token }),
+          body: r.body.replace("VALUE", v.value),
+          headers: r.headers ?? {},
+        });
+        const label = `${r.route}, ${v.name}`;
+        assert.equal(res.status, v.status, `${label}: ${JSON.stringify(res.body)}`);
+        if (v.status === 422) {
+          const paths = (res.body?.error?.issues ?? []).map((i: { path: string }) => i.path);
+          assert.ok(
+            paths.some((p: string) => p === r.field || p.startsWith(`${r.field}.`)),
+            `${label}: names ${r.field}: ${JSON.stringify(res.body?.error)}`,
+          );
+        }
+        assert.equal(typeof res.body?.error?.message, "string", `${label}: JSON error body`);
+        assert.ok(performance.now() - started < 5000, `${label}: answered at once`);
+        cases++;
+      }
+    }
+    assert.equal(cases, routes.length * values.length);
+    assert.equal(await snapshot(t, tables), before, "nothing was stored");
+    // And the routes that read those values still answer for everyone.
+    for (const path of [`/api/projects/${id}/assets`, `/api/projects/${id}/graph`]) {
+      assert.equal((await call(t, "GET", path, { token: ada.token })).status, 200, path);
+    }
   } finally {
     await t.close();
   }

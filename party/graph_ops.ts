@@ -11,6 +11,7 @@
  * if (!result.ok) console.log(result.code, result.reason);
  * ```
  */
+import { jsonBoundsProblem } from "../protocol/bounded_json.ts";
 import type { GraphOp, RejectCode } from "../protocol/canvas.ts";
 import type { Graph, GraphEdge, GraphNode } from "../protocol/graph.ts";
 import { canConnect, nodeType } from "../protocol/nodes.ts";
@@ -38,13 +39,14 @@ export function applyOp(graph: Graph, op: GraphOp, deleted: Set<string>): ApplyR
     case "node.update": {
       const node = graph.nodes[op.id];
       if (!node) return _missingNode(op.id, deleted, "id");
+      const params = op.set.params ? _mergeParams(node.params, op.set.params) : node.params;
+      // Each update is bounded, but many could add up: the params they make must fit too.
+      const problem = params === node.params ? null : jsonBoundsProblem(params);
+      if (problem) return _reject("too_large", "set.params", `the node's params ${problem}`);
       if (op.set.title !== undefined) node.title = op.set.title;
       if (op.set.x !== undefined) node.x = op.set.x;
       if (op.set.y !== undefined) node.y = op.set.y;
-      for (const [key, value] of Object.entries(op.set.params ?? {})) {
-        if (value === null) delete node.params[key];
-        else node.params[key] = value;
-      }
+      node.params = params;
       return { ok: true };
     }
     case "node.delete": {
@@ -64,6 +66,18 @@ export function applyOp(graph: Graph, op: GraphOp, deleted: Set<string>): ApplyR
       delete graph.edges[op.id];
       return { ok: true };
   }
+}
+
+function _mergeParams(
+  params: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...params };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
 }
 
 function _missingNode(id: string, deleted: Set<string>, field: string): ApplyResult {

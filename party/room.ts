@@ -133,8 +133,9 @@ export class CanvasRoom {
   async #loadOnce(): Promise<LoadState> {
     const stored = await readRoom(this.#o.storage);
     if (stored) {
-      this.#state = stored;
-      if (stored.meta.seq > stored.meta.flushedSeq) this.#flusher.changed(); // unflushed before a restart
+      this.#setAside(stored.setAside);
+      this.#state = stored.room;
+      if (stored.room.meta.seq > stored.room.meta.flushedSeq) this.#flusher.changed(); // unflushed before a restart
       return this.#load = "ready";
     }
     const current = await this.#o.edge.loadGraph();
@@ -154,6 +155,13 @@ export class CanvasRoom {
     await writeWholeRoom(this.#o.storage, state, null);
     this.#state = state;
     return this.#load = "ready";
+  }
+
+  /** What a load left out of the graph: one bad node must not keep the room from opening. */
+  #setAside(lines: string[]): void {
+    for (const line of lines) {
+      console.error(`room ${this.projectId}: set aside ${line} (it no longer fits the rules)`);
+    }
   }
 
   /** A verified ticket opened a socket. Refuses (closes) when the room cannot take it. */

@@ -3,7 +3,7 @@
  * small values, never the whole graph), tombstones of deleted nodes, removed members, and `meta`
  * with the sequence number and what has been flushed to the edge.
  */
-import type { Graph, GraphEdge, GraphNode } from "../protocol/graph.ts";
+import { type Graph, salvageGraph } from "../protocol/graph.ts";
 import type { RoomStorage } from "./ports.ts";
 
 export interface RoomMeta {
@@ -30,12 +30,27 @@ const EDGE = "edge:";
 const TOMB = "tomb:";
 const REMOVED = "removed:";
 
-export async function readRoom(storage: RoomStorage): Promise<StoredRoom | null> {
+/**
+ * The stored room, or null when there is none. Nodes and edges stored before today's rules that
+ * no longer fit them (params nested too deep, say) are left out of the graph and listed in
+ * `setAside`; they stay in storage and in the edge's revision history.
+ */
+export async function readRoom(
+  storage: RoomStorage,
+): Promise<{ room: StoredRoom; setAside: string[] } | null> {
   const meta = await storage.get<RoomMeta>("meta");
   if (!meta) return null;
-  const graph: Graph = { nodes: {}, edges: {} };
-  for (const node of (await storage.list<GraphNode>(NODE)).values()) graph.nodes[node.id] = node;
-  for (const edge of (await storage.list<GraphEdge>(EDGE)).values()) graph.edges[edge.id] = edge;
+  const stored: { nodes: Record<string, unknown>; edges: Record<string, unknown> } = {
+    nodes: {},
+    edges: {},
+  };
+  for (const [key, node] of await storage.list<unknown>(NODE)) {
+    stored.nodes[key.slice(NODE.length)] = node;
+  }
+  for (const [key, edge] of await storage.list<unknown>(EDGE)) {
+    stored.edges[key.slice(EDGE.length)] = edge;
+  }
+  const { graph, setAside } = salvageGraph(stored);
   const deleted = new Set(
     [...(await storage.list<true>(TOMB)).keys()].map((k) => k.slice(TOMB.length)),
   );
@@ -43,7 +58,7 @@ export async function readRoom(storage: RoomStorage): Promise<StoredRoom | null>
   for (const [key, at] of await storage.list<number>(REMOVED)) {
     removed.set(key.slice(REMOVED.length), at);
   }
-  return { meta, graph, deleted, removed };
+  return { room: { meta, graph, deleted, removed }, setAside };
 }
 
 /** The writes that record `graph`'s current value of the given nodes and edges (absent → deleted). */

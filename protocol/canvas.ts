@@ -23,12 +23,17 @@
  * ```
  */
 import { z } from "zod";
+import { boundedJsonObject } from "./bounded_json.ts";
 import { graphEdgeSchema, graphIdSchema, graphNodeSchema, graphSchema } from "./graph.ts";
 import { ROLES } from "./room_ticket.ts";
 
 /** Bumped on any change a client of the previous version could misread. */
 export const PROTOCOL_VERSION = 1;
-/** Messages larger than this (UTF-16 code units of the JSON text) are rejected unread. */
+/**
+ * Messages larger than this (UTF-16 code units of the JSON text) are rejected unread, with a
+ * `reject` of code `too_large`. Frames over 1 MiB never reach the room: the runtime (workerd,
+ * as Durable Objects run) closes the socket with `CLOSE_CODES.messageTooLarge` and a reason.
+ */
 export const MAX_MESSAGE_CHARS = 64 * 1024;
 /**
  * The longest lifetime the edge may give a room ticket. A removed member's tickets are refused
@@ -41,17 +46,23 @@ export const CLOSE_CODES = {
   unknownProject: 4404,
   removed: 4403,
   unavailable: 4503,
+  /** Sent by the runtime, not the room, for a frame over 1 MiB: do not send it again. */
+  messageTooLarge: 1009,
 } as const;
 
 const opId = z.string().min(1).max(64);
 const coordinate = z.number().finite();
 
-/** Per-property changes; a param set to `null` is removed. Last writer (in room order) wins. */
+/**
+ * Per-property changes; a param set to `null` is removed. Last writer (in room order) wins.
+ * The changed params are bounded like a node's params; the params they make are checked again
+ * when applied (graph_ops.ts), since many small updates could add up past the size limit.
+ */
 export const nodeChangesSchema = z.object({
   title: z.string().max(200).optional(),
   x: coordinate.optional(),
   y: coordinate.optional(),
-  params: z.record(z.string().min(1).max(64), z.unknown()).optional(),
+  params: boundedJsonObject(z.string().min(1).max(64)).optional(),
 }).strict();
 export type NodeChanges = z.infer<typeof nodeChangesSchema>;
 

@@ -9,6 +9,7 @@
  * ```
  */
 import { z } from "zod";
+import { boundedJsonObject } from "./bounded_json.ts";
 
 /** Ids of nodes and edges are chosen by clients (UUIDs or similar short tokens). */
 export const graphIdSchema = z.string().regex(
@@ -22,7 +23,8 @@ export const graphNodeSchema = z.object({
   title: z.string().max(200),
   x: z.number().finite(),
   y: z.number().finite(),
-  params: z.record(z.string(), z.unknown()),
+  /** Bounded in depth and size (bounded_json.ts), as every stored free-form value is. */
+  params: boundedJsonObject(),
 }).strict();
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 
@@ -44,6 +46,40 @@ export const graphSchema = z.object({
   edges: z.record(graphIdSchema, graphEdgeSchema),
 }).strict();
 export type Graph = z.infer<typeof graphSchema>;
+
+/**
+ * Reads a graph kept from before today's rules (a room's storage, an old revision): the nodes
+ * and edges that fit the schema, and one line for each that does not and was set aside, with
+ * the edges that would lose an end. One bad node does not keep the rest of the graph from
+ * loading. Throws only when `value` is not a graph at all.
+ */
+export function salvageGraph(value: unknown): { graph: Graph; setAside: string[] } {
+  const shape = z.object({
+    nodes: z.record(z.string(), z.unknown()),
+    edges: z.record(z.string(), z.unknown()),
+  }).parse(value);
+  const graph = emptyGraph();
+  const setAside: string[] = [];
+  for (const [id, raw] of Object.entries(shape.nodes)) {
+    const node = graphNodeSchema.safeParse(raw);
+    if (node.success && node.data.id === id) graph.nodes[id] = node.data;
+    else setAside.push(`node ${id}: ${_why(node)}`);
+  }
+  for (const [id, raw] of Object.entries(shape.edges)) {
+    const edge = graphEdgeSchema.safeParse(raw);
+    if (!edge.success || edge.data.id !== id) setAside.push(`edge ${id}: ${_why(edge)}`);
+    else if (!graph.nodes[edge.data.from.node] || !graph.nodes[edge.data.to.node]) {
+      setAside.push(`edge ${id}: an end is missing`);
+    } else graph.edges[id] = edge.data;
+  }
+  return { graph, setAside };
+}
+
+function _why(result: { success: boolean; error?: z.ZodError }): string {
+  const issue = result.error?.issues[0];
+  if (!issue) return "its id differs from its key";
+  return `${issue.path.join(".") || "(value)"}: ${issue.message}`;
+}
 
 export function emptyGraph(): Graph {
   return { nodes: {}, edges: {} };

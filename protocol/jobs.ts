@@ -22,6 +22,7 @@
  * ```
  */
 import { z } from "zod";
+import { boundedJsonObject } from "./bounded_json.ts";
 import { backendSchema } from "./nodes.ts";
 import { tierSchema } from "./tiers.ts";
 
@@ -366,7 +367,7 @@ export const generateRequestSchema = z.object({
    * Omitted (as the studio does), the job runs the node's parameters as the live graph holds
    * them; given, these instead (scripted runs).
    */
-  params: z.record(z.string(), z.unknown()).optional(),
+  params: boundedJsonObject().optional(),
   tier: tierSchema.default("standard"),
   /** May the edge run it at a lower tier when no online agent can meet this one? */
   allowDowngrade: z.boolean().default(true),

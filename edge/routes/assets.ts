@@ -2,11 +2,12 @@
  * The asset library (characters, styles, locations). Every change writes a new immutable
  * version; rollback copies an old version forward as the newest, so history is never rewritten.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ASSET_TYPES, assets, assetVersions, users } from "../../db/schema/mod.ts";
+import { boundedJsonObject, jsonBoundsProblem } from "../../protocol/bounded_json.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, conflict, notFound } from "../errors.ts";
 import { idSchema, newId } from "../lib/ids.ts";
@@ -20,10 +21,7 @@ import { currentGraph } from "../services/graph_store.ts";
 const fields = {
   name: z.string().trim().min(1, "name is required").max(200),
   description: z.string().max(10_000),
-  params: z.record(z.string(), z.unknown()).refine(
-    (p) => JSON.stringify(p).length <= 64 * 1024,
-    "params must be under 64 KB of JSON",
-  ),
+  params: boundedJsonObject(),
   referenceImageKeys: z.array(z.string().min(1).max(500)).max(32),
 };
 const createSchema = z.object({
@@ -55,15 +53,62 @@ const ASSET_JSON = `json_object('id', id, 'projectId', project_id, 'type', type,
   'createdBy', created_by, 'createdAt', created_at, 'updatedBy', updated_by,
   'updatedAt', updated_at)`;
 
+/**
+ * Whether SQLite can read a row's JSON columns: it refuses text that is malformed or nested
+ * deeper than 1,000 levels (as some was, stored before params were bounded). Such a row is
+ * reported on its own instead of failing the statement that reads it with others.
+ */
+const READABLE = "json_valid(params) and json_valid(reference_image_keys)";
+
 /** Every asset edit starts here: one hand-written statement, one JSON column. */
-const LOAD_SQL = `select ${ASSET_JSON} as asset from assets
+const LOAD_SQL = `select iif(${READABLE}, ${ASSET_JSON}, null) as asset, name from assets
   where id = ? and project_id = ? and deleted_at is null limit 1`;
 
 async function loadAsset(deps: Deps, projectId: string, assetId: string) {
   const result = await deps.db.$client.execute({ sql: LOAD_SQL, args: [assetId, projectId] });
-  const json = result.rows[0]?.asset;
-  if (typeof json !== "string") throw notFound("asset");
-  return { ...JSON.parse(json), deletedAt: null } as typeof assets.$inferSelect;
+  const row = result.rows[0];
+  if (!row) throw notFound("asset");
+  if (typeof row.asset !== "string") {
+    throw conflict(
+      "unreadable_asset",
+      `the stored params of asset "${row.name}" cannot be read (malformed, or nested deeper than ` +
+        "1,000 levels); delete the asset",
+    );
+  }
+  return { ...JSON.parse(row.asset), deletedAt: null } as typeof assets.$inferSelect;
+}
+
+/** An asset's identity without its JSON columns: enough to delete one that cannot be read. */
+async function findAsset(deps: Deps, projectId: string, assetId: string) {
+  const [asset] = await deps.db.select({ id: assets.id, type: assets.type, name: assets.name })
+    .from(assets)
+    .where(and(eq(assets.id, assetId), eq(assets.projectId, projectId), isNull(assets.deletedAt)))
+    .limit(1);
+  if (!asset) throw notFound("asset");
+  return asset;
+}
+
+/** A version's stored JSON, or why it cannot be restored (unreadable, or over today's bounds). */
+function storedVersionFields(row: { params: string; referenceImageKeys: string }) {
+  const parsed = {
+    params: parseStored(row.params),
+    referenceImageKeys: parseStored(row.referenceImageKeys),
+  };
+  const problem = parsed.params === undefined || parsed.referenceImageKeys === undefined
+    ? "cannot be read (malformed JSON)"
+    : jsonBoundsProblem(parsed.params);
+  return problem ? { problem } : {
+    params: parsed.params as Record<string, unknown>,
+    referenceImageKeys: parsed.referenceImageKeys as string[],
+  };
+}
+
+function parseStored(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 type VersionFields = Pick<
@@ -153,10 +198,17 @@ function publicAsset(asset: typeof assets.$inferSelect) {
   return rest;
 }
 
-/** The library panel reads this on every project open: JSON built by the database. */
+/**
+ * The library panel reads this on every project open: JSON built by the database. Rows whose
+ * JSON cannot be read are listed apart under `unreadable`, so one cannot fail the list.
+ */
 const listSql = (byType: boolean) => `
-  select json_object('assets', json_group_array(${ASSET_JSON} order by type, name)) as body
-  from assets where project_id = ? and deleted_at is null${byType ? " and type = ?" : ""}
+  select json_object(
+    'assets', json_group_array(${ASSET_JSON} order by type, name) filter (where readable),
+    'unreadable', json_group_array(json_object('id', id, 'type', type, 'name', name)
+      order by type, name) filter (where not readable)) as body
+  from (select *, ${READABLE} as readable from assets
+    where project_id = ? and deleted_at is null${byType ? " and type = ?" : ""})
   limit 1`;
 
 export const assetRoutes = new Hono<AppEnv>()
@@ -274,10 +326,12 @@ export const assetRoutes = new Hono<AppEnv>()
   )
   .delete("/:id/assets/:assetId", requireRole("editor"), pathParams(assetPath), async (c) => {
     const deps = c.get("deps");
-    const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
+    const { projectId } = c.get("access");
+    // Read without its JSON: an asset whose params cannot be read can still be deleted.
+    const asset = await findAsset(deps, projectId, c.req.valid("param").assetId);
     await deps.db.update(assets).set({ deletedAt: deps.now() }).where(eq(assets.id, asset.id));
     await recordActivity(deps, {
-      projectId: asset.projectId,
+      projectId,
       actorId: currentUser(c).id,
       action: "asset.delete",
       subject: `${asset.type} ${asset.name}`,
@@ -290,14 +344,15 @@ export const assetRoutes = new Hono<AppEnv>()
     pathParams(assetPath),
     async (c) => {
       const deps = c.get("deps");
-      const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
-      const versions = await deps.db
+      const asset = await findAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
+      const rows = await deps.db
         .select({
           version: assetVersions.version,
           name: assetVersions.name,
           description: assetVersions.description,
-          params: assetVersions.params,
-          referenceImageKeys: assetVersions.referenceImageKeys,
+          // As text: a version that cannot be parsed is reported, not a failed list.
+          params: sql<string>`${assetVersions.params}`,
+          referenceImageKeys: sql<string>`${assetVersions.referenceImageKeys}`,
           authorId: assetVersions.authorId,
           authorName: users.name,
           createdAt: assetVersions.createdAt,
@@ -306,7 +361,17 @@ export const assetRoutes = new Hono<AppEnv>()
         .innerJoin(users, eq(users.id, assetVersions.authorId))
         .where(eq(assetVersions.assetId, asset.id))
         .orderBy(desc(assetVersions.version));
-      return c.json({ versions });
+      // A version is listed as it could be restored; one that could not is named apart.
+      const versions = [];
+      const unreadable = [];
+      for (const row of rows) {
+        const stored = storedVersionFields(row);
+        if ("problem" in stored) {
+          const { version, name, createdAt } = row;
+          unreadable.push({ version, name, createdAt, reason: `params ${stored.problem}` });
+        } else versions.push({ ...row, ...stored });
+      }
+      return c.json({ versions, unreadable });
     },
   )
   .post(
@@ -323,11 +388,24 @@ export const assetRoutes = new Hono<AppEnv>()
         c.req.valid("param").assetId,
       );
       const wanted = c.req.valid("json").version;
-      const [old] = await deps.db.select().from(assetVersions)
+      const [old] = await deps.db.select({
+        name: assetVersions.name,
+        description: assetVersions.description,
+        params: sql<string>`${assetVersions.params}`,
+        referenceImageKeys: sql<string>`${assetVersions.referenceImageKeys}`,
+      }).from(assetVersions)
         .where(and(eq(assetVersions.assetId, current.id), eq(assetVersions.version, wanted)))
         .limit(1);
       if (!old) throw notFound(`version ${wanted}`);
-      const { name, description, params, referenceImageKeys } = old;
+      const stored = storedVersionFields(old);
+      if ("problem" in stored) {
+        throw conflict(
+          "unreadable_version",
+          `version ${wanted} cannot be restored: its params ${stored.problem}`,
+        );
+      }
+      const { name, description } = old;
+      const { params, referenceImageKeys } = stored;
       const updated = await writeVersion(
         deps,
         current,
@@ -345,8 +423,9 @@ export const assetRoutes = new Hono<AppEnv>()
   )
   .get("/:id/assets/:assetId/usage", requireRole("reviewer"), pathParams(assetPath), async (c) => {
     const deps = c.get("deps");
-    const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
-    const { graph } = await currentGraph(deps, asset.projectId);
+    const { projectId } = c.get("access");
+    const asset = await findAsset(deps, projectId, c.req.valid("param").assetId);
+    const { graph } = await currentGraph(deps, projectId);
     const nodes = Object.values(graph.nodes)
       .filter((node) => node.params["assetId"] === asset.id)
       .map((node) => ({ nodeId: node.id, type: node.type, title: node.title }));

@@ -47,8 +47,7 @@ export const revisionRoutes = new Hono<AppEnv>()
       c.req.valid("param").revision,
     );
     if (!row) throw notFound("revision");
-    const { projectId: _p, ...revision } = row;
-    return c.json(revision);
+    return c.json(row);
   })
   .post(
     "/:id/revisions/:revision/revert",
@@ -61,7 +60,9 @@ export const revisionRoutes = new Hono<AppEnv>()
       const old = await getRevision(deps, projectId, target);
       if (!old) throw notFound("revision");
       const user = currentUser(c);
-      // The room orders the revert and stores it (and any edits it had not flushed yet).
+      // The room orders the revert and stores it (and any edits it had not flushed yet). What
+      // the old revision holds that no longer fits today's rules stays behind (named in the
+      // answer): the room and the next reader must be able to take the graph.
       const revision = await revertGraph(deps, projectId, old, user.id);
       await recordActivity(deps, {
         projectId,
@@ -69,6 +70,6 @@ export const revisionRoutes = new Hono<AppEnv>()
         action: "graph.revert",
         subject: `revision ${target}`,
       });
-      return c.json({ revision }, 201);
+      return c.json(old.setAside ? { revision, setAside: old.setAside } : { revision }, 201);
     },
   );

@@ -1,0 +1,94 @@
+/**
+ * Values nested too deep or grown too large never enter a room's graph, and a room whose stored
+ * graph predates these rules still opens.
+ */
+import assert from "node:assert/strict";
+import { graphSchema } from "../protocol/graph.ts";
+import { FakeEdge, makeRoom, shotNode } from "../test/rooms/room_harness.ts";
+import { MemoryStorage } from "./memory_storage.ts";
+
+/** A node.create frame whose params hold `levels` nested arrays, built as text (as it arrives). */
+function deepCreate(opId: string, id: string, levels: number): string {
+  const params = `{"d":${"[".repeat(levels)}1${"]".repeat(levels)}}`;
+  return JSON.stringify({ type: "node.create", opId, node: { ...shotNode(id), params: "P" } })
+    .replace('"P"', params);
+}
+
+Deno.test("node params nested past the limit are rejected naming the field, at any depth", async () => {
+  const h = await makeRoom();
+  const [ada, bob] = [h.join("ada"), h.join("bob")];
+  for (const [opId, levels] of [["o1", 40], ["o2", 1000], ["o3", 10_000]] as const) {
+    h.room.message(ada.id, deepCreate(opId, opId, levels));
+  }
+  h.send(ada, { type: "node.create", opId: "o4", node: shotNode("n4") });
+  const deep = JSON.parse(`[${"[".repeat(40)}${"]".repeat(40)}]`);
+  h.send(ada, { type: "node.update", opId: "o5", id: "n4", set: { params: { d: deep } } });
+  assert.deepEqual(
+    ada.received.filter((m) => m.type === "ack" || m.type === "reject").map((m) =>
+      m.type === "reject" ? [m.opId, m.code, m.field] : [m.opId, "ack"]
+    ),
+    [
+      ["o1", "invalid", "node.params"],
+      ["o2", "invalid", "node.params"],
+      ["o3", "invalid", "node.params"],
+      ["o4", "ack"],
+      ["o5", "invalid", "set.params"],
+    ],
+  );
+  assert.match(ada.of("reject")[2]!.reason, /nested deeper than 32 levels/);
+  assert.deepEqual(Object.keys(h.room.graph!.nodes), ["n4"]);
+  assert.deepEqual(h.room.graph!.nodes.n4!.params, { prompt: "a door" });
+  assert.deepEqual(bob.of("state.update").map((m) => m.opId), ["o4"]);
+  h.room.dispose();
+});
+
+Deno.test("params that many updates would grow past the size limit are refused", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  const part = "x".repeat(40_000);
+  h.send(ada, { type: "node.update", opId: "o2", id: "n1", set: { params: { a: part } } });
+  h.send(ada, { type: "node.update", opId: "o3", id: "n1", set: { params: { b: part }, x: 9 } });
+  h.send(ada, { type: "node.update", opId: "o4", id: "n1", set: { params: { a: null, b: part } } });
+  assert.deepEqual(ada.of("ack").map((m) => m.opId), ["o1", "o2", "o4"]);
+  const reject = ada.of("reject")[0]!;
+  assert.deepEqual([reject.opId, reject.code, reject.field], ["o3", "too_large", "set.params"]);
+  assert.match(reject.reason, /over 65536 characters/);
+  const node = h.room.graph!.nodes.n1!;
+  assert.deepEqual([Object.keys(node.params), node.x], [["prompt", "b"], 0]);
+  h.room.dispose();
+});
+
+Deno.test("a room stored before the limits opens without the nodes that break them", async () => {
+  const storage = new MemoryStorage();
+  const edge = new FakeEdge();
+  const first = await makeRoom({ storage, edge });
+  const ada = first.join("ada");
+  const upscale = { ...shotNode("good"), type: "upscale", params: {} };
+  first.send(ada, { type: "node.create", opId: "o1", node: upscale });
+  first.send(ada, { type: "node.create", opId: "o2", node: shotNode("bad") });
+  first.send(ada, {
+    type: "edge.create",
+    opId: "o3",
+    edge: {
+      id: "e1",
+      from: { node: "bad", socket: "video" },
+      to: { node: "good", socket: "video" },
+    },
+  });
+  first.room.dispose();
+  // What an older room kept: params 1,000 deep, then SQLite could not read the flushed graph.
+  const stored = storage.data.get("node:bad") as { params: unknown };
+  stored.params = { d: JSON.parse("[".repeat(1000) + "]".repeat(1000)) };
+  assert.ok(storage.data.has("edge:e1"), "the edge was stored");
+
+  const reopened = await makeRoom({ storage, edge });
+  const graph = reopened.room.graph!;
+  assert.deepEqual(Object.keys(graph.nodes), ["good"]);
+  assert.deepEqual(graph.edges, {}, "an edge that lost an end goes with the node");
+  assert.ok(graphSchema.safeParse(graph).success, "what the room holds, the edge accepts");
+  const bob = reopened.join("bob");
+  reopened.send(bob, { type: "node.update", opId: "b1", id: "good", set: { x: 5 } });
+  assert.equal(bob.of("ack")[0]?.opId, "b1");
+  reopened.room.dispose();
+});
