@@ -14,7 +14,7 @@
 import type { Graph } from "../../../protocol/graph.ts";
 import { applyChanges, type Change, invertChanges, renameNodes } from "./changes.ts";
 import { checkConnection, type SocketEnd } from "./connect.ts";
-import { createNode, deleteSelection, duplicate, moveNodes } from "./edits.ts";
+import { createNode, deleteSelection, duplicate, moveNodes, snap } from "./edits.ts";
 import { History } from "./history.ts";
 import { type Command, commandFor, type KeyInput } from "./keyboard.ts";
 import { socketPosition } from "./layout.ts";
@@ -383,7 +383,7 @@ export class CanvasEngine {
   place(type: string, screen: Point): string | null {
     if (this.#refuseIfReadOnly(screen)) return null;
     const world = screenToWorld(this.#state.viewport, screen);
-    const at = { x: Math.round(world.x - 110), y: Math.round(world.y - 20) };
+    const at = { x: snap(world.x - 110), y: snap(world.y - 20) };
     // Placing twice at one spot (two palette clicks) cascades instead of hiding the first node.
     const taken = new Set(Object.values(this.#host.graph().nodes).map((n) => `${n.x},${n.y}`));
     for (let i = 0; i < 50 && taken.has(`${at.x},${at.y}`); i++) {
