@@ -1,12 +1,20 @@
 /**
  * Randomized convergence: simulated clients edit the same graph optimistically over a network
  * with random delays, dropped connections and reconnects. At the end every client's view equals
- * the room's graph and every acknowledged op is in the room's history at the acked seq.
+ * the room's graph and every acknowledged op is in the room's history at the acked seq. The
+ * first family sends room ops straight from replicas; the second drives the studio's own client
+ * code (canvas engine → changes → room client) with pointer and key input.
  */
 import assert from "node:assert/strict";
 import type { ClientMessage, GraphOp, ServerMessage } from "../protocol/canvas.ts";
+import type { Graph } from "../protocol/graph.ts";
+import type { RoomSocket } from "./ports.ts";
 import { CanvasReplica } from "./replica.ts";
 import { FakeSocket, makeRoom, shotNode, ticket } from "../test/rooms/room_harness.ts";
+import { applyChanges } from "../web/src/canvas/changes.ts";
+import type { CanvasEngine } from "../web/src/canvas/engine.ts";
+import { linkCanvas } from "../web/src/sync/canvas_link.ts";
+import type { RoomClient, SocketLike } from "../web/src/sync/room_client.ts";
 
 function prng(seed: number): () => number {
   return () => {
@@ -150,6 +158,205 @@ for (const seed of [1, 2, 3, 4, 5]) {
     }
     assert.ok(ackedCount > 100, `only ${ackedCount} acked ops: the simulation did too little`);
     assert.ok(Object.keys(truth!.nodes).length > 0);
+    h.room.dispose();
+  });
+}
+
+// --- The studio's own client code ---------------------------------------------------------------
+// The same randomized network, but each client is what a studio tab runs: the canvas engine fed
+// pointer and key input (drags that span many network events, clicks, nudges, deletes, undo and
+// redo, inspector edits), its changes going through the real wiring (web/src/sync/canvas_link.ts)
+// to the real room client, which coalesces drag steps, rebases on the room's order and reconnects.
+
+/** One studio tab on the simulated network; `drawn` is the graph its canvas shows. */
+interface SimTab {
+  name: string;
+  engine: CanvasEngine;
+  room: RoomClient;
+  drawn: () => Graph;
+  socket: (SocketLike & { id: string }) | null;
+  up: { at: number; text: string }[];
+  down: { at: number; text: string }[];
+  /** Where the pointer is while a press (drag or click) is held. */
+  pointer: { x: number; y: number } | null;
+}
+
+for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
+  Deno.test(`studio tabs dragging, clicking and undoing at once converge (seed ${seed})`, async () => {
+    const rand = prng(seed);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const h = await makeRoom({ logLimit: 40 });
+    let now = 0;
+    let connections = 0;
+    // Every tab's timers (drag-step flushes, reconnect back-off) on the simulated clock.
+    const timers = new Map<number, { at: number; fn: () => void }>();
+    let nextTimer = 0;
+    const runDueTimers = () => {
+      const due = [...timers].filter(([, t]) => t.at <= now).sort(([, a], [, b]) => a.at - b.at);
+      for (const [id, t] of due) if (timers.delete(id)) t.fn();
+    };
+    // The room client awaits its ticket: let those promise turns run.
+    const settle = async () => {
+      for (let i = 0; i < 4; i++) await Promise.resolve();
+    };
+
+    const openTab = (name: string): SimTab => {
+      let graph: Graph = { nodes: {}, edges: {} };
+      const tab = { name, socket: null, up: [], down: [], pointer: null } as unknown as SimTab;
+      const { engine, room } = linkCanvas({
+        drawn: {
+          raw: () => graph,
+          apply: (changes) => void applyChanges(graph, changes),
+          replace: (next) => void (graph = structuredClone(next)),
+        },
+        ticket: () => Promise.resolve({ ticket: "unused", roomUrl: "ws://room", expiresAt: 0 }),
+        connect: () => {
+          const id = `${name}-${++connections}`;
+          const socket = {
+            id,
+            readyState: 0,
+            send: (text: string) => tab.up.push({ at: now + rand() * 30, text }),
+            close: (code = 1000, reason = "") => {
+              if (socket.readyState === 3) return;
+              socket.readyState = 3;
+              h.room.disconnect(id);
+              tab.up = [];
+              tab.down = [];
+              if (tab.socket === socket) tab.socket = null;
+              socket.onclose?.(new CloseEvent("close", { code, reason }));
+            },
+            onopen: null as ((ev: Event) => void) | null,
+            onmessage: null as ((ev: MessageEvent) => void) | null,
+            onclose: null as ((ev: CloseEvent) => void) | null,
+            onerror: null as ((ev: Event) => void) | null,
+          };
+          const server: RoomSocket = {
+            id,
+            send: (text) => tab.down.push({ at: now + rand() * 30, text }),
+            close: (code, reason) => socket.close(code, reason),
+          };
+          tab.socket = socket;
+          queueMicrotask(() => {
+            if (socket.readyState === 3 || !h.room.connect(server, ticket(name))) return;
+            socket.readyState = 1;
+            socket.onopen?.(new Event("open"));
+          });
+          return socket;
+        },
+        timers: {
+          setTimeout: (fn, ms) => {
+            timers.set(++nextTimer, { at: now + ms, fn });
+            return nextTimer;
+          },
+          clearTimeout: (id) => void timers.delete(id),
+          random: rand,
+        },
+        newId: () => `${name}${Math.floor(rand() * 1e9)}`,
+        readOnly: () => false,
+        on: {
+          rejected: () => {},
+          connection: () => {},
+          peers: () => {},
+          cursors: () => {},
+          selections: () => {},
+          job: () => {},
+        },
+      });
+      Object.assign(tab, { engine, room, drawn: () => graph });
+      room.start();
+      return tab;
+    };
+
+    /** A point on a node's header (the viewport stays at 0,0 ×1, so screen = world). */
+    const header = (tab: SimTab, id: string) => {
+      const n = tab.drawn().nodes[id]!;
+      return { x: n.x + 60, y: n.y + 10 };
+    };
+    const act = (tab: SimTab) => {
+      const e = tab.engine;
+      if (tab.pointer) {
+        const roll = rand();
+        if (roll < 0.6) {
+          tab.pointer = {
+            x: tab.pointer.x + (rand() - 0.5) * 80,
+            y: tab.pointer.y + (rand() - 0.5) * 80,
+          };
+          e.pointerMove(tab.pointer);
+        } else if (roll < 0.96) {
+          e.pointerUp(tab.pointer);
+          tab.pointer = null;
+        } else {
+          e.pointerCancel();
+          tab.pointer = null;
+        }
+        return;
+      }
+      if (rand() > 0.3) return;
+      const ids = Object.keys(tab.drawn().nodes);
+      const roll = rand();
+      if (ids.length < 3 || roll < 0.1) {
+        e.place(pick(["upscale", "image.generate", "shot.generate"]), {
+          x: rand() * 800,
+          y: rand() * 600,
+        });
+      } else if (roll < 0.45) {
+        // A press held over the next steps: a drag, or a click if it ends before moving.
+        tab.pointer = header(tab, pick(ids));
+        e.pointerDown(tab.pointer, { button: 0 });
+      } else if (roll < 0.65) {
+        const at = header(tab, pick(ids));
+        e.pointerDown(at, { button: 0 });
+        e.pointerUp(at);
+      } else if (roll < 0.7) e.key({ key: "Delete" });
+      else if (roll < 0.8) e.key({ key: "z", ctrlKey: true });
+      else if (roll < 0.85) e.key({ key: "z", ctrlKey: true, shiftKey: true });
+      else if (roll < 0.9) e.key({ key: "ArrowRight" });
+      else {
+        const id = pick(ids);
+        e.select([id]);
+        e.edit([{ type: "node.update", id, set: { title: `t${Math.floor(rand() * 9)}` } }]);
+      }
+    };
+    const deliver = (tab: SimTab, until: number) => {
+      const socket = tab.socket;
+      if (!socket || socket.readyState !== 1) return;
+      while (tab.up[0] && tab.up[0].at <= until) h.room.message(socket.id, tab.up.shift()!.text);
+      while (tab.down[0] && tab.down[0].at <= until && tab.socket === socket) {
+        socket.onmessage?.(new MessageEvent("message", { data: tab.down.shift()!.text }));
+      }
+    };
+
+    const tabs = ["ada", "bob", "cy"].map(openTab);
+    await settle();
+    for (let step = 0; step < 800; step++) {
+      now += 5;
+      runDueTimers();
+      await settle();
+      for (const tab of tabs) {
+        act(tab);
+        deliver(tab, now);
+        if (tab.socket?.readyState === 1 && rand() < 0.005) tab.socket.close(1006, "network");
+      }
+    }
+    // Quiesce: presses end, reconnects happen, every frame is delivered.
+    for (const tab of tabs) {
+      if (tab.pointer) tab.engine.pointerUp(tab.pointer);
+      tab.pointer = null;
+    }
+    for (let round = 0; round < 400; round++) {
+      now += 50;
+      runDueTimers();
+      await settle();
+      for (const tab of tabs) deliver(tab, Infinity);
+    }
+    const truth = h.room.graph!;
+    assert.ok(h.room.seq > 200, `only ${h.room.seq} ops: the simulation did too little`);
+    assert.ok(Object.keys(truth.nodes).length > 0);
+    for (const tab of tabs) {
+      assert.deepEqual(tab.room.replica.pending, [], `${tab.name} still has edits in flight`);
+      assert.deepEqual(tab.drawn(), truth, `${tab.name}'s canvas differs from the room's graph`);
+    }
+    for (const tab of tabs) tab.room.stop();
     h.room.dispose();
   });
 }

@@ -35,7 +35,7 @@ function _reject(code: RejectCode, field: string, reason: string): ApplyResult {
 export function applyOp(graph: Graph, op: GraphOp, deleted: Set<string>): ApplyResult {
   switch (op.type) {
     case "node.create":
-      return _createNode(graph, op.node, deleted);
+      return _createNode(graph, op.node, deleted, op.restore === true);
     case "node.update": {
       const node = graph.nodes[op.id];
       if (!node) return _missingNode(op.id, deleted, "id");
@@ -86,13 +86,19 @@ function _missingNode(id: string, deleted: Set<string>, field: string): ApplyRes
     : _reject("not_found", field, `node ${id} does not exist`);
 }
 
-function _createNode(graph: Graph, node: GraphNode, deleted: Set<string>): ApplyResult {
+function _createNode(
+  graph: Graph,
+  node: GraphNode,
+  deleted: Set<string>,
+  restore: boolean,
+): ApplyResult {
   if (!nodeType(node.type)) {
     return _reject("invalid", "node.type", `unknown node type ${node.type}`);
   }
-  if (graph.nodes[node.id] || deleted.has(node.id)) {
+  if (graph.nodes[node.id] || (deleted.has(node.id) && !restore)) {
     return _reject("conflict", "node.id", `node id ${node.id} is already used`);
   }
+  deleted.delete(node.id);
   graph.nodes[node.id] = structuredClone(node);
   return { ok: true };
 }

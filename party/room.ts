@@ -40,6 +40,7 @@ import {
   readRoom,
   removedKey,
   type StoredRoom,
+  tombKey,
   writeWholeRoom,
 } from "./room_store.ts";
 
@@ -351,6 +352,7 @@ export class CanvasRoom {
     meta.seq++;
     if (!meta.authors.includes(session.peer.userId)) meta.authors.push(session.peer.userId);
     const { put, remove } = changeEntries(state.graph, nodeIds, edgeIds);
+    if (op.type === "node.create" && op.restore) remove.push(tombKey(op.node.id));
     this.#commit.write({ ...put, meta }, remove);
     const update: Logged = {
       type: "state.update",

@@ -61,6 +61,11 @@ export async function readRoom(
   return { room: { meta, graph, deleted, removed }, setAside };
 }
 
+/** The storage key of a deleted node's tombstone (dropped when the node is restored). */
+export function tombKey(nodeId: string): string {
+  return TOMB + nodeId;
+}
+
 /** The writes that record `graph`'s current value of the given nodes and edges (absent → deleted). */
 export function changeEntries(
   graph: Graph,

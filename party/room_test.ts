@@ -385,3 +385,21 @@ Deno.test("a socket that fails to send does not keep the others from hearing of 
   assert.equal(ada.of("ack")[0]?.seq, 1);
   h.room.dispose();
 });
+
+Deno.test("a deleted node comes back under its own id only when restored, and stays back after a restart", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  h.send(ada, { type: "node.delete", opId: "o2", id: "n1" });
+  h.send(ada, { type: "node.create", opId: "o3", node: shotNode("n1") });
+  assert.equal(ada.of("reject")[0]?.code, "conflict", "a plain create of a deleted id is refused");
+  h.send(ada, { type: "node.create", opId: "o4", node: shotNode("n1"), restore: true });
+  assert.deepEqual(ada.of("ack").map((a) => a.opId), ["o1", "o2", "o4"]);
+  assert.deepEqual(h.room.graph?.nodes.n1, shotNode("n1"));
+  await h.clock.advance(0);
+  assert.equal(await h.storage.get("tomb:n1"), undefined, "its tombstone is gone");
+  h.room.dispose();
+  const restarted = await makeRoom({ storage: h.storage, edge: new FakeEdge(null) });
+  assert.deepEqual(restarted.room.graph?.nodes.n1, shotNode("n1"));
+  restarted.room.dispose();
+});

@@ -66,8 +66,15 @@ export const nodeChangesSchema = z.object({
 }).strict();
 export type NodeChanges = z.infer<typeof nodeChangesSchema>;
 
+/**
+ * `restore` brings back a deleted node under its own id (undo of a delete, or restoring a node a
+ * teammate deleted while you edited it), so its takes and history stay with it. Without it a
+ * deleted node's id is refused: a replayed create must not resurrect a node.
+ */
+const restore = z.literal(true).optional();
+
 export const graphOpSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("node.create"), node: graphNodeSchema }).strict(),
+  z.object({ type: z.literal("node.create"), node: graphNodeSchema, restore }).strict(),
   z.object({ type: z.literal("node.update"), id: graphIdSchema, set: nodeChangesSchema }).strict(),
   z.object({ type: z.literal("node.delete"), id: graphIdSchema }).strict(),
   z.object({ type: z.literal("edge.create"), edge: graphEdgeSchema }).strict(),
@@ -94,7 +101,7 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
     lastSeq: z.number().int().min(0).optional(),
   }).strict(),
   z.object({ type: z.literal("ping"), t: z.number().optional() }).strict(),
-  withOpId({ type: z.literal("node.create"), node: graphNodeSchema }),
+  withOpId({ type: z.literal("node.create"), node: graphNodeSchema, restore }),
   withOpId({ type: z.literal("node.update"), id: graphIdSchema, set: nodeChangesSchema }),
   withOpId({ type: z.literal("node.delete"), id: graphIdSchema }),
   withOpId({ type: z.literal("edge.create"), edge: graphEdgeSchema }),
@@ -242,7 +249,10 @@ export function parseEdgeEvent(text: string): Parsed<EdgeEvent> {
 export function toGraphOp(msg: ClientMessage): { op: GraphOp; opId: string } | null {
   switch (msg.type) {
     case "node.create":
-      return { opId: msg.opId, op: { type: msg.type, node: msg.node } };
+      return {
+        opId: msg.opId,
+        op: { type: msg.type, node: msg.node, ...(msg.restore ? { restore: true } : {}) },
+      };
     case "node.update":
       return { opId: msg.opId, op: { type: msg.type, id: msg.id, set: msg.set } };
     case "node.delete":

@@ -85,7 +85,8 @@ export function applyChanges(graph: Graph, changes: readonly Change[]): Change[]
 
 /**
  * The changes that undo `changes`, computed against the graph as it was *before* they were
- * applied. A node deletion is undone by recreating the node and the edges it took with it.
+ * applied. A node deletion is undone by restoring the node (same id, so its takes come back with
+ * it) and the edges it took with it.
  */
 export function invertChanges(before: Graph, changes: readonly Change[]): Change[] {
   // Walk a scratch copy forward so each inverse sees the state its change was applied to.
@@ -125,7 +126,7 @@ function _inverseOf(graph: Graph, change: Change): Change[] {
       );
       // Node first, then its edges: the order in which they must be re-applied.
       return [
-        { type: "node.create", node: structuredClone(node) },
+        { type: "node.create", node: structuredClone(node), restore: true },
         ...edges.map((edge): Change => ({ type: "edge.create", edge: structuredClone(edge) })),
       ];
     }
@@ -134,28 +135,4 @@ function _inverseOf(graph: Graph, change: Change): Change[] {
     case "edge.delete":
       return [{ type: "edge.create", edge: structuredClone(graph.edges[change.id]!) }];
   }
-}
-
-/** `changes` with node ids replaced through `rename` (ids it does not know stay as they are). */
-export function renameNodes(changes: readonly Change[], rename: (id: string) => string): Change[] {
-  return changes.map((c): Change => {
-    switch (c.type) {
-      case "node.create":
-        return { ...c, node: { ...c.node, id: rename(c.node.id) } };
-      case "node.update":
-      case "node.delete":
-        return { ...c, id: rename(c.id) };
-      case "edge.create":
-        return {
-          ...c,
-          edge: {
-            ...c.edge,
-            from: { ...c.edge.from, node: rename(c.edge.from.node) },
-            to: { ...c.edge.to, node: rename(c.edge.to.node) },
-          },
-        };
-      case "edge.delete":
-        return c;
-    }
-  });
 }

@@ -8,6 +8,14 @@ import type { Change } from "./changes.ts";
 import type { Point } from "./viewport.ts";
 
 /**
+ * A position rounded to whole world units, never -0: JSON sends -0 as 0, so a -0 kept locally
+ * would differ from what the room and every teammate hold.
+ */
+export function snap(v: number): number {
+  return Math.round(v) + 0;
+}
+
+/**
  * The parameters a new node starts with: each schema default, and nothing for fields without
  * one (a prompt must be written by the user, so it is left for the inspector to ask for).
  */
@@ -29,8 +37,8 @@ export function createNode(type: string, at: Point, id: string): Change {
     id,
     type,
     title: def.title,
-    x: Math.round(at.x),
-    y: Math.round(at.y),
+    x: snap(at.x),
+    y: snap(at.y),
     params: defaultParams(def),
   };
   return { type: "node.create", node };
@@ -58,7 +66,7 @@ export function moveNodes(starts: ReadonlyMap<string, Point>, dx: number, dy: nu
   return [...starts].map(([id, p]): Change => ({
     type: "node.update",
     id,
-    set: { x: Math.round(p.x + dx), y: Math.round(p.y + dy) },
+    set: { x: snap(p.x + dx), y: snap(p.y + dy) },
   }));
 }
 

@@ -12,9 +12,9 @@
  * ```
  */
 import type { Graph } from "../../../protocol/graph.ts";
-import { applyChanges, type Change, invertChanges, renameNodes } from "./changes.ts";
+import { applyChanges, type Change, invertChanges } from "./changes.ts";
 import { checkConnection, type SocketEnd } from "./connect.ts";
-import { createNode, deleteSelection, duplicate, moveNodes } from "./edits.ts";
+import { createNode, deleteSelection, duplicate, moveNodes, snap } from "./edits.ts";
 import { History } from "./history.ts";
 import { type Command, commandFor, type KeyInput } from "./keyboard.ts";
 import { socketPosition } from "./layout.ts";
@@ -333,9 +333,13 @@ export class CanvasEngine {
         if (this.#refuseIfReadOnly()) return;
         const changes = command.kind === "undo" ? this.#history.undo() : this.#history.redo();
         // Skip what no longer applies (a teammate deleted the node since): undo only ever
-        // reverts this user's own work.
+        // reverts this user's own work. A node it brings back (redo of a create undone) is
+        // restored under its own id.
         if (changes) {
-          this.#applyLocal(applyChanges(structuredClone(graph), this.#recreate(changes)));
+          const back = changes.map((c): Change =>
+            c.type === "node.create" ? { ...c, restore: true } : c
+          );
+          this.#applyLocal(applyChanges(structuredClone(graph), back));
         }
         return this.#emit();
       }
@@ -383,7 +387,7 @@ export class CanvasEngine {
   place(type: string, screen: Point): string | null {
     if (this.#refuseIfReadOnly(screen)) return null;
     const world = screenToWorld(this.#state.viewport, screen);
-    const at = { x: Math.round(world.x - 110), y: Math.round(world.y - 20) };
+    const at = { x: snap(world.x - 110), y: snap(world.y - 20) };
     // Placing twice at one spot (two palette clicks) cascades instead of hiding the first node.
     const taken = new Set(Object.values(this.#host.graph().nodes).map((n) => `${n.x},${n.y}`));
     for (let i = 0; i < 50 && taken.has(`${at.x},${at.y}`); i++) {
@@ -407,19 +411,6 @@ export class CanvasEngine {
     this.#applyLocal(changes);
     this.#record({ redo: changes, undo });
     return true;
-  }
-
-  /**
-   * Gives nodes that undo or redo brings back a fresh id (the room refuses a deleted node's id)
-   * and points the rest of the batch, and the history, at it.
-   */
-  #recreate(changes: Change[]): Change[] {
-    const fresh = new Map<string, string>();
-    for (const c of changes) {
-      if (c.type === "node.create") fresh.set(c.node.id, this.#host.newId());
-    }
-    for (const [oldId, newId] of fresh) this.#history.alias(oldId, newId);
-    return renameNodes(changes, (id) => fresh.get(id) ?? id);
   }
 
   #applyLocal(changes: Change[]): void {

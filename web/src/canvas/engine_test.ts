@@ -123,7 +123,7 @@ Deno.test("delete removes the selection with its edges; undo restores both", () 
     "up",
     "video",
   ]]);
-  const { engine, graph } = harness(g);
+  const { engine, graph, sent } = harness(g);
   const before = structuredClone(graph);
   engine.select(["up"]);
   assert.equal(engine.key({ key: "Delete" }), true);
@@ -131,28 +131,36 @@ Deno.test("delete removes the selection with its edges; undo restores both", () 
   assert.deepEqual(graph.edges, {});
   assert.deepEqual([...engine.state.selection], [], "deleted nodes leave the selection");
   engine.key({ key: "z", metaKey: true });
-  // The room never reuses a deleted node's id, so the node comes back under a new one.
-  const restored = Object.values(graph.nodes).find((n) => n.id !== "shot")!;
-  assert.notEqual(restored.id, "up");
-  assert.deepEqual({ ...restored, id: "up" }, before.nodes.up);
-  assert.deepEqual(Object.values(graph.edges).map((e) => [e.from, e.to]), [[
-    { node: "shot", socket: "video" },
-    { node: restored.id, socket: "video" },
-  ]]);
+  // The same node (id, params) and edge come back, so its takes are found again by its id.
+  assert.deepEqual(graph, before);
+  const restore = sent.at(-1)!.changes.find((c) => c.type === "node.create");
+  assert.deepEqual(restore, { type: "node.create", node: before.nodes.up, restore: true });
 });
 
-Deno.test("undo, redo and undo again of a delete follow the node through its new ids", () => {
-  const { engine, graph } = harness(twoNodes());
+Deno.test("undo, redo and undo again of a delete keep the node's id", () => {
+  const { engine, graph, sent } = harness(twoNodes());
   engine.select(["a"]);
   engine.key({ key: "ArrowDown" });
   engine.key({ key: "Delete" });
-  engine.key({ key: "z", ctrlKey: true }); // back, as a new id
-  engine.key({ key: "y", ctrlKey: true }); // deleted again: the redo must target the new id
+  engine.key({ key: "z", ctrlKey: true }); // back
+  engine.key({ key: "y", ctrlKey: true }); // deleted again
   assert.deepEqual(Object.keys(graph.nodes), ["b"]);
   engine.key({ key: "z", ctrlKey: true });
   engine.key({ key: "z", ctrlKey: true }); // and the nudge before the delete is undone on it
-  const back = Object.values(graph.nodes).find((n) => n.id !== "b")!;
-  assert.deepEqual([back.x, back.y], [0, 0]);
+  assert.deepEqual([graph.nodes.a!.x, graph.nodes.a!.y], [0, 0]);
+  assert.deepEqual(Object.keys(graph.nodes).sort(), ["a", "b"]);
+  const restores = sent.flatMap((s) => s.changes).filter((c) => c.type === "node.create");
+  assert.ok(restores.every((c) => c.type === "node.create" && c.restore === true));
+});
+
+Deno.test("redo of an undone create restores the node under its id", () => {
+  const { engine, graph, sent } = harness(twoNodes());
+  const id = engine.place("upscale", { x: 600, y: 300 })!;
+  engine.key({ key: "z", ctrlKey: true });
+  assert.equal(graph.nodes[id], undefined);
+  engine.key({ key: "y", ctrlKey: true });
+  assert.ok(graph.nodes[id], "the same id is back");
+  assert.deepEqual(sent.at(-1)!.changes.map((c) => c.type === "node.create" && c.restore), [true]);
 });
 
 Deno.test("undo skips an edit whose node a teammate deleted meanwhile", () => {

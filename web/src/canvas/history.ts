@@ -2,12 +2,10 @@
  * Undo and redo of this user's own edits. Each entry is one gesture (a drag, a paste, a delete
  * of a selection) stored as the changes it made and their inverse. Undo applies the inverse;
  * changes whose target a teammate has since removed are skipped by `applyChanges`, so undo
- * never resurrects or breaks someone else's work beyond what this user did.
- *
- * The room never reuses a deleted node's id, so undoing a delete recreates the node under a new
- * id; `alias` records that, and every entry is read through the aliases from then on.
+ * never resurrects or breaks someone else's work beyond what this user did. Undoing a delete
+ * restores the node under its own id (see `invertChanges`), so entries never need renaming.
  */
-import { type Change, renameNodes } from "./changes.ts";
+import type { Change } from "./changes.ts";
 
 export interface HistoryEntry {
   /** What the user did, to re-apply on redo. */
@@ -20,7 +18,6 @@ export class History {
   readonly #past: HistoryEntry[] = [];
   readonly #future: HistoryEntry[] = [];
   readonly #limit: number;
-  readonly #aliases = new Map<string, string>();
 
   constructor(limit = 200) {
     this.#limit = limit;
@@ -47,7 +44,7 @@ export class History {
     const entry = this.#past.pop();
     if (!entry) return null;
     this.#future.push(entry);
-    return renameNodes(entry.undo, (id) => this.resolve(id));
+    return entry.undo;
   }
 
   /** The changes to apply to redo the last undone edit, or null when there is none. */
@@ -55,28 +52,11 @@ export class History {
     const entry = this.#future.pop();
     if (!entry) return null;
     this.#past.push(entry);
-    return renameNodes(entry.redo, (id) => this.resolve(id));
-  }
-
-  /** Records that the node once called `oldId` now goes by `newId`. */
-  alias(oldId: string, newId: string): void {
-    this.#aliases.set(oldId, newId);
-  }
-
-  /** The id a node goes by now, following aliases (bounded: aliases never form a cycle). */
-  resolve(id: string): string {
-    let current = id;
-    for (let i = 0; i <= this.#aliases.size; i++) {
-      const next = this.#aliases.get(current);
-      if (next === undefined) return current;
-      current = next;
-    }
-    return current;
+    return entry.redo;
   }
 
   clear(): void {
     this.#past.length = 0;
     this.#future.length = 0;
-    this.#aliases.clear();
   }
 }

@@ -34,12 +34,3 @@ Deno.test("history keeps at most its limit and ignores empty edits", () => {
   assert.deepEqual(h.undo(), [move(1)]);
   assert.equal(h.undo(), null);
 });
-
-Deno.test("aliases rename a recreated node in every entry, through chains", () => {
-  const h = new History();
-  h.record({ redo: [move(1)], undo: [move(0)] });
-  h.alias("a", "a2");
-  h.alias("a2", "a3");
-  assert.equal(h.resolve("a"), "a3");
-  assert.deepEqual(h.undo(), [{ type: "node.update", id: "a3", set: { x: 0 } }]);
-});

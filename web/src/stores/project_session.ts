@@ -6,17 +6,15 @@
 import { batch, createMemo, createSignal } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
-import type { Graph } from "../../../protocol/graph.ts";
 import { nodeType } from "../../../protocol/nodes.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
-import type { Change } from "../canvas/changes.ts";
-import { CanvasEngine } from "../canvas/engine.ts";
 import { validateParams } from "../forms/schema_form.ts";
 import { api } from "../services.ts";
-import { type ConnectionState, RoomClient } from "../sync/room_client.ts";
+import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
+import type { ConnectionState } from "../sync/room_client.ts";
 import { bindEngineView } from "./engine_view.ts";
 import { createGraphStore } from "./graph_store.ts";
 import { idleRun, latestJobs, type NodeRun, onJob, onJobEvent, withTake } from "./runs.ts";
@@ -47,7 +45,8 @@ export function createProjectSession(project: Project) {
     engine.run({ kind: "fit" });
   };
 
-  const room: RoomClient = new RoomClient({
+  const { engine, room } = linkCanvas({
+    drawn: store,
     ticket: () => api.projects.ticket(projectId),
     connect: (url) => new WebSocket(url),
     timers: {
@@ -56,21 +55,17 @@ export function createProjectSession(project: Project) {
       clearTimeout: (id) => clearTimeout(id),
       random: Math.random,
     },
-    callbacks: {
-      graph(graph: Graph) {
-        const first = !snapshotSeen;
-        snapshotSeen = true;
-        const editing = selectedNodes();
-        store.replace(graph);
-        engine.graphChanged(null);
-        tellDeleted(editing, null);
-        if (first && !framed) frame();
-      },
-      remoteOps(ops, by) {
-        const editing = selectedNodes();
-        store.apply(ops);
-        engine.graphChanged(ops);
-        tellDeleted(editing, by);
+    newId: () => crypto.randomUUID(),
+    readOnly,
+    refuse: (reason) => toast(reason),
+    on: {
+      changed(change) {
+        if (change.ops === null) {
+          const first = !snapshotSeen;
+          snapshotSeen = true;
+          if (first && !framed) frame();
+        }
+        tellDeleted(change);
       },
       rejected: (reason) => toast(`Edit refused by the room: ${reason}`),
       connection: setConnection,
@@ -95,34 +90,15 @@ export function createProjectSession(project: Project) {
     },
   });
 
-  /** The nodes this user has selected (and so may be editing in the inspector), with titles. */
-  function selectedNodes(): Map<string, string> {
-    const nodes = store.raw().nodes;
-    return new Map(
-      [...engine.state.selection].flatMap((id) => nodes[id] ? [[id, nodes[id].title]] : []),
-    );
-  }
-
   /** A teammate deleted a node this user was editing: say so, rather than let it vanish. */
-  function tellDeleted(editing: Map<string, string>, by: string | null): void {
-    const nodes = store.raw().nodes;
-    const gone = [...editing].filter(([id]) => !nodes[id]).map(([, title]) => `"${title}"`);
+  function tellDeleted(change: OutsideChange): void {
+    const gone = change.removed.nodes.filter((n) => change.selection.has(n.id));
     if (gone.length === 0) return;
-    const who = peers().find((p) => p.userId === by)?.name ?? "A teammate";
-    toast(`${who} deleted ${gone.join(", ")}, which you had selected`, "info");
+    const who = peers().find((p) => p.userId === change.by)?.name ?? "A teammate";
+    const titles = gone.map((n) => `"${n.title}"`).join(", ");
+    toast(`${who} deleted ${titles}, which you had selected`, "info");
   }
 
-  const engine = new CanvasEngine({
-    graph: store.raw,
-    apply(changes: Change[], transient: boolean) {
-      // A drag step is drawn from the engine's offset, not the store: teammates get it only.
-      if (!transient) store.apply(changes);
-      room.send(changes, transient);
-    },
-    newId: () => crypto.randomUUID(),
-    readOnly,
-    refuse: (reason) => toast(reason),
-  });
   const view = bindEngineView(engine, (ids) => room.selection(ids), store.raw);
 
   /** The colour of the first teammate who has each node selected. */

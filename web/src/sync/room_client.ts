@@ -16,6 +16,7 @@ import {
   type JobEvent,
   type Peer,
   PROTOCOL_VERSION,
+  type RejectCode,
   type ServerMessage,
 } from "../../../protocol/canvas.ts";
 import type { Graph } from "../../../protocol/graph.ts";
@@ -50,9 +51,14 @@ export interface Timers {
 export interface RoomCallbacks {
   /** Replace the whole drawn graph (snapshot, or rollback after a reject). */
   graph(graph: Graph): void;
-  /** Apply teammates' ops, in room order, to the drawn graph; `by` is the author's user id. */
-  remoteOps(ops: GraphOp[], by: string | null): void;
-  rejected(reason: string): void;
+  /**
+   * A teammate's ops, in room order; `by` is the author's user id. With `rebased` null the ops
+   * land on the drawn graph as they are; otherwise this user has edits in flight and `rebased`
+   * (the room's graph with them on top) replaces the drawn graph, the ops saying what changed.
+   */
+  remoteOps(ops: GraphOp[], by: string | null, rebased: Graph | null): void;
+  /** The room refused one of this user's edits (`op`, null for a frame it could not read). */
+  rejected(reason: string, code: RejectCode, op: GraphOp | null): void;
   connection(state: ConnectionState): void;
   peers(you: Peer | null, peers: Peer[]): void;
   cursors(cursors: { connectionId: string; x: number; y: number }[]): void;
@@ -269,18 +275,20 @@ export class RoomClient {
         }
         if (mine) return;
         // With nothing of ours in flight the op lands as is; otherwise rebase on the replica.
-        return hadPending ? cb.graph(this.#view()) : cb.remoteOps([message.op], message.by);
+        return cb.remoteOps([message.op], message.by, hadPending ? this.#view() : null);
       }
       case "ack":
         this.replica.receive(message);
         if (this.replica.needsResync) this.#resync();
         return;
-      case "reject":
-        if (message.opId === null) return cb.rejected(message.reason);
-        if (!this.replica.pending.some((p) => p.opId === message.opId)) return;
+      case "reject": {
+        if (message.opId === null) return cb.rejected(message.reason, message.code, null);
+        const refused = this.replica.pending.find((p) => p.opId === message.opId);
+        if (!refused) return;
         this.replica.receive(message);
-        cb.rejected(message.reason);
+        cb.rejected(message.reason, message.code, refused.op);
         return cb.graph(this.#view());
+      }
       case "user.joined":
         this.#peers.set(message.peer.connectionId, message.peer);
         return cb.peers(this.#you, [...this.#peers.values()]);

@@ -71,7 +71,8 @@ function tab(room: CanvasRoom, sub: string, role: Role = "editor") {
     },
     callbacks: {
       graph: (g) => (drawn = structuredClone(g)),
-      remoteOps: (ops) => applyChanges(drawn, ops),
+      remoteOps: (ops, _by, rebased) =>
+        rebased ? (drawn = structuredClone(rebased)) : applyChanges(drawn, ops),
       rejected: (r) => rejected.push(r),
       connection: (s) => states.push(s),
       peers: () => {},

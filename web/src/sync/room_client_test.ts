@@ -92,7 +92,8 @@ function setup() {
     timers,
     callbacks: {
       graph: (g) => log.graphs.push(g),
-      remoteOps: (ops) => log.remote.push(...ops),
+      remoteOps: (ops, _by, rebased) =>
+        rebased ? log.graphs.push(rebased) : log.remote.push(...ops),
       rejected: (r) => log.rejected.push(r),
       connection: (s) => log.states.push(s),
       peers: (_you, peers) => log.peers.push(peers),
