@@ -67,10 +67,24 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
       offset += ms;
     },
     close: async () => {
+      await tallyRequests(logs);
       db.$client.close();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/**
+ * With `MD_REQUEST_TALLY=<file>` set (bench/security), every request a test app served is
+ * appended to that file as a JSON line `{method, path, status}`, so the security figures are
+ * counted from the real bad-input and authorization tests rather than restated.
+ */
+async function tallyRequests(logs: Record<string, unknown>[]) {
+  const file = Deno.env.get("MD_REQUEST_TALLY");
+  if (!file) return;
+  const lines = logs.filter((l) => typeof l.method === "string" && typeof l.status === "number")
+    .map((l) => JSON.stringify({ method: l.method, path: l.path, status: l.status }) + "\n");
+  await Deno.writeTextFile(file, lines.join(""), { append: true });
 }
 
 /** Calls the API as a script would: JSON in, bearer token, parsed JSON out. */
