@@ -13,6 +13,7 @@ import type { Config } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import type { Context } from "hono";
 import { lineLog } from "./lib/line_log.ts";
+import { ensurePortFree } from "./lib/port_check.ts";
 import { spaFallback } from "./middleware/spa.ts";
 import { createDispatcher } from "./services/dispatcher.ts";
 import { startReaper } from "./services/jobs/reaper.ts";
@@ -26,6 +27,8 @@ export async function serveEdge(
   config: Config,
   thread: { primary: boolean; port: number },
 ): Promise<{ port: number }> {
+  // Threads of this edge share the port; another process's listener must not (lib/port_check.ts).
+  if (thread.primary) ensurePortFree("127.0.0.1", thread.port, "PORT");
   // One JSON line per request on stdout, written a turn's worth at a time (lib/line_log.ts).
   const log = lineLog((bytes) => Deno.stdout.writeSync(bytes));
   const db = await openDatabase({

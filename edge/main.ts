@@ -5,10 +5,15 @@
  */
 import { loadConfig } from "./config.ts";
 import { serveEdge } from "./deno_serve.ts";
+import { PortInUse } from "./lib/port_check.ts";
 import type { ServeThreadStart } from "./serve_thread.ts";
 
 const config = loadConfig(Deno.env.toObject());
-const { port } = await serveEdge(config, { primary: true, port: config.PORT });
+const { port } = await serveEdge(config, { primary: true, port: config.PORT }).catch((error) => {
+  if (!(error instanceof PortInUse)) throw error;
+  console.error(`error: ${error.message}`);
+  Deno.exit(1);
+});
 const others = Array.from({ length: config.EDGE_THREADS - 1 }, (_, i) => startThread(i + 1));
 await Promise.all(others);
 console.log(`Movie Director edge on http://127.0.0.1:${port}`);

@@ -4,13 +4,25 @@
  * blobs under .data/), wires the shared secret between them, and prints the one URL to open.
  * Ctrl-C stops everything.
  */
+import { ensurePortFree, PortInUse } from "../edge/lib/port_check.ts";
 import { startPartyKit } from "../test/rooms/partykit_server.ts";
+import { waitUntilHealthy } from "./dev_ready.ts";
 import { devSecrets } from "./dev_secrets.ts";
 
 const EDGE_PORT = Number(Deno.env.get("PORT") ?? 8787);
 const ROOM_PORT = Number(Deno.env.get("ROOM_PORT") ?? 1999);
 const root = new URL("../", import.meta.url).pathname;
 Deno.chdir(root);
+
+// Another studio (or anything) on our ports would answer in our place: refuse to start.
+try {
+  ensurePortFree("127.0.0.1", EDGE_PORT, "PORT");
+  ensurePortFree("127.0.0.1", ROOM_PORT, "ROOM_PORT");
+} catch (error) {
+  if (!(error instanceof PortInUse)) throw error;
+  console.error(`error: ${error.message} (e.g. PORT=8788 ROOM_PORT=2000 deno task dev)`);
+  Deno.exit(1);
+}
 
 const secrets = await devSecrets(".data/dev-secrets.json");
 const edgeUrl = `http://127.0.0.1:${EDGE_PORT}`;
@@ -58,11 +70,15 @@ async function stop(code: number) {
 Deno.addSignalListener("SIGINT", () => stop(0));
 Deno.addSignalListener("SIGTERM", () => stop(0));
 
-// Wait until the edge answers, then say where to go.
-for (let i = 0; i < 300; i++) {
-  const ok = await fetch(`${edgeUrl}/readyz`).then((r) => r.ok, () => false);
-  if (ok) break;
-  await new Promise((r) => setTimeout(r, 100));
+// Say where to go only once both servers answer.
+try {
+  await waitUntilHealthy([
+    { name: "the edge", url: `${edgeUrl}/readyz`, setting: "PORT" },
+    { name: "the room server", url: `${roomUrl}/__ready`, setting: "ROOM_PORT", expect: "any" },
+  ], 30_000);
+} catch (error) {
+  console.error(`error: ${(error as Error).message}; stopping`);
+  await stop(1);
 }
 console.log(
   `\n  Movie Director is running: open ${edgeUrl}\n  (rooms on ${roomUrl}; data in .data/ and .partykit/; Ctrl-C stops)\n`,
