@@ -36,6 +36,10 @@ export function createProjectSession(project: Project) {
   const [peers, setPeers] = createSignal<Peer[]>([]);
   const [cursors, setCursors] = createStore<Record<string, { x: number; y: number }>>({});
   const [selections, setSelections] = createStore<Record<string, string[]>>({});
+  /** The teammate (user id) who last changed each node field, keyed `${nodeId} ${field}`. */
+  const [authors, setAuthors] = createStore<Record<string, string>>({});
+  /** What this user is typing and has not sent, keyed `${nodeId} ${field}`. */
+  const drafts = new Map<string, string>();
   const readOnly = () => role === "reviewer";
   let snapshotSeen = false;
   /** The view is fitted to the graph once, when it first arrives (saved graph or room). */
@@ -65,6 +69,7 @@ export function createProjectSession(project: Project) {
           snapshotSeen = true;
           if (first && !framed) frame();
         }
+        noteAuthors(change);
         tellDeleted(change);
       },
       rejected: (reason) => toast(`Edit refused by the room: ${reason}`),
@@ -89,6 +94,30 @@ export function createProjectSession(project: Project) {
       job: (event: JobEvent) => setRuns(event.nodeId, (run) => onJobEvent(run ?? idleRun(), event)),
     },
   });
+
+  /** Remembers who changed which field, so a field being typed in can say who changed it. */
+  function noteAuthors({ ops, by }: OutsideChange): void {
+    if (!ops || !by) return;
+    const fields: Record<string, string> = {};
+    for (const op of ops) {
+      if (op.type !== "node.update") continue;
+      if (op.set.title !== undefined) fields[`${op.id} title`] = by;
+      for (const key of Object.keys(op.set.params ?? {})) fields[`${op.id} ${key}`] = by;
+    }
+    if (Object.keys(fields).length > 0) setAuthors(fields);
+  }
+
+  /** The name of the teammate who last changed a node's field, or null. */
+  function changedBy(nodeId: string, field: string): string | null {
+    const by = authors[`${nodeId} ${field}`];
+    return by ? peers().find((p) => p.userId === by)?.name ?? "A teammate" : null;
+  }
+
+  /** Records (or with null, forgets) what this user is typing into a node's field. */
+  function draft(nodeId: string, field: string, text: string | null): void {
+    if (text === null) drafts.delete(`${nodeId} ${field}`);
+    else drafts.set(`${nodeId} ${field}`, text);
+  }
 
   /** A teammate deleted a node this user was editing: say so, rather than let it vanish. */
   function tellDeleted(change: OutsideChange): void {
@@ -228,6 +257,8 @@ export function createProjectSession(project: Project) {
     selections,
     selectedByPeer,
     moveCursor,
+    changedBy,
+    draft,
     load,
     generate,
     retry,
