@@ -30,6 +30,38 @@ export function applies(graph: Graph, change: Change): boolean {
   }
 }
 
+/**
+ * The changes of a batch that would apply to `graph` in order (targets present, new ids free),
+ * without copying the graph: an edit of a node a teammate deleted meanwhile is dropped here
+ * rather than sent to be refused.
+ */
+export function applicable(graph: Graph, changes: readonly Change[]): Change[] {
+  // What the batch itself created or removed so far, over the graph.
+  const nodes = new Map<string, boolean>(), edges = new Map<string, boolean>();
+  const hasNode = (id: string) => nodes.get(id) ?? Object.hasOwn(graph.nodes, id);
+  const hasEdge = (id: string) => edges.get(id) ?? Object.hasOwn(graph.edges, id);
+  return changes.filter((c) => {
+    switch (c.type) {
+      case "node.create":
+        return !hasNode(c.node.id) && (nodes.set(c.node.id, true), true);
+      case "node.update":
+        return hasNode(c.id);
+      case "node.delete":
+        if (!hasNode(c.id)) return false;
+        nodes.set(c.id, false);
+        for (const e of Object.values(graph.edges)) {
+          if (e.from.node === c.id || e.to.node === c.id) edges.set(e.id, false);
+        }
+        return true;
+      case "edge.create":
+        return !hasEdge(c.edge.id) && hasNode(c.edge.from.node) && hasNode(c.edge.to.node) &&
+          (edges.set(c.edge.id, true), true);
+      case "edge.delete":
+        return hasEdge(c.id) && (edges.set(c.id, false), true);
+    }
+  });
+}
+
 /** Merges a params patch: `null` removes a key. Returns a new object. */
 export function mergeParams(
   params: Record<string, unknown>,

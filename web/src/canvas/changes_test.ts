@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyChanges, type Change, invertChanges } from "./changes.ts";
+import { applicable, applyChanges, type Change, invertChanges } from "./changes.ts";
 import { graphOf, node } from "./test_graph.ts";
 
 function sample() {
@@ -77,4 +77,27 @@ Deno.test("the inverse of a node delete brings back the node and its edges", () 
   const before = sample();
   const undo = invertChanges(before, [{ type: "node.delete", id: "a" }]);
   assert.deepEqual(undo.map((c) => c.type), ["node.create", "edge.create"]);
+});
+
+Deno.test("applicable keeps what would apply in order and drops edits of vanished targets", () => {
+  const g = graphOf([node("a", "upscale"), node("b", "upscale")], [[
+    "e1",
+    "a",
+    "video",
+    "b",
+    "video",
+  ]]);
+  const batch: Change[] = [
+    { type: "node.update", id: "gone", set: { x: 1 } },
+    { type: "node.create", node: node("c", "upscale") },
+    {
+      type: "edge.create",
+      edge: { id: "e2", from: { node: "b", socket: "video" }, to: { node: "c", socket: "video" } },
+    },
+    { type: "node.delete", id: "a" },
+    { type: "edge.delete", id: "e1" }, // went with node a
+    { type: "node.update", id: "a", set: { x: 2 } },
+    { type: "node.create", node: node("b", "upscale") }, // id taken
+  ];
+  assert.deepEqual(applicable(g, batch), [batch[1], batch[2], batch[3]]);
 });

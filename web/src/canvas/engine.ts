@@ -12,10 +12,10 @@
  * ```
  */
 import type { Graph } from "../../../protocol/graph.ts";
-import { applyChanges, type Change, invertChanges } from "./changes.ts";
+import { applicable, applyChanges, type Change, invertChanges } from "./changes.ts";
 import { checkConnection, type SocketEnd } from "./connect.ts";
 import { createNode, deleteSelection, duplicate, moveNodes, snap } from "./edits.ts";
-import { History } from "./history.ts";
+import { History, type HistoryEntry } from "./history.ts";
 import { type Command, commandFor, type KeyInput } from "./keyboard.ts";
 import { socketPosition } from "./layout.ts";
 import { type Hit, Scene } from "./scene.ts";
@@ -402,14 +402,18 @@ export class CanvasEngine {
   }
 
   /**
-   * Applies one user edit (from a gesture, the inspector, a shortcut) as a single undo step.
+   * Applies one user edit (from a gesture, the inspector, a shortcut) as a single undo step;
+   * successive edits with the same `coalesce` key (typing in one field) are one step together.
    * Returns false when nothing was done (read-only, or no change).
    */
-  edit(changes: Change[]): boolean {
-    if (changes.length === 0 || this.#refuseIfReadOnly()) return false;
+  edit(requested: Change[], coalesce?: string): boolean {
+    if (requested.length === 0 || this.#refuseIfReadOnly()) return false;
+    // What no longer applies (a teammate deleted the node meanwhile) is not sent to be refused.
+    const changes = applicable(this.#host.graph(), requested);
+    if (changes.length === 0) return false;
     const undo = invertChanges(this.#host.graph(), changes);
     this.#applyLocal(changes);
-    this.#record({ redo: changes, undo });
+    this.#record({ redo: changes, undo, ...(coalesce === undefined ? {} : { coalesce }) });
     return true;
   }
 
@@ -419,7 +423,7 @@ export class CanvasEngine {
     this.graphChanged(changes);
   }
 
-  #record(entry: { redo: Change[]; undo: Change[] }): void {
+  #record(entry: HistoryEntry): void {
     this.#history.record(entry);
     this.#emit();
   }

@@ -280,3 +280,15 @@ Deno.test("a drag in progress is one offset; the graph changes once, on drop", (
   assert.equal(engine.state.drag, null);
   assert.deepEqual([graph.nodes.a!.x, graph.nodes.b!.x, graph.nodes.b!.y], [60, 460, 40]);
 });
+
+Deno.test("edits typed into one field (one coalesce key) are undone as one step", () => {
+  const { engine, graph } = harness(twoNodes());
+  for (const title of ["r", "ra", "rain"]) {
+    engine.edit([{ type: "node.update", id: "a", set: { title } }], "title-focus-1");
+  }
+  engine.edit([{ type: "node.update", id: "a", set: { title: "rain!" } }], "title-focus-2");
+  engine.key({ key: "z", ctrlKey: true });
+  assert.equal(graph.nodes.a!.title, "rain", "the second focus is its own step");
+  engine.key({ key: "z", ctrlKey: true });
+  assert.equal(graph.nodes.a!.title, "a", "the first focus, back to before its first keystroke");
+});

@@ -12,6 +12,11 @@ export interface HistoryEntry {
   redo: Change[];
   /** What undoes it, computed against the graph before the edit. */
   undo: Change[];
+  /**
+   * Edits with the same key in a row are one step (typing into one field while it has focus):
+   * the step redoes the latest and undoes to before the first.
+   */
+  coalesce?: string;
 }
 
 export class History {
@@ -34,9 +39,14 @@ export class History {
   /** Records a new edit; a new edit ends the redo branch, as in every editor. */
   record(entry: HistoryEntry): void {
     if (entry.redo.length === 0) return;
+    const last = this.#past.at(-1);
+    this.#future.length = 0;
+    if (entry.coalesce !== undefined && last?.coalesce === entry.coalesce) {
+      last.redo = entry.redo;
+      return;
+    }
     this.#past.push(entry);
     if (this.#past.length > this.#limit) this.#past.shift();
-    this.#future.length = 0;
   }
 
   /** The changes to apply to undo the last edit, or null when there is none. */

@@ -34,3 +34,14 @@ Deno.test("history keeps at most its limit and ignores empty edits", () => {
   assert.deepEqual(h.undo(), [move(1)]);
   assert.equal(h.undo(), null);
 });
+
+Deno.test("edits with one coalesce key in a row are one step, undone to before the first", () => {
+  const h = new History();
+  h.record({ redo: [move(1)], undo: [move(0)], coalesce: "typing" });
+  h.record({ redo: [move(2)], undo: [move(1)], coalesce: "typing" });
+  h.record({ redo: [move(3)], undo: [move(2)], coalesce: "typing" });
+  assert.deepEqual(h.undo(), [move(0)]);
+  assert.deepEqual(h.redo(), [move(3)]);
+  h.record({ redo: [move(4)], undo: [move(3)], coalesce: "other" });
+  assert.deepEqual(h.undo(), [move(3)], "another key starts a new step");
+});

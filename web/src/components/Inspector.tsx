@@ -11,6 +11,7 @@ import { idleRun } from "../stores/runs.ts";
 import { TakeThumb } from "./NodeRun.tsx";
 import { ASSET_KINDS, type AssetKind } from "../api/types.ts";
 import AssetPicker from "./AssetPicker.tsx";
+import LiveTextField from "./LiveTextField.tsx";
 import ParamField from "./ParamField.tsx";
 
 function NodeInspector(props: { session: ProjectSession; id: string }) {
@@ -37,18 +38,16 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
         <div class="inspector-body" data-testid="inspector-node">
           <div class="field">
             <label for="node-title-input">Title</label>
-            <input
+            <LiveTextField
               id="node-title-input"
+              testId="inspector-title"
               value={n().title}
               maxLength={200}
               disabled={s.readOnly()}
-              data-testid="inspector-title"
-              onChange={(e) =>
-                s.engine.edit([{
-                  type: "node.update",
-                  id: props.id,
-                  set: { title: e.currentTarget.value },
-                }])}
+              changedBy={() => s.changedBy(props.id, "title")}
+              send={(title, coalesce) =>
+                s.engine.edit([{ type: "node.update", id: props.id, set: { title } }], coalesce)}
+              draft={(text) => s.draft(props.id, "title", text)}
             />
           </div>
           <p class="muted small">{def()?.title} · {def()?.description}</p>
@@ -63,12 +62,14 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
                 value={n().params[spec.key]}
                 error={errors()[spec.key]}
                 disabled={s.readOnly()}
-                onCommit={(value) =>
+                changedBy={() => s.changedBy(props.id, spec.key)}
+                onDraft={(text) => s.draft(props.id, spec.key, text)}
+                onCommit={(value, coalesce) =>
                   s.engine.edit([{
                     type: "node.update",
                     id: props.id,
                     set: { params: { [spec.key]: value } },
-                  }])}
+                  }], coalesce)}
               />
             )}
           </For>
@@ -127,8 +128,9 @@ export default function Inspector(props: { session: ProjectSession }) {
           </div>
         }
       >
-        <Match when={selection().length === 1}>
-          <NodeInspector session={s} id={selection()[0]!} />
+        <Match when={selection().length === 1 && selection()[0]} keyed>
+          {/* One inspector per node: no field keeps another node's text or focus state. */}
+          {(id) => <NodeInspector session={s} id={id} />}
         </Match>
         <Match when={selection().length > 1}>
           <div class="inspector-body" data-testid="inspector-multi">

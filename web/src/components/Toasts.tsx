@@ -1,5 +1,5 @@
 /** The toast stack: refusals and errors, announced to screen readers. */
-import { For } from "solid-js";
+import { For, Show } from "solid-js";
 import { dismiss, toasts } from "../stores/toasts.ts";
 
 export default function Toasts() {
@@ -8,7 +8,22 @@ export default function Toasts() {
       <For each={toasts()}>
         {(t) => (
           <div class={`toast toast-${t.kind}`} data-testid="toast">
-            <span>{t.text}</span>
+            <span data-testid="toast-text">{t.text}</span>
+            <Show when={t.action}>
+              {(action) => (
+                <button
+                  type="button"
+                  class="small primary"
+                  onClick={() => {
+                    dismiss(t.id);
+                    action().run();
+                  }}
+                  data-testid="toast-action"
+                >
+                  {action().label}
+                </button>
+              )}
+            </Show>
             <button type="button" class="ghost" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
               ×
             </button>

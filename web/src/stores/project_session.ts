@@ -13,6 +13,7 @@ import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
 import { validateParams } from "../forms/schema_form.ts";
 import { api } from "../services.ts";
+import type { Change } from "../canvas/changes.ts";
 import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
 import type { ConnectionState } from "../sync/room_client.ts";
 import { bindEngineView } from "./engine_view.ts";
@@ -36,6 +37,10 @@ export function createProjectSession(project: Project) {
   const [peers, setPeers] = createSignal<Peer[]>([]);
   const [cursors, setCursors] = createStore<Record<string, { x: number; y: number }>>({});
   const [selections, setSelections] = createStore<Record<string, string[]>>({});
+  /** The teammate (user id) who last changed each node field, keyed `${nodeId} ${field}`. */
+  const [authors, setAuthors] = createStore<Record<string, string>>({});
+  /** What this user is typing and has not sent, keyed `${nodeId} ${field}`. */
+  const drafts = new Map<string, string>();
   const readOnly = () => role === "reviewer";
   let snapshotSeen = false;
   /** The view is fitted to the graph once, when it first arrives (saved graph or room). */
@@ -65,9 +70,16 @@ export function createProjectSession(project: Project) {
           snapshotSeen = true;
           if (first && !framed) frame();
         }
+        noteAuthors(change);
         tellDeleted(change);
       },
-      rejected: (reason) => toast(`Edit refused by the room: ${reason}`),
+      rejected(reason, code, op) {
+        // An edit that raced a teammate's delete of its node: the delete was told already.
+        const target = op?.type === "node.update" ? op.id : null;
+        const gone = target !== null && !store.raw().nodes[target];
+        if (gone && (code === "conflict" || code === "not_found")) return;
+        toast(`Edit refused by the room: ${reason}`);
+      },
       connection: setConnection,
       peers(me, list) {
         batch(() => {
@@ -90,13 +102,76 @@ export function createProjectSession(project: Project) {
     },
   });
 
-  /** A teammate deleted a node this user was editing: say so, rather than let it vanish. */
+  /** Remembers who changed which field, so a field being typed in can say who changed it. */
+  function noteAuthors({ ops, by }: OutsideChange): void {
+    if (!ops || !by) return;
+    const fields: Record<string, string> = {};
+    for (const op of ops) {
+      if (op.type !== "node.update") continue;
+      if (op.set.title !== undefined) fields[`${op.id} title`] = by;
+      for (const key of Object.keys(op.set.params ?? {})) fields[`${op.id} ${key}`] = by;
+    }
+    if (Object.keys(fields).length > 0) setAuthors(fields);
+  }
+
+  /** The name of the teammate who last changed a node's field, or null. */
+  function changedBy(nodeId: string, field: string): string | null {
+    const by = authors[`${nodeId} ${field}`];
+    return by ? peers().find((p) => p.userId === by)?.name ?? "A teammate" : null;
+  }
+
+  /** Records (or with null, forgets) what this user is typing into a node's field. */
+  function draft(nodeId: string, field: string, text: string | null): void {
+    const key = `${nodeId} ${field}`;
+    // A field that closes because its node was just deleted keeps its text for a restore.
+    if (text === null && store.raw().nodes[nodeId]) drafts.delete(key);
+    else if (text !== null) drafts.set(key, text);
+  }
+
+  /** Takes (and forgets) what this user had typed into a node's fields. */
+  function takeDrafts(nodeId: string): Map<string, string> {
+    const mine = new Map<string, string>();
+    for (const [key, text] of drafts) {
+      if (!key.startsWith(`${nodeId} `)) continue;
+      mine.set(key.slice(nodeId.length + 1), text);
+      drafts.delete(key);
+    }
+    return mine;
+  }
+
+  /**
+   * A teammate deleted nodes this user had selected (so maybe was editing): one notice naming
+   * who, offering to restore them (same ids, with what this user typed into them).
+   */
   function tellDeleted(change: OutsideChange): void {
     const gone = change.removed.nodes.filter((n) => change.selection.has(n.id));
     if (gone.length === 0) return;
     const who = peers().find((p) => p.userId === change.by)?.name ?? "A teammate";
     const titles = gone.map((n) => `"${n.title}"`).join(", ");
-    toast(`${who} deleted ${titles}, which you had selected`, "info");
+    const editing = gone.length === 1 && change.selection.size === 1;
+    const restored = gone.map((n) => {
+      const node = structuredClone(n);
+      for (const [field, text] of takeDrafts(n.id)) {
+        if (field === "title") node.title = text;
+        else if (text !== "") node.params[field] = text;
+      }
+      return node;
+    });
+    const edges = change.removed.edges.map((e) => structuredClone(e));
+    toast(
+      `${who} deleted ${titles}, which you ${editing ? "were editing" : "had selected"}`,
+      "info",
+      readOnly() ? undefined : {
+        label: "Restore",
+        run() {
+          engine.edit([
+            ...restored.map((node): Change => ({ type: "node.create", node, restore: true })),
+            ...edges.map((edge): Change => ({ type: "edge.create", edge })),
+          ]);
+          engine.select(restored.map((n) => n.id));
+        },
+      },
+    );
   }
 
   const view = bindEngineView(engine, (ids) => room.selection(ids), store.raw);
@@ -226,6 +301,8 @@ export function createProjectSession(project: Project) {
     selections,
     selectedByPeer,
     moveCursor,
+    changedBy,
+    draft,
     load,
     generate,
     retry,

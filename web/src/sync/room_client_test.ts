@@ -78,6 +78,7 @@ function setup() {
     graphs: [] as Graph[],
     remote: [] as unknown[],
     rejected: [] as string[],
+    refusedOps: [] as (string | null)[],
     states: [] as ConnectionState[],
     peers: [] as Peer[][],
   };
@@ -94,7 +95,10 @@ function setup() {
       graph: (g) => log.graphs.push(g),
       remoteOps: (ops, _by, rebased) =>
         rebased ? log.graphs.push(rebased) : log.remote.push(...ops),
-      rejected: (r) => log.rejected.push(r),
+      rejected: (r, _code, op) => {
+        log.rejected.push(r);
+        log.refusedOps.push(op?.type ?? null);
+      },
       connection: (s) => log.states.push(s),
       peers: (_you, peers) => log.peers.push(peers),
       cursors: () => {},
@@ -148,6 +152,7 @@ Deno.test("a rejected edit rolls the graph back and says why", async () => {
     reason: "node id b is already used",
   });
   assert.deepEqual(h.log.rejected, ["node id b is already used"]);
+  assert.deepEqual(h.log.refusedOps, ["node.create"], "the refused op is named");
   assert.deepEqual(Object.keys(h.log.graphs.at(-1)!.nodes), ["a"]);
   h.client.stop();
 });

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { LiveEdit } from "./live_edit.ts";
+
+/** A LiveEdit with timers run by hand, recording what it sends. */
+function harness() {
+  const sent: string[] = [];
+  const timers = new Map<number, () => void>();
+  let next = 0;
+  const edit = new LiveEdit({
+    send: (text) => sent.push(text),
+    timers: {
+      setTimeout: (fn) => (timers.set(++next, fn), next),
+      clearTimeout: (id) => void timers.delete(id),
+    },
+  });
+  const tick = () => {
+    const due = [...timers.values()];
+    timers.clear();
+    due.forEach((fn) => fn());
+  };
+  return { edit, sent, tick };
+}
+
+Deno.test("typing is sent while typing, throttled, and the last keystroke is never held back", () => {
+  const { edit, sent, tick } = harness();
+  edit.focus("");
+  edit.input("a");
+  edit.input("ab");
+  edit.input("abc");
+  assert.deepEqual(sent, ["a"], "the first keystroke goes at once");
+  tick();
+  assert.deepEqual(sent, ["a", "abc"], "then the latest, once per interval");
+  tick();
+  assert.deepEqual(sent, ["a", "abc"], "nothing new, nothing sent");
+  edit.input("abcd");
+  edit.blur();
+  assert.deepEqual(sent, ["a", "abc", "abcd"]);
+  assert.equal(edit.state.kind, "idle");
+});
+
+Deno.test("a teammate's change while typing is a conflict: nothing is overwritten unseen", () => {
+  const { edit, sent, tick } = harness();
+  edit.focus("rain");
+  edit.input("rain on glass");
+  edit.shared("rain on glass"); // our own echo
+  assert.equal(edit.state.kind, "editing");
+  edit.shared("snow"); // Ben's edit
+  assert.deepEqual(edit.state, { kind: "conflict", draft: "rain on glass", theirs: "snow" });
+  edit.input("rain on glass at night");
+  tick();
+  assert.deepEqual(sent, ["rain on glass"], "while in conflict our text is not sent");
+  edit.keepMine();
+  assert.deepEqual(sent, ["rain on glass", "rain on glass at night"]);
+  assert.equal(edit.state.kind, "editing");
+});
+
+Deno.test("use theirs takes the shared value; leaving mid-conflict sets our text aside", () => {
+  const { edit, sent } = harness();
+  edit.focus("a");
+  edit.input("ab");
+  edit.shared("xyz");
+  edit.useTheirs();
+  assert.deepEqual(edit.state, { kind: "editing", draft: "xyz" });
+  edit.shared("other");
+  edit.input("xyz!"); // typed on in the conflict: held back
+  edit.blur();
+  assert.deepEqual(edit.state, { kind: "set-aside", mine: "xyz!" });
+  assert.deepEqual(sent, ["ab"], "leaving in a conflict sends nothing");
+  edit.keepMine();
+  assert.deepEqual(sent, ["ab", "xyz!"]);
+  assert.equal(edit.state.kind, "idle");
+});
