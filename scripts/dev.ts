@@ -37,6 +37,10 @@ const build = await new Deno.Command(Deno.execPath(), {
 if (!build.success) Deno.exit(build.code);
 
 console.log("starting the room server…");
+// Known gap: partykit dev 0.0.115 binds workerd to 0.0.0.0 with no flag to change it (its dev
+// command passes `host: "0.0.0.0"` itself). Other machines that reach this one can open a socket,
+// but every room socket needs a ticket signed with ROOM_SECRET and every room HTTP call the
+// secret itself, so nothing is served to them.
 const rooms = await startPartyKit({
   port: ROOM_PORT,
   vars: { ROOM_SECRET: secrets.ROOM_SECRET, EDGE_URL: edgeUrl },
