@@ -77,14 +77,14 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
       }
     }
     if (Object.keys(runs).length === 0) {
-      problems.push(
-        `${name} is up but this machine can run nothing with it` +
-          (templates === null
-            ? ""
-            : templates.length === 0
-            ? ": it has no templates (add some: --templates DIR)"
-            : ": put the model files and install the node classes listed above"),
-      );
+      const why = templates === null
+        ? ""
+        : templates.length === 0
+        ? ": it has no templates (add some: --templates DIR)"
+        : templates.some((t) => _missing(t).length > 0)
+        ? ": put the model files and install the node classes listed above"
+        : ": its templates need more VRAM than this machine's GPUs have (--vram MIB if detection is wrong)";
+      problems.push(`${name} is up but this machine can run nothing with it${why}`);
     }
   }
 
