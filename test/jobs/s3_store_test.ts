@@ -19,19 +19,24 @@ import { oneShot, saveGraph } from "./graphs.ts";
 const BUCKET = "takes";
 const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
-async function withS3(run: (endpoint: string, now: { offset: number }) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "md-s3rver-" });
-  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const admin = s3BlobStore({
+/** The store as the edge builds it for this s3rver. */
+function storeAt(endpoint: string, now: () => number) {
+  return s3BlobStore({
     bucket: BUCKET,
     region: "us-east-1",
     endpoint,
     forcePathStyle: true,
     credentials: CREDENTIALS,
-    now: Date.now,
+    now,
   });
+}
+
+async function withS3(run: (endpoint: string, now: { offset: number }) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "md-s3rver-" });
+  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const admin = storeAt(endpoint, Date.now);
   try {
     await admin.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await admin.client.send(
@@ -50,14 +55,7 @@ async function withS3(run: (endpoint: string, now: { offset: number }) => Promis
 
 Deno.test("S3: an object uploaded as a page downloads as a file; the CSP names the bucket", async () => {
   await withS3(async (endpoint) => {
-    const store = s3BlobStore({
-      bucket: BUCKET,
-      region: "us-east-1",
-      endpoint,
-      forcePathStyle: true,
-      credentials: CREDENTIALS,
-      now: Date.now,
-    });
+    const store = storeAt(endpoint, Date.now);
     try {
       assert.equal(store.browserOrigin, endpoint);
       const key = "projects/p1/renders/SC01/SHOT-010/v01/SHOT-010_v01_take01.html";
@@ -86,14 +84,7 @@ Deno.test("S3: an object uploaded as a page downloads as a file; the CSP names t
 Deno.test("S3: presigned PUT and ranged GET work, browsers may read takes, URLs expire", async () => {
   await withS3(async (endpoint) => {
     let offset = 0;
-    const store = s3BlobStore({
-      bucket: BUCKET,
-      region: "us-east-1",
-      endpoint,
-      forcePathStyle: true,
-      credentials: CREDENTIALS,
-      now: () => Date.now() + offset,
-    });
+    const store = storeAt(endpoint, () => Date.now() + offset);
     try {
       const key = "projects/p1/renders/SC01/SHOT-010/v01/SHOT-010_v01_take01.mp4";
       const put = await store.presignPut(key, { contentType: "video/mp4", expiresInS: 60 });
