@@ -3,6 +3,7 @@
  * `deno task dev` needs nothing. Workers pass their `env` bindings through the same parser.
  */
 import { z } from "zod";
+import { MAX_GRAPH_BYTES } from "../protocol/graph.ts";
 
 const configSchema = z.object({
   DATABASE_URL: z.string().min(1).default("file:.data/app.db"),
@@ -17,8 +18,8 @@ const configSchema = z.object({
   SESSION_DAYS: z.coerce.number().positive().default(30),
   /** Largest JSON body accepted from browsers and agents, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
-  /** Largest graph snapshot the room may store, in bytes. */
-  MAX_GRAPH_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /** Largest graph snapshot the room may store, in bytes (rooms keep their graphs under it). */
+  MAX_GRAPH_BYTES: z.coerce.number().int().positive().default(MAX_GRAPH_BYTES),
   /** Folder of the built web app served at `/` (Deno only). */
   WEB_DIST: z.string().default("web/dist"),
   /**

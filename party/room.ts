@@ -28,9 +28,10 @@ import {
   type ServerMessage,
   toGraphOp,
 } from "../protocol/canvas.ts";
-import type { Graph } from "../protocol/graph.ts";
+import { emptyGraph, type Graph } from "../protocol/graph.ts";
 import type { RoomTicket } from "../protocol/room_ticket.ts";
 import { Flusher } from "./flusher.ts";
+import { GraphBudget, MAX_ROOM_GRAPH_BYTES } from "./graph_budget.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { applyOp } from "./graph_ops.ts";
 import type { EdgeApi, FlushRequest, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
@@ -84,6 +85,7 @@ export class CanvasRoom {
   #stores: Promise<unknown> = Promise.resolve();
   /** The highest `seq` the edge has stored, so a revert does not store the same edits twice. */
   #storedSeq = 0;
+  #budget = new GraphBudget(emptyGraph());
 
   constructor(readonly projectId: string, options: CanvasRoomOptions) {
     this.#o = {
@@ -136,6 +138,7 @@ export class CanvasRoom {
     if (stored) {
       this.#setAside(stored.setAside);
       this.#state = stored.room;
+      this.#budget.reset(stored.room.graph);
       if (stored.room.meta.seq > stored.room.meta.flushedSeq) this.#flusher.changed(); // unflushed before a restart
       return this.#load = "ready";
     }
@@ -155,6 +158,7 @@ export class CanvasRoom {
     };
     await writeWholeRoom(this.#o.storage, state, null);
     this.#state = state;
+    this.#budget.reset(state.graph);
     return this.#load = "ready";
   }
 
@@ -346,8 +350,24 @@ export class CanvasRoom {
       ? Object.values(state.graph.edges).filter((e) => e.from.node === op.id || e.to.node === op.id)
         .map((e) => e.id)
       : [];
+    const updated = op.type === "node.update" ? state.graph.nodes[op.id] : undefined;
+    const before = updated && { ...updated };
     const result = applyOp(state.graph, op, state.deleted);
     if (!result.ok) return this.#reject(session, opId, result.code, result.reason, result.field);
+    const size = this.#budget.measure(state.graph, nodeIds, edgeIds);
+    if (size.bytes > MAX_ROOM_GRAPH_BYTES && size.bytes > this.#budget.bytes) {
+      // Undone as it was done: an update replaces the node's fields, creates add an entry.
+      if (updated && before) Object.assign(updated, before);
+      else if (op.type === "node.create") delete state.graph.nodes[op.node.id];
+      else if (op.type === "edge.create") delete state.graph.edges[op.edge.id];
+      return this.#reject(
+        session,
+        opId,
+        "too_large",
+        `the graph would be over ${MAX_ROOM_GRAPH_BYTES} bytes, more than the edge keeps`,
+      );
+    }
+    this.#budget.commit(size);
     const meta = state.meta;
     meta.seq++;
     if (!meta.authors.includes(session.peer.userId)) meta.authors.push(session.peer.userId);
@@ -422,6 +442,7 @@ export class CanvasRoom {
       : null;
     const previous = state.graph;
     state.graph = structuredClone(graph);
+    this.#budget.reset(state.graph);
     for (const id of Object.keys(state.graph.nodes)) state.deleted.delete(id);
     // The revert is stored below, not by the flusher.
     state.meta = { ...state.meta, epoch: crypto.randomUUID(), seq: seq + 1, flushedSeq: seq + 1 };

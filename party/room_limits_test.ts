@@ -3,7 +3,7 @@
  * graph predates these rules still opens.
  */
 import assert from "node:assert/strict";
-import { graphSchema } from "../protocol/graph.ts";
+import { graphSchema, MAX_GRAPH_BYTES } from "../protocol/graph.ts";
 import { FakeEdge, makeRoom, shotNode } from "../test/rooms/room_harness.ts";
 import { MemoryStorage } from "./memory_storage.ts";
 
@@ -91,4 +91,38 @@ Deno.test("a room stored before the limits opens without the nodes that break th
   reopened.send(bob, { type: "node.update", opId: "b1", id: "good", set: { x: 5 } });
   assert.equal(bob.of("ack")[0]?.opId, "b1");
   reopened.room.dispose();
+});
+
+Deno.test("a graph is kept under what the edge takes as one revision", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  const params = { prompt: "x".repeat(60_000) };
+  h.send(ada, { type: "node.create", opId: "small", node: shotNode("small") });
+  let n = 0;
+  while (ada.of("reject").length === 0) {
+    n++;
+    h.send(ada, { type: "node.create", opId: `o${n}`, node: { ...shotNode(`n${n}`), params } });
+    assert.ok(n < 200, "refused at some point");
+  }
+  const reject = ada.of("reject")[0]!;
+  assert.deepEqual([reject.opId, reject.code], [`o${n}`, "too_large"]);
+  assert.match(reject.reason, /graph would be over/);
+  const bytes = () => new TextEncoder().encode(JSON.stringify(h.room.graph)).byteLength;
+  assert.ok(bytes() <= MAX_GRAPH_BYTES, `${bytes()} bytes fit in a revision`);
+  assert.ok(bytes() > MAX_GRAPH_BYTES - 2 * 61_000, "and the budget was used");
+  assert.equal(h.room.graph!.nodes[`n${n}`], undefined, "the refused node is not kept");
+
+  // Growing a node's params is refused too, and leaves it as it was; deleting makes room.
+  const grow = { params: { more: "y".repeat(62_000) }, x: 5 };
+  h.send(ada, { type: "node.update", opId: "grow", id: "small", set: grow });
+  const refused = ada.of("reject")[1];
+  assert.deepEqual([refused?.opId, refused?.code], ["grow", "too_large"]);
+  assert.match(refused!.reason, /graph would be over/);
+  const small = h.room.graph!.nodes.small!;
+  assert.deepEqual([small.params, small.x], [shotNode("small").params, 0]);
+  h.send(ada, { type: "node.update", opId: "move", id: "small", set: { x: 5 } });
+  h.send(ada, { type: "node.delete", opId: "del", id: "n2" });
+  h.send(ada, { type: "node.create", opId: "again", node: { ...shotNode("again"), params } });
+  assert.deepEqual(ada.of("ack").slice(-3).map((m) => m.opId), ["move", "del", "again"]);
+  h.room.dispose();
 });

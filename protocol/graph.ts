@@ -81,6 +81,9 @@ function _why(result: { success: boolean; error?: z.ZodError }): string {
   return `${issue.path.join(".") || "(value)"}: ${issue.message}`;
 }
 
+/** The largest graph the edge stores as one revision (UTF-8 bytes of its JSON), by default. */
+export const MAX_GRAPH_BYTES = 8 * 1024 * 1024;
+
 export function emptyGraph(): Graph {
   return { nodes: {}, edges: {} };
 }
