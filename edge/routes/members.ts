@@ -1,4 +1,8 @@
-/** Project members: list, add by email, change role, remove. Only owners change membership. */
+/**
+ * Project members: list, add by email, change role, remove. Only owners change membership; each
+ * change is posted to the room (`access.changed`), which applies it to open sockets and to
+ * tickets issued before it.
+ */
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -77,6 +81,8 @@ export const memberRoutes = new Hono<AppEnv>()
         .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
         .returning();
       if (!updated) throw notFound("member");
+      // Taken after the change committed, so every ticket that read the old role is older.
+      const at = deps.now();
       await recordActivity(deps, {
         projectId,
         actorId: currentUser(c).id,
@@ -86,6 +92,12 @@ export const memberRoutes = new Hono<AppEnv>()
       const [member] = await deps.db.select(memberColumns).from(projectMembers)
         .innerJoin(users, eq(users.id, projectMembers.userId))
         .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+      deps.notifier.notify(projectId, {
+        type: "access.changed",
+        subject: userId,
+        role: newRole,
+        at,
+      });
       return c.json({ member });
     },
   )
@@ -98,13 +110,14 @@ export const memberRoutes = new Hono<AppEnv>()
       .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
       .returning();
     if (removed.length === 0) throw notFound("member");
+    const at = deps.now();
     await recordActivity(deps, {
       projectId,
       actorId: currentUser(c).id,
       action: "member.remove",
       subject: userId,
     });
-    deps.notifier.notify(projectId, { type: "member.removed", userId });
+    deps.notifier.notify(projectId, { type: "access.changed", subject: userId, role: null, at });
     return c.body(null, 204);
   });
 
