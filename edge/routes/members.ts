@@ -1,7 +1,7 @@
 /**
  * Project members: list, add by email, change role, remove. Only owners change membership; each
  * change is posted to the room (`access.changed`), which applies it to open sockets and to
- * tickets issued before it.
+ * tickets issued before it. Share-link guests see members' names and roles, not their emails.
  */
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
@@ -23,17 +23,19 @@ const addSchema = z.object({
 }).strict();
 const memberPath = z.object({ id: idSchema, userId: idSchema });
 
-const memberColumns = {
+const columnsForGuests = {
   userId: projectMembers.userId,
-  email: users.email,
   name: users.name,
   role: projectMembers.role,
   createdAt: projectMembers.createdAt,
 };
+const memberColumns = { ...columnsForGuests, email: users.email };
 
 export const memberRoutes = new Hono<AppEnv>()
   .get("/:id/members", requireRole("reviewer"), async (c) => {
-    const members = await c.get("deps").db.select(memberColumns).from(projectMembers)
+    const guest = c.get("principal")?.kind === "guest";
+    const members = await c.get("deps").db
+      .select(guest ? columnsForGuests : memberColumns).from(projectMembers)
       .innerJoin(users, eq(users.id, projectMembers.userId))
       .where(eq(projectMembers.projectId, c.get("access").projectId))
       .orderBy(projectMembers.createdAt);
@@ -60,7 +62,8 @@ export const memberRoutes = new Hono<AppEnv>()
       projectId,
       actorId: currentUser(c).id,
       action: "member.add",
-      subject: `${user.email} as ${body.role}`,
+      // The name, not the email: share-link guests read the activity log too.
+      subject: `${user.name} as ${body.role}`,
     });
     return c.json({
       member: { userId: user.id, email: user.email, name: user.name, role: body.role },
