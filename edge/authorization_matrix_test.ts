@@ -1,6 +1,7 @@
 /**
- * Every project-scoped route × {anonymous, non-member, reviewer, editor, owner}. The routes come
- * from the app itself: a new project route without an entry in REQUIRED_ROLE fails this test.
+ * Every project-scoped route × {anonymous, non-member, share-link guest, reviewer, editor, owner}.
+ * The routes come from the app itself: a new project route without an entry in REQUIRED_ROLE
+ * fails this test. A guest is a reviewer of that one project who must never see members' emails.
  */
 import assert from "node:assert/strict";
 import type { Role } from "../protocol/room_ticket.ts";
@@ -56,14 +57,15 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown }> = {
   "GET /api/projects/:id/takes": { role: "reviewer" },
 };
 
-const PRINCIPALS = ["anonymous", "non-member", "reviewer", "editor", "owner"] as const;
+const PRINCIPALS = ["anonymous", "non-member", "guest", "reviewer", "editor", "owner"] as const;
 type PrincipalName = typeof PRINCIPALS[number];
 const RANK: Record<Role, number> = { reviewer: 1, editor: 2, owner: 3 };
 
 function expectedStatus(who: PrincipalName, needed: Role): "allowed" | 401 | 403 | 404 {
   if (who === "anonymous") return 401;
   if (who === "non-member") return 404;
-  return RANK[who] >= RANK[needed] ? "allowed" : 403;
+  const role: Role = who === "guest" ? "reviewer" : who;
+  return RANK[role] >= RANK[needed] ? "allowed" : 403;
 }
 
 function projectRoutesOf(t: TestApp): string[] {
@@ -119,7 +121,16 @@ async function fixture(
   await call(t, "POST", `/api/projects/${id}/jobs/${job.body.job.id}/cancel`, {
     token: users.owner.token,
   });
+  // Through a second link, so revoking the fixture's link (a route under test) keeps this guest.
+  const guestLink = await call(t, "POST", `/api/projects/${id}/share-links`, {
+    token: users.owner.token,
+    body: { label: "For the guest" },
+  });
+  const guest = await call(t, "POST", `/api/share/${guestLink.body.token}/accept`, {
+    body: { name: "Guest" },
+  });
   return {
+    guestToken: guest.body.token as string,
     ":id": id,
     ":assetId": asset.body.asset.id as string,
     ":linkId": link.body.shareLink.id as string,
@@ -152,6 +163,7 @@ Deno.test("each route answers each kind of caller as its required role says", as
       outsider: await signUp(t, "Outsider"),
       target: await signUp(t, "Target"),
     };
+    const emails = Object.values(users).map((u) => u.email);
     const failures: string[] = [];
     for (const route of projectRoutesOf(t)) {
       const entry = REQUIRED_ROLE[route as Route];
@@ -166,6 +178,8 @@ Deno.test("each route answers each kind of caller as its required role says", as
           ? undefined
           : who === "non-member"
           ? users.outsider.token
+          : who === "guest"
+          ? params.guestToken
           : users[who].token;
         let body = entry.body;
         if (body && JSON.stringify(body).includes("$newcomer")) {
@@ -189,9 +203,52 @@ Deno.test("each route answers each kind of caller as its required role says", as
         if (res.status >= 400) {
           assert.equal(typeof res.body?.error?.code, "string", `${route}: JSON error body`);
         }
+        const text = JSON.stringify(res.body);
+        if (who === "guest" && emails.some((email) => text.includes(email))) {
+          failures.push(`${route} as guest: shows a member's email: ${text}`);
+        }
       }
     }
     assert.deepEqual(failures, []);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("guests see members' names and roles; members also see their emails", async () => {
+  const t = await createTestApp();
+  try {
+    const owner = await signUp(t, "Owner");
+    const reviewer = await signUp(t, "Reviewer");
+    const id = await createProject(t, owner, "Names");
+    await call(t, "POST", `/api/projects/${id}/members`, {
+      token: owner.token,
+      body: { email: reviewer.email, role: "reviewer" },
+    });
+    const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
+      token: owner.token,
+      body: {},
+    });
+    const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} });
+    const asGuest = await call(t, "GET", `/api/projects/${id}/members`, {
+      token: guest.body.token,
+    });
+    assert.equal(asGuest.status, 200);
+    assert.deepEqual(
+      asGuest.body.members.map((m: Record<string, unknown>) => Object.keys(m).sort()),
+      [["createdAt", "name", "role", "userId"], ["createdAt", "name", "role", "userId"]],
+    );
+    assert.deepEqual(asGuest.body.members.map((m: { name: string }) => m.name), [
+      "Owner",
+      "Reviewer",
+    ]);
+    const asMember = await call(t, "GET", `/api/projects/${id}/members`, {
+      token: reviewer.token,
+    });
+    assert.deepEqual(asMember.body.members.map((m: { email: string }) => m.email), [
+      owner.email,
+      reviewer.email,
+    ]);
   } finally {
     await t.close();
   }

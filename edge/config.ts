@@ -55,6 +55,11 @@ const configSchema = z.object({
   /** Lifetime of upload (PUT) and download (GET) URLs, in seconds. */
   UPLOAD_URL_TTL_S: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   DOWNLOAD_URL_TTL_S: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(3600),
+  /**
+   * Lifetime of download URLs handed to share-link guests (HTTP and room): a URL outlives the
+   * link's revocation by at most this long.
+   */
+  GUEST_DOWNLOAD_URL_TTL_S: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(600),
   /** Largest file accepted by the local store, in bytes. */
   MAX_BLOB_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
   S3_BUCKET: z.string().min(3).optional(),

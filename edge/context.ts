@@ -49,6 +49,11 @@ export type AppEnv = {
   Variables: {
     deps: AppDeps;
     requestId: string;
+    /**
+     * When the request arrived (`deps.now()`), before anything was read for it: what it hands
+     * out (a room ticket's `iat`) dates from then.
+     */
+    receivedAt: number;
     principal: Principal | null;
     access: ProjectAccess;
     /** The calling agent, on `/api/agent/v1/*` routes behind `requireAgent`. */

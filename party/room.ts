@@ -20,16 +20,17 @@ import {
   type EdgeEventAnswer,
   type GraphOp,
   MAX_MESSAGE_CHARS,
+  MAX_SOCKETS_PER_USER,
   parseClientMessage,
   type Peer,
   PROTOCOL_VERSION,
   type RejectCode,
-  ROOM_TICKET_MAX_TTL_MS,
   type ServerMessage,
   toGraphOp,
 } from "../protocol/canvas.ts";
 import { emptyGraph, type Graph } from "../protocol/graph.ts";
-import type { RoomTicket } from "../protocol/room_ticket.ts";
+import { accessSubjects, type RoomTicket } from "../protocol/room_ticket.ts";
+import { isNewer, ticketAccess } from "./access.ts";
 import { Flusher } from "./flusher.ts";
 import { GraphBudget, MAX_ROOM_GRAPH_BYTES } from "./graph_budget.ts";
 import { GroupCommit } from "./group_commit.ts";
@@ -37,9 +38,9 @@ import { applyOp } from "./graph_ops.ts";
 import type { EdgeApi, FlushRequest, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
 import { colorFor, PresenceBatcher } from "./presence.ts";
 import {
+  accessKey,
   changeEntries,
   readRoom,
-  removedKey,
   type StoredRoom,
   tombKey,
   writeWholeRoom,
@@ -57,9 +58,21 @@ export interface CanvasRoomOptions {
   commitDelayMs?: number | "sync";
 }
 
+/** What every session holds, whatever its phase. */
+interface SessionBase {
+  socket: RoomSocket;
+  peer: Peer;
+  /** Whose access this socket rests on (protocol/room_ticket.ts `accessSubjects`). */
+  subjects: string[];
+  /** The edge time its role dates from: the ticket's `iat`, or the access change applied last. */
+  since: number;
+  /** Came through a share link: gets guests' shorter-lived download URLs. */
+  guest: boolean;
+}
+
 type Session =
-  | { phase: "connected"; socket: RoomSocket; peer: Peer }
-  | { phase: "live"; socket: RoomSocket; peer: Peer };
+  | SessionBase & { phase: "connected" }
+  | SessionBase & { phase: "live" };
 
 type LoadState = "unloaded" | "ready" | "unknown";
 type Logged = Extract<ServerMessage, { type: "state.update" }>;
@@ -154,7 +167,7 @@ export class CanvasRoom {
       },
       graph: current.graph,
       deleted: new Set(),
-      removed: new Map(),
+      access: new Map(),
     };
     await writeWholeRoom(this.#o.storage, state, null);
     this.#state = state;
@@ -178,19 +191,37 @@ export class CanvasRoom {
     if (!state) {
       return _close(socket, CLOSE_CODES.unavailable, "room is loading the project; retry");
     }
-    const removedAt = state.removed.get(ticket.sub);
-    if (removedAt !== undefined && ticket.exp <= removedAt + ROOM_TICKET_MAX_TTL_MS) {
-      return _close(socket, CLOSE_CODES.removed, "removed from the project");
+    const access = ticketAccess(ticket, state.access);
+    if (access.role === null) {
+      return _close(socket, CLOSE_CODES.removed, _noAccessReason(ticket.link !== undefined));
+    }
+    const open =
+      [...this.#sessions.values()].filter((s) =>
+        s.peer.userId === ticket.sub && s.socket.id !== socket.id
+      ).length;
+    if (open >= MAX_SOCKETS_PER_USER) {
+      return _close(
+        socket,
+        CLOSE_CODES.tooManyConnections,
+        `at most ${MAX_SOCKETS_PER_USER} connections per person in one room: close a tab`,
+      );
     }
     const peer: Peer = {
       connectionId: socket.id,
       userId: ticket.sub,
       name: ticket.name,
-      role: ticket.role,
+      role: access.role,
       color: colorFor(ticket.sub),
     };
     if (this.#sessions.get(socket.id)?.phase === "live") this.#live = null;
-    this.#sessions.set(socket.id, { phase: "connected", socket, peer });
+    this.#sessions.set(socket.id, {
+      phase: "connected",
+      socket,
+      peer,
+      subjects: accessSubjects(ticket),
+      since: access.since,
+      guest: ticket.link !== undefined,
+    });
     return true;
   }
 
@@ -256,17 +287,17 @@ export class CanvasRoom {
     const state = this.#state;
     if (!state) throw new Error("room is not loaded");
     switch (event.type) {
-      case "member.removed": {
-        const at = this.#o.clock.now();
-        state.removed.set(event.userId, at);
-        await this.#o.storage.put({ [removedKey(event.userId)]: at });
-        for (const s of [...this.#sessions.values()]) {
-          if (s.peer.userId === event.userId) {
-            this.#commit.emit(() =>
-              s.socket.close(CLOSE_CODES.removed, "removed from the project")
-            );
-          }
-        }
+      case "access.changed":
+        await this.#accessChanged(event);
+        return { ok: true };
+      case "generation.complete": {
+        // Guests get the URL signed for their shorter lifetime; members never see it.
+        const { guestUrl, ...forMembers } = event;
+        this.#broadcastTo((s) => !s.guest, forMembers);
+        this.#broadcastTo((s) => s.guest, {
+          ...forMembers,
+          take: { ...event.take, url: guestUrl },
+        });
         return { ok: true };
       }
       case "graph.flush":
@@ -285,6 +316,31 @@ export class CanvasRoom {
     this.#commit.dispose();
     this.#presence.dispose();
     this.#flusher.dispose();
+  }
+
+  /** Records the edge's word, then applies it to the open sockets it is newer for. */
+  async #accessChanged(event: Extract<EdgeEvent, { type: "access.changed" }>): Promise<void> {
+    const state = this.#state!;
+    const record = { role: event.role, at: event.at };
+    if (isNewer(record, state.access.get(event.subject))) {
+      state.access.set(event.subject, record);
+      await this.#o.storage.put({ [accessKey(event.subject)]: record });
+    }
+    for (const [id, s] of [...this.#sessions]) {
+      if (!s.subjects.includes(event.subject) || s.since > event.at) continue;
+      if (event.role === null) {
+        // Gone from the room at once, so no frame still queued from it is applied.
+        this.disconnect(id);
+        this.#commit.emit(() => s.socket.close(CLOSE_CODES.removed, _noAccessReason(s.guest)));
+        continue;
+      }
+      const changed = s.peer.role !== event.role;
+      const updated: Session = { ...s, since: event.at, peer: { ...s.peer, role: event.role } };
+      this.#sessions.set(id, updated);
+      if (changed && updated.phase === "live") {
+        this.#broadcast({ type: "user.updated", peer: updated.peer });
+      }
+    }
   }
 
   #hello(session: Session, protocol: number, epoch?: string, lastSeq?: number): void {
@@ -490,6 +546,13 @@ export class CanvasRoom {
     this.#commit.send(this.#live, except ?? null, JSON.stringify(message));
   }
 
+  /** To the live sessions `which` picks (a rare, per-audience message: no cached list). */
+  #broadcastTo(which: (session: Session) => boolean, message: ServerMessage): void {
+    const sockets = [...this.#sessions.values()].filter((s) => s.phase === "live" && which(s))
+      .map((s) => s.socket);
+    if (sockets.length > 0) this.#commit.send(sockets, null, JSON.stringify(message));
+  }
+
   #reject(
     session: Session,
     opId: string | null,
@@ -499,6 +562,10 @@ export class CanvasRoom {
   ): void {
     this.#send(session, { type: "reject", opId, code, reason, ...(field ? { field } : {}) });
   }
+}
+
+function _noAccessReason(throughLink: boolean): string {
+  return throughLink ? "the share link was revoked" : "removed from the project";
 }
 
 function _close(socket: RoomSocket, code: number, reason: string): false {

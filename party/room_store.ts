@@ -1,9 +1,11 @@
 /**
  * How a room's state lies in its storage: one key per node and per edge (so an edit writes a few
- * small values, never the whole graph), tombstones of deleted nodes, removed members, and `meta`
- * with the sequence number and what has been flushed to the edge.
+ * small values, never the whole graph), tombstones of deleted nodes, the edge's last word on each
+ * access subject (party/access.ts), and `meta` with the sequence number and what has been flushed
+ * to the edge.
  */
 import { type Graph, salvageGraph } from "../protocol/graph.ts";
+import type { AccessRecord } from "./access.ts";
 import type { RoomStorage } from "./ports.ts";
 
 export interface RoomMeta {
@@ -21,14 +23,14 @@ export interface StoredRoom {
   meta: RoomMeta;
   graph: Graph;
   deleted: Set<string>;
-  /** userId → when the edge said they were removed. */
-  removed: Map<string, number>;
+  /** Access subject → the edge's latest change to it. */
+  access: Map<string, AccessRecord>;
 }
 
 const NODE = "node:";
 const EDGE = "edge:";
 const TOMB = "tomb:";
-const REMOVED = "removed:";
+const ACCESS = "access:";
 
 /**
  * The stored room, or null when there is none. Nodes and edges stored before today's rules that
@@ -54,11 +56,11 @@ export async function readRoom(
   const deleted = new Set(
     [...(await storage.list<true>(TOMB)).keys()].map((k) => k.slice(TOMB.length)),
   );
-  const removed = new Map<string, number>();
-  for (const [key, at] of await storage.list<number>(REMOVED)) {
-    removed.set(key.slice(REMOVED.length), at);
+  const access = new Map<string, AccessRecord>();
+  for (const [key, record] of await storage.list<AccessRecord>(ACCESS)) {
+    access.set(key.slice(ACCESS.length), record);
   }
-  return { room: { meta, graph, deleted, removed }, setAside };
+  return { room: { meta, graph, deleted, access }, setAside };
 }
 
 /** The storage key of a deleted node's tombstone (dropped when the node is restored). */
@@ -112,8 +114,8 @@ export async function writeWholeRoom(
   await _putInChunks(storage, entries);
 }
 
-export function removedKey(userId: string): string {
-  return REMOVED + userId;
+export function accessKey(subject: string): string {
+  return ACCESS + subject;
 }
 
 // Durable Object storage takes at most 128 keys per call.

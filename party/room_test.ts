@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
-import { CLOSE_CODES, MAX_MESSAGE_CHARS } from "../protocol/canvas.ts";
+import { CLOSE_CODES, MAX_MESSAGE_CHARS, MAX_SOCKETS_PER_USER } from "../protocol/canvas.ts";
+import { linkSubject } from "../protocol/room_ticket.ts";
 import { ManualClock } from "../test/rooms/manual_clock.ts";
 import { MemoryStorage } from "./memory_storage.ts";
 import { CanvasRoom } from "./room.ts";
-import { FakeEdge, FakeSocket, makeRoom, shotNode, ticket } from "../test/rooms/room_harness.ts";
+import {
+  FakeEdge,
+  FakeSocket,
+  makeRoom,
+  shotNode,
+  ticket,
+  TICKET_IAT,
+} from "../test/rooms/room_harness.ts";
 
 Deno.test("an accepted edit is acked to its sender and reaches every other client with the same seq", async () => {
   const h = await makeRoom();
@@ -165,12 +173,169 @@ Deno.test("an old protocol version gets an incompatibility reply and is closed",
 
 Deno.test("a removed member is disconnected and their older tickets are refused", async () => {
   const h = await makeRoom();
-  const bob = h.join("bob");
-  await h.room.edgeEvent({ type: "member.removed", userId: "bob" });
+  const [bob, ada] = [h.join("bob"), h.join("ada")];
+  await h.room.edgeEvent({ type: "access.changed", subject: "bob", role: null, at: TICKET_IAT });
   assert.equal(bob.closed?.code, CLOSE_CODES.removed);
+  assert.deepEqual(ada.of("user.left").map((m) => m.userId), ["bob"]);
+  // A frame still in flight from the closed socket changes nothing.
+  h.send(bob, { type: "node.create", opId: "late", node: shotNode("n1") });
+  assert.equal(h.room.seq, 0);
   const again = new FakeSocket("again");
-  assert.equal(h.room.connect(again, { ...ticket("bob"), exp: h.clock.now() + 60_000 }), false);
+  assert.equal(h.room.connect(again, ticket("bob")), false);
   assert.equal(again.closed?.code, CLOSE_CODES.removed);
+  // Added back later: a ticket issued after the removal joins.
+  const back = new FakeSocket("back");
+  assert.equal(h.room.connect(back, ticket("bob", "editor", "p1", { iat: TICKET_IAT + 1 })), true);
+  h.room.dispose();
+});
+
+Deno.test("a role change applies to open sockets at once and is announced", async () => {
+  const h = await makeRoom();
+  const [cy, ada] = [h.join("cy"), h.join("ada")];
+  h.send(cy, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  assert.equal(cy.of("ack").length, 1);
+  await h.room.edgeEvent({
+    type: "access.changed",
+    subject: "cy",
+    role: "reviewer",
+    at: TICKET_IAT + 10,
+  });
+  for (const c of [cy, ada]) {
+    assert.deepEqual(c.of("user.updated").map((m) => [m.peer.userId, m.peer.role]), [[
+      "cy",
+      "reviewer",
+    ]]);
+  }
+  h.send(cy, { type: "node.update", opId: "o2", id: "n1", set: { x: 5 } });
+  h.send(cy, { type: "node.create", opId: "o3", node: shotNode("n2") });
+  assert.deepEqual(cy.of("reject").map((r) => [r.opId, r.code]), [["o2", "forbidden"], [
+    "o3",
+    "forbidden",
+  ]]);
+  assert.equal(h.room.seq, 1);
+  // Promoted again: the same socket edits.
+  await h.room.edgeEvent({
+    type: "access.changed",
+    subject: "cy",
+    role: "editor",
+    at: TICKET_IAT + 20,
+  });
+  assert.equal(cy.of("user.updated").at(-1)?.peer.role, "editor");
+  h.send(cy, { type: "node.update", opId: "o4", id: "n1", set: { x: 6 } });
+  assert.deepEqual(cy.of("ack").map((a) => a.opId), ["o1", "o4"]);
+  h.room.dispose();
+});
+
+Deno.test("a ticket issued before a role change carries the new role; one issued after, its own", async () => {
+  const h = await makeRoom();
+  await h.room.edgeEvent({
+    type: "access.changed",
+    subject: "cy",
+    role: "reviewer",
+    at: TICKET_IAT + 10,
+  });
+  const old = h.join("cy", "editor");
+  h.send(old, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  assert.equal(old.of("reject")[0]?.code, "forbidden");
+  const fresh = h.join("cy", "editor", { iat: TICKET_IAT + 11 });
+  h.send(fresh, { type: "node.create", opId: "o2", node: shotNode("n1") });
+  assert.equal(fresh.of("ack").length, 1);
+  // The record survives a restart of the room on the same storage.
+  h.room.dispose();
+  const again = await makeRoom({ storage: h.storage, edge: h.edge });
+  const late = new FakeSocket("late");
+  again.room.connect(late, ticket("cy", "editor"));
+  again.send(late, { type: "hello", protocol: 1 });
+  assert.equal(late.of("welcome")[0]?.you.role, "reviewer");
+  again.room.dispose();
+});
+
+Deno.test("an access change older than what a socket rests on changes nothing", async () => {
+  const h = await makeRoom();
+  // Demoted at +10, promoted at +20; the demotion's event arrives last (another edge thread).
+  await h.room.edgeEvent({
+    type: "access.changed",
+    subject: "cy",
+    role: "editor",
+    at: TICKET_IAT + 20,
+  });
+  const cy = h.join("cy", "editor", { iat: TICKET_IAT + 30 });
+  await h.room.edgeEvent({
+    type: "access.changed",
+    subject: "cy",
+    role: "reviewer",
+    at: TICKET_IAT + 10,
+  });
+  assert.equal(cy.of("user.updated").length, 0);
+  h.send(cy, { type: "node.create", opId: "o1", node: shotNode("n1") });
+  assert.equal(cy.of("ack").length, 1);
+  const old = h.join("cy", "editor");
+  assert.equal(h.room.peers.find((p) => p.connectionId === old.id)?.role, "editor");
+  h.room.dispose();
+});
+
+Deno.test("revoking a share link closes its guests' sockets and refuses their older tickets", async () => {
+  const h = await makeRoom();
+  const guest = h.join("guest:s1", "reviewer", { link: "l1" });
+  const other = h.join("guest:s2", "reviewer", { link: "l2" });
+  const ada = h.join("ada");
+  await h.room.edgeEvent({
+    type: "access.changed",
+    subject: linkSubject("l1"),
+    role: null,
+    at: TICKET_IAT + 5,
+  });
+  assert.deepEqual(guest.closed, {
+    code: CLOSE_CODES.removed,
+    reason: "the share link was revoked",
+  });
+  assert.equal(other.closed, null);
+  assert.equal(ada.closed, null);
+  const again = new FakeSocket("again");
+  assert.equal(
+    h.room.connect(again, ticket("guest:s3", "reviewer", "p1", { link: "l1" })),
+    false,
+  );
+  assert.equal(again.closed?.code, CLOSE_CODES.removed);
+  h.room.dispose();
+});
+
+Deno.test("guests get the take's guest URL; members never see it", async () => {
+  const h = await makeRoom();
+  const [ada, guest] = [h.join("ada"), h.join("guest:s1", "reviewer", { link: "l1" })];
+  await h.room.edgeEvent({
+    type: "generation.complete",
+    nodeId: "n1",
+    taskId: "t1",
+    take: { id: "k1", url: "/member-url" },
+    guestUrl: "/guest-url",
+  });
+  assert.deepEqual(ada.of("generation.complete"), [{
+    type: "generation.complete",
+    nodeId: "n1",
+    taskId: "t1",
+    take: { id: "k1", url: "/member-url" },
+  }]);
+  assert.deepEqual(guest.of("generation.complete"), [{
+    type: "generation.complete",
+    nodeId: "n1",
+    taskId: "t1",
+    take: { id: "k1", url: "/guest-url" },
+  }]);
+  h.room.dispose();
+});
+
+Deno.test("one person's sockets in a room are bounded; others are not affected", async () => {
+  const h = await makeRoom();
+  const mine = Array.from({ length: MAX_SOCKETS_PER_USER }, () => h.join("ada"));
+  assert.ok(mine.every((s) => s.closed === null));
+  const extra = new FakeSocket("extra");
+  assert.equal(h.room.connect(extra, ticket("ada")), false);
+  assert.equal(extra.closed?.code, CLOSE_CODES.tooManyConnections);
+  const bob = new FakeSocket("bob");
+  assert.equal(h.room.connect(bob, ticket("bob")), true);
+  h.room.disconnect(mine[0]!.id);
+  assert.equal(h.room.connect(new FakeSocket("again"), ticket("ada")), true);
   h.room.dispose();
 });
 

@@ -36,15 +36,18 @@ export const PROTOCOL_VERSION = 1;
  */
 export const MAX_MESSAGE_CHARS = 64 * 1024;
 /**
- * The longest lifetime the edge may give a room ticket. A removed member's tickets are refused
- * when they expire before `removedAt + ROOM_TICKET_MAX_TTL_MS`, i.e. were issued before removal.
+ * Sockets one person (one ticket subject) may hold open in one room: enough for several tabs,
+ * few enough that one leaked ticket cannot flood a room.
  */
-export const ROOM_TICKET_MAX_TTL_MS = 10 * 60_000;
+export const MAX_SOCKETS_PER_USER = 8;
 /** Close codes the room uses, so clients know whether reconnecting can help. */
 export const CLOSE_CODES = {
   incompatible: 4000,
-  unknownProject: 4404,
+  /** Removed from the project, or the share link was revoked. */
   removed: 4403,
+  unknownProject: 4404,
+  /** Over `MAX_SOCKETS_PER_USER` for this person in this room. */
+  tooManyConnections: 4429,
   unavailable: 4503,
   /** Sent by the runtime, not the room, for a frame over 1 MiB: do not send it again. */
   messageTooLarge: 1009,
@@ -156,6 +159,13 @@ export const generationCompleteEventSchema = z.object({
   taskId: z.string().min(1).max(64),
   take: takeSchema,
 }).strict();
+/**
+ * What the edge posts for a new take: also the take's download URL signed for guests' shorter
+ * lifetime, which the room gives share-link guests in place of `take.url`.
+ */
+const generationCompleteFromEdgeSchema = generationCompleteEventSchema.extend({
+  guestUrl: z.string().min(1),
+}).strict();
 export const errorEventSchema = z.object({
   type: z.literal("error.occurred"),
   nodeId: graphIdSchema,
@@ -175,9 +185,21 @@ export const errorEventSchema = z.object({
  */
 export const edgeEventSchema = z.discriminatedUnion("type", [
   progressEventSchema,
-  generationCompleteEventSchema,
+  generationCompleteFromEdgeSchema,
   errorEventSchema,
-  z.object({ type: z.literal("member.removed"), userId: z.string().min(1) }).strict(),
+  /**
+   * From `at` on, `subject` (a user id, or `link:<shareLinkId>` for everyone who came through
+   * that link: protocol/room_ticket.ts `accessSubjects`) has `role` in the project, or no access
+   * (null: removed, link revoked). Open sockets take the new role at once; tickets issued before
+   * `at` (their `iat`) carry it instead of their own.
+   */
+  z.object({
+    type: z.literal("access.changed"),
+    subject: z.string().min(1),
+    role: z.enum(ROLES).nullable(),
+    /** When the edge made the change (ms since the epoch, edge clock). */
+    at: z.number(),
+  }).strict(),
   z.object({ type: z.literal("graph.flush") }).strict(),
   z.object({
     type: z.literal("graph.revert"),
@@ -188,10 +210,11 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
 export type EdgeEvent = z.infer<typeof edgeEventSchema>;
 /** The room's answer to an edge event: `{revision}` for the two graph requests. */
 export type EdgeEventAnswer = { ok: true } | { revision: number };
-export type JobEvent = Extract<
-  EdgeEvent,
-  { type: "progress.update" | "generation.complete" | "error.occurred" }
->;
+/** A job event as clients receive it. */
+export type JobEvent =
+  | z.infer<typeof progressEventSchema>
+  | z.infer<typeof generationCompleteEventSchema>
+  | z.infer<typeof errorEventSchema>;
 
 export type ServerMessage =
   | { type: "welcome"; protocol: number; epoch: string; seq: number; you: Peer; peers: Peer[] }
@@ -203,6 +226,8 @@ export type ServerMessage =
   | { type: "pong"; t?: number; now: number }
   | { type: "user.joined"; peer: Peer }
   | { type: "user.left"; connectionId: string; userId: string }
+  /** Someone's role changed while connected (sent to them too). */
+  | { type: "user.updated"; peer: Peer }
   | { type: "cursor.update"; cursors: { connectionId: string; x: number; y: number }[] }
   | { type: "selection.update"; selections: { connectionId: string; nodeIds: string[] }[] }
   | JobEvent;

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const t = await signRoomTicket({ sub: "u1", project: "p1", role: "editor", name: "Ada", exp: 1e12 }, "secret");
+ * const t = await signRoomTicket({ sub: "u1", project: "p1", role: "editor", name: "Ada", iat: 1e12 - 6e4, exp: 1e12 }, "secret");
  * await verifyRoomTicket(t, "secret", Date.now()); // payload, or null when bad or expired
  * ```
  */
@@ -17,15 +17,36 @@ export const ROLES = ["owner", "editor", "reviewer"] as const;
 export type Role = typeof ROLES[number];
 
 export const roomTicketSchema = z.object({
-  /** User id, or `guest:<shareLinkId>` for a reviewer who came through a share link. */
+  /** User id, or `guest:<sessionId>` for a reviewer who came through a share link. */
   sub: z.string().min(1),
   project: z.string().min(1),
+  /** The role the edge read when it issued the ticket. */
   role: z.enum(ROLES),
   name: z.string(),
+  /**
+   * When the edge received the ticket request (ms since the epoch, edge clock), before it read
+   * the role: an access change the edge made at or after this time overrides `role`.
+   */
+  iat: z.number(),
   /** Expiry, milliseconds since the epoch. */
   exp: z.number(),
+  /** The share link a guest came through: revoking the link ends the ticket's access. */
+  link: z.string().min(1).optional(),
 });
 export type RoomTicket = z.infer<typeof roomTicketSchema>;
+
+/**
+ * Whose access a ticket rests on, as the edge names them in `access.changed` events
+ * (protocol/canvas.ts): its subject, and for a guest also `link:<shareLinkId>`.
+ */
+export function accessSubjects(ticket: Pick<RoomTicket, "sub" | "link">): string[] {
+  return ticket.link === undefined ? [ticket.sub] : [ticket.sub, linkSubject(ticket.link)];
+}
+
+/** The access subject of everyone who came through one share link. */
+export function linkSubject(shareLinkId: string): string {
+  return `link:${shareLinkId}`;
+}
 
 const encoder = new TextEncoder();
 

@@ -60,6 +60,7 @@ export function oursImpl(host: string, secret: string, party: "main" | "alt" = "
           project: room,
           role: "editor",
           name: `u${index}`,
+          iat: Date.now(),
           exp: Date.now() + 3_600_000,
         },
         secret,

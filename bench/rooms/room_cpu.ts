@@ -58,7 +58,14 @@ for (let i = 0; i < PER_ROOM; i++) {
     close: () => {},
   };
   sockets.push(socket);
-  room.connect(socket, { sub: `u${i}`, project: "p", role: "editor", name: `u${i}`, exp: 2e12 });
+  room.connect(socket, {
+    sub: `u${i}`,
+    project: "p",
+    role: "editor",
+    name: `u${i}`,
+    iat: 0,
+    exp: 2e12,
+  });
   room.message(socket.id, JSON.stringify({ type: "hello", protocol: 1 }));
   room.message(
     socket.id,

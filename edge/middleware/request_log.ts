@@ -8,6 +8,7 @@ export function requestLog(deps: AppDeps) {
     const requestId = crypto.randomUUID();
     c.set("deps", deps);
     c.set("requestId", requestId);
+    c.set("receivedAt", deps.now());
     c.set("principal", null);
     // Set before the response exists: adding a header to a finished response copies its headers.
     c.header("x-request-id", requestId);

@@ -283,3 +283,65 @@ Deno.test("reviewers watch jobs and takes but cannot generate, cancel or retry",
     await t.close();
   }
 });
+
+Deno.test("share-link guests get download URLs that expire after 10 minutes; members after an hour", async () => {
+  const { t, owner, projectId } = await setup();
+  try {
+    const agent = await enrollAgent(t, owner);
+    await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
+      token: owner.token,
+      body: { type: "shot.generate", params: { prompt: "a red door" } },
+    });
+    const job = await agent.claim();
+    assert.ok(job);
+    const output = await agent.upload(job.id, new TextEncoder().encode("frames"));
+    assert.equal((await agent.complete(job.id, [output])).status, 200);
+    const completed = t.notifier.events.find((e) => e.event.type === "generation.complete")!;
+    const link = await call(t, "POST", `/api/projects/${projectId}/share-links`, {
+      token: owner.token,
+      body: {},
+    });
+    const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} });
+    const urlFor = async (token: string) =>
+      (await call(t, "GET", `/api/projects/${projectId}/takes`, { token })).body.takes[0]
+        .url as string;
+    const urls = {
+      member: await urlFor(owner.token),
+      guest: await urlFor(guest.body.token),
+      roomMember: (completed.event.take as { url: string }).url,
+      roomGuest: completed.event.guestUrl as string,
+    };
+    const works = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(urls).map(async ([who, url]) => {
+            const res = await getBlob(t, url);
+            await res.body?.cancel();
+            return [who, res.status === 200];
+          }),
+        ),
+      );
+    assert.deepEqual(await works(), {
+      member: true,
+      guest: true,
+      roomMember: true,
+      roomGuest: true,
+    });
+    t.advance(10 * 60_000 + 1_000);
+    assert.deepEqual(await works(), {
+      member: true,
+      guest: false,
+      roomMember: true,
+      roomGuest: false,
+    });
+    t.advance(50 * 60_000);
+    assert.deepEqual(await works(), {
+      member: false,
+      guest: false,
+      roomMember: false,
+      roomGuest: false,
+    });
+  } finally {
+    await t.close();
+  }
+});

@@ -1,4 +1,8 @@
-/** Project members: list, add by email, change role, remove. Only owners change membership. */
+/**
+ * Project members: list, add by email, change role, remove. Only owners change membership; each
+ * change is posted to the room (`access.changed`), which applies it to open sockets and to
+ * tickets issued before it. Share-link guests see members' names and roles, not their emails.
+ */
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -19,17 +23,19 @@ const addSchema = z.object({
 }).strict();
 const memberPath = z.object({ id: idSchema, userId: idSchema });
 
-const memberColumns = {
+const columnsForGuests = {
   userId: projectMembers.userId,
-  email: users.email,
   name: users.name,
   role: projectMembers.role,
   createdAt: projectMembers.createdAt,
 };
+const memberColumns = { ...columnsForGuests, email: users.email };
 
 export const memberRoutes = new Hono<AppEnv>()
   .get("/:id/members", requireRole("reviewer"), async (c) => {
-    const members = await c.get("deps").db.select(memberColumns).from(projectMembers)
+    const guest = c.get("principal")?.kind === "guest";
+    const members = await c.get("deps").db
+      .select(guest ? columnsForGuests : memberColumns).from(projectMembers)
       .innerJoin(users, eq(users.id, projectMembers.userId))
       .where(eq(projectMembers.projectId, c.get("access").projectId))
       .orderBy(projectMembers.createdAt);
@@ -56,7 +62,8 @@ export const memberRoutes = new Hono<AppEnv>()
       projectId,
       actorId: currentUser(c).id,
       action: "member.add",
-      subject: `${user.email} as ${body.role}`,
+      // The name, not the email: share-link guests read the activity log too.
+      subject: `${user.name} as ${body.role}`,
     });
     return c.json({
       member: { userId: user.id, email: user.email, name: user.name, role: body.role },
@@ -77,6 +84,8 @@ export const memberRoutes = new Hono<AppEnv>()
         .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
         .returning();
       if (!updated) throw notFound("member");
+      // Taken after the change committed, so every ticket that read the old role is older.
+      const at = deps.now();
       await recordActivity(deps, {
         projectId,
         actorId: currentUser(c).id,
@@ -86,6 +95,12 @@ export const memberRoutes = new Hono<AppEnv>()
       const [member] = await deps.db.select(memberColumns).from(projectMembers)
         .innerJoin(users, eq(users.id, projectMembers.userId))
         .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+      deps.notifier.notify(projectId, {
+        type: "access.changed",
+        subject: userId,
+        role: newRole,
+        at,
+      });
       return c.json({ member });
     },
   )
@@ -98,13 +113,14 @@ export const memberRoutes = new Hono<AppEnv>()
       .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
       .returning();
     if (removed.length === 0) throw notFound("member");
+    const at = deps.now();
     await recordActivity(deps, {
       projectId,
       actorId: currentUser(c).id,
       action: "member.remove",
       subject: userId,
     });
-    deps.notifier.notify(projectId, { type: "member.removed", userId });
+    deps.notifier.notify(projectId, { type: "access.changed", subject: userId, role: null, at });
     return c.body(null, 204);
   });
 

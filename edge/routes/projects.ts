@@ -41,6 +41,9 @@ const LIST_SQL = `
 const READ_SQL = `select json_object('project', ${projectJson("?")}) as body
   from projects p where p.id = ? limit 1`;
 
+/** Anything shaped like an email address inside free text. */
+const EMAIL = /[^\s@]+@[^\s@]+/g;
+
 export const projectRoutes = new Hono<AppEnv>()
   .get("/", requireUser, async (c) => {
     const user = currentUser(c);
@@ -145,6 +148,11 @@ export const projectRoutes = new Hono<AppEnv>()
         .where(eq(activity.projectId, projectId))
         .orderBy(desc(activity.at))
         .limit(c.req.valid("query").limit);
-      return c.json({ activity: rows });
+      if (c.get("principal")?.kind !== "guest") return c.json({ activity: rows });
+      // Guests see no member's email; entries written before the log named people by their name
+      // ("member.add" used to record the email) are masked here.
+      return c.json({
+        activity: rows.map((row) => ({ ...row, subject: row.subject.replace(EMAIL, "(email)") })),
+      });
     },
   );

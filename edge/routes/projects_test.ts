@@ -115,6 +115,13 @@ Deno.test("members: add by email, change role, remove; the room is told about a 
       body: { role: "editor" },
     });
     assert.equal(promoted.body.member.role, "editor");
+    // The room hears of it, dated no earlier than the change (tickets issued before it are capped).
+    const roleEvent = t.notifier.events.at(-1)!;
+    assert.deepEqual({ ...roleEvent, event: { ...roleEvent.event, at: 0 } }, {
+      projectId: id,
+      event: { type: "access.changed", subject: bob.id, role: "editor", at: 0 },
+    });
+    assert.equal(typeof roleEvent.event.at, "number");
     assert.equal(
       (await call(t, "PATCH", `/api/projects/${id}`, { token: bob.token, body: { name: "x" } }))
         .status,
@@ -127,10 +134,12 @@ Deno.test("members: add by email, change role, remove; the room is told about a 
       204,
     );
     assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: bob.token })).status, 404);
-    assert.deepEqual(t.notifier.events.at(-1), {
+    const removal = t.notifier.events.at(-1)!;
+    assert.deepEqual({ ...removal, event: { ...removal.event, at: 0 } }, {
       projectId: id,
-      event: { type: "member.removed", userId: bob.id },
+      event: { type: "access.changed", subject: bob.id, role: null, at: 0 },
     });
+    assert.ok((removal.event.at as number) >= (roleEvent.event.at as number));
   } finally {
     await t.close();
   }

@@ -148,17 +148,40 @@ Deno.test("a room ticket names the caller, the project and the role", async () =
   try {
     const ada = await signUp(t, "Ada");
     const id = await createProject(t, ada);
+    const before = Date.now();
     const res = await call(t, "GET", `/api/projects/${id}/ticket`, { token: ada.token });
     assert.equal(res.status, 200);
     assert.match(res.body.roomUrl, new RegExp(`^ws://.+/parties/main/${id}$`));
     const payload = await verifyRoomTicket(res.body.ticket, TEST_ROOM_SECRET, Date.now());
-    assert.deepEqual({ ...payload, exp: undefined }, {
+    assert.deepEqual({ ...payload, exp: undefined, iat: undefined }, {
       sub: ada.id,
       project: id,
       role: "owner",
       name: "Ada",
+      iat: undefined,
       exp: undefined,
     });
+    // Dated from when the request arrived: access changes after it override the ticket's role.
+    assert.ok(payload!.iat >= before && payload!.iat <= Date.now());
+    // A guest's ticket names the share link it rests on, so revoking the link ends it.
+    const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
+      token: ada.token,
+      body: {},
+    });
+    const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
+      body: { name: "Gus" },
+    });
+    const guestTicket = await call(t, "GET", `/api/projects/${id}/ticket`, {
+      token: guest.body.token,
+    });
+    const guestPayload = await verifyRoomTicket(
+      guestTicket.body.ticket,
+      TEST_ROOM_SECRET,
+      Date.now(),
+    );
+    assert.equal(guestPayload?.link, link.body.shareLink.id);
+    assert.match(guestPayload?.sub ?? "", /^guest:/);
+    assert.equal(guestPayload?.role, "reviewer");
     assert.equal(
       await verifyRoomTicket(res.body.ticket, "another-secret-entirely", Date.now()),
       null,

@@ -1,9 +1,11 @@
 /**
  * Reviewer links: an owner creates a link (the token is shown once); whoever opens it gets a
  * guest session that can watch that one project as a reviewer, until the link is revoked or
- * expires (checked on every request, so revoking works at once).
+ * expires (checked on every request, so revoking works at once; the room is told too, and
+ * closes the guests' sockets).
  */
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { linkSubject } from "../../protocol/room_ticket.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import { projects, shareLinks } from "../../db/schema/mod.ts";
@@ -79,11 +81,19 @@ export const shareLinkRoutes = new Hono<AppEnv>()
         ))
         .returning({ id: shareLinks.id });
       if (revoked.length === 0) throw notFound("share link");
+      const at = deps.now();
+      const { linkId } = c.req.valid("param");
       await recordActivity(deps, {
         projectId,
         actorId: currentUser(c).id,
         action: "share_link.revoke",
-        subject: c.req.valid("param").linkId,
+        subject: linkId,
+      });
+      deps.notifier.notify(projectId, {
+        type: "access.changed",
+        subject: linkSubject(linkId),
+        role: null,
+        at,
       });
       return c.body(null, 204);
     },

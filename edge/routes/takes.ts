@@ -15,6 +15,9 @@ export const takeRoutes = new Hono<AppEnv>()
     async (c) => {
       const deps = c.get("deps");
       const rows = await listTakes(deps, c.get("access").projectId, c.req.valid("query").nodeId);
-      return c.json({ takes: await Promise.all(rows.map((row) => publicTake(deps, row))) });
+      const audience = c.get("principal")?.kind === "guest" ? "guest" : "member";
+      return c.json({
+        takes: await Promise.all(rows.map((row) => publicTake(deps, row, audience))),
+      });
     },
   );

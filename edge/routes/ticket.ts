@@ -18,7 +18,11 @@ export const ticketRoutes = new Hono<AppEnv>()
       project: projectId,
       role,
       name: principal.kind === "user" ? principal.user.name : principal.name,
+      // Dated before the session and role were read: a change committed after that read is
+      // later than `iat`, so the room overrides this ticket's role with it (party/access.ts).
+      iat: c.get("receivedAt"),
       exp: expiresAt,
+      ...(principal.kind === "guest" ? { link: principal.shareLinkId } : {}),
     }, config.ROOM_SECRET);
     const roomUrl = `${
       config.ROOM_URL.replace(/^http/, "ws").replace(/\/$/, "")

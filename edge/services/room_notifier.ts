@@ -1,6 +1,6 @@
 /**
  * How the edge tells a project's room that something happened outside it (job progress, a new
- * take, a member removed), and asks it for the live graph (services/live_graph.ts). The HTTP
+ * take, an access change), and asks it for the live graph (services/live_graph.ts). The HTTP
  * notifier posts to the PartyKit room; tests use the recording notifier, which stands for "no
  * room": nothing newer than the database. Events are best effort (the database keeps jobs and
  * takes, and the studio reloads them); requests are answered or throw.

@@ -43,7 +43,7 @@ Deno.test("the room answers every frame too large or too deep, and keeps serving
   const open: TestClient[] = [];
   const join = async (sub: string, project = "p1") => {
     const ticket = await signRoomTicket(
-      { sub, project, role: "editor", name: sub, exp: Date.now() + 60_000 },
+      { sub, project, role: "editor", name: sub, iat: Date.now(), exp: Date.now() + 60_000 },
       SECRET,
     );
     const client = await openClient(

@@ -60,9 +60,24 @@ export class FakeEdge implements EdgeApi {
   }
 }
 
-export function ticket(sub: string, role: Role = "editor", project = "p1"): RoomTicket {
-  return { sub, project, role, name: sub.toUpperCase(), exp: 2_000_000_000_000 };
+/** Issued at `TICKET_IAT` on the edge's clock unless told otherwise. */
+export function ticket(
+  sub: string,
+  role: Role = "editor",
+  project = "p1",
+  extra: Partial<RoomTicket> = {},
+): RoomTicket {
+  return {
+    sub,
+    project,
+    role,
+    name: sub.toUpperCase(),
+    iat: TICKET_IAT,
+    exp: 2_000_000_000_000,
+    ...extra,
+  };
 }
+export const TICKET_IAT = 1_000_000;
 
 export interface Harness {
   room: CanvasRoom;
@@ -70,7 +85,7 @@ export interface Harness {
   storage: MemoryStorage;
   edge: FakeEdge;
   /** Connects, says hello and clears the welcome messages. */
-  join(sub: string, role?: Role): FakeSocket;
+  join(sub: string, role?: Role, extra?: Partial<RoomTicket>): FakeSocket;
   send(socket: FakeSocket, message: object): void;
 }
 
@@ -97,9 +112,9 @@ export async function makeRoom(
   let n = 0;
   const send = (socket: FakeSocket, message: object) =>
     room.message(socket.id, JSON.stringify(message));
-  const join = (sub: string, role: Role = "editor") => {
+  const join = (sub: string, role: Role = "editor", extra: Partial<RoomTicket> = {}) => {
     const socket = new FakeSocket(`c${++n}-${sub}`, (id) => room.disconnect(id));
-    room.connect(socket, ticket(sub, role));
+    room.connect(socket, ticket(sub, role, "p1", extra));
     send(socket, { type: "hello", protocol: 1 });
     socket.received = [];
     return socket;

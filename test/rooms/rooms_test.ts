@@ -3,7 +3,12 @@
  * internal API. One server is shared by the steps below to keep the run short.
  */
 import assert from "node:assert/strict";
-import { CLOSE_CODES, PROTOCOL_VERSION, type ServerMessage } from "../../protocol/canvas.ts";
+import {
+  CLOSE_CODES,
+  MAX_SOCKETS_PER_USER,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+} from "../../protocol/canvas.ts";
 import { type Role, signRoomTicket } from "../../protocol/room_ticket.ts";
 import { startFakeEdge } from "./fake_edge_server.ts";
 import { type PartyKitServer, startPartyKit } from "./partykit_server.ts";
@@ -35,7 +40,7 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
     project = "p1",
     exp = Date.now() + 60_000,
     secret = SECRET,
-  ) => signRoomTicket({ sub, project, role, name: sub, exp }, secret);
+  ) => signRoomTicket({ sub, project, role, name: sub, iat: Date.now(), exp }, secret);
   const roomUrl = (project: string, t: string) =>
     `${server.url.replace("http", "ws")}/parties/main/${project}?ticket=${encodeURIComponent(t)}`;
   const join = async (sub: string, role: Role = "editor", hello: object = {}) => {
@@ -163,15 +168,45 @@ Deno.test("canvas rooms on a real partykit dev server", async (t) => {
         taskId: "t1",
         take: { id: "take-1", url: "/x" },
       };
-      await (await post(done)).body?.cancel();
+      // Members get `take.url`; the guests' URL (none here) is for share-link guests only.
+      await (await post({ ...done, guestUrl: "/x?short" })).body?.cancel();
       for (const c of [ada, bob, rev]) {
         assert.deepEqual(await c.waitFor(is("generation.complete")), done);
       }
     });
 
     await t.step("a removed member is disconnected", async () => {
-      await (await post({ type: "member.removed", userId: "rev" })).body?.cancel();
+      await (await post({ type: "access.changed", subject: "rev", role: null, at: Date.now() }))
+        .body?.cancel();
       assert.equal((await rev.closed).code, CLOSE_CODES.removed);
+    });
+
+    await t.step("one person's sockets in a room are bounded", async () => {
+      const grant = await ticket("many");
+      const first: TestClient[] = [];
+      for (let i = 0; i < MAX_SOCKETS_PER_USER; i++) {
+        const client = await openClient(roomUrl("p1", grant));
+        open.push(client);
+        first.push(client);
+        client.send({ type: "hello", protocol: PROTOCOL_VERSION });
+        await client.waitFor(is("welcome"));
+      }
+      const extra = await openClient(roomUrl("p1", grant));
+      open.push(extra);
+      const closed = await Promise.race([
+        extra.closed,
+        new Promise<null>((r) => setTimeout(() => r(null), 10_000)),
+      ]);
+      assert.equal(closed?.code, CLOSE_CODES.tooManyConnections);
+      assert.ok(!extra.messages.some((m) => m.type === "welcome"));
+      // The first ones are still served, and a freed place can be taken again.
+      const gone = first[0]!.messages.find(is("welcome"))!.you.connectionId;
+      await first[0]!.close();
+      await first[1]!.waitFor(is("user.left", (m) => m.connectionId === gone));
+      const again = await join("many");
+      again.send({ type: "ping", t: 2 });
+      await again.waitFor(is("pong"));
+      await Promise.all([again, ...first].map((c) => c.close()));
     });
 
     await t.step("changes are flushed to the edge when the last user leaves", async () => {

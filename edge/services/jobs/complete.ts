@@ -11,7 +11,7 @@ import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
-import { publicTake, takeKey, type TakeRow } from "./takes.ts";
+import { publicTake, takeKey, type TakeRow, takeUrl } from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
 export async function completeJob(
@@ -87,12 +87,14 @@ export async function completeJob(
   if (!done) throw leaseLost("the job changed while completing");
   const ready = await deps.db.select().from(takes).where(inArray(takes.id, ids));
   const result = await Promise.all(ready.map((row) => publicTake(deps, row)));
-  for (const take of result) {
+  for (const [i, take] of result.entries()) {
     notifyJob(deps, done, {
       type: "generation.complete",
       nodeId: done.nodeId,
       taskId: done.id,
       take,
+      // The room hands share-link guests this one instead of `take.url`.
+      guestUrl: await takeUrl(deps, ready[i]!, "guest"),
     });
   }
   return result;

@@ -11,7 +11,7 @@ import {
   type failRequestSchema,
   type jobEventRequestSchema,
 } from "../../../protocol/jobs.ts";
-import type { JobEvent } from "../../../protocol/canvas.ts";
+import type { EdgeEvent, JobEvent } from "../../../protocol/canvas.ts";
 import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, conflict, notFound } from "../../errors.ts";
@@ -61,7 +61,11 @@ export async function heldJob(deps: AppDeps, agent: CallingAgent, jobId: string)
   return job;
 }
 
-export function notifyJob(deps: AppDeps, job: Pick<JobRow, "projectId">, event: JobEvent): void {
+export function notifyJob(
+  deps: AppDeps,
+  job: Pick<JobRow, "projectId">,
+  event: Extract<EdgeEvent, { type: JobEvent["type"] }>,
+): void {
   deps.notifier.notify(job.projectId, event);
 }
 

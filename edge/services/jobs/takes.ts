@@ -81,8 +81,24 @@ export async function allocateTake(
   }
 }
 
+/** Who a download URL is for: guests' URLs expire sooner (`GUEST_DOWNLOAD_URL_TTL_S`). */
+export type Audience = "member" | "guest";
+
+/** A fresh signed download URL of a take for `audience`. */
+export async function takeUrl(deps: AppDeps, row: TakeRow, audience: Audience): Promise<string> {
+  return await deps.storage.presignGet(takeKey(row), {
+    expiresInS: audience === "guest"
+      ? deps.config.GUEST_DOWNLOAD_URL_TTL_S
+      : deps.config.DOWNLOAD_URL_TTL_S,
+  });
+}
+
 /** A ready take as people and agents see it, with a fresh signed download URL. */
-export async function publicTake(deps: AppDeps, row: TakeRow): Promise<Take> {
+export async function publicTake(
+  deps: AppDeps,
+  row: TakeRow,
+  audience: Audience = "member",
+): Promise<Take> {
   return {
     id: row.id,
     projectId: row.projectId,
@@ -97,9 +113,7 @@ export async function publicTake(deps: AppDeps, row: TakeRow): Promise<Take> {
     contentType: row.contentType,
     bytes: row.bytes ?? 0,
     sha256: row.sha256 ?? "",
-    url: await deps.storage.presignGet(takeKey(row), {
-      expiresInS: deps.config.DOWNLOAD_URL_TTL_S,
-    }),
+    url: await takeUrl(deps, row, audience),
     lineage: {
       jobId: row.jobId,
       agentId: row.agentId,

@@ -41,7 +41,9 @@ export function createProjectSession(project: Project) {
   const [authors, setAuthors] = createStore<Record<string, string>>({});
   /** What this user is typing and has not sent, keyed `${nodeId} ${field}`. */
   const drafts = new Map<string, string>();
-  const readOnly = () => role === "reviewer";
+  /** The role the room gives this socket, which follows role changes live; until then the page's. */
+  const readOnly = () => (you()?.role ?? role) === "reviewer";
+
   let snapshotSeen = false;
   /** The view is fitted to the graph once, when it first arrives (saved graph or room). */
   let framed = false;

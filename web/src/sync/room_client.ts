@@ -82,7 +82,9 @@ const MAX_BACKOFF_MS = 10_000;
 const FINAL_CLOSES: Record<number, string> = {
   [CLOSE_CODES.incompatible]: "the studio was updated: reload the page",
   [CLOSE_CODES.unknownProject]: "this project no longer exists",
-  [CLOSE_CODES.removed]: "you were removed from this project",
+  [CLOSE_CODES.removed]: "you no longer have access to this project",
+  [CLOSE_CODES.tooManyConnections]:
+    "this project is open in too many tabs or windows: close some, then reload this one",
 };
 
 export class RoomClient {
@@ -294,6 +296,11 @@ export class RoomClient {
         return cb.peers(this.#you, [...this.#peers.values()]);
       case "user.left":
         this.#peers.delete(message.connectionId);
+        return cb.peers(this.#you, [...this.#peers.values()]);
+      case "user.updated":
+        // A role changed while connected (this user's own, too: the room enforces it already).
+        if (message.peer.connectionId === this.#you?.connectionId) this.#you = message.peer;
+        else this.#peers.set(message.peer.connectionId, message.peer);
         return cb.peers(this.#you, [...this.#peers.values()]);
       case "cursor.update":
         return cb.cursors(message.cursors);

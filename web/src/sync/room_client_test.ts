@@ -81,6 +81,7 @@ function setup() {
     refusedOps: [] as (string | null)[],
     states: [] as ConnectionState[],
     peers: [] as Peer[][],
+    you: [] as (Peer | null)[],
   };
   const client = new RoomClient({
     ticket: () =>
@@ -100,7 +101,10 @@ function setup() {
         log.refusedOps.push(op?.type ?? null);
       },
       connection: (s) => log.states.push(s),
-      peers: (_you, peers) => log.peers.push(peers),
+      peers: (you, peers) => {
+        log.you.push(you);
+        log.peers.push(peers);
+      },
       cursors: () => {},
       selections: () => {},
       job: () => {},
@@ -252,7 +256,7 @@ Deno.test("being removed from the project closes for good, without retrying", as
   socket.drop(CLOSE_CODES.removed, "removed from the project");
   assert.deepEqual(h.log.states.at(-1), {
     kind: "closed",
-    reason: "you were removed from this project",
+    reason: "you no longer have access to this project",
   });
   assert.equal(h.timers.pending.size, 0);
 });
@@ -299,4 +303,25 @@ Deno.test("settled() gives up when the room does not answer in time", async () =
   h.timers.runAll();
   await assert.rejects(settled, /not reached the room/);
   h.client.stop();
+});
+
+Deno.test("a role changed while connected updates this user and their teammates", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"));
+  socket.receive({ type: "user.updated", peer: { ...peer("me"), role: "reviewer" } });
+  assert.equal(h.log.you.at(-1)?.role, "reviewer");
+  socket.receive({ type: "user.updated", peer: { ...peer("ann"), role: "reviewer" } });
+  assert.deepEqual(h.log.peers.at(-1)?.map((p) => [p.userId, p.role]), [["ann", "reviewer"]]);
+  assert.equal(h.log.you.at(-1)?.role, "reviewer");
+  h.client.stop();
+});
+
+Deno.test("too many open tabs closes for good, saying why", async () => {
+  const h = setup();
+  const socket = await live(h, graphWith("a"));
+  socket.drop(CLOSE_CODES.tooManyConnections, "too many");
+  const state = h.log.states.at(-1);
+  assert.equal(state?.kind, "closed");
+  assert.match(state?.kind === "closed" ? state.reason : "", /too many tabs/);
+  assert.equal(h.timers.pending.size, 0);
 });
