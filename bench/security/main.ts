@@ -31,11 +31,13 @@ try {
   ]);
   const requests = (await Deno.readTextFile(tally)).split("\n").filter(Boolean)
     .map((line) => JSON.parse(line) as { method: string; path: string; status: number });
-  // A route is its method and path with ids and numbers replaced: what a router would match.
+  // A route is its method and path with ids, numbers and tokens replaced: what a router matches.
   const routeOf = (r: { method: string; path: string }) =>
     `${r.method} ${
       r.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ":id")
         .replace(/\/\d+(?=\/|$)/g, "/:n")
+        // Share-link and other tokens: long random segments.
+        .replace(/\/[A-Za-z0-9_-]{20,}(?=\/|$)/g, "/:token")
     }`;
   const routes = new Set(requests.filter((r) => r.path.startsWith("/api/")).map(routeOf));
   const figures = {
@@ -46,6 +48,7 @@ try {
     "security.bad_input_tests_failed": badInput.failed,
   };
   console.log(figures);
+  if (Deno.env.get("MD_SHOW_ROUTES")) console.log([...routes].sort().join("\n"));
   console.log(`wrote ${await writeResults("security", figures)}`);
   if (figures["security.server_errors"] > 0 || authz.failed > 0 || badInput.failed > 0) {
     Deno.exit(1);
