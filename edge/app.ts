@@ -11,7 +11,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppDeps, AppEnv } from "./context.ts";
-import { ApiError, errorBody } from "./errors.ts";
+import { ApiError, apiErrorOf, errorBody } from "./errors.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { limitBody } from "./middleware/body_size.ts";
 import { requestLog } from "./middleware/request_log.ts";
@@ -80,16 +80,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   if (options.web) app.use("*", options.web);
 
   app.notFound((c) => c.json(errorBody("not_found", "not found"), 404));
-  app.onError((thrown, c) => {
-    // Drizzle wraps what the database client threw (e.g. the Workers entry's "not configured").
-    const error = thrown instanceof Error && thrown.cause instanceof ApiError
-      ? thrown.cause
-      : thrown;
-    if (error instanceof ApiError) {
+  app.onError((error, c) => {
+    const refusal = apiErrorOf(error);
+    if (refusal) {
       return c.json(
-        errorBody(error.code, error.message, error.issues),
-        error.status,
-        error.headers,
+        errorBody(refusal.code, refusal.message, refusal.issues),
+        refusal.status,
+        refusal.headers,
       );
     }
     if (error instanceof HTTPException && error.status < 500) {

@@ -33,3 +33,12 @@ export const forbidden = (message: string) => new ApiError(403, "forbidden", mes
 export const conflict = (code: string, message: string) => new ApiError(409, code, message);
 export const unauthorized = (message = "sign in first") =>
   new ApiError(401, "unauthorized", message);
+
+/**
+ * The ApiError behind `error`: itself, or the one a library wrapped (Drizzle wraps what the
+ * database client threw, e.g. the Workers entry's "database not configured"). Null otherwise.
+ */
+export function apiErrorOf(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  return error instanceof Error && error.cause instanceof ApiError ? error.cause : null;
+}

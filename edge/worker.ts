@@ -30,7 +30,10 @@ function unconfiguredDatabase(): Client {
       "DATABASE_URL is not set: point it at the Turso database (libsql://…) and set DATABASE_AUTH_TOKEN",
     );
   };
-  return new Proxy({} as Client, { get: (_, name) => (name === "closed" ? false : refuse) });
+  // Not a thenable (`then` stays undefined), and never closed: every method refuses.
+  return new Proxy({} as Client, {
+    get: (_, name) => (name === "then" ? undefined : name === "closed" ? false : refuse),
+  });
 }
 
 const client = databaseConfigured

@@ -48,7 +48,6 @@ try {
     "security.bad_input_tests_failed": badInput.failed,
   };
   console.log(figures);
-  if (Deno.env.get("MD_SHOW_ROUTES")) console.log([...routes].sort().join("\n"));
   console.log(`wrote ${await writeResults("security", figures)}`);
   if (figures["security.server_errors"] > 0 || authz.failed > 0 || badInput.failed > 0) {
     Deno.exit(1);

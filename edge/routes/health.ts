@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
-import { ApiError } from "../errors.ts";
+import { apiErrorOf } from "../errors.ts";
 
 export const healthRoutes = new Hono<AppEnv>()
   .get("/healthz", (c) => c.json({ ok: true }))
@@ -14,8 +14,7 @@ export const healthRoutes = new Hono<AppEnv>()
     } catch (error) {
       c.get("deps").log({ msg: "not ready", error: String(error) });
       // A settings problem is said as it is; anything else stays vague (this route is public).
-      const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : null;
-      const problem = cause ?? { code: "not_ready", message: "database unavailable" };
+      const problem = apiErrorOf(error) ?? { code: "not_ready", message: "database unavailable" };
       return c.json({ ok: false, error: { code: problem.code, message: problem.message } }, 503);
     }
   });
