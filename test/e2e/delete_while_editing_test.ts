@@ -4,17 +4,13 @@
  * restore the node, which comes back for everyone under its own id with their text.
  */
 import assert from "node:assert/strict";
-import { graphOf, live, node, projectWith } from "./helpers.ts";
+import { anaWithEditorBen, graphOf, live, node } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 Deno.test("a node deleted while a teammate types in it can be restored with their text", async () => {
   await using studio = await startStudio();
-  const ana = await studio.signUp("Ana");
-  const ben = await studio.signUp("Ben");
-  const projectId = await projectWith(
+  const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
-    ana,
-    [{ user: ben, role: "editor" }],
     graphOf([
       node("still", "image.generate", 80, 80, { prompt: "a lighthouse" }),
       node("other", "upscale", 520, 80),

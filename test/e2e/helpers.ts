@@ -50,3 +50,11 @@ export async function centre(page: Page, testId: string): Promise<{ x: number; y
   if (!box) throw new Error(`${testId} is not visible`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
+
+/** The usual pair: Ana owns a project with `graph`, Ben is her editor. */
+export async function anaWithEditorBen(studio: Studio, graph: Graph) {
+  const ana = await studio.signUp("Ana");
+  const ben = await studio.signUp("Ben");
+  const projectId = await projectWith(studio, ana, [{ user: ben, role: "editor" }], graph);
+  return { ana, ben, projectId };
+}

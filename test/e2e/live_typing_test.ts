@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { graphOf, live, node, projectWith } from "./helpers.ts";
+import { anaWithEditorBen, graphOf, live, node } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 const PROMPT = "param-still-prompt";
@@ -17,12 +17,8 @@ async function openPrompt(page: Page): Promise<void> {
 
 Deno.test("prompts are shared while typing, and a clash in one field is shown, not lost", async (t) => {
   await using studio = await startStudio();
-  const ana = await studio.signUp("Ana");
-  const ben = await studio.signUp("Ben");
-  const projectId = await projectWith(
+  const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
-    ana,
-    [{ user: ben, role: "editor" }],
     graphOf([node("still", "image.generate", 80, 80, { prompt: "" })]),
   );
   const a = await studio.open(ana, `/projects/${projectId}`);

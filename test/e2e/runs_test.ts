@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { graphOf, live, node, projectWith } from "./helpers.ts";
+import { anaWithEditorBen, graphOf, live, node } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 /** Every distinct progress value the page shows for a node, sampled until `done` resolves. */
@@ -31,12 +31,8 @@ function watchProgress(page: Page, nodeId: string) {
 
 Deno.test("generate, cancel and a ComfyUI error, as two collaborators see them", async (t) => {
   await using studio = await startStudio();
-  const ana = await studio.signUp("Ana");
-  const ben = await studio.signUp("Ben");
-  const projectId = await projectWith(
+  const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
-    ana,
-    [{ user: ben, role: "editor" }],
     graphOf([node("still", "image.generate", 80, 80, { prompt: "a lighthouse at dusk" })]),
   );
   const agent = await studio.startAgent(ana);

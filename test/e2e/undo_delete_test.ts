@@ -3,17 +3,13 @@
  * everyone, and so its takes, which belong to the node's id.
  */
 import assert from "node:assert/strict";
-import { graphOf, live, node, projectWith } from "./helpers.ts";
+import { anaWithEditorBen, graphOf, live, node } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 Deno.test("undo of a delete restores the same node with its edges and takes", async () => {
   await using studio = await startStudio();
-  const ana = await studio.signUp("Ana");
-  const ben = await studio.signUp("Ben");
-  const projectId = await projectWith(
+  const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
-    ana,
-    [{ user: ben, role: "editor" }],
     graphOf(
       [
         node("hero", "asset.character", 60, 80),
