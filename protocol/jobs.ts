@@ -166,6 +166,8 @@ export const jobInputSchema = z.object({
   url: z.string(),
   contentType: z.string(),
   takeId: z.string(),
+  /** The take's SHA-256 (agents may keep a downloaded take by it between jobs). */
+  sha256: sha256.optional(),
 });
 export type JobInputRef = z.infer<typeof jobInputSchema>;
 

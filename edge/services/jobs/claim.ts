@@ -116,6 +116,7 @@ export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<Clai
       socket: input.socket,
       takeId: take.id,
       contentType: take.contentType,
+      ...(take.sha256 ? { sha256: take.sha256 } : {}),
       url: await deps.storage.presignGet(takeKey(take), {
         expiresInS: deps.config.DOWNLOAD_URL_TTL_S,
       }),
