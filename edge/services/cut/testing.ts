@@ -191,7 +191,7 @@ export function randomCut(
         start: int(0, 200),
         in: start,
         out: start + int(1, 80),
-        gainDb: Math.round((rand() * 72 - 60) * 10) / 10,
+        gainDb: Math.round((rand() * 72 - 60) * 10) / 10 || 0, // never -0: JSON has none
       });
     }
   }
