@@ -16,6 +16,10 @@ Deno.test("EDL lines keep the CMX 3600 columns: source in at column 30, transiti
   for (const line of events) {
     assert.match(line.slice(20, 28), /^(C {7}|D {4}\d{3}|W\d{3} \d{3})$/, line);
     assert.match(line.slice(29), /^(\d\d:\d\d:\d\d:\d\d ){3}\d\d:\d\d:\d\d:\d\d$/, line);
+    // The OpenTimelineIO CMX 3600 reader splits on whitespace: 8 fields for a cut, 9 for a
+    // dissolve or wipe, and both lines of a two-line event carry its number.
+    const fields = line.split(/\s+/);
+    assert.equal(fields.length, fields[3] === "C" ? 8 : 9, line);
   }
 });
 

@@ -30,12 +30,12 @@ import {
   type CutTransition,
   type CutTransitionKind,
 } from "../../../protocol/cut.ts";
-import { ApiError } from "../../errors.ts";
 import type { MediaLookup } from "./media.ts";
 import { readMeta, SHOT_SOUND_ROLE } from "./otio_metadata.ts";
 import {
   activeReference,
   invalidOtio,
+  otioRefusal,
   parseOtio,
   type ReadItem,
   type ReadRationalTime,
@@ -378,15 +378,6 @@ function _checked(candidate: Cut): Cut {
   const issues = parsed.success
     ? cutProblems(parsed.data).map((p) => ({ path: p.field, message: p.message }))
     : parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-  if (issues.length > 0) {
-    throw new ApiError(
-      422,
-      "invalid_otio",
-      `the timeline does not make a sound cut: ${
-        issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join("; ")
-      }`,
-      issues.slice(0, 20),
-    );
-  }
+  if (issues.length > 0) throw otioRefusal(issues, "the timeline does not make a sound cut: ");
   return parsed.data!;
 }

@@ -22,6 +22,10 @@ function roundTrip(cut: Cut, media: ReturnType<typeof goldenCut>["media"], relat
   return importOtio(text, { cut, lookup: mediaIndex(knownTakes(media)), newId: counterIds() });
 }
 
+/** An exported timeline as plain JSON, for tests to break in the ways files from elsewhere do. */
+// deno-lint-ignore no-explicit-any
+type Editable = any;
+
 /** The ApiError `run` throws, for asserting on status, path and message. */
 function refusal(run: () => unknown): ApiError {
   try {
@@ -189,7 +193,7 @@ Deno.test("a trailing transition or an empty extra picture track is left out and
 Deno.test("bad files are refused with the field named: not JSON, not OTIO, wrong schema, malformed objects", () => {
   const { cut, media } = goldenCut();
   const options = { cut, lookup: mediaIndex(knownTakes(media)), newId: counterIds() };
-  const good = () => exportOtio(cut, media) as unknown as Record<string, any>;
+  const good = () => exportOtio(cut, media) as Editable;
   const cases: [string, string, RegExp][] = [
     ["{ not json", "(file)", /not JSON/],
     ["[1, 2]", "OTIO_SCHEMA", /not an OpenTimelineIO file/],
@@ -249,7 +253,7 @@ Deno.test("bad files are refused with the field named: not JSON, not OTIO, wrong
 
 Deno.test("a timeline that would break a cut rule is refused whole, naming the rule", () => {
   const { cut, media } = goldenCut();
-  const timeline = exportOtio(cut, media) as unknown as Record<string, any>;
+  const timeline = exportOtio(cut, media) as Editable;
   // b lasts 66 frames in the file; the dissolve into it now runs 60 frames past the cut and a
   // new one out of it starts 10 frames before its end: 70 frames of b in transitions.
   const picture = timeline.tracks.children[0].children;

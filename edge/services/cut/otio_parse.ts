@@ -158,22 +158,22 @@ export function parseOtio(text: string): ReadTimeline {
   }
   const parsed = timelineSchema.safeParse(json);
   if (!parsed.success) {
-    const issues: IssueDetail[] = parsed.error.issues.slice(0, 20).map((issue) => ({
+    throw otioRefusal(parsed.error.issues.map((issue) => ({
       path: issue.path.map(String).join("."),
       message: issue.message,
-    }));
-    throw new ApiError(
-      422,
-      "invalid_otio",
-      issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join("; "),
-      issues,
-    );
+    })));
   }
   return parsed.data;
 }
 
 export function invalidOtio(path: string, message: string): ApiError {
-  return new ApiError(422, "invalid_otio", `${path}: ${message}`, [{ path, message }]);
+  return otioRefusal([{ path, message }]);
+}
+
+/** The 422 for a file that does not make a sound cut: the first few issues in its message. */
+export function otioRefusal(issues: IssueDetail[], preface = ""): ApiError {
+  const summary = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join("; ");
+  return new ApiError(422, "invalid_otio", preface + summary, issues.slice(0, 20));
 }
 
 /** The path of the first value nested deeper than `max`, or null. Iterative: no stack to blow. */
