@@ -74,6 +74,21 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return { id: res.body.user.id as string, token: res.body.token as string, email };
   };
+  /** `owner` invites `who` with `role`; `who` accepts: how anyone becomes a member. */
+  const joinByInvitation = async (
+    owner: { token: string },
+    who: { token: string; email: string },
+    projectId: string,
+    role: string,
+  ) => {
+    const sent = await api("POST", `/projects/${projectId}/invites`, owner.token, {
+      email: who.email,
+      role,
+    });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    const accepted = await api("POST", `/invites/${sent.body.invite.id}/accept`, who.token);
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+  };
   const ticketOf = async (token: string, projectId: string) => {
     const res = await api("GET", `/projects/${projectId}/ticket`, token);
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -113,13 +128,7 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
     const cy = await signUp("Cy");
     const created = await api("POST", "/projects", owner.token, { name: "Access" });
     const projectId = created.body.project.id as string;
-    assert.equal(
-      (await api("POST", `/projects/${projectId}/members`, owner.token, {
-        email: cy.email,
-        role: "editor",
-      })).status,
-      201,
-    );
+    await joinByInvitation(owner, cy, projectId, "editor");
     const ownerSocket = await join(await ticketOf(owner.token, projectId));
     await ownerSocket.waitFor(is("welcome"));
 
@@ -181,6 +190,16 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
       assert.equal(await closeCode(cySocket), CLOSE_CODES.removed);
       const late = await join(ticketBeforeRemoval);
       assert.equal(await closeCode(late), CLOSE_CODES.removed);
+
+      // Invited again as a reviewer: once Cy accepts, the room lets Cy in with that role, and a
+      // ticket from before the removal carries no more than it.
+      await joinByInvitation(owner, cy, projectId, "reviewer");
+      const back = await join(await ticketOf(cy.token, projectId));
+      assert.equal((await back.waitFor(is("welcome"))).you.role, "reviewer");
+      const old = await join(ticketBeforeRemoval);
+      assert.equal((await old.waitFor(is("welcome"))).you.role, "reviewer");
+      await back.close();
+      await old.close();
     });
 
     await t.step("a revoked share link closes its guests' sockets at once", async () => {

@@ -88,10 +88,11 @@ Deno.test("generate and revert see the room's live graph", async (t) => {
     const bob = await signUp("Bob");
     const { project } = await api("POST", "/api/projects", ada.token, { name: "Film" });
     const projectId: string = project.id;
-    await api("POST", `/api/projects/${projectId}/members`, ada.token, {
+    const invited = await api("POST", `/api/projects/${projectId}/invites`, ada.token, {
       email: bob.email,
       role: "editor",
     });
+    await api("POST", `/api/invites/${invited.invite.id}/accept`, bob.token);
     const join = async (user: { token: string }) => {
       const grant = await api("GET", `/api/projects/${projectId}/ticket`, user.token);
       const client = await openClient(
