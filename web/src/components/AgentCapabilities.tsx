@@ -1,15 +1,17 @@
 /**
- * What an agent can run (node types and tiers), what it cannot run yet and what would fix it,
- * and its backends that are down: on the Agents page and in a project's Agents panel.
+ * What an agent can run (node types and tiers), what it cannot run yet, and its backends that
+ * are down. On the Agents page (`fixes`) each missing pair says what to install where; in a
+ * project's GPUs panel, for members who cannot install anything, only what it cannot run.
  */
 import { For, Show } from "solid-js";
 import type { Agent, ProjectAgent } from "../api/types.ts";
 import { blockedLines, runnableLines } from "../format/agents.ts";
 
-/** What an agent runs, what it cannot run yet and why, and backends that are down. */
 export default function AgentCapabilities(
   props: {
     agent: Agent | ProjectAgent;
+    /** Say what would fix each pair it cannot run (for the agent's owner). */
+    fixes?: boolean;
     unhealthy?: { kind: string; problem?: string | undefined }[];
   },
 ) {
@@ -17,7 +19,7 @@ export default function AgentCapabilities(
   return (
     <div class="agent-capabilities small">
       <div data-testid={`agent-runnable-${id()}`}>
-        <span class="muted">Runs</span>
+        <span class="muted label">Runs</span>
         <For
           each={runnableLines(props.agent.runnable)}
           fallback={<span class="muted">nothing yet</span>}
@@ -27,10 +29,19 @@ export default function AgentCapabilities(
       </div>
       <Show when={props.agent.blocked.length > 0}>
         <div data-testid={`agent-blocked-${id()}`}>
-          <span class="muted">Cannot run yet</span>
-          <ul class="plain">
-            <For each={blockedLines(props.agent.blocked)}>{(line) => <li>{line}</li>}</For>
-          </ul>
+          <span class="muted label">Cannot run yet</span>
+          <Show
+            when={props.fixes}
+            fallback={
+              <For each={runnableLines(props.agent.blocked)}>
+                {(line) => <span class="chip muted">{line}</span>}
+              </For>
+            }
+          >
+            <ul class="plain">
+              <For each={blockedLines(props.agent.blocked)}>{(line) => <li>{line}</li>}</For>
+            </ul>
+          </Show>
         </div>
       </Show>
       <For each={props.unhealthy ?? []}>

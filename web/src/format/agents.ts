@@ -53,9 +53,15 @@ export function blockedLines(blocked: BlockedAgentWork[]): string[] {
       );
     }
     if (work.missingModels.length > 0) {
-      const files = work.missingModels.map((m) => m.file).join(" and ");
-      const folders = [...new Set(work.missingModels.map((m) => `models/${m.folder}`))];
-      fixes.push(`put ${files} in ${backend}'s ${folders.join(" and ")}`);
+      // Each folder with its files: "a in ComfyUI's models/x, b and c in models/y".
+      const byFolder = new Map<string, string[]>();
+      for (const m of work.missingModels) {
+        byFolder.set(m.folder, [...byFolder.get(m.folder) ?? [], m.file]);
+      }
+      const places = [...byFolder].map(([folder, files], i) =>
+        `${files.join(" and ")} in ${i === 0 ? `${backend}'s ` : ""}models/${folder}`
+      );
+      fixes.push(`put ${places.join(", ")}`);
     }
     return `${work.title} at ${work.tier}: ${fixes.join("; ") || "not runnable here"}`;
   });

@@ -42,13 +42,18 @@ Deno.test("what an agent runs reads as node types and tiers, what it lacks as th
       {
         ...lack,
         backend: "comfyui",
-        missingModels: [{ folder: "diffusion_models", file: "wan.safetensors" }],
+        missingModels: [
+          { folder: "diffusion_models", file: "wan.safetensors" },
+          { folder: "text_encoders", file: "umt5.safetensors" },
+          { folder: "text_encoders", file: "clip.safetensors" },
+        ],
         missingClasses: [],
       },
       { ...lack, tier: "low", backend: "comfyui", missingModels: [], missingClasses: ["WanVideo"] },
     ]),
     [
-      "Shot at high: put wan.safetensors in ComfyUI's models/diffusion_models",
+      "Shot at high: put wan.safetensors in ComfyUI's models/diffusion_models, " +
+      "umt5.safetensors and clip.safetensors in models/text_encoders",
       "Shot at low: install the ComfyUI custom node WanVideo",
     ],
   );

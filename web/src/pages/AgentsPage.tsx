@@ -185,7 +185,11 @@ function AgentRow(
             </For>
           </span>
         </div>
-        <AgentCapabilities agent={a()} unhealthy={a().profile.backends.filter((b) => !b.healthy)} />
+        <AgentCapabilities
+          agent={a()}
+          fixes
+          unhealthy={a().profile.backends.filter((b) => !b.healthy)}
+        />
         <div class="small" data-testid={`agent-job-${a().id}`}>
           <Show when={props.job} fallback={<span class="muted">idle</span>}>
             {(job) => (

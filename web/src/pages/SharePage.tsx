@@ -45,7 +45,7 @@ export default function SharePage(props: { token: string }) {
       <Switch>
         <Match when={preview.error}>
           <div class="auth-card" role="alert" data-testid="share-invalid">
-            <h1>This link does not open anything</h1>
+            <h1>This link does not work</h1>
             <p data-testid="share-error">{explain(preview.error)}</p>
             <a href="/" onClick={(e) => (e.preventDefault(), navigate({ name: "dashboard" }))}>
               Go to the studio
