@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { CLOSE_CODES, PROTOCOL_VERSION, type ServerMessage } from "../../protocol/canvas.ts";
-import { startEdge } from "../edge/edge_process.ts";
-import { freePort, startPartyKit } from "./partykit_server.ts";
+import { startEdgeWithRoom } from "./edge_with_room.ts";
 import { openClient, type TestClient } from "./ws_client.ts";
 
 function is<T extends ServerMessage["type"]>(
@@ -28,28 +27,7 @@ const shot = (id: string) => ({
 });
 
 Deno.test("role changes and link revocations reach open sockets and older tickets", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "access-changes-" });
-  const secret = crypto.randomUUID() + crypto.randomUUID();
-  const edgePort = freePort();
-  const roomPort = freePort();
-  const edgeUrl = `http://127.0.0.1:${edgePort}`;
-  const room = await startPartyKit({
-    port: roomPort,
-    vars: { ROOM_SECRET: secret, EDGE_URL: edgeUrl },
-    persistDir: `${dir}/rooms`,
-  });
-  const edge = await startEdge({
-    PORT: String(edgePort),
-    PUBLIC_URL: edgeUrl,
-    DATABASE_URL: `file:${dir}/app.db`,
-    ROOM_URL: `http://127.0.0.1:${roomPort}`,
-    ROOM_SECRET: secret,
-    BLOB_DIR: `${dir}/blobs`,
-    EDGE_THREADS: "2",
-  }).catch(async (error) => {
-    await room.stop();
-    throw error;
-  });
+  const { edgeUrl, stop } = await startEdgeWithRoom("access-changes-", { EDGE_THREADS: "2" });
   const open: TestClient[] = [];
   const api = async (method: string, path: string, token: string | null, body?: unknown) => {
     const res = await fetch(`${edgeUrl}/api${path}`, {
@@ -236,8 +214,6 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
     });
   } finally {
     await Promise.all(open.map((c) => c.close()));
-    await edge.stop();
-    await room.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await stop();
   }
 });

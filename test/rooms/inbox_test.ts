@@ -4,33 +4,11 @@
  * inbox ticket opens it, and only the edge (with the room secret) can post to it.
  */
 import assert from "node:assert/strict";
-import { startEdge } from "../edge/edge_process.ts";
-import { freePort, startPartyKit } from "./partykit_server.ts";
+import { startEdgeWithRoom } from "./edge_with_room.ts";
 import { openClient, type TestClient } from "./ws_client.ts";
 
 Deno.test("invitations and membership changes reach the person's open inbox, and only theirs", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "inbox-" });
-  const secret = crypto.randomUUID() + crypto.randomUUID();
-  const edgePort = freePort();
-  const roomPort = freePort();
-  const edgeUrl = `http://127.0.0.1:${edgePort}`;
-  const roomUrl = `http://127.0.0.1:${roomPort}`;
-  const room = await startPartyKit({
-    port: roomPort,
-    vars: { ROOM_SECRET: secret, EDGE_URL: edgeUrl },
-    persistDir: `${dir}/rooms`,
-  });
-  const edge = await startEdge({
-    PORT: String(edgePort),
-    PUBLIC_URL: edgeUrl,
-    DATABASE_URL: `file:${dir}/app.db`,
-    ROOM_URL: roomUrl,
-    ROOM_SECRET: secret,
-    BLOB_DIR: `${dir}/blobs`,
-  }).catch(async (error) => {
-    await room.stop();
-    throw error;
-  });
+  const { edgeUrl, roomUrl, secret, stop } = await startEdgeWithRoom("inbox-");
   const open: TestClient[] = [];
   // deno-lint-ignore no-explicit-any
   const api = async (method: string, path: string, token: string, body?: unknown): Promise<any> => {
@@ -134,8 +112,6 @@ Deno.test("invitations and membership changes reach the person's open inbox, and
     });
   } finally {
     await Promise.all(open.map((c) => c.close()));
-    await edge.stop();
-    await room.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await stop();
   }
 });
