@@ -272,6 +272,13 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
         body: {},
         status: 400,
       },
+      {
+        name: "share token of the wrong shape, looked up",
+        method: "GET",
+        path: "/api/share/abc",
+        status: 400,
+        field: "token",
+      },
     ];
     for (const c of cases) {
       const res = await call(t, c.method, c.path, {

@@ -12,7 +12,7 @@ import { timeLeft } from "../format/activity.ts";
 import { navigate } from "../routes.ts";
 import { api, session, settled } from "../services.ts";
 import { openInbox } from "../stores/inbox.ts";
-import { dismiss, toast } from "../stores/toasts.ts";
+import { dismiss, showToast, toast } from "../stores/toasts.ts";
 
 function ago(ms: number): string {
   const s = Math.max(0, (Date.now() - ms) / 1000);
@@ -60,7 +60,7 @@ export default function DashboardPage() {
       if (shown.has(invite.id)) continue;
       notices.set(
         invite.id,
-        toast(inviteLine(invite), "info", {
+        showToast(inviteLine(invite), "info", {
           label: "Accept",
           run: () => void answer(invite, "accept"),
         }),
