@@ -22,9 +22,12 @@ import { assetRoutes } from "./routes/assets.ts";
 import { blobRoutes } from "./routes/blobs.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { inboxRoutes } from "./routes/inbox.ts";
 import { internalRoutes } from "./routes/internal.ts";
+import { myInviteRoutes, projectInviteRoutes } from "./routes/invites.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
+import { projectAgentRoutes } from "./routes/project_agents.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { revisionRoutes } from "./routes/revisions.ts";
 import { shareAcceptRoutes, shareLinkRoutes } from "./routes/share_links.ts";
@@ -59,10 +62,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/auth", authRoutes);
   app.route("/api/share", shareAcceptRoutes);
   app.route("/api/agents", agentRoutes);
+  app.route("/api/invites", myInviteRoutes);
+  app.route("/api/inbox", inboxRoutes);
   for (
     const routes of [
       projectRoutes,
       memberRoutes,
+      projectInviteRoutes,
       shareLinkRoutes,
       assetRoutes,
       revisionRoutes,
@@ -70,6 +76,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       ticketRoutes,
       jobRoutes,
       takeRoutes,
+      projectAgentRoutes,
     ]
   ) {
     app.route("/api/projects", routes);

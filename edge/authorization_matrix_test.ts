@@ -1,11 +1,14 @@
 /**
- * Every project-scoped route × {anonymous, non-member, share-link guest, reviewer, editor, owner}.
- * The routes come from the app itself: a new project route without an entry in REQUIRED_ROLE
- * fails this test. A guest is a reviewer of that one project who must never see members' emails.
+ * Every project-scoped route × {anonymous, non-member, share-link guest, reviewer, editor, owner},
+ * and every route of a person's own invitations and inbox × {anonymous, guest, someone else, the
+ * invited person}. The routes come from the app itself: a new route without an entry in
+ * REQUIRED_ROLE (or PERSONAL_ROUTES) fails this test. A guest is a reviewer of that one project
+ * who must never see members' emails.
  */
 import assert from "node:assert/strict";
 import type { Role } from "../protocol/room_ticket.ts";
 import {
+  addMember,
   call,
   createProject,
   createTestApp,
@@ -16,19 +19,21 @@ import {
 
 type Route = `${"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} /api/projects/${string}`;
 
-/** The least role each project-scoped route needs, and a body that succeeds for that role. */
-const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown }> = {
+/**
+ * The least role each project-scoped route needs, and a body that succeeds for that role;
+ * `guests: false` where share-link guests, reviewers though they are, get the outsider's 404.
+ */
+const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false }> = {
   "GET /api/projects/:id": { role: "reviewer" },
   "PATCH /api/projects/:id": { role: "editor", body: { description: "changed" } },
   "DELETE /api/projects/:id": { role: "owner" },
   "GET /api/projects/:id/activity": { role: "reviewer" },
   "GET /api/projects/:id/members": { role: "reviewer" },
-  "POST /api/projects/:id/members": {
-    role: "owner",
-    body: { email: "$newcomer", role: "reviewer" },
-  },
   "PATCH /api/projects/:id/members/:userId": { role: "owner", body: { role: "editor" } },
   "DELETE /api/projects/:id/members/:userId": { role: "owner" },
+  "GET /api/projects/:id/invites": { role: "owner" },
+  "POST /api/projects/:id/invites": { role: "owner", body: { email: "$newcomer", role: "editor" } },
+  "DELETE /api/projects/:id/invites/:inviteId": { role: "owner" },
   "GET /api/projects/:id/share-links": { role: "owner" },
   "POST /api/projects/:id/share-links": { role: "owner", body: {} },
   "DELETE /api/projects/:id/share-links/:linkId": { role: "owner" },
@@ -55,15 +60,20 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown }> = {
   "POST /api/projects/:id/jobs/:jobId/cancel": { role: "editor" },
   "POST /api/projects/:id/jobs/:jobId/retry": { role: "editor" },
   "GET /api/projects/:id/takes": { role: "reviewer" },
+  "GET /api/projects/:id/agents": { role: "reviewer", guests: false },
 };
 
 const PRINCIPALS = ["anonymous", "non-member", "guest", "reviewer", "editor", "owner"] as const;
 type PrincipalName = typeof PRINCIPALS[number];
 const RANK: Record<Role, number> = { reviewer: 1, editor: 2, owner: 3 };
 
-function expectedStatus(who: PrincipalName, needed: Role): "allowed" | 401 | 403 | 404 {
+function expectedStatus(
+  who: PrincipalName,
+  entry: { role: Role; guests?: false },
+): "allowed" | 401 | 403 | 404 {
+  const needed = entry.role;
   if (who === "anonymous") return 401;
-  if (who === "non-member") return 404;
+  if (who === "non-member" || (who === "guest" && entry.guests === false)) return 404;
   const role: Role = who === "guest" ? "reviewer" : who;
   return RANK[role] >= RANK[needed] ? "allowed" : 403;
 }
@@ -88,10 +98,7 @@ async function fixture(
   const id = await createProject(t, users.owner, "Matrix");
   for (const who of ["editor", "reviewer", "target"] as const) {
     const role = who === "target" ? "reviewer" : who;
-    await call(t, "POST", `/api/projects/${id}/members`, {
-      token: users.owner.token,
-      body: { email: users[who].email, role },
-    });
+    await addMember(t, id, users.owner, users[who], role);
   }
   const asset = await call(t, "POST", `/api/projects/${id}/assets`, {
     token: users.owner.token,
@@ -121,6 +128,11 @@ async function fixture(
   await call(t, "POST", `/api/projects/${id}/jobs/${job.body.job.id}/cancel`, {
     token: users.owner.token,
   });
+  const invite = await call(t, "POST", `/api/projects/${id}/invites`, {
+    token: users.owner.token,
+    body: { email: `pending-${crypto.randomUUID()}@example.com`, role: "reviewer" },
+    headers: { "x-test-client-address": crypto.randomUUID() },
+  });
   // Through a second link, so revoking the fixture's link (a route under test) keeps this guest.
   const guestLink = await call(t, "POST", `/api/projects/${id}/share-links`, {
     token: users.owner.token,
@@ -138,6 +150,7 @@ async function fixture(
     ":revision": "1",
     ":nodeId": "shot1",
     ":jobId": job.body.job.id as string,
+    ":inviteId": invite.body.invite.id as string,
   } as Record<string, string>;
 }
 
@@ -189,7 +202,7 @@ Deno.test("each route answers each kind of caller as its required role says", as
           ...(token ? { token } : {}),
           ...(body ? { body } : {}),
         });
-        const expected = expectedStatus(who, entry.role);
+        const expected = expectedStatus(who, entry);
         const ok = expected === "allowed"
           ? res.status >= 200 && res.status < 300
           : res.status === expected;
@@ -221,10 +234,7 @@ Deno.test("guests see members' names and roles; members also see their emails", 
     const owner = await signUp(t, "Owner");
     const reviewer = await signUp(t, "Reviewer");
     const id = await createProject(t, owner, "Names");
-    await call(t, "POST", `/api/projects/${id}/members`, {
-      token: owner.token,
-      body: { email: reviewer.email, role: "reviewer" },
-    });
+    await addMember(t, id, owner, reviewer, "reviewer");
     const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
       token: owner.token,
       body: {},
@@ -249,6 +259,84 @@ Deno.test("guests see members' names and roles; members also see their emails", 
       owner.email,
       reviewer.email,
     ]);
+  } finally {
+    await t.close();
+  }
+});
+
+/**
+ * Routes about the caller's own invitations and inbox, and what each kind of caller gets: only
+ * signed-in people, and of an invitation only the person it names; anyone else gets the 404 a
+ * missing one gets.
+ */
+const PERSONAL_ROUTES: Record<
+  string,
+  Record<"anonymous" | "guest" | "stranger" | "invitee", number>
+> = {
+  "GET /api/invites": { anonymous: 401, guest: 401, stranger: 200, invitee: 200 },
+  "POST /api/invites/:inviteId/accept": { anonymous: 401, guest: 401, stranger: 404, invitee: 200 },
+  "POST /api/invites/:inviteId/decline": {
+    anonymous: 401,
+    guest: 401,
+    stranger: 404,
+    invitee: 204,
+  },
+  "GET /api/inbox/ticket": { anonymous: 401, guest: 401, stranger: 200, invitee: 200 },
+};
+
+function personalRoutesOf(t: TestApp): string[] {
+  const seen = new Set<string>();
+  for (const r of t.app.routes) {
+    if (r.method === "ALL" || !/^\/api\/(invites|inbox)(\/|$)/.test(r.path)) continue;
+    seen.add(`${r.method} ${r.path.replace(/\/$/, "")}`);
+  }
+  return [...seen].sort();
+}
+
+Deno.test("a person's invitations and inbox: only they may read or answer them", async () => {
+  const t = await createTestApp();
+  try {
+    assert.deepEqual(personalRoutesOf(t), Object.keys(PERSONAL_ROUTES).sort());
+    const owner = await signUp(t, "Owner");
+    const invitee = await signUp(t, "Invitee");
+    const stranger = await signUp(t, "Stranger");
+    const failures: string[] = [];
+    for (const route of personalRoutesOf(t)) {
+      const [method, pattern] = route.split(" ") as [string, string];
+      for (const [who, expected] of Object.entries(PERSONAL_ROUTES[route]!)) {
+        const id = await createProject(t, owner, "Personal");
+        const sent = await call(t, "POST", `/api/projects/${id}/invites`, {
+          token: owner.token,
+          body: { email: invitee.email, role: "editor" },
+        });
+        const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
+          token: owner.token,
+          body: {},
+        });
+        const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} });
+        const token = who === "anonymous"
+          ? undefined
+          : who === "guest"
+          ? guest.body.token as string
+          : who === "stranger"
+          ? stranger.token
+          : invitee.token;
+        const res = await call(t, method, pattern.replace(":inviteId", sent.body.invite.id), {
+          ...(token ? { token } : {}),
+        });
+        if (res.status !== expected) {
+          failures.push(`${route} as ${who}: expected ${expected}, got ${res.status}`);
+        }
+        if (who !== "invitee" && JSON.stringify(res.body ?? "").includes(sent.body.invite.id)) {
+          failures.push(`${route} as ${who}: shows someone else's invitation`);
+        }
+        // Decline and accept end the invitation; revoke what is left so the next caller starts clean.
+        await call(t, "DELETE", `/api/projects/${id}/invites/${sent.body.invite.id}`, {
+          token: owner.token,
+        });
+      }
+    }
+    assert.deepEqual(failures, []);
   } finally {
     await t.close();
   }

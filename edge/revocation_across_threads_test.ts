@@ -5,7 +5,7 @@
  * stand for two threads here.
  */
 import assert from "node:assert/strict";
-import { call, createProject, createTestApp, signUp } from "./testing.ts";
+import { addMember, call, createProject, createTestApp, signUp } from "./testing.ts";
 
 Deno.test("a logout, a removed member and a revoked link are refused at once by another thread", async () => {
   const one = await createTestApp();
@@ -14,10 +14,7 @@ Deno.test("a logout, a removed member and a revoked link are refused at once by 
     const ada = await signUp(one, "Ada");
     const bob = await signUp(one, "Bob");
     const id = await createProject(one, ada);
-    await call(one, "POST", `/api/projects/${id}/members`, {
-      token: ada.token,
-      body: { email: bob.email, role: "editor" },
-    });
+    await addMember(one, id, ada, bob, "editor");
     const link = await call(one, "POST", `/api/projects/${id}/share-links`, {
       token: ada.token,
       body: {},

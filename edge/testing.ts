@@ -143,3 +143,31 @@ export async function createProject(
   }
   return res.body.project.id as string;
 }
+
+/**
+ * Makes `member` a member of the project with `role` the only way there is: `owner` invites
+ * their email and they accept. Each invitation comes from its own test address, so fixtures that
+ * invite hundreds of people never meet the per-address invitation limit.
+ */
+export async function addMember(
+  t: Pick<TestApp, "app">,
+  projectId: string,
+  owner: { token: string },
+  member: { token: string; email: string },
+  role: "owner" | "editor" | "reviewer",
+): Promise<void> {
+  const invited = await call(t, "POST", `/api/projects/${projectId}/invites`, {
+    token: owner.token,
+    body: { email: member.email, role },
+    headers: { "x-test-client-address": crypto.randomUUID() },
+  });
+  if (invited.status !== 201) {
+    throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  }
+  const accepted = await call(t, "POST", `/api/invites/${invited.body.invite.id}/accept`, {
+    token: member.token,
+  });
+  if (accepted.status !== 200) {
+    throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  }
+}

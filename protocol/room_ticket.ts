@@ -71,18 +71,36 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
   );
 }
 
-export async function signRoomTicket(payload: RoomTicket, secret: string): Promise<string> {
+export function signRoomTicket(payload: RoomTicket, secret: string): Promise<string> {
+  return signTicket(payload, secret);
+}
+
+/** The ticket's payload when its signature is good and it has not expired; otherwise null. */
+export function verifyRoomTicket(
+  ticket: string,
+  secret: string,
+  now: number,
+): Promise<RoomTicket | null> {
+  return verifyTicket(ticket, secret, now, roomTicketSchema);
+}
+
+/**
+ * Signs any ticket payload (room tickets, and the inbox tickets of protocol/inbox.ts). Kinds
+ * share the key, so each kind's schema must refuse the others' payloads.
+ */
+export async function signTicket(payload: { exp: number }, secret: string): Promise<string> {
   const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body));
   return `${body}.${toBase64Url(new Uint8Array(mac))}`;
 }
 
-/** The ticket's payload when its signature is good and it has not expired; otherwise null. */
-export async function verifyRoomTicket(
+/** A ticket's payload when it is signed, unexpired and of `schema`'s kind; otherwise null. */
+export async function verifyTicket<T extends { exp: number }>(
   ticket: string,
   secret: string,
   now: number,
-): Promise<RoomTicket | null> {
+  schema: z.ZodType<T>,
+): Promise<T | null> {
   const [body, mac, extra] = ticket.split(".");
   if (!body || !mac || extra !== undefined) return null;
   try {
@@ -93,7 +111,7 @@ export async function verifyRoomTicket(
       encoder.encode(body),
     );
     if (!ok) return null;
-    const parsed = roomTicketSchema.safeParse(
+    const parsed = schema.safeParse(
       JSON.parse(new TextDecoder().decode(fromBase64Url(body))),
     );
     if (!parsed.success || parsed.data.exp <= now) return null;

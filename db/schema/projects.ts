@@ -1,5 +1,15 @@
-/** Projects, who belongs to them, and the links that let outside reviewers watch. */
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+/**
+ * Projects, who belongs to them, the invitations that may make someone a member, and the links
+ * that let outside reviewers watch.
+ */
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import { users } from "./accounts.ts";
 
 export const projects = sqliteTable("projects", {
@@ -36,3 +46,24 @@ export const shareLinks = sqliteTable("share_links", {
   expiresAt: integer("expires_at"),
   revokedAt: integer("revoked_at"),
 }, (t) => [index("share_links_project_idx").on(t.projectId)]);
+
+/**
+ * An owner's invitation of an email address to a project with a role. Whoever signs in with an
+ * account of that email (now or after registering) sees it and accepts or declines it; only then
+ * are they a member. One pending invitation per address and project: inviting again replaces the
+ * role and the expiry. A row is deleted when it is accepted, declined or revoked. No secret is
+ * kept: acceptance is authorised by the signed-in account's email, not by a token.
+ */
+export const projectInvites = sqliteTable("project_invites", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  /** Lower-cased, as `users.email`. */
+  email: text("email").notNull(),
+  role: text("role", { enum: ["owner", "editor", "reviewer"] }).notNull(),
+  invitedBy: text("invited_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+}, (t) => [
+  uniqueIndex("project_invites_project_email_idx").on(t.projectId, t.email),
+  index("project_invites_email_idx").on(t.email),
+]);

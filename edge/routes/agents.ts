@@ -7,12 +7,19 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { agents } from "../../db/schema/mod.ts";
+import { enrollCommands } from "../../protocol/agent_command.ts";
 import type { AppDeps, AppEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonBody, pathParams } from "../lib/validate.ts";
 import { currentUser, requireUser } from "../middleware/authenticate.ts";
-import { type AgentRow, createEnrollmentToken, isOnline, revokeAgent } from "../services/agents.ts";
+import {
+  type AgentRow,
+  capabilitiesOf,
+  createEnrollmentToken,
+  isOnline,
+  revokeAgent,
+} from "../services/agents.ts";
 
 const agentPath = pathParams(z.object({ agentId: idSchema }));
 
@@ -26,6 +33,7 @@ function publicAgent(deps: AppDeps, agent: AgentRow) {
     profile: agent.profile,
     maxVramMiB: agent.maxVramMiB,
     backends: agent.healthyBackends,
+    ...capabilitiesOf(agent),
   };
 }
 
@@ -34,10 +42,8 @@ export const agentRoutes = new Hono<AppEnv>()
   .post("/enrollment-tokens", async (c) => {
     const deps = c.get("deps");
     const { token, expiresAt } = await createEnrollmentToken(deps, currentUser(c).id);
-    // The command the Agents page shows, runnable as given from the repository's root (the
-    // token and the origin need no shell quoting).
-    const server = deps.config.PUBLIC_URL.replace(/\/+$/, "");
-    const command = `deno run -A gpu-agent/main.ts enroll --server ${server} --token ${token}`;
+    // The command the Agents page shows, runnable as given from a checkout with only Node.js.
+    const { enroll: command } = enrollCommands(deps.config.PUBLIC_URL, token);
     return c.json({ token, expiresAt, command }, 201);
   })
   .get("/", async (c) => {

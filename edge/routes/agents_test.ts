@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { agents } from "../../db/schema/mod.ts";
 import { agentProfile, enrollAgent } from "../../test/jobs/fake_agent.ts";
 import { oneShot, saveGraph } from "../../test/jobs/graphs.ts";
-import { call, createProject, createTestApp, signUp } from "../testing.ts";
+import { addMember, call, createProject, createTestApp, signUp } from "../testing.ts";
 
 Deno.test("an enrollment token works once; the secret is stored only hashed", async () => {
   const t = await createTestApp();
@@ -144,6 +144,91 @@ Deno.test("a revoked agent gets 401 at once and its job returns to the queue", a
     assert.deepEqual((await call(t, "GET", "/api/agents", { token: ada.token })).body.agents, []);
     const replacement = await enrollAgent(t, ada);
     assert.equal((await replacement.claim())?.id, job.id);
+  } finally {
+    await t.close();
+  }
+});
+
+/** A ComfyUI that runs Shot at standard, and has the Shot-at-high template but lacks its model. */
+function shotRig(vramMiB: number) {
+  const profile = agentProfile({ vramMiB, backends: ["comfyui"] });
+  profile.backends[0]!.runnable = [{ nodeType: "shot.generate", tier: "standard" }];
+  profile.backends[0]!.blocked = [{
+    nodeType: "shot.generate",
+    tier: "high",
+    template: "shot_high",
+    missingModels: [{ folder: "diffusion_models", file: "wan2.1_t2v_14B.safetensors" }],
+    missingClasses: [],
+  }];
+  return profile;
+}
+
+Deno.test("every member sees the agents that serve the project: names, VRAM and what they run, no owners", async () => {
+  const t = await createTestApp();
+  try {
+    const ana = await signUp(t, "Ana");
+    const ben = await signUp(t, "Ben");
+    const rev = await signUp(t, "Rev");
+    const out = await signUp(t, "Out");
+    const id = await createProject(t, ana);
+    await addMember(t, id, ana, ben, "editor");
+    await addMember(t, id, ana, rev, "reviewer");
+    await enrollAgent(t, ana, shotRig(24564), "ana-rig");
+    await enrollAgent(t, ben, agentProfile({ vramMiB: 12282, backends: ["ffmpeg"] }), "ben-box");
+    // A reviewer's agent runs none of the project's jobs; an outsider's has nothing to do with it.
+    await enrollAgent(t, rev, agentProfile(), "rev-rig");
+    await enrollAgent(t, out, agentProfile(), "out-rig");
+
+    const seen = await call(t, "GET", `/api/projects/${id}/agents`, { token: rev.token });
+    assert.equal(seen.status, 200);
+    assert.deepEqual(seen.body.agents.map((a: { name: string }) => a.name), ["ana-rig", "ben-box"]);
+    const [anas, bens] = seen.body.agents;
+    assert.deepEqual(anas.gpus, [{ name: "NVIDIA GeForce RTX", vramTotalMiB: 24564 }]);
+    assert.equal(bens.maxVramMiB, 12282);
+    assert.equal(anas.online, true);
+    assert.deepEqual(anas.runnable, [{
+      nodeType: "shot.generate",
+      title: "Shot",
+      tier: "standard",
+    }]);
+    assert.deepEqual(anas.blocked, [{
+      nodeType: "shot.generate",
+      title: "Shot",
+      tier: "high",
+      template: "shot_high",
+      missingModels: [{ folder: "diffusion_models", file: "wan2.1_t2v_14B.safetensors" }],
+      missingClasses: [],
+      backend: "comfyui",
+    }]);
+    const text = JSON.stringify(seen.body);
+    for (const secret of [ana.id, ana.email, "Ana", ben.id, ben.email, "render-box"]) {
+      assert.ok(!text.includes(secret), `nothing about the owners: ${secret} in ${text}`);
+    }
+
+    const outsider = await call(t, "GET", `/api/projects/${id}/agents`, { token: out.token });
+    assert.equal(outsider.status, 404);
+    await call(t, "DELETE", `/api/projects/${id}/members/${ben.id}`, { token: ana.token });
+    const after = await call(t, "GET", `/api/projects/${id}/agents`, { token: rev.token });
+    assert.deepEqual(after.body.agents.map((a: { name: string }) => a.name), ["ana-rig"]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an owner's agent list says what each agent can run and what it lacks for the rest", async () => {
+  const t = await createTestApp();
+  try {
+    const ana = await signUp(t, "Ana");
+    await enrollAgent(t, ana, shotRig(24564), "ana-rig");
+    const [agent] = (await call(t, "GET", "/api/agents", { token: ana.token })).body.agents;
+    assert.deepEqual(agent.runnable, [{
+      nodeType: "shot.generate",
+      title: "Shot",
+      tier: "standard",
+    }]);
+    assert.deepEqual(agent.blocked.map((b: { title: string; tier: string }) => [b.title, b.tier]), [
+      ["Shot", "high"],
+    ]);
   } finally {
     await t.close();
   }

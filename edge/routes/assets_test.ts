@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { call, createProject, createTestApp, signUp, TEST_ROOM_SECRET } from "../testing.ts";
+import {
+  addMember,
+  call,
+  createProject,
+  createTestApp,
+  signUp,
+  TEST_ROOM_SECRET,
+} from "../testing.ts";
 
 async function setup() {
   const t = await createTestApp();
@@ -12,10 +19,7 @@ Deno.test("each asset edit is a new version with its author; rollback copies an 
   const { t, ada, id } = await setup();
   try {
     const bob = await signUp(t, "Bob");
-    await call(t, "POST", `/api/projects/${id}/members`, {
-      token: ada.token,
-      body: { email: bob.email, role: "editor" },
-    });
+    await addMember(t, id, ada, bob, "editor");
     const created = await call(t, "POST", `/api/projects/${id}/assets`, {
       token: ada.token,
       body: {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { agentProfile, CARD_MIB, enrollAgent, getBlob } from "../../test/jobs/fake_agent.ts";
 import { graphOf, node, oneShot, saveGraph } from "../../test/jobs/graphs.ts";
-import { call, createProject, createTestApp, signUp } from "../testing.ts";
+import { addMember, call, createProject, createTestApp, signUp } from "../testing.ts";
 
 async function setup() {
   const t = await createTestApp();
@@ -250,10 +250,7 @@ Deno.test("reviewers watch jobs and takes but cannot generate, cancel or retry",
   const { t, owner, projectId } = await setup();
   try {
     const rev = await signUp(t, "Rev");
-    await call(t, "POST", `/api/projects/${projectId}/members`, {
-      token: owner.token,
-      body: { email: rev.email, role: "reviewer" },
-    });
+    await addMember(t, projectId, owner, rev, "reviewer");
     const queued = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
       token: owner.token,
       body: { type: "shot.generate", params: { prompt: "door" } },

@@ -1,7 +1,10 @@
 /**
- * Project members: list, add by email, change role, remove. Only owners change membership; each
- * change is posted to the room (`access.changed`), which applies it to open sockets and to
- * tickets issued before it. Share-link guests see members' names and roles, not their emails.
+ * Project members: list, change role, remove. People join by accepting an invitation
+ * (routes/invites.ts), never by being added directly: adding by email would tell the owner
+ * whether the email has an account. Only owners change membership; each change is posted to the
+ * room (`access.changed`), which applies it to open sockets and to tickets issued before it, and
+ * to the person's inbox, so their dashboard follows. Share-link guests see members' names and
+ * roles, not their emails.
  */
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
@@ -9,7 +12,7 @@ import { z } from "zod";
 import { projectMembers, users } from "../../db/schema/mod.ts";
 import { ROLES } from "../../protocol/room_ticket.ts";
 import type { AppEnv } from "../context.ts";
-import { ApiError, conflict, notFound } from "../errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonBody, pathParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
@@ -17,10 +20,6 @@ import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
 
 const role = z.enum(ROLES);
-const addSchema = z.object({
-  email: z.email({ message: "not a valid email address" }).transform((e) => e.toLowerCase()),
-  role,
-}).strict();
 const memberPath = z.object({ id: idSchema, userId: idSchema });
 
 const columnsForGuests = {
@@ -40,34 +39,6 @@ export const memberRoutes = new Hono<AppEnv>()
       .where(eq(projectMembers.projectId, c.get("access").projectId))
       .orderBy(projectMembers.createdAt);
     return c.json({ members });
-  })
-  .post("/:id/members", requireRole("owner"), ...jsonBody(addSchema), async (c) => {
-    const deps = c.get("deps");
-    const { projectId } = c.get("access");
-    const body = c.req.valid("json");
-    const [user] = await deps.db.select().from(users).where(eq(users.email, body.email)).limit(1);
-    if (!user) {
-      throw new ApiError(
-        404,
-        "user_not_found",
-        "no account with that email: ask them to sign up first",
-      );
-    }
-    const inserted = await deps.db.insert(projectMembers)
-      .values({ projectId, userId: user.id, role: body.role, createdAt: deps.now() })
-      .onConflictDoNothing()
-      .returning();
-    if (inserted.length === 0) throw conflict("already_member", "this person is already a member");
-    await recordActivity(deps, {
-      projectId,
-      actorId: currentUser(c).id,
-      action: "member.add",
-      // The name, not the email: share-link guests read the activity log too.
-      subject: `${user.name} as ${body.role}`,
-    });
-    return c.json({
-      member: { userId: user.id, email: user.email, name: user.name, role: body.role },
-    }, 201);
   })
   .patch(
     "/:id/members/:userId",
@@ -101,6 +72,7 @@ export const memberRoutes = new Hono<AppEnv>()
         role: newRole,
         at,
       });
+      deps.notifier.notifyUser(userId, { type: "inbox.changed", what: "projects" });
       return c.json({ member });
     },
   )
@@ -121,6 +93,7 @@ export const memberRoutes = new Hono<AppEnv>()
       subject: userId,
     });
     deps.notifier.notify(projectId, { type: "access.changed", subject: userId, role: null, at });
+    deps.notifier.notifyUser(userId, { type: "inbox.changed", what: "projects" });
     return c.body(null, 204);
   });
 

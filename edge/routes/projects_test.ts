@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { call, createProject, createTestApp, signUp } from "../testing.ts";
+import { addMember, call, createProject, createTestApp, signUp } from "../testing.ts";
 
 Deno.test("projects are listed most recently changed first, with the caller's role", async () => {
   const t = await createTestApp();
@@ -53,10 +53,7 @@ Deno.test("deleting a project hides it from everyone, members included", async (
     const ada = await signUp(t, "Ada");
     const bob = await signUp(t, "Bob");
     const id = await createProject(t, ada);
-    await call(t, "POST", `/api/projects/${id}/members`, {
-      token: ada.token,
-      body: { email: bob.email, role: "editor" },
-    });
+    await addMember(t, id, ada, bob, "editor");
     assert.equal(
       (await call(t, "DELETE", `/api/projects/${id}`, { token: bob.token })).status,
       403,
@@ -75,29 +72,13 @@ Deno.test("deleting a project hides it from everyone, members included", async (
   }
 });
 
-Deno.test("members: add by email, change role, remove; the room is told about a removal", async () => {
+Deno.test("members: join by invitation, change role, remove; the room and the person's inbox are told", async () => {
   const t = await createTestApp();
   try {
     const ada = await signUp(t, "Ada");
     const bob = await signUp(t, "Bob");
     const id = await createProject(t, ada);
-    const unknown = await call(t, "POST", `/api/projects/${id}/members`, {
-      token: ada.token,
-      body: { email: "nobody@example.com", role: "editor" },
-    });
-    assert.equal(unknown.status, 404);
-    assert.equal(unknown.body.error.code, "user_not_found");
-
-    const added = await call(t, "POST", `/api/projects/${id}/members`, {
-      token: ada.token,
-      body: { email: bob.email.toUpperCase(), role: "reviewer" },
-    });
-    assert.equal(added.status, 201);
-    const twice = await call(t, "POST", `/api/projects/${id}/members`, {
-      token: ada.token,
-      body: { email: bob.email, role: "reviewer" },
-    });
-    assert.equal(twice.status, 409);
+    await addMember(t, id, ada, bob, "reviewer");
 
     // A reviewer can read but not edit.
     assert.equal(
@@ -140,6 +121,11 @@ Deno.test("members: add by email, change role, remove; the room is told about a 
       event: { type: "access.changed", subject: bob.id, role: null, at: 0 },
     });
     assert.ok((removal.event.at as number) >= (roleEvent.event.at as number));
+    // Bob's dashboards hear of the invitation, then reload his projects after each change.
+    assert.deepEqual(
+      t.notifier.userEvents.filter((e) => e.userId === bob.id).map((e) => e.event.what),
+      ["invites", "projects", "projects", "projects"],
+    );
   } finally {
     await t.close();
   }
@@ -181,6 +167,15 @@ Deno.test("a share link makes a guest reviewer of one project until it is revoke
       body: { label: "Client review" },
     });
     assert.equal(link.status, 201);
+    // Anyone with the link learns, before joining, what it opens and who shared it; no more.
+    const preview = await call(t, "GET", `/api/share/${link.body.token}`);
+    assert.equal(preview.status, 200);
+    assert.deepEqual(preview.body, {
+      project: { name: "Shared" },
+      sharedBy: { name: "Ada" },
+      label: "Client review",
+      expiresAt: null,
+    });
     const accepted = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
       body: { name: "Client" },
     });
@@ -212,6 +207,9 @@ Deno.test("a share link makes a guest reviewer of one project until it is revoke
     assert.equal((await call(t, "GET", `/api/projects/${id}`, { token: guest })).status, 401);
     const reuse = await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} });
     assert.equal(reuse.status, 404);
+    const revokedPreview = await call(t, "GET", `/api/share/${link.body.token}`);
+    assert.equal(revokedPreview.status, 404);
+    assert.match(revokedPreview.body.error.message, /revoked or expired/);
   } finally {
     await t.close();
   }
@@ -235,6 +233,7 @@ Deno.test("a share link with an expiry stops working after it", async () => {
       (await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} })).status,
       404,
     );
+    assert.equal((await call(t, "GET", `/api/share/${link.body.token}`)).status, 404);
   } finally {
     await t.close();
   }

@@ -78,7 +78,7 @@ Deno.test("rate limits hold across serving threads: the counts live in the datab
   }
 });
 
-Deno.test("registration, share-link acceptance and enrollment share the limiter", async () => {
+Deno.test("registration, share-link acceptance and preview, and enrollment share the limiter", async () => {
   const t = await createTestApp();
   try {
     const from = (address: string) => ({ "x-test-client-address": address });
@@ -119,6 +119,10 @@ Deno.test("registration, share-link acceptance and enrollment share the limiter"
       headers: from("203.0.113.30"),
     });
     assert.equal(real.status, 429, "guessing links from one address is limited");
+    const preview = await call(t, "GET", `/api/share/${link.body.token}`, {
+      headers: from("203.0.113.30"),
+    });
+    assert.equal(preview.status, 429, "looking links up counts the same as accepting them");
     assert.equal(
       (await call(t, "POST", `/api/share/${link.body.token}/accept`, { body: {} })).status,
       200,

@@ -6,9 +6,9 @@
  */
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { linkSubject } from "../../protocol/room_ticket.ts";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { projects, shareLinks } from "../../db/schema/mod.ts";
+import { projects, shareLinks, users } from "../../db/schema/mod.ts";
 import type { AppEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { idSchema, newId } from "../lib/ids.ts";
@@ -99,36 +99,63 @@ export const shareLinkRoutes = new Hono<AppEnv>()
     },
   );
 
-/** `POST /api/share/:token/accept`: trade a link for a guest reviewer session. */
+const tokenPath = pathParams(
+  z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "not a link token") }),
+);
+
+/**
+ * The live link behind a token, with what its landing page shows; an unknown, revoked or
+ * expired link (or one of a deleted project) counts against the caller's address and is a 404.
+ */
+async function liveLink(c: Context<AppEnv>, token: string) {
+  const deps = c.get("deps");
+  const limits = subjectsFor(c, LIMITS.shareLink);
+  await refuseIfLimited(deps, limits);
+  const [link] = await deps.db.select({
+    id: shareLinks.id,
+    projectId: shareLinks.projectId,
+    projectName: projects.name,
+    sharedByName: users.name,
+    label: shareLinks.label,
+    expiresAt: shareLinks.expiresAt,
+  })
+    .from(shareLinks)
+    .innerJoin(projects, eq(projects.id, shareLinks.projectId))
+    .innerJoin(users, eq(users.id, shareLinks.createdBy))
+    .where(and(
+      eq(shareLinks.tokenHash, await sha256Hex(token)),
+      isNull(shareLinks.revokedAt),
+      isNull(projects.deletedAt),
+    ))
+    .limit(1);
+  if (!link || (link.expiresAt !== null && link.expiresAt <= deps.now())) {
+    await countAttempt(deps, limits);
+    throw notFound("share link (it may have been revoked or expired)");
+  }
+  return link;
+}
+
+/**
+ * `GET /api/share/:token`: what the link's landing page names (project, who shared it) before
+ * anyone joins; `POST /api/share/:token/accept`: trade the link for a guest reviewer session.
+ */
 export const shareAcceptRoutes = new Hono<AppEnv>()
+  .get("/:token", tokenPath, async (c) => {
+    const link = await liveLink(c, c.req.valid("param").token);
+    return c.json({
+      project: { name: link.projectName },
+      sharedBy: { name: link.sharedByName },
+      label: link.label,
+      expiresAt: link.expiresAt,
+    });
+  })
   .post(
     "/:token/accept",
-    pathParams(
-      z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "not a link token") }),
-    ),
+    tokenPath,
     ...jsonBody(z.object({ name: z.string().trim().min(1).max(100).default("Reviewer") }).strict()),
     async (c) => {
       const deps = c.get("deps");
-      const limits = subjectsFor(c, LIMITS.shareLink);
-      await refuseIfLimited(deps, limits);
-      const now = deps.now();
-      const [link] = await deps.db.select({
-        id: shareLinks.id,
-        projectId: shareLinks.projectId,
-        expiresAt: shareLinks.expiresAt,
-      })
-        .from(shareLinks)
-        .innerJoin(projects, eq(projects.id, shareLinks.projectId))
-        .where(and(
-          eq(shareLinks.tokenHash, await sha256Hex(c.req.valid("param").token)),
-          isNull(shareLinks.revokedAt),
-          isNull(projects.deletedAt),
-        ))
-        .limit(1);
-      if (!link || (link.expiresAt !== null && link.expiresAt <= now)) {
-        await countAttempt(deps, limits);
-        throw notFound("share link (it may have been revoked or expired)");
-      }
+      const link = await liveLink(c, c.req.valid("param").token);
       const session = await createSession(deps, {
         shareLinkId: link.id,
         guestName: c.req.valid("json").name,

@@ -4,7 +4,9 @@
  */
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { agents, enrollmentTokens, jobs, projectMembers } from "../../db/schema/mod.ts";
-import type { AgentProfile } from "../../protocol/jobs.ts";
+import type { AgentProfile, BlockedWork } from "../../protocol/jobs.ts";
+import type { Backend } from "../../protocol/nodes.ts";
+import type { Tier } from "../../protocol/tiers.ts";
 import type { AppDeps } from "../context.ts";
 import { NODE_TYPES } from "../../protocol/nodes.ts";
 import { constantTimeEqual, randomToken, sha256Hex, sha256HexSync } from "../lib/bytes.ts";
@@ -55,6 +57,41 @@ export function runnablePairs(healthy: AgentProfile["backends"]): string[] {
     }
   }
   return [...pairs].sort();
+}
+
+/** A (node type, tier) pair as people read it: the node type's title beside its code. */
+export interface WorkForPeople {
+  nodeType: string;
+  title: string;
+  tier: Tier;
+}
+
+/**
+ * What an agent can run now (`runnable`), and what its healthy backends have templates for but
+ * cannot run yet, with what each lacks (`blocked`): the two lists the studio shows in words.
+ */
+export function capabilitiesOf(agent: Pick<AgentRow, "runnable" | "profile">): {
+  runnable: WorkForPeople[];
+  blocked: (WorkForPeople & Omit<BlockedWork, "nodeType" | "tier"> & { backend: Backend })[];
+} {
+  const titled = (nodeType: string, tier: Tier) => ({
+    nodeType,
+    title: NODE_TYPES[nodeType]?.title ?? nodeType,
+    tier,
+  });
+  return {
+    runnable: agent.runnable.map((key) => {
+      const at = key.lastIndexOf(":");
+      return titled(key.slice(0, at), key.slice(at + 1) as Tier);
+    }),
+    blocked: agent.profile.backends.filter((b) => b.healthy).flatMap((b) =>
+      (b.blocked ?? []).map(({ nodeType, tier, ...lack }) => ({
+        ...titled(nodeType, tier),
+        ...lack,
+        backend: b.kind,
+      }))
+    ),
+  };
 }
 
 export async function createEnrollmentToken(deps: AppDeps, userId: string) {

@@ -1,9 +1,10 @@
 /**
  * Rate limits with exponential back-off for the doors a stranger can knock on: sign-in,
- * registration, share-link acceptance and agent enrollment. Each limit allows some attempts in
- * a window; past them, every further attempt makes the caller wait twice as long as the last,
- * up to a cap. The cap is what keeps this a limit, not a lock: someone hammering a victim's
- * account can slow the real user's next try by at most `maxDelayMs`, never shut them out.
+ * registration, share-link acceptance and preview, agent enrollment and invitations. Each limit
+ * allows some attempts in a window; past them, every further attempt makes the caller wait twice
+ * as long as the last, up to a cap. The cap is what keeps this a limit, not a lock: someone
+ * hammering a victim's account can slow the real user's next try by at most `maxDelayMs`, never
+ * shut them out.
  *
  * Counts live in the database (db/schema/limits.ts), so serving threads and Workers isolates
  * share them; each attempt is one atomic upsert.
@@ -67,6 +68,26 @@ export const LIMITS = {
     windowMs: 15 * MINUTE,
     firstDelayMs: 1000,
     maxDelayMs: 15 * MINUTE,
+  },
+  /**
+   * Invitations sent from one address (every try counts, as for registration): each puts a
+   * notice on someone's dashboard, so a stranger with throw-away accounts and projects is
+   * bounded here. The answer no longer says whether an email has an account.
+   */
+  inviteAddress: {
+    name: "invitation",
+    free: 200,
+    windowMs: 60 * MINUTE,
+    firstDelayMs: 1000,
+    maxDelayMs: 60 * MINUTE,
+  },
+  /** Invitations into one project: a team is invited in tens, not hundreds, an hour. */
+  inviteProject: {
+    name: "invitation",
+    free: 50,
+    windowMs: 60 * MINUTE,
+    firstDelayMs: 1000,
+    maxDelayMs: 60 * MINUTE,
   },
 } satisfies Record<string, LimitPolicy>;
 

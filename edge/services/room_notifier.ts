@@ -1,11 +1,13 @@
 /**
  * How the edge tells a project's room that something happened outside it (job progress, a new
- * take, an access change), and asks it for the live graph (services/live_graph.ts). The HTTP
+ * take, an access change), and asks it for the live graph (services/live_graph.ts); and how it
+ * tells a person's inbox (protocol/inbox.ts) that their invites or projects changed. The HTTP
  * notifier posts to the PartyKit room; tests use the recording notifier, which stands for "no
  * room": nothing newer than the database. Events are best effort (the database keeps jobs and
  * takes, and the studio reloads them); requests are answered or throw.
  */
 import type { EdgeEvent } from "../../protocol/canvas.ts";
+import { INBOX_PARTY, type InboxEvent } from "../../protocol/inbox.ts";
 
 /** One event for a project's room; `type` names it (see protocol/canvas.ts for payloads). */
 export interface RoomEvent {
@@ -25,6 +27,8 @@ export interface RoomNotifier {
    * completion never waits on the room server. Events of one project arrive in the order given.
    */
   notify(projectId: string, event: RoomEvent): void;
+  /** Queues an event for a user's inbox (their open dashboards) and returns at once. */
+  notifyUser(userId: string, event: InboxEvent): void;
   /** Settles once everything queued so far was delivered or given up on (Workers' waitUntil). */
   drained(): Promise<void>;
   /**
@@ -42,38 +46,44 @@ export function httpRoomNotifier(
   log: (line: Record<string, unknown>) => void,
 ): RoomNotifier {
   const base = roomUrl.replace(/\/$/, "");
-  const post = (projectId: string, body: object, timeoutMs: number) =>
-    fetch(`${base}/parties/main/${encodeURIComponent(projectId)}`, {
+  const post = (target: string, body: object, timeoutMs: number) =>
+    fetch(`${base}/parties/${target}`, {
       method: "POST",
       headers: { "authorization": `Bearer ${secret}`, "content-type": "application/json" },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-  /** The last delivery queued per project; each waits for the one before it. */
+  const roomOf = (projectId: string) => `main/${encodeURIComponent(projectId)}`;
+  /** The last delivery queued per room; each waits for the one before it. */
   const queues = new Map<string, Promise<void>>();
-  async function deliver(projectId: string, event: RoomEvent): Promise<void> {
+  async function deliver(target: string, event: RoomEvent | InboxEvent): Promise<void> {
     try {
-      const response = await post(projectId, event, 5_000);
+      const response = await post(target, event, 5_000);
       await response.body?.cancel();
-      if (!response.ok) log({ msg: "room notify refused", projectId, status: response.status });
+      if (!response.ok) log({ msg: "room notify refused", room: target, status: response.status });
     } catch (error) {
-      log({ msg: "room notify failed", projectId, type: event.type, error: String(error) });
+      log({ msg: "room notify failed", room: target, type: event.type, error: String(error) });
     }
+  }
+  function enqueue(target: string, event: RoomEvent | InboxEvent): void {
+    const queued = (queues.get(target) ?? Promise.resolve()).then(() => deliver(target, event));
+    queues.set(target, queued);
+    queued.then(() => {
+      if (queues.get(target) === queued) queues.delete(target);
+    });
   }
   return {
     notify(projectId, event) {
-      const queued = (queues.get(projectId) ?? Promise.resolve())
-        .then(() => deliver(projectId, event));
-      queues.set(projectId, queued);
-      queued.then(() => {
-        if (queues.get(projectId) === queued) queues.delete(projectId);
-      });
+      enqueue(roomOf(projectId), event);
+    },
+    notifyUser(userId, event) {
+      enqueue(`${INBOX_PARTY}/${encodeURIComponent(userId)}`, event);
     },
     async drained() {
       await Promise.all(queues.values());
     },
     async ask(projectId, request) {
-      const response = await post(projectId, request, ASK_TIMEOUT_MS);
+      const response = await post(roomOf(projectId), request, ASK_TIMEOUT_MS);
       const text = await response.text();
       if (!response.ok) throw new Error(`the room answered ${response.status}: ${text}`);
       const revision = (JSON.parse(text) as { revision?: unknown }).revision;
@@ -86,15 +96,21 @@ export function httpRoomNotifier(
 /** Keeps every event in memory and has no room to ask; for tests without a room server. */
 export function recordingRoomNotifier(): RoomNotifier & {
   events: Array<{ projectId: string; event: RoomEvent }>;
+  userEvents: Array<{ userId: string; event: InboxEvent }>;
   asked: Array<{ projectId: string; request: RoomGraphRequest }>;
 } {
   const events: Array<{ projectId: string; event: RoomEvent }> = [];
+  const userEvents: Array<{ userId: string; event: InboxEvent }> = [];
   const asked: Array<{ projectId: string; request: RoomGraphRequest }> = [];
   return {
     events,
+    userEvents,
     asked,
     notify(projectId, event) {
       events.push({ projectId, event });
+    },
+    notifyUser(userId, event) {
+      userEvents.push({ userId, event });
     },
     drained: () => Promise.resolve(),
     ask(projectId, request) {

@@ -34,7 +34,7 @@ Deno.test("room events go out in order per project without the caller waiting fo
     await notifier.drained();
     assert.deepEqual(seen.filter((s) => s.project === "p1").map((s) => s.n), [1, 2, 3]);
     assert.ok(seen.every((s) => s.auth === "Bearer room-secret"));
-    assert.deepEqual(logs, [{ msg: "room notify refused", projectId: "p1", status: 500 }]);
+    assert.deepEqual(logs, [{ msg: "room notify refused", room: "main/p1", status: 500 }]);
   } finally {
     await server.shutdown();
   }

@@ -15,6 +15,7 @@ import { eligibleWork, gpuTiers } from "../detect/advertise.ts";
 import { AgentRejected, EdgeClient } from "../run/edge_client.ts";
 import type { Detection } from "../detect/detect.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { MAKE_A_TOKEN } from "./help.ts";
 
 export interface DoctorDeps {
   detect: () => Promise<Detection>;
@@ -107,7 +108,7 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
   }
   let rejected = false;
   if (!deps.credentials) {
-    out("Enrolled  no: run `deno task agent enroll --server URL --token TOKEN`");
+    out(`Enrolled  no: ${MAKE_A_TOKEN}`);
   } else if (server === null || unreachable) {
     out(`Enrolled  as ${deps.credentials.name} (${deps.credentials.agentId}); not checked`);
   } else {
@@ -119,9 +120,7 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
     if (check) {
       rejected = check.startsWith("rejected");
       problems.push(
-        rejected
-          ? `the edge ${check}: create a new token in the studio and enroll again`
-          : `credential check failed (${check})`,
+        rejected ? `the edge ${check}: ${MAKE_A_TOKEN}` : `credential check failed (${check})`,
       );
     }
   }

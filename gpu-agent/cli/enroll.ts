@@ -6,6 +6,7 @@ import { AGENT_API_PREFIX, type AgentProfile, enrollResponseSchema } from "../..
 import { type Credentials, writeCredentials } from "../config/credentials.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT } from "./exit_codes.ts";
+import { MAKE_A_TOKEN } from "./help.ts";
 
 export interface EnrollInput {
   serverUrl: string;
@@ -44,7 +45,7 @@ export async function enroll(
     throw new CliError(
       "the enrollment token is unknown, used or expired",
       EXIT.notEnrolled,
-      "create a new token in the studio (Agents → Add agent) and run enroll again",
+      MAKE_A_TOKEN,
     );
   }
   if (!response.ok) {

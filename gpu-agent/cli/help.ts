@@ -1,11 +1,24 @@
+/**
+ * Where the studio makes enrollment tokens, step by step as its screens name them: the top bar's
+ * link, the panel, the button. test/e2e/agents_page_test.ts follows these names in the studio.
+ */
+export const TOKEN_SCREENS = ["Agents", "Add a GPU machine", "Create enrollment token"] as const;
+
+/** The fix for every "no credentials / token refused" error. */
+export const MAKE_A_TOKEN = `create a token in the studio (${
+  TOKEN_SCREENS.join(" → ")
+}) and run the enroll command it shows`;
+
 /** The text of `--help`. */
 export const HELP = `Movie Director GPU agent
 
 Usage: deno run -A gpu-agent/main.ts <command> [flags]
+   or, with only Node.js and npm: npx -y deno@2.9.6 task agent -- <command> [flags]
+   (either from a checkout of the studio's repository)
 
 Commands
   enroll --server URL --token TOKEN [--name NAME]
-                 register this machine with a studio (token from the web app)
+                 register this machine with a studio (token from its Agents page)
   run            claim and run jobs until stopped (Ctrl-C drains, twice interrupts)
   doctor         show GPUs, backends, what would be advertised, and problems with fixes
 

@@ -18,6 +18,7 @@ import { EdgeCalls, type EdgeCallsOptions } from "../run/edge_calls.ts";
 import { EdgeClient } from "../run/edge_client.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { MAKE_A_TOKEN } from "./help.ts";
 
 export interface RunDeps {
   credentials: Credentials | null;
@@ -50,7 +51,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<Exit
     throw new CliError(
       `not enrolled (no credentials in ${config.configDir})`,
       EXIT.notEnrolled,
-      "create a token in the studio (Agents → Add agent), then: deno task agent enroll --server URL --token TOKEN",
+      MAKE_A_TOKEN,
     );
   }
   const [{ profile: machine, problems }, backends] = await Promise.all([
@@ -97,7 +98,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<Exit
         throw new CliError(
           result.message ?? "the edge rejected this agent's credentials",
           EXIT.notEnrolled,
-          "create a new token in the studio (Agents → Add agent) and run enroll again",
+          MAKE_A_TOKEN,
         );
       case "failed":
         throw new CliError(result.message ?? "the agent stopped", EXIT.failure);

@@ -18,7 +18,7 @@ import { CliError } from "./cli_error.ts";
 import { runDoctor } from "./doctor.ts";
 import { enroll } from "./enroll.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
-import { HELP } from "./help.ts";
+import { HELP, MAKE_A_TOKEN } from "./help.ts";
 import { processSignals, runAgent, type RunDeps } from "./run.ts";
 
 export const FLAGS: FlagSpec = {
@@ -104,7 +104,7 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
         throw new CliError(
           "enroll needs --token TOKEN",
           EXIT.usage,
-          "create a token in the studio (Agents → Add agent)",
+          MAKE_A_TOKEN,
         );
       }
       const [{ profile }, list] = await Promise.all([detect(config), backends(config)]);

@@ -20,13 +20,27 @@ export async function projectWith(
 ): Promise<string> {
   const projectId = await studio.createProject(owner);
   for (const { user, role } of members) {
-    await studio.api("POST", `/api/projects/${projectId}/members`, owner.token, {
-      email: user.email,
-      role,
-    });
+    await joinByInvitation(studio, owner, projectId, user, role);
   }
   if (graph) await studio.saveGraph(projectId, graph, owner);
   return projectId;
+}
+
+/** `owner` invites `user` with `role` and `user` accepts: the one way to become a member. */
+export async function joinByInvitation(
+  studio: Studio,
+  owner: User,
+  projectId: string,
+  user: User,
+  role: "editor" | "reviewer",
+): Promise<void> {
+  const { invite } = await studio.api<{ invite: { id: string } }>(
+    "POST",
+    `/api/projects/${projectId}/invites`,
+    owner.token,
+    { email: user.email, role },
+  );
+  await studio.api("POST", `/api/invites/${invite.id}/accept`, user.token);
 }
 
 /** Waits until the studio's room connection is live. */

@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { CLOSE_CODES, PROTOCOL_VERSION, type ServerMessage } from "../../protocol/canvas.ts";
-import { startEdge } from "../edge/edge_process.ts";
-import { freePort, startPartyKit } from "./partykit_server.ts";
+import { startEdgeWithRoom } from "./edge_with_room.ts";
 import { openClient, type TestClient } from "./ws_client.ts";
 
 function is<T extends ServerMessage["type"]>(
@@ -28,28 +27,7 @@ const shot = (id: string) => ({
 });
 
 Deno.test("role changes and link revocations reach open sockets and older tickets", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "access-changes-" });
-  const secret = crypto.randomUUID() + crypto.randomUUID();
-  const edgePort = freePort();
-  const roomPort = freePort();
-  const edgeUrl = `http://127.0.0.1:${edgePort}`;
-  const room = await startPartyKit({
-    port: roomPort,
-    vars: { ROOM_SECRET: secret, EDGE_URL: edgeUrl },
-    persistDir: `${dir}/rooms`,
-  });
-  const edge = await startEdge({
-    PORT: String(edgePort),
-    PUBLIC_URL: edgeUrl,
-    DATABASE_URL: `file:${dir}/app.db`,
-    ROOM_URL: `http://127.0.0.1:${roomPort}`,
-    ROOM_SECRET: secret,
-    BLOB_DIR: `${dir}/blobs`,
-    EDGE_THREADS: "2",
-  }).catch(async (error) => {
-    await room.stop();
-    throw error;
-  });
+  const { edgeUrl, stop } = await startEdgeWithRoom("access-changes-", { EDGE_THREADS: "2" });
   const open: TestClient[] = [];
   const api = async (method: string, path: string, token: string | null, body?: unknown) => {
     const res = await fetch(`${edgeUrl}/api${path}`, {
@@ -73,6 +51,21 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return { id: res.body.user.id as string, token: res.body.token as string, email };
+  };
+  /** `owner` invites `who` with `role`; `who` accepts: how anyone becomes a member. */
+  const joinByInvitation = async (
+    owner: { token: string },
+    who: { token: string; email: string },
+    projectId: string,
+    role: string,
+  ) => {
+    const sent = await api("POST", `/projects/${projectId}/invites`, owner.token, {
+      email: who.email,
+      role,
+    });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    const accepted = await api("POST", `/invites/${sent.body.invite.id}/accept`, who.token);
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
   };
   const ticketOf = async (token: string, projectId: string) => {
     const res = await api("GET", `/projects/${projectId}/ticket`, token);
@@ -113,13 +106,7 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
     const cy = await signUp("Cy");
     const created = await api("POST", "/projects", owner.token, { name: "Access" });
     const projectId = created.body.project.id as string;
-    assert.equal(
-      (await api("POST", `/projects/${projectId}/members`, owner.token, {
-        email: cy.email,
-        role: "editor",
-      })).status,
-      201,
-    );
+    await joinByInvitation(owner, cy, projectId, "editor");
     const ownerSocket = await join(await ticketOf(owner.token, projectId));
     await ownerSocket.waitFor(is("welcome"));
 
@@ -181,6 +168,16 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
       assert.equal(await closeCode(cySocket), CLOSE_CODES.removed);
       const late = await join(ticketBeforeRemoval);
       assert.equal(await closeCode(late), CLOSE_CODES.removed);
+
+      // Invited again as a reviewer: once Cy accepts, the room lets Cy in with that role, and a
+      // ticket from before the removal carries no more than it.
+      await joinByInvitation(owner, cy, projectId, "reviewer");
+      const back = await join(await ticketOf(cy.token, projectId));
+      assert.equal((await back.waitFor(is("welcome"))).you.role, "reviewer");
+      const old = await join(ticketBeforeRemoval);
+      assert.equal((await old.waitFor(is("welcome"))).you.role, "reviewer");
+      await back.close();
+      await old.close();
     });
 
     await t.step("a revoked share link closes its guests' sockets at once", async () => {
@@ -217,8 +214,6 @@ Deno.test("role changes and link revocations reach open sockets and older ticket
     });
   } finally {
     await Promise.all(open.map((c) => c.close()));
-    await edge.stop();
-    await room.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await stop();
   }
 });

@@ -7,8 +7,7 @@
 import assert from "node:assert/strict";
 import { PROTOCOL_VERSION, type ServerMessage } from "../../protocol/canvas.ts";
 import type { Graph } from "../../protocol/graph.ts";
-import { startEdge } from "../edge/edge_process.ts";
-import { freePort, startPartyKit } from "./partykit_server.ts";
+import { startEdgeWithRoom } from "./edge_with_room.ts";
 import { openClient, type TestClient } from "./ws_client.ts";
 
 /** Polls `check` every 50 ms, for at most 10 s. */
@@ -29,26 +28,7 @@ const image = (id: string, params: Record<string, unknown> = {}) => ({
 });
 
 Deno.test("generate and revert see the room's live graph", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "md-live-graph-" });
-  const secret = crypto.randomUUID() + crypto.randomUUID();
-  const edgePort = freePort();
-  const edgeUrl = `http://127.0.0.1:${edgePort}`;
-  const room = await startPartyKit({
-    vars: { ROOM_SECRET: secret, EDGE_URL: edgeUrl },
-    persistDir: `${dir}/rooms`,
-  });
-  const edge = await startEdge({
-    PORT: String(edgePort),
-    PUBLIC_URL: edgeUrl,
-    DATABASE_URL: `file:${dir}/app.db`,
-    ROOM_URL: room.url,
-    ROOM_SECRET: secret,
-    BLOB_DIR: `${dir}/blobs`,
-    WEB_DIST: dir,
-  }).catch(async (error) => {
-    await room.stop();
-    throw error;
-  });
+  const { edgeUrl, edge, room, stop } = await startEdgeWithRoom("md-live-graph-");
   const clients: TestClient[] = [];
   // deno-lint-ignore no-explicit-any
   const api = async (method: string, path: string, token: string, body?: unknown): Promise<any> => {
@@ -88,10 +68,11 @@ Deno.test("generate and revert see the room's live graph", async (t) => {
     const bob = await signUp("Bob");
     const { project } = await api("POST", "/api/projects", ada.token, { name: "Film" });
     const projectId: string = project.id;
-    await api("POST", `/api/projects/${projectId}/members`, ada.token, {
+    const invited = await api("POST", `/api/projects/${projectId}/invites`, ada.token, {
       email: bob.email,
       role: "editor",
     });
+    await api("POST", `/api/invites/${invited.invite.id}/accept`, bob.token);
     const join = async (user: { token: string }) => {
       const grant = await api("GET", `/api/projects/${projectId}/ticket`, user.token);
       const client = await openClient(
@@ -193,8 +174,6 @@ Deno.test("generate and revert see the room's live graph", async (t) => {
     throw error;
   } finally {
     for (const client of clients) await client.close();
-    await edge.stop();
-    await room.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await stop();
   }
 });

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema/mod.ts";
 import { agentProfile, CARD_MIB, enrollAgent } from "../../../test/jobs/fake_agent.ts";
 import { graphOf, node, saveGraph } from "../../../test/jobs/graphs.ts";
-import { call, createProject, createTestApp, signUp } from "../../testing.ts";
+import { addMember, call, createProject, createTestApp, signUp } from "../../testing.ts";
 
 const graph = graphOf([
   node("shot1", "shot.generate", { prompt: "a red door" }),
@@ -139,10 +139,7 @@ Deno.test("only agents of the project's owners and editors get its jobs", async 
     const reviewer = await signUp(t, "Rev");
     const outsider = await signUp(t, "Out");
     for (const [user, role] of [[editor, "editor"], [reviewer, "reviewer"]] as const) {
-      await call(t, "POST", `/api/projects/${projectId}/members`, {
-        token: owner.token,
-        body: { email: user.email, role },
-      });
+      await addMember(t, projectId, owner, user, role);
     }
     const outsiderAgent = await enrollAgent(t, outsider);
     const reviewerAgent = await enrollAgent(t, reviewer);

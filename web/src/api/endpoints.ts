@@ -13,13 +13,18 @@ import type {
   AssetVersion,
   EnrollmentToken,
   GraphAt,
+  InboxTicketGrant,
   JobSummary,
   Me,
   Member,
+  MyInvite,
   Project,
+  ProjectAgent,
+  ProjectInvite,
   Revision,
   RoomTicketGrant,
   ShareLink,
+  SharePreview,
   User,
 } from "./types.ts";
 
@@ -35,6 +40,7 @@ export function createEndpoints(api: ApiClient) {
         api.request<{ user: User; token: string }>("POST", "/api/auth/login", body),
       logout: () => api.request<void>("POST", "/api/auth/logout"),
       me: () => api.request<Me>("GET", "/api/auth/me"),
+      previewShare: (token: string) => api.request<SharePreview>("GET", `/api/share/${enc(token)}`),
       acceptShare: (token: string, name?: string) =>
         api.request<{ token: string; projectId: string }>(
           "POST",
@@ -60,15 +66,37 @@ export function createEndpoints(api: ApiClient) {
     members: {
       list: async (id: string) =>
         (await api.request<{ members: Member[] }>("GET", `${project(id)}/members`)).members,
-      invite: async (id: string, email: string, role: Role) =>
-        (await api.request<{ member: Member }>("POST", `${project(id)}/members`, { email, role }))
-          .member,
       setRole: async (id: string, userId: string, role: Role) =>
         (await api.request<{ member: Member }>("PATCH", `${project(id)}/members/${enc(userId)}`, {
           role,
         })).member,
       remove: (id: string, userId: string) =>
         api.request<void>("DELETE", `${project(id)}/members/${enc(userId)}`),
+    },
+    invites: {
+      /** The project's pending invitations (owners). */
+      list: async (id: string) =>
+        (await api.request<{ invites: ProjectInvite[] }>("GET", `${project(id)}/invites`))
+          .invites,
+      create: async (id: string, email: string, role: Role) =>
+        (await api.request<{ invite: ProjectInvite }>("POST", `${project(id)}/invites`, {
+          email,
+          role,
+        })).invite,
+      revoke: (id: string, inviteId: string) =>
+        api.request<void>("DELETE", `${project(id)}/invites/${enc(inviteId)}`),
+      /** Invitations addressed to the signed-in person. */
+      mine: async () => (await api.request<{ invites: MyInvite[] }>("GET", "/api/invites")).invites,
+      accept: (inviteId: string) =>
+        api.request<{ projectId: string; role: Role }>(
+          "POST",
+          `/api/invites/${enc(inviteId)}/accept`,
+        ),
+      decline: (inviteId: string) =>
+        api.request<void>("POST", `/api/invites/${enc(inviteId)}/decline`),
+    },
+    inbox: {
+      ticket: () => api.request<InboxTicketGrant>("GET", "/api/inbox/ticket"),
     },
     shareLinks: {
       list: async (id: string) =>
@@ -132,6 +160,9 @@ export function createEndpoints(api: ApiClient) {
         (await api.request<{ agent: Agent }>("PATCH", `/api/agents/${enc(agentId)}`, { name }))
           .agent,
       revoke: (agentId: string) => api.request<void>("DELETE", `/api/agents/${enc(agentId)}`),
+      /** The agents that serve a project (its owners' and editors'), for any member. */
+      ofProject: async (id: string) =>
+        (await api.request<{ agents: ProjectAgent[] }>("GET", `${project(id)}/agents`)).agents,
     },
     revisions: {
       current: (id: string) => api.request<GraphAt>("GET", `${project(id)}/graph`),

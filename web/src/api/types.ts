@@ -131,8 +131,29 @@ export interface JobSummary {
   updatedAt: number;
 }
 
+/** A (node type, tier) pair an agent advertises, with the node type's title. */
+export interface AgentWork {
+  nodeType: string;
+  title: string;
+  tier: Tier;
+}
+
+/** A pair an agent has a template for but cannot run yet, and what it lacks. */
+export interface BlockedAgentWork extends AgentWork {
+  template: string;
+  backend: string;
+  missingModels: { folder: string; file: string }[];
+  missingClasses: string[];
+}
+
+/** What an agent can run now and what it cannot yet (edge/services/agents.ts `capabilitiesOf`). */
+export interface AgentCapabilities {
+  runnable: AgentWork[];
+  blocked: BlockedAgentWork[];
+}
+
 /** One of the signed-in user's GPU agents (`GET /api/agents`). */
-export interface Agent {
+export interface Agent extends AgentCapabilities {
   id: string;
   name: string;
   online: boolean;
@@ -143,6 +164,54 @@ export interface Agent {
   maxVramMiB: number;
   /** Healthy backends, as the last heartbeat reported them. */
   backends: string[];
+}
+
+/** An agent serving a project, as its members see it (`GET /api/projects/:id/agents`). */
+export interface ProjectAgent extends AgentCapabilities {
+  id: string;
+  name: string;
+  online: boolean;
+  lastSeenAt: number;
+  gpus: { name: string; vramTotalMiB: number | null }[];
+  maxVramMiB: number;
+  backends: string[];
+}
+
+/** An invitation as its owner lists it (`GET /api/projects/:id/invites`). */
+export interface ProjectInvite {
+  id: string;
+  email: string;
+  role: Role;
+  invitedByName: string;
+  createdAt: number;
+  expiresAt: number;
+  expired: boolean;
+}
+
+/** An invitation addressed to the signed-in person (`GET /api/invites`). */
+export interface MyInvite {
+  id: string;
+  projectId: string;
+  projectName: string;
+  role: Role;
+  invitedByName: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** What a share link's landing page names before anyone joins (`GET /api/share/:token`). */
+export interface SharePreview {
+  project: { name: string };
+  sharedBy: { name: string };
+  label: string;
+  expiresAt: number | null;
+}
+
+/** `GET /api/inbox/ticket`: where the signed-in person's inbox socket is, and the ticket. */
+export interface InboxTicketGrant {
+  ticket: string;
+  url: string;
+  expiresAt: number;
 }
 
 /** `POST /api/agents/enrollment-tokens`: a single-use token, valid until `expiresAt`. */

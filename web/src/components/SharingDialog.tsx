@@ -1,8 +1,12 @@
-/** Members and sharing (owners): invite by email with a role, change roles, reviewer links. */
+/**
+ * Members and sharing (owners): invite by email with a role (the person becomes a member when
+ * they accept), pending invitations with their expiry and Revoke, change roles, reviewer links.
+ */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { type Role, ROLES } from "../../../protocol/room_ticket.ts";
 import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
+import { timeLeft } from "../format/activity.ts";
 import { api, settled } from "../services.ts";
 import { toast } from "../stores/toasts.ts";
 
@@ -13,7 +17,9 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
   const id = props.project.id;
   const [members, { refetch: reloadMembers }] = createResource(() => api.members.list(id));
   const [links, { refetch: reloadLinks }] = createResource(() => api.shareLinks.list(id));
+  const [invites, { refetch: reloadInvites }] = createResource(() => api.invites.list(id));
   const [inviteError, setInviteError] = createSignal<string | null>(null);
+  const [invited, setInvited] = createSignal<{ email: string; role: Role } | null>(null);
   const [newLink, setNewLink] = createSignal<string | null>(null);
 
   async function invite(e: SubmitEvent) {
@@ -21,18 +27,20 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
     const form = e.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     setInviteError(null);
+    setInvited(null);
     try {
-      await api.members.invite(
+      const invite = await api.invites.create(
         id,
         String(data.get("email") ?? "").trim(),
         String(data.get("role")) as Role,
       );
       form.reset();
-      void reloadMembers();
+      setInvited({ email: invite.email, role: invite.role });
+      void reloadInvites();
     } catch (error) {
       setInviteError(
-        error instanceof ApiError && error.code === "user_not_found"
-          ? "No account has that email yet: ask them to sign up first."
+        error instanceof ApiError && error.code === "already_member"
+          ? "They are already a member: change their role below."
           : error instanceof ApiError
           ? error.issueFor("email") ?? error.describe()
           : String(error),
@@ -98,6 +106,16 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
           <Show when={inviteError()}>
             <p class="form-error" role="alert" data-testid="invite-error">{inviteError()}</p>
           </Show>
+          <Show when={invited()}>
+            {(i) => (
+              <p class="notice small" role="status" data-testid="invite-sent">
+                {i().email} is invited as{" "}
+                {i().role}. They see the invitation on their dashboard when they sign in, or sign
+                up, with that email, and join when they accept it. The studio sends no email: let
+                them know.
+              </p>
+            )}
+          </Show>
           <ul class="list" data-testid="member-list">
             <For each={settled(members)}>
               {(m) => (
@@ -132,11 +150,42 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
               )}
             </For>
           </ul>
+          <Show when={(settled(invites)?.length ?? 0) > 0}>
+            <h4 class="muted small">Invited, not yet joined</h4>
+            <ul class="list" data-testid="invite-list">
+              <For each={settled(invites)}>
+                {(invite) => (
+                  <li data-testid={`pending-invite-${invite.id}`}>
+                    <span>
+                      {invite.email}{" "}
+                      <span class="muted">
+                        {invite.role} · {invite.expired
+                          ? "expired: invite again to renew"
+                          : `expires in ${timeLeft(invite.expiresAt, Date.now())}`}
+                      </span>
+                    </span>
+                    <button
+                      type="button"
+                      class="ghost danger"
+                      onClick={() =>
+                        void api.invites.revoke(id, invite.id).catch(report).finally(
+                          reloadInvites,
+                        )}
+                      data-testid={`pending-invite-revoke-${invite.id}`}
+                    >
+                      Revoke
+                    </button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
         </section>
         <section>
           <h3>Reviewer links</h3>
           <p class="muted small">
-            Anyone with a link can watch the canvas live and comment; they cannot edit.
+            Anyone with a link can watch the canvas live, open takes and play them; they cannot
+            edit.
           </p>
           <form class="inline-form" onSubmit={createLink} data-testid="share-link-form">
             <input

@@ -13,6 +13,10 @@ const VERBS: Record<string, string> = {
   "job.cancel": "canceled job",
   "job.retry": "retried job",
   "member.add": "added member",
+  "member.join": "joined as",
+  "invite.create": "invited",
+  "invite.revoke": "withdrew the invitation of",
+  "invite.decline": "declined to join as",
   "member.role": "changed the role of",
   "member.remove": "removed member",
   "project.create": "created the project",
@@ -45,4 +49,16 @@ export function timeAgo(at: number, now: number): string {
   const days = Math.round(h / 24);
   if (days < 7) return days === 1 ? "yesterday" : `${days} days ago`;
   return new Date(at).toLocaleDateString();
+}
+
+/** "14 days", "5 h", "20 min", "a moment" until `at`; "expired" once it passed. */
+export function timeLeft(at: number, now: number): string {
+  const s = Math.round((at - now) / 1000);
+  if (s <= 0) return "expired";
+  if (s < 60) return "a moment";
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.round(min / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.round(h / 24)} days`;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ActivityEntry } from "../api/types.ts";
-import { describeActivity, isAssetActivity, timeAgo } from "./activity.ts";
+import { describeActivity, isAssetActivity, timeAgo, timeLeft } from "./activity.ts";
 
 const entry = (
   action: string,
@@ -47,4 +47,14 @@ Deno.test("times read as a person would say them", () => {
   assert.equal(timeAgo(now - 86_400_000, now), "yesterday");
   assert.equal(timeAgo(now - 3 * 86_400_000, now), "3 days ago");
   assert.equal(timeAgo(now + 5000, now), "just now");
+});
+
+Deno.test("time left reads in the largest sensible unit, and says when it is over", () => {
+  const now = 1_000_000_000_000;
+  assert.equal(timeLeft(now + 14 * 86_400_000, now), "14 days");
+  assert.equal(timeLeft(now + 5 * 3_600_000, now), "5 h");
+  assert.equal(timeLeft(now + 20 * 60_000, now), "20 min");
+  assert.equal(timeLeft(now + 10_000, now), "a moment");
+  assert.equal(timeLeft(now, now), "expired");
+  assert.equal(describeActivity(entry("member.join", "editor")), "Ana joined as editor");
 });

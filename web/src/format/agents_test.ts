@@ -1,25 +1,6 @@
 import assert from "node:assert/strict";
 import type { AgentProfile } from "../api/types.ts";
-import { enrollCommands, formatVram, gpuLines, shellQuote } from "./agents.ts";
-
-Deno.test("the enrollment command names this studio, the token and the agent", () => {
-  const c = enrollCommands("http://127.0.0.1:8787", "tok_abc-123", "render-01");
-  assert.equal(
-    c.command,
-    "deno run -A gpu-agent/main.ts enroll --server http://127.0.0.1:8787 --token tok_abc-123 --name render-01",
-  );
-  assert.equal(
-    c.task,
-    "deno task agent enroll --server http://127.0.0.1:8787 --token tok_abc-123 --name render-01",
-  );
-});
-
-Deno.test("a name with spaces or quotes survives the shell; an empty name is left out", () => {
-  assert.equal(shellQuote("Ana's box"), `'Ana'"'"'s box'`);
-  const c = enrollCommands("https://studio.example", "t", "  ");
-  assert.equal(c.command.endsWith("--token t"), true);
-  assert.match(enrollCommands("https://s", "t", "big rig").command, /--name 'big rig'$/);
-});
+import { blockedLines, formatVram, gpuLines, runnableLines } from "./agents.ts";
 
 Deno.test("GPUs read as name and VRAM in GB", () => {
   const profile = (gpus: AgentProfile["gpus"]): AgentProfile => ({
@@ -44,4 +25,36 @@ Deno.test("GPUs read as name and VRAM in GB", () => {
   assert.deepEqual(gpuLines(profile([])), ["no GPU (CPU work only)"]);
   assert.equal(formatVram(8192), "8.0 GB");
   assert.equal(formatVram(null), "VRAM unknown");
+});
+
+Deno.test("what an agent runs reads as node types and tiers, what it lacks as the fix", () => {
+  assert.deepEqual(
+    runnableLines([
+      { nodeType: "shot.generate", title: "Shot", tier: "high" },
+      { nodeType: "image.generate", title: "Image", tier: "low" },
+      { nodeType: "shot.generate", title: "Shot", tier: "standard" },
+    ]),
+    ["Shot: standard, high", "Image: low"],
+  );
+  const lack = { nodeType: "shot.generate", title: "Shot", tier: "high" as const, template: "t" };
+  assert.deepEqual(
+    blockedLines([
+      {
+        ...lack,
+        backend: "comfyui",
+        missingModels: [
+          { folder: "diffusion_models", file: "wan.safetensors" },
+          { folder: "text_encoders", file: "umt5.safetensors" },
+          { folder: "text_encoders", file: "clip.safetensors" },
+        ],
+        missingClasses: [],
+      },
+      { ...lack, tier: "low", backend: "comfyui", missingModels: [], missingClasses: ["WanVideo"] },
+    ]),
+    [
+      "Shot at high: put wan.safetensors in ComfyUI's models/diffusion_models, " +
+      "umt5.safetensors and clip.safetensors in models/text_encoders",
+      "Shot at low: install the ComfyUI custom node WanVideo",
+    ],
+  );
 });

@@ -1,14 +1,17 @@
 /**
  * The signed-in user's GPU agents: make a single-use enrollment token and show the exact
- * command to run on the GPU machine, then watch the agent come online; rename and revoke.
- * The list (online state, GPUs, VRAM, backends, current job) refreshes every few seconds.
+ * command to run on the GPU machine (it needs only Node.js and npm there), then watch the agent
+ * come online; rename and revoke. The list (online state, GPUs, VRAM, backends, what each can
+ * run and what it lacks for the rest, current job) refreshes every few seconds.
  */
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { ApiError } from "../api/client.ts";
 import type { Agent, EnrollmentToken, JobSummary, Project } from "../api/types.ts";
+import AgentCapabilities from "../components/AgentCapabilities.tsx";
 import TopBar from "../components/TopBar.tsx";
-import { enrollCommands, formatVram, gpuLines } from "../format/agents.ts";
+import { enrollCommands } from "../../../protocol/agent_command.ts";
+import { formatVram, gpuLines } from "../format/agents.ts";
 import { timeAgo } from "../format/activity.ts";
 import { api } from "../services.ts";
 import { toast } from "../stores/toasts.ts";
@@ -65,9 +68,11 @@ function EnrollPanel(props: { onCreated: () => void }) {
   return (
     <section class="card enroll" data-testid="enroll-panel">
       <h2>Add a GPU machine</h2>
-      <p class="muted">
-        The machine needs Deno and this repository; ComfyUI (or another backend) running there is
-        found by itself. The token works once, for 15 minutes.
+      <p class="muted" data-testid="enroll-needs">
+        On the GPU machine you need Node.js 18 or newer with npm, and a copy of this studio's
+        repository (git clone, or unpack a download); run the commands in that folder. npx fetches
+        Deno by itself. ComfyUI running there, and ffmpeg, are found by themselves. The token works
+        once, for 15 minutes.
       </p>
       <form class="inline-form" onSubmit={create} data-testid="enroll-form">
         <input
@@ -85,20 +90,20 @@ function EnrollPanel(props: { onCreated: () => void }) {
       <Show when={commands()}>
         {(c) => (
           <div class="enroll-steps">
-            <p>1. On the GPU machine, in the repository, run:</p>
+            <p>1. On the GPU machine, in the repository's folder, run:</p>
             <div class="command">
-              <code data-testid="enroll-command">{c().command}</code>
+              <code data-testid="enroll-command">{c().enroll}</code>
               <button
                 type="button"
                 class="small"
-                onClick={() => void copy(c().command)}
+                onClick={() => void copy(c().enroll)}
                 data-testid="enroll-copy"
               >
                 Copy
               </button>
             </div>
             <p class="muted small">
-              or <code data-testid="enroll-task">{c().task}</code>
+              where Deno is installed: <code data-testid="enroll-task">{c().enrollWithDeno}</code>
             </p>
             <p>
               2. Then start it: <code data-testid="enroll-run">{c().run}</code>
@@ -180,6 +185,11 @@ function AgentRow(
             </For>
           </span>
         </div>
+        <AgentCapabilities
+          agent={a()}
+          fixes
+          unhealthy={a().profile.backends.filter((b) => !b.healthy)}
+        />
         <div class="small" data-testid={`agent-job-${a().id}`}>
           <Show when={props.job} fallback={<span class="muted">idle</span>}>
             {(job) => (

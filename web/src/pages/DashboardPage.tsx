@@ -1,11 +1,18 @@
-/** The project list, most recent first: create, open, rename, delete. */
-import { createResource, createSignal, For, onMount, Show } from "solid-js";
+/**
+ * The signed-in person's home: invitations waiting for them (accept or decline), then their
+ * projects, most recent first: create (and open), open, rename, delete. Both lists follow
+ * changes made elsewhere while the page is open (stores/inbox.ts): a new invitation appears
+ * with a notice, a membership an owner changed shows at once.
+ */
+import { createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { ApiError } from "../api/client.ts";
-import type { Project } from "../api/types.ts";
+import type { MyInvite, Project } from "../api/types.ts";
 import TopBar from "../components/TopBar.tsx";
+import { timeLeft } from "../format/activity.ts";
 import { navigate } from "../routes.ts";
 import { api, session, settled } from "../services.ts";
-import { toast } from "../stores/toasts.ts";
+import { openInbox } from "../stores/inbox.ts";
+import { dismiss, showToast, toast } from "../stores/toasts.ts";
 
 function ago(ms: number): string {
   const s = Math.max(0, (Date.now() - ms) / 1000);
@@ -15,6 +22,17 @@ function ago(ms: number): string {
   return new Date(ms).toLocaleDateString();
 }
 
+const ROLE_VERB: Record<MyInvite["role"], string> = {
+  owner: "co-own",
+  editor: "edit",
+  reviewer: "review",
+};
+
+/** "Ana invited you to edit “Harbour”" */
+export function inviteLine(invite: MyInvite): string {
+  return `${invite.invitedByName} invited you to ${ROLE_VERB[invite.role]} “${invite.projectName}”`;
+}
+
 export default function DashboardPage() {
   onMount(() => {
     // A share-link guest has one project only.
@@ -22,6 +40,60 @@ export default function DashboardPage() {
     if (me && "guest" in me) navigate({ name: "project", projectId: me.guest.projectId }, true);
   });
   const [projects, { mutate, refetch }] = createResource(() => api.projects.list());
+  const [invites, { refetch: refetchInvites }] = createResource(() => api.invites.mine());
+  const [answering, setAnswering] = createSignal<string | null>(null);
+  /** The notice of each invitation that arrived while the page was open, by invitation id. */
+  const notices = new Map<string, number>();
+  /** Reloads the invitations; one that was not on the page before gets a notice. */
+  async function reloadInvites() {
+    const shown = invites.loading ? null : new Set((settled(invites) ?? []).map((i) => i.id));
+    const list = await refetchInvites();
+    if (!list) return;
+    // A notice for an invitation that is gone (answered, withdrawn) would offer a dead Accept.
+    for (const [id, notice] of notices) {
+      if (list.some((i) => i.id === id)) continue;
+      dismiss(notice);
+      notices.delete(id);
+    }
+    if (!shown) return;
+    for (const invite of list) {
+      if (shown.has(invite.id)) continue;
+      notices.set(
+        invite.id,
+        showToast(inviteLine(invite), "info", {
+          label: "Accept",
+          run: () => void answer(invite, "accept"),
+        }),
+      );
+    }
+  }
+  onMount(() => {
+    const me = session();
+    if (!me || !("user" in me)) return;
+    const close = openInbox({
+      changed: (what) => void (what === "invites" ? reloadInvites() : refetch()),
+      stopped: (reason) => toast(`Live updates are off: ${reason}`),
+    });
+    onCleanup(close);
+  });
+
+  async function answer(invite: MyInvite, how: "accept" | "decline") {
+    setAnswering(invite.id);
+    try {
+      if (how === "accept") {
+        await api.invites.accept(invite.id);
+        toast(`You joined “${invite.projectName}” as ${invite.role}`, "info");
+        await refetch();
+      } else {
+        await api.invites.decline(invite.id);
+      }
+    } catch (error) {
+      toast(error instanceof ApiError ? error.describe() : String(error));
+    } finally {
+      setAnswering(null);
+      void reloadInvites();
+    }
+  }
   const [createError, setCreateError] = createSignal<string | null>(null);
   const [renaming, setRenaming] = createSignal<string | null>(null);
 
@@ -34,6 +106,8 @@ export default function DashboardPage() {
       const project = await api.projects.create({ name });
       form.reset();
       mutate((list) => [project, ...(list ?? [])]);
+      // Someone who names a project means to work in it.
+      navigate({ name: "project", projectId: project.id });
     } catch (error) {
       setCreateError(
         error instanceof ApiError ? error.issueFor("name") ?? error.message : String(error),
@@ -86,6 +160,49 @@ export default function DashboardPage() {
         <Show when={createError()}>
           <p class="form-error" role="alert" data-testid="project-create-error">{createError()}</p>
         </Show>
+        <Show when={(settled(invites)?.length ?? 0) > 0}>
+          <section class="invites" aria-label="Invitations" data-testid="invites">
+            <h2>Invitations</h2>
+            <ul class="project-list">
+              <For each={settled(invites)}>
+                {(invite) => (
+                  <li class="project-row invite-row" data-testid={`invitation-${invite.id}`}>
+                    <div class="project-open">
+                      <span class="project-name" data-testid="invitation-text">
+                        {inviteLine(invite)}
+                      </span>
+                      <span class="muted">
+                        {invite.role} · expires in {timeLeft(invite.expiresAt, Date.now())}
+                      </span>
+                    </div>
+                    <div class="row-actions">
+                      <button
+                        type="button"
+                        class="primary"
+                        disabled={answering() === invite.id}
+                        onClick={() =>
+                          void answer(invite, "accept")}
+                        data-testid="invitation-accept"
+                      >
+                        Accept
+                      </button>
+                      <button
+                        type="button"
+                        class="ghost"
+                        disabled={answering() === invite.id}
+                        onClick={() =>
+                          void answer(invite, "decline")}
+                        data-testid="invitation-decline"
+                      >
+                        Decline
+                      </button>
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </section>
+        </Show>
         <Show when={projects.error}>
           <p class="form-error" role="alert">
             Cannot load projects: {String(projects.error?.message)}
@@ -93,10 +210,11 @@ export default function DashboardPage() {
         </Show>
         <Show when={settled(projects)?.length === 0}>
           <div class="empty" data-testid="projects-empty">
-            No projects yet. Name one above to start laying out shots.
+            No projects yet. Name one above to start laying out shots, or accept an invitation:
+            invitations to your email appear here as soon as they are sent.
           </div>
         </Show>
-        <ul class="project-list" data-testid="project-list">
+        <ul class="project-list" hidden={!settled(projects)?.length} data-testid="project-list">
           <For each={settled(projects)}>
             {(project) => (
               <li class="project-row" data-testid={`project-${project.id}`}>

@@ -9,12 +9,13 @@ import HistoryPanel from "../components/HistoryPanel.tsx";
 import Inspector from "../components/Inspector.tsx";
 import Palette from "../components/Palette.tsx";
 import PresenceBar from "../components/PresenceBar.tsx";
+import ProjectAgentsPanel from "../components/ProjectAgentsPanel.tsx";
 import SharingDialog from "../components/SharingDialog.tsx";
 import TopBar from "../components/TopBar.tsx";
-import { api } from "../services.ts";
+import { api, session as signedIn } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
 
-type LeftTab = "nodes" | "assets" | "history" | "activity";
+type LeftTab = "nodes" | "assets" | "history" | "activity" | "agents";
 
 function Studio(props: { project: Project }) {
   const session = createProjectSession(props.project);
@@ -72,7 +73,10 @@ function Studio(props: { project: Project }) {
       <div class="studio-body">
         <div class="left">
           <div class="tabs" role="tablist">
-            {(["nodes", "assets", "history", "activity"] as const).map((t) => (
+            {(["nodes", "assets", "history", "activity", "agents"] as const).filter((t) =>
+              // Guests (share links) run nothing and are not told whose machines do.
+              t !== "agents" || "user" in (signedIn() ?? {})
+            ).map((t) => (
               <button
                 type="button"
                 role="tab"
@@ -82,7 +86,7 @@ function Studio(props: { project: Project }) {
                 onClick={() => setTab(t)}
                 data-testid={`tab-${t}`}
               >
-                {t[0]!.toUpperCase() + t.slice(1)}
+                {t === "agents" ? "GPUs" : t[0]!.toUpperCase() + t.slice(1)}
               </button>
             ))}
           </div>
@@ -103,6 +107,9 @@ function Studio(props: { project: Project }) {
             </Match>
             <Match when={tab() === "activity"}>
               <ActivityPanel session={session} />
+            </Match>
+            <Match when={tab() === "agents"}>
+              <ProjectAgentsPanel session={session} />
             </Match>
           </Switch>
         </div>

@@ -24,9 +24,15 @@ const LIFETIME_MS = { error: 6000, info: 3000, action: 20_000 };
 
 /** Shows a message for a few seconds; the newest five stay visible. */
 export function toast(text: string, kind: Toast["kind"] = "error", action?: ToastAction): void {
+  showToast(text, kind, action);
+}
+
+/** `toast`, returning the toast's id for a `dismiss` before it times out. */
+export function showToast(text: string, kind: Toast["kind"], action?: ToastAction): number {
   const id = nextId++;
   setToasts((list) => [...list.slice(-4), { id, kind, text, ...(action ? { action } : {}) }]);
   setTimeout(() => dismiss(id), action ? LIFETIME_MS.action : LIFETIME_MS[kind]);
+  return id;
 }
 
 export function dismiss(id: number): void {
