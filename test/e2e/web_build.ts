@@ -1,8 +1,10 @@
 /**
  * Builds web/dist once for the end-to-end tests and the web benchmark: skipped when the build
- * is newer than every file under web/src, web/index.html and web/vite.config.ts.
+ * is newer than every file it is made from: web/src, protocol/ (which the web imports),
+ * web/index.html, web/vite.config.ts and the import map in deno.json.
  */
 const WEB = new URL("../../web/", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 
 async function newestSource(dir: URL): Promise<number> {
   let newest = 0;
@@ -26,6 +28,8 @@ async function builtAt(): Promise<number> {
 export async function ensureWebBuild(): Promise<void> {
   const sources = Math.max(
     await newestSource(new URL("src/", WEB)),
+    await newestSource(new URL("protocol/", ROOT)),
+    (await Deno.stat(new URL("deno.json", ROOT))).mtime?.getTime() ?? 0,
     (await Deno.stat(new URL("index.html", WEB))).mtime?.getTime() ?? 0,
     (await Deno.stat(new URL("vite.config.ts", WEB))).mtime?.getTime() ?? 0,
   );
