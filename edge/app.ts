@@ -20,6 +20,7 @@ import { agentApiRoutes } from "./routes/agent_api/mod.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { blobRoutes } from "./routes/blobs.ts";
+import { capabilityRoutes } from "./routes/capabilities.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { internalRoutes } from "./routes/internal.ts";
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       ticketRoutes,
       jobRoutes,
       takeRoutes,
+      capabilityRoutes,
     ]
   ) {
     app.route("/api/projects", routes);

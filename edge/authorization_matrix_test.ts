@@ -4,6 +4,7 @@
  * fails this test. A guest is a reviewer of that one project who must never see members' emails.
  */
 import assert from "node:assert/strict";
+import { jobPreviews } from "../db/schema/mod.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import {
   call,
@@ -52,6 +53,8 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown }> = {
   },
   "GET /api/projects/:id/jobs": { role: "reviewer" },
   "GET /api/projects/:id/jobs/:jobId": { role: "reviewer" },
+  "GET /api/projects/:id/jobs/:jobId/preview": { role: "reviewer" },
+  "GET /api/projects/:id/capabilities": { role: "reviewer" },
   "POST /api/projects/:id/jobs/:jobId/cancel": { role: "editor" },
   "POST /api/projects/:id/jobs/:jobId/retry": { role: "editor" },
   "GET /api/projects/:id/takes": { role: "reviewer" },
@@ -120,6 +123,13 @@ async function fixture(
   });
   await call(t, "POST", `/api/projects/${id}/jobs/${job.body.job.id}/cancel`, {
     token: users.owner.token,
+  });
+  // A preview frame it sent before the cancel, for the preview route to serve.
+  await t.deps.db.insert(jobPreviews).values({
+    jobId: job.body.job.id,
+    contentType: "image/png",
+    base64: "iVBORw0KGgo=",
+    at: 1,
   });
   // Through a second link, so revoking the fixture's link (a route under test) keeps this guest.
   const guestLink = await call(t, "POST", `/api/projects/${id}/share-links`, {
