@@ -61,10 +61,13 @@ export interface Studio {
   ): Promise<T>;
   /** A fresh browser context signed in as `user` (or signed out), at `path`. */
   open(user: User | null, path: string): Promise<Page>;
-  /** Enrolls (a token from the API, `enroll` as a process) and runs an agent for `owner`. */
-  startAgent(owner: User, name?: string): Promise<AgentProcess>;
+  /**
+   * Enrolls (a token from the API, `enroll` as a process) and runs an agent for `owner`; `env`
+   * adds to (or overrides) its environment, e.g. `MD_VRAM_MIB` for a smaller card.
+   */
+  startAgent(owner: User, name?: string, env?: Record<string, string>): Promise<AgentProcess>;
   /** Runs `enroll` with the given arguments and then `run`, as the user would from the page. */
-  runAgentCommand(args: string[]): Promise<AgentProcess>;
+  runAgentCommand(args: string[], env?: Record<string, string>): Promise<AgentProcess>;
   /** Stops the room server and starts it again on the same port with the same storage. */
   stopRoom(): Promise<void>;
   startRoom(): Promise<void>;
@@ -231,19 +234,20 @@ export async function startStudio(): Promise<Studio> {
         await page.goto(`${url}${path}`);
         return page;
       },
-      async startAgent(owner, name = "render-01") {
+      async startAgent(owner, name = "render-01", env = {}) {
         const { token } = await api<{ token: string }>(
           "POST",
           "/api/agents/enrollment-tokens",
           owner.token,
           {},
         );
-        return await studio.runAgentCommand(["--server", url, "--token", token, "--name", name]);
+        const args = ["--server", url, "--token", token, "--name", name];
+        return await studio.runAgentCommand(args, env);
       },
-      async runAgentCommand(args) {
+      async runAgentCommand(args, env = {}) {
         const dirs = await agentDirs();
-        await enrollAgent(args, agentEnv(dirs));
-        const agent = startAgentProcess(agentEnv(dirs));
+        await enrollAgent(args, { ...agentEnv(dirs), ...env });
+        const agent = startAgentProcess({ ...agentEnv(dirs), ...env });
         agents.push(agent);
         return agent;
       },

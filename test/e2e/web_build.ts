@@ -1,6 +1,7 @@
 /**
  * Builds web/dist once for the end-to-end tests and the web benchmark: skipped when the build
- * is newer than every file under web/src, web/index.html and web/vite.config.ts.
+ * is newer than every file under web/src and protocol/ (which the app bundles), web/index.html
+ * and web/vite.config.ts.
  */
 const WEB = new URL("../../web/", import.meta.url);
 
@@ -26,6 +27,7 @@ async function builtAt(): Promise<number> {
 export async function ensureWebBuild(): Promise<void> {
   const sources = Math.max(
     await newestSource(new URL("src/", WEB)),
+    await newestSource(new URL("../protocol/", WEB)),
     (await Deno.stat(new URL("index.html", WEB))).mtime?.getTime() ?? 0,
     (await Deno.stat(new URL("vite.config.ts", WEB))).mtime?.getTime() ?? 0,
   );
