@@ -35,6 +35,13 @@ export const CHROMIUM_ARGS = [
 
 const SCREENSHOTS = new URL("../../test-output/e2e/", import.meta.url).pathname;
 
+/** The browser context options a test may set: the window, and touch for a phone. */
+export interface Device {
+  viewport?: { width: number; height: number };
+  hasTouch?: boolean;
+  isMobile?: boolean;
+}
+
 export interface User {
   id: string;
   name: string;
@@ -59,8 +66,12 @@ export interface Studio {
     body?: unknown,
     expect?: number,
   ): Promise<T>;
-  /** A fresh browser context signed in as `user` (or signed out), at `path`. */
-  open(user: User | null, path: string): Promise<Page>;
+  /**
+   * A fresh browser context signed in as `user` (or signed out), at `path`; a desktop window
+   * unless `device` says otherwise (a phone: `{ viewport: { width: 390, height: 844 },
+   * hasTouch: true, isMobile: true }`).
+   */
+  open(user: User | null, path: string, device?: Device): Promise<Page>;
   /**
    * Enrolls (a token from the API, `enroll` as a process) and runs an agent for `owner`; `env`
    * adds to (or overrides) its environment, e.g. `MD_VRAM_MIB` for a smaller card.
@@ -223,8 +234,11 @@ export async function startStudio(): Promise<Studio> {
         });
       },
       api,
-      async open(user, path) {
-        const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+      async open(user, path, device = {}) {
+        const context = await browser.newContext({
+          viewport: { width: 1400, height: 860 },
+          ...device,
+        });
         await context.addInitScript(recordCspViolations);
         if (user) {
           await context.addCookies([{ name: "md_session", value: user.token, url }]);

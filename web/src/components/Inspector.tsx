@@ -2,7 +2,7 @@
  * The right-hand panel: the selected node's title and parameter form (from its schema, with
  * validation messages), its takes with their parameters; or the selected edge; or help.
  */
-import { createMemo, For, Match, Show, Switch } from "solid-js";
+import { createEffect, createMemo, For, Match, on, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
 import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
 import { paramProblem, requiredMessage } from "../../../protocol/param_rules.ts";
@@ -66,7 +66,48 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
     return true;
   };
   const takes = () => s.runs[props.id]?.takes ?? idleRun().takes;
+  let takesHeading: HTMLHeadingElement | undefined;
+  /** The node's takes: under the form for editors, first for reviewers (what they came for). */
+  const takesList = () => (
+    <Show when={def && isExecutable(def)}>
+      <h3 ref={takesHeading}>Takes</h3>
+      <Show when={takes().length === 0}>
+        <p class="muted small" data-testid="inspector-no-takes">No takes yet.</p>
+      </Show>
+      <ul class="take-list" data-testid="inspector-takes">
+        <For each={takes()}>
+          {(take) => (
+            <li>
+              <TakeThumb take={take} />
+              <div>
+                <div>{take.name}</div>
+                <div class="muted small">
+                  {take.lineage.tier} · seed {take.lineage.seed ?? "—"} ·{" "}
+                  {new Date(take.createdAt).toLocaleString()}
+                </div>
+                <Show when={downgradeNote(take.lineage)}>
+                  {(text) => (
+                    <div class="take-lowered-note" data-testid={`take-lowered-${take.id}`}>
+                      {text()}
+                    </div>
+                  )}
+                </Show>
+                <details>
+                  <summary class="muted small">Parameters</summary>
+                  <pre class="params">{JSON.stringify(take.lineage.params, null, 1)}</pre>
+                </details>
+              </div>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
   const note = () => availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id));
+  // "Open takes" (the canvas menu): bring them into view.
+  createEffect(on(s.takesWanted, () => takesHeading?.scrollIntoView({ block: "start" }), {
+    defer: true,
+  }));
   return (
     <Show when={node()}>
       {(n) => (
@@ -91,6 +132,7 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
               {note().text}
             </p>
           </Show>
+          <Show when={s.readOnly()}>{takesList()}</Show>
           <Show when={problems().length > 0}>
             <div class="form-problems" role="alert" data-testid="inspector-problems">
               <p>Before this can run:</p>
@@ -117,36 +159,7 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
               />
             )}
           </For>
-          <Show when={takes().length > 0}>
-            <h3>Takes</h3>
-            <ul class="take-list" data-testid="inspector-takes">
-              <For each={takes()}>
-                {(take) => (
-                  <li>
-                    <TakeThumb take={take} />
-                    <div>
-                      <div>{take.name}</div>
-                      <div class="muted small">
-                        {take.lineage.tier} · seed {take.lineage.seed ?? "—"} ·{" "}
-                        {new Date(take.createdAt).toLocaleString()}
-                      </div>
-                      <Show when={downgradeNote(take.lineage)}>
-                        {(text) => (
-                          <div class="take-lowered-note" data-testid={`take-lowered-${take.id}`}>
-                            {text()}
-                          </div>
-                        )}
-                      </Show>
-                      <details>
-                        <summary class="muted small">Parameters</summary>
-                        <pre class="params">{JSON.stringify(take.lineage.params, null, 1)}</pre>
-                      </details>
-                    </div>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
+          <Show when={!s.readOnly()}>{takesList()}</Show>
         </div>
       )}
     </Show>

@@ -42,6 +42,10 @@ export function createProjectSession(project: Project) {
    * say what is required (before that, an empty required field is not an error yet).
    */
   const [attempted, setAttempted] = createStore<Record<string, boolean>>({});
+  /** The side panel open as a drawer on a narrow screen (none on a wide one: both show). */
+  const [panel, setPanel] = createSignal<"palette" | "inspector" | null>(null);
+  /** Bumped when someone asks to see a node's takes: the inspector scrolls to them. */
+  const [takesWanted, setTakesWanted] = createSignal(0);
   /** What the agents online for the project can run, by `nodeType:tier`; null until read. */
   const [capabilities, setCapabilities] = createSignal<Map<string, WorkAvailability> | null>(null);
   const [connection, setConnection] = createSignal<ConnectionState>({
@@ -382,6 +386,15 @@ export function createProjectSession(project: Project) {
     load,
     generate,
     tierOf,
+    panel,
+    setPanel,
+    takesWanted,
+    /** Shows a node's takes: selects it and opens the inspector at its takes. */
+    revealTakes(nodeId: string) {
+      engine.select([nodeId]);
+      setPanel("inspector");
+      setTakesWanted((n) => n + 1);
+    },
     availabilityOf,
     unusedParam,
     previewUrl: (jobId: string, at: number) => api.jobs.previewUrl(projectId, jobId, at),
