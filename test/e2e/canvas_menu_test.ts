@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { anaWithEditorBen, centre, graphOf, live, node } from "./helpers.ts";
-import { startStudio, until } from "./studio.ts";
+import { cspViolations, startStudio, until } from "./studio.ts";
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -143,6 +143,7 @@ Deno.test("new nodes land in free room; Enter adds the first match; a context me
       return jobs.length === 1 && jobs[0]?.nodeId === "first";
     });
   });
+  for (const page of [a, b]) assert.deepEqual(await cspViolations(page), []);
 });
 
 Deno.test("a long press on a touch screen opens the same menu", async () => {
@@ -166,4 +167,5 @@ Deno.test("a long press on a touch screen opens the same menu", async () => {
   await page.getByTestId("menu-add-image.generate").tap();
   await page.locator("[data-node-type='image.generate']").waitFor();
   await studio.screenshot(page, "canvas-menu-long-press");
+  assert.deepEqual(await cspViolations(page), [], "nothing the page's CSP refuses");
 });

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { anaWithEditorBen, graphOf, live, node } from "./helpers.ts";
-import { startStudio, until } from "./studio.ts";
+import { cspViolations, startStudio, until } from "./studio.ts";
 
 const open = (page: Page, id: string) =>
   page.getByTestId(`node-${id}`).getByTestId("node-title").click();
@@ -157,4 +157,5 @@ Deno.test("the inspector refuses what cannot run, in words, all at once, and not
     },
   );
   assert.deepEqual(await refusedByRoom(), []);
+  for (const page of [a, b]) assert.deepEqual(await cspViolations(page), []);
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
 import { graphOf, live, node, projectWith } from "./helpers.ts";
-import { type Device, startStudio, until } from "./studio.ts";
+import { cspViolations, type Device, startStudio, until } from "./studio.ts";
 
 const PHONE: Device = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
@@ -99,6 +99,7 @@ Deno.test("on a phone the dashboard and the studio fit, and a reviewer opens and
         const box = (await palette.boundingBox())!;
         return box.x + box.width <= 0;
       });
+      assert.deepEqual(await cspViolations(page), []);
       await page.context().close();
     },
   );
@@ -156,6 +157,7 @@ Deno.test("on a phone the dashboard and the studio fit, and a reviewer opens and
         () => video.evaluate((v) => (v as HTMLVideoElement).currentTime > 0.2),
       );
       await studio.screenshot(player, "narrow-reviewer-plays-take");
+      assert.deepEqual(await cspViolations(page), []);
     },
   );
 });

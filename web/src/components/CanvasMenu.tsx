@@ -16,7 +16,7 @@ export interface MenuAt {
   node: string | null;
 }
 
-/** Menu width and the most rows of node types shown at once, for keeping it on screen. */
+/** The menu's width (styles.css) and most height, for keeping it on screen. */
 const WIDTH = 220;
 const MAX_HEIGHT = 320;
 
@@ -68,7 +68,7 @@ export default function CanvasMenu(
       ref={el}
       class="context-menu"
       role="menu"
-      style={{ left: `${left()}px`, top: `${top()}px`, width: `${WIDTH}px` }}
+      style={{ left: `${left()}px`, top: `${top()}px` }}
       data-ui
       data-testid="context-menu"
       onContextMenu={(e) => e.preventDefault()}
