@@ -4,7 +4,7 @@
  * open its takes, and for editors generate, duplicate or delete. Marked `data-ui` so pressing it
  * does not start a canvas gesture.
  */
-import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
 import type { Point } from "../canvas/viewport.ts";
 import { matchingTypes, typeTooltip } from "../format/node_types.ts";
@@ -31,6 +31,17 @@ export default function CanvasMenu(
     props.close();
   };
   const add = (type: string) => s.engine.place(type, props.at.screen);
+  const Item = (item: { testId: string; run(): void; class?: string; children: JSX.Element }) => (
+    <button
+      type="button"
+      role="menuitem"
+      class={item.class}
+      onClick={done(item.run)}
+      data-testid={item.testId}
+    >
+      {item.children}
+    </button>
+  );
   const def = () => nodeType(s.graph.nodes[props.at.node ?? ""]?.type ?? "");
   const left = () => Math.max(0, Math.min(props.at.screen.x, props.size.w - WIDTH));
   const top = () => Math.max(0, Math.min(props.at.screen.y, props.size.h - MAX_HEIGHT));
@@ -107,55 +118,29 @@ export default function CanvasMenu(
                 </For>
               </div>
             </Show>
-            <button
-              type="button"
-              role="menuitem"
-              onClick={done(() => s.engine.run({ kind: "fit" }))}
-              data-testid="menu-fit"
-            >
+            <Item testId="menu-fit" run={() => s.engine.run({ kind: "fit" })}>
               Fit the view to the graph
-            </button>
+            </Item>
           </>
         }
       >
         {(id) => (
           <>
-            <button
-              type="button"
-              role="menuitem"
-              onClick={done(() => s.revealTakes(id()))}
-              data-testid="menu-open-takes"
-            >
-              Open takes
-            </button>
+            <Item testId="menu-open-takes" run={() => s.revealTakes(id())}>Open takes</Item>
             <Show when={!s.readOnly()}>
               <Show when={def() && isExecutable(def()!)}>
-                <button
-                  type="button"
-                  role="menuitem"
-                  onClick={done(() => void s.generate(id()))}
-                  data-testid="menu-generate"
-                >
-                  Generate
-                </button>
+                <Item testId="menu-generate" run={() => void s.generate(id())}>Generate</Item>
               </Show>
-              <button
-                type="button"
-                role="menuitem"
-                onClick={done(() => s.engine.run({ kind: "duplicate" }))}
-                data-testid="menu-duplicate"
-              >
+              <Item testId="menu-duplicate" run={() => s.engine.run({ kind: "duplicate" })}>
                 Duplicate <span class="muted">Ctrl+D</span>
-              </button>
-              <button
-                type="button"
-                role="menuitem"
+              </Item>
+              <Item
+                testId="menu-delete"
                 class="danger"
-                onClick={done(() => s.engine.run({ kind: "delete" }))}
-                data-testid="menu-delete"
+                run={() => s.engine.run({ kind: "delete" })}
               >
                 Delete <span class="muted">Del</span>
-              </button>
+              </Item>
             </Show>
           </>
         )}
