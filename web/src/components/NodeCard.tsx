@@ -112,7 +112,7 @@ export default function NodeCard(
             </div>
           </div>
           <Show when={def && isExecutable(def) && layout.runBodyTop !== null}>
-            <NodeRun session={s} id={props.id} light={light} />
+            <NodeRun session={s} id={props.id} />
           </Show>
         </div>
       )}

@@ -106,9 +106,7 @@ export function RunNote(props: { text: string; tone: string; testId: string }) {
   );
 }
 
-export default function NodeRun(
-  props: { session: ProjectSession; id: string; light: () => boolean },
-) {
+export default function NodeRun(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const run = () => s.runs[props.id] ?? idleRun();
   const def = nodeType(s.graph.nodes[props.id]?.type ?? "");
@@ -148,14 +146,7 @@ export default function NodeRun(
       </div>
       <Switch
         fallback={
-          // Not on a light card (zoomed far out, far off screen): it could not be read there,
-          // and 300 of them would be rebuilt each time what the agents can run changes.
-
-
-            <Show when={!props.light()}>
-              <RunNote text={note().text} tone={note().tone} testId={`availability-${props.id}`} />
-            </Show>
-
+          <RunNote text={note().text} tone={note().tone} testId={`availability-${props.id}`} />
         }
       >
         <Match when={busy()}>

@@ -222,6 +222,7 @@ export function createProjectSession(project: Project) {
 
   let capabilityTimer = 0;
   let capabilitiesReadAt = -Infinity;
+  let capabilitiesText = "";
   let disposed = false;
   async function readCapabilities(): Promise<void> {
     clearTimeout(capabilityTimer);
@@ -229,7 +230,12 @@ export function createProjectSession(project: Project) {
     try {
       if (document.visibilityState !== "hidden") {
         const list = await api.jobs.capabilities(projectId);
-        setCapabilities(new Map(list.map((w) => [`${w.nodeType}:${w.tier}`, w])));
+        // Unchanged (the usual case): every card's note is left alone.
+        const text = JSON.stringify(list);
+        if (text !== capabilitiesText) {
+          capabilitiesText = text;
+          setCapabilities(new Map(list.map((w) => [`${w.nodeType}:${w.tier}`, w])));
+        }
       }
     } catch {
       // Kept as last read; the next read may work (a restart of the edge, say).
@@ -316,6 +322,7 @@ export function createProjectSession(project: Project) {
     if (runProblems(store.raw(), nodeId).length > 0) {
       setAttempted(nodeId, true);
       engine.select([nodeId]);
+      setPanel("inspector"); // on a phone, the drawer that lists them
       return;
     }
     setRuns(
