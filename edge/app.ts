@@ -20,6 +20,7 @@ import { agentApiRoutes } from "./routes/agent_api/mod.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { blobRoutes } from "./routes/blobs.ts";
+import { capabilityRoutes } from "./routes/capabilities.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inboxRoutes } from "./routes/inbox.ts";
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       jobRoutes,
       takeRoutes,
       projectAgentRoutes,
+      capabilityRoutes,
     ]
   ) {
     app.route("/api/projects", routes);

@@ -6,6 +6,7 @@
  * who must never see members' emails.
  */
 import assert from "node:assert/strict";
+import { jobPreviews } from "../db/schema/mod.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import {
   addMember,
@@ -57,6 +58,8 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
   },
   "GET /api/projects/:id/jobs": { role: "reviewer" },
   "GET /api/projects/:id/jobs/:jobId": { role: "reviewer" },
+  "GET /api/projects/:id/jobs/:jobId/preview": { role: "reviewer" },
+  "GET /api/projects/:id/capabilities": { role: "reviewer" },
   "POST /api/projects/:id/jobs/:jobId/cancel": { role: "editor" },
   "POST /api/projects/:id/jobs/:jobId/retry": { role: "editor" },
   "GET /api/projects/:id/takes": { role: "reviewer" },
@@ -132,6 +135,13 @@ async function fixture(
     token: users.owner.token,
     body: { email: `pending-${crypto.randomUUID()}@example.com`, role: "reviewer" },
     headers: { "x-test-client-address": crypto.randomUUID() },
+  });
+  // A preview frame it sent before the cancel, for the preview route to serve.
+  await t.deps.db.insert(jobPreviews).values({
+    jobId: job.body.job.id,
+    contentType: "image/png",
+    base64: "iVBORw0KGgo=",
+    at: 1,
   });
   // Through a second link, so revoking the fixture's link (a route under test) keeps this guest.
   const guestLink = await call(t, "POST", `/api/projects/${id}/share-links`, {

@@ -1,8 +1,9 @@
 /**
  * The graph rules, as one pure function shared by the room (authoritative order) and client
  * replicas (optimistic apply, rebase): per-property last-writer-wins, delete beats update,
- * typed sockets, no cycles. The room applies in arrival order, so "last writer" is "last to
- * reach the room"; a replica applying the same accepted ops in `seq` order reaches the same graph.
+ * parameter values valid for their node type (protocol/param_rules.ts), typed sockets, no
+ * cycles. The room applies in arrival order, so "last writer" is "last to reach the room"; a
+ * replica applying the same accepted ops in `seq` order reaches the same graph.
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@ import { jsonBoundsProblem } from "../protocol/bounded_json.ts";
 import type { GraphOp, RejectCode } from "../protocol/canvas.ts";
 import type { Graph, GraphEdge, GraphNode } from "../protocol/graph.ts";
 import { canConnect, nodeType } from "../protocol/nodes.ts";
+import { opParamProblem } from "../protocol/param_rules.ts";
 
 export type ApplyResult = { ok: true } | {
   ok: false;
@@ -33,6 +35,9 @@ function _reject(code: RejectCode, field: string, reason: string): ApplyResult {
  * replayed create cannot bring a deleted node back); it is updated in place too.
  */
 export function applyOp(graph: Graph, op: GraphOp, deleted: Set<string>): ApplyResult {
+  // A parameter value the node's schema refuses is never stored (a missing one may be).
+  const badParams = opParamProblem(graph, op);
+  if (badParams) return _reject("invalid", badParams.field, badParams.reason);
   switch (op.type) {
     case "node.create":
       return _createNode(graph, op.node, deleted, op.restore === true);

@@ -3,7 +3,9 @@ import { emptyGraph, type Graph } from "../protocol/graph.ts";
 import { applyOp } from "./graph_ops.ts";
 
 function node(id: string, type = "shot.generate") {
-  return { id, type, title: id, x: 0, y: 0, params: { prompt: "p", seed: 1 } };
+  // Params valid for the type: the rules refuse what its schema does not take.
+  const params = type === "shot.generate" ? { prompt: "p", seed: 1 } : {};
+  return { id, type, title: id, x: 0, y: 0, params };
 }
 function edge(id: string, from: string, fromSocket: string, to: string, toSocket: string) {
   return { id, from: { node: from, socket: fromSocket }, to: { node: to, socket: toSocket } };

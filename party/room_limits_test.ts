@@ -43,19 +43,37 @@ Deno.test("node params nested past the limit are rejected naming the field, at a
 });
 
 Deno.test("params that many updates would grow past the size limit are refused", async () => {
-  const h = await makeRoom();
+  // Valid values cannot add up past the limit any more (param_rules.ts bounds each one), but a
+  // node kept from before those rules can hold more: one such node is stored, then updated.
+  const storage = new MemoryStorage();
+  const first = await makeRoom({ storage });
+  first.send(first.join("ada"), { type: "node.create", opId: "o1", node: shotNode("n1") });
+  first.room.dispose();
+  const stored = storage.data.get("node:n1") as { params: Record<string, unknown> };
+  stored.params = { prompt: "a door", legacy: "x".repeat(61_000) };
+
+  const h = await makeRoom({ storage });
   const ada = h.join("ada");
-  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
-  const part = "x".repeat(40_000);
-  h.send(ada, { type: "node.update", opId: "o2", id: "n1", set: { params: { a: part } } });
-  h.send(ada, { type: "node.update", opId: "o3", id: "n1", set: { params: { b: part }, x: 9 } });
-  h.send(ada, { type: "node.update", opId: "o4", id: "n1", set: { params: { a: null, b: part } } });
-  assert.deepEqual(ada.of("ack").map((m) => m.opId), ["o1", "o2", "o4"]);
+  const part = "x".repeat(3_000);
+  h.send(ada, { type: "node.update", opId: "o2", id: "n1", set: { params: { prompt: part } } });
+  h.send(ada, {
+    type: "node.update",
+    opId: "o3",
+    id: "n1",
+    set: { params: { negativePrompt: part }, x: 9 },
+  });
+  h.send(ada, {
+    type: "node.update",
+    opId: "o4",
+    id: "n1",
+    set: { params: { legacy: null, negativePrompt: part } },
+  });
+  assert.deepEqual(ada.of("ack").map((m) => m.opId), ["o2", "o4"]);
   const reject = ada.of("reject")[0]!;
   assert.deepEqual([reject.opId, reject.code, reject.field], ["o3", "too_large", "set.params"]);
   assert.match(reject.reason, /over 65536 characters/);
   const node = h.room.graph!.nodes.n1!;
-  assert.deepEqual([Object.keys(node.params), node.x], [["prompt", "b"], 0]);
+  assert.deepEqual([Object.keys(node.params), node.x], [["prompt", "negativePrompt"], 0]);
   h.room.dispose();
 });
 
@@ -96,33 +114,39 @@ Deno.test("a room stored before the limits opens without the nodes that break th
 Deno.test("a graph is kept under what the edge takes as one revision", async () => {
   const h = await makeRoom();
   const ada = h.join("ada");
-  const params = { prompt: "x".repeat(60_000) };
+  // The largest params a shot takes (param_rules.ts), then half of that, so what is left of the
+  // budget at the end is less than the half a node can still grow by.
+  const full = { prompt: "x".repeat(4000), negativePrompt: "n".repeat(4000) };
+  const half = { prompt: "x".repeat(4000) };
   h.send(ada, { type: "node.create", opId: "small", node: shotNode("small") });
   let n = 0;
-  while (ada.of("reject").length === 0) {
-    n++;
-    h.send(ada, { type: "node.create", opId: `o${n}`, node: { ...shotNode(`n${n}`), params } });
-    assert.ok(n < 200, "refused at some point");
+  for (const params of [full, half]) {
+    const refused = ada.of("reject").length;
+    while (ada.of("reject").length === refused) {
+      n++;
+      h.send(ada, { type: "node.create", opId: `o${n}`, node: { ...shotNode(`n${n}`), params } });
+      assert.ok(n < 3000, "refused at some point");
+    }
   }
-  const reject = ada.of("reject")[0]!;
+  const reject = ada.of("reject")[1]!;
   assert.deepEqual([reject.opId, reject.code], [`o${n}`, "too_large"]);
   assert.match(reject.reason, /graph would be over/);
   const bytes = () => new TextEncoder().encode(JSON.stringify(h.room.graph)).byteLength;
   assert.ok(bytes() <= MAX_GRAPH_BYTES, `${bytes()} bytes fit in a revision`);
-  assert.ok(bytes() > MAX_GRAPH_BYTES - 2 * 61_000, "and the budget was used");
+  assert.ok(bytes() > MAX_GRAPH_BYTES - 64 * 1024 - 2 * 4_200, "and the budget was used");
   assert.equal(h.room.graph!.nodes[`n${n}`], undefined, "the refused node is not kept");
 
   // Growing a node's params is refused too, and leaves it as it was; deleting makes room.
-  const grow = { params: { more: "y".repeat(62_000) }, x: 5 };
+  const grow = { params: { negativePrompt: "y".repeat(4000) }, x: 5 };
   h.send(ada, { type: "node.update", opId: "grow", id: "small", set: grow });
-  const refused = ada.of("reject")[1];
+  const refused = ada.of("reject")[2];
   assert.deepEqual([refused?.opId, refused?.code], ["grow", "too_large"]);
   assert.match(refused!.reason, /graph would be over/);
   const small = h.room.graph!.nodes.small!;
   assert.deepEqual([small.params, small.x], [shotNode("small").params, 0]);
   h.send(ada, { type: "node.update", opId: "move", id: "small", set: { x: 5 } });
   h.send(ada, { type: "node.delete", opId: "del", id: "n2" });
-  h.send(ada, { type: "node.create", opId: "again", node: { ...shotNode("again"), params } });
+  h.send(ada, { type: "node.create", opId: "again", node: { ...shotNode("again"), params: full } });
   assert.deepEqual(ada.of("ack").slice(-3).map((m) => m.opId), ["move", "del", "again"]);
   h.room.dispose();
 });

@@ -69,6 +69,45 @@ Deno.test("invalid, oversized and pre-hello messages are rejected with the field
   h.room.dispose();
 });
 
+Deno.test("parameter values the node's schema refuses are rejected naming the field; a node without its prompt may be made", async () => {
+  const h = await makeRoom();
+  const [ada, bob] = [h.join("ada"), h.join("bob")];
+  const fresh = { ...shotNode("n1"), params: { steps: 20 } };
+  h.send(ada, { type: "node.create", opId: "o1", node: fresh });
+  h.send(ada, { type: "node.update", opId: "o2", id: "n1", set: { params: { steps: 2.5 } } });
+  h.send(ada, {
+    type: "node.update",
+    opId: "o3",
+    id: "n1",
+    set: { params: { cfg: 99, seed: 99999999999, width: 1004, prompt: "a door" } },
+  });
+  h.send(ada, {
+    type: "node.create",
+    opId: "o4",
+    node: { ...shotNode("n2"), params: { prompt: "x".repeat(4001), colour: "red" } },
+  });
+  assert.deepEqual(ada.of("ack").map((a) => a.opId), ["o1"]);
+  assert.deepEqual(ada.of("reject").map((r) => [r.opId, r.code, r.field, r.reason]), [
+    ["o2", "invalid", "set.params.steps", "Steps: a whole number from 1 to 150"],
+    [
+      "o3",
+      "invalid",
+      "set.params.seed",
+      "Seed: a whole number from 0 to 4,294,967,295; CFG: a number from 0 to 30; " +
+      "Width: a multiple of 8 from 64 to 4,096",
+    ],
+    [
+      "o4",
+      "invalid",
+      "node.params.prompt",
+      "Prompt: up to 4,000 characters; colour: Shot nodes have no such parameter",
+    ],
+  ]);
+  assert.deepEqual(h.room.graph?.nodes.n1?.params, { steps: 20 }, "nothing of o3 was stored");
+  assert.equal(bob.of("state.update").length, 1, "only the valid create reached Bob");
+  h.room.dispose();
+});
+
 Deno.test("reviewers move cursors and select but cannot change the graph", async () => {
   const h = await makeRoom();
   const [rev, ada] = [h.join("rev", "reviewer"), h.join("ada")];

@@ -152,6 +152,10 @@ export const progressEventSchema = z.object({
   message: z.string().max(1000),
   /** Seconds left, when the backend can tell. */
   eta: z.number().min(0).optional(),
+  /** The job runs at a lower tier than asked: why ("high→standard: largest online GPU 16 GB"). */
+  rationale: z.string().max(1000).optional(),
+  /** A new preview frame came with this event (its time): load the job's preview again. */
+  previewAt: z.number().optional(),
 }).strict();
 export const generationCompleteEventSchema = z.object({
   type: z.literal("generation.complete"),

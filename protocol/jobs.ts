@@ -24,7 +24,7 @@
 import { z } from "zod";
 import { boundedJsonObject } from "./bounded_json.ts";
 import { backendSchema } from "./nodes.ts";
-import { tierSchema } from "./tiers.ts";
+import { type Tier, tierSchema } from "./tiers.ts";
 
 /** Path prefix of the agent API; bumped (v2) only for changes an older agent would misread. */
 export const AGENT_API_PREFIX = "/api/agent/v1";
@@ -64,6 +64,16 @@ export type Gpu = z.infer<typeof gpuSchema>;
 export const workSchema = z.object({ nodeType: shortText, tier: tierSchema });
 export type Work = z.infer<typeof workSchema>;
 
+/**
+ * A pair a backend has templates for, with the job parameters those templates read (ComfyUI
+ * bindings): the studio shows the others as not used at that tier. Absent: every parameter
+ * (backends without templates, agents before 0.3).
+ */
+export const templateWorkSchema = workSchema.extend({
+  params: z.array(shortText).max(100).optional(),
+});
+export type TemplateWork = z.infer<typeof templateWorkSchema>;
+
 /** A model file a backend lacks, by the folder it belongs in (ComfyUI's `models/<folder>`). */
 export const modelFileSchema = z.object({ folder: shortText, file: shortText });
 export type ModelFile = z.infer<typeof modelFileSchema>;
@@ -72,7 +82,7 @@ export type ModelFile = z.infer<typeof modelFileSchema>;
  * A pair the backend has a template for but cannot run now, and what is missing: shown to
  * people as why a job waits ("put sd_xl_base_1.0.safetensors in ComfyUI's models/checkpoints").
  */
-export const blockedWorkSchema = workSchema.extend({
+export const blockedWorkSchema = templateWorkSchema.extend({
   template: shortText,
   missingModels: z.array(modelFileSchema).max(50),
   missingClasses: z.array(shortText).max(50),
@@ -92,7 +102,7 @@ export const backendStatusSchema = z.object({
    * on a GPU that meets the tier); only these are offered. Absent (agents before 0.2): every
    * pair of the node types this kind of backend serves.
    */
-  runnable: z.array(workSchema).max(1000).optional(),
+  runnable: z.array(templateWorkSchema).max(1000).optional(),
   /** Pairs it has templates for but cannot run now, with what each lacks. */
   blocked: z.array(blockedWorkSchema).max(200).optional(),
   /** Why it is unhealthy, phrased as a fix. */
@@ -263,6 +273,11 @@ export const completeRequestSchema = z.object({
   /** Lineage: the workflow template that ran and the seed actually used. */
   template: shortText.optional(),
   seed: z.number().int().min(0).optional(),
+  /**
+   * Lineage: the job parameters the backend actually used (those its template binds, with the
+   * seed it used); absent, the take records the job's parameters as queued.
+   */
+  params: boundedJsonObject().optional(),
 });
 export type CompleteRequest = z.infer<typeof completeRequestSchema>;
 
@@ -288,8 +303,13 @@ export const publicTakeSchema = z.object({
     agentId: z.string().nullable(),
     nodeType: z.string(),
     tier: tierSchema,
+    /** What the user asked for; differs from `tier` when the edge lowered it (`rationale`). */
+    requestedTier: tierSchema,
+    /** Why the tier was lowered ("high→standard: largest online GPU 16 GB"), else null. */
+    rationale: z.string().nullable(),
     template: z.string().nullable(),
     seed: z.number().nullable(),
+    /** The parameters the backend used (see `completeRequestSchema.params`). */
     params: z.record(z.string(), z.unknown()),
   }),
   createdAt: z.number(),
@@ -377,3 +397,21 @@ export const generateRequestSchema = z.object({
   maxAttempts: z.number().int().min(1).max(10).optional(),
 });
 export type GenerateRequest = z.input<typeof generateRequestSchema>;
+
+/**
+ * `GET /api/projects/:id/capabilities`: for each node type and tier, whether an agent online
+ * for the project can run it now, and if not, why (the words a queued job would wait with) and
+ * where Generate would run it instead. The studio shows this before anyone presses Generate.
+ */
+export interface WorkAvailability {
+  nodeType: string;
+  tier: Tier;
+  /** Online agents that can run it at this tier now (0: none). */
+  agents: number;
+  /** Why none can; null when some can. */
+  blocked: { reason: WaitReason; message: string } | null;
+  /** When none can but a lower tier can: the tier Generate would run it at, and why. */
+  downgrade: { tier: Tier; rationale: string } | null;
+  /** Parameters the templates that would run it read; null when not known (all count). */
+  params: string[] | null;
+}

@@ -61,10 +61,16 @@ export interface NodeTypeDef {
   output?: OutputKind;
 }
 
+/**
+ * Where a run's takes are filed (scene, shot, version), not what a backend makes: every backend
+ * "uses" them, whatever its template reads.
+ */
+export const NAMING_PARAMS: readonly string[] = ["scene", "shot", "version"];
+
 /** Scene and shot numbering, following the production folder convention (SC01 / SHOT-010). */
 const naming = {
-  scene: z.string().regex(/^SC\d{2,3}$/, "scene looks like SC01").default("SC01"),
-  shot: z.string().regex(/^SHOT-\d{3,4}$/, "shot looks like SHOT-010").default("SHOT-010"),
+  scene: z.string().regex(/^SC\d{2,3}$/, "a code like SC01").default("SC01"),
+  shot: z.string().regex(/^SHOT-\d{3,4}$/, "a code like SHOT-010").default("SHOT-010"),
   version: z.number().int().min(1).max(99).default(1),
 };
 const prompt = z.string().trim().min(1, "prompt is required").max(4000);

@@ -28,6 +28,10 @@ const idempotencyKey = z.string().min(1).max(200).regex(
 
 type Deps = AppEnv["Variables"]["deps"];
 
+/** Where the studio loads a job's latest preview frame; `at` tells frames apart. */
+export const previewUrl = (job: { projectId: string; id: string }, at: number) =>
+  `/api/projects/${job.projectId}/jobs/${job.id}/preview?at=${at}`;
+
 async function loadJob(deps: Deps, projectId: string, jobId: string) {
   const [job] = await deps.db.select().from(jobs)
     .where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId))).limit(1);
@@ -102,10 +106,22 @@ export const jobRoutes = new Hono<AppEnv>()
     return c.json({
       job: jobView(job, online),
       events: await jobHistory(deps, job.id),
-      // The latest preview frame the agent sent, as a data URL (small: at most 256 KB).
-      preview: preview
-        ? { url: `data:${preview.contentType};base64,${preview.base64}`, at: preview.at }
-        : null,
+      // The latest preview frame the agent sent, served by the route below: the page's CSP
+      // allows images from our own origin, not `data:` URLs (which would let any injected
+      // markup draw images that no request ever shows).
+      preview: preview ? { url: previewUrl(job, preview.at), at: preview.at } : null,
+    });
+  })
+  .get("/:id/jobs/:jobId/preview", requireRole("reviewer"), jobPath, async (c) => {
+    const deps = c.get("deps");
+    const job = await loadJob(deps, c.get("access").projectId, c.req.valid("param").jobId);
+    const [preview] = await deps.db.select().from(jobPreviews).where(eq(jobPreviews.jobId, job.id));
+    if (!preview) throw notFound("preview");
+    const bytes = Uint8Array.from(atob(preview.base64), (ch) => ch.charCodeAt(0));
+    return c.body(bytes, 200, {
+      "content-type": preview.contentType,
+      // A newer frame replaces it under the same path: never keep one.
+      "cache-control": "private, no-store",
     });
   })
   .post("/:id/jobs/:jobId/cancel", requireRole("editor"), jobPath, async (c) => {

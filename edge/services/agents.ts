@@ -244,12 +244,32 @@ export async function onlineAgentsForProject(
       ),
     )
     .where(and(isNull(agents.revokedAt), sql`${agents.lastSeenAt} >= ${since}`));
-  return rows.map(({ profile, ...capability }) => ({
-    ...capability,
-    blocked: profile.backends.filter((b) => b.healthy).flatMap((b) =>
-      (b.blocked ?? []).map((work) => ({ ...work, backend: b.kind }))
-    ),
-  }));
+  return rows.map(({ profile, ...capability }) => {
+    const healthy = profile.backends.filter((b) => b.healthy);
+    return {
+      ...capability,
+      blocked: healthy.flatMap((b) =>
+        (b.blocked ?? []).map((work) => ({ ...work, backend: b.kind }))
+      ),
+      params: templateParams(healthy),
+    };
+  });
+}
+
+/**
+ * The job parameters the healthy backends' templates read, per runnable pair: the union over
+ * templates, and null where one backend that runs the pair does not say (it reads them all).
+ */
+export function templateParams(
+  healthy: AgentProfile["backends"],
+): Record<string, string[] | null> {
+  const params: Record<string, string[] | null> = {};
+  for (const work of healthy.flatMap((b) => b.runnable ?? [])) {
+    const key = workKey(work.nodeType, work.tier);
+    const seen = Object.hasOwn(params, key) ? params[key]! : [];
+    params[key] = seen === null || !work.params ? null : [...new Set([...seen, ...work.params])];
+  }
+  return params;
 }
 
 /**

@@ -3,7 +3,7 @@
  * The claim loop only ever talks to backends through it, so a backend can be added without
  * touching the loop.
  */
-import type { BlockedWork, ModelFile, Work } from "../../protocol/jobs.ts";
+import type { BlockedWork, ModelFile, TemplateWork, Work } from "../../protocol/jobs.ts";
 import { type Backend, NODE_TYPES } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 
@@ -19,8 +19,11 @@ export interface BackendStatus {
   templates: string[];
   /** Model files the backend has installed (ComfyUI model folders). */
   models: string[];
-  /** Exactly the (node type, tier) pairs it can run now; the edge offers only these. */
-  runnable?: Work[];
+  /**
+   * Exactly the (node type, tier) pairs it can run now; the edge offers only these. Each may
+   * name the job parameters its templates read (the studio shows the others as unused).
+   */
+  runnable?: TemplateWork[];
   /** Pairs it has a template for but cannot run now, and what each lacks. */
   blocked?: BlockedWork[];
   /** Why it is unhealthy, phrased as a fix for the user ("start ComfyUI on 127.0.0.1:8188"). */
@@ -76,6 +79,11 @@ export interface BackendResult {
   template?: string;
   /** The seed actually used (lineage), when there was one. */
   seed?: number;
+  /**
+   * The job parameters the backend actually used (lineage), when it uses only some: a
+   * template reads the parameters its binding names and ignores the rest.
+   */
+  params?: Record<string, unknown>;
 }
 
 /** A picture of the work in progress (ComfyUI's latent previews), as the backend sent it. */
@@ -143,16 +151,21 @@ export interface JobBackend {
   close?(): Promise<void>;
 }
 
-/** Every (node type, tier) pair of the catalog that a backend of `kind` serves and can run now. */
+/**
+ * Every (node type, tier) pair of the catalog that a backend of `kind` serves and can run now,
+ * with the parameters it reads there when `readParams` tells them.
+ */
 export function runnableWork(
   kind: Backend,
   canRun: (nodeType: string, tier: Tier) => boolean,
-): Work[] {
+  readParams?: (nodeType: string, tier: Tier) => string[],
+): TemplateWork[] {
   return Object.values(NODE_TYPES).flatMap((def) =>
     def.backends.includes(kind)
       ? def.tiers.filter((tier) => canRun(def.type, tier)).map((tier) => ({
         nodeType: def.type,
         tier,
+        ...(readParams ? { params: readParams(def.type, tier) } : {}),
       }))
       : []
   );

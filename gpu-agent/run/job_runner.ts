@@ -273,6 +273,7 @@ async function _execute(
           ...(result.seed !== undefined && Number.isSafeInteger(result.seed) && result.seed >= 0
             ? { seed: result.seed }
             : {}),
+          ...(result.params ? { params: result.params } : {}),
         }, s),
       control.signal,
     );

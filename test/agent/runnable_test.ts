@@ -35,7 +35,11 @@ Deno.test("a job whose model file is missing is not offered; it says which file 
   );
   assert.deepEqual(
     comfy.runnable.filter((w: { nodeType: string }) => w.nodeType === "image.generate"),
-    [{ nodeType: "image.generate", tier: "high" }],
+    [{
+      nodeType: "image.generate",
+      tier: "high",
+      params: ["height", "prompt", "seed", "steps", "width"],
+    }],
     "the agent advertises image generation only where it has the model files",
   );
 

@@ -35,6 +35,13 @@ export const CHROMIUM_ARGS = [
 
 const SCREENSHOTS = new URL("../../test-output/e2e/", import.meta.url).pathname;
 
+/** The browser context options a test may set: the window, and touch for a phone. */
+export interface Device {
+  viewport?: { width: number; height: number };
+  hasTouch?: boolean;
+  isMobile?: boolean;
+}
+
 export interface User {
   id: string;
   name: string;
@@ -59,12 +66,19 @@ export interface Studio {
     body?: unknown,
     expect?: number,
   ): Promise<T>;
-  /** A fresh browser context signed in as `user` (or signed out), at `path`. */
-  open(user: User | null, path: string): Promise<Page>;
-  /** Enrolls (a token from the API, `enroll` as a process) and runs an agent for `owner`. */
-  startAgent(owner: User, name?: string): Promise<AgentProcess>;
+  /**
+   * A fresh browser context signed in as `user` (or signed out), at `path`; a desktop window
+   * unless `device` says otherwise (a phone: `{ viewport: { width: 390, height: 844 },
+   * hasTouch: true, isMobile: true }`).
+   */
+  open(user: User | null, path: string, device?: Device): Promise<Page>;
+  /**
+   * Enrolls (a token from the API, `enroll` as a process) and runs an agent for `owner`; `env`
+   * adds to (or overrides) its environment, e.g. `MD_VRAM_MIB` for a smaller card.
+   */
+  startAgent(owner: User, name?: string, env?: Record<string, string>): Promise<AgentProcess>;
   /** Runs `enroll` with the given arguments and then `run`, as the user would from the page. */
-  runAgentCommand(args: string[]): Promise<AgentProcess>;
+  runAgentCommand(args: string[], env?: Record<string, string>): Promise<AgentProcess>;
   /** Stops the room server and starts it again on the same port with the same storage. */
   stopRoom(): Promise<void>;
   startRoom(): Promise<void>;
@@ -220,8 +234,11 @@ export async function startStudio(): Promise<Studio> {
         });
       },
       api,
-      async open(user, path) {
-        const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+      async open(user, path, device = {}) {
+        const context = await browser.newContext({
+          viewport: { width: 1400, height: 860 },
+          ...device,
+        });
         await context.addInitScript(recordCspViolations);
         if (user) {
           await context.addCookies([{ name: "md_session", value: user.token, url }]);
@@ -231,19 +248,20 @@ export async function startStudio(): Promise<Studio> {
         await page.goto(`${url}${path}`);
         return page;
       },
-      async startAgent(owner, name = "render-01") {
+      async startAgent(owner, name = "render-01", env = {}) {
         const { token } = await api<{ token: string }>(
           "POST",
           "/api/agents/enrollment-tokens",
           owner.token,
           {},
         );
-        return await studio.runAgentCommand(["--server", url, "--token", token, "--name", name]);
+        const args = ["--server", url, "--token", token, "--name", name];
+        return await studio.runAgentCommand(args, env);
       },
-      async runAgentCommand(args) {
+      async runAgentCommand(args, env = {}) {
         const dirs = await agentDirs();
-        await enrollAgent(args, agentEnv(dirs));
-        const agent = startAgentProcess(agentEnv(dirs));
+        await enrollAgent(args, { ...agentEnv(dirs), ...env });
+        const agent = startAgentProcess({ ...agentEnv(dirs), ...env });
         agents.push(agent);
         return agent;
       },

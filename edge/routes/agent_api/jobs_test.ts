@@ -171,14 +171,22 @@ Deno.test("completion checks storage: a missing or short upload is refused and c
 });
 
 Deno.test("progress previews are kept as the job's latest frame", async () => {
-  const { t, agent, jobId, job } = await setup();
+  const { t, owner, agent, jobId, job } = await setup();
   try {
     await agent.claim();
     const res = await agent.event(jobId, 30, {
       preview: { contentType: "image/png", base64: "iVBORw0KGgo=" },
     });
     assert.equal(res.status, 200);
-    assert.equal((await job()).preview.url, "data:image/png;base64,iVBORw0KGgo=");
+    // Served from a route of our own origin: the page's CSP does not take `data:` images.
+    const url = (await job()).preview.url;
+    assert.match(url, new RegExp(`^/api/projects/[^/]+/jobs/${jobId}/preview\\?at=\\d+$`));
+    const image = await t.app.request(url, { headers: { authorization: `Bearer ${owner.token}` } });
+    assert.equal(image.headers.get("content-type"), "image/png");
+    assert.equal(
+      btoa(String.fromCharCode(...new Uint8Array(await image.arrayBuffer()))),
+      "iVBORw0KGgo=",
+    );
     const bad = await agent.event(jobId, 30, {
       preview: { contentType: "text/html", base64: "PGI+" },
     });

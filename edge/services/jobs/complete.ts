@@ -11,7 +11,7 @@ import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
-import { publicTake, takeKey, type TakeRow, takeUrl } from "./takes.ts";
+import { publicTake, takeKey, type TakeRow, takeUrl, type TakeWithJob } from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
 export async function completeJob(
@@ -26,7 +26,12 @@ export async function completeJob(
   const rows = await deps.db.select().from(takes).where(
     and(eq(takes.jobId, jobId), inArray(takes.id, ids)),
   );
-  if (job.state === "succeeded") return await alreadyDone(deps, rows, ids);
+  const withJob = (row: TakeRow): TakeWithJob => ({
+    ...row,
+    requestedTier: job.requestedTier,
+    rationale: job.rationale,
+  });
+  if (job.state === "succeeded") return await alreadyDone(deps, rows.map(withJob), ids);
   if (job.state !== "leased" && job.state !== "running") throw leaseLost(`the job is ${job.state}`);
 
   for (const [i, output] of request.outputs.entries()) {
@@ -75,6 +80,8 @@ export async function completeJob(
         sha256: output.sha256,
         template: request.template ?? null,
         seed: request.seed ?? null,
+        // What the backend ran, when it says (its template may ignore some of the job's params).
+        ...(request.params ? { params: request.params } : {}),
         completedAt: now,
       }).where(and(
         eq(takes.id, output.takeId),
@@ -85,7 +92,7 @@ export async function completeJob(
   ]);
   // The lease was lost between the checks and the update (reaper, cancel): nothing was recorded.
   if (!done) throw leaseLost("the job changed while completing");
-  const ready = await deps.db.select().from(takes).where(inArray(takes.id, ids));
+  const ready = (await deps.db.select().from(takes).where(inArray(takes.id, ids))).map(withJob);
   const result = await Promise.all(ready.map((row) => publicTake(deps, row)));
   for (const [i, take] of result.entries()) {
     notifyJob(deps, done, {
@@ -100,7 +107,7 @@ export async function completeJob(
   return result;
 }
 
-async function alreadyDone(deps: AppDeps, rows: TakeRow[], ids: string[]): Promise<Take[]> {
+async function alreadyDone(deps: AppDeps, rows: TakeWithJob[], ids: string[]): Promise<Take[]> {
   const ready = rows.filter((r) => r.state === "ready");
   if (ready.length !== ids.length) {
     throw new ApiError(409, "already_completed", "the job already succeeded with other outputs");

@@ -9,6 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { jobEvents, jobs } from "../../../db/schema/mod.ts";
 import type { generateRequestSchema } from "../../../protocol/jobs.ts";
 import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
+import { paramProblems } from "../../../protocol/param_rules.ts";
 import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, conflict, notFound } from "../../errors.ts";
@@ -51,19 +52,14 @@ export async function enqueueJob(
   if (node.type !== body.type) {
     throw invalid("type", `node ${nodeId} is a "${node.type}" node, not "${body.type}"`);
   }
-  // The node's own parameters, as the room ordered its edits, unless the caller names others.
-  const parsed = def.params.safeParse(body.params ?? node.params);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: ["params", ...i.path.map(String)].join("."),
-      message: i.message,
-    }));
-    throw new ApiError(
-      422,
-      "invalid_params",
-      issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join("; "),
-      issues,
-    );
+  // The node's own parameters, as the room ordered its edits, unless the caller names others;
+  // checked by the same rules, in the same words, as the studio and the room check them.
+  const params = body.params ?? node.params;
+  const problems = paramProblems(def.type, params);
+  const parsed = def.params.safeParse(params);
+  if (problems.length > 0 || !parsed.success) {
+    const issues = problems.map((p) => ({ path: `params.${p.key}`, message: p.message }));
+    throw new ApiError(422, "invalid_params", issues.map((i) => i.message).join("; "), issues);
   }
   if (!def.tiers.includes(body.tier)) {
     throw invalid("tier", `"${body.type}" runs at ${def.tiers.join(" or ")}, not ${body.tier}`);

@@ -7,6 +7,7 @@
 import type { JobInputRow } from "../../../db/schema/mod.ts";
 import type { Graph } from "../../../protocol/graph.ts";
 import { isExecutable, nodeType, type NodeTypeDef } from "../../../protocol/nodes.ts";
+import { inputMessages } from "../../../protocol/run_readiness.ts";
 import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { newestTake } from "./takes.ts";
@@ -23,7 +24,7 @@ export async function resolveInputs(
   for (const socket of def.inputs) {
     const edges = incoming.filter((e) => e.to.socket === socket.name);
     if (edges.length === 0 && socket.required) {
-      throw missingInput(socket.name, `input "${socket.name}" must be connected`);
+      throw missingInput(socket.name, inputMessages.unconnected(socket.name));
     }
     let satisfied = false;
     for (const edge of edges) {
@@ -40,10 +41,7 @@ export async function resolveInputs(
       }
     }
     if (socket.required && !satisfied) {
-      throw missingInput(
-        socket.name,
-        `input "${socket.name}" has no take yet: generate the node connected to it first`,
-      );
+      throw missingInput(socket.name, inputMessages.noTake(socket.name));
     }
   }
   return inputs;

@@ -123,6 +123,9 @@ export async function reportProgress(
     percent: event.percent,
     message: event.message,
     ...(event.etaSeconds !== undefined ? { eta: event.etaSeconds } : {}),
+    // Everyone watching sees a downgrade for as long as the run shows, not only while queued.
+    ...(job.rationale ? { rationale: job.rationale } : {}),
+    ...(event.preview ? { previewAt: now } : {}),
   });
   return { canceled: false, leaseExpiresAt };
 }

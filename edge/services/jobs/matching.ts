@@ -17,6 +17,11 @@ export interface AgentCapability {
   runnable: string[];
   /** Pairs its healthy backends have templates for but cannot run, with what they lack. */
   blocked?: (BlockedWork & { backend: Backend })[];
+  /**
+   * For runnable pairs (`workKey`): the job parameters its templates read; null or absent when
+   * not known (a backend without templates, an older agent): every parameter counts.
+   */
+  params?: Record<string, string[] | null>;
 }
 
 /** How a (node type, tier) pair is written in `agents.runnable`. */

@@ -5,7 +5,7 @@
  * backstop). The object key is derived from the numbering, in the production convention.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { takes } from "../../../db/schema/mod.ts";
+import { jobs, takes } from "../../../db/schema/mod.ts";
 import type { Take } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
 import { newId } from "../../lib/ids.ts";
@@ -13,6 +13,8 @@ import { type RenderEntry, renderFileName } from "../structure.ts";
 import type { JobRow } from "./transitions.ts";
 
 export type TakeRow = typeof takes.$inferSelect;
+/** A take with what its job asked for: the tier requested, and why it was lowered, if it was. */
+export type TakeWithJob = TakeRow & Pick<JobRow, "requestedTier" | "rationale">;
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
@@ -96,7 +98,7 @@ export async function takeUrl(deps: AppDeps, row: TakeRow, audience: Audience): 
 /** A ready take as people and agents see it, with a fresh signed download URL. */
 export async function publicTake(
   deps: AppDeps,
-  row: TakeRow,
+  row: TakeWithJob,
   audience: Audience = "member",
 ): Promise<Take> {
   return {
@@ -119,6 +121,8 @@ export async function publicTake(
       agentId: row.agentId,
       nodeType: row.nodeType,
       tier: row.tier,
+      requestedTier: row.requestedTier,
+      rationale: row.rationale,
       template: row.template,
       seed: row.seed,
       params: row.params,
@@ -127,17 +131,22 @@ export async function publicTake(
   };
 }
 
-/** Ready takes of a project (or one node), newest first. */
+/** Ready takes of a project (or one node), newest first, with what their jobs asked for. */
 export async function listTakes(
   deps: AppDeps,
   projectId: string,
   nodeId?: string,
-): Promise<TakeRow[]> {
-  return await deps.db.select().from(takes).where(and(
+): Promise<TakeWithJob[]> {
+  const rows = await deps.db.select({
+    take: takes,
+    requestedTier: jobs.requestedTier,
+    rationale: jobs.rationale,
+  }).from(takes).innerJoin(jobs, eq(jobs.id, takes.jobId)).where(and(
     eq(takes.projectId, projectId),
     eq(takes.state, "ready"),
     nodeId === undefined ? undefined : eq(takes.nodeId, nodeId),
   )).orderBy(desc(takes.completedAt), desc(takes.take));
+  return rows.map(({ take, ...job }) => ({ ...take, ...job }));
 }
 
 /** The newest ready take of a node: what a downstream job reads as its input. */

@@ -11,7 +11,7 @@
  * if (comfy.canRun("image.generate", "standard")) await comfy.run(job, { signal, onProgress });
  * ```
  */
-import { NODE_TYPES } from "../../../protocol/nodes.ts";
+import { NAMING_PARAMS, NODE_TYPES } from "../../../protocol/nodes.ts";
 import type { Footprint, Tier } from "../../../protocol/tiers.ts";
 import {
   type BackendJob,
@@ -34,7 +34,13 @@ import { canceled, unreachable, validationFailure } from "./failures.ts";
 import { downloadOutputs } from "./outputs.ts";
 import { promptIdFor } from "./prompt_id.ts";
 import { ComfyConnection } from "./socket.ts";
-import { blockedWork, checkTemplates, chooseTemplate, type TemplateCheck } from "./support.ts";
+import {
+  blockedWork,
+  checkTemplates,
+  chooseTemplate,
+  readParams,
+  type TemplateCheck,
+} from "./support.ts";
 import {
   bindTemplate,
   DEFAULT_TEMPLATE_DIR,
@@ -108,7 +114,11 @@ export class ComfyUIBackend implements JobBackend {
         healthy: true,
         templates: checks.filter((c) => c.missing.length === 0).map((c) => c.template.name),
         models,
-        runnable: runnableWork("comfyui", (type, tier) => this.canRun(type, tier)),
+        runnable: runnableWork(
+          "comfyui",
+          (type, tier) => this.canRun(type, tier),
+          (type, tier) => readParams(checks, type, tier),
+        ),
         blocked: blockedWork(checks),
       };
     } catch (error) {
@@ -190,7 +200,7 @@ export class ComfyUIBackend implements JobBackend {
         );
       }
       const outputs = await downloadOutputs(this.client, wanted, job.workDir, signal);
-      return { outputs, template: template.name, seed };
+      return { outputs, template: template.name, seed, params: usedParams(template, params, seed) };
     } catch (error) {
       if (error instanceof JobFailure) throw error;
       if (signal.aborted) throw canceled();
@@ -266,6 +276,21 @@ function parseParams(job: BackendJob): Record<string, unknown> {
     throw new JobFailure(`invalid parameters for ${job.nodeType}: ${issues}`, false, "validation");
   }
   return parsed.data as Record<string, unknown>;
+}
+
+/**
+ * The job's parameters this template wrote into the workflow (its binding's), with the seed
+ * used: the lineage of what ran. Filing parameters (scene, shot, version) are kept: they name
+ * the take, whatever ran.
+ */
+function usedParams(template: Template, params: Record<string, unknown>, seed: number) {
+  const used: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries({ ...params, seed })) {
+    if (Object.hasOwn(template.binding.params, key) || NAMING_PARAMS.includes(key)) {
+      used[key] = value;
+    }
+  }
+  return used;
 }
 
 /** A seed the agent picks when the job has none; reported back as lineage. */

@@ -69,10 +69,24 @@ export function blockedWork(checks: readonly TemplateCheck[]): BlockedWork[] {
   return [...best].filter(([key]) => !runnable.has(key)).map(([, check]) => ({
     nodeType: check.template.binding.nodeType,
     tier: check.template.binding.tier,
+    params: Object.keys(check.template.binding.params).sort(),
     template: check.template.name,
     missingModels: check.missingModels,
     missingClasses: check.missingClasses,
   }));
+}
+
+/** The job parameters the runnable templates for a pair read (their bindings), together. */
+export function readParams(
+  checks: readonly TemplateCheck[],
+  nodeType: string,
+  tier: string,
+): string[] {
+  const keys = checks.filter((c) =>
+    c.missing.length === 0 && c.template.binding.nodeType === nodeType &&
+    c.template.binding.tier === tier
+  ).flatMap((c) => Object.keys(c.template.binding.params));
+  return [...new Set(keys)].sort();
 }
 
 /**

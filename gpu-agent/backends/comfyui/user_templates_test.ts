@@ -105,7 +105,11 @@ for (const version of ["0.3.64", "0.8.0"] as const) {
       ]);
       fake.setModels("checkpoints", ["sd_xl_turbo_1.0_fp16.safetensors"]);
       const status = await backend.probe();
-      assert.deepEqual(status.runnable, [{ nodeType: "image.generate", tier: "low" }]);
+      assert.deepEqual(status.runnable, [{
+        nodeType: "image.generate",
+        tier: "low",
+        params: ["negativePrompt", "prompt", "seed"],
+      }]);
       const result = await backend.run({
         jobId: crypto.randomUUID(),
         nodeType: "image.generate",

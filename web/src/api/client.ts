@@ -27,10 +27,14 @@ export class ApiError extends Error {
     return this.issues.find((i) => i.path === field || i.path.startsWith(`${field}.`))?.message;
   }
 
-  /** One line for a toast: the message, then each field issue as `field: message`. */
+  /**
+   * One line for a toast: the message, then each field issue as `field: message` that the
+   * message does not already say (the edge's messages usually name their fields already).
+   */
   describe(): string {
-    if (this.issues.length === 0) return this.message;
-    return `${this.message} (${this.issues.map((i) => `${i.path}: ${i.message}`).join("; ")})`;
+    const more = this.issues.filter((i) => !this.message.includes(i.message));
+    if (more.length === 0) return this.message;
+    return `${this.message} (${more.map((i) => `${i.path}: ${i.message}`).join("; ")})`;
   }
 }
 

@@ -44,6 +44,17 @@ Deno.test("an error body becomes an ApiError naming each field", async () => {
   assert.equal(error.describe(), "invalid request (password: at least 8 characters)");
 });
 
+Deno.test("describe() says each problem once, even when the message already names it", () => {
+  const said = 'input "video" must be connected';
+  const error = new ApiError(422, "missing_input", said, [{ path: "inputs.video", message: said }]);
+  assert.equal(error.describe(), said);
+  const mixed = new ApiError(422, "invalid_params", "Steps: a whole number from 1 to 150", [
+    { path: "params.steps", message: "Steps: a whole number from 1 to 150" },
+    { path: "params.cfg", message: "too big" },
+  ]);
+  assert.equal(mixed.describe(), "Steps: a whole number from 1 to 150 (params.cfg: too big)");
+});
+
 /** The ApiError a request failed with (the test fails if it succeeded). */
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
   try {

@@ -1,8 +1,9 @@
 /**
  * One typed function per edge route the studio uses. Routes follow edge/API.md; the job routes
- * follow edge/routes/jobs.ts and takes.ts (generate, list, cancel, retry, takes).
+ * follow edge/routes/jobs.ts, takes.ts and capabilities.ts (generate, list, cancel, retry, takes,
+ * previews, what the online agents can run).
  */
-import type { GenerateRequest, Take } from "../../../protocol/jobs.ts";
+import type { GenerateRequest, Take, WorkAvailability } from "../../../protocol/jobs.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { ApiClient } from "./client.ts";
 import type {
@@ -202,6 +203,15 @@ export function createEndpoints(api: ApiClient) {
       /** Every take of the project, for the nodes' strips. */
       takes: async (id: string) =>
         (await api.request<{ takes: Take[] }>("GET", `${project(id)}/takes`)).takes,
+      /** What the agents online for the project can run now, per node type and tier. */
+      capabilities: async (id: string) =>
+        (await api.request<{ capabilities: WorkAvailability[] }>(
+          "GET",
+          `${project(id)}/capabilities`,
+        )).capabilities,
+      /** Where a job's latest preview frame is served (an image; `at` tells frames apart). */
+      previewUrl: (id: string, jobId: string, at: number) =>
+        `${project(id)}/jobs/${enc(jobId)}/preview?at=${at}`,
     },
   };
 }

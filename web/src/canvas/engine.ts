@@ -17,16 +17,20 @@ import { checkConnection, type SocketEnd } from "./connect.ts";
 import { createNode, deleteSelection, duplicate, moveNodes, snap } from "./edits.ts";
 import { History, type HistoryEntry } from "./history.ts";
 import { type Command, commandFor, type KeyInput } from "./keyboard.ts";
-import { socketPosition } from "./layout.ts";
+import { layoutNode, socketPosition } from "./layout.ts";
+import { freeSpot, PLACE_GAP } from "./placement.ts";
 import { type Hit, Scene } from "./scene.ts";
 import {
   fitBounds,
   panBy,
   type Point,
   type Rect,
+  rectContains,
   rectFromCorners,
   screenToWorld,
+  unionRects,
   type Viewport,
+  visibleWorld,
   wheelZoomFactor,
   zoomAt,
 } from "./viewport.ts";
@@ -111,6 +115,8 @@ export class CanvasEngine {
   } | null = null;
   /** Where the previous pan step ended, so each move pans by its own delta. */
   #lastPan: Point | null = null;
+  /** The last node `placeInView` added: the next one goes beside it while it is in view. */
+  #lastPlaced: string | null = null;
 
   constructor(host: EngineHost, viewport: Viewport = { x: 0, y: 0, zoom: 1 }) {
     this.#host = host;
@@ -159,6 +165,13 @@ export class CanvasEngine {
     if (selection.size !== this.#state.selection.size || selectedEdge !== edge) {
       this.#set({ selection, selectedEdge });
     }
+  }
+
+  /** The node under screen point `screen` (its body or a socket), or null. */
+  nodeAt(screen: Point): string | null {
+    const view = this.#state.viewport;
+    const hit = this.scene.hitTest(screenToWorld(view, screen), view.zoom);
+    return hit.kind === "node" || hit.kind === "socket" ? hit.node : null;
   }
 
   select(ids: Iterable<string>): void {
@@ -352,7 +365,21 @@ export class CanvasEngine {
           ),
         );
       case "duplicate": {
-        const { changes, ids } = duplicate(graph, this.#state.selection, () => this.#host.newId());
+        // The copies go beside the originals, in free room, keeping their layout.
+        const box = unionRects(
+          [...this.#state.selection].flatMap((id) => this.scene.nodeRect(id) ?? []),
+        );
+        if (!box) return;
+        const want = { x: box.x + box.w + PLACE_GAP, y: box.y };
+        const seen = visibleWorld(view, this.#screen);
+        const at = freeSpot(want, box, (r) => this.scene.nodesIn(r).length > 0, seen);
+        const offset = { x: at.x - box.x, y: at.y - box.y };
+        const { changes, ids } = duplicate(
+          graph,
+          this.#state.selection,
+          () => this.#host.newId(),
+          offset,
+        );
         if (this.edit(changes)) this.select(ids);
         return;
       }
@@ -383,7 +410,36 @@ export class CanvasEngine {
     }
   }
 
-  /** Places a new node of `type` centred on screen point `screen`; returns its id. */
+  /**
+   * Adds a node of `type` where the user is looking (a palette click, Enter in its filter): in
+   * free room near the view's centre, or beside the last node added this way while that one is
+   * in view, so several in a row line up instead of piling up. Returns its id.
+   */
+  placeInView(type: string): string | null {
+    if (this.#refuseIfReadOnly()) return null;
+    const { w, h } = layoutNode({ type, x: 0, y: 0 }).rect;
+    const view = this.#state.viewport;
+    const seen = visibleWorld(view, this.#screen);
+    const centre = screenToWorld(view, { x: this.#screen.w / 2, y: this.#screen.h / 2 });
+    const last = this.#lastPlaced ? this.scene.nodeRect(this.#lastPlaced) : undefined;
+    const beside = last && { x: last.x + last.w + PLACE_GAP, y: last.y };
+    const inView = (p: Point) =>
+      rectContains(seen, p) && rectContains(seen, { x: p.x + w, y: p.y + h });
+    const want = beside && inView(beside) ? beside : { x: centre.x - w / 2, y: centre.y - h / 2 };
+    const at = freeSpot(
+      { x: snap(want.x), y: snap(want.y) },
+      { w, h },
+      (r) => this.scene.nodesIn(r).length > 0,
+      seen,
+    );
+    const change = createNode(type, at, this.#host.newId());
+    if (change.type !== "node.create" || !this.edit([change])) return null;
+    this.#lastPlaced = change.node.id;
+    this.select([change.node.id]);
+    return change.node.id;
+  }
+
+  /** Places a new node of `type` centred on screen point `screen` (a drop); returns its id. */
   place(type: string, screen: Point): string | null {
     if (this.#refuseIfReadOnly(screen)) return null;
     const world = screenToWorld(this.#state.viewport, screen);

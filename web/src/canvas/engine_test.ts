@@ -4,7 +4,7 @@ import { applyChanges, type Change } from "./changes.ts";
 import { CanvasEngine } from "./engine.ts";
 import { socketPosition } from "./layout.ts";
 import { counter, graphOf, node } from "./test_graph.ts";
-import { worldToScreen } from "./viewport.ts";
+import { rectsIntersect, worldToScreen } from "./viewport.ts";
 
 /** An engine over an in-memory graph that records what it sent and what it refused. */
 function harness(graph: Graph, readOnly = false) {
@@ -291,4 +291,38 @@ Deno.test("edits typed into one field (one coalesce key) are undone as one step"
   assert.equal(graph.nodes.a!.title, "rain", "the second focus is its own step");
   engine.key({ key: "z", ctrlKey: true });
   assert.equal(graph.nodes.a!.title, "a", "the first focus, back to before its first keystroke");
+});
+
+Deno.test("nodes added from the palette land in free room near the view's centre, never on each other", () => {
+  const { engine, graph } = harness(graphOf([node("a", "upscale", 500, 300)]));
+  engine.setScreenSize(1200, 800);
+  engine.setViewport({ x: 0, y: 0, zoom: 1 });
+  const ids = [0, 1, 2, 3, 4].map(() => engine.placeInView("shot.generate")!);
+  const rects = ["a", ...ids].map((id) => engine.scene.nodeRect(id)!);
+  for (const [i, r] of rects.entries()) {
+    for (const other of rects.slice(i + 1)) assert.ok(!rectsIntersect(r, other), "no overlap");
+  }
+  const centre = { x: 600, y: 400 };
+  const first = rects[1]!;
+  assert.ok(
+    Math.hypot(first.x + first.w / 2 - centre.x, first.y + first.h / 2 - centre.y) < 400,
+    "the first one near the centre",
+  );
+  assert.equal(rects[2]!.y, first.y, "the next beside it, in a row");
+  assert.ok(rects[2]!.x > first.x);
+  assert.deepEqual([...engine.state.selection], [ids.at(-1)]);
+  assert.equal(Object.keys(graph.nodes).length, 6);
+});
+
+Deno.test("Ctrl+D puts the copies beside the originals, on nothing", () => {
+  const { engine } = harness(twoNodes());
+  engine.select(["a"]);
+  engine.key({ key: "d", ctrlKey: true });
+  engine.key({ key: "d", ctrlKey: true });
+  const all = engine.scene.nodesIn({ x: -1e6, y: -1e6, w: 2e6, h: 2e6 });
+  assert.equal(all.length, 4);
+  const rects = all.map((id) => engine.scene.nodeRect(id)!);
+  for (const [i, r] of rects.entries()) {
+    for (const other of rects.slice(i + 1)) assert.ok(!rectsIntersect(r, other), "no overlap");
+  }
 });

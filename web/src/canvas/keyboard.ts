@@ -85,6 +85,7 @@ export const SHORTCUTS: readonly [string, string][] = [
   ["Arrows (Shift: ×10)", "nudge selection, or pan"],
   ["Delete / Backspace", "delete selection"],
   ["Ctrl+Z / Ctrl+Shift+Z", "undo / redo your edits"],
-  ["Ctrl+D", "duplicate selection"],
+  ["Ctrl+D", "duplicate selection (beside it)"],
   ["Ctrl+A / Esc", "select all / none"],
+  ["Right click / long press", "add a node there; a node's actions"],
 ];

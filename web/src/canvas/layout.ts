@@ -11,8 +11,8 @@ export const NODE_WIDTH = 220;
 export const HEADER_HEIGHT = 28;
 export const SOCKET_ROW = 22;
 export const BODY_PADDING = 6;
-/** Room for the progress bar and a strip of take thumbnails. */
-export const RUN_BODY_HEIGHT = 92;
+/** Room for the run controls, a note (availability, progress with Cancel) and the takes strip. */
+export const RUN_BODY_HEIGHT = 104;
 export const SOCKET_RADIUS = 6;
 
 export interface NodeLayout {

@@ -15,6 +15,7 @@ import {
 } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { CompositedMotion } from "./compositor.ts";
+import CanvasMenu, { type MenuAt } from "./CanvasMenu.tsx";
 import Cursors from "./Cursors.tsx";
 import DragEdges from "./DragEdges.tsx";
 import EdgeLayer from "./EdgeLayer.tsx";
@@ -22,6 +23,9 @@ import NodeCard from "./NodeCard.tsx";
 
 /** The drag type the palette and the asset library use. */
 export const NODE_DRAG_TYPE = "application/x-movie-director-node";
+
+/** A touch held this long without moving opens the context menu. */
+const LONG_PRESS_MS = 500;
 
 /** Grid dots are this far apart in world units. */
 const GRID = 24;
@@ -66,6 +70,21 @@ export default function CanvasView(props: { session: ProjectSession }) {
   const view = () => s.view.viewport();
   const zoom = createMemo(() => view().zoom);
   const [screen, setScreen] = createSignal({ w: 0, h: 0 });
+  const [menu, setMenu] = createSignal<MenuAt | null>(null);
+  /** Opens the context menu at canvas point `p`, on the node there (selected, if it was not). */
+  const openMenu = (p: Point) => {
+    const node = engine.nodeAt(p);
+    if (node && !engine.state.selection.has(node)) engine.select([node]);
+    setMenu({ screen: p, node });
+  };
+  // A long press on a touch screen opens the menu, as a right click does (not every touch
+  // browser sends `contextmenu` for one).
+  let longPress = 0;
+  let pressedAt: Point | null = null;
+  const endLongPress = () => {
+    clearTimeout(longPress);
+    pressedAt = null;
+  };
   /** Where cards are drawn in full; null: nowhere (zoomed far out). */
   const region = createMemo(
     () => zoom() < FAR_ZOOM ? null : detailRegion(view(), screen()),
@@ -154,6 +173,7 @@ export default function CanvasView(props: { session: ProjectSession }) {
     addEventListener("keydown", keyDown);
     addEventListener("keyup", keyUp);
     onCleanup(() => {
+      endLongPress();
       if (moveFrame) cancelAnimationFrame(moveFrame);
       resize.disconnect();
       el.removeEventListener("wheel", wheel);
@@ -189,6 +209,15 @@ export default function CanvasView(props: { session: ProjectSession }) {
       data-testid="canvas"
       onPointerDown={(e) => {
         if (_isControl(e.target)) return;
+        endLongPress();
+        if (e.pointerType === "touch" && e.isPrimary) {
+          const at = (pressedAt = local(e));
+          longPress = Number(setTimeout(() => {
+            pressedAt = null;
+            engine.pointerCancel();
+            openMenu(at);
+          }, LONG_PRESS_MS));
+        }
         // No compatibility mousedown: it would focus (and so select) the node under a socket.
         e.preventDefault();
         el.focus({ preventScroll: true });
@@ -205,19 +234,31 @@ export default function CanvasView(props: { session: ProjectSession }) {
       }}
       onPointerMove={(e) => {
         pendingMove = local(e);
+        if (pressedAt && Math.hypot(pendingMove.x - pressedAt.x, pendingMove.y - pressedAt.y) > 8) {
+          endLongPress();
+        }
         moveFrame ||= requestAnimationFrame(flushMove);
       }}
       onPointerUp={(e) => {
+        endLongPress();
         flushMove();
         engine.pointerUp(local(e));
       }}
       onPointerCancel={() => {
+        endLongPress();
         pendingMove = null;
         flushMove();
         engine.pointerCancel();
       }}
       onLostPointerCapture={() => {
         if (s.view.gesture() !== "idle") engine.pointerCancel();
+      }}
+      onContextMenu={(e) => {
+        if (_isTyping(e.target) || _isControl(e.target)) return;
+        e.preventDefault();
+        endLongPress();
+        origin = null;
+        openMenu(local(e));
       }}
       onDragOver={(e) => {
         if (e.dataTransfer?.types.includes(NODE_DRAG_TYPE)) e.preventDefault();
@@ -260,6 +301,9 @@ export default function CanvasView(props: { session: ProjectSession }) {
         }}
       </Show>
       <Cursors session={s} />
+      <Show when={menu()}>
+        {(at) => <CanvasMenu session={s} at={at()} size={screen()} close={() => setMenu(null)} />}
+      </Show>
       <Show when={nodeIds().length === 0}>
         <div class="canvas-empty" data-testid="canvas-empty">
           {s.readOnly()

@@ -2,10 +2,14 @@
  * The right-hand panel: the selected node's title and parameter form (from its schema, with
  * validation messages), its takes with their parameters; or the selected edge; or help.
  */
-import { createMemo, For, Match, Show, Switch } from "solid-js";
-import { nodeType } from "../../../protocol/nodes.ts";
+import { createEffect, createMemo, For, Match, on, Show, Switch } from "solid-js";
+import { createStore } from "solid-js/store";
+import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
+import { paramProblem, requiredMessage } from "../../../protocol/param_rules.ts";
+import { runProblems } from "../../../protocol/run_readiness.ts";
 import { SHORTCUTS } from "../canvas/keyboard.ts";
-import { fieldsForType, validateParams } from "../forms/schema_form.ts";
+import { availabilityNote, downgradeNote } from "../format/availability.ts";
+import { fieldsForType, type FieldSpec, readInput } from "../forms/schema_form.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { idleRun } from "../stores/runs.ts";
 import { TakeThumb } from "./NodeRun.tsx";
@@ -17,21 +21,93 @@ import ParamField from "./ParamField.tsx";
 function NodeInspector(props: { session: ProjectSession; id: string }) {
   const s = props.session;
   const node = () => s.graph.nodes[props.id];
-  const def = createMemo(() => nodeType(node()?.type ?? ""));
+  const type = node()?.type ?? "";
+  const def = nodeType(type);
   /** Asset nodes (`asset.character`, …) pick from the library instead of typing an id. */
   const assetKind = (): AssetKind | null => {
-    const kind = node()?.type.startsWith("asset.") ? node()!.type.slice(6) : "";
+    const kind = type.startsWith("asset.") ? type.slice(6) : "";
     return (ASSET_KINDS as readonly string[]).includes(kind) ? kind as AssetKind : null;
   };
   // The asset picker stands in for the raw `assetId` field.
-  const fields = createMemo(() =>
-    fieldsForType(node()?.type ?? "").filter((f) => !(assetKind() && f.key === "assetId"))
-  );
-  const errors = createMemo(() => {
-    const n = node(), d = def();
-    return n && d ? validateParams(d.params, n.params) : {};
+  const fields = fieldsForType(type).filter((f) => !(assetKind() && f.key === "assetId"));
+  /** What the user entered and the rules refused (never sent), by parameter. */
+  const [refused, setRefused] = createStore<Record<string, string | undefined>>({});
+  /** Required fields the user emptied: they may say "required" at once. */
+  const [emptied, setEmptied] = createStore<Record<string, boolean>>({});
+  const errorOf = (spec: FieldSpec): string | undefined => {
+    const value = node()?.params[spec.key];
+    if (refused[spec.key]) return refused[spec.key];
+    const blank = value === undefined || value === null ||
+      (typeof value === "string" && value.trim() === "");
+    if (spec.required && blank) {
+      return emptied[spec.key] || s.attempted(props.id) ? requiredMessage(spec) : undefined;
+    }
+    // A value kept from before the rules (the room refuses new ones) is still wrong.
+    return paramProblem(type, spec.key, value) ?? undefined;
+  };
+  /** Everything in the way of a run, once Generate was pressed: fields and inputs together. */
+  const problems = createMemo(() => {
+    if (!s.attempted(props.id)) return [];
+    const fromRules = runProblems(s.graph, props.id);
+    const typed = Object.entries(refused).filter(([, message]) => message)
+      .map(([key, message]) => ({ key, message: message! }));
+    return [...typed, ...fromRules.filter((p) => !refused[p.key])];
   });
+  const input = (spec: FieldSpec) => (raw: string | boolean, coalesce?: string): boolean => {
+    const read = readInput(type, spec, raw);
+    if ("error" in read) {
+      setRefused(spec.key, read.error);
+      return false;
+    }
+    setRefused(spec.key, undefined);
+    if (read.value === null && spec.required) setEmptied(spec.key, true);
+    const set = { params: { [spec.key]: read.value } };
+    s.engine.edit([{ type: "node.update", id: props.id, set }], coalesce);
+    return true;
+  };
   const takes = () => s.runs[props.id]?.takes ?? idleRun().takes;
+  let takesHeading: HTMLHeadingElement | undefined;
+  /** The node's takes: under the form for editors, first for reviewers (what they came for). */
+  const takesList = () => (
+    <Show when={def && isExecutable(def)}>
+      <h3 ref={takesHeading}>Takes</h3>
+      <Show when={takes().length === 0}>
+        <p class="muted small" data-testid="inspector-no-takes">No takes yet.</p>
+      </Show>
+      <ul class="take-list" data-testid="inspector-takes">
+        <For each={takes()}>
+          {(take) => (
+            <li>
+              <TakeThumb take={take} />
+              <div>
+                <div>{take.name}</div>
+                <div class="muted small">
+                  {take.lineage.tier} · seed {take.lineage.seed ?? "—"} ·{" "}
+                  {new Date(take.createdAt).toLocaleString()}
+                </div>
+                <Show when={downgradeNote(take.lineage)}>
+                  {(text) => (
+                    <div class="take-lowered-note" data-testid={`take-lowered-${take.id}`}>
+                      {text()}
+                    </div>
+                  )}
+                </Show>
+                <details>
+                  <summary class="muted small">Parameters</summary>
+                  <pre class="params">{JSON.stringify(take.lineage.params, null, 1)}</pre>
+                </details>
+              </div>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+  const note = () => availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id));
+  // "Open takes" (the canvas menu): bring them into view.
+  createEffect(on(s.takesWanted, () => takesHeading?.scrollIntoView({ block: "start" }), {
+    defer: true,
+  }));
   return (
     <Show when={node()}>
       {(n) => (
@@ -50,52 +126,40 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
               draft={(text) => s.draft(props.id, "title", text)}
             />
           </div>
-          <p class="muted small">{def()?.title} · {def()?.description}</p>
+          <p class="muted small">{def?.title} · {def?.description}</p>
+          <Show when={def && isExecutable(def)}>
+            <p class={`run-availability ${note().tone}`} data-testid="inspector-availability">
+              {note().text}
+            </p>
+          </Show>
+          <Show when={s.readOnly()}>{takesList()}</Show>
+          <Show when={problems().length > 0}>
+            <div class="form-problems" role="alert" data-testid="inspector-problems">
+              <p>Before this can run:</p>
+              <ul>
+                <For each={problems()}>{(p) => <li>{p.message}</li>}</For>
+              </ul>
+            </div>
+          </Show>
           <Show when={assetKind()}>
             {(kind) => <AssetPicker session={s} nodeId={props.id} kind={kind()} />}
           </Show>
-          <For each={fields()}>
+          <For each={fields}>
             {(spec) => (
               <ParamField
                 nodeId={props.id}
                 spec={spec}
                 value={n().params[spec.key]}
-                error={errors()[spec.key]}
+                error={errorOf(spec)}
                 disabled={s.readOnly()}
+                unused={s.unusedParam(props.id, spec.key)}
                 changedBy={() => s.changedBy(props.id, spec.key)}
                 onDraft={(text) => s.draft(props.id, spec.key, text)}
-                onCommit={(value, coalesce) =>
-                  s.engine.edit([{
-                    type: "node.update",
-                    id: props.id,
-                    set: { params: { [spec.key]: value } },
-                  }], coalesce)}
+                onInput={input(spec)}
               />
             )}
           </For>
-          <Show when={takes().length > 0}>
-            <h3>Takes</h3>
-            <ul class="take-list" data-testid="inspector-takes">
-              <For each={takes()}>
-                {(take) => (
-                  <li>
-                    <TakeThumb take={take} />
-                    <div>
-                      <div>{take.name}</div>
-                      <div class="muted small">
-                        {take.lineage.tier} · seed {take.lineage.seed ?? "—"} ·{" "}
-                        {new Date(take.createdAt).toLocaleString()}
-                      </div>
-                      <details>
-                        <summary class="muted small">Parameters</summary>
-                        <pre class="params">{JSON.stringify(take.lineage.params, null, 1)}</pre>
-                      </details>
-                    </div>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
+          <Show when={!s.readOnly()}>{takesList()}</Show>
         </div>
       )}
     </Show>

@@ -3,7 +3,7 @@
  * typing is sent as you type, and a teammate's change to the field you are typing in is shown
  * with their name and a choice, never swapped in under your cursor.
  */
-import { createEffect, createSignal, Match, on, onCleanup, Switch } from "solid-js";
+import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { LiveEdit, type LiveEditState } from "../forms/live_edit.ts";
 
 let sessions = 0;
@@ -14,14 +14,24 @@ export default function LiveTextField(props: {
   /** The shared value (from the graph). */
   value: string;
   multiline?: boolean;
+  /** A hard cut at this length (the browser's own `maxLength`). */
   maxLength?: number | undefined;
+  /**
+   * A limit shown as a counter instead of cutting: longer text stays in the field, marked, and
+   * the form refuses to send it (`send` answers false), so nothing is cut without a word.
+   */
+  limit?: number | undefined;
   disabled: boolean;
+  placeholder?: string | undefined;
   invalid?: boolean;
   describedBy?: string | undefined;
   /** Who last changed this field, if it was a teammate: shown in the conflict notice. */
   changedBy(): string | null;
-  /** Writes the text; edits with one `coalesce` key (one focus) are one undo step. */
-  send(text: string, coalesce: string): void;
+  /**
+   * Writes the text; edits with one `coalesce` key (one focus) are one undo step. False: the
+   * text was refused (the form shows why) and not sent.
+   */
+  send(text: string, coalesce: string): boolean | void;
   /** The user's text while they edit the field or it is set aside (null otherwise). */
   draft?(text: string | null): void;
 }) {
@@ -52,6 +62,7 @@ export default function LiveTextField(props: {
     value: shown(),
     maxLength: props.maxLength,
     disabled: props.disabled,
+    placeholder: props.placeholder,
     "aria-invalid": props.invalid ? ("true" as const) : undefined,
     "aria-describedby": props.describedBy,
     "data-testid": props.testId,
@@ -65,9 +76,22 @@ export default function LiveTextField(props: {
   // The choice is made without leaving the field (leaving would set the text aside).
   const keepFocus = (e: MouseEvent) => e.preventDefault();
   const preview = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  const count = (n: number) => n.toLocaleString("en-US");
   return (
     <>
       {props.multiline ? <textarea rows={4} {...common()} /> : <input type="text" {...common()} />}
+      {/* Prompts always show it; a short field only once it is over. */}
+      <Show when={props.limit && (props.multiline || shown().length > props.limit) && props.limit}>
+        {(limit) => (
+          <small
+            class="counter"
+            classList={{ over: shown().length > limit() }}
+            data-testid={`${props.testId}-counter`}
+          >
+            {count(shown().length)} / {count(limit())}
+          </small>
+        )}
+      </Show>
       <Switch>
         <Match when={state().kind === "conflict" && (state() as { theirs: string })}>
           {(s) => (

@@ -1,12 +1,27 @@
 /**
- * The run body of a generation or processing node: tier and Generate (or Cancel), the shared
- * progress bar with message and ETA, the backend's error with Retry, and the newest takes.
+ * The run body of a generation or processing node. Before a run: the tier, Generate, and whether
+ * an agent online can run it at that tier (and why not); what keeps it from running, once
+ * Generate was pressed. During a run: the shared progress bar with Cancel beside it (never in
+ * Generate's place, so a double click cannot cancel and start again), the message and ETA, a
+ * downgrade and why, and the backend's preview frame. After: the backend's error with Retry,
+ * or the newest takes. Notes cut short on the card open in full on click.
  * Marked `data-ui` so its controls get clicks instead of starting a canvas drag.
  */
-import { createSignal, For, Match, Show, Switch } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  For,
+  Match,
+  onCleanup,
+  Show,
+  Switch,
+} from "solid-js";
 import { nodeType } from "../../../protocol/nodes.ts";
+import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import type { Take } from "../api/types.ts";
+import { availabilityNote, downgradeNote } from "../format/availability.ts";
 import { formatEta, idleRun } from "../stores/runs.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
@@ -16,9 +31,10 @@ const STRIP = 4;
 export function TakeThumb(props: { take: Take }) {
   const t = props.take;
   const kind = t.contentType.split("/")[0];
+  const lowered = downgradeNote(t.lineage);
   const caption = `${t.name} · ${t.lineage.tier}${
     t.lineage.seed === null ? "" : ` · seed ${t.lineage.seed}`
-  }`;
+  }${lowered ? ` · ${lowered}` : ""}`;
   return (
     <a
       class="take"
@@ -46,7 +62,47 @@ export function TakeThumb(props: { take: Take }) {
           <span class="take-icon">♪</span>
         </Match>
       </Switch>
+      <Show when={lowered}>
+        <span class="take-lowered" aria-label={lowered!}>↓</span>
+      </Show>
     </a>
+  );
+}
+
+/**
+ * A line of text that may be longer than the card has room for: clamped, and opened in full
+ * over the canvas on click (a title tooltip cannot be read on a touch screen).
+ */
+export function RunNote(props: { text: string; tone: string; testId: string }) {
+  const [open, setOpen] = createSignal(false);
+  let el!: HTMLDivElement;
+  // A press anywhere else closes it, as menus and popovers do.
+  const outside = (e: PointerEvent) => {
+    if (!el.contains(e.target as Node)) setOpen(false);
+  };
+  createEffect(() => {
+    if (!open()) return;
+    document.addEventListener("pointerdown", outside, true);
+    onCleanup(() => document.removeEventListener("pointerdown", outside, true));
+  });
+  return (
+    <div ref={el} class={`run-note ${props.tone}`} classList={{ open: open() }}>
+      <button
+        type="button"
+        class="run-note-text"
+        aria-expanded={open()}
+        title={open() ? "Close" : "Show all of it"}
+        onClick={() => setOpen(!open())}
+        data-testid={props.testId}
+      >
+        {props.text}
+      </button>
+      <Show when={open()}>
+        <div class="run-note-full" role="note" data-testid={`${props.testId}-full`}>
+          {props.text}
+        </div>
+      </Show>
+    </div>
   );
 }
 
@@ -55,90 +111,119 @@ export default function NodeRun(props: { session: ProjectSession; id: string }) 
   const run = () => s.runs[props.id] ?? idleRun();
   const def = nodeType(s.graph.nodes[props.id]?.type ?? "");
   const tiers = def?.tiers ?? [];
-  const [tier, setTier] = createSignal<Tier>(
-    tiers.includes("standard") ? "standard" : tiers[0] ?? "standard",
-  );
   const busy = () => run().phase === "queued" || run().phase === "running";
   // After a failure the same job runs again (same inputs, fresh attempts); a request the edge
   // refused made no job, so that one is sent anew.
   const retrying = () => run().phase === "failed" && run().jobId !== null;
+  const note = createMemo(() => availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id)));
+  // Only after Generate was pressed with something missing: before that, nothing is wrong yet.
+  const problems = createMemo(() =>
+    s.attempted(props.id) ? runProblems(s.graph, props.id).map((p) => p.message) : []
+  );
 
   return (
     <div class="node-run" data-ui>
       <div class="run-controls">
         <select
           class="tier"
-          value={tier()}
-          onChange={(e) => setTier(e.currentTarget.value as Tier)}
+          value={s.tierOf(props.id)}
+          onChange={(e) => s.setTier(props.id, e.currentTarget.value as Tier)}
           disabled={s.readOnly() || tiers.length < 2}
           aria-label="Quality tier"
           data-testid={`tier-${props.id}`}
         >
           <For each={tiers}>{(t) => <option value={t}>{t}</option>}</For>
         </select>
-        <Show
-          when={busy()}
-          fallback={
+        <button
+          type="button"
+          class="primary small"
+          disabled={s.readOnly() || busy()}
+          onClick={() => void (retrying() ? s.retry(props.id) : s.generate(props.id))}
+          data-testid={`generate-${props.id}`}
+        >
+          {retrying() ? "Retry" : "Generate"}
+        </button>
+      </div>
+      <Switch
+        fallback={
+          <RunNote text={note().text} tone={note().tone} testId={`availability-${props.id}`} />
+        }
+      >
+        <Match when={busy()}>
+          <div class="progress-row">
+            <div
+              class="progress"
+              data-testid={`progress-${props.id}`}
+              role="progressbar"
+              aria-valuenow={run().percent}
+              aria-valuemin={0}
+              aria-valuemax={100}
+            >
+              <div class="progress-bar" style={{ width: `${run().percent}%` }} />
+            </div>
             <button
               type="button"
-              class="primary small"
+              class="small"
               disabled={s.readOnly()}
-              onClick={() => void (retrying() ? s.retry(props.id) : s.generate(props.id, tier()))}
-              data-testid={`generate-${props.id}`}
+              onClick={() => void s.cancel(props.id)}
+              data-testid={`cancel-${props.id}`}
             >
-              {retrying() ? "Retry" : "Generate"}
+              Cancel
             </button>
-          }
-        >
-          <button
-            type="button"
-            class="small"
-            disabled={s.readOnly()}
-            onClick={() => void s.cancel(props.id)}
-            data-testid={`cancel-${props.id}`}
-          >
-            Cancel
-          </button>
-        </Show>
-      </div>
-      <Switch>
-        <Match when={busy()}>
-          <div
-            class="progress"
-            data-testid={`progress-${props.id}`}
-            role="progressbar"
-            aria-valuenow={run().percent}
-            aria-valuemin={0}
-            aria-valuemax={100}
-          >
-            <div class="progress-bar" style={{ width: `${run().percent}%` }} />
           </div>
-          <div class="run-message" title={run().message}>
-            <span>{run().message || "queued"}</span>
-            <span class="muted">{formatEta(run().eta)}</span>
+        </Match>
+        <Match when={problems().length > 0}>
+          <RunNote
+            text={`Before this can run: ${problems().join("; ")}`}
+            tone="problem"
+            testId={`problems-${props.id}`}
+          />
+        </Match>
+      </Switch>
+      <Switch
+        fallback={
+          <div
+            class="takes"
+            title={run().phase === "canceled" ? run().message : undefined}
+            data-testid={`takes-${props.id}`}
+          >
+            <For each={run().takes.slice(0, STRIP)}>{(take) => <TakeThumb take={take} />}</For>
+            <Show when={run().takes.length === 0}>
+              <span class="muted">
+                {run().phase === "canceled" ? run().message : "No takes yet"}
+              </span>
+            </Show>
+            <Show when={run().takes.length > STRIP}>
+              <span class="muted">+{run().takes.length - STRIP}</span>
+            </Show>
+          </div>
+        }
+      >
+        <Match when={busy()}>
+          <div class="run-live">
+            <Show when={run().jobId && run().previewAt}>
+              <img
+                class="run-preview"
+                src={s.previewUrl(run().jobId!, run().previewAt!)}
+                alt="Preview of the run"
+                data-testid={`preview-${props.id}`}
+              />
+            </Show>
+            <div class="run-status">
+              <div class="run-message" title={run().message}>
+                <span>{run().message || "queued"}</span>
+                <span class="muted">{formatEta(run().eta)}</span>
+              </div>
+              <Show when={run().rationale}>
+                <RunNote text={run().rationale!} tone="lower" testId={`downgrade-${props.id}`} />
+              </Show>
+            </div>
           </div>
         </Match>
         <Match when={run().phase === "failed"}>
-          <div class="run-error" title={run().error ?? ""} data-testid={`error-${props.id}`}>
-            {run().error}
-          </div>
+          <RunNote text={run().error ?? ""} tone="error" testId={`error-${props.id}`} />
         </Match>
       </Switch>
-      <Show when={!busy() && run().phase !== "failed"}>
-        <div
-          class="takes"
-          title={run().phase === "canceled" ? run().message : undefined}
-          data-testid={`takes-${props.id}`}
-        >
-          <For each={run().takes.slice(0, STRIP)}>{(take) => <TakeThumb take={take} />}</For>
-          <Show when={run().takes.length === 0}>
-            <span class="muted">{run().phase === "canceled" ? run().message : "No takes yet"}</span>
-          </Show>
-          <Show when={run().takes.length > STRIP}>
-            <span class="muted">+{run().takes.length - STRIP}</span>
-          </Show>
-        </div>
-      </Show>
     </div>
   );
 }

@@ -1,60 +1,74 @@
 /**
- * One parameter input rendered from its schema field, with the schema's message under it. Text
- * fields are edited live (sent while typing, LiveTextField.tsx); numbers, choices and switches
- * are sent when they change.
+ * One parameter input rendered from its rule (protocol/param_rules.ts), with what is wrong with
+ * it under it. Text fields are edited live (sent while typing, LiveTextField.tsx); numbers,
+ * choices and switches are sent when they change. A value the rules refuse is never sent: it
+ * stays in the field, with the rule in words, until the user fixes it.
  */
 import { For, Match, Show, Switch } from "solid-js";
-import { type FieldSpec, readInput } from "../forms/schema_form.ts";
-import { toast } from "../stores/toasts.ts";
+import type { FieldSpec } from "../forms/schema_form.ts";
 import LiveTextField from "./LiveTextField.tsx";
 
 export default function ParamField(props: {
   nodeId: string;
   spec: FieldSpec;
   value: unknown;
+  /** What to say under the field: a refused value, or a missing required one once asked. */
   error: string | undefined;
   disabled: boolean;
-  /** Writes the value; commits with one `coalesce` key (typing in one focus) are one undo step. */
-  onCommit: (value: unknown, coalesce?: string) => void;
+  /** Why the chosen tier does not use this parameter; the field is then off. */
+  unused?: string | undefined;
+  /**
+   * Reads what the user entered and writes it when valid; false when refused (`error` then
+   * says why). Commits with one `coalesce` key (typing in one focus) are one undo step.
+   */
+  onInput: (raw: string | boolean, coalesce?: string) => boolean;
   /** The teammate who last changed this parameter, if any. */
   changedBy: () => string | null;
   /** What is being typed into a text field and not yet in the graph (null: nothing). */
   onDraft?: (text: string | null) => void;
 }) {
   const id = () => `param-${props.nodeId}-${props.spec.key}`;
+  const text = () => props.spec.kind === "text" || props.spec.kind === "textarea";
+  // An empty text field means "the default", which its placeholder shows: the field then reads
+  // the same as what it sent (nothing), so its own edit never looks like a teammate's.
   const shown = () => {
-    const v = props.value === undefined ? props.spec.default : props.value;
+    const v = props.value ?? (text() ? undefined : props.spec.default);
     return v === undefined || v === null ? "" : String(v);
   };
-  const commit = (raw: string | boolean, coalesce?: string) => {
-    const read = readInput(props.spec, raw);
-    if ("error" in read) return toast(read.error);
-    props.onCommit(read.value, coalesce);
+  const placeholder = () => {
+    if (props.spec.key === "seed") return "random";
+    const fallback = props.spec.default;
+    return fallback === undefined || fallback === "" ? undefined : `${fallback} (default)`;
   };
+  const off = () => props.disabled || props.unused !== undefined;
+  const described = () =>
+    [props.error && `${id()}-error`, props.unused && `${id()}-unused`].filter(Boolean).join(" ") ||
+    undefined;
   const live = (multiline: boolean) => (
     <LiveTextField
       id={id()}
       testId={id()}
       value={shown()}
       multiline={multiline}
-      maxLength={props.spec.maxLength}
-      disabled={props.disabled}
+      limit={props.spec.maxLength}
+      placeholder={placeholder()}
+      disabled={off()}
       invalid={!!props.error}
-      describedBy={props.error ? `${id()}-error` : undefined}
+      describedBy={described()}
       changedBy={props.changedBy}
-      send={commit}
+      send={(raw, coalesce) => props.onInput(raw, coalesce)}
       {...(props.onDraft ? { draft: props.onDraft } : {})}
     />
   );
   const common = () => ({
     id: id(),
-    disabled: props.disabled,
+    disabled: off(),
     "aria-invalid": props.error ? ("true" as const) : undefined,
-    "aria-describedby": props.error ? `${id()}-error` : undefined,
+    "aria-describedby": described(),
     "data-testid": id(),
   });
   return (
-    <div class="field" classList={{ invalid: !!props.error }}>
+    <div class="field" classList={{ invalid: !!props.error, unused: !!props.unused }}>
       <label for={id()}>
         {props.spec.label}
         <Show when={props.spec.required}>
@@ -63,7 +77,11 @@ export default function ParamField(props: {
       </label>
       <Switch>
         <Match when={props.spec.kind === "enum"}>
-          <select {...common()} value={shown()} onChange={(e) => commit(e.currentTarget.value)}>
+          <select
+            {...common()}
+            value={shown()}
+            onChange={(e) => props.onInput(e.currentTarget.value)}
+          >
             <For each={props.spec.options}>{(o) => <option value={o}>{o}</option>}</For>
           </select>
         </Match>
@@ -72,7 +90,7 @@ export default function ParamField(props: {
             {...common()}
             type="checkbox"
             checked={props.value === true}
-            onChange={(e) => commit(e.currentTarget.checked)}
+            onChange={(e) => props.onInput(e.currentTarget.checked)}
           />
         </Match>
         <Match when={props.spec.kind === "textarea"}>{live(true)}</Match>
@@ -84,12 +102,17 @@ export default function ParamField(props: {
             max={props.spec.max}
             step={props.spec.step ?? "any"}
             value={shown()}
-            placeholder={props.spec.default === undefined ? "random" : undefined}
-            onChange={(e) => commit(e.currentTarget.value)}
+            placeholder={placeholder()}
+            onChange={(e) => props.onInput(e.currentTarget.value)}
           />
         </Match>
         <Match when={props.spec.kind === "text"}>{live(false)}</Match>
       </Switch>
+      <Show when={props.unused}>
+        <small class="field-note" id={`${id()}-unused`} data-testid={`${id()}-unused`}>
+          {props.unused}
+        </small>
+      </Show>
       <Show when={props.error}>
         <small class="field-error" id={`${id()}-error`} data-testid={`${id()}-error`}>
           {props.error}

@@ -22,7 +22,8 @@ export default function TopBar(props: { children?: JSX.Element }) {
         data-testid="nav-home"
         onClick={(e) => (e.preventDefault(), navigate({ name: "dashboard" }))}
       >
-        <span class="brand-mark" aria-hidden="true">▶</span> Movie Director
+        <span class="brand-mark" aria-hidden="true">▶</span>{" "}
+        <span class="brand-name">Movie Director</span>
       </a>
       <div class="topbar-middle">{props.children}</div>
       <Show when={session()}>
@@ -38,7 +39,7 @@ export default function TopBar(props: { children?: JSX.Element }) {
                 Agents
               </a>
             </Show>
-            <span class="muted" data-testid="account-name">{displayName(me())}</span>
+            <span class="muted account-name" data-testid="account-name">{displayName(me())}</span>
             <button type="button" class="ghost" onClick={signOut} data-testid="sign-out">
               Sign out
             </button>

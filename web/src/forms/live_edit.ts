@@ -3,7 +3,8 @@
  * most every `throttleMs`, the last keystroke always), and a change that reaches the field from
  * someone else while it has focus never replaces the user's text unseen: it becomes a conflict
  * the user resolves ("use theirs" or "keep mine"). Leaving the field with the conflict open keeps
- * the shared value and holds the user's text aside, still offered. Framework-free: the inspector
+ * the shared value and holds the user's text aside, still offered. Text the form refuses (over
+ * its limit, say) is never sent, and leaving the field does not throw it away. Framework-free: the inspector
  * binds it to an input, tests drive it with fake timers.
  *
  * @example
@@ -21,8 +22,11 @@ export interface LiveEditTimers {
 }
 
 export interface LiveEditOptions {
-  /** Writes `text` to the shared graph. */
-  send(text: string): void;
+  /**
+   * Writes `text` to the shared graph; `false`: the text is not valid (the form says why) and
+   * was not sent, so the field keeps it for the user to fix rather than dropping it.
+   */
+  send(text: string): boolean | void;
   timers: LiveEditTimers;
   throttleMs?: number;
   /** Called after every change of `state`. */
@@ -98,8 +102,8 @@ export class LiveEdit {
     const s = this.#state;
     this.#cancelTimer();
     if (s.kind === "editing") {
-      if (s.draft !== this.#shared) this.#send(s.draft);
-      this.#set({ kind: "idle" });
+      // Refused text stays shown (as an unsent draft) until the user fixes or replaces it.
+      if (s.draft === this.#shared || this.#send(s.draft)) this.#set({ kind: "idle" });
     } else if (s.kind === "conflict") {
       this.#set({ kind: "set-aside", mine: s.draft });
     }
@@ -116,11 +120,9 @@ export class LiveEdit {
   keepMine(): void {
     const s = this.#state;
     if (s.kind === "conflict") {
-      this.#send(s.draft);
-      this.#set({ kind: "editing", draft: s.draft });
+      if (this.#send(s.draft)) this.#set({ kind: "editing", draft: s.draft });
     } else if (s.kind === "set-aside") {
-      this.#send(s.mine);
-      this.#set({ kind: "idle" });
+      if (this.#send(s.mine)) this.#set({ kind: "idle" });
     }
   }
 
@@ -144,9 +146,13 @@ export class LiveEdit {
     if (s.kind === "editing" && s.draft !== this.#shared) this.#send(s.draft);
   }
 
-  #send(text: string): void {
+  /** Whether `text` was sent. Set first: the echo of our own send may arrive within `send`. */
+  #send(text: string): boolean {
+    const before = this.#shared;
     this.#shared = text;
-    this.#o.send(text);
+    if (this.#o.send(text) !== false) return true;
+    this.#shared = before;
+    return false;
   }
 
   #cancelTimer(): void {

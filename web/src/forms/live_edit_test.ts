@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { LiveEdit } from "./live_edit.ts";
 
 /** A LiveEdit with timers run by hand, recording what it sends. */
-function harness() {
+function harness(valid: (text: string) => boolean = () => true) {
   const sent: string[] = [];
   const timers = new Map<number, () => void>();
   let next = 0;
   const edit = new LiveEdit({
-    send: (text) => sent.push(text),
+    send: (text) => valid(text) && sent.push(text) > 0,
     timers: {
       setTimeout: (fn) => (timers.set(++next, fn), next),
       clearTimeout: (id) => void timers.delete(id),
@@ -68,5 +68,22 @@ Deno.test("use theirs takes the shared value; leaving mid-conflict sets our text
   assert.deepEqual(sent, ["ab"], "leaving in a conflict sends nothing");
   edit.keepMine();
   assert.deepEqual(sent, ["ab", "xyz!"]);
+  assert.equal(edit.state.kind, "idle");
+});
+
+Deno.test("text the form refuses is not sent and stays in the field after leaving it", () => {
+  const { edit, sent, tick } = harness((text) => text.length <= 3);
+  edit.focus("");
+  edit.input("abc");
+  tick();
+  edit.input("abcd");
+  tick();
+  edit.blur();
+  assert.deepEqual(sent, ["abc"], "the over-long text never went out");
+  assert.deepEqual(edit.state, { kind: "editing", draft: "abcd" }, "and was not thrown away");
+  edit.focus("abcd");
+  edit.input("abd");
+  edit.blur();
+  assert.deepEqual(sent, ["abc", "abd"]);
   assert.equal(edit.state.kind, "idle");
 });

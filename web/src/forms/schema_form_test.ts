@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { NODE_TYPES } from "../../../protocol/nodes.ts";
-import { fieldsForType, labelFor, readInput, validateParams } from "./schema_form.ts";
+import { fieldsForType, readInput } from "./schema_form.ts";
 
-Deno.test("the shot form has every parameter with its kind, range and default", () => {
+const field = (type: string, key: string) => fieldsForType(type).find((f) => f.key === key)!;
+
+Deno.test("the shot form has every parameter with its kind, range, default and rule", () => {
   const fields = fieldsForType("shot.generate");
   const byKey = Object.fromEntries(fields.map((f) => [f.key, f]));
   assert.deepEqual(Object.keys(byKey), Object.keys(NODE_TYPES["shot.generate"]!.params.shape));
@@ -12,6 +14,7 @@ Deno.test("the shot form has every parameter with its kind, range and default", 
     kind: "textarea",
     required: true,
     maxLength: 4000,
+    rule: "up to 4,000 characters",
   });
   assert.deepEqual(byKey.width, {
     key: "width",
@@ -22,38 +25,37 @@ Deno.test("the shot form has every parameter with its kind, range and default", 
     min: 64,
     max: 4096,
     step: 8,
+    rule: "a multiple of 8 from 64 to 4,096",
   });
   assert.equal(byKey.cfg!.kind, "number");
+  assert.equal(byKey.cfg!.label, "CFG");
   assert.equal(byKey.cfg!.step, undefined);
   assert.equal(byKey.scene!.pattern, "^SC\\d{2,3}$");
+  assert.equal(byKey.scene!.rule, "a code like SC01");
 });
 
 Deno.test("enums become choices; unknown types have no fields", () => {
-  const filter = fieldsForType("upscale").find((f) => f.key === "filter")!;
+  const filter = field("upscale", "filter");
   assert.deepEqual([filter.kind, filter.options], ["enum", ["lanczos", "bicubic", "spline"]]);
+  assert.equal(filter.rule, "one of lanczos, bicubic or spline");
   assert.deepEqual(fieldsForType("nope"), []);
 });
 
-Deno.test("labels read as words", () => {
-  assert.equal(labelFor("negativePrompt"), "Negative prompt");
-  assert.equal(labelFor("fps"), "Fps");
-});
-
-Deno.test("typed text becomes the stored value; an emptied optional number is removed", () => {
-  const seed = fieldsForType("shot.generate").find((f) => f.key === "seed")!;
-  assert.deepEqual(readInput(seed, "42"), { value: 42 });
-  assert.deepEqual(readInput(seed, ""), { value: null });
-  assert.deepEqual(readInput(seed, "4x"), { error: "Seed must be a number" });
-  const prompt = fieldsForType("shot.generate").find((f) => f.key === "prompt")!;
-  assert.deepEqual(readInput(prompt, ""), { value: "" }, "a required prompt stays, to be flagged");
-});
-
-Deno.test("validation names each bad parameter with the schema's own message", () => {
-  const schema = NODE_TYPES["shot.generate"]!.params;
-  const messages = validateParams(schema, { scene: "scene one", width: 833, steps: 20 });
-  assert.equal(messages.prompt, "required");
-  assert.equal(messages.scene, "scene looks like SC01");
-  assert.match(messages.width!, /multiple of 8/);
-  assert.equal(messages.steps, undefined);
-  assert.deepEqual(validateParams(schema, { prompt: "a door" }), {});
+Deno.test("typed text becomes the stored value, or the rule it breaks in words; emptied is removed", () => {
+  const type = "shot.generate";
+  assert.deepEqual(readInput(type, field(type, "seed"), "42"), { value: 42 });
+  assert.deepEqual(readInput(type, field(type, "seed"), ""), { value: null });
+  assert.deepEqual(readInput(type, field(type, "seed"), "4x"), {
+    error: "Seed: a whole number from 0 to 4,294,967,295",
+  });
+  assert.deepEqual(readInput(type, field(type, "steps"), "2.5"), {
+    error: "Steps: a whole number from 1 to 150",
+  });
+  assert.deepEqual(readInput(type, field(type, "width"), "1004"), {
+    error: "Width: a multiple of 8 from 64 to 4,096",
+  });
+  assert.deepEqual(readInput(type, field(type, "prompt"), "  "), { value: null });
+  assert.deepEqual(readInput(type, field(type, "prompt"), "x".repeat(4001)), {
+    error: "Prompt: up to 4,000 characters",
+  });
 });

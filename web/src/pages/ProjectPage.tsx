@@ -28,13 +28,31 @@ function Studio(props: { project: Project }) {
   });
   const [tab, setTab] = createSignal<LeftTab>("nodes");
   const [sharing, setSharing] = createSignal(false);
-  let canvasBox!: HTMLDivElement;
-  const centre = () => ({ x: canvasBox.clientWidth / 2, y: canvasBox.clientHeight / 2 });
   const view = session.view;
+  const toggle = (panel: "palette" | "inspector") =>
+    session.setPanel(session.panel() === panel ? null : panel);
 
   return (
-    <div class="page studio" data-testid="studio">
+    <div
+      class="page studio"
+      classList={{
+        "show-palette": session.panel() === "palette",
+        "show-inspector": session.panel() === "inspector",
+      }}
+      data-testid="studio"
+    >
       <TopBar>
+        {/* On a narrow screen the side panels are drawers, opened from here. */}
+        <button
+          type="button"
+          class="ghost narrow-only"
+          aria-label="Nodes, assets, history"
+          aria-expanded={session.panel() === "palette"}
+          onClick={() => toggle("palette")}
+          data-testid="open-palette"
+        >
+          ☰
+        </button>
         <span class="project-title" data-testid="project-title">{props.project.name}</span>
         <div class="toolbar" role="toolbar" aria-label="Edit">
           <button
@@ -59,6 +77,15 @@ function Studio(props: { project: Project }) {
           </button>
         </div>
         <PresenceBar session={session} />
+        <button
+          type="button"
+          class="ghost narrow-only"
+          aria-expanded={session.panel() === "inspector"}
+          onClick={() => toggle("inspector")}
+          data-testid="open-inspector"
+        >
+          Details
+        </button>
         <Show when={props.project.role === "owner"}>
           <button
             type="button"
@@ -97,7 +124,7 @@ function Studio(props: { project: Project }) {
               </p>
             </Match>
             <Match when={tab() === "nodes"}>
-              <Palette session={session} canvasCentre={centre} />
+              <Palette session={session} />
             </Match>
             <Match when={tab() === "assets"}>
               <AssetsPanel session={session} />
@@ -113,9 +140,16 @@ function Studio(props: { project: Project }) {
             </Match>
           </Switch>
         </div>
-        <div class="centre" ref={canvasBox}>
+        <div class="centre">
           <CanvasView session={session} />
         </div>
+        <Show when={session.panel()}>
+          <div
+            class="drawer-backdrop narrow-only"
+            onClick={() => session.setPanel(null)}
+            data-testid="drawer-backdrop"
+          />
+        </Show>
         <Inspector session={session} />
       </div>
       <Show when={sharing()}>

@@ -6,12 +6,13 @@
 import { batch, createMemo, createSignal } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
-import { nodeType } from "../../../protocol/nodes.ts";
+import type { WorkAvailability } from "../../../protocol/jobs.ts";
+import { NAMING_PARAMS, nodeType } from "../../../protocol/nodes.ts";
+import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
-import { validateParams } from "../forms/schema_form.ts";
 import { api } from "../services.ts";
 import type { Change } from "../canvas/changes.ts";
 import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
@@ -23,12 +24,30 @@ import { toast } from "./toasts.ts";
 
 /** Cursor updates sent at most this often; the room batches at ~30/s anyway. */
 const CURSOR_MS = 33;
+/**
+ * What the online agents can run is read again this often while the page is visible: agents
+ * come and go by heartbeat, which no event announces.
+ */
+const CAPABILITIES_MS = 5_000;
 
 export function createProjectSession(project: Project) {
   const projectId = project.id;
   const role: Role = project.role;
   const store = createGraphStore();
   const [runs, setRuns] = createStore<Record<string, NodeRun>>({});
+  /** The tier this user has chosen for each node (their own choice, not shared). */
+  const [tiers, setTiers] = createStore<Record<string, Tier>>({});
+  /**
+   * Nodes this user pressed Generate on while something was missing: from then on their forms
+   * say what is required (before that, an empty required field is not an error yet).
+   */
+  const [attempted, setAttempted] = createStore<Record<string, boolean>>({});
+  /** The side panel open as a drawer on a narrow screen (none on a wide one: both show). */
+  const [panel, setPanel] = createSignal<"palette" | "inspector" | null>(null);
+  /** Bumped when someone asks to see a node's takes: the inspector scrolls to them. */
+  const [takesWanted, setTakesWanted] = createSignal(0);
+  /** What the agents online for the project can run, by `nodeType:tier`; null until read. */
+  const [capabilities, setCapabilities] = createSignal<Map<string, WorkAvailability> | null>(null);
   const [connection, setConnection] = createSignal<ConnectionState>({
     kind: "connecting",
     attempt: 1,
@@ -100,7 +119,11 @@ export function createProjectSession(project: Project) {
       selections(list) {
         setSelections(produce((s) => list.forEach((p) => (s[p.connectionId] = p.nodeIds))));
       },
-      job: (event: JobEvent) => setRuns(event.nodeId, (run) => onJobEvent(run ?? idleRun(), event)),
+      job(event: JobEvent) {
+        setRuns(event.nodeId, (run) => onJobEvent(run ?? idleRun(), event));
+        // An agent at work may be one the last read did not see yet: read again, soon.
+        if (performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
+      },
     },
   });
 
@@ -197,8 +220,50 @@ export function createProjectSession(project: Project) {
     room.cursor(Math.round(x), Math.round(y));
   }
 
+  let capabilityTimer = 0;
+  let capabilitiesReadAt = -Infinity;
+  let capabilitiesText = "";
+  let disposed = false;
+  async function readCapabilities(): Promise<void> {
+    clearTimeout(capabilityTimer);
+    capabilitiesReadAt = performance.now();
+    try {
+      if (document.visibilityState !== "hidden") {
+        const list = await api.jobs.capabilities(projectId);
+        // Unchanged (the usual case): every card's note is left alone.
+        const text = JSON.stringify(list);
+        if (text !== capabilitiesText) {
+          capabilitiesText = text;
+          setCapabilities(new Map(list.map((w) => [`${w.nodeType}:${w.tier}`, w])));
+        }
+      }
+    } catch {
+      // Kept as last read; the next read may work (a restart of the edge, say).
+    } finally {
+      if (!disposed) capabilityTimer = Number(setTimeout(readCapabilities, CAPABILITIES_MS));
+    }
+  }
+
+  /** Whether, where and why not the node can run at its chosen tier now; null until known. */
+  function availabilityOf(nodeId: string): WorkAvailability | null {
+    const type = store.graph.nodes[nodeId]?.type;
+    return (type && capabilities()?.get(`${type}:${tierOf(nodeId)}`)) || null;
+  }
+
+  /**
+   * Why the node's chosen tier does not use a parameter (no template the agents would run for
+   * it reads it), or undefined when it does or nobody can tell.
+   */
+  function unusedParam(nodeId: string, key: string): string | undefined {
+    const work = availabilityOf(nodeId);
+    if (!work?.params || work.params.includes(key) || NAMING_PARAMS.includes(key)) return;
+    const tier = work.downgrade?.tier ?? work.tier;
+    return `Not used at ${tier}: the template agents run there does not read it`;
+  }
+
   async function load(): Promise<void> {
     room.start();
+    void readCapabilities();
     // The saved graph draws the canvas at once; the room's snapshot, newer if anything, follows.
     const [graph, takes, jobs] = await Promise.allSettled([
       api.revisions.current(projectId),
@@ -235,13 +300,31 @@ export function createProjectSession(project: Project) {
     }
   }
 
-  async function generate(nodeId: string, tier: Tier): Promise<void> {
+  /** The tier chosen for a node: this user's pick, else standard where the type has it. */
+  function tierOf(nodeId: string): Tier {
+    const def = nodeType(store.raw().nodes[nodeId]?.type ?? "");
+    const offered = def?.tiers ?? [];
+    const chosen = tiers[nodeId];
+    if (chosen && offered.includes(chosen)) return chosen;
+    return offered.includes("standard") ? "standard" : offered[0] ?? "standard";
+  }
+
+  /**
+   * Queues a run of the node at its chosen tier. What would keep it from running (a missing
+   * prompt, an input not connected) is shown on the node and in its inspector instead, all at
+   * once and in the words the edge would use, and nothing is sent.
+   */
+  async function generate(nodeId: string): Promise<void> {
     const node = store.raw().nodes[nodeId];
     const def = node && nodeType(node.type);
     if (!node || !def) return;
-    const problems = validateParams(def.params, node.params);
-    const first = Object.entries(problems)[0];
-    if (first) return toast(`${node.title}: ${first[0]}: ${first[1]}`);
+    const tier = tierOf(nodeId);
+    if (runProblems(store.raw(), nodeId).length > 0) {
+      setAttempted(nodeId, true);
+      engine.select([nodeId]);
+      setPanel("inspector"); // on a phone, the drawer that lists them
+      return;
+    }
     setRuns(
       nodeId,
       (run) => ({ ...(run ?? idleRun()), phase: "queued", message: "sending…", error: null }),
@@ -284,6 +367,8 @@ export function createProjectSession(project: Project) {
   }
 
   function dispose(): void {
+    disposed = true;
+    clearTimeout(capabilityTimer);
     room.stop();
     setRuns(reconcile({}));
   }
@@ -307,6 +392,21 @@ export function createProjectSession(project: Project) {
     draft,
     load,
     generate,
+    tierOf,
+    panel,
+    setPanel,
+    takesWanted,
+    /** Shows a node's takes: selects it and opens the inspector at its takes. */
+    revealTakes(nodeId: string) {
+      engine.select([nodeId]);
+      setPanel("inspector");
+      setTakesWanted((n) => n + 1);
+    },
+    availabilityOf,
+    unusedParam,
+    previewUrl: (jobId: string, at: number) => api.jobs.previewUrl(projectId, jobId, at),
+    setTier: (nodeId: string, tier: Tier) => setTiers(nodeId, tier),
+    attempted: (nodeId: string) => attempted[nodeId] === true,
     retry,
     cancel,
     reconnect: () => room.reconnectNow(),

@@ -15,11 +15,25 @@ export interface NodeRun {
   /** Seconds left, when the backend can tell. */
   eta: number | null;
   error: string | null;
+  /** The job runs at a lower tier than asked: why ("high→standard: largest online GPU 16 GB"). */
+  rationale: string | null;
+  /** When the job's latest preview frame arrived (null: none yet). */
+  previewAt: number | null;
   takes: Take[];
 }
 
 export function idleRun(): NodeRun {
-  return { jobId: null, phase: "idle", percent: 0, message: "", eta: null, error: null, takes: [] };
+  return {
+    jobId: null,
+    phase: "idle",
+    percent: 0,
+    message: "",
+    eta: null,
+    error: null,
+    rationale: null,
+    previewAt: null,
+    takes: [],
+  };
 }
 
 /** Newest first, without duplicates (a take may arrive by broadcast and by reload). */
@@ -29,7 +43,8 @@ export function withTake(takes: readonly Take[], take: Take): Take[] {
 
 export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
   switch (event.type) {
-    case "progress.update":
+    case "progress.update": {
+      const same = run.jobId === event.taskId;
       return {
         ...run,
         jobId: event.taskId,
@@ -38,7 +53,10 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
         message: event.message,
         eta: event.eta ?? null,
         error: null,
+        rationale: event.rationale ?? (same ? run.rationale : null),
+        previewAt: event.previewAt ?? (same ? run.previewAt : null),
       };
+    }
     case "generation.complete": {
       const take = event.take as unknown as Take;
       return { ...idleRun(), takes: withTake(run.takes, take) };
@@ -56,7 +74,14 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
           eta: null,
         };
       }
-      return { ...run, jobId: event.taskId, phase: "failed", error: event.message, eta: null };
+      return {
+        ...run,
+        jobId: event.taskId,
+        phase: "failed",
+        error: event.message,
+        eta: null,
+        previewAt: null,
+      };
   }
 }
 
@@ -70,10 +95,10 @@ export function onJob(run: NodeRun, job: JobSummary): NodeRun {
         jobId: job.id,
         phase: "queued",
         percent: 0,
-        // Why it waits ("no agent online…") matters more than a downgrade note.
-        message: job.waiting?.message ?? job.rationale ?? "waiting for a GPU agent",
+        message: job.waiting?.message ?? "waiting for a GPU agent",
         eta: null,
         error: null,
+        rationale: job.rationale,
       };
     case "running":
       return {
@@ -84,6 +109,7 @@ export function onJob(run: NodeRun, job: JobSummary): NodeRun {
         message: job.progress?.message || run.message || "running",
         eta: job.progress?.etaSeconds ?? null,
         error: null,
+        rationale: job.rationale,
       };
     case "failed":
       return {
@@ -92,6 +118,7 @@ export function onJob(run: NodeRun, job: JobSummary): NodeRun {
         phase: "failed",
         error: job.error ?? "the job failed",
         eta: null,
+        rationale: job.rationale,
       };
     case "canceled":
       return { ...run, jobId: job.id, phase: "canceled", message: "canceled", eta: null };

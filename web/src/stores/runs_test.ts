@@ -131,3 +131,26 @@ Deno.test("a cancel reported by the room reads as canceled, not as a failure", (
     null,
   ]);
 });
+
+Deno.test("a downgrade stays shown for the whole run, beside why it waits; preview frames follow the job", () => {
+  const rationale = "high→standard: largest online GPU 16 GB";
+  let run = onJob(
+    idleRun(),
+    job({
+      id: "j1",
+      state: "queued",
+      tier: "standard",
+      requestedTier: "high",
+      rationale,
+      waiting: { reason: "agents_busy", message: "waiting for a free agent" },
+    }),
+  );
+  assert.deepEqual([run.message, run.rationale], ["waiting for a free agent", rationale]);
+  const progress = { type: "progress.update", nodeId: "n", percent: 10, message: "s" } as const;
+  run = onJobEvent(run, { ...progress, taskId: "j1", previewAt: 5 });
+  assert.deepEqual([run.rationale, run.previewAt], [rationale, 5], "kept from the job");
+  run = onJobEvent(run, { ...progress, taskId: "j1" });
+  assert.equal(run.previewAt, 5, "the last frame stays until a newer one");
+  run = onJobEvent(run, { ...progress, taskId: "j2" });
+  assert.deepEqual([run.rationale, run.previewAt], [null, null], "another job: none of it");
+});

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import type { WorkAvailability } from "../../../protocol/jobs.ts";
+import { availabilityNote, downgradeNote } from "./availability.ts";
+
+const work = (over: Partial<WorkAvailability>): WorkAvailability => ({
+  nodeType: "shot.generate",
+  tier: "high",
+  agents: 0,
+  blocked: null,
+  downgrade: null,
+  params: null,
+  ...over,
+});
+
+Deno.test("a node says before Generate whether it runs, where, and why not, in full", () => {
+  assert.deepEqual(availabilityNote(work({ agents: 2, tier: "standard" }), "standard"), {
+    tone: "ok",
+    text: "Ready: 2 agents online can run this at standard.",
+  });
+  const vram = {
+    reason: "not_enough_vram" as const,
+    message: "needs 24 GB of VRAM; the largest online GPU has 16 GB",
+  };
+  assert.deepEqual(
+    availabilityNote(
+      work({
+        blocked: vram,
+        downgrade: { tier: "standard", rationale: "high→standard: largest online GPU 16 GB" },
+      }),
+      "high",
+    ),
+    {
+      tone: "lower",
+      text: "Runs at standard, not high: needs 24 GB of VRAM; the largest online GPU has 16 GB.",
+    },
+  );
+  assert.deepEqual(availabilityNote(work({ blocked: vram }), "high"), {
+    tone: "waits",
+    text: "No online agent can run this at high: needs 24 GB of VRAM; the largest online GPU " +
+      "has 16 GB. Generate queues it until one can.",
+  });
+  assert.equal(availabilityNote(null, "high").tone, "unknown");
+});
+
+Deno.test("a take run at a lower tier says so, with the edge's reason", () => {
+  assert.equal(
+    downgradeNote({
+      tier: "standard",
+      requestedTier: "high",
+      rationale: "high→standard: largest online GPU 16 GB",
+    }),
+    "Ran at standard, not high (high→standard: largest online GPU 16 GB)",
+  );
+  assert.equal(downgradeNote({ tier: "high", requestedTier: "high", rationale: null }), null);
+});
