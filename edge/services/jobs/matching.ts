@@ -27,6 +27,7 @@ const BACKEND_NAMES: Record<Backend, string> = {
   wan2gp: "Wan2GP",
   docker: "Docker",
   ffmpeg: "ffmpeg",
+  gradio: "a Gradio app",
 };
 
 export function requirementsFor(def: NodeTypeDef, tier: Tier): Requirements {

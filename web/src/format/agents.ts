@@ -22,6 +22,7 @@ const BACKEND_NAMES: Record<string, string> = {
   wan2gp: "Wan2GP",
   docker: "Docker",
   ffmpeg: "ffmpeg",
+  gradio: "Gradio app",
 };
 const TIER_ORDER: readonly string[] = ["low", "standard", "high"];
 
