@@ -11,7 +11,6 @@
  * if (comfy.canRun("image.generate", "standard")) await comfy.run(job, { signal, onProgress });
  * ```
  */
-import { NODE_TYPES } from "../../../protocol/nodes.ts";
 import type { Footprint, Tier } from "../../../protocol/tiers.ts";
 import {
   type BackendJob,
@@ -23,6 +22,7 @@ import {
   type RunOptions,
   type TemplateReport,
 } from "../backend.ts";
+import { parseJobParams, randomSeed } from "../job_params.ts";
 import {
   ComfyClient,
   ComfyUnreachable,
@@ -147,7 +147,7 @@ export class ComfyUIBackend implements JobBackend {
     const { signal } = options;
     if (signal.aborted) throw canceled();
     const template = chooseTemplate(this.#checks, job);
-    const params = parseParams(job);
+    const params = parseJobParams(job);
     const seed = typeof params.seed === "number" ? params.seed : randomSeed();
     try {
       // Both only read; the socket is usually open already (kept from the previous job).
@@ -253,24 +253,6 @@ export class ComfyUIBackend implements JobBackend {
     }
     return files;
   }
-}
-
-function parseParams(job: BackendJob): Record<string, unknown> {
-  const def = NODE_TYPES[job.nodeType];
-  if (!def) throw new JobFailure(`unknown node type "${job.nodeType}"`, false, "validation");
-  const parsed = def.params.safeParse(job.params);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `params.${i.path.join(".")}: ${i.message}`).join(
-      "; ",
-    );
-    throw new JobFailure(`invalid parameters for ${job.nodeType}: ${issues}`, false, "validation");
-  }
-  return parsed.data as Record<string, unknown>;
-}
-
-/** A seed the agent picks when the job has none; reported back as lineage. */
-function randomSeed(): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
 /**
