@@ -35,9 +35,12 @@ export const DEFAULT_GRADIO_TIMING: GradioTiming = {
   cancelWaitMs: 5_000,
 };
 
-/** A named endpoint as the app's `/info` describes it. */
+/**
+ * A named endpoint as the app's `/info` describes it (after @gradio/client's own reading of it,
+ * which keeps Gradio's `python_type`: "str", "float", "int", "bool", "filepath", ...).
+ */
 export interface EndpointInfo {
-  parameters: { label?: string; component?: string; type?: { type?: string } }[];
+  parameters: { label?: string; component?: string; python_type?: { type?: string } }[];
 }
 
 export interface RunOptions {

@@ -130,3 +130,29 @@ export function fileApp(options: FileAppOptions = {}): AppSpec {
     }],
   };
 }
+
+/** A text-to-speech app: `predict(text, seed)` → a WAV of a tone as long as the text. */
+export function ttsApp(): AppSpec {
+  return {
+    title: "fake TTS",
+    endpoints: [{
+      apiName: "predict",
+      inputs: [{ type: "textbox", label: "Text" }, { type: "number", label: "Seed", value: 0 }],
+      outputs: [{ type: "audio", label: "Speech" }],
+      fn: async ([text], { progress }) => {
+        progress(0.5, "Speaking");
+        const dir = await Deno.makeTempDir({ prefix: "md-fake-tts-" });
+        const path = join(dir, "speech.wav");
+        const seconds = Math.max(0.2, Math.min(String(text).length / 20, 3));
+        const { success } = await new Deno.Command("ffmpeg", {
+          args: [
+            ...["-hide_banner", "-loglevel", "error", "-f", "lavfi"],
+            ...["-i", `sine=frequency=220:duration=${seconds}`, path],
+          ],
+        }).output();
+        if (!success) throw new Error("ffmpeg could not write the fake speech");
+        return [path];
+      },
+    }],
+  };
+}
