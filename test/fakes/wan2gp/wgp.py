@@ -15,6 +15,8 @@ import time
 from shared import fake_render
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+# As wgp.py declares it near its top (the agent reads it for `doctor`).
+WanGP_version = "12.60"
 
 
 def main():

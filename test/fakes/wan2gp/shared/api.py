@@ -144,10 +144,12 @@ class WanGPSession:
         self.cli_args = list(cli_args)
         self.loaded_model: str | None = None
         self.loads = 0
+        self.jobs: list[SessionJob] = []
         self._lock = threading.Lock()
 
     def submit_task(self, settings: dict, callbacks: object | None = None) -> SessionJob:
         job = SessionJob()
+        self.jobs.append(job)
         fake_render.log_call(self.root, {"api": "submit_task", "settings": settings,
                                          "cli_args": self.cli_args})
         threading.Thread(target=self._run, args=(job, dict(settings)), daemon=True).start()
