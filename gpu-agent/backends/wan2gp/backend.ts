@@ -45,7 +45,8 @@ import {
 import { type Attention, runWgpProcess } from "./process_mode.ts";
 import { type ShotParams, wan2gpSettings } from "./settings.ts";
 
-export const DEFAULT_BRIDGE_URL = "http://127.0.0.1:7899";
+export { DEFAULT_WAN2GP_BRIDGE_URL as DEFAULT_BRIDGE_URL } from "../../config/config.ts";
+import { DEFAULT_WAN2GP_BRIDGE_URL } from "../../config/config.ts";
 export const BRIDGE_SCRIPT = fileURLToPath(new URL("./wan2gp_bridge.py", import.meta.url));
 const BRIDGE_API = JSON.parse(
   await Deno.readTextFile(new URL("./bridge_api.json", import.meta.url)),
@@ -90,7 +91,7 @@ export class Wan2gpBackend implements JobBackend {
   constructor(options: Wan2gpBackendOptions) {
     this.#options = options;
     this.dir = options.dir;
-    this.bridge = new GradioApp(options.bridgeUrl ?? DEFAULT_BRIDGE_URL, {
+    this.bridge = new GradioApp(options.bridgeUrl ?? DEFAULT_WAN2GP_BRIDGE_URL, {
       connectTimeoutMs: 3_000,
       ...options.gradioTiming,
     });
