@@ -143,6 +143,15 @@ export class ComfyUIBackend implements JobBackend {
     }
   }
 
+  /** "comfyui shot.generate.low": the template `run` would pick (a job's rationale). */
+  rationale(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string {
+    try {
+      return `comfyui ${chooseTemplate(this.#checks, job).name}`;
+    } catch {
+      return "comfyui";
+    }
+  }
+
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
     const { signal } = options;
     if (signal.aborted) throw canceled();

@@ -143,6 +143,12 @@ export class GradioBackend implements JobBackend {
     return found;
   }
 
+  /** "gradio voice.synthesize.standard": the template `run` would pick (a job's rationale). */
+  rationale(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string {
+    const found = this.#choose(job, false);
+    return found ? `gradio ${found.template.name}` : "gradio";
+  }
+
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
     const { signal } = options;
     const params = parseJobParams(job);

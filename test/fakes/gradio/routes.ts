@@ -16,7 +16,9 @@ export interface RecordedRequest {
 async function jsonBody(request: Request): Promise<Record<string, unknown> | null> {
   try {
     const body = await request.json();
-    return body && typeof body === "object" && !Array.isArray(body) ? body : null;
+    return body && typeof body === "object" && !Array.isArray(body)
+      ? body as Record<string, unknown>
+      : null;
   } catch {
     return null;
   }
