@@ -30,6 +30,8 @@ export interface BridgeAppOptions {
   stepMs?: number;
   /** The profile in the title, as the bridge reports its `--profile`. */
   profile?: number;
+  /** Write the video once and return it for every job (the benchmark: no ffmpeg per job). */
+  reuseVideo?: boolean;
 }
 
 /** A short real MP4 (ffmpeg's test pattern), written to a fresh temp file. */
@@ -65,6 +67,8 @@ export async function writeTinyMp4(frames = 8): Promise<string> {
 }
 
 export function wan2gpBridgeApp(options: BridgeAppOptions = {}): AppSpec {
+  let video: Promise<string> | null = null;
+  const output = () => options.reuseVideo ? video ??= writeTinyMp4() : writeTinyMp4();
   return {
     title: `${BRIDGE_API.title} · profile ${options.profile ?? 4} · sdpa`,
     showError: true,
@@ -92,7 +96,7 @@ export function wan2gpBridgeApp(options: BridgeAppOptions = {}): AppSpec {
           if (signal.aborted) return [null];
           progress([step, total], "Denoising");
         }
-        return [await writeTinyMp4()];
+        return [await output()];
       },
     }],
   };
