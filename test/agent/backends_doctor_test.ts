@@ -126,7 +126,7 @@ Deno.test("doctor lists each Gradio template with its app, and what is wrong wit
     app: tts.url,
     endpoint: "/predict",
     vramMiB: 2048,
-    inputs: [{ param: "text" }, { param: "seed" }],
+    inputs: [{ param: "text" }, { value: "en" }, { param: "seed" }],
   };
   await Deno.writeTextFile(`${templates}/voice.gradio.json`, JSON.stringify(template));
   await Deno.writeTextFile(

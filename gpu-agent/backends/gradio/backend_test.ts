@@ -17,7 +17,7 @@ function voiceTemplate(app: string, extra: Record<string, unknown> = {}) {
     app,
     endpoint: "/predict",
     vramMiB: 4096,
-    inputs: [{ param: "text" }, { param: "seed" }],
+    inputs: [{ param: "text" }, { value: "en" }, { param: "seed" }],
     ...extra,
   });
 }
@@ -49,7 +49,7 @@ Deno.test("a template runs its app's named endpoint; the take is the app's audio
   assert.ok((await Deno.stat(take!.path)).size > 1000);
   const join = tts.requests.find((r) => r.path === "/gradio_api/queue/join")!;
   const data = (join.body as { data: unknown[] }).data;
-  assert.deepEqual(data, ["Where were you last night?", result.seed], "typed data, in order");
+  assert.deepEqual(data, ["Where were you last night?", "en", result.seed], "typed data, in order");
   await backend.close();
 });
 
@@ -63,7 +63,7 @@ Deno.test("an endpoint that does not match the template is not advertised, with 
   assert.deepEqual(status.runnable, []);
   assert.deepEqual(backend.describe(), [
     `voice.synthesize.standard (voice.synthesize at standard): ${app.url} /generate: ` +
-    `${app.url}/generate takes 1 inputs; the template gives 2`,
+    `${app.url}/generate takes 1 inputs; the template gives 3`,
   ]);
   await backend.close();
 });
@@ -81,9 +81,11 @@ Deno.test("no app answering makes the backend unhealthy, naming what to start", 
 
 Deno.test("a value of the wrong type for the app is refused before anything is sent", async () => {
   await using tts = await startFakeGradio(ttsApp());
-  // The app's second input is a number; this template sends the text twice.
+  // The app's third input is a number; this template sends the text there.
   const backend = new GradioBackend({
-    templates: [voiceTemplate(tts.url, { inputs: [{ param: "text" }, { param: "text" }] })],
+    templates: [
+      voiceTemplate(tts.url, { inputs: [{ param: "text" }, { value: "en" }, { param: "text" }] }),
+    ],
   });
   await backend.probe();
   await assert.rejects(
@@ -91,7 +93,7 @@ Deno.test("a value of the wrong type for the app is refused before anything is s
     (e: JobFailure) =>
       e.code === "validation" &&
       e.message ===
-        `template voice.synthesize.standard input 2 gives a string; the app's "Seed" takes a number`,
+        `template voice.synthesize.standard input 3 gives a string; the app's "Seed" takes a number`,
   );
   assert.ok(!tts.requests.some((r) => r.path.includes("queue/join")), "nothing was sent");
   await backend.close();
@@ -143,4 +145,17 @@ Deno.test("templates are checked against the catalog; a bad one is skipped with 
     "no templates, no backend",
   );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the README's Gradio template example runs as documented", async () => {
+  const { readmeGradioTemplate } = await import("../../../test/agent/readme_template.ts");
+  await using tts = await startFakeGradio(ttsApp());
+  const { name, value } = await readmeGradioTemplate();
+  const template = parseGradioTemplate(name, { ...(value as object), app: tts.url });
+  const backend = new GradioBackend({ templates: [template] });
+  await backend.probe();
+  assert.equal(backend.canRun("voice.synthesize", "standard"), true, backend.describe().join("\n"));
+  const result = await backend.run(await job(), { signal, onProgress: () => {} });
+  assert.equal(result.outputs[0]!.contentType, "audio/wav");
+  await backend.close();
 });

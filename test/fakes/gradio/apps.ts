@@ -135,13 +135,17 @@ export function fileApp(options: FileAppOptions = {}): AppSpec {
   };
 }
 
-/** A text-to-speech app: `predict(text, seed)` → a WAV of a tone as long as the text. */
+/** A text-to-speech app: `predict(text, language, seed)` → a WAV of a tone as long as the text. */
 export function ttsApp(): AppSpec {
   return {
     title: "fake TTS",
     endpoints: [{
       apiName: "predict",
-      inputs: [{ type: "textbox", label: "Text" }, { type: "number", label: "Seed", value: 0 }],
+      inputs: [
+        { type: "textbox", label: "Text" },
+        { type: "textbox", label: "Language", value: "en" },
+        { type: "number", label: "Seed", value: 0 },
+      ],
       outputs: [{ type: "audio", label: "Speech" }],
       fn: async ([text], { progress }) => {
         progress(0.5, "Speaking");
