@@ -20,6 +20,7 @@ import { AGENT_API_PREFIX } from "../../protocol/jobs.ts";
 import { uploadFile } from "../../gpu-agent/upload/mod.ts";
 import { rig } from "../../test/agent/rig.ts";
 import { runAgentProcess } from "../lib/agent_process.ts";
+import { startFakeWorker } from "../lib/fake_worker.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
 import type { FakeTimes } from "./fake_worker.ts";
@@ -45,31 +46,6 @@ const MOMENTS = [
 /** One job's moments, in wall-clock milliseconds. */
 type Timeline = Record<(typeof MOMENTS)[number], number>;
 
-/** The fake ComfyUI on its own thread (fake_worker.ts). */
-async function startFakeWorker(): Promise<
-  { url: string; go(): void; stop(): Promise<FakeTimes> }
-> {
-  const worker = new Worker(new URL("./fake_worker.ts", import.meta.url), { type: "module" });
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      worker.onmessage = (event) => resolve(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        reject(new Error(`fake ComfyUI worker: ${event.message}`));
-      };
-    });
-  const { url } = await next<{ url: string }>();
-  return {
-    url,
-    go: () => worker.postMessage("go"),
-    async stop() {
-      const times = next<FakeTimes>();
-      worker.postMessage("stop");
-      return await times;
-    },
-  };
-}
-
 /** The edge's own time per agent API route (`POST /claim`, `/jobs/:id/complete`, ...). */
 const edgeMs = new Map<string, number[]>();
 
@@ -85,7 +61,10 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
     if (series) series.push(ms);
     else edgeMs.set(key, [ms]);
   });
-  const fake = await startFakeWorker();
+  const fake = await startFakeWorker<FakeTimes>(
+    new URL("./fake_worker.ts", import.meta.url),
+    "fake ComfyUI",
+  );
   const nodes = Object.fromEntries(
     Array.from({ length: JOBS }, (_, i) => [`n${i}`, {
       id: `n${i}`,
@@ -127,7 +106,7 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
   }
   // The first job was held at its first node until now: queueing the jobs costs the edge CPU,
   // which must not overlap the jobs measured, and the queue must never run dry.
-  fake.go();
+  fake.post("go");
   const { trace, cpuMs, warnings } = await agent;
   const times = await fake.stop();
   const queuedAt = new Map(times.queued);

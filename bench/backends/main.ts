@@ -19,6 +19,7 @@ import { AGENT_API_PREFIX } from "../../protocol/jobs.ts";
 import { rig } from "../../test/agent/rig.ts";
 import { installFakeWan2gp } from "../../test/fakes/wan2gp/install.ts";
 import { runAgentProcess } from "../lib/agent_process.ts";
+import { startFakeWorker } from "../lib/fake_worker.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
 import type { GradioTimes } from "./fake_gradio_worker.ts";
@@ -30,29 +31,6 @@ const WARMUP = 3;
 const CLOSED = "http://127.0.0.1:9";
 
 type Trace = Map<string, Record<string, number>>;
-
-async function startGradioWorker(): Promise<{ url: string; stop(): Promise<GradioTimes> }> {
-  const worker = new Worker(new URL("./fake_gradio_worker.ts", import.meta.url), {
-    type: "module",
-  });
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      worker.onmessage = (event) => resolve(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        reject(new Error(`fake Gradio worker: ${event.message}`));
-      };
-    });
-  const { url } = await next<{ url: string }>();
-  return {
-    url,
-    async stop() {
-      const times = next<GradioTimes>();
-      worker.postMessage("stop");
-      return await times;
-    },
-  };
-}
 
 /** Queues `JOBS` shots, then runs the agent on them; returns its trace by job, in queue order. */
 async function runShots(bridgeUrl: string): Promise<{ ids: string[]; trace: Trace }> {
@@ -120,7 +98,10 @@ interface AppMoments {
 const upload = (t: Record<string, number>) => t.upload_finished! - t.upload_started!;
 
 async function gradioMode() {
-  const app = await startGradioWorker();
+  const app = await startFakeWorker<GradioTimes>(
+    new URL("./fake_gradio_worker.ts", import.meta.url),
+    "fake Gradio",
+  );
   const result = await runShots(app.url).catch(async (error) => {
     await app.stop();
     throw error;

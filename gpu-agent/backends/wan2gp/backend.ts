@@ -43,7 +43,7 @@ import {
   SHOT_MODEL_TYPES,
 } from "./model_types.ts";
 import { type Attention, runWgpProcess } from "./process_mode.ts";
-import { type ShotParams, wan2gpSettings } from "./settings.ts";
+import { type ShotParams, type Wan2gpSettings, wan2gpSettings } from "./settings.ts";
 
 export { DEFAULT_WAN2GP_BRIDGE_URL as DEFAULT_BRIDGE_URL } from "../../config/config.ts";
 import { DEFAULT_WAN2GP_BRIDGE_URL } from "../../config/config.ts";
@@ -256,22 +256,20 @@ export class Wan2gpBackend implements JobBackend {
       : undefined;
     const lineage = `wan2gp ${choice.modelType}`;
     options.onProgress({ percent: 0, message: `Wan2GP: ${choice.modelType}` });
+    const settings = wan2gpSettings(choice.modelType, params, seed, image);
     const output = state.mode.kind === "gradio"
-      ? await this.#runBridge(job, choice.modelType, params, seed, image, options)
-      : await this.#runProcess(job, state, choice.modelType, params, seed, image, options);
+      ? await this.#runBridge(job, settings, image, options)
+      : await this.#runProcess(job, state, settings, options);
     return { outputs: [output], template: lineage, seed };
   }
 
   async #runBridge(
     job: BackendJob,
-    modelType: string,
-    params: ShotParams,
-    seed: number,
+    { image_start: _path, ...settings }: Wan2gpSettings,
     image: string | undefined,
     options: RunOptions,
   ): Promise<BackendOutput> {
     // The bridge puts the uploaded image in `image_start` itself: settings name no paths.
-    const { image_start: _path, ...settings } = wan2gpSettings(modelType, params, seed, image);
     const file = image
       ? new File([await Deno.readFile(image)], `start.${extensionOf(image) || "png"}`)
       : null;
@@ -286,18 +284,12 @@ export class Wan2gpBackend implements JobBackend {
   async #runProcess(
     job: BackendJob,
     state: ProbeState,
-    modelType: string,
-    params: ShotParams,
-    seed: number,
-    image: string | undefined,
+    settings: Wan2gpSettings,
     options: RunOptions,
   ): Promise<BackendOutput> {
     if (state.mode.kind !== "process") throw new Error("not in process mode");
     const settingsPath = join(job.workDir, "wan2gp_settings.json");
-    await Deno.writeTextFile(
-      settingsPath,
-      JSON.stringify(wan2gpSettings(modelType, params, seed, image), null, 2),
-    );
+    await Deno.writeTextFile(settingsPath, JSON.stringify(settings, null, 2));
     const path = await runWgpProcess({
       python: state.mode.python,
       dir: this.dir,
