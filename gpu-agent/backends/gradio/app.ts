@@ -78,8 +78,16 @@ export class GradioApp {
     void client?.then((c) => c.close()).catch(() => {});
   }
 
-  /** The app's title (`/config`), and the endpoint's description, or null when it lacks it. */
+  /**
+   * The app's title (`/config`), and the endpoint's description, or null when it lacks it. Asks
+   * the app each time: a kept connection is checked (`app_id`), and renewed when the app restarted.
+   */
   async endpoint(apiName: string): Promise<{ title: string; info: EndpointInfo | null }> {
+    if (this.#client) {
+      const kept = await this.#client.catch(() => null);
+      const state = kept ? await kept.reconnect() : "broken";
+      if (state !== "connected") this.forget();
+    }
     const client = await this.client();
     const info = client.api_info?.named_endpoints?.[`/${apiName}`] as EndpointInfo | undefined;
     return { title: String(client.config?.title ?? ""), info: info ?? null };

@@ -204,3 +204,15 @@ Deno.test("gradio mode: the bridge killed mid-job is the backend gone; the next 
   assert.match(b.describe()[0]!, /^mode: process: no bridge answered/);
   await Deno.remove(job.workDir, { recursive: true });
 });
+
+Deno.test("gradio mode: a bridge that stops between jobs is noticed at the next probe", async () => {
+  await using wan2gp = await installFakeWan2gp({ weights: ["t2v_1.3B"] });
+  const bridge = await startFakeGradio(wan2gpBridgeApp());
+  const b = backend(wan2gp.dir, bridge.url);
+  await b.probe();
+  assert.match(b.describe()[0]!, /^mode: gradio/);
+  await bridge.stop();
+  await b.probe();
+  assert.match(b.describe()[0]!, /^mode: process: no bridge answered/);
+  await b.close();
+});

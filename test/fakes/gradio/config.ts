@@ -69,7 +69,11 @@ export function layoutOf(app: AppSpec): Layout {
   return { components, buttons };
 }
 
-export function configBody(app: AppSpec, root: string): Record<string, unknown> {
+export function configBody(
+  app: AppSpec,
+  root: string,
+  appId: number,
+): Record<string, unknown> {
   const layout = layoutOf(app);
   const components = [
     ...layout.components.map(({ id, spec }) => ({
@@ -133,7 +137,8 @@ export function configBody(app: AppSpec, root: string): Record<string, unknown> 
     version: GRADIO_VERSION,
     api_prefix: API_PREFIX,
     mode: "interface",
-    app_id: 1,
+    // A new id each launch (blocks.py): clients tell a restarted app by it.
+    app_id: appId,
     dev_mode: false,
     analytics_enabled: false,
     components,

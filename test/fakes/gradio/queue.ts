@@ -61,6 +61,8 @@ export class FakeQueue {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   stopped = false;
   hooks: QueueHooks = {};
+  /** Gradio picks a random app id per launch (blocks.py 1141: `self.app_id = random.getrandbits(64)`). */
+  readonly appId = crypto.getRandomValues(new Uint32Array(1))[0]!;
 
   constructor(
     readonly app: AppSpec,

@@ -41,14 +41,16 @@ export async function route(
   const path = url.pathname;
   requests.push({ method: request.method, path: path + url.search });
   if (request.method === "GET" && (path === "/config" || path === "/config/")) {
-    return Response.json(configBody(queue.app, root));
+    return Response.json(configBody(queue.app, root, queue.appId));
   }
   if (!path.startsWith(API_PREFIX)) return new Response("Not Found", { status: 404 });
   const api = path.slice(API_PREFIX.length);
   if (request.method === "GET" && (api === "/info" || api === "/info/")) {
     return Response.json(infoBody(queue.app));
   }
-  if (request.method === "GET" && api === "/app_id") return Response.json({ app_id: 1 });
+  if (request.method === "GET" && api === "/app_id") {
+    return Response.json({ app_id: queue.appId });
+  }
   if (request.method === "POST" && api === "/queue/join") {
     const body = await jsonBody(request);
     if (!body || !Array.isArray(body.data)) return unprocessable("data");
