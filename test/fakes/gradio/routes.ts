@@ -1,8 +1,12 @@
 /**
  * The fake's HTTP routes: `/config` at the root and the API under `/gradio_api`
- * (routes.py `API_PREFIX`), answering what @gradio/client calls (client/js/src: client.ts
- * `resolve_config` → /config, view_api.ts → /info, submit.ts → /queue/join, stream.ts →
- * /queue/data, upload_files.ts → /upload, submit.ts `cancel` → /cancel then /reset).
+ * (routes.py `API_PREFIX`), answering what @gradio/client 2.7.0 calls (client/js/src:
+ * helpers/init_helpers.ts `resolve_config` → /config, utils/view_api.ts → /info,
+ * utils/submit.ts → /queue/join then utils/stream.ts → /queue/data, utils/upload_files.ts →
+ * /upload, submit.ts `cancel` → /cancel then /reset, client.ts `reconnect` → /app_id).
+ * Gradio 5 (gradio@5.49.1 routes.py): /config 883-902, /info 770-783, /app_id 485-488,
+ * /queue/join 1330-1372, /cancel 1374-1397, /reset 1187-1191, /queue/data 1424-1534,
+ * /upload 1682-1752, /file= 1004-1068.
  */
 import { API_PREFIX, configBody, infoBody } from "./config.ts";
 import type { FakeQueue } from "./queue.ts";
