@@ -60,7 +60,9 @@ export function blockedLines(blocked: BlockedAgentWork[]): string[] {
         byFolder.set(m.folder, [...byFolder.get(m.folder) ?? [], m.file]);
       }
       const places = [...byFolder].map(([folder, files], i) =>
-        `${files.join(" and ")} in ${i === 0 ? `${backend}'s ` : ""}models/${folder}`
+        `${files.join(" and ")} in ${i === 0 ? `${backend}'s ` : ""}${
+          work.backend === "comfyui" ? "models/" : ""
+        }${folder}`
       );
       fixes.push(`put ${places.join(", ")}`);
     }
