@@ -212,6 +212,8 @@ export type ClaimResponse = z.infer<typeof claimResponseSchema>;
 // ---------------------------------------------------------------- progress events
 
 export const PREVIEW_MAX_BASE64_CHARS = 256 * 1024;
+/** The longest rationale an agent may send with an event. */
+export const RATIONALE_MAX_CHARS = 400;
 
 /** `POST /jobs/:id/events`: progress; also the lease keep-alive (send one every ~lease/3). */
 export const jobEventRequestSchema = z.object({
@@ -222,6 +224,12 @@ export const jobEventRequestSchema = z.object({
     total: z.number().int().min(1),
   }).optional(),
   etaSeconds: z.number().min(0).max(7 * 24 * 3600).optional(),
+  /**
+   * Which of the agent's backends runs the job and why ("wan2gp profile 4: 12 GB VRAM, 32 GB
+   * RAM; chosen over ComfyUI: …"), sent once the agent has chosen; stored as the job's rationale
+   * (after the tier's own, when the tier was lowered).
+   */
+  rationale: z.string().trim().min(1).max(RATIONALE_MAX_CHARS).optional(),
   /** A small preview frame (ComfyUI's latent previews), kept as the job's latest preview. */
   preview: z.object({
     contentType: z.enum(["image/png", "image/jpeg", "image/webp"]),

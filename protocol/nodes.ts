@@ -28,7 +28,11 @@ export const SOCKET_TYPES = [
 ] as const;
 export type SocketType = typeof SOCKET_TYPES[number];
 
-export const BACKENDS = ["comfyui", "wan2gp", "docker", "ffmpeg"] as const;
+/**
+ * Kinds of local backend an agent may run. `gradio`: any local Gradio app with a named endpoint,
+ * driven through a declarative template (gpu-agent/backends/gradio/).
+ */
+export const BACKENDS = ["comfyui", "wan2gp", "docker", "ffmpeg", "gradio"] as const;
 export const backendSchema = z.enum(BACKENDS);
 export type Backend = z.infer<typeof backendSchema>;
 
@@ -116,7 +120,7 @@ const defs: NodeTypeDef[] = [
       frames: z.number().int().min(1).max(241).default(81),
       fps: z.number().int().min(1).max(60).default(16),
     }).strict(),
-    backends: ["comfyui", "wan2gp"],
+    backends: ["comfyui", "wan2gp", "gradio"],
     tiers: ALL_TIERS,
     output: "video",
   },
@@ -132,7 +136,7 @@ const defs: NodeTypeDef[] = [
     ],
     outputs: [{ name: "image", type: "image" }],
     params: z.object({ ...generation, width: dimension(1024), height: dimension(1024) }).strict(),
-    backends: ["comfyui"],
+    backends: ["comfyui", "gradio"],
     tiers: ALL_TIERS,
     output: "image",
   },
@@ -149,7 +153,7 @@ const defs: NodeTypeDef[] = [
       seed,
       seconds: z.number().min(1).max(300).default(10),
     }).strict(),
-    backends: ["comfyui", "docker"],
+    backends: ["comfyui", "docker", "gradio"],
     tiers: ALL_TIERS,
     output: "audio",
   },
@@ -157,14 +161,17 @@ const defs: NodeTypeDef[] = [
     type: "voice.synthesize",
     title: "Voice",
     category: "generation",
-    description: "A line of dialogue spoken in a character's voice.",
+    description: "A line of dialogue spoken in a character's voice. Needs a voice model: runs on " +
+      "a Docker voice model or a Gradio text-to-speech app with a template; ComfyUI and Wan2GP " +
+      "cannot run it.",
     inputs: [
       { name: "text", type: "text" },
       { name: "character", type: "asset", required: true },
     ],
     outputs: [{ name: "audio", type: "audio" }],
     params: z.object({ ...naming, text: prompt, seed }).strict(),
-    backends: ["docker", "comfyui"],
+    // No stock ComfyUI node speaks text, and no template of ours does: only these two can.
+    backends: ["docker", "gradio"],
     tiers: ALL_TIERS,
     output: "audio",
   },

@@ -4,6 +4,8 @@
  * thread and is never counted as the agent's.
  *
  * `deno run -A bench/agent/agent_process.ts '{"configDir":…,"workDir":…,"comfyuiUrl":…,"jobs":N}'`
+ * With `"wan2gp": {"dir":…,"bridgeUrl":…}` it also runs Wan2GP (bench/backends), tracing when
+ * wgp.py starts and exits (`wan2gp_spawned`, `wan2gp_exited`) in process mode.
  *
  * Prints `ready` once connected to the edge; after `jobs` jobs have settled it drains (as one
  * Ctrl-C does) and prints one JSON line: its trace (`[type, jobId, epochMs]` per event) and the
@@ -17,19 +19,52 @@ import { consoleLogger } from "../../gpu-agent/log/logger.ts";
 import { ProgressRenderer } from "../../gpu-agent/progress/renderer.ts";
 import { agentIo, type AgentSetup } from "../../test/agent/agent_io.ts";
 import { epochMs } from "./epoch.ts";
+import { Wan2gpBackend } from "../../gpu-agent/backends/wan2gp/mod.ts";
+import { DETECTION } from "../../test/agent/detection_fixture.ts";
+
+/** The Wan2GP the benchmark's agent runs (a fake installation). */
+export interface BenchWan2gp {
+  dir: string;
+  bridgeUrl: string;
+}
 
 if (import.meta.main) {
-  const setup = JSON.parse(Deno.args[0] ?? "{}") as AgentSetup & { jobs: number };
+  const setup = JSON.parse(Deno.args[0] ?? "{}") as AgentSetup & {
+    jobs: number;
+    wan2gp?: BenchWan2gp;
+  };
   const encoder = new TextEncoder();
   const print = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));
   const trace: [string, string, number][] = [];
   let settled = 0;
   const cpu: { atFirstClaim?: NodeJS.CpuUsage; run?: NodeJS.CpuUsage } = {};
   let drain: (() => void) | null = null;
+  /** The job now running (one at a time here): Wan2GP's process events belong to it. */
+  let running = "";
+  const wan2gp = setup.wan2gp;
   const io = agentIo({
     ...setup,
+    ...(wan2gp
+      ? {
+        backends: (defaults) => [
+          ...defaults,
+          new Wan2gpBackend({
+            dir: wan2gp.dir,
+            bridgeUrl: wan2gp.bridgeUrl,
+            python: "python3",
+            memory: () =>
+              Promise.resolve({
+                vramMiB: DETECTION.profile.gpus[0]!.vramTotalMiB,
+                ramMiB: DETECTION.profile.memoryMiB,
+              }),
+            onProcess: (event) => trace.push([`wan2gp_${event}`, running, epochMs()]),
+          }),
+        ],
+      }
+      : {}),
     trace: (event) => {
       const type = event.type === "settled" ? `settled ${event.outcome}` : event.type;
+      if (event.type === "backend_started") running = event.jobId;
       trace.push([type, event.jobId, epochMs()]);
       if (event.type === "claimed") cpu.atFirstClaim ??= cpuUsage();
       if (event.type === "settled" && ++settled === setup.jobs) {

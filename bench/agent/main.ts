@@ -18,8 +18,9 @@
 import { promptIdFor } from "../../gpu-agent/backends/comfyui/mod.ts";
 import { AGENT_API_PREFIX } from "../../protocol/jobs.ts";
 import { uploadFile } from "../../gpu-agent/upload/mod.ts";
-import type { AgentSetup } from "../../test/agent/agent_io.ts";
 import { rig } from "../../test/agent/rig.ts";
+import { runAgentProcess } from "../lib/agent_process.ts";
+import { startFakeWorker } from "../lib/fake_worker.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
 import type { FakeTimes } from "./fake_worker.ts";
@@ -45,96 +46,6 @@ const MOMENTS = [
 /** One job's moments, in wall-clock milliseconds. */
 type Timeline = Record<(typeof MOMENTS)[number], number>;
 
-interface AgentReport {
-  trace: [type: string, jobId: string, at: number][];
-  /** CPU time of the agent's process from the first claim to the last job settled. */
-  cpuMs: number;
-  /** Warning and error lines the agent logged. */
-  warnings: string[];
-}
-
-/** Runs the agent in its own process until `jobs` jobs settled; returns what it reported. */
-async function runAgentProcess(
-  setup: AgentSetup & { jobs: number },
-  onReady: () => void,
-  signal: AbortSignal,
-): Promise<AgentReport> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./agent_process.ts", import.meta.url).pathname,
-      JSON.stringify(setup),
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // Killed outright when the benchmark fails or gives up on it: a first SIGTERM would only
-  // make the agent finish its job, against an edge that is gone.
-  signal.addEventListener("abort", () => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
-  }, { once: true });
-  const logTail: string[] = [];
-  const warnings: string[] = [];
-  const logs = (async () => {
-    let partial = "";
-    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
-      const lines = (partial + text).split("\n");
-      partial = lines.pop()!;
-      for (const line of lines) {
-        logTail.push(line);
-        if (logTail.length > 40) logTail.shift();
-        if (/^\S+ (warn|error) /.test(line)) warnings.push(line);
-      }
-    }
-  })();
-  let report: Omit<AgentReport, "warnings"> | null = null;
-  let buffered = "";
-  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
-    buffered += text;
-    for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      if (line === "ready") onReady();
-      else if (line.startsWith("{")) report = JSON.parse(line);
-    }
-  }
-  const { code } = await child.status;
-  await logs;
-  if (code !== 0 || !report) {
-    throw new Error(`the agent exited with ${code}; its last log lines:\n${logTail.join("\n")}`);
-  }
-  return { ...report, warnings };
-}
-
-/** The fake ComfyUI on its own thread (fake_worker.ts). */
-async function startFakeWorker(): Promise<
-  { url: string; go(): void; stop(): Promise<FakeTimes> }
-> {
-  const worker = new Worker(new URL("./fake_worker.ts", import.meta.url), { type: "module" });
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      worker.onmessage = (event) => resolve(event.data);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        reject(new Error(`fake ComfyUI worker: ${event.message}`));
-      };
-    });
-  const { url } = await next<{ url: string }>();
-  return {
-    url,
-    go: () => worker.postMessage("go"),
-    async stop() {
-      const times = next<FakeTimes>();
-      worker.postMessage("stop");
-      return await times;
-    },
-  };
-}
-
 /** The edge's own time per agent API route (`POST /claim`, `/jobs/:id/complete`, ...). */
 const edgeMs = new Map<string, number[]>();
 
@@ -150,7 +61,10 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
     if (series) series.push(ms);
     else edgeMs.set(key, [ms]);
   });
-  const fake = await startFakeWorker();
+  const fake = await startFakeWorker<FakeTimes>(
+    new URL("./fake_worker.ts", import.meta.url),
+    "fake ComfyUI",
+  );
   const nodes = Object.fromEntries(
     Array.from({ length: JOBS }, (_, i) => [`n${i}`, {
       id: `n${i}`,
@@ -192,7 +106,7 @@ async function overhead(): Promise<{ series: Record<string, number[]>; cpuPerJob
   }
   // The first job was held at its first node until now: queueing the jobs costs the edge CPU,
   // which must not overlap the jobs measured, and the queue must never run dry.
-  fake.go();
+  fake.post("go");
   const { trace, cpuMs, warnings } = await agent;
   const times = await fake.stop();
   const queuedAt = new Map(times.queued);

@@ -145,6 +145,13 @@ export interface JobBackend {
   readonly templateProblems?: readonly string[];
   /** What the last probe found for each of its templates (ComfyUI), for `doctor`; optional. */
   templateReport?(): TemplateReport[];
+  /** More lines for `doctor` about what the last probe found (Wan2GP, Gradio apps); optional. */
+  describe?(): string[];
+  /**
+   * Why this backend suits the job, in a few words stored as the job's rationale when it is
+   * chosen among several ("wan2gp profile 4: 12 GB VRAM, 32 GB RAM"); optional.
+   */
+  rationale?(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string;
   /** Frees GPU memory between incompatible jobs (ComfyUI `POST /free`); optional. */
   free?(): Promise<void>;
   /** Lets go of what the backend keeps open between jobs (ComfyUI's `/ws`); optional. */

@@ -1,7 +1,8 @@
 /**
  * `doctor`: everything the agent would find and advertise, and every problem with its fix: the
  * GPUs; each backend, and for ComfyUI each template it cannot run with the model files to put
- * where and the node classes to install; the (node type, tier) pairs this machine can run; the
+ * where and the node classes to install; for Wan2GP the mode it will use and why, its memory
+ * profile and the model types it has weights for; for Gradio apps each template's app; the (node type, tier) pairs this machine can run; the
  * edge; and the saved credentials, checked read-only (`GET /me`), so an agent running on this
  * machine keeps the profile it advertised. Exit code 0 when all is well, 4 when the edge cannot
  * be reached, 3 when it refuses the saved credentials, 1 for other problems (among them a
@@ -77,9 +78,10 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
         out(`    ${t.name} (${t.nodeType} at ${t.tier}): cannot run: ${why}`);
       }
     }
+    for (const line of backend.describe?.() ?? []) out(`    ${line}`);
     if (Object.keys(runs).length === 0) {
       const why = templates === null
-        ? ""
+        ? backend.describe ? ": see what it lacks above" : ""
         : templates.length === 0
         ? ": it has no templates (add some: --templates DIR)"
         : templates.some((t) => _missing(t).length > 0)
@@ -87,6 +89,10 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
         : ": its templates need more VRAM than this machine's GPUs have (--vram MIB if detection is wrong)";
       problems.push(`${name} is up but this machine can run nothing with it${why}`);
     }
+  }
+
+  if (config.wan2gp === null) {
+    out("  wan2gp: not set up (to run shots on it: --wan2gp PATH or MD_WAN2GP_DIR)");
   }
 
   out(`Can run  (GPU tiers: ${gpu.join(", ") || "none"}; concurrency ${config.concurrency})`);

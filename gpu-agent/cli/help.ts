@@ -29,7 +29,12 @@ Flags (each also an environment variable)
   --concurrency N     MD_CONCURRENCY  jobs at once (default 1)
   --work-dir PATH     MD_WORK_DIR     job files (default ~/.cache/movie-director/work)
   --config-dir PATH   MD_CONFIG_DIR   credentials (default ~/.config/movie-director)
-  --templates DIR     MD_TEMPLATES_DIR  your ComfyUI templates (default <config-dir>/templates)
+  --templates DIR     MD_TEMPLATES_DIR  your ComfyUI and Gradio templates
+                                        (default <config-dir>/templates)
+  --wan2gp PATH       MD_WAN2GP_DIR   the folder you cloned Wan2GP into (runs shots on it)
+  --wan2gp-python PATH  MD_WAN2GP_PYTHON  its python (default its venv's, else python3)
+  --wan2gp-bridge URL MD_WAN2GP_BRIDGE  the Wan2GP bridge (default http://127.0.0.1:7899)
+  --wan2gp-attention MODE  MD_WAN2GP_ATTENTION  sdpa (default), sage, sage2 or flash
   --help, -h          this text
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 not enrolled or credentials rejected,

@@ -6,11 +6,14 @@
 import type { JobBackend } from "../backends/backend.ts";
 import { FfmpegBackend } from "../backends/ffmpeg/mod.ts";
 import { createComfyUIBackend } from "../backends/comfyui/mod.ts";
+import { createGradioBackend } from "../backends/gradio/mod.ts";
+import { Wan2gpBackend } from "../backends/wan2gp/mod.ts";
 import { type AgentConfig, resolveConfig } from "../config/config.ts";
 import { readCredentials } from "../config/credentials.ts";
 import type { Env } from "../config/paths.ts";
 import { advertisedProfile } from "../detect/advertise.ts";
 import { type Detection, detectMachine } from "../detect/detect.ts";
+import { largestVramMiB } from "../detect/profile.ts";
 import { consoleLogger, type Logger } from "../log/logger.ts";
 import { type ProgressRenderer, terminalRenderer } from "../progress/renderer.ts";
 import { type FlagSpec, parseArgs } from "./args.ts";
@@ -29,6 +32,10 @@ export const FLAGS: FlagSpec = {
   "work-dir": { type: "string", description: "job files", valueName: "PATH" },
   "config-dir": { type: "string", description: "credentials", valueName: "PATH" },
   templates: { type: "string", description: "your ComfyUI templates", valueName: "DIR" },
+  wan2gp: { type: "string", description: "Wan2GP folder", valueName: "PATH" },
+  "wan2gp-python": { type: "string", description: "Wan2GP's python", valueName: "PATH" },
+  "wan2gp-bridge": { type: "string", description: "Wan2GP bridge URL", valueName: "URL" },
+  "wan2gp-attention": { type: "string", description: "Wan2GP attention", valueName: "MODE" },
   token: { type: "string", description: "enrollment token", valueName: "TOKEN" },
   name: { type: "string", description: "agent name", valueName: "NAME" },
   help: { type: "boolean", description: "help" },
@@ -83,9 +90,12 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
     }
   }
   const config = resolveConfig(flags, io.env);
-  const detect = io.detect ??
-    ((c: AgentConfig) => detectMachine(c.vramMiB !== null ? { vramOverrideMiB: c.vramMiB } : {}));
-  const backends = io.backends ?? defaultBackends;
+  const detectOnce = once(
+    io.detect ??
+      ((c: AgentConfig) => detectMachine(c.vramMiB !== null ? { vramOverrideMiB: c.vramMiB } : {})),
+  );
+  const detect = detectOnce;
+  const backends = io.backends ?? ((c: AgentConfig) => defaultBackends(c, () => detectOnce(c)));
 
   switch (command) {
     case "doctor":
@@ -137,8 +147,15 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
   }
 }
 
-/** ffmpeg always; ComfyUI at the configured URL, with the bundled templates and the user's. */
-async function defaultBackends(config: AgentConfig): Promise<JobBackend[]> {
+/**
+ * ffmpeg always; ComfyUI at the configured URL, with the bundled templates and the user's;
+ * Wan2GP when its folder is given; a Gradio backend when the templates folder has
+ * `*.gradio.json` templates.
+ */
+async function defaultBackends(
+  config: AgentConfig,
+  detect: () => Promise<Detection>,
+): Promise<JobBackend[]> {
   const list: JobBackend[] = [new FfmpegBackend()];
   list.push(
     await createComfyUIBackend({
@@ -146,5 +163,25 @@ async function defaultBackends(config: AgentConfig): Promise<JobBackend[]> {
       userTemplates: { dir: config.templatesDir, required: config.templatesDirGiven },
     }),
   );
+  if (config.wan2gp) {
+    list.push(
+      new Wan2gpBackend({
+        ...config.wan2gp,
+        // Its memory profile follows this machine's largest GPU and its RAM.
+        memory: async () => {
+          const { profile } = await detect();
+          return { vramMiB: largestVramMiB(profile) || null, ramMiB: profile.memoryMiB };
+        },
+      }),
+    );
+  }
+  const gradio = await createGradioBackend({ dirs: [config.templatesDir] });
+  if (gradio) list.push(gradio);
   return list;
+}
+
+/** The first call's promise, for every later call (machine detection runs once per command). */
+function once<A, T>(fn: (arg: A) => Promise<T>): (arg: A) => Promise<T> {
+  let first: Promise<T> | null = null;
+  return (arg) => first ??= fn(arg);
 }

@@ -10,6 +10,7 @@
  * ```
  */
 import { CliError } from "../cli/cli_error.ts";
+import { type Attention, ATTENTION_MODES } from "../backends/wan2gp/process_mode.ts";
 import { defaultConfigDir, defaultWorkDir, type Env } from "./paths.ts";
 
 export interface AgentConfig {
@@ -26,6 +27,18 @@ export interface AgentConfig {
   templatesDir: string;
   /** Whether it was given (then a missing folder is a problem; the default may be absent). */
   templatesDirGiven: boolean;
+  /** Wan2GP, when its folder is given (`--wan2gp`); null leaves it out. */
+  wan2gp: Wan2gpConfig | null;
+}
+
+export interface Wan2gpConfig {
+  /** The folder Wan2GP was cloned into (holds wgp.py). */
+  dir: string;
+  /** The python that runs it; null: its venv's, else python3 / python. */
+  python: string | null;
+  /** Where the bridge answers when it runs (gradio mode). */
+  bridgeUrl: string;
+  attention: Attention;
 }
 
 /** Each setting: its flag, its environment variable. */
@@ -37,7 +50,14 @@ export const SETTINGS = {
   "work-dir": { env: "MD_WORK_DIR" },
   "config-dir": { env: "MD_CONFIG_DIR" },
   templates: { env: "MD_TEMPLATES_DIR" },
+  wan2gp: { env: "MD_WAN2GP_DIR" },
+  "wan2gp-python": { env: "MD_WAN2GP_PYTHON" },
+  "wan2gp-bridge": { env: "MD_WAN2GP_BRIDGE" },
+  "wan2gp-attention": { env: "MD_WAN2GP_ATTENTION" },
 } as const;
+
+/** Where the Wan2GP bridge listens unless told otherwise (wan2gp_bridge.py's --port default). */
+export const DEFAULT_WAN2GP_BRIDGE_URL = "http://127.0.0.1:7899";
 
 export const DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
 
@@ -63,6 +83,14 @@ export function resolveConfig(
   const concurrency = pick("concurrency");
   const configDir = pick("config-dir")?.value ?? defaultConfigDir(env, os);
   const templates = pick("templates");
+  const wan2gp = pick("wan2gp");
+  const bridge = pick("wan2gp-bridge");
+  const attention = pick("wan2gp-attention");
+  if (attention && !(ATTENTION_MODES as readonly string[]).includes(attention.value)) {
+    throw new CliError(
+      `${attention.source} must be one of ${ATTENTION_MODES.join(", ")}, got "${attention.value}"`,
+    );
+  }
   return {
     serverUrl: server ? parseHttpUrl(server.value, server.source) : null,
     comfyuiUrl: comfyui ? parseHttpUrl(comfyui.value, comfyui.source) : DEFAULT_COMFYUI_URL,
@@ -76,6 +104,14 @@ export function resolveConfig(
     configDir,
     templatesDir: templates?.value ?? `${configDir}${os === "windows" ? "\\" : "/"}templates`,
     templatesDirGiven: templates !== null,
+    wan2gp: wan2gp
+      ? {
+        dir: wan2gp.value,
+        python: pick("wan2gp-python")?.value ?? null,
+        bridgeUrl: bridge ? parseHttpUrl(bridge.value, bridge.source) : DEFAULT_WAN2GP_BRIDGE_URL,
+        attention: (attention?.value ?? "sdpa") as Attention,
+      }
+      : null,
   };
 }
 

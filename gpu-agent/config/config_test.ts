@@ -14,6 +14,7 @@ Deno.test("defaults follow the XDG layout under HOME", () => {
     configDir: "/home/ada/.config/movie-director",
     templatesDir: "/home/ada/.config/movie-director/templates",
     templatesDirGiven: false,
+    wan2gp: null,
   });
   const xdg = resolveConfig(
     {},
@@ -43,6 +44,7 @@ Deno.test("environment variables set everything; flags win over them", () => {
     configDir: "/etc/md",
     templatesDir: "/etc/md/templates",
     templatesDirGiven: false,
+    wan2gp: null,
   });
   const flagged = resolveConfig(
     { server: "http://127.0.0.1:8000", concurrency: "3" },
@@ -86,4 +88,36 @@ Deno.test("the templates folder: --templates, then MD_TEMPLATES_DIR, then <confi
   assert.deepEqual([fromEnv.templatesDir, fromEnv.templatesDirGiven], ["/srv/t", true]);
   const fromFlag = resolveConfig({ templates: "./mine" }, { ...env, MD_TEMPLATES_DIR: "/srv/t" });
   assert.equal(fromFlag.templatesDir, "./mine");
+});
+
+Deno.test("Wan2GP is set up by its folder; python, bridge and attention have defaults", () => {
+  assert.deepEqual(resolveConfig({ wan2gp: "/opt/Wan2GP" }, HOME).wan2gp, {
+    dir: "/opt/Wan2GP",
+    python: null,
+    bridgeUrl: "http://127.0.0.1:7899",
+    attention: "sdpa",
+  });
+  const env = {
+    ...HOME,
+    MD_WAN2GP_DIR: "/srv/wan2gp",
+    MD_WAN2GP_PYTHON: "/srv/wan2gp/venv/bin/python",
+    MD_WAN2GP_BRIDGE: "http://127.0.0.1:8000/",
+    MD_WAN2GP_ATTENTION: "sage2",
+  };
+  assert.deepEqual(resolveConfig({}, env).wan2gp, {
+    dir: "/srv/wan2gp",
+    python: "/srv/wan2gp/venv/bin/python",
+    bridgeUrl: "http://127.0.0.1:8000",
+    attention: "sage2",
+  });
+  assert.throws(
+    () => resolveConfig({ wan2gp: "/x", "wan2gp-attention": "fast" }, HOME),
+    (e: unknown) =>
+      e instanceof CliError &&
+      /--wan2gp-attention must be one of sdpa, sage, sage2, flash/.test(e.message),
+  );
+  assert.throws(
+    () => resolveConfig({ wan2gp: "/x" }, { ...HOME, MD_WAN2GP_BRIDGE: "7899" }),
+    (e: unknown) => e instanceof CliError && /MD_WAN2GP_BRIDGE is not a URL/.test(e.message),
+  );
 });

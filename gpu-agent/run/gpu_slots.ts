@@ -64,6 +64,11 @@ export class GpuSlots {
     this.#gpus = gpus.map((g) => ({ ...g, busy: false, residentModels: null }));
   }
 
+  /** The largest GPU's VRAM in MiB (0 without a GPU). */
+  get largestVramMiB(): number {
+    return Math.max(0, ...this.#gpus.map((g) => g.vramTotalMiB ?? 0));
+  }
+
   /** GPUs not running a job now. */
   get freeGpus(): number {
     return this.#gpus.filter((g) => !g.busy).length;

@@ -7,7 +7,11 @@
  * and a 409 `lease_lost` are handed to the runner, which stops the job. The latest preview
  * frame rides on the next event, at most one a second.
  */
-import { type JobEventRequest, PREVIEW_MAX_BASE64_CHARS } from "../../protocol/jobs.ts";
+import {
+  type JobEventRequest,
+  PREVIEW_MAX_BASE64_CHARS,
+  RATIONALE_MAX_CHARS,
+} from "../../protocol/jobs.ts";
 import type { PreviewFrame, ProgressReport } from "../backends/backend.ts";
 import { ProgressThrottle } from "../progress/throttle.ts";
 import type { Logger } from "../log/logger.ts";
@@ -44,6 +48,7 @@ export class JobEvents {
   /** The latest preview frame not sent yet, and when the last one went. */
   #preview: PreviewFrame | null = null;
   #previewSentAt = -Infinity;
+  #rationale: string | null = null;
   /** Events the edge acknowledged (for tests and the benchmark). */
   sent = 0;
 
@@ -74,6 +79,14 @@ export class JobEvents {
   preview(frame: PreviewFrame): void {
     if (Math.ceil(frame.bytes.length / 3) * 4 > PREVIEW_MAX_BASE64_CHARS) return;
     this.#preview = frame;
+  }
+
+  /**
+   * Which backend runs the job and why: it rides on the next event, and on the ones after until
+   * the edge has acknowledged one (the edge stores it as the job's rationale).
+   */
+  rationale(text: string): void {
+    this.#rationale = text.slice(0, RATIONALE_MAX_CHARS);
   }
 
   /** Stops sending: drops anything waiting and abandons a call still being retried. */
@@ -116,14 +129,17 @@ export class JobEvents {
     const { edge, jobId } = this.#options;
     while (this.#pending && !this.#signal.aborted) {
       let current = this.#pending;
+      const rationale = this.#rationale;
       try {
         const answer = await edge.call("progress", (signal) => {
           // A retry after an outage sends the newest report, not the one that failed.
           current = this.#pending ?? current;
           this.#pending = null;
-          return edge.client.event(jobId, this.#withPreview(toEventRequest(current)), signal);
+          const event = this.#withPreview(toEventRequest(current));
+          return edge.client.event(jobId, rationale ? { ...event, rationale } : event, signal);
         }, this.#signal);
         this.sent++;
+        if (rationale !== null && this.#rationale === rationale) this.#rationale = null;
         if (answer.canceled) {
           this.#options.onCanceled();
           return;

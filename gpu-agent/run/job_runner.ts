@@ -22,6 +22,7 @@ import type { Clock } from "../time/clock.ts";
 import { uploadFile } from "../upload/mod.ts";
 import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
+import { chooseBackend } from "./backend_choice.ts";
 import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts";
 import { JobEvents } from "./job_events.ts";
 import { JobBar } from "../progress/job_bar.ts";
@@ -195,15 +196,6 @@ async function _execute(
   chosen: Chosen,
 ): Promise<JobOutcome> {
   const { report } = progress;
-  const backend = _chooseBackend(job, deps);
-  if (typeof backend !== "string") chosen.backend = backend;
-  if (typeof backend === "string") {
-    // The backend went away since the last heartbeat: say so, then hand the job back.
-    await deps.refreshProfile();
-    await _release(job, deps, control, backend);
-    deps.logger.warn(`${label}: released: ${backend}`);
-    return "released";
-  }
   const backendJob: BackendJob = {
     jobId: job.id,
     nodeType: job.nodeType,
@@ -212,6 +204,23 @@ async function _execute(
     inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
     workDir,
   };
+  const choice = chooseBackend(
+    { ...backendJob, requirements: job.requirements },
+    deps.backends,
+    deps.isHealthy,
+    deps.slots.largestVramMiB,
+  );
+  if (typeof choice === "string") {
+    // The backend went away since the last heartbeat: say so, then hand the job back.
+    await deps.refreshProfile();
+    await _release(job, deps, control, choice);
+    deps.logger.warn(`${label}: released: ${choice}`);
+    return "released";
+  }
+  const backend = choice.backend;
+  chosen.backend = backend;
+  // Which backend and why rides on the next event: the edge stores it as the job's rationale.
+  if (choice.rationale) events.rationale(choice.rationale);
   // The template this job will run tells what it loads; a model-free one loads nothing.
   const footprint = (backend as Partial<FootprintSource>).footprint?.(backendJob);
   const models = [...(footprint?.models ?? job.requirements.models)].sort();
@@ -283,24 +292,6 @@ async function _execute(
   } finally {
     slot.release();
   }
-}
-
-/** A backend that can run the job now, or why there is none. */
-function _chooseBackend(job: ClaimedJob, deps: RunnerDeps): JobBackend | string {
-  const candidates = job.requirements.backends.flatMap((kind) =>
-    deps.backends.filter((b) => b.kind === kind)
-  );
-  const able = candidates.find((b) => deps.isHealthy(b) && b.canRun(job.nodeType, job.tier));
-  if (able) return able;
-  if (candidates.length > 0 && !candidates.some((b) => deps.isHealthy(b))) {
-    return `${candidates.map((b) => b.kind).join(" and ")} is not available on this agent now`;
-  }
-  throw new JobFailure(
-    `no backend on this agent can run ${job.nodeType} at ${job.tier} ` +
-      `(needs ${job.requirements.backends.join(" or ")} with a matching template)`,
-    false,
-    "cannot_run",
-  );
 }
 
 async function _upload(

@@ -9,6 +9,7 @@ import { ComfyUIBackend, loadTemplates } from "../../gpu-agent/backends/comfyui/
 import { FfmpegBackend } from "../../gpu-agent/backends/ffmpeg/mod.ts";
 import type { CliIo } from "../../gpu-agent/cli/run_cli.ts";
 import type { TraceEvent } from "../../gpu-agent/run/trace.ts";
+import type { Detection } from "../../gpu-agent/detect/detect.ts";
 import { DETECTION } from "./detection_fixture.ts";
 
 export { DETECTION };
@@ -41,6 +42,8 @@ export interface AgentSetup {
   backends?: (backends: JobBackend[]) => JobBackend[];
   /** The agent's own backends, as a user runs it (templates from its folders, default timings). */
   ownBackends?: boolean;
+  /** What the agent detects; default one RTX 4090 (DETECTION). */
+  detection?: Detection;
   /**
    * Test timings: 1 s claims, 20 progress events a second, retries 50–300 ms apart (default).
    * `false`: the agent's own defaults, as a user runs it (the benchmark).
@@ -69,7 +72,7 @@ export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
       MD_CONCURRENCY: String(setup.concurrency ?? 1),
       MD_COMFYUI_URL: setup.comfyuiUrl,
     },
-    detect: () => Promise.resolve(DETECTION),
+    detect: () => Promise.resolve(setup.detection ?? DETECTION),
     ...(setup.ownBackends ? {} : { backends: () => Promise.resolve(backends) }),
     tuning: {
       ...(setup.fast === false ? {} : {

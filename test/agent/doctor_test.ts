@@ -34,7 +34,7 @@ Deno.test("doctor with ComfyUI up but no model files names each missing file and
   for (const folder of Object.keys(allModels())) r.fake.setModels(folder, []);
   const { code, out } = await doctor(r);
   assert.equal(code, 1, out);
-  assert.match(out, /comfyui 0\.8\.0: ok, 0 of 7 templates runnable here/);
+  assert.match(out, /comfyui 0\.8\.0: ok, 0 of 10 templates runnable here/);
   assert.match(
     out,
     /image\.generate\.low \(image\.generate at low\): cannot run: put sd_xl_base_1\.0\.safetensors in ComfyUI's models\/checkpoints/,
@@ -47,7 +47,7 @@ Deno.test("doctor with ComfyUI up but no model files names each missing file and
 
   r.fake.setModels("checkpoints", ["sd_xl_base_1.0.safetensors"]);
   const fixed = await doctor(r);
-  assert.match(fixed.out, /comfyui 0\.8\.0: ok, 1 of 7 templates runnable here/);
+  assert.match(fixed.out, /comfyui 0\.8\.0: ok, 1 of 10 templates runnable here/);
   assert.match(fixed.out, / {2}image\.generate: low/);
   assert.doesNotMatch(fixed.out, /can run nothing/);
 });

@@ -54,7 +54,7 @@ export interface Rig {
   startAgent(
     options?: Pick<
       AgentSetup,
-      "concurrency" | "trace" | "monitorIntervalMs" | "backends" | "ownBackends"
+      "concurrency" | "trace" | "monitorIntervalMs" | "backends" | "ownBackends" | "detection"
     >,
   ): AgentProcess;
   /** Polls until `check` returns a value (not undefined/false), at most ~15 s. */
@@ -159,6 +159,7 @@ export async function rig(
         ...(options.monitorIntervalMs ? { monitorIntervalMs: options.monitorIntervalMs } : {}),
         ...(options.backends ? { backends: options.backends } : {}),
         ...(options.ownBackends ? { ownBackends: true } : {}),
+        ...(options.detection ? { detection: options.detection } : {}),
       }, {
         out: (line) => screen.push(line),
         err: (line) => logger.error(line),

@@ -108,7 +108,11 @@ Deno.test("the Agents page's command needs only Node.js; agents say what they ru
       assert.match(text, /24 GB/);
       assert.match(text, /Image: low, standard/);
       assert.match(text, /online/);
-      assert.match(text, /Cannot run yet\s*Image: high\s*Shot: low, standard, high/);
+      // The bundled audio templates need Stable Audio Open, which this fake ComfyUI lacks.
+      assert.match(
+        text,
+        /Cannot run yet\s*Audio: low, standard, high\s*Image: high\s*Shot: low, standard, high/,
+      );
       const panel = await b.getByTestId("project-agents-panel").innerText();
       assert.ok(!panel.includes(ana.email) && !panel.includes("Ana"), panel);
       await studio.screenshot(b, "agents-project-panel");

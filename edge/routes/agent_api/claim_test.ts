@@ -60,7 +60,10 @@ Deno.test("an agent without ComfyUI, or with it unhealthy, never gets a ComfyUI 
     );
     const queued = await generate("img1", { type: "image.generate", params: { prompt: "key" } });
     assert.equal(queued.body.job.waiting.reason, "no_backend");
-    assert.match(queued.body.job.waiting.message, /no online agent has ComfyUI running/);
+    assert.match(
+      queued.body.job.waiting.message,
+      /no online agent has ComfyUI or a Gradio app running/,
+    );
     assert.equal(await cpu.claim(), null);
     assert.equal(await broken.claim(), null);
     const fixed = await broken.heartbeat(agentProfile({ backends: ["ffmpeg", "comfyui"] }));

@@ -271,3 +271,24 @@ Deno.test("GET /me checks an agent's credentials and changes nothing about it", 
     await t.close();
   }
 });
+
+Deno.test("an event's rationale is stored as the job's; a bad one is refused, naming it", async () => {
+  const { t, agent, jobId, job } = await setup();
+  try {
+    assert.ok(await agent.claim());
+    assert.equal((await agent.event(jobId, 1)).status, 200);
+    assert.equal((await job()).job.rationale, null);
+    const why = "wan2gp profile 4: 12 GB VRAM, 32 GB RAM; chosen over ComfyUI: its " +
+      "shot.generate.standard template needs 15 of 16 GB";
+    assert.equal((await agent.event(jobId, 2, { rationale: why })).status, 200);
+    assert.equal((await job()).job.rationale, why);
+    for (const bad of ["x".repeat(401), "   ", 7]) {
+      const res = await agent.event(jobId, 3, { rationale: bad });
+      assert.equal(res.status, 422);
+      assert.match(JSON.stringify(res.body.error), /rationale/);
+    }
+    assert.equal((await job()).job.rationale, why, "unchanged by the refused events");
+  } finally {
+    await t.close();
+  }
+});

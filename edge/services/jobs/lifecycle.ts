@@ -16,6 +16,7 @@ import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, conflict, notFound } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
+import { withBackendChoice } from "./rationale.ts";
 import { type JobRow, transitionJobs, transitionStatements } from "./transitions.ts";
 
 const ACTIVE = ["leased", "running"] as const;
@@ -88,7 +89,13 @@ export async function reportProgress(
     ...(event.etaSeconds !== undefined ? { etaSeconds: event.etaSeconds } : {}),
     at: now,
   };
-  const set = { leaseExpiresAt, progress, updatedAt: now };
+  const set: Partial<JobRow> = { leaseExpiresAt, progress, updatedAt: now };
+  if (event.rationale) {
+    // Once per attempt: the agent's choice of backend, after the tier's own rationale.
+    const [row] = await deps.db.select({ rationale: jobs.rationale }).from(jobs)
+      .where(eq(jobs.id, jobId));
+    if (row) set.rationale = withBackendChoice(row.rationale, event.rationale);
+  }
   let [job] = await deps.db.update(jobs).set(set)
     .where(and(eq(jobs.id, jobId), eq(jobs.leaseAgentId, agent.id), eq(jobs.state, "running")))
     .returning();

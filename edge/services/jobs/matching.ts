@@ -32,6 +32,7 @@ const BACKEND_NAMES: Record<Backend, string> = {
   wan2gp: "Wan2GP",
   docker: "Docker",
   ffmpeg: "ffmpeg",
+  gradio: "a Gradio app",
 };
 
 export function requirementsFor(def: NodeTypeDef, tier: Tier): Requirements {
@@ -86,7 +87,9 @@ function whyNotRunnable(agents: AgentCapability[], work: Work) {
   }
   if (blocked.missingModels.length > 0) {
     const files = blocked.missingModels.map((m) => m.file);
-    const folders = [...new Set(blocked.missingModels.map((m) => `models/${m.folder}`))];
+    // ComfyUI keeps models under models/<folder>; Wan2GP names its own folder (ckpts).
+    const where = (folder: string) => blocked.backend === "comfyui" ? `models/${folder}` : folder;
+    const folders = [...new Set(blocked.missingModels.map((m) => where(m.folder)))];
     parts.push(
       `${parts.length ? "and" : "no online agent has"} ${code(files)} for ${at}; put ${
         files.length === 1 ? "it" : "them"

@@ -130,3 +130,29 @@ Deno.test("an agent that cannot run the pair says what to install and where", ()
     "one agent that can run it is enough",
   );
 });
+
+Deno.test("a Wan2GP lacking a model's weights says to put them in its ckpts folder", () => {
+  const shot = NODE_TYPES["shot.generate"]!;
+  const req = requirementsFor(shot, "standard");
+  const work = at("standard", shot);
+  const lacking: AgentCapability = {
+    ...agent(16, ["wan2gp"]),
+    runnable: [],
+    blocked: [{
+      backend: "wan2gp",
+      nodeType: "shot.generate",
+      tier: "standard",
+      template: "wan2gp ti2v_2_2",
+      missingModels: [{
+        folder: "ckpts",
+        file: "wan2.2_text2video_5B_quanto_mbf16_int8.safetensors",
+      }],
+      missingClasses: [],
+    }],
+  };
+  assert.equal(
+    explainWait([lacking], req, work).message,
+    "no online agent has `wan2.2_text2video_5B_quanto_mbf16_int8.safetensors` for shot.generate " +
+      "at standard; put it in Wan2GP's ckpts",
+  );
+});

@@ -11,7 +11,7 @@
  * if (comfy.canRun("image.generate", "standard")) await comfy.run(job, { signal, onProgress });
  * ```
  */
-import { NAMING_PARAMS, NODE_TYPES } from "../../../protocol/nodes.ts";
+import { NAMING_PARAMS } from "../../../protocol/nodes.ts";
 import type { Footprint, Tier } from "../../../protocol/tiers.ts";
 import {
   type BackendJob,
@@ -23,6 +23,7 @@ import {
   type RunOptions,
   type TemplateReport,
 } from "../backend.ts";
+import { parseJobParams, randomSeed } from "../job_params.ts";
 import {
   ComfyClient,
   ComfyUnreachable,
@@ -153,11 +154,20 @@ export class ComfyUIBackend implements JobBackend {
     }
   }
 
+  /** "comfyui shot.generate.low": the template `run` would pick (a job's rationale). */
+  rationale(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string {
+    try {
+      return `comfyui ${chooseTemplate(this.#checks, job).name}`;
+    } catch {
+      return "comfyui";
+    }
+  }
+
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
     const { signal } = options;
     if (signal.aborted) throw canceled();
     const template = chooseTemplate(this.#checks, job);
-    const params = parseParams(job);
+    const params = parseJobParams(job);
     const seed = typeof params.seed === "number" ? params.seed : randomSeed();
     try {
       // Both only read; the socket is usually open already (kept from the previous job).
@@ -265,19 +275,6 @@ export class ComfyUIBackend implements JobBackend {
   }
 }
 
-function parseParams(job: BackendJob): Record<string, unknown> {
-  const def = NODE_TYPES[job.nodeType];
-  if (!def) throw new JobFailure(`unknown node type "${job.nodeType}"`, false, "validation");
-  const parsed = def.params.safeParse(job.params);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `params.${i.path.join(".")}: ${i.message}`).join(
-      "; ",
-    );
-    throw new JobFailure(`invalid parameters for ${job.nodeType}: ${issues}`, false, "validation");
-  }
-  return parsed.data as Record<string, unknown>;
-}
-
 /**
  * The job's parameters this template wrote into the workflow (its binding's), with the seed
  * used: the lineage of what ran. Filing parameters (scene, shot, version) are kept: they name
@@ -291,11 +288,6 @@ function usedParams(template: Template, params: Record<string, unknown>, seed: n
     }
   }
   return used;
-}
-
-/** A seed the agent picks when the job has none; reported back as lineage. */
-function randomSeed(): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
 /**

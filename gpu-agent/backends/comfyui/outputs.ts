@@ -4,20 +4,7 @@
  */
 import type { BackendOutput } from "../backend.ts";
 import type { ComfyClient, FileRef } from "./client.ts";
-
-const TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  mp4: "video/mp4",
-  webm: "video/webm",
-  mov: "video/quicktime",
-  gif: "image/gif",
-  wav: "audio/wav",
-  flac: "audio/flac",
-  mp3: "audio/mpeg",
-};
+import { contentTypeFor } from "../media_types.ts";
 
 function isFileRef(value: unknown): value is FileRef {
   const ref = value as FileRef;
@@ -60,7 +47,7 @@ export async function downloadOutputs(
       outputs.push({
         path,
         ext,
-        contentType: TYPES[ext] ?? response.headers.get("content-type") ??
+        contentType: contentTypeFor(ext) ?? response.headers.get("content-type") ??
           "application/octet-stream",
       });
     }

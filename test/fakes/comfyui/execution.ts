@@ -5,6 +5,7 @@
  * (finished); and finally `execution_success`, or `execution_error` / `execution_interrupted`.
  * The caller sends the closing `status` and `executing {node: null}`.
  */
+import { toneBytes } from "./audio.ts";
 import { fakeMp4, takeFailure } from "./behaviour.ts";
 import type { PromptQueue } from "./prompt_queue.ts";
 import type { ApiPrompt, FileRef, HistoryEntry, NodeUiOutput, QueueItem } from "./types.ts";
@@ -84,7 +85,11 @@ const SAVE_KINDS: Record<
   SaveAnimatedWEBP: { ext: () => "webp", key: "images", animated: true },
   SaveWEBM: { ext: () => "webm", key: "images", animated: true },
   SaveVideo: { ext: () => "mp4", key: "images", animated: true },
+  // comfy_extras/nodes_audio.py `save_audio`: `{"ui": {"audio": [{filename, subfolder, type}]}}`.
   SaveAudio: { ext: () => "flac", key: "audio" },
+  SaveAudioMP3: { ext: () => "mp3", key: "audio" },
+  SaveAudioOpus: { ext: () => "opus", key: "audio" },
+  PreviewAudio: { ext: () => "flac", key: "audio", temp: true },
 };
 
 export async function executePrompt(
@@ -302,7 +307,11 @@ function saveOutputs(
     : String(inputs.filename_prefix ?? "ComfyUI");
   const ref: FileRef = files.nextOutput(prefix, ext, kind.temp ? "temp" : "output");
   const bytes = behaviour.outputBytes?.({ classType, nodeId: id, filename: ref.filename, ext }) ??
-    (ext === "png" ? queue.context.defaultPng : fakeMp4(64 * 1024));
+    (ext === "png"
+      ? queue.context.defaultPng
+      : kind.key === "audio"
+      ? toneBytes(ext)
+      : fakeMp4(64 * 1024));
   files.put(ref, bytes);
   return kind.animated ? { [kind.key]: [ref], animated: [true] } : { [kind.key]: [ref] };
 }

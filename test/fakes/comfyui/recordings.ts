@@ -38,20 +38,11 @@ export interface RecordedServer {
   defaultPng: Uint8Array;
 }
 
-/** `object_info_full` was recorded on 0.3.64 only; 0.8.0 recorded the class names. */
+/** The full `/object_info` recorded from each version (0.8.0's added in a later recording). */
 async function readObjectInfo(version: ComfyVersion): Promise<ObjectInfo> {
-  const gz = await Deno.open(recordingUrl("0.3.64", "object_info_full.json.gz"));
+  const gz = await Deno.open(recordingUrl(version, "object_info_full.json.gz"));
   const text = await new Response(gz.readable.pipeThrough(new DecompressionStream("gzip"))).text();
-  const full = JSON.parse(text) as ObjectInfo;
-  if (version === "0.3.64") return full;
-  const summary = await readRecording<{ nodeTypes: string[] }>(version, "object_info_summary.json");
-  const info: ObjectInfo = {};
-  for (const name of summary.nodeTypes) {
-    // Classes new in 0.8.0 were recorded by name only: give them an empty, non-output definition.
-    info[name] = full[name] ??
-      { input: { required: {} }, output: [], output_node: false, name, display_name: name };
-  }
-  return info;
+  return JSON.parse(text) as ObjectInfo;
 }
 
 export async function readRecordedServer(version: ComfyVersion): Promise<RecordedServer> {

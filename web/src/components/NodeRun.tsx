@@ -35,6 +35,14 @@ export function TakeThumb(props: { take: Take }) {
   const caption = `${t.name} · ${t.lineage.tier}${
     t.lineage.seed === null ? "" : ` · seed ${t.lineage.seed}`
   }${lowered ? ` · ${lowered}` : ""}`;
+  // Audio plays where it is shown: a player, not a link to open elsewhere.
+  if (kind === "audio") {
+    return (
+      <div class="take take-audio" title={caption} data-testid={`take-${t.id}`}>
+        <audio controls preload="metadata" src={t.url} aria-label={caption} />
+      </div>
+    );
+  }
   return (
     <a
       class="take"
@@ -57,9 +65,6 @@ export function TakeThumb(props: { take: Take }) {
             onMouseEnter={(e) => void e.currentTarget.play().catch(() => {})}
             onMouseLeave={(e) => e.currentTarget.pause()}
           />
-        </Match>
-        <Match when={kind === "audio"}>
-          <span class="take-icon">♪</span>
         </Match>
       </Switch>
       <Show when={lowered}>

@@ -22,6 +22,7 @@ const BACKEND_NAMES: Record<string, string> = {
   wan2gp: "Wan2GP",
   docker: "Docker",
   ffmpeg: "ffmpeg",
+  gradio: "Gradio app",
 };
 const TIER_ORDER: readonly string[] = ["low", "standard", "high"];
 
@@ -59,7 +60,9 @@ export function blockedLines(blocked: BlockedAgentWork[]): string[] {
         byFolder.set(m.folder, [...byFolder.get(m.folder) ?? [], m.file]);
       }
       const places = [...byFolder].map(([folder, files], i) =>
-        `${files.join(" and ")} in ${i === 0 ? `${backend}'s ` : ""}models/${folder}`
+        `${files.join(" and ")} in ${i === 0 ? `${backend}'s ` : ""}${
+          work.backend === "comfyui" ? "models/" : ""
+        }${folder}`
       );
       fixes.push(`put ${places.join(", ")}`);
     }

@@ -57,4 +57,14 @@ Deno.test("what an agent runs reads as node types and tiers, what it lacks as th
       "Shot at low: install the ComfyUI custom node WanVideo",
     ],
   );
+  assert.deepEqual(
+    blockedLines([{
+      ...lack,
+      backend: "wan2gp",
+      missingModels: [{ folder: "ckpts", file: "wan2.2_high.safetensors" }],
+      missingClasses: [],
+    }]),
+    ["Shot at high: put wan2.2_high.safetensors in Wan2GP's ckpts"],
+    "Wan2GP's weights go in its own ckpts folder",
+  );
 });
