@@ -26,6 +26,7 @@ const TABLES = [
   "asset_versions",
   "graph_revisions",
   "activity",
+  "take_selects",
 ];
 
 async function snapshot(t: TestApp, tables = TABLES): Promise<string> {
@@ -263,6 +264,37 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
         path: "/api/invites/1'%20or%20'1'='1/decline",
         status: 400,
         field: "inviteId",
+      },
+      {
+        name: "selecting a take id that is not an id",
+        method: "PUT",
+        path: `/api/projects/${id}/nodes/shot1/selected-take`,
+        body: { takeId: "take01" },
+        status: 422,
+        field: "takeId",
+      },
+      {
+        name: "selecting without naming a take",
+        method: "PUT",
+        path: `/api/projects/${id}/nodes/shot1/selected-take`,
+        body: {},
+        status: 422,
+        field: "takeId",
+      },
+      {
+        name: "selecting for a node id with a space in it",
+        method: "PUT",
+        path: `/api/projects/${id}/nodes/shot%201/selected-take`,
+        body: { takeId: crypto.randomUUID() },
+        status: 400,
+        field: "nodeId",
+      },
+      {
+        name: "selecting a take that is not one of the node's",
+        method: "PUT",
+        path: `/api/projects/${id}/nodes/shot1/selected-take`,
+        body: { takeId: crypto.randomUUID() },
+        status: 404,
       },
       { name: "unknown API route", method: "GET", path: "/api/nothing-here", status: 404 },
       {
