@@ -46,6 +46,10 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
   "GET /api/projects/:id/assets/:assetId/versions": { role: "reviewer" },
   "POST /api/projects/:id/assets/:assetId/rollback": { role: "editor", body: { version: 1 } },
   "GET /api/projects/:id/assets/:assetId/usage": { role: "reviewer" },
+  "POST /api/projects/:id/assets/:assetId/images": {
+    role: "editor",
+    body: { contentType: "image/png", bytes: 68 },
+  },
   "GET /api/projects/:id/graph": { role: "reviewer" },
   "GET /api/projects/:id/revisions": { role: "reviewer" },
   "GET /api/projects/:id/revisions/:revision": { role: "reviewer" },

@@ -13,6 +13,7 @@ import { isExecutable, nodeType, type NodeTypeDef } from "../../../protocol/node
 import { inputMessages } from "../../../protocol/run_readiness.ts";
 import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
+import { isAssetImageKey } from "../asset_images.ts";
 import { renderFileName } from "../structure.ts";
 import { selectedTake } from "./selects.ts";
 
@@ -84,7 +85,8 @@ async function assetInput(
   });
   if (!row) return undefined;
   const { images, ...asset } = row;
-  const imageKey = socketType === "image" ? images[0] : undefined;
+  const ownImages = images.filter((key) => isAssetImageKey({ ...row, projectId }, key));
+  const imageKey = socketType === "image" ? ownImages[0] : undefined;
   return imageKey ? { ...asset, imageKey } : asset;
 }
 
