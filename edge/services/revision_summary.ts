@@ -13,6 +13,7 @@
  */
 import type { Graph, GraphNode } from "../../protocol/graph.ts";
 import { nodeType } from "../../protocol/nodes.ts";
+import { paramRules } from "../../protocol/param_rules.ts";
 
 /** At most this many nodes are named one by one in a phrase; more are counted. */
 const NAMED = 2;
@@ -21,7 +22,9 @@ const NAMED = 2;
 export function nodeLabel(node: GraphNode): string {
   const typeTitle = nodeType(node.type)?.title ?? node.type;
   if (node.title && node.title !== typeTitle) return `${typeTitle} "${node.title}"`;
-  const shot = node.params["shot"];
+  // A node that never set its shot files under the catalog's default one.
+  const shot = node.params["shot"] ??
+    paramRules(node.type).find((rule) => rule.key === "shot")?.default;
   return typeof shot === "string" ? `${typeTitle} ${shot}` : typeTitle;
 }
 

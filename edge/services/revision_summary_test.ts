@@ -18,6 +18,7 @@ const graph = (nodes: GraphNode[], edges: Graph["edges"] = {}): Graph => ({
 Deno.test("a node is named by its type and shot code, or its own title", () => {
   assert.equal(nodeLabel(shot("a")), "Shot SHOT-010");
   assert.equal(nodeLabel({ ...shot("a"), title: "Opening" }), 'Shot "Opening"');
+  assert.equal(nodeLabel({ ...shot("a"), params: {} }), "Shot SHOT-010", "the default shot");
   assert.equal(
     nodeLabel({ id: "c", type: "asset.character", title: "Character", x: 0, y: 0, params: {} }),
     "Character",
