@@ -239,6 +239,11 @@ Deno.test("the take viewer: frames, compare, lineage, selects and settings, for 
     assert.equal(await a.getByTestId("take-name").innerText(), "SHOT-010B_v01_take01.mp4");
     await a.keyboard.press("Escape");
     await a.getByTestId("node-hero").getByTestId("node-title").click();
+    assert.match(
+      await a.getByTestId("inspector-shared-naming").innerText(),
+      /SC01 \/ SHOT-010 v01 is shared with "copy"\. Each node numbers its own takes/,
+    );
+    await studio.screenshot(a, "take-names-shared-naming");
     await a.getByTestId("inspector-open-takes").click();
     assert.equal(await a.getByTestId("take-name").innerText(), "SHOT-010_v01_take01.mp4");
     await a.keyboard.press("Escape");

@@ -9,6 +9,7 @@ import { paramProblem, requiredMessage } from "../../../protocol/param_rules.ts"
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import { SHORTCUTS } from "../canvas/keyboard.ts";
 import { availabilityNote, downgradeNote } from "../format/availability.ts";
+import { namingOf, sharingNaming } from "../format/shared_naming.ts";
 import { fieldsForType, type FieldSpec, readInput } from "../forms/schema_form.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { idleRun, selectedTake } from "../stores/runs.ts";
@@ -129,6 +130,12 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
     </Show>
   );
   const note = () => availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id));
+  /** Other nodes filing takes under this node's scene, shot and version. */
+  const sharing = createMemo(() => sharingNaming(s.graph, props.id));
+  const naming = () => {
+    const n = node();
+    return n ? namingOf(n) : null;
+  };
   // "Open takes" (the canvas menu): bring them into view.
   createEffect(on(s.takesWanted, () => takesHeading?.scrollIntoView({ block: "start" }), {
     defer: true,
@@ -168,6 +175,17 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
           </Show>
           <Show when={assetKind()}>
             {(kind) => <AssetPicker session={s} nodeId={props.id} kind={kind()} />}
+          </Show>
+          <Show when={sharing().length > 0 && naming()}>
+            {(at) => (
+              <p class="muted small" data-testid="inspector-shared-naming">
+                {at().scene} / {at().shot} v{String(at().version).padStart(2, "0")} is shared with
+                {" "}
+                {sharing().map((n) => `"${n.title}"`).join(", ")}. Each node numbers its own takes;
+                a node filing there after another gets a letter ({at().shot}B,{" "}
+                {at().shot}C…), so no take is filed over another.
+              </p>
+            )}
           </Show>
           <For each={fields}>
             {(spec) => (
