@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
-import { graphOf, live, node, projectWith } from "./helpers.ts";
+import { anaWithEditorBen, graphOf, link, live, node, reviewerByLink } from "./helpers.ts";
 import { cspViolations, startStudio, until } from "./studio.ts";
 
 async function png(path: string, colour: string): Promise<Buffer> {
@@ -63,24 +63,14 @@ Deno.test("reference images: picked, dropped and pasted, versioned, linked witho
   const red = await png(`${dir}/red.png`, "red");
   const green = await png(`${dir}/green.png`, "green");
   const blue = await png(`${dir}/blue.png`, "blue");
-  const ana = await studio.signUp("Ana");
-  const ben = await studio.signUp("Ben");
-  const projectId = await projectWith(
+  const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
-    ana,
-    [{ user: ben, role: "editor" }],
     graphOf(
       [
         { ...node("hero", "asset.character", 80, 120), title: "Hero" },
         node("shot", "shot.generate", 460, 80, { prompt: "the hero at the door" }),
       ],
-      {
-        e1: {
-          id: "e1",
-          from: { node: "hero", socket: "image" },
-          to: { node: "shot", socket: "reference" },
-        },
-      },
+      link("e1", "hero", "image", "shot", "reference"),
     ),
   );
   const a = await studio.open(ana, `/projects/${projectId}`);
@@ -193,16 +183,7 @@ Deno.test("reference images: picked, dropped and pasted, versioned, linked witho
   await t.step(
     "a reviewer by link sees the images and versions and cannot change them",
     async () => {
-      const { token } = await studio.api<{ token: string }>(
-        "POST",
-        `/api/projects/${projectId}/share-links`,
-        ana.token,
-        { label: "review" },
-      );
-      const c = await studio.open(null, `/s/${encodeURIComponent(token)}`);
-      await c.getByTestId("share-name").fill("Cleo");
-      await c.getByTestId("share-join").click();
-      await live(c);
+      const c = await reviewerByLink(studio, ana, projectId);
       await openAsset(c, "Rey");
       await until("the images", async () => (await images(c).count()) === 2);
       assert.equal(await c.getByTestId("asset-image-add").count(), 0, "no way to add");

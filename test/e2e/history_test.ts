@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { graphOf, live, node, projectWith } from "./helpers.ts";
+import { anaWithEditorBen, graphOf, link, live, node, reviewerByLink } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 /** The history as the panel shows it, newest first (the tab is opened again to read afresh). */
@@ -20,12 +20,8 @@ async function history(page: Page): Promise<string[]> {
 
 Deno.test("history names who changed what and previews a revision before revert", async (t) => {
   await using studio = await startStudio();
-  const ana = await studio.signUp("Ana");
-  const ben = await studio.signUp("Ben");
-  const projectId = await projectWith(
+  const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
-    ana,
-    [{ user: ben, role: "editor" }],
     graphOf(
       [
         { ...node("door", "shot.generate", 460, 80, { prompt: "a red door" }), title: "Shot" },
@@ -35,13 +31,7 @@ Deno.test("history names who changed what and previews a revision before revert"
         },
         { ...node("rey", "asset.character", 80, 120), title: "Rey" },
       ],
-      {
-        e1: {
-          id: "e1",
-          from: { node: "rey", socket: "image" },
-          to: { node: "door", socket: "reference" },
-        },
-      },
+      link("e1", "rey", "image", "door", "reference"),
     ),
   );
   const a = await studio.open(ana, `/projects/${projectId}`);
@@ -95,16 +85,7 @@ Deno.test("history names who changed what and previews a revision before revert"
   });
 
   await t.step("a reviewer by link reads and previews history, and cannot revert", async () => {
-    const { token } = await studio.api<{ token: string }>(
-      "POST",
-      `/api/projects/${projectId}/share-links`,
-      ana.token,
-      {},
-    );
-    const c = await studio.open(null, `/s/${encodeURIComponent(token)}`);
-    await c.getByTestId("share-name").fill("Cleo");
-    await c.getByTestId("share-join").click();
-    await live(c);
+    const c = await reviewerByLink(studio, ana, projectId);
     const lines = await history(c);
     assert.ok(lines.some((l) => l.startsWith("Ben ")), lines.join("\n"));
     await c.getByTestId("revision-1").getByRole("button").first().click();

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
-import { anaWithEditorBen, graphOf, live, node } from "./helpers.ts";
+import { anaWithEditorBen, graphOf, live, node, reviewerByLink } from "./helpers.ts";
 import { cspViolations, startStudio, until } from "./studio.ts";
 
 /**
@@ -83,18 +83,10 @@ Deno.test("the take viewer: frames, compare, lineage, selects and settings, for 
   await agent.stop();
   const [second, first] = await takesOf("hero");
 
-  const { token: linkToken } = await studio.api<{ token: string }>(
-    "POST",
-    `/api/projects/${projectId}/share-links`,
-    ana.token,
-    { label: "review" },
-  );
   const a = await studio.open(ana, `/projects/${projectId}`);
   const b = await studio.open(ben, `/projects/${projectId}`);
-  const c = await studio.open(null, `/s/${encodeURIComponent(linkToken)}`);
-  await c.getByTestId("share-name").fill("Cleo");
-  await c.getByTestId("share-join").click();
-  await Promise.all([live(a), live(b), live(c)]);
+  const c = await reviewerByLink(studio, ana, projectId);
+  await Promise.all([live(a), live(b)]);
 
   await t.step(
     "a card's take opens large; , and . step one frame; scrub; full screen",
@@ -267,6 +259,10 @@ Deno.test("the take viewer: frames, compare, lineage, selects and settings, for 
     assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 390, 844]);
     const stage = (await phone.getByTestId("stage-a").boundingBox())!;
     assert.ok(stage.x >= 0 && stage.x + stage.width <= 390 && stage.y + stage.height <= 844);
+    await until(
+      "the video's length",
+      async () => (await phone.getByTestId("frame-readout").innerText()).includes("/ 32"),
+    );
     await phone.getByTestId("play").tap();
     await until(
       "the take to play",

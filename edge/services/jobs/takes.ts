@@ -201,18 +201,6 @@ export async function listTakes(
   return rows.map(({ take, ...job }) => ({ ...take, ...job }));
 }
 
-/** The newest ready take of a node: what a downstream job reads as its input. */
-export async function newestTake(
-  deps: AppDeps,
-  projectId: string,
-  nodeId: string,
-): Promise<TakeRow | undefined> {
-  const [row] = await deps.db.select().from(takes)
-    .where(and(eq(takes.projectId, projectId), eq(takes.nodeId, nodeId), eq(takes.state, "ready")))
-    .orderBy(desc(takes.completedAt), desc(takes.take)).limit(1);
-  return row;
-}
-
 /** Ready takes as entries of the project's virtual folder tree. */
 export async function renderEntries(deps: AppDeps, projectId: string): Promise<RenderEntry[]> {
   const rows = await deps.db.select().from(takes)
