@@ -4,7 +4,7 @@
  * frames, frame step (buttons, or the viewer's , and . keys) and the frame and timecode shown.
  * With two videos, B follows A: one set of controls drives both.
  */
-import { createEffect, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
+import { createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import { timecode } from "../../../protocol/cut.ts";
 import type { Take } from "../api/types.ts";
 import { fpsOf, frameAt, frameCount, timeOfFrame } from "../format/frames.ts";
@@ -142,13 +142,6 @@ export default function TakeStage(props: {
       if (videoA) el.currentTime = videoA.currentTime;
     });
   }
-
-  // A new A or B starts from its first frame, paused.
-  createEffect(() => {
-    void props.a.id;
-    setTime(0);
-    setPlaying(false);
-  });
 
   /** The wipe divider follows a drag on the picture. */
   function dragWipe(e: PointerEvent): void {
