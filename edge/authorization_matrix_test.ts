@@ -6,7 +6,7 @@
  * who must never see members' emails.
  */
 import assert from "node:assert/strict";
-import { jobPreviews } from "../db/schema/mod.ts";
+import { jobPreviews, takes } from "../db/schema/mod.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import {
   addMember,
@@ -46,6 +46,10 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
   "GET /api/projects/:id/assets/:assetId/versions": { role: "reviewer" },
   "POST /api/projects/:id/assets/:assetId/rollback": { role: "editor", body: { version: 1 } },
   "GET /api/projects/:id/assets/:assetId/usage": { role: "reviewer" },
+  "POST /api/projects/:id/assets/:assetId/images": {
+    role: "editor",
+    body: { contentType: "image/png", bytes: 68 },
+  },
   "GET /api/projects/:id/graph": { role: "reviewer" },
   "GET /api/projects/:id/revisions": { role: "reviewer" },
   "GET /api/projects/:id/revisions/:revision": { role: "reviewer" },
@@ -63,6 +67,11 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
   "POST /api/projects/:id/jobs/:jobId/cancel": { role: "editor" },
   "POST /api/projects/:id/jobs/:jobId/retry": { role: "editor" },
   "GET /api/projects/:id/takes": { role: "reviewer" },
+  "GET /api/projects/:id/selects": { role: "reviewer" },
+  "PUT /api/projects/:id/nodes/:nodeId/selected-take": {
+    role: "editor",
+    body: { takeId: ":takeId" },
+  },
   "GET /api/projects/:id/agents": { role: "reviewer", guests: false },
 };
 
@@ -143,6 +152,28 @@ async function fixture(
     base64: "iVBORw0KGgo=",
     at: 1,
   });
+  // A finished take of the node, to be selected.
+  const takeId = crypto.randomUUID();
+  await t.deps.db.insert(takes).values({
+    id: takeId,
+    projectId: id,
+    nodeId: "shot1",
+    jobId: job.body.job.id,
+    state: "ready",
+    scene: "SC01",
+    shot: "SHOT-010",
+    version: 1,
+    take: 1,
+    ext: "mp4",
+    contentType: "video/mp4",
+    bytes: 1,
+    sha256: "0".repeat(64),
+    nodeType: "shot.generate",
+    tier: "standard",
+    params: {},
+    createdAt: 1,
+    completedAt: 1,
+  });
   // Through a second link, so revoking the fixture's link (a route under test) keeps this guest.
   const guestLink = await call(t, "POST", `/api/projects/${id}/share-links`, {
     token: users.owner.token,
@@ -161,6 +192,7 @@ async function fixture(
     ":nodeId": "shot1",
     ":jobId": job.body.job.id as string,
     ":inviteId": invite.body.invite.id as string,
+    ":takeId": takeId,
   } as Record<string, string>;
 }
 
@@ -205,6 +237,12 @@ Deno.test("each route answers each kind of caller as its required role says", as
           ? params.guestToken
           : users[who].token;
         let body = entry.body;
+        // Values written as a path parameter (":takeId") stand for the fixture's.
+        if (body) {
+          body = JSON.parse(
+            JSON.stringify(body).replace(/":\w+"/g, (p) => JSON.stringify(params[p.slice(1, -1)])),
+          );
+        }
         if (body && JSON.stringify(body).includes("$newcomer")) {
           body = { ...(body as object), email: (await signUp(t, "Newcomer")).email };
         }

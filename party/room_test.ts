@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { CLOSE_CODES, MAX_MESSAGE_CHARS, MAX_SOCKETS_PER_USER } from "../protocol/canvas.ts";
+import {
+  CLOSE_CODES,
+  MAX_MESSAGE_CHARS,
+  MAX_SOCKETS_PER_USER,
+  parseEdgeEvent,
+} from "../protocol/canvas.ts";
 import { linkSubject } from "../protocol/room_ticket.ts";
 import { ManualClock } from "../test/rooms/manual_clock.ts";
 import { MemoryStorage } from "./memory_storage.ts";
@@ -361,6 +366,28 @@ Deno.test("guests get the take's guest URL; members never see it", async () => {
     taskId: "t1",
     take: { id: "k1", url: "/guest-url" },
   }]);
+  h.room.dispose();
+});
+
+Deno.test("a take selected reaches everyone in the room, reviewers and guests too", async () => {
+  const h = await makeRoom();
+  const people = [
+    h.join("ada"),
+    h.join("cleo", "reviewer"),
+    h.join("guest:s1", "reviewer", { link: "l1" }),
+  ];
+  const body = {
+    type: "take.selected",
+    nodeId: "n1",
+    takeId: "k1",
+    by: { userId: "ben", name: "Ben" },
+    at: 5,
+  };
+  // As party/main.ts reads what the edge posts.
+  const parsed = parseEdgeEvent(JSON.stringify(body));
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  assert.deepEqual(await h.room.edgeEvent(parsed.value), { ok: true });
+  for (const socket of people) assert.deepEqual(socket.of("take.selected"), [body]);
   h.room.dispose();
 });
 

@@ -180,6 +180,18 @@ export const errorEventSchema = z.object({
 }).strict();
 
 /**
+ * Someone selected ("circled") a node's take: the one its downstream jobs and the cut use.
+ * Posted by the edge (`PUT /api/projects/:id/nodes/:nodeId/selected-take`), fanned out as is.
+ */
+export const takeSelectedEventSchema = z.object({
+  type: z.literal("take.selected"),
+  nodeId: graphIdSchema,
+  takeId: z.string().min(1).max(64),
+  by: z.object({ userId: z.string().min(1).max(100), name: z.string().max(200) }).strict(),
+  at: z.number(),
+}).strict();
+
+/**
  * What the edge POSTs to `/parties/main/{projectId}` (Bearer ROOM_SECRET). Most are events the
  * room fans out (answered `{ok: true}`). Two are requests that make the room the one authority
  * for the graph, answered `{revision}`: `graph.flush` stores the graph as the room holds it now
@@ -191,6 +203,7 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
   progressEventSchema,
   generationCompleteFromEdgeSchema,
   errorEventSchema,
+  takeSelectedEventSchema,
   /**
    * From `at` on, `subject` (a user id, or `link:<shareLinkId>` for everyone who came through
    * that link: protocol/room_ticket.ts `accessSubjects`) has `role` in the project, or no access
@@ -214,11 +227,12 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
 export type EdgeEvent = z.infer<typeof edgeEventSchema>;
 /** The room's answer to an edge event: `{revision}` for the two graph requests. */
 export type EdgeEventAnswer = { ok: true } | { revision: number };
-/** A job event as clients receive it. */
+/** What a node shows about its runs changed: a job event, or a take selected, as clients receive it. */
 export type JobEvent =
   | z.infer<typeof progressEventSchema>
   | z.infer<typeof generationCompleteEventSchema>
-  | z.infer<typeof errorEventSchema>;
+  | z.infer<typeof errorEventSchema>
+  | z.infer<typeof takeSelectedEventSchema>;
 
 export type ServerMessage =
   | { type: "welcome"; protocol: number; epoch: string; seq: number; you: Peer; peers: Peer[] }

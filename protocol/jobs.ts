@@ -169,13 +169,18 @@ export const requirementsSchema = z.object({
 });
 export type Requirements = z.infer<typeof requirementsSchema>;
 
-/** An upstream take the job reads, as a signed GET URL valid for the lease and a margin. */
+/**
+ * A file the job reads, as a signed GET URL valid for the lease and a margin: an upstream
+ * node's selected take (`takeId`), or the reference image of a library asset linked to the node
+ * (`asset`, the version it was queued with).
+ */
 export const jobInputSchema = z.object({
   /** The input socket it feeds ("from", "to", "reference"...). */
   socket: z.string(),
   url: z.string(),
   contentType: z.string(),
-  takeId: z.string(),
+  takeId: z.string().optional(),
+  asset: z.object({ id: z.string(), version: z.number().int().min(1) }).optional(),
   /** The take's SHA-256 (agents may keep a downloaded take by it between jobs). */
   sha256: sha256.optional(),
 });
@@ -289,6 +294,30 @@ export const completeRequestSchema = z.object({
 });
 export type CompleteRequest = z.infer<typeof completeRequestSchema>;
 
+/** Something a take's job read (lineage): an upstream take, or a library asset's version. */
+export const takeInputSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("take"),
+    /** The input socket it fed ("reference", "video"...). */
+    socket: z.string(),
+    takeId: z.string(),
+    /** The upstream node and the take's file name; null for jobs queued before they were kept. */
+    nodeId: z.string().nullable(),
+    name: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal("asset"),
+    socket: z.string(),
+    assetId: z.string(),
+    assetType: z.string(),
+    version: z.number().int(),
+    name: z.string(),
+    /** Whether its reference image was fed to the socket (an image socket). */
+    image: z.boolean(),
+  }),
+]);
+export type TakeInput = z.infer<typeof takeInputSchema>;
+
 /** A recorded output as everyone sees it. `url` is a signed GET URL that expires. */
 export const publicTakeSchema = z.object({
   id: z.string(),
@@ -319,6 +348,14 @@ export const publicTakeSchema = z.object({
     seed: z.number().nullable(),
     /** The parameters the backend used (see `completeRequestSchema.params`). */
     params: z.record(z.string(), z.unknown()),
+    /** What the job read, resolved when it was queued. */
+    inputs: z.array(takeInputSchema),
+    /** When the job was queued, first started running, and this take was finished. */
+    timing: z.object({
+      queuedAt: z.number(),
+      startedAt: z.number().nullable(),
+      finishedAt: z.number().nullable(),
+    }),
   }),
   createdAt: z.number(),
 });

@@ -52,11 +52,25 @@ export const enrollmentTokens = sqliteTable("enrollment_tokens", {
   agentId: text("agent_id"),
 });
 
-/** An upstream take a job reads, resolved when the job was queued. */
-export interface JobInputRow {
-  socket: string;
-  takeId: string;
-}
+/**
+ * What a job reads, resolved when it was queued (and kept as its lineage): an upstream node's
+ * selected take, or the version of a library asset linked to the node, with the reference image
+ * it feeds to an image socket. Names are recorded as they were then (takes and asset versions
+ * never change). Jobs queued before names were recorded hold only `socket` and `takeId`.
+ */
+export type JobInputRow =
+  | { socket: string; takeId: string; nodeId?: string; name?: string }
+  | {
+    socket: string;
+    asset: {
+      id: string;
+      type: string;
+      version: number;
+      name: string;
+      /** The reference image fed to the socket (an image socket), if the version has one. */
+      imageKey?: string;
+    };
+  };
 
 export interface JobProgress {
   percent: number;
@@ -158,8 +172,9 @@ export const jobPreviews = sqliteTable("job_previews", {
 /**
  * Outputs. A take is `pending` from the moment its number is allocated until the job completes
  * and the object was found in storage with the declared size; then `ready` and never changed.
- * Its object key is derived from the numbering columns (services/takes.ts `takeKey`), which the
- * unique index keeps unique.
+ * Its object key is derived from the numbering columns (services/jobs/take_numbers.ts), which
+ * the unique index keeps unique. Numbers count per node: each node files its takes of a
+ * scene/shot/version under its own `variant` letter (see take_numbers.ts).
  */
 export const takes = sqliteTable("takes", {
   id: text("id").primaryKey(),
@@ -171,6 +186,11 @@ export const takes = sqliteTable("takes", {
   scene: text("scene").notNull(),
   shot: text("shot").notNull(),
   version: integer("version").notNull(),
+  /**
+   * "" for the first node to file takes under this scene/shot/version, "B", "C"... for others
+   * (`SHOT-010B_v01_take01.mp4`): one node's series of takes, numbered on its own.
+   */
+  variant: text("variant").notNull().default(""),
   take: integer("take").notNull(),
   ext: text("ext").notNull(),
   contentType: text("content_type").notNull(),
@@ -184,7 +204,20 @@ export const takes = sqliteTable("takes", {
   createdAt: integer("created_at").notNull(),
   completedAt: integer("completed_at"),
 }, (t) => [
-  uniqueIndex("takes_number_idx").on(t.projectId, t.scene, t.shot, t.version, t.take),
+  uniqueIndex("takes_number_idx").on(t.projectId, t.scene, t.shot, t.version, t.variant, t.take),
   index("takes_node_idx").on(t.projectId, t.nodeId, t.state),
   index("takes_job_idx").on(t.jobId),
 ]);
+
+/**
+ * Selects: the take chosen ("circled") for each node, with who chose it and when. A node without
+ * a row plays its newest ready take (services/jobs/selects.ts). One row per node; choosing again
+ * replaces it.
+ */
+export const takeSelects = sqliteTable("take_selects", {
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  nodeId: text("node_id").notNull(),
+  takeId: text("take_id").notNull().references(() => takes.id, { onDelete: "cascade" }),
+  selectedBy: text("selected_by").references(() => users.id, { onDelete: "set null" }),
+  selectedAt: integer("selected_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.projectId, t.nodeId] })]);

@@ -2,7 +2,7 @@
  * Security headers on every answer (pages, API, blobs), through Hono's `secureHeaders`: a strict
  * Content-Security-Policy for the web app (only our own scripts and styles, no inline script;
  * sockets only to ourselves and the room server; images and media only from ourselves and the
- * blob store), no framing, `nosniff`, and a referrer that never leaves with a path.
+ * blob store, which the studio also uploads reference images to), no framing, `nosniff`, and a referrer that never leaves with a path.
  */
 import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
@@ -24,7 +24,8 @@ export function securityHeaders({ roomUrl, blobOrigin }: SecurityOrigins): Middl
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
-      connectSrc: unique(["'self'", room.origin, roomSocket]),
+      // The blob store too: the studio PUTs asset reference images to it (presigned).
+      connectSrc: unique(["'self'", room.origin, roomSocket, blobOrigin]),
       imgSrc: media,
       mediaSrc: media,
       objectSrc: ["'none'"],

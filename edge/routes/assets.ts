@@ -4,9 +4,16 @@
  */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { ASSET_TYPES, assets, assetVersions, users } from "../../db/schema/mod.ts";
+import {
+  ASSET_IMAGE_MAX_BYTES,
+  ASSET_IMAGE_SIZE_MESSAGE,
+  ASSET_IMAGE_TYPE_MESSAGE,
+  ASSET_IMAGE_TYPES,
+  ASSET_IMAGES_MAX,
+} from "../../protocol/assets.ts";
 import { boundedJsonObject, jsonBoundsProblem } from "../../protocol/bounded_json.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, conflict, notFound } from "../errors.ts";
@@ -16,20 +23,33 @@ import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { activityStatement, recordActivity } from "../services/activity.ts";
+import { checkImageKeys, imageUrls, presignAssetImage } from "../services/asset_images.ts";
 import { currentGraph } from "../services/graph_store.ts";
 
 const fields = {
   name: z.string().trim().min(1, "name is required").max(200),
   description: z.string().max(10_000),
   params: boundedJsonObject(),
-  referenceImageKeys: z.array(z.string().min(1).max(500)).max(32),
+  /** Keys the asset holds, or uploads to its folder (services/asset_images.ts checks them). */
+  referenceImageKeys: z.array(z.string().min(1).max(500)).max(ASSET_IMAGES_MAX),
 };
 const createSchema = z.object({
   type: z.enum(ASSET_TYPES),
   name: fields.name,
   description: fields.description.default(""),
   params: fields.params.default({}),
-  referenceImageKeys: fields.referenceImageKeys.default([]),
+  // Images go to the asset's own folder, which exists once the asset does.
+  referenceImageKeys: z.array(z.string()).max(
+    0,
+    "add reference images once the asset exists: POST …/assets/:assetId/images",
+  ).default([]),
+}).strict();
+const imageUploadSchema = z.object({
+  contentType: z.enum(ASSET_IMAGE_TYPES, { message: ASSET_IMAGE_TYPE_MESSAGE }),
+  bytes: z.number().int().min(1, "the image is empty").max(
+    ASSET_IMAGE_MAX_BYTES,
+    ASSET_IMAGE_SIZE_MESSAGE,
+  ),
 }).strict();
 const updateSchema = z.object({
   name: fields.name.optional(),
@@ -42,6 +62,10 @@ const updateSchema = z.object({
 const assetPath = z.object({ id: idSchema, assetId: idSchema });
 
 type Deps = AppEnv["Variables"]["deps"];
+
+/** Share-link guests get URLs that expire sooner. */
+const audienceOf = (c: Context<AppEnv>) =>
+  c.get("principal")?.kind === "guest" ? "guest" as const : "member" as const;
 
 /** Tries of an edit without a base version before its caller hears of the conflict. */
 const BLIND_EDIT_ATTEMPTS = 5;
@@ -272,13 +296,27 @@ export const assetRoutes = new Hono<AppEnv>()
     return c.json({ asset }, 201);
   })
   .get("/:id/assets/:assetId", requireRole("reviewer"), pathParams(assetPath), async (c) => {
-    const asset = await loadAsset(
-      c.get("deps"),
-      c.get("access").projectId,
-      c.req.valid("param").assetId,
-    );
-    return c.json({ asset: publicAsset(asset) });
+    const deps = c.get("deps");
+    const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
+    const referenceImages = await imageUrls(deps, asset, asset.referenceImageKeys, audienceOf(c));
+    return c.json({ asset: publicAsset(asset), referenceImages });
   })
+  .post(
+    "/:id/assets/:assetId/images",
+    requireRole("editor"),
+    pathParams(assetPath),
+    ...jsonBody(imageUploadSchema),
+    async (c) => {
+      const deps = c.get("deps");
+      const asset = await findAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
+      const upload = await presignAssetImage(
+        deps,
+        { ...asset, projectId: c.get("access").projectId },
+        c.req.valid("json").contentType,
+      );
+      return c.json(upload, 201);
+    },
+  )
   .patch(
     "/:id/assets/:assetId",
     requireRole("editor"),
@@ -303,6 +341,9 @@ export const assetRoutes = new Hono<AppEnv>()
           );
         }
         const name = changes.name ?? current.name;
+        if (changes.referenceImageKeys) {
+          await checkImageKeys(deps, current, changes.referenceImageKeys);
+        }
         try {
           const updated = await writeVersion(
             deps,
@@ -364,12 +405,21 @@ export const assetRoutes = new Hono<AppEnv>()
       // A version is listed as it could be restored; one that could not is named apart.
       const versions = [];
       const unreadable = [];
+      const ref = { ...asset, projectId: c.get("access").projectId };
       for (const row of rows) {
         const stored = storedVersionFields(row);
         if ("problem" in stored) {
           const { version, name, createdAt } = row;
           unreadable.push({ version, name, createdAt, reason: `params ${stored.problem}` });
-        } else versions.push({ ...row, ...stored });
+        } else {
+          const referenceImages = await imageUrls(
+            deps,
+            ref,
+            stored.referenceImageKeys,
+            audienceOf(c),
+          );
+          versions.push({ ...row, ...stored, referenceImages });
+        }
       }
       return c.json({ versions, unreadable });
     },

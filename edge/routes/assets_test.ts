@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
 import {
+  agentProfile,
+  CARD_MIB,
+  enrollAgent,
+  getBlob,
+  putBlob,
+} from "../../test/jobs/fake_agent.ts";
+import { graphOf, node, saveGraph } from "../../test/jobs/graphs.ts";
+import {
   addMember,
   call,
   createProject,
@@ -197,6 +205,146 @@ Deno.test("edits sent at once without a base version all land, each as its own v
       call(t, "PATCH", base, { token: ada.token, body: { params: { grain: 8 }, baseVersion: 6 } }),
     ]);
     assert.deepEqual([fresh.status, stale.status].sort(), [200, 409]);
+  } finally {
+    await t.close();
+  }
+});
+
+/** A tiny real PNG (1×1). */
+const PNG = Uint8Array.from(
+  atob(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
+  ),
+  (c) => c.charCodeAt(0),
+);
+
+Deno.test("reference images: uploaded through a presigned URL, added as a new version, fed to a linked shot's reference", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const cleo = await signUp(t, "Cleo");
+    await addMember(t, id, ada, cleo, "reviewer");
+    const created = await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "character", name: "Rey" },
+    });
+    const base = `/api/projects/${id}/assets/${created.body.asset.id}`;
+    const upload = await call(t, "POST", `${base}/images`, {
+      token: ada.token,
+      body: { contentType: "image/png", bytes: PNG.byteLength },
+    });
+    assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    assert.equal((await putBlob(t, upload.body.uploadUrl, upload.body.headers, PNG)).status, 201);
+    const added = await call(t, "PATCH", base, {
+      token: ada.token,
+      body: { referenceImageKeys: [upload.body.key], baseVersion: 1 },
+    });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    assert.equal(added.body.asset.version, 2);
+
+    // Everyone in the project sees it as a thumbnail, version by version.
+    const versions = await call(t, "GET", `${base}/versions`, { token: cleo.token });
+    assert.deepEqual(
+      versions.body.versions.map((v: { referenceImages: unknown[] }) => v.referenceImages.length),
+      [1, 0],
+    );
+    const image = await getBlob(t, versions.body.versions[0].referenceImages[0].url);
+    assert.equal(image.headers.get("content-type"), "image/png");
+    assert.deepEqual(new Uint8Array(await image.arrayBuffer()), PNG);
+
+    // A shot linked to the character's image reads it as its reference, at that version.
+    const agent = await enrollAgent(t, ada, agentProfile({ vramMiB: CARD_MIB.gb24 }));
+    await saveGraph(
+      t,
+      id,
+      graphOf(
+        [
+          node("rey", "asset.character", { assetId: created.body.asset.id }),
+          node("shot1", "shot.generate", { prompt: "Rey at the door" }),
+        ],
+        [["rey", "image", "shot1", "reference"], ["rey", "character", "shot1", "character"]],
+      ),
+    );
+    await call(t, "POST", `/api/projects/${id}/nodes/shot1/generate`, {
+      token: ada.token,
+      body: { type: "shot.generate" },
+    });
+    const job = await agent.claim();
+    assert.deepEqual(job?.inputs.map((i) => [i.socket, i.contentType, i.asset]), [
+      ["reference", "image/png", { id: created.body.asset.id, version: 2 }],
+    ]);
+    assert.deepEqual(
+      new Uint8Array(await (await getBlob(t, job!.inputs[0]!.url)).arrayBuffer()),
+      PNG,
+    );
+    const [take] = await agent.finish(job!);
+    assert.deepEqual(
+      take!.lineage.inputs.map((i) => i.kind === "asset" && [i.socket, i.name, i.version, i.image]),
+      [["character", "Rey", 2, false], ["reference", "Rey", 2, true]],
+    );
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("reference images: only images of at most 20 MB, uploaded to this asset, can be added", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const create = (name: string) =>
+      call(t, "POST", `/api/projects/${id}/assets`, {
+        token: ada.token,
+        body: { type: "location", name },
+      });
+    const pier = (await create("Pier")).body.asset;
+    const dock = (await create("Dock")).body.asset;
+    const base = `/api/projects/${id}/assets/${pier.id}`;
+    const ask = (body: unknown) => call(t, "POST", `${base}/images`, { token: ada.token, body });
+    const html = await ask({ contentType: "text/html", bytes: 10 });
+    assert.equal(html.status, 422);
+    assert.equal(html.body.error.issues[0].path, "contentType");
+    assert.match(html.body.error.issues[0].message, /images only/);
+    const big = await ask({ contentType: "image/jpeg", bytes: 20 * 1024 * 1024 + 1 });
+    assert.equal(big.status, 422);
+    assert.equal(big.body.error.issues[0].path, "bytes");
+
+    // An upload that lied about its size is refused when it is added.
+    const liar = await ask({ contentType: "image/png", bytes: 10 });
+    const huge = new Uint8Array(20 * 1024 * 1024 + 1);
+    await (await putBlob(t, liar.body.uploadUrl, liar.body.headers, huge)).body?.cancel();
+    const addHuge = await call(t, "PATCH", base, {
+      token: ada.token,
+      body: { referenceImageKeys: [liar.body.key] },
+    });
+    assert.equal(addHuge.status, 422);
+    assert.equal(addHuge.body.error.issues[0].path, "referenceImageKeys.0");
+
+    // Nor can an asset hold a key outside its own folder: another asset's, a take's, or nothing.
+    const other = await call(t, "POST", `/api/projects/${id}/assets/${dock.id}/images`, {
+      token: ada.token,
+      body: { contentType: "image/png", bytes: PNG.byteLength },
+    });
+    await (await putBlob(t, other.body.uploadUrl, other.body.headers, PNG)).body?.cancel();
+    for (
+      const key of [
+        other.body.key,
+        `projects/${id}/renders/SC01/SHOT-010/v01/SHOT-010_v01_take01.mp4`,
+        liar.body.key.replace(/[0-9a-f-]{36}/, crypto.randomUUID()),
+      ]
+    ) {
+      const res = await call(t, "PATCH", base, {
+        token: ada.token,
+        body: { referenceImageKeys: [key] },
+      });
+      assert.equal(res.status, 422, key);
+      assert.equal(res.body.error.issues[0].path, "referenceImageKeys.0");
+    }
+    const created = await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "style", name: "Neon", referenceImageKeys: [other.body.key] },
+    });
+    assert.equal(created.status, 422);
+    const after = await call(t, "GET", base, { token: ada.token });
+    assert.equal(after.body.asset.version, 1, "nothing was stored");
+    assert.deepEqual(after.body.referenceImages, []);
   } finally {
     await t.close();
   }

@@ -13,6 +13,7 @@ import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
 import { currentGraphJson, getRevision, listRevisions } from "../services/graph_store.ts";
 import { revertGraph } from "../services/live_graph.ts";
+import { revisionSummaries } from "../services/revision_history.ts";
 
 const revisionPath = z.object({ id: idSchema, revision: decimal().pipe(z.number().min(1)) });
 const pageQuery = z.object({
@@ -32,10 +33,17 @@ export const revisionRoutes = new Hono<AppEnv>()
     const names = authorIds.length === 0 ? [] : await deps.db
       .select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, authorIds));
     const nameOf = new Map(names.map((n) => [n.id, n.name]));
+    const authorNames = (ids: string[]) => ids.flatMap((id) => nameOf.get(id) ?? []);
+    const summaries = await revisionSummaries(
+      deps,
+      c.get("access").projectId,
+      rows.map((r) => ({ ...r, authorNames: authorNames(r.authorIds) })),
+    );
     const revisions = rows.map((r) => ({
       ...r,
       authorId: r.authorIds[0] ?? null,
       authorName: r.authorIds[0] ? nameOf.get(r.authorIds[0]) ?? null : null,
+      summary: summaries.get(r.revision) ?? null,
     }));
     const last = rows.at(-1);
     return c.json({ revisions, next: rows.length === query.limit && last ? last.revision : null });

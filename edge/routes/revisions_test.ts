@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { call, createProject, createTestApp, signUp, TEST_ROOM_SECRET } from "../testing.ts";
+import {
+  addMember,
+  call,
+  createProject,
+  createTestApp,
+  signUp,
+  TEST_ROOM_SECRET,
+} from "../testing.ts";
 
 const room = { authorization: `Bearer ${TEST_ROOM_SECRET}` };
 const graphWith = (...ids: string[]) => ({
@@ -225,6 +232,52 @@ Deno.test("revision numbers in paths and queries are exact decimal: other spelli
     const page = await call(t, "GET", `/api/projects/${id}/revisions?limit=1&before=2`, ada);
     assert.equal(page.status, 200);
     assert.deepEqual(page.body.revisions.map((r: { revision: number }) => r.revision), [1]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("history names who changed what, from the difference between revisions", async () => {
+  const t = await createTestApp();
+  try {
+    const ana = await signUp(t, "Ana");
+    const ben = await signUp(t, "Ben");
+    const id = await createProject(t, ana);
+    await addMember(t, id, ana, ben, "reviewer");
+    const flush = (graph: unknown, authorIds: string[], message = "Live edits 1-4 on the canvas") =>
+      call(t, "POST", `/api/internal/projects/${id}/revisions`, {
+        headers: room,
+        body: { graph, message, authorIds },
+      });
+    const shot = (id: string, x: number, prompt: string) => ({
+      id,
+      type: "shot.generate",
+      title: "Shot",
+      x,
+      y: 0,
+      params: { shot: id === "a" ? "SHOT-010" : "SHOT-020", prompt },
+    });
+    const graph = (...nodes: ReturnType<typeof shot>[]) => ({
+      nodes: Object.fromEntries(nodes.map((n) => [n.id, n])),
+      edges: {},
+    });
+    await flush(graph(shot("a", 0, "door"), shot("b", 0, "hall")), [ana.id]);
+    await flush(graph(shot("a", 40, "a red door"), shot("b", 40, "hall")), [ben.id]);
+    await flush(graph(shot("a", 40, "a red door")), [ana.id, ben.id]);
+    const page = await call(t, "GET", `/api/projects/${id}/revisions`, { token: ben.token });
+    assert.deepEqual(page.body.revisions.map((r: { summary: string }) => r.summary), [
+      "Ana and Ben deleted Shot SHOT-020",
+      "Ben moved 2 nodes, changed the prompt of Shot SHOT-010",
+      "Ana added Shot SHOT-010 and Shot SHOT-020",
+    ]);
+    // A page starting later still reads the revision before it.
+    const older = await call(t, "GET", `/api/projects/${id}/revisions?before=3&limit=1`, {
+      token: ben.token,
+    });
+    assert.equal(
+      older.body.revisions[0].summary,
+      "Ben moved 2 nodes, changed the prompt of Shot SHOT-010",
+    );
   } finally {
     await t.close();
   }

@@ -20,6 +20,8 @@ export interface RenderEntry {
   takeId: string;
   scene: string;
   shot: string;
+  /** The node's series letter under this shot ("" for the first node; take_numbers.ts). */
+  variant: string;
   version: number;
   take: number;
   ext: string;
@@ -29,8 +31,13 @@ const ASSET_FOLDERS = { character: "characters", style: "styles", location: "loc
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
+/** The shot code a take is filed under: the node's shot and its series letter (`SHOT-010B`). */
+export function shotCode(e: Pick<RenderEntry, "shot" | "variant">): string {
+  return `${e.shot}${e.variant}`;
+}
+
 export function renderFileName(e: Omit<RenderEntry, "takeId" | "scene">): string {
-  return `${e.shot}_v${pad2(e.version)}_take${pad2(e.take)}.${e.ext}`;
+  return `${shotCode(e)}_v${pad2(e.version)}_take${pad2(e.take)}.${e.ext}`;
 }
 
 function folder(name: string, children: TreeNode[]): TreeNode {
@@ -69,7 +76,7 @@ export async function projectStructure(
   const rendersFolder = folder("renders", []);
   for (const r of renders) {
     const versionFolder = child(
-      child(child(rendersFolder, r.scene), r.shot),
+      child(child(rendersFolder, r.scene), shotCode(r)),
       `v${pad2(r.version)}`,
     );
     versionFolder.children!.push({ name: renderFileName(r), kind: "take", id: r.takeId });

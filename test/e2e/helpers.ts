@@ -1,7 +1,7 @@
 /** Small steps the end-to-end tests share: seeding graphs, members, reading the page. */
 import type { Page } from "playwright-core";
 import type { Graph, GraphNode } from "../../protocol/graph.ts";
-import type { Studio, User } from "./studio.ts";
+import type { Device, Studio, User } from "./studio.ts";
 
 export function node(id: string, type: string, x: number, y: number, params = {}): GraphNode {
   return { id, type, title: id, x, y, params };
@@ -71,4 +71,38 @@ export async function anaWithEditorBen(studio: Studio, graph: Graph) {
   const ben = await studio.signUp("Ben");
   const projectId = await projectWith(studio, ana, [{ user: ben, role: "editor" }], graph);
   return { ana, ben, projectId };
+}
+
+/** An edge for `graphOf`, from one node's output socket to another's input socket. */
+export function link(
+  id: string,
+  from: string,
+  fromSocket: string,
+  to: string,
+  toSocket: string,
+): Graph["edges"] {
+  return {
+    [id]: { id, from: { node: from, socket: fromSocket }, to: { node: to, socket: toSocket } },
+  };
+}
+
+/** A reviewer who came by `owner`'s share link, named `name`, live in the project's studio. */
+export async function reviewerByLink(
+  studio: Studio,
+  owner: User,
+  projectId: string,
+  name = "Cleo",
+  device?: Device,
+): Promise<Page> {
+  const { token } = await studio.api<{ token: string }>(
+    "POST",
+    `/api/projects/${projectId}/share-links`,
+    owner.token,
+    { label: `for ${name}` },
+  );
+  const page = await studio.open(null, `/s/${encodeURIComponent(token)}`, device);
+  await page.getByTestId("share-name").fill(name);
+  await page.getByTestId("share-join").click();
+  await live(page);
+  return page;
 }

@@ -140,23 +140,19 @@ Deno.test("on a phone the dashboard and the studio fit, and a reviewer opens and
       const thumbBox = (await thumb.boundingBox())!;
       assert.ok(thumbBox.y + thumbBox.height <= 844, "the take is in sight without scrolling");
       await studio.screenshot(page, "narrow-reviewer-takes");
-      const [player] = await Promise.all([
-        page.waitForEvent("popup"),
-        thumb.tap(),
-      ]);
-      await player.waitForLoadState();
-      const video = player.locator("video");
-      await video.waitFor();
-      await video.evaluate(async (v) => {
-        const media = v as HTMLVideoElement;
-        media.muted = true;
-        await media.play();
-      });
+      // The take opens in the take viewer, a full-screen sheet on a phone.
+      await thumb.tap();
+      const viewer = page.getByTestId("take-viewer");
+      await viewer.waitFor();
+      const sheet = (await viewer.boundingBox())!;
+      assert.deepEqual([sheet.x, sheet.y, sheet.width, sheet.height], [0, 0, 390, 844]);
+      const video = page.getByTestId("stage-a");
+      await page.getByTestId("play").tap();
       await until(
         "the take to play",
         () => video.evaluate((v) => (v as HTMLVideoElement).currentTime > 0.2),
       );
-      await studio.screenshot(player, "narrow-reviewer-plays-take");
+      await studio.screenshot(page, "narrow-reviewer-plays-take");
       assert.deepEqual(await cspViolations(page), []);
     },
   );

@@ -111,13 +111,35 @@ Deno.test("S3: presigned PUT and ranged GET work, browsers may read takes, URLs 
       );
       assert.equal(await part.text(), "234");
 
+      // The studio may PUT a reference image to its presigned URL (the browser asks first).
+      const image = await store.presignPut("projects/p1/assets/character/a1/images/i.png", {
+        contentType: "image/png",
+        expiresInS: 60,
+      });
+      const preflight = (origin: string) =>
+        fetch(image.url, {
+          method: "OPTIONS",
+          headers: {
+            origin,
+            "access-control-request-method": "PUT",
+            "access-control-request-headers": "content-type",
+          },
+        });
+      const studio = await preflight("http://localhost");
+      await studio.body?.cancel();
+      assert.equal(studio.status, 200);
+      assert.match(studio.headers.get("access-control-allow-methods") ?? "", /\bPUT\b/);
+      assert.equal(studio.headers.get("access-control-allow-headers"), "content-type");
+      const stranger = await preflight("https://elsewhere.example");
+      await stranger.body?.cancel();
+      assert.equal(stranger.status, 403, "only the studio's origin");
       offset = -120_000; // signed two minutes ago, for one minute: expired now
       const old = await store.presignGet(key, { expiresInS: 60 });
       const expired = await fetch(old);
       assert.equal(expired.status, 403);
       await expired.body?.cancel();
       const cors = await store.client.send(new GetBucketCorsCommand({ Bucket: BUCKET }));
-      assert.deepEqual(cors.CORSRules?.[0]?.AllowedMethods, ["GET", "HEAD"]);
+      assert.deepEqual(cors.CORSRules?.[0]?.AllowedMethods, ["GET", "HEAD", "PUT"]);
     } finally {
       store.client.destroy();
     }

@@ -6,9 +6,10 @@
  */
 import { inArray } from "drizzle-orm";
 import { takes } from "../../../db/schema/mod.ts";
-import type { ClaimedJob } from "../../../protocol/jobs.ts";
+import type { ClaimedJob, JobInputRef } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
 import type { CallingAgent } from "../agents.ts";
+import { contentTypeForKey } from "../storage/blob_store.ts";
 import { capabilityKey, claimStatement } from "./claim_sql.ts";
 import { takeKey } from "./takes.ts";
 import type { JobRow } from "./transitions.ts";
@@ -105,11 +106,29 @@ async function runGroups(deps: AppDeps, groups: Group[]): Promise<void> {
   }
 }
 
-/** The job as the agent receives it, inputs as signed URLs that outlive the lease. */
+/**
+ * The job as the agent receives it, inputs as signed URLs that outlive the lease: upstream
+ * takes, and the reference images of linked assets. An asset linked without an image (to a
+ * `character` socket, say) is lineage only: there is no file to send.
+ */
 export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<ClaimedJob> {
-  const inputTakes = job.inputs.length === 0 ? [] : await deps.db.select().from(takes)
-    .where(inArray(takes.id, job.inputs.map((i) => i.takeId)));
-  const inputs = await Promise.all(job.inputs.flatMap((input) => {
+  const takeIds = job.inputs.flatMap((i) => "takeId" in i ? [i.takeId] : []);
+  const inputTakes = takeIds.length === 0
+    ? []
+    : await deps.db.select().from(takes).where(inArray(takes.id, takeIds));
+  const signed = (key: string) =>
+    deps.storage.presignGet(key, { expiresInS: deps.config.DOWNLOAD_URL_TTL_S });
+  const inputs = await Promise.all(job.inputs.flatMap((input): Promise<JobInputRef>[] => {
+    if ("asset" in input) {
+      const { imageKey, id, version } = input.asset;
+      if (!imageKey) return [];
+      return [(async () => ({
+        socket: input.socket,
+        asset: { id, version },
+        contentType: contentTypeForKey(imageKey),
+        url: await signed(imageKey),
+      }))()];
+    }
     const take = inputTakes.find((t) => t.id === input.takeId);
     if (!take) return [];
     return [(async () => ({
@@ -117,9 +136,7 @@ export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<Clai
       takeId: take.id,
       contentType: take.contentType,
       ...(take.sha256 ? { sha256: take.sha256 } : {}),
-      url: await deps.storage.presignGet(takeKey(take), {
-        expiresInS: deps.config.DOWNLOAD_URL_TTL_S,
-      }),
+      url: await signed(takeKey(take)),
     }))()];
   }));
   return {

@@ -11,7 +11,14 @@ import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
-import { publicTake, takeKey, type TakeRow, takeUrl, type TakeWithJob } from "./takes.ts";
+import {
+  jobLineage,
+  publicTake,
+  takeKey,
+  type TakeRow,
+  takeUrl,
+  type TakeWithJob,
+} from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
 export async function completeJob(
@@ -26,11 +33,7 @@ export async function completeJob(
   const rows = await deps.db.select().from(takes).where(
     and(eq(takes.jobId, jobId), inArray(takes.id, ids)),
   );
-  const withJob = (row: TakeRow): TakeWithJob => ({
-    ...row,
-    requestedTier: job.requestedTier,
-    rationale: job.rationale,
-  });
+  const withJob = (row: TakeRow): TakeWithJob => ({ ...row, ...jobLineage(job) });
   if (job.state === "succeeded") return await alreadyDone(deps, rows.map(withJob), ids);
   if (job.state !== "leased" && job.state !== "running") throw leaseLost(`the job is ${job.state}`);
 

@@ -1,30 +1,71 @@
 /**
  * Takes: the immutable outputs of jobs. A take's number is allocated by one INSERT that reads
- * the highest number of its shot version, so two outputs racing for the same shot get
- * consecutive numbers (SQLite runs one write statement at a time; the unique index is the
- * backstop). The object key is derived from the numbering, in the production convention.
+ * the highest number of its node's series (take_numbers.ts), so two outputs racing for the same
+ * node get consecutive numbers (SQLite runs one write statement at a time; the unique index is
+ * the backstop, and a new node racing another for a series letter tries the next). The object
+ * key is derived from the numbering, in the production convention.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { jobs, takes } from "../../../db/schema/mod.ts";
-import type { Take } from "../../../protocol/jobs.ts";
+import { type JobInputRow, jobs, takes } from "../../../db/schema/mod.ts";
+import type { Take, TakeInput } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
 import { newId } from "../../lib/ids.ts";
-import { type RenderEntry, renderFileName } from "../structure.ts";
+import { type RenderEntry, renderFileName, shotCode } from "../structure.ts";
+import { variantFor } from "./take_numbers.ts";
 import type { JobRow } from "./transitions.ts";
 
 export type TakeRow = typeof takes.$inferSelect;
-/** A take with what its job asked for: the tier requested, and why it was lowered, if it was. */
-export type TakeWithJob = TakeRow & Pick<JobRow, "requestedTier" | "rationale">;
+/**
+ * What a take's lineage keeps of its job: the tier requested and why it was lowered (if it
+ * was), what it read, and when it was queued and started.
+ */
+export type JobLineage = Pick<JobRow, "requestedTier" | "rationale" | "inputs" | "startedAt"> & {
+  queuedAt: number;
+};
+/** A take with its job's lineage. */
+export type TakeWithJob = TakeRow & JobLineage;
+
+/** The lineage a take keeps of `job`. */
+export function jobLineage(job: JobRow): JobLineage {
+  const { requestedTier, rationale, inputs, startedAt, createdAt } = job;
+  return { requestedTier, rationale, inputs, startedAt, queuedAt: createdAt };
+}
+
+/** A job's inputs as a take's lineage shows them. */
+function lineageInputs(inputs: readonly JobInputRow[]): TakeInput[] {
+  return inputs.map((input) =>
+    "asset" in input
+      ? {
+        kind: "asset",
+        socket: input.socket,
+        assetId: input.asset.id,
+        assetType: input.asset.type,
+        version: input.asset.version,
+        name: input.asset.name,
+        image: input.asset.imageKey !== undefined,
+      }
+      : {
+        kind: "take",
+        socket: input.socket,
+        takeId: input.takeId,
+        nodeId: input.nodeId ?? null,
+        name: input.name ?? null,
+      }
+  );
+}
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
-/** `projects/{projectId}/renders/{SCENE}/{SHOT}/v{NN}/{SHOT}_v{NN}_take{NN}.{ext}` */
-export function takeKey(
-  t: Pick<TakeRow, "projectId" | "scene" | "shot" | "version" | "take" | "ext">,
-): string {
-  return `projects/${t.projectId}/renders/${t.scene}/${t.shot}/v${pad2(t.version)}/${
-    renderFileName(t)
-  }`;
+type Numbered = Pick<TakeRow, "scene" | "shot" | "variant" | "version" | "take" | "ext">;
+
+/** `renders/{SCENE}/{SHOT}/v{NN}/{SHOT}_v{NN}_take{NN}.{ext}`: where the take sits in an export. */
+export function takePath(t: Numbered): string {
+  return `renders/${t.scene}/${shotCode(t)}/v${pad2(t.version)}/${renderFileName(t)}`;
+}
+
+/** `projects/{projectId}/` + `takePath`: the take's immutable object key. */
+export function takeKey(t: Numbered & Pick<TakeRow, "projectId">): string {
+  return `projects/${t.projectId}/${takePath(t)}`;
 }
 
 /** Where a job's outputs are filed: its node's scene, shot and version parameters. */
@@ -38,7 +79,7 @@ export function shotOf(params: Record<string, unknown>) {
   };
 }
 
-/** Reserves the next take number of the job's shot version as a pending take. */
+/** Reserves the next take number of the job's node (in its shot version) as a pending take. */
 export async function allocateTake(
   deps: AppDeps,
   job: JobRow,
@@ -47,15 +88,19 @@ export async function allocateTake(
 ): Promise<TakeRow> {
   const { scene, shot, version } = shotOf(job.params);
   const id = newId();
-  const next = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${
-    and(
-      eq(takes.projectId, job.projectId),
-      eq(takes.scene, scene),
-      eq(takes.shot, shot),
-      eq(takes.version, version),
-    )
-  })`;
+  const sameShot = and(
+    eq(takes.projectId, job.projectId),
+    eq(takes.scene, scene),
+    eq(takes.shot, shot),
+    eq(takes.version, version),
+  );
   for (let tries = 0;; tries++) {
+    const filed = await deps.db.selectDistinct({ nodeId: takes.nodeId, variant: takes.variant })
+      .from(takes).where(sameShot);
+    const variant = variantFor(job.nodeId, filed);
+    const next = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${
+      and(sameShot, eq(takes.variant, variant))
+    })`;
     try {
       const [row] = await deps.db.insert(takes).values({
         id,
@@ -67,6 +112,7 @@ export async function allocateTake(
         scene,
         shot,
         version,
+        variant,
         take: next,
         ext: output.ext,
         contentType: output.contentType,
@@ -77,8 +123,9 @@ export async function allocateTake(
       }).returning();
       return row!;
     } catch (error) {
-      // Only another edge instance writing through a separate connection could collide here.
-      if (tries >= 3 || !String(error).includes("UNIQUE constraint failed")) throw error;
+      // Another node took the same new series letter just now (or another edge instance, on a
+      // separate connection, the same number): read again and take the next.
+      if (tries >= 5 || !String(error).includes("UNIQUE constraint failed")) throw error;
     }
   }
 }
@@ -126,6 +173,8 @@ export async function publicTake(
       template: row.template,
       seed: row.seed,
       params: row.params,
+      inputs: lineageInputs(row.inputs),
+      timing: { queuedAt: row.queuedAt, startedAt: row.startedAt, finishedAt: row.completedAt },
     },
     createdAt: row.completedAt ?? row.createdAt,
   };
@@ -141,6 +190,9 @@ export async function listTakes(
     take: takes,
     requestedTier: jobs.requestedTier,
     rationale: jobs.rationale,
+    inputs: jobs.inputs,
+    startedAt: jobs.startedAt,
+    queuedAt: jobs.createdAt,
   }).from(takes).innerJoin(jobs, eq(jobs.id, takes.jobId)).where(and(
     eq(takes.projectId, projectId),
     eq(takes.state, "ready"),
@@ -149,27 +201,22 @@ export async function listTakes(
   return rows.map(({ take, ...job }) => ({ ...take, ...job }));
 }
 
-/** The newest ready take of a node: what a downstream job reads as its input. */
-export async function newestTake(
-  deps: AppDeps,
-  projectId: string,
-  nodeId: string,
-): Promise<TakeRow | undefined> {
-  const [row] = await deps.db.select().from(takes)
-    .where(and(eq(takes.projectId, projectId), eq(takes.nodeId, nodeId), eq(takes.state, "ready")))
-    .orderBy(desc(takes.completedAt), desc(takes.take)).limit(1);
-  return row;
-}
-
 /** Ready takes as entries of the project's virtual folder tree. */
 export async function renderEntries(deps: AppDeps, projectId: string): Promise<RenderEntry[]> {
   const rows = await deps.db.select().from(takes)
     .where(and(eq(takes.projectId, projectId), eq(takes.state, "ready")))
-    .orderBy(asc(takes.scene), asc(takes.shot), asc(takes.version), asc(takes.take));
+    .orderBy(
+      asc(takes.scene),
+      asc(takes.shot),
+      asc(takes.variant),
+      asc(takes.version),
+      asc(takes.take),
+    );
   return rows.map((r) => ({
     takeId: r.id,
     scene: r.scene,
     shot: r.shot,
+    variant: r.variant,
     version: r.version,
     take: r.take,
     ext: r.ext,

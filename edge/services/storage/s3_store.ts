@@ -26,8 +26,9 @@ export interface S3StoreOptions {
 export function browserCorsRule(studioOrigin: string) {
   return {
     AllowedOrigins: [studioOrigin],
-    AllowedMethods: ["GET", "HEAD"],
-    AllowedHeaders: ["Range", "If-None-Match"],
+    // PUT: the studio uploads asset reference images straight to the bucket (presigned).
+    AllowedMethods: ["GET", "HEAD", "PUT"],
+    AllowedHeaders: ["Range", "If-None-Match", "Content-Type"],
     ExposeHeaders: ["Content-Length", "Content-Range", "Content-Type", "ETag", "Accept-Ranges"],
     MaxAgeSeconds: 3600,
   };

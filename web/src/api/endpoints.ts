@@ -10,6 +10,7 @@ import type {
   ActivityEntry,
   Agent,
   Asset,
+  AssetImageUpload,
   AssetKind,
   AssetVersion,
   EnrollmentToken,
@@ -24,6 +25,7 @@ import type {
   ProjectInvite,
   Revision,
   RoomTicketGrant,
+  Select,
   ShareLink,
   SharePreview,
   User,
@@ -130,7 +132,13 @@ export function createEndpoints(api: ApiClient) {
       update: async (
         id: string,
         assetId: string,
-        body: { name?: string; description?: string; params?: Record<string, unknown> },
+        body: {
+          name?: string;
+          description?: string;
+          params?: Record<string, unknown>;
+          referenceImageKeys?: string[];
+          baseVersion?: number;
+        },
       ) =>
         (await api.request<{ asset: Asset }>(
           "PATCH",
@@ -139,6 +147,13 @@ export function createEndpoints(api: ApiClient) {
         )).asset,
       remove: (id: string, assetId: string) =>
         api.request<void>("DELETE", `${project(id)}/assets/${enc(assetId)}`),
+      /** Where to upload a reference image (then add its key with `update`). */
+      imageUpload: (id: string, assetId: string, body: { contentType: string; bytes: number }) =>
+        api.request<AssetImageUpload>(
+          "POST",
+          `${project(id)}/assets/${enc(assetId)}/images`,
+          body,
+        ),
       versions: async (id: string, assetId: string) =>
         (await api.request<{ versions: AssetVersion[] }>(
           "GET",
@@ -203,6 +218,16 @@ export function createEndpoints(api: ApiClient) {
       /** Every take of the project, for the nodes' strips. */
       takes: async (id: string) =>
         (await api.request<{ takes: Take[] }>("GET", `${project(id)}/takes`)).takes,
+      /** Each node's selected take (nodes with takes only). */
+      selects: async (id: string) =>
+        (await api.request<{ selects: Select[] }>("GET", `${project(id)}/selects`)).selects,
+      /** Makes `takeId` the node's selected take (editors). */
+      select: async (id: string, nodeId: string, takeId: string) =>
+        (await api.request<{ select: Select }>(
+          "PUT",
+          `${project(id)}/nodes/${enc(nodeId)}/selected-take`,
+          { takeId },
+        )).select,
       /** What the agents online for the project can run now, per node type and tier. */
       capabilities: async (id: string) =>
         (await api.request<{ capabilities: WorkAvailability[] }>(

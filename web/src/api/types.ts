@@ -64,10 +64,25 @@ export interface AssetVersion {
   description: string;
   params: Record<string, unknown>;
   referenceImageKeys: string[];
+  /** The version's reference images, as signed URLs that expire (thumbnails). */
+  referenceImages: AssetImage[];
   authorId: string;
   /** Who saved this version. */
   authorName: string;
   createdAt: number;
+}
+
+export interface AssetImage {
+  key: string;
+  url: string;
+}
+
+/** Where to PUT a new reference image before adding its key to the asset. */
+export interface AssetImageUpload {
+  key: string;
+  uploadUrl: string;
+  headers: Record<string, string>;
+  expiresAt: number;
 }
 
 export interface Revision {
@@ -75,7 +90,17 @@ export interface Revision {
   authorId: string | null;
   authorName: string | null;
   message: string;
+  /** Who changed what ("Ben moved 3 nodes, …"); null when the edge could not tell. */
+  summary: string | null;
   createdAt: number;
+}
+
+/** A node's selected take: `selectedBy` null when nobody chose (its newest take). */
+export interface Select {
+  nodeId: string;
+  takeId: string;
+  selectedBy: { id: string; name: string } | null;
+  selectedAt: number | null;
 }
 
 export interface ActivityEntry {

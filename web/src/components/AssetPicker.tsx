@@ -1,4 +1,7 @@
-/** On an asset node: choose which library asset it stands for (sets `assetId` and `name`). */
+/**
+ * On an asset node: choose which library asset it stands for (sets `assetId` and `name`). The
+ * node keeps its own title: linking is not renaming (the card shows the asset's name beside it).
+ */
 import { createResource, For, Show } from "solid-js";
 import type { AssetKind } from "../api/types.ts";
 import { api, settled } from "../services.ts";
@@ -24,8 +27,8 @@ export default function AssetPicker(
             type: "node.update",
             id: props.nodeId,
             set: asset
-              ? { title: asset.name, params: { assetId: asset.id, name: asset.name } }
-              : { params: { assetId: null } },
+              ? { params: { assetId: asset.id, name: asset.name } }
+              : { params: { assetId: null, name: null } },
           }]);
         }}
       >

@@ -1,13 +1,17 @@
 /**
  * The asset library: characters, styles and locations. Create, edit (each save is a new
- * version), see the versions and roll back; drag an asset onto the canvas to use it.
+ * version), add reference images (drop, paste or pick files; each change is a new version),
+ * see the versions with what changed and roll back; drag an asset onto the canvas to use it.
  */
-import { createResource, createSignal, For, Show } from "solid-js";
+import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
+import { ASSET_IMAGE_TYPES } from "../../../protocol/assets.ts";
 import { ApiError } from "../api/client.ts";
 import { type Asset, ASSET_KINDS, type AssetKind } from "../api/types.ts";
 import { api, settled } from "../services.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
+import { addImages, imageFiles } from "../stores/asset_images.ts";
 import { toast } from "../stores/toasts.ts";
+import { versionChanges } from "../format/asset_versions.ts";
 import { NODE_DRAG_TYPE } from "./CanvasView.tsx";
 
 const report = (error: unknown) =>
@@ -34,6 +38,50 @@ function AssetEditor(
       report(error);
     }
   }
+  const [uploading, setUploading] = createSignal(0);
+  const [over, setOver] = createSignal(false);
+  async function add(files: File[]) {
+    if (props.readOnly || files.length === 0) return;
+    setUploading(files.length);
+    try {
+      const { asset, refused } = await addImages(props.projectId, props.asset, files);
+      if (asset) {
+        props.onSaved(asset);
+        void refetch();
+      }
+      if (refused.length > 0) toast(`Not added: ${refused.join("; ")}`);
+    } catch (error) {
+      report(error);
+    } finally {
+      setUploading(0);
+    }
+  }
+  async function removeImage(key: string) {
+    try {
+      props.onSaved(
+        await api.assets.update(props.projectId, props.asset.id, {
+          referenceImageKeys: props.asset.referenceImageKeys.filter((k) => k !== key),
+          baseVersion: props.asset.version,
+        }),
+      );
+      void refetch();
+    } catch (error) {
+      report(error);
+    }
+  }
+  // A pasted image (Ctrl+V while the asset is open) is added like a dropped one.
+  const paste = (e: ClipboardEvent) => {
+    const files = imageFiles(e.clipboardData);
+    if (files.length === 0) return;
+    e.preventDefault();
+    void add(files);
+  };
+  if (!props.readOnly) {
+    document.addEventListener("paste", paste);
+    onCleanup(() => document.removeEventListener("paste", paste));
+  }
+  /** The images of the asset as it is now (the newest version). */
+  const images = () => settled(versions)?.[0]?.referenceImages ?? [];
   async function rollback(version: number) {
     try {
       props.onSaved(await api.assets.rollback(props.projectId, props.asset.id, version));
@@ -74,13 +122,75 @@ function AssetEditor(
           </button>
         </Show>
       </form>
+      <h4>Reference images</h4>
+      <div
+        class="asset-images"
+        classList={{ over: over() }}
+        onDragOver={(e) => {
+          if (props.readOnly) return;
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          void add(imageFiles(e.dataTransfer));
+        }}
+        data-testid="asset-images"
+      >
+        <For each={images()}>
+          {(image, i) => (
+            <figure class="asset-image">
+              <img src={image.url} alt={`Reference ${i() + 1}`} data-testid="asset-image" />
+              <Show when={!props.readOnly}>
+                <button
+                  type="button"
+                  class="ghost small"
+                  aria-label={`Remove reference ${i() + 1}`}
+                  onClick={() => void removeImage(image.key)}
+                  data-testid={`asset-image-remove-${i()}`}
+                >
+                  ✕
+                </button>
+              </Show>
+            </figure>
+          )}
+        </For>
+        <Show when={!props.readOnly}>
+          <label class="asset-image-add" data-testid="asset-image-add">
+            <input
+              type="file"
+              accept={ASSET_IMAGE_TYPES.join(",")}
+              multiple
+              onChange={(e) => {
+                const files = [...(e.currentTarget.files ?? [])];
+                e.currentTarget.value = "";
+                void add(files);
+              }}
+              data-testid="asset-image-input"
+            />
+            <span>
+              {uploading() > 0
+                ? `Uploading ${uploading()}…`
+                : "Drop, paste or choose images (PNG, JPEG, WebP, up to 20 MB)"}
+            </span>
+          </label>
+        </Show>
+        <Show when={props.readOnly && images().length === 0}>
+          <span class="muted small">No reference images.</span>
+        </Show>
+      </div>
       <h4>Versions</h4>
       <ul class="list versions">
         <For each={settled(versions)}>
-          {(v) => (
+          {(v, i) => (
             <li data-testid={`asset-version-${v.version}`}>
               <span>
                 v{v.version} {v.name}
+                <div class="muted small" data-testid={`asset-version-${v.version}-changes`}>
+                  {versionChanges(settled(versions)?.[i() + 1], v).join(", ")}
+                </div>
                 <div class="muted small" data-testid={`asset-version-${v.version}-author`}>
                   by {v.authorName} · {new Date(v.createdAt).toLocaleString()}
                 </div>

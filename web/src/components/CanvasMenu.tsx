@@ -126,7 +126,13 @@ export default function CanvasMenu(
       >
         {(id) => (
           <>
-            <Item testId="menu-open-takes" run={() => s.revealTakes(id())}>Open takes</Item>
+            <Item
+              testId="menu-open-takes"
+              run={() =>
+                (s.runs[id()]?.takes.length ?? 0) > 0 ? s.openTakes(id()) : s.revealTakes(id())}
+            >
+              Open takes
+            </Item>
             <Show when={!s.readOnly()}>
               <Show when={def() && isExecutable(def()!)}>
                 <Item testId="menu-generate" run={() => void s.generate(id())}>Generate</Item>

@@ -55,8 +55,10 @@ function _isTyping(target: EventTarget | null): boolean {
     (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
 
+/** A key pressed in a dialog, or while a modal one (the take viewer) covers the canvas. */
 function _inDialog(target: EventTarget | null): boolean {
-  return target instanceof Element && target.closest("[role=dialog]") !== null;
+  return (target instanceof Element && target.closest("[role=dialog]") !== null) ||
+    document.querySelector("[role=dialog][aria-modal=true]") !== null;
 }
 
 export default function CanvasView(props: { session: ProjectSession }) {

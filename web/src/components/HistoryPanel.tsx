@@ -1,15 +1,32 @@
-/** The graph's saved revisions, newest first: who and when, view one's summary, revert to it. */
-import { createResource, createSignal, For, Show } from "solid-js";
+/**
+ * The graph's saved revisions, newest first: who changed what and when; open one to see its
+ * graph drawn small, and revert to it.
+ */
+import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
+import type { Graph } from "../../../protocol/graph.ts";
 import { ApiError } from "../api/client.ts";
 import { api, settled } from "../services.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { toast } from "../stores/toasts.ts";
+import GraphPreview from "./GraphPreview.tsx";
+
+/** "3 nodes, 1 connection". */
+function sizeWords(graph: Graph): string {
+  const n = Object.keys(graph.nodes).length, e = Object.keys(graph.edges).length;
+  return `${n} node${n === 1 ? "" : "s"}, ${e} connection${e === 1 ? "" : "s"}`;
+}
+
+/** How often the list is read again while the panel is open (the activity panel's pace). */
+const REFRESH_MS = 10_000;
 
 export default function HistoryPanel(props: { session: ProjectSession }) {
   const id = props.session.project.id;
   const [page, { refetch }] = createResource(() => api.revisions.list(id));
   const [viewing, setViewing] = createSignal<number | null>(null);
   const [detail] = createResource(viewing, (rev) => api.revisions.get(id, rev));
+  // Teammates' edits are saved as revisions a moment after they stop: show them without a reload.
+  const timer = setInterval(() => void refetch(), REFRESH_MS);
+  onCleanup(() => clearInterval(timer));
 
   async function revert(revision: number) {
     if (
@@ -42,21 +59,23 @@ export default function HistoryPanel(props: { session: ProjectSession }) {
               <button
                 type="button"
                 class="link"
+                aria-expanded={viewing() === r.revision}
                 onClick={() => setViewing(viewing() === r.revision ? null : r.revision)}
               >
-                <strong>#{r.revision}</strong> {r.message || "edits"}
-                <div class="muted small">
-                  {r.authorName ?? "someone"} · {new Date(r.createdAt).toLocaleString()}
-                </div>
+                <strong>#{r.revision}</strong>{" "}
+                <span data-testid={`revision-${r.revision}-summary`}>
+                  {r.summary ?? r.message ?? "edits"}
+                </span>
+                <div class="muted small">{new Date(r.createdAt).toLocaleString()}</div>
               </button>
               <Show when={viewing() === r.revision && settled(detail)}>
                 {(d) => (
                   <div class="revision-detail">
-                    <div class="muted small">
-                      {Object.keys(d().graph.nodes).length} nodes,{" "}
-                      {Object.keys(d().graph.edges).length} connections:{" "}
-                      {Object.values(d().graph.nodes).slice(0, 6).map((n) => n.title).join(", ")}
-                    </div>
+                    <GraphPreview
+                      graph={d().graph}
+                      label={`The canvas at revision ${r.revision}`}
+                    />
+                    <div class="muted small">{sizeWords(d().graph)}</div>
                     <Show when={!props.session.readOnly()}>
                       <button
                         type="button"

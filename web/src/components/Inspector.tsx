@@ -9,9 +9,10 @@ import { paramProblem, requiredMessage } from "../../../protocol/param_rules.ts"
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import { SHORTCUTS } from "../canvas/keyboard.ts";
 import { availabilityNote, downgradeNote } from "../format/availability.ts";
+import { namingOf, sharingNaming } from "../format/shared_naming.ts";
 import { fieldsForType, type FieldSpec, readInput } from "../forms/schema_form.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
-import { idleRun } from "../stores/runs.ts";
+import { idleRun, selectedTake } from "../stores/runs.ts";
 import { TakeThumb } from "./NodeRun.tsx";
 import { ASSET_KINDS, type AssetKind } from "../api/types.ts";
 import AssetPicker from "./AssetPicker.tsx";
@@ -66,6 +67,7 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
     return true;
   };
   const takes = () => s.runs[props.id]?.takes ?? idleRun().takes;
+  const chosenId = () => selectedTake(s.runs[props.id] ?? idleRun())?.id;
   let takesHeading: HTMLHeadingElement | undefined;
   /** The node's takes: under the form for editors, first for reviewers (what they came for). */
   const takesList = () => (
@@ -74,13 +76,37 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
       <Show when={takes().length === 0}>
         <p class="muted small" data-testid="inspector-no-takes">No takes yet.</p>
       </Show>
+      <Show when={takes().length > 0}>
+        <button
+          type="button"
+          class="small"
+          onClick={() => s.openTakes(props.id)}
+          data-testid="inspector-open-takes"
+        >
+          Open the take viewer
+        </button>
+      </Show>
       <ul class="take-list" data-testid="inspector-takes">
         <For each={takes()}>
           {(take) => (
             <li>
-              <TakeThumb take={take} />
+              <TakeThumb
+                take={take}
+                selected={chosenId() === take.id}
+                onOpen={() => s.openTakes(props.id, take.id)}
+              />
               <div>
-                <div>{take.name}</div>
+                <div>
+                  {take.name}
+                  <Show when={chosenId() === take.id}>
+                    <span
+                      class="selected-badge small"
+                      data-testid={`inspector-selected-${take.id}`}
+                    >
+                      {" "}● selected
+                    </span>
+                  </Show>
+                </div>
                 <div class="muted small">
                   {take.lineage.tier} · seed {take.lineage.seed ?? "—"} ·{" "}
                   {new Date(take.createdAt).toLocaleString()}
@@ -104,6 +130,12 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
     </Show>
   );
   const note = () => availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id));
+  /** Other nodes filing takes under this node's scene, shot and version. */
+  const sharing = createMemo(() => sharingNaming(s.graph, props.id));
+  const naming = () => {
+    const n = node();
+    return n ? namingOf(n) : null;
+  };
   // "Open takes" (the canvas menu): bring them into view.
   createEffect(on(s.takesWanted, () => takesHeading?.scrollIntoView({ block: "start" }), {
     defer: true,
@@ -143,6 +175,17 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
           </Show>
           <Show when={assetKind()}>
             {(kind) => <AssetPicker session={s} nodeId={props.id} kind={kind()} />}
+          </Show>
+          <Show when={sharing().length > 0 && naming()}>
+            {(at) => (
+              <p class="muted small" data-testid="inspector-shared-naming">
+                {at().scene} / {at().shot} v{String(at().version).padStart(2, "0")} is shared with
+                {" "}
+                {sharing().map((n) => `"${n.title}"`).join(", ")}. Each node numbers its own takes;
+                a node filing there after another gets a letter ({at().shot}B,{" "}
+                {at().shot}C…), so no take is filed over another.
+              </p>
+            )}
           </Show>
           <For each={fields}>
             {(spec) => (

@@ -68,6 +68,14 @@ export default function NodeCard(
         >
           <header class="node-head">
             <span class="node-title" data-testid="node-title">{n().title}</span>
+            {/* An asset node keeps its own title; the asset it stands for is named beside it. */}
+            <Show
+              when={def?.category === "asset" && typeof n().params.name === "string" &&
+                n().params.name}
+            >
+              {(name) => <span class="node-asset" data-testid="node-asset">{name() as string}
+              </span>}
+            </Show>
             <Show when={peer()}>
               <span class="node-peer" title={`${peer()!.name} has this selected`}>
                 {peer()!.name}

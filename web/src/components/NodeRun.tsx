@@ -4,7 +4,7 @@
  * Generate was pressed. During a run: the shared progress bar with Cancel beside it (never in
  * Generate's place, so a double click cannot cancel and start again), the message and ETA, a
  * downgrade and why, and the backend's preview frame. After: the backend's error with Retry,
- * or the newest takes. Notes cut short on the card open in full on click.
+ * or the newest takes, the selected one ringed (a click opens the take viewer). Notes cut short on the card open in full on click.
  * Marked `data-ui` so its controls get clicks instead of starting a canvas drag.
  */
 import {
@@ -22,39 +22,53 @@ import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import type { Take } from "../api/types.ts";
 import { availabilityNote, downgradeNote } from "../format/availability.ts";
-import { formatEta, idleRun } from "../stores/runs.ts";
+import { formatEta, idleRun, selectedTake } from "../stores/runs.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 /** How many takes fit in the strip; the inspector lists them all. */
 const STRIP = 4;
 
-export function TakeThumb(props: { take: Take }) {
+/**
+ * A take's thumbnail: opens the take viewer. The node's selected ("circled") take is ringed.
+ */
+export function TakeThumb(
+  props: { take: Take; selected: boolean; onOpen: () => void; testId?: string },
+) {
   const t = props.take;
   const kind = t.contentType.split("/")[0];
   const lowered = downgradeNote(t.lineage);
   const caption = `${t.name} · ${t.lineage.tier}${
     t.lineage.seed === null ? "" : ` · seed ${t.lineage.seed}`
-  }${lowered ? ` · ${lowered}` : ""}`;
+  }${lowered ? ` · ${lowered}` : ""}${props.selected ? " · selected" : ""}`;
   // Audio plays where it is shown: a player, not a link to open elsewhere.
   if (kind === "audio") {
     return (
-      <div class="take take-audio" title={caption} data-testid={`take-${t.id}`}>
+      <div
+        class="take take-audio"
+        classList={{ chosen: props.selected }}
+        title={caption}
+        data-testid={props.testId ?? `take-${t.id}`}
+        data-selected={props.selected ? "true" : undefined}
+      >
         <audio controls preload="metadata" src={t.url} aria-label={caption} />
       </div>
     );
   }
   return (
-    <a
+    <button
+      type="button"
       class="take"
-      href={t.url}
-      target="_blank"
-      rel="noopener"
+      classList={{ chosen: props.selected }}
       title={caption}
-      data-testid={`take-${t.id}`}
+      aria-label={`Open ${t.name}${props.selected ? " (selected)" : ""}`}
+      aria-current={props.selected ? "true" : undefined}
+      onClick={() => props.onOpen()}
+      data-testid={props.testId ?? `take-${t.id}`}
+      data-selected={props.selected ? "true" : undefined}
     >
       <Switch fallback={<span class="take-icon">{t.ext}</span>}>
         <Match when={kind === "image"}>
-          <img src={t.url} alt={t.name} loading="lazy" decoding="async" />
+          <img src={t.url} alt={t.name} loading="lazy" decoding="async" draggable={false} />
         </Match>
         <Match when={kind === "video"}>
           <video
@@ -70,7 +84,10 @@ export function TakeThumb(props: { take: Take }) {
       <Show when={lowered}>
         <span class="take-lowered" aria-label={lowered!}>↓</span>
       </Show>
-    </a>
+      <Show when={props.selected}>
+        <span class="take-chosen" aria-hidden="true">●</span>
+      </Show>
+    </button>
   );
 }
 
@@ -192,14 +209,29 @@ export default function NodeRun(props: { session: ProjectSession; id: string }) 
             title={run().phase === "canceled" ? run().message : undefined}
             data-testid={`takes-${props.id}`}
           >
-            <For each={run().takes.slice(0, STRIP)}>{(take) => <TakeThumb take={take} />}</For>
+            <For each={run().takes.slice(0, STRIP)}>
+              {(take) => (
+                <TakeThumb
+                  take={take}
+                  selected={selectedTake(run())?.id === take.id}
+                  onOpen={() => s.openTakes(props.id, take.id)}
+                />
+              )}
+            </For>
             <Show when={run().takes.length === 0}>
               <span class="muted">
                 {run().phase === "canceled" ? run().message : "No takes yet"}
               </span>
             </Show>
             <Show when={run().takes.length > STRIP}>
-              <span class="muted">+{run().takes.length - STRIP}</span>
+              <button
+                type="button"
+                class="link small"
+                onClick={() => s.openTakes(props.id)}
+                data-testid={`more-takes-${props.id}`}
+              >
+                +{run().takes.length - STRIP}
+              </button>
             </Show>
           </div>
         }

@@ -22,6 +22,7 @@ const VERBS: Record<string, string> = {
   "project.create": "created the project",
   "project.update": "changed the project's",
   "graph.revert": "reverted the canvas to",
+  "take.select": "selected",
   "share_link.create": "created share link",
   "share_link.revoke": "revoked share link",
 };

@@ -30,6 +30,13 @@ Deno.test("activity lines name who did what to which asset", () => {
   );
 });
 
+Deno.test("a select reads as who selected which take", () => {
+  assert.equal(
+    describeActivity(entry("take.select", "SHOT-010_v01_take02.mp4", "Ben")),
+    "Ben selected SHOT-010_v01_take02.mp4",
+  );
+});
+
 Deno.test("an action the studio does not know is shown by its code", () => {
   assert.equal(describeActivity(entry("graph.lock", "")), "Ana graph.lock");
 });

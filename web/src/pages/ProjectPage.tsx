@@ -11,6 +11,7 @@ import Palette from "../components/Palette.tsx";
 import PresenceBar from "../components/PresenceBar.tsx";
 import ProjectAgentsPanel from "../components/ProjectAgentsPanel.tsx";
 import SharingDialog from "../components/SharingDialog.tsx";
+import TakeViewer from "../components/TakeViewer.tsx";
 import TopBar from "../components/TopBar.tsx";
 import { api, session as signedIn } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
@@ -152,6 +153,7 @@ function Studio(props: { project: Project }) {
         </Show>
         <Inspector session={session} />
       </div>
+      <TakeViewer session={session} />
       <Show when={sharing()}>
         <SharingDialog project={props.project} onClose={() => setSharing(false)} />
       </Show>

@@ -12,7 +12,8 @@ import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import { ApiError } from "../api/client.ts";
-import type { Project } from "../api/types.ts";
+import type { Project, Take } from "../api/types.ts";
+import { settingsOfTake } from "../forms/take_settings.ts";
 import { api } from "../services.ts";
 import type { Change } from "../canvas/changes.ts";
 import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
@@ -46,6 +47,8 @@ export function createProjectSession(project: Project) {
   const [panel, setPanel] = createSignal<"palette" | "inspector" | null>(null);
   /** Bumped when someone asks to see a node's takes: the inspector scrolls to them. */
   const [takesWanted, setTakesWanted] = createSignal(0);
+  /** The take viewer: which node's takes it shows, starting at which take; null when closed. */
+  const [viewer, setViewer] = createSignal<{ nodeId: string; takeId: string | null } | null>(null);
   /** What the agents online for the project can run, by `nodeType:tier`; null until read. */
   const [capabilities, setCapabilities] = createSignal<Map<string, WorkAvailability> | null>(null);
   const [connection, setConnection] = createSignal<ConnectionState>({
@@ -265,10 +268,11 @@ export function createProjectSession(project: Project) {
     room.start();
     void readCapabilities();
     // The saved graph draws the canvas at once; the room's snapshot, newer if anything, follows.
-    const [graph, takes, jobs] = await Promise.allSettled([
+    const [graph, takes, jobs, selects] = await Promise.allSettled([
       api.revisions.current(projectId),
       api.jobs.takes(projectId),
       api.jobs.list(projectId),
+      api.jobs.selects(projectId),
     ]);
     if (graph.status === "fulfilled" && !snapshotSeen) {
       store.replace(graph.value.graph);
@@ -284,6 +288,21 @@ export function createProjectSession(project: Project) {
             ...(all[take.nodeId] ?? idleRun()),
             takes: withTake(all[take.nodeId]?.takes ?? [], take),
           };
+        }
+      }));
+    }
+    if (selects.status === "fulfilled") {
+      // Only choices someone made: a node nobody chose for shows its newest take as selected.
+      setRuns(produce((all) => {
+        for (const select of selects.value) {
+          if (!select.selectedBy || select.selectedAt === null) continue;
+          all[select.nodeId] = onJobEvent(all[select.nodeId] ?? idleRun(), {
+            type: "take.selected",
+            nodeId: select.nodeId,
+            takeId: select.takeId,
+            by: { userId: select.selectedBy.id, name: select.selectedBy.name },
+            at: select.selectedAt,
+          });
         }
       }));
     }
@@ -366,6 +385,32 @@ export function createProjectSession(project: Project) {
     }
   }
 
+  /** Makes `takeId` the node's selected take for everyone (editors; the room tells the rest). */
+  async function selectTake(nodeId: string, takeId: string): Promise<void> {
+    try {
+      const select = await api.jobs.select(projectId, nodeId, takeId);
+      setRuns(nodeId, (run) =>
+        onJobEvent(run ?? idleRun(), {
+          type: "take.selected",
+          nodeId,
+          takeId,
+          by: { userId: select.selectedBy?.id ?? "", name: select.selectedBy?.name ?? "" },
+          at: select.selectedAt ?? Date.now(),
+        }));
+    } catch (error) {
+      toast(error instanceof ApiError ? error.describe() : String(error));
+    }
+  }
+
+  /** Copies the parameters and seed a take was made with back to its node, as one edit. */
+  function useSettings(nodeId: string, take: Take): void {
+    const type = store.raw().nodes[nodeId]?.type;
+    if (!type) return;
+    const params = settingsOfTake(type, take);
+    engine.edit([{ type: "node.update", id: nodeId, set: { params } }]);
+    toast(`Settings of ${take.name} copied to the node`, "info");
+  }
+
   function dispose(): void {
     disposed = true;
     clearTimeout(capabilityTimer);
@@ -402,6 +447,14 @@ export function createProjectSession(project: Project) {
       setPanel("inspector");
       setTakesWanted((n) => n + 1);
     },
+    viewer,
+    /** Opens the take viewer on a node's takes, at `takeId` or its selected take. */
+    openTakes(nodeId: string, takeId?: string) {
+      setViewer({ nodeId, takeId: takeId ?? null });
+    },
+    closeViewer: () => setViewer(null),
+    selectTake,
+    useSettings,
     availabilityOf,
     unusedParam,
     previewUrl: (jobId: string, at: number) => api.jobs.previewUrl(projectId, jobId, at),

@@ -1,7 +1,7 @@
 /**
- * What a node shows about its runs: the active job's progress, the last error, and its takes
- * newest first. A pure reducer over job events (HTTP answers and the room's broadcasts), so
- * every collaborator's node reads the same.
+ * What a node shows about its runs: the active job's progress, the last error, its takes newest
+ * first and which one is selected. A pure reducer over job events (HTTP answers and the room's
+ * broadcasts), so every collaborator's node reads the same.
  */
 import type { JobEvent } from "../../../protocol/canvas.ts";
 import type { JobSummary, Take } from "../api/types.ts";
@@ -20,6 +20,15 @@ export interface NodeRun {
   /** When the job's latest preview frame arrived (null: none yet). */
   previewAt: number | null;
   takes: Take[];
+  /** The take someone chose for the node, with who and when; null: nobody did (the newest plays). */
+  chosen: Choice | null;
+}
+
+/** A take chosen for a node ("circled"). */
+export interface Choice {
+  takeId: string;
+  by: string;
+  at: number;
 }
 
 export function idleRun(): NodeRun {
@@ -33,7 +42,14 @@ export function idleRun(): NodeRun {
     rationale: null,
     previewAt: null,
     takes: [],
+    chosen: null,
   };
+}
+
+/** The node's selected take: the one chosen for it, else its newest; undefined without takes. */
+export function selectedTake(run: NodeRun): Take | undefined {
+  const chosen = run.chosen && run.takes.find((t) => t.id === run.chosen!.takeId);
+  return chosen ?? run.takes[0];
 }
 
 /** Newest first, without duplicates (a take may arrive by broadcast and by reload). */
@@ -59,8 +75,12 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
     }
     case "generation.complete": {
       const take = event.take as unknown as Take;
-      return { ...idleRun(), takes: withTake(run.takes, take) };
+      return { ...idleRun(), takes: withTake(run.takes, take), chosen: run.chosen };
     }
+    case "take.selected":
+      // Only a newer choice replaces one (an event may arrive after a reload read it).
+      if (run.chosen && run.chosen.at > event.at) return run;
+      return { ...run, chosen: { takeId: event.takeId, by: event.by.name, at: event.at } };
     case "error.occurred":
       // A late event of a job this node has since moved past (retried, run again) is stale.
       if (run.jobId !== null && run.jobId !== event.taskId && run.phase !== "failed") return run;

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import type { JobSummary, Take } from "../api/types.ts";
-import { formatEta, idleRun, latestJobs, onJob, onJobEvent, withTake } from "./runs.ts";
+import {
+  formatEta,
+  idleRun,
+  latestJobs,
+  onJob,
+  onJobEvent,
+  selectedTake,
+  withTake,
+} from "./runs.ts";
 
 /** A job as the edge's job routes return it. */
 const job = (over: Partial<JobSummary> & Pick<JobSummary, "id" | "state">): JobSummary => ({
@@ -153,4 +161,32 @@ Deno.test("a downgrade stays shown for the whole run, beside why it waits; previ
   assert.equal(run.previewAt, 5, "the last frame stays until a newer one");
   run = onJobEvent(run, { ...progress, taskId: "j2" });
   assert.deepEqual([run.rationale, run.previewAt], [null, null], "another job: none of it");
+});
+
+Deno.test("the selected take: the newest until someone chooses; a new take does not unseat a choice", () => {
+  const complete = (id: string, at: number) => ({
+    type: "generation.complete" as const,
+    nodeId: "n",
+    taskId: `j-${id}`,
+    take: take(id, at) as unknown as { id: string },
+  });
+  const chosen = (takeId: string, at: number, name = "Ben") => ({
+    type: "take.selected" as const,
+    nodeId: "n",
+    takeId,
+    by: { userId: name.toLowerCase(), name },
+    at,
+  });
+  let run = onJobEvent(onJobEvent(idleRun(), complete("t1", 1)), complete("t2", 2));
+  assert.equal(selectedTake(run)?.id, "t2");
+  run = onJobEvent(run, chosen("t1", 10));
+  assert.equal(selectedTake(run)?.id, "t1");
+  run = onJobEvent(run, complete("t3", 3));
+  assert.equal(selectedTake(run)?.id, "t1", "a new take is not selected over a choice");
+  assert.deepEqual(run.chosen, { takeId: "t1", by: "Ben", at: 10 });
+  // A reload's read that lands after a newer choice arrived live does not undo it.
+  run = onJobEvent(run, chosen("t3", 20, "Ana"));
+  run = onJobEvent(run, chosen("t1", 10));
+  assert.equal(selectedTake(run)?.id, "t3");
+  assert.equal(selectedTake(idleRun()), undefined);
 });

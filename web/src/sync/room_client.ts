@@ -309,6 +309,7 @@ export class RoomClient {
       case "progress.update":
       case "generation.complete":
       case "error.occurred":
+      case "take.selected":
         return cb.job(message);
       case "pong":
         return;
