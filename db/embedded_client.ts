@@ -37,7 +37,6 @@ import { LibsqlBatchError, LibsqlError } from "@libsql/client";
 import Database from "libsql";
 import { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
-import { registerChangeVersion } from "./change_version.ts";
 import { type Checkpointer, FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts";
 
 /** Distinct SQL texts kept prepared; the app has a few hundred at most. */
@@ -59,13 +58,10 @@ interface Prepared {
   single: boolean;
   /** Makes this statement's rows (see RowShape); null for statements that return no rows. */
   shape: RowShape | null;
-  /** May change the database: anything but a plain `select`. */
-  writes: boolean;
 }
 
 /** A statement written to end in `limit 1` returns at most one row. */
 const LIMIT_ONE = /\blimit\s+1\s*$/i;
-const PLAIN_SELECT = /^\s*select\b/i;
 
 export interface EmbeddedClientOptions {
   /** How long a write waits for another process's lock before failing with SQLITE_BUSY. */
@@ -89,11 +85,6 @@ class EmbeddedClient implements Client {
   /** Settles when the open interactive transaction does; null when there is none. */
   #transactionDone: Promise<void> | null = null;
   #checkpointer: Checkpointer | null = null;
-  /** Counts statements through this connection that may have changed the database. */
-  #ownWrites = 0;
-  /** Counts connections opened: data_version numbers of two connections are not comparable. */
-  #connections = 1;
-  #dataVersion: NativeStatement | null = null;
   /** Batches waiting for this turn's group commit. */
   #group: Array<{
     stmts: Array<InStatement | [string, InArgs?]>;
@@ -103,7 +94,6 @@ class EmbeddedClient implements Client {
 
   constructor(readonly path: string, readonly options: EmbeddedClientOptions) {
     this.#db = open(path, options);
-    registerChangeVersion(this, () => this.changeVersion());
     this.#startCheckpointer();
   }
 
@@ -149,18 +139,6 @@ class EmbeddedClient implements Client {
     }, () => this.#db.open && this.#db.inTransaction);
   }
 
-  /**
-   * SQLite's data_version moves when another connection (another serving thread, another
-   * process) commits; our own writes are counted here. Inside a transaction the connection may
-   * hold a snapshot older than what others have committed, so there is no answer then.
-   */
-  changeVersion(): string | null {
-    if (!this.#db.open || this.#db.inTransaction) return null;
-    this.#dataVersion ??= this.#db.prepare("PRAGMA data_version").raw(true);
-    const [version] = this.#dataVersion.get() as [number];
-    return `${this.#connections}:${version}:${this.#ownWrites}`;
-  }
-
   async executeMultiple(sql: string): Promise<void> {
     await this.#turn();
     this.#sql(sql);
@@ -177,14 +155,12 @@ class EmbeddedClient implements Client {
     this.#checkpointer?.stop();
     this.#checkpointer = null;
     this.#cache.clear();
-    this.#dataVersion = null; // prepared on this connection: a reconnect prepares it anew
     if (this.#db.open) this.#db.close();
   }
 
   reconnect(): void {
     this.close();
     this.#db = open(this.path, this.options);
-    this.#connections++;
     this.#startCheckpointer();
     this.closed = false;
   }
@@ -269,7 +245,6 @@ class EmbeddedClient implements Client {
   }
 
   #sql(sql: string): void {
-    this.#ownWrites++;
     try {
       this.#db.exec(sql);
     } catch (error) {
@@ -299,7 +274,6 @@ class EmbeddedClient implements Client {
   }
 
   #step(prepared: Prepared, args: unknown[] | Record<string, unknown>): ResultSet {
-    if (prepared.writes) this.#ownWrites++;
     const shape = prepared.shape;
     if (shape === null) {
       const info = prepared.statement.run(args);
@@ -326,7 +300,6 @@ class EmbeddedClient implements Client {
       columnTypes: columns?.map((c) => c.type ?? "") ?? [],
       single: LIMIT_ONE.test(sql),
       shape: columns ? new RowShape(columns.map((c) => c.name)) : null,
-      writes: !PLAIN_SELECT.test(sql),
     };
     if (this.#cache.size >= STATEMENT_CACHE_SIZE) {
       this.#cache.delete(this.#cache.keys().next().value!);
