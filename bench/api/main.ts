@@ -14,6 +14,7 @@
  * `--only` runs the kinds named and writes no results (for comparing two versions of the code).
  */
 import { startEdge } from "../../test/edge/edge_process.ts";
+import { treeCpuSeconds } from "../lib/process_cpu.ts";
 import { writeResults } from "../lib/results.ts";
 import { median } from "../lib/stats.ts";
 import { agentProfile } from "../../test/jobs/fake_agent.ts";
@@ -227,11 +228,16 @@ try {
 
   const figures: Record<string, number> = {};
   let totalErrors = 0;
-  const row = (name: string, r: Omit<Awaited<ReturnType<typeof runWrk>>, "requests" | "seconds">) =>
+  const row = (
+    name: string,
+    r: Omit<Awaited<ReturnType<typeof runWrk>>, "requests" | "seconds"> & { cpuUs?: number },
+  ) =>
     console.log(
       `  ${name.padEnd(44)} ${
         String(r.rps).padStart(6)
-      } req/s  p50 ${r.p50} ms  p95 ${r.p95} ms  p99 ${r.p99} ms  errors ${r.errors}`,
+      } req/s  p50 ${r.p50} ms  p95 ${r.p95} ms  p99 ${r.p99} ms  errors ${r.errors}${
+        r.cpuUs === undefined ? "" : `  edge CPU ${r.cpuUs} µs/req`
+      }`,
     );
   // Let the seeding's log checkpoint and the disk's writeback finish before measuring.
   await new Promise((r) => setTimeout(r, 3000));
@@ -251,9 +257,11 @@ try {
     // This machine's speed drifts from minute to minute: each figure is the median of rounds.
     const rounds = [];
     for (let r = 1; r <= ROUNDS; r++) {
+      const cpuBefore = await treeCpuSeconds(edge.pid);
       const round = await runWrk(edge.url, specs, load);
-      row(`round ${r}`, round);
-      rounds.push(round);
+      const cpuUs = Math.round((await treeCpuSeconds(edge.pid) - cpuBefore) * 1e6 / round.requests);
+      row(`round ${r}`, { ...round, cpuUs });
+      rounds.push({ ...round, cpuUs });
       totalErrors += round.errors;
     }
     const all = {
@@ -262,6 +270,7 @@ try {
       p95: median(rounds.map((r) => r.p95)),
       p99: median(rounds.map((r) => r.p99)),
       errors: rounds.reduce((n, r) => n + r.errors, 0),
+      cpuUs: median(rounds.map((r) => r.cpuUs)),
     };
     row("median", all);
     if (kind === "read" || kind === "write") {
@@ -281,6 +290,7 @@ try {
     figures[`api.${kind}.p95_ms`] = all.p95;
     figures[`api.${kind}.p99_ms`] = all.p99;
     figures[`api.${kind}.rps`] = all.rps;
+    figures[`api.${kind}.cpu_us_per_req`] = all.cpuUs;
   }
   figures["api.errors"] = totalErrors;
   if (!ONLY) console.log(`\nwrote ${await writeResults("api", figures)}`);

@@ -5,6 +5,8 @@
 
 export interface EdgeProcess {
   url: string;
+  /** The process started (benchmarks read its CPU time). */
+  pid: number;
   /** Everything the edge printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startEdge(
     const url = await Promise.race([urlSeen, timeout, exited]);
     return {
       url,
+      pid: child.pid,
       output: text,
       stop: async () => {
         try {
