@@ -23,11 +23,12 @@ const config = loadConfig(Deno.env.toObject());
 // One JSON line per request on stdout, written a turn's worth at a time (lib/line_log.ts).
 const log = lineLog((bytes) => Deno.stdout.writeSync(bytes));
 const deps = {
+  // edge/start.ts applied the migrations before serving, and takes the checkpoints.
   db: await openDatabase({
     url: config.DATABASE_URL,
-    ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
-    migrate: false, // edge/start.ts did, before serving
-    checkpointedElsewhere: true, // by edge/start.ts too
+    authToken: config.DATABASE_AUTH_TOKEN,
+    migrate: false,
+    checkpointedElsewhere: true,
   }),
   config,
   notifier: httpRoomNotifier(config.ROOM_URL, config.ROOM_SECRET, log),

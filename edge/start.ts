@@ -10,6 +10,7 @@ import { loadConfig } from "./config.ts";
 import { lineLog } from "./lib/line_log.ts";
 import { ensurePortFree, PortInUse } from "./lib/port_check.ts";
 
+const MAIN = new URL("./main.ts", import.meta.url).pathname;
 /** How long requests in flight may take to finish once the edge is asked to stop. */
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -21,24 +22,12 @@ try {
   console.error(`error: ${error.message}`);
   Deno.exit(1);
 }
-const db = await openDatabase({
-  url: config.DATABASE_URL,
-  ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
-});
+const db = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
 if (config.DATABASE_URL.startsWith("file:")) {
   checkpointEvery(db.$client, 200, lineLog((bytes) => Deno.stdout.writeSync(bytes)));
 }
 const server = new Deno.Command(Deno.execPath(), {
-  args: [
-    "serve",
-    "-A",
-    "--parallel",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(config.PORT),
-    new URL("./main.ts", import.meta.url).pathname,
-  ],
+  args: [..."serve -A --parallel --host 127.0.0.1 --port".split(" "), String(config.PORT), MAIN],
   env: { DENO_JOBS: String(config.EDGE_THREADS) },
   stdin: "null",
 }).spawn();

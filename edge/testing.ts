@@ -13,10 +13,7 @@ import { createBlobStore } from "./services/storage/mod.ts";
 
 export const TEST_ROOM_SECRET = "test-room-secret-0123456789";
 
-/**
- * With `MD_STOCK_DB_CLIENT=1`, test apps open their database through the stock
- * `@libsql/client` rather than db/file_client.ts (test/edge/stock_client_test.ts).
- */
+/** `MD_STOCK_DB_CLIENT=1`: on the stock `@libsql/client` (test/edge/stock_client_test.ts). */
 const STOCK_CLIENT = Deno.env.get("MD_STOCK_DB_CLIENT") === "1";
 
 export interface TestApp {

@@ -3,11 +3,6 @@
  * moves the asset to it only from the version the change started from; rollback copies an old
  * version forward as the newest, so history is never rewritten. Rows SQLite cannot read (stored
  * before params were bounded) are reported on their own, never failing a statement for others.
- *
- * @example
- * ```ts
- * const asset = await editAsset(deps, { projectId, assetId, authorId }, { name: "Hero" });
- * ```
  */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client";
@@ -21,11 +16,7 @@ import { activityStatement, recordActivity } from "./activity.ts";
 export type Asset = Omit<typeof assets.$inferSelect, "deletedAt">;
 export type VersionFields = Pick<Asset, "name" | "description" | "params" | "referenceImageKeys">;
 /** Which asset, in which project, changed by whom. */
-export interface AssetEdit {
-  projectId: string;
-  assetId: string;
-  authorId: string;
-}
+export type AssetEdit = { projectId: string; assetId: string; authorId: string };
 
 /** Tries of an edit without a base version before its caller hears of the conflict. */
 const BLIND_EDIT_ATTEMPTS = 5;
