@@ -128,7 +128,7 @@ try {
       if (type === "character") user.assets.push(`${id}/${asset.body.asset.id}`);
     }
   });
-  // Each user's agent runs a job in their first project and reports progress on it (mixed).
+  // Each user has an agent; before the mixed load, it takes a job in their first project.
   for (const user of users) {
     const enrollment = await api(edge.url, "POST", "/api/agents/enrollment-tokens", user.token);
     const enrolled = await api(edge.url, "POST", "/api/agent/v1/enroll", "none", {
@@ -136,19 +136,29 @@ try {
       profile: agentProfile(),
     });
     user.agent = `${enrolled.body.agentId}.${enrolled.body.secret}`;
-    const queued = await api(
-      edge.url,
-      "POST",
-      `/api/projects/${user.projects[0]}/nodes/n0/generate`,
-      user.token,
-      { type: "shot.generate", params: { prompt: "a door" } },
-    );
-    const claimed = await api(edge.url, "POST", "/api/agent/v1/claim", user.agent, { waitMs: 0 });
-    user.job = claimed.body.job?.id;
-    if (queued.status !== 201 || !user.job) {
-      throw new Error(`seeding a running job: ${JSON.stringify([queued, claimed])}`);
-    }
   }
+  /** Queues and claims each user's job now: a lease left without events expires in a minute. */
+  const startJobs = () =>
+    pool(users, 4, async (user) => {
+      const queued = await api(
+        edge.url,
+        "POST",
+        `/api/projects/${user.projects[0]}/nodes/n0/generate`,
+        user.token,
+        { type: "shot.generate", params: { prompt: "a door" } },
+      );
+      const claimed = await api(edge.url, "POST", "/api/agent/v1/claim", user.agent, {
+        waitMs: 0,
+      });
+      user.job = claimed.body.job?.id;
+      const running = user.job &&
+        await api(edge.url, "POST", `/api/agent/v1/jobs/${user.job}/events`, user.agent, {
+          percent: 1,
+        });
+      if (queued.status !== 201 || !running || running.status !== 200) {
+        throw new Error(`starting a job: ${JSON.stringify([queued, running])}`);
+      }
+    });
   console.log("seeded; driving load");
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -249,6 +259,7 @@ try {
   ] as const).filter(([k]) => !ONLY || ONLY.includes(k));
   for (const [kind, routes, mix] of kinds) {
     const load = { connections: CONNECTIONS, seconds: SECONDS };
+    if (kind === "mixed") await startJobs();
     const specs = mix ? mix() : specsFor(Object.values(routes));
     await runWrk(edge.url, specs, { ...load, seconds: 2 }); // warm-up
     console.log(
