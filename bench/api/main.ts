@@ -4,9 +4,10 @@
  * connections from wrk (see wrk.ts) for a fixed time:
  * - the baseline: `/healthz`, which touches no database, so the goals can be read as ratios to
  *   what this machine serves at all in the same run;
- * - the main read routes, then the main write routes: first all routes of a kind interleaved, in
- *   rounds whose medians are the headline figures, then each route alone;
- * - mixed: the read routes with agents working, one progress event (a write) per 20 reads.
+ * - the main read routes: first all interleaved, in rounds whose medians are the headline
+ *   figures, then each route alone;
+ * - mixed: the read routes with agents working, one progress event (a write) per 20 reads;
+ * - the main write routes, as the reads.
  * Prints requests/s and p50/p95/p99 per route; writes bench/results/api.json.
  *
  *   deno run -A bench/api/main.ts [--seconds 10] [--rounds 3] [--only baseline,read,write,mixed]
@@ -254,8 +255,9 @@ try {
   const kinds = ([
     ["baseline", { "GET /healthz": baseline }, null],
     ["read", reads, null],
-    ["write", writes, null],
+    // Before the writes, which add thousands of assets to the projects the reads list.
     ["mixed", { "POST /api/agent/v1/jobs/:id/events": progress }, mixed],
+    ["write", writes, null],
   ] as const).filter(([k]) => !ONLY || ONLY.includes(k));
   for (const [kind, routes, mix] of kinds) {
     const load = { connections: CONNECTIONS, seconds: SECONDS };
