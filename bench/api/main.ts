@@ -1,6 +1,6 @@
 /**
  * API benchmark: starts the real edge on a temp database, seeds 1,000 projects with graphs and
- * assets and 20 agents each running a job, then drives, with 64 concurrent keep-alive
+ * assets and 20 agents (each runs a job during the mixed load), then drives, with 64 keep-alive
  * connections from wrk (see wrk.ts) for a fixed time:
  * - the baseline: `/healthz`, which touches no database, so the goals can be read as ratios to
  *   what this machine serves at all in the same run;
