@@ -1,21 +1,20 @@
 import assert from "node:assert/strict";
-import { openEmbeddedClient } from "./embedded_client.ts";
+import { checkpointEvery } from "./checkpointer.ts";
+import { openDatabase } from "./client.ts";
 
-Deno.test("background checkpoints copy committed pages into the database file; commits do not", async () => {
+Deno.test("checkpoints from another connection copy committed pages into the database file; the app's commits do not", async () => {
   const dir = await Deno.makeTempDir({ prefix: "md-ckpt-" });
   const path = `${dir}/app.db`;
   const logs: Record<string, unknown>[] = [];
-  const client = openEmbeddedClient(path, {
-    timeoutMs: 1000,
-    backgroundCheckpoints: { intervalMs: 20, log: (l) => logs.push(l) },
-  });
+  const launcher = await openDatabase({ url: `file:${path}` });
+  const app = (await openDatabase({ url: `file:${path}`, checkpointedElsewhere: true })).$client;
+  const checkpoints = checkpointEvery(launcher.$client, 20, (l) => logs.push(l));
   try {
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("create table blob (data text)");
+    await app.execute("create table blob (data text)");
     const before = (await Deno.stat(path)).size;
-    // 2 MB: far below the fallback threshold, so only the worker can have copied it over.
+    // 2 MB: far below the fallback threshold, so only the checkpoints can have copied it over.
     for (let i = 0; i < 20; i++) {
-      await client.execute({ sql: "insert into blob values (?)", args: ["x".repeat(100_000)] });
+      await app.execute({ sql: "insert into blob values (?)", args: ["x".repeat(100_000)] });
     }
     let size = before;
     for (let i = 0; i < 100 && size < before + 2_000_000; i++) {
@@ -30,17 +29,15 @@ Deno.test("background checkpoints copy committed pages into the database file; c
     }
     assert.deepEqual(logs, [], "no checkpoint failed");
     // Once everything is copied, the next commit starts the log over instead of growing it.
-    await client.execute({ sql: "insert into blob values (?)", args: ["small"] });
-    const logFrames = (await client.execute("PRAGMA wal_checkpoint(PASSIVE)")).rows[0]![1];
+    await app.execute({ sql: "insert into blob values (?)", args: ["small"] });
+    const logFrames = (await app.execute("PRAGMA wal_checkpoint(PASSIVE)")).rows[0]![1];
     assert.ok(Number(logFrames) < 10, `the log restarted: ${logFrames} frames in it`);
-    const wal = await client.execute("PRAGMA wal_autocheckpoint");
-    assert.equal(
-      wal.rows[0]![0],
-      20_000,
-      "the app's own connection checkpoints only as a fallback",
-    );
+    const wal = await app.execute("PRAGMA wal_autocheckpoint");
+    assert.equal(wal.rows[0]![0], 20_000, "the app's connection checkpoints only as a fallback");
   } finally {
-    client.close();
+    checkpoints.stop();
+    app.close();
+    launcher.$client.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,7 +1,7 @@
 /**
  * drizzle-kit: `deno task db:generate` writes a migration after a schema change; `deno task
  * db:migrate` applies pending ones to DATABASE_URL (with DATABASE_AUTH_TOKEN for Turso), as a
- * Workers deployment needs before it serves (the Deno edge migrates by itself at start).
+ * Workers deployment needs before it serves (the Deno edge's `deno task start` migrates before it serves).
  */
 import process from "node:process";
 import { defineConfig } from "drizzle-kit";

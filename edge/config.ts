@@ -23,8 +23,9 @@ const configSchema = z.object({
   /** Folder of the built web app served at `/` (Deno only). */
   WEB_DIST: z.string().default("web/dist"),
   /**
-   * Threads serving HTTP on Deno, each with its own connection to the database; unset, one per
-   * core up to 4. (Workers ignore it: the platform runs as many isolates as it needs.)
+   * Threads serving HTTP on Deno (`deno serve --parallel`, edge/start.ts), each with its own
+   * connection to the database; unset, one per core up to 4. (Workers ignore it: the platform
+   * runs as many isolates as it needs.)
    */
   EDGE_THREADS: z.coerce.number().int().min(1).max(32).default(
     Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1),
@@ -40,7 +41,7 @@ const configSchema = z.object({
   JOB_MAX_INFRA_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   /** A waiting claim re-reads the database this often, for jobs queued by other edge instances. */
   CLAIM_RECHECK_MS: z.coerce.number().int().min(10).default(1000),
-  /** How often the reaper returns expired leases to the queue (edge/main.ts). */
+  /** How often the reaper returns expired leases to the queue (each serving thread's). */
   REAPER_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
 
   // Object storage for takes.

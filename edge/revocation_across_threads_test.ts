@@ -1,8 +1,7 @@
 /**
- * Each serving thread has its own database connection and keeps the answers of its per-request
- * lookups while the database is unchanged (db/lookup_cache.ts). A revocation made through one
- * thread must be honoured by every other thread's next request: two apps on one database file
- * stand for two threads here.
+ * Each serving thread has its own database connection. A revocation made through one thread
+ * must be honoured by every other thread's next request (no thread may keep an answer from
+ * before it): two apps on one database file stand for two threads here.
  */
 import assert from "node:assert/strict";
 import { addMember, call, createProject, createTestApp, signUp } from "./testing.ts";

@@ -13,6 +13,9 @@ import { createBlobStore } from "./services/storage/mod.ts";
 
 export const TEST_ROOM_SECRET = "test-room-secret-0123456789";
 
+/** `MD_STOCK_DB_CLIENT=1`: on the stock `@libsql/client` (test/edge/stock_client_test.ts). */
+const STOCK_CLIENT = Deno.env.get("MD_STOCK_DB_CLIENT") === "1";
+
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   db: Database;
@@ -38,7 +41,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     ...overrides,
     DATABASE_URL: databaseUrl,
   });
-  const db = await openDatabase({ url: databaseUrl });
+  const db = await openDatabase({ url: databaseUrl, stockClient: STOCK_CLIENT });
   const notifier = recordingRoomNotifier();
   let offset = 0;
   const logs: Record<string, unknown>[] = [];

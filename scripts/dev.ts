@@ -49,7 +49,7 @@ const rooms = await startPartyKit({
 });
 
 const edge = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "edge/main.ts"],
+  args: ["run", "-A", "edge/start.ts"],
   env: {
     PORT: String(EDGE_PORT),
     PUBLIC_URL: edgeUrl,

@@ -1,22 +1,31 @@
 /**
  * API benchmark: starts the real edge on a temp database, seeds 1,000 projects with graphs and
- * assets, then drives the main read routes, then the main write routes, with 64 concurrent
- * keep-alive connections from wrk (see wrk.ts) for a fixed time: first all routes of a kind
- * interleaved, in rounds whose medians are the headline figures, then each route alone.
+ * assets and 20 agents (each runs a job during the mixed load), then drives, with 64 keep-alive
+ * connections from wrk (see wrk.ts) for a fixed time:
+ * - the baseline: `/healthz`, which touches no database, so the goals can be read as ratios to
+ *   what this machine serves at all in the same run;
+ * - the main read routes: first all interleaved, in rounds whose medians are the headline
+ *   figures, then each route alone;
+ * - mixed: the read routes with agents working, one progress event (a write) per 20 reads;
+ * - the main write routes, as the reads.
  * Prints requests/s and p50/p95/p99 per route; writes bench/results/api.json.
  *
- *   deno run -A bench/api/main.ts [--seconds 10] [--rounds 3] [--only read|write]
+ *   deno run -A bench/api/main.ts [--seconds 10] [--rounds 3] [--only baseline,read,write,mixed]
  *
- * `--only` runs one kind and writes no results (for comparing two versions of the code).
+ * `--only` runs the kinds named and writes no results (for comparing two versions of the code).
  */
 import { startEdge } from "../../test/edge/edge_process.ts";
+import { treeCpuSeconds } from "../lib/process_cpu.ts";
 import { writeResults } from "../lib/results.ts";
 import { median } from "../lib/stats.ts";
+import { agentProfile } from "../../test/jobs/fake_agent.ts";
 import { type RequestSpec, runWrk, wrkAvailable } from "./wrk.ts";
 
 const SECONDS = Number(Deno.args[Deno.args.indexOf("--seconds") + 1] ?? 10) || 10;
 const ROUNDS = Number(Deno.args[Deno.args.indexOf("--rounds") + 1] ?? 3) || 3;
-const ONLY = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1] : null;
+const ONLY = Deno.args.includes("--only")
+  ? (Deno.args[Deno.args.indexOf("--only") + 1] ?? "").split(",")
+  : null;
 const CONNECTIONS = 64;
 const PROJECTS = 1000;
 const USERS = 20;
@@ -88,14 +97,16 @@ const edge = await startEdge({
 });
 try {
   console.log(`edge at ${edge.url}; seeding ${USERS} users, ${PROJECTS} projects...`);
-  const users: Array<{ token: string; projects: string[]; assets: string[] }> = [];
+  const users: Array<
+    { token: string; projects: string[]; assets: string[]; agent: string; job: string }
+  > = [];
   for (let u = 0; u < USERS; u++) {
     const reg = await api(edge.url, "POST", "/api/auth/register", "none", {
       email: `user${u}@bench.example`,
       password: "benchmark password",
       name: `User ${u}`,
     });
-    users.push({ token: reg.body.token, projects: [], assets: [] });
+    users.push({ token: reg.body.token, projects: [], assets: [], agent: "", job: "" });
   }
   await pool(Array.from({ length: PROJECTS }, (_, i) => i), 16, async (i) => {
     const user = users[i % USERS]!;
@@ -118,6 +129,37 @@ try {
       if (type === "character") user.assets.push(`${id}/${asset.body.asset.id}`);
     }
   });
+  // Each user has an agent; before the mixed load, it takes a job in their first project.
+  for (const user of users) {
+    const enrollment = await api(edge.url, "POST", "/api/agents/enrollment-tokens", user.token);
+    const enrolled = await api(edge.url, "POST", "/api/agent/v1/enroll", "none", {
+      token: enrollment.body.token,
+      profile: agentProfile(),
+    });
+    user.agent = `${enrolled.body.agentId}.${enrolled.body.secret}`;
+  }
+  /** Queues and claims each user's job now: a lease left without events expires in a minute. */
+  const startJobs = () =>
+    pool(users, 4, async (user) => {
+      const queued = await api(
+        edge.url,
+        "POST",
+        `/api/projects/${user.projects[0]}/nodes/n0/generate`,
+        user.token,
+        { type: "shot.generate", params: { prompt: "a door" } },
+      );
+      const claimed = await api(edge.url, "POST", "/api/agent/v1/claim", user.agent, {
+        waitMs: 0,
+      });
+      user.job = claimed.body.job?.id;
+      const running = user.job &&
+        await api(edge.url, "POST", `/api/agent/v1/jobs/${user.job}/events`, user.agent, {
+          percent: 1,
+        });
+      if (queued.status !== 201 || !running || running.status !== 200) {
+        throw new Error(`starting a job: ${JSON.stringify([queued, running])}`);
+      }
+    });
   console.log("seeded; driving load");
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -182,32 +224,57 @@ try {
     }),
   };
 
+  const progress = (u: (typeof users)[number]): RequestSpec => ({
+    method: "POST",
+    path: `/api/agent/v1/jobs/${u.job}/events`,
+    headers: { ...bearer(u.agent), ...json },
+    body: '{"percent": 50, "message": "step {n}"}',
+  });
+  const baseline = (): RequestSpec => ({ method: "GET", path: "/healthz", headers: {} });
+  /** The interleaved reads, and per user one progress event for every 20 reads. */
+  const mixed = () => {
+    const specs = specsFor(Object.values(reads));
+    return users.flatMap((u, i) => [...specs.slice(i * 20, i * 20 + 20), progress(u)]);
+  };
+
   const figures: Record<string, number> = {};
   let totalErrors = 0;
-  const row = (name: string, r: Omit<Awaited<ReturnType<typeof runWrk>>, "requests" | "seconds">) =>
+  const row = (
+    name: string,
+    r: Omit<Awaited<ReturnType<typeof runWrk>>, "requests" | "seconds"> & { cpuUs?: number },
+  ) =>
     console.log(
       `  ${name.padEnd(44)} ${
         String(r.rps).padStart(6)
-      } req/s  p50 ${r.p50} ms  p95 ${r.p95} ms  p99 ${r.p99} ms  errors ${r.errors}`,
+      } req/s  p50 ${r.p50} ms  p95 ${r.p95} ms  p99 ${r.p99} ms  errors ${r.errors}${
+        r.cpuUs === undefined ? "" : `  edge CPU ${r.cpuUs} µs/req`
+      }`,
     );
   // Let the seeding's log checkpoint and the disk's writeback finish before measuring.
   await new Promise((r) => setTimeout(r, 3000));
-  const kinds = ([["read", reads], ["write", writes]] as const).filter(([k]) =>
-    !ONLY || k === ONLY
-  );
-  for (const [kind, routes] of kinds) {
+  const kinds = ([
+    ["baseline", { "GET /healthz": baseline }, null],
+    ["read", reads, null],
+    // Before the writes, which add thousands of assets to the projects the reads list.
+    ["mixed", { "POST /api/agent/v1/jobs/:id/events": progress }, mixed],
+    ["write", writes, null],
+  ] as const).filter(([k]) => !ONLY || ONLY.includes(k));
+  for (const [kind, routes, mix] of kinds) {
     const load = { connections: CONNECTIONS, seconds: SECONDS };
-    const mix = specsFor(Object.values(routes));
-    await runWrk(edge.url, mix, { ...load, seconds: 2 }); // warm-up
+    if (kind === "mixed") await startJobs();
+    const specs = mix ? mix() : specsFor(Object.values(routes));
+    await runWrk(edge.url, specs, { ...load, seconds: 2 }); // warm-up
     console.log(
-      `\n${kind}s: ${CONNECTIONS} connections, routes interleaved, ${ROUNDS} rounds of ${SECONDS} s`,
+      `\n${kind}: ${CONNECTIONS} connections, routes interleaved, ${ROUNDS} rounds of ${SECONDS} s`,
     );
     // This machine's speed drifts from minute to minute: each figure is the median of rounds.
     const rounds = [];
     for (let r = 1; r <= ROUNDS; r++) {
-      const round = await runWrk(edge.url, mix, load);
-      row(`round ${r}`, round);
-      rounds.push(round);
+      const cpuBefore = await treeCpuSeconds(edge.pid);
+      const round = await runWrk(edge.url, specs, load);
+      const cpuUs = Math.round((await treeCpuSeconds(edge.pid) - cpuBefore) * 1e6 / round.requests);
+      row(`round ${r}`, { ...round, cpuUs });
+      rounds.push({ ...round, cpuUs });
       totalErrors += round.errors;
     }
     const all = {
@@ -216,20 +283,27 @@ try {
       p95: median(rounds.map((r) => r.p95)),
       p99: median(rounds.map((r) => r.p99)),
       errors: rounds.reduce((n, r) => n + r.errors, 0),
+      cpuUs: median(rounds.map((r) => r.cpuUs)),
     };
     row("median", all);
-    // wrk takes whole seconds only.
-    const aloneSeconds = Math.max(1, Math.round(SECONDS / 2));
-    console.log(`  each route alone, ${aloneSeconds} s:`);
-    for (const [name, route] of Object.entries(routes)) {
-      const alone = await runWrk(edge.url, specsFor([route]), { ...load, seconds: aloneSeconds });
-      row(name, alone);
-      totalErrors += alone.errors;
+    if (kind === "read" || kind === "write") {
+      // wrk takes whole seconds only.
+      const aloneSeconds = Math.max(1, Math.round(SECONDS / 2));
+      console.log(`  each route alone, ${aloneSeconds} s:`);
+      for (const [name, route] of Object.entries(routes)) {
+        const alone = await runWrk(edge.url, specsFor([route]), {
+          ...load,
+          seconds: aloneSeconds,
+        });
+        row(name, alone);
+        totalErrors += alone.errors;
+      }
     }
     figures[`api.${kind}.p50_ms`] = all.p50;
     figures[`api.${kind}.p95_ms`] = all.p95;
     figures[`api.${kind}.p99_ms`] = all.p99;
     figures[`api.${kind}.rps`] = all.rps;
+    figures[`api.${kind}.cpu_us_per_req`] = all.cpuUs;
   }
   figures["api.errors"] = totalErrors;
   if (!ONLY) console.log(`\nwrote ${await writeResults("api", figures)}`);

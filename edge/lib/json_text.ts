@@ -2,8 +2,7 @@
  * Hot read routes let the database build their JSON (`json_object`, `json_group_array`) and
  * send that text as it is: the libSQL client builds each returned row column by column, and a
  * parse followed by `c.json`'s stringify would do the work twice more. Columns stored as JSON
- * go through `json(…)` in the SQL so they are embedded, not quoted. Such one-row statements end
- * in `limit 1`, which the embedded database reads with one native call (db/embedded_client.ts).
+ * go through `json(…)` in the SQL so they are embedded, not quoted.
  *
  * @example
  * ```ts

@@ -1,8 +1,8 @@
 /**
- * Refusing a port another process holds. The edge's serving threads share their port with
- * SO_REUSEPORT, and the kernel would just as well let a second studio's edge join in, each
- * getting part of the other's requests: a listener opened without SO_REUSEPORT cannot bind a
- * port anyone listens on, so probing with one first tells "ours to share" from "taken".
+ * Refusing a port another process holds before starting anything, naming the setting that
+ * moves it (the runtime's own refusal names neither). The probe opens its listener without
+ * SO_REUSEPORT, so it cannot bind a port anyone listens on, even a listener that would let a
+ * second one with SO_REUSEPORT join in and take part of its requests.
  */
 
 export class PortInUse extends Error {

@@ -8,7 +8,6 @@ import type { Role } from "../../protocol/room_ticket.ts";
 import type { AppDeps, AppEnv, Principal } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
 import { idSchema } from "../lib/ids.ts";
-import { lookupCacheFor } from "../../db/lookup_cache.ts";
 
 const RANK: Record<Role, number> = { reviewer: 1, editor: 2, owner: 3 };
 
@@ -24,23 +23,19 @@ const MEMBERSHIP_SQL = `
   where p.id = ? and p.deleted_at is null
   limit 1`;
 
-/**
- * The caller's role in a live project, or null when they may not see it at all. The membership
- * row is kept while the database is unchanged (db/lookup_cache.ts).
- */
+/** The caller's role in a live project, or null when they may not see it at all. */
 export async function roleInProject(
   deps: AppDeps,
   principal: Principal,
   projectId: string,
 ): Promise<Role | null> {
   const userId = principal.kind === "user" ? principal.user.id : "";
-  const client = deps.db.$client;
-  const row = await lookupCacheFor(client).get(`member ${userId} ${projectId}`, 0, async () => {
-    const result = await client.execute({ sql: MEMBERSHIP_SQL, args: [userId, projectId] });
-    const found = result.rows[0] as unknown as { role: Role | null } | undefined;
-    return { value: { live: found !== undefined, role: found?.role ?? null }, until: Infinity };
+  const result = await deps.db.$client.execute({
+    sql: MEMBERSHIP_SQL,
+    args: [userId, projectId],
   });
-  if (!row?.live) return null;
+  const row = result.rows[0] as unknown as { role: Role | null } | undefined;
+  if (!row) return null;
   if (principal.kind === "guest") return principal.projectId === projectId ? "reviewer" : null;
   return row.role;
 }

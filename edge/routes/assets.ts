@@ -1,12 +1,10 @@
 /**
- * The asset library (characters, styles, locations). Every change writes a new immutable
- * version; rollback copies an old version forward as the newest, so history is never rewritten.
+ * The asset library (characters, styles, locations): HTTP in front of services/assets.ts, where
+ * every change becomes a new immutable version.
  */
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { InStatement } from "@libsql/client";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { ASSET_TYPES, assets, assetVersions, users } from "../../db/schema/mod.ts";
+import { ASSET_TYPES } from "../../db/schema/mod.ts";
 import {
   ASSET_IMAGE_MAX_BYTES,
   ASSET_IMAGE_SIZE_MESSAGE,
@@ -14,16 +12,25 @@ import {
   ASSET_IMAGE_TYPES,
   ASSET_IMAGES_MAX,
 } from "../../protocol/assets.ts";
-import { boundedJsonObject, jsonBoundsProblem } from "../../protocol/bounded_json.ts";
+import { boundedJsonObject } from "../../protocol/bounded_json.ts";
 import type { AppEnv } from "../context.ts";
-import { ApiError, conflict, notFound } from "../errors.ts";
-import { idSchema, newId } from "../lib/ids.ts";
+import { idSchema } from "../lib/ids.ts";
 import { jsonText } from "../lib/json_text.ts";
 import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
-import { activityStatement, recordActivity } from "../services/activity.ts";
 import { checkImageKeys, imageUrls, presignAssetImage } from "../services/asset_images.ts";
+import {
+  type AssetEdit,
+  createAsset,
+  deleteAsset,
+  editAsset,
+  findAsset,
+  listAssetsJson,
+  listVersions,
+  loadAsset,
+  rollbackAsset,
+} from "../services/assets.ts";
 import { currentGraph } from "../services/graph_store.ts";
 
 const fields = {
@@ -59,181 +66,21 @@ const updateSchema = z.object({
   /** Optimistic concurrency: the version the editor started from. */
   baseVersion: z.number().int().min(1).optional(),
 }).strict();
-const assetPath = z.object({ id: idSchema, assetId: idSchema });
+const assetPath = pathParams(z.object({ id: idSchema, assetId: idSchema }));
 
-type Deps = AppEnv["Variables"]["deps"];
+/** The asset a request names, in the project it was authorized for. */
+function named(c: Context<AppEnv>) {
+  return { projectId: c.get("access").projectId, assetId: c.req.param("assetId") ?? "" };
+}
 
 /** Share-link guests get URLs that expire sooner. */
 const audienceOf = (c: Context<AppEnv>) =>
   c.get("principal")?.kind === "guest" ? "guest" as const : "member" as const;
 
-/** Tries of an edit without a base version before its caller hears of the conflict. */
-const BLIND_EDIT_ATTEMPTS = 5;
-
-/** An asset as the API shows it, built in SQL (see lib/json_text.ts). */
-const ASSET_JSON = `json_object('id', id, 'projectId', project_id, 'type', type, 'name', name,
-  'description', description, 'params', json(params),
-  'referenceImageKeys', json(reference_image_keys), 'version', version,
-  'createdBy', created_by, 'createdAt', created_at, 'updatedBy', updated_by,
-  'updatedAt', updated_at)`;
-
-/**
- * Whether SQLite can read a row's JSON columns: it refuses text that is malformed or nested
- * deeper than 1,000 levels (as some was, stored before params were bounded). Such a row is
- * reported on its own instead of failing the statement that reads it with others.
- */
-const READABLE = "json_valid(params) and json_valid(reference_image_keys)";
-
-/** Every asset edit starts here: one hand-written statement, one JSON column. */
-const LOAD_SQL = `select iif(${READABLE}, ${ASSET_JSON}, null) as asset, name from assets
-  where id = ? and project_id = ? and deleted_at is null limit 1`;
-
-async function loadAsset(deps: Deps, projectId: string, assetId: string) {
-  const result = await deps.db.$client.execute({ sql: LOAD_SQL, args: [assetId, projectId] });
-  const row = result.rows[0];
-  if (!row) throw notFound("asset");
-  if (typeof row.asset !== "string") {
-    throw conflict(
-      "unreadable_asset",
-      `the stored params of asset "${row.name}" cannot be read (malformed, or nested deeper than ` +
-        "1,000 levels); delete the asset",
-    );
-  }
-  return { ...JSON.parse(row.asset), deletedAt: null } as typeof assets.$inferSelect;
+/** The same, changed by the signed-in user. */
+function edit(c: Context<AppEnv>): AssetEdit {
+  return { ...named(c), authorId: currentUser(c).id };
 }
-
-/** An asset's identity without its JSON columns: enough to delete one that cannot be read. */
-async function findAsset(deps: Deps, projectId: string, assetId: string) {
-  const [asset] = await deps.db.select({ id: assets.id, type: assets.type, name: assets.name })
-    .from(assets)
-    .where(and(eq(assets.id, assetId), eq(assets.projectId, projectId), isNull(assets.deletedAt)))
-    .limit(1);
-  if (!asset) throw notFound("asset");
-  return asset;
-}
-
-/** A version's stored JSON, or why it cannot be restored (unreadable, or over today's bounds). */
-function storedVersionFields(row: { params: string; referenceImageKeys: string }) {
-  const parsed = {
-    params: parseStored(row.params),
-    referenceImageKeys: parseStored(row.referenceImageKeys),
-  };
-  const problem = parsed.params === undefined || parsed.referenceImageKeys === undefined
-    ? "cannot be read (malformed JSON)"
-    : jsonBoundsProblem(parsed.params);
-  return problem ? { problem } : {
-    params: parsed.params as Record<string, unknown>,
-    referenceImageKeys: parsed.referenceImageKeys as string[],
-  };
-}
-
-function parseStored(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-type VersionFields = Pick<
-  typeof assets.$inferSelect,
-  "name" | "description" | "params" | "referenceImageKeys"
->;
-
-/** A version row, written only if the statement before it in the batch changed a row. */
-function versionStatement(
-  assetId: string,
-  version: number,
-  fields: VersionFields,
-  authorId: string,
-  now: number,
-): InStatement {
-  return {
-    sql: `insert into asset_versions (asset_id, version, name, description, params,
-        reference_image_keys, author_id, created_at)
-      select ?, ?, ?, ?, ?, ?, ?, ? where changes() > 0`,
-    args: [
-      assetId,
-      version,
-      fields.name,
-      fields.description,
-      JSON.stringify(fields.params),
-      JSON.stringify(fields.referenceImageKeys),
-      authorId,
-      now,
-    ],
-  };
-}
-
-/**
- * Writes the asset's next version, moves the asset row to it and logs it, in one transaction
- * of hand-written statements (asset edits are the library's hot write).
- */
-async function writeVersion(
-  deps: Deps,
-  current: typeof assets.$inferSelect,
-  next: VersionFields,
-  authorId: string,
-  activity: { action: string; subject: (version: number) => string },
-) {
-  const now = deps.now();
-  const version = current.version + 1;
-  // The row moves only from the version this edit started from; the version row and the log
-  // line follow only if it did.
-  const result = await deps.db.$client.batch([
-    {
-      sql: `update assets set name = ?, description = ?, params = ?, reference_image_keys = ?,
-          version = ?, updated_at = ?, updated_by = ?
-        where id = ? and version = ?`,
-      args: [
-        next.name,
-        next.description,
-        JSON.stringify(next.params),
-        JSON.stringify(next.referenceImageKeys),
-        version,
-        now,
-        authorId,
-        current.id,
-        current.version,
-      ],
-    },
-    versionStatement(current.id, version, next, authorId, now),
-    activityStatement(deps, {
-      projectId: current.projectId,
-      actorId: authorId,
-      action: activity.action,
-      subject: activity.subject(version),
-    }, { onlyIfChanged: true }),
-  ], "write").catch((error) => {
-    // Two edits raced for the same next version: the loser is told to reload, nothing is lost.
-    if (String(error).includes("UNIQUE constraint failed")) {
-      throw conflict("stale_version", "someone else changed this asset just now; reload and retry");
-    }
-    throw error;
-  });
-  if (result[0]!.rowsAffected === 0) {
-    throw conflict("stale_version", "someone else changed this asset just now; reload and retry");
-  }
-  return publicAsset({ ...current, ...next, version, updatedAt: now, updatedBy: authorId });
-}
-
-function publicAsset(asset: typeof assets.$inferSelect) {
-  const { deletedAt: _d, ...rest } = asset;
-  return rest;
-}
-
-/**
- * The library panel reads this on every project open: JSON built by the database. Rows whose
- * JSON cannot be read are listed apart under `unreadable`, so one cannot fail the list.
- */
-const listSql = (byType: boolean) => `
-  select json_object(
-    'assets', json_group_array(${ASSET_JSON} order by type, name) filter (where readable),
-    'unreadable', json_group_array(json_object('id', id, 'type', type, 'name', name)
-      order by type, name) filter (where not readable)) as body
-  from (select *, ${READABLE} as readable from assets
-    where project_id = ? and deleted_at is null${byType ? " and type = ?" : ""})
-  limit 1`;
 
 export const assetRoutes = new Hono<AppEnv>()
   .get(
@@ -241,77 +88,34 @@ export const assetRoutes = new Hono<AppEnv>()
     requireRole("reviewer"),
     queryParams(z.object({ type: z.enum(ASSET_TYPES).optional() })),
     async (c) => {
-      const type = c.req.valid("query").type;
-      const result = await c.get("deps").db.$client.execute({
-        sql: listSql(type !== undefined),
-        args: type ? [c.get("access").projectId, type] : [c.get("access").projectId],
-      });
-      return jsonText(c, String(result.rows[0]!.body));
+      const { projectId } = c.get("access");
+      return jsonText(c, await listAssetsJson(c.get("deps"), projectId, c.req.valid("query").type));
     },
   )
   .post("/:id/assets", requireRole("editor"), ...jsonBody(createSchema), async (c) => {
-    const deps = c.get("deps");
-    const user = currentUser(c);
-    const body = c.req.valid("json");
-    const now = deps.now();
-    const asset = {
-      id: newId(),
-      projectId: c.get("access").projectId,
-      ...body,
-      version: 1,
-      createdBy: user.id,
-      createdAt: now,
-      updatedBy: user.id,
-      updatedAt: now,
-    };
-    const { type: _t, ...versionFields } = body;
-    // The asset, its first version and the log line commit together.
-    await deps.db.$client.batch([
-      {
-        sql: `insert into assets (id, project_id, type, name, description, params,
-            reference_image_keys, version, created_by, created_at, updated_by, updated_at)
-          values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
-        args: [
-          asset.id,
-          asset.projectId,
-          asset.type,
-          asset.name,
-          asset.description,
-          JSON.stringify(asset.params),
-          JSON.stringify(asset.referenceImageKeys),
-          user.id,
-          now,
-          user.id,
-          now,
-        ],
-      },
-      versionStatement(asset.id, 1, versionFields, user.id, now),
-      activityStatement(deps, {
-        projectId: asset.projectId,
-        actorId: user.id,
-        action: "asset.create",
-        subject: `${asset.type} ${asset.name}`,
-      }),
-    ], "write");
+    const { projectId, authorId } = edit(c);
+    const asset = await createAsset(c.get("deps"), projectId, authorId, c.req.valid("json"));
     return c.json({ asset }, 201);
   })
-  .get("/:id/assets/:assetId", requireRole("reviewer"), pathParams(assetPath), async (c) => {
+  .get("/:id/assets/:assetId", requireRole("reviewer"), assetPath, async (c) => {
     const deps = c.get("deps");
-    const asset = await loadAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
+    const { projectId, assetId } = named(c);
+    const asset = await loadAsset(deps, projectId, assetId);
     const referenceImages = await imageUrls(deps, asset, asset.referenceImageKeys, audienceOf(c));
-    return c.json({ asset: publicAsset(asset), referenceImages });
+    return c.json({ asset, referenceImages });
   })
   .post(
     "/:id/assets/:assetId/images",
     requireRole("editor"),
-    pathParams(assetPath),
+    assetPath,
     ...jsonBody(imageUploadSchema),
     async (c) => {
       const deps = c.get("deps");
-      const asset = await findAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
+      const { projectId, assetId } = named(c);
+      const asset = await findAsset(deps, projectId, assetId);
       const upload = await presignAssetImage(
         deps,
-        { ...asset, projectId: c.get("access").projectId },
+        { ...asset, projectId },
         c.req.valid("json").contentType,
       );
       return c.json(upload, 201);
@@ -320,161 +124,51 @@ export const assetRoutes = new Hono<AppEnv>()
   .patch(
     "/:id/assets/:assetId",
     requireRole("editor"),
-    pathParams(assetPath),
+    assetPath,
     ...jsonBody(updateSchema),
     async (c) => {
       const deps = c.get("deps");
-      const user = currentUser(c);
       const { baseVersion, ...changes } = c.req.valid("json");
-      // An edit without a base version means "apply my change to whatever is there": when
-      // another edit lands between our read and our write, it is applied again on top.
-      for (let attempt = 1;; attempt++) {
-        const current = await loadAsset(
+      if (changes.referenceImageKeys) {
+        const { projectId, assetId } = named(c);
+        await checkImageKeys(
           deps,
-          c.get("access").projectId,
-          c.req.valid("param").assetId,
+          await loadAsset(deps, projectId, assetId),
+          changes.referenceImageKeys,
         );
-        if (baseVersion !== undefined && baseVersion !== current.version) {
-          throw conflict(
-            "stale_version",
-            `the asset is at version ${current.version}; reload and retry`,
-          );
-        }
-        const name = changes.name ?? current.name;
-        if (changes.referenceImageKeys) {
-          await checkImageKeys(deps, current, changes.referenceImageKeys);
-        }
-        try {
-          const updated = await writeVersion(
-            deps,
-            current,
-            {
-              name,
-              description: changes.description ?? current.description,
-              params: changes.params ?? current.params,
-              referenceImageKeys: changes.referenceImageKeys ?? current.referenceImageKeys,
-            },
-            user.id,
-            { action: "asset.update", subject: (v) => `${name} v${v}` },
-          );
-          return c.json({ asset: updated });
-        } catch (error) {
-          const raced = error instanceof ApiError && error.code === "stale_version";
-          if (!raced || baseVersion !== undefined || attempt >= BLIND_EDIT_ATTEMPTS) throw error;
-        }
       }
+      return c.json({ asset: await editAsset(deps, edit(c), changes, baseVersion) });
     },
   )
-  .delete("/:id/assets/:assetId", requireRole("editor"), pathParams(assetPath), async (c) => {
-    const deps = c.get("deps");
-    const { projectId } = c.get("access");
-    // Read without its JSON: an asset whose params cannot be read can still be deleted.
-    const asset = await findAsset(deps, projectId, c.req.valid("param").assetId);
-    await deps.db.update(assets).set({ deletedAt: deps.now() }).where(eq(assets.id, asset.id));
-    await recordActivity(deps, {
-      projectId,
-      actorId: currentUser(c).id,
-      action: "asset.delete",
-      subject: `${asset.type} ${asset.name}`,
-    });
+  .delete("/:id/assets/:assetId", requireRole("editor"), assetPath, async (c) => {
+    await deleteAsset(c.get("deps"), edit(c));
     return c.body(null, 204);
   })
-  .get(
-    "/:id/assets/:assetId/versions",
-    requireRole("reviewer"),
-    pathParams(assetPath),
-    async (c) => {
-      const deps = c.get("deps");
-      const asset = await findAsset(deps, c.get("access").projectId, c.req.valid("param").assetId);
-      const rows = await deps.db
-        .select({
-          version: assetVersions.version,
-          name: assetVersions.name,
-          description: assetVersions.description,
-          // As text: a version that cannot be parsed is reported, not a failed list.
-          params: sql<string>`${assetVersions.params}`,
-          referenceImageKeys: sql<string>`${assetVersions.referenceImageKeys}`,
-          authorId: assetVersions.authorId,
-          authorName: users.name,
-          createdAt: assetVersions.createdAt,
-        })
-        .from(assetVersions)
-        .innerJoin(users, eq(users.id, assetVersions.authorId))
-        .where(eq(assetVersions.assetId, asset.id))
-        .orderBy(desc(assetVersions.version));
-      // A version is listed as it could be restored; one that could not is named apart.
-      const versions = [];
-      const unreadable = [];
-      const ref = { ...asset, projectId: c.get("access").projectId };
-      for (const row of rows) {
-        const stored = storedVersionFields(row);
-        if ("problem" in stored) {
-          const { version, name, createdAt } = row;
-          unreadable.push({ version, name, createdAt, reason: `params ${stored.problem}` });
-        } else {
-          const referenceImages = await imageUrls(
-            deps,
-            ref,
-            stored.referenceImageKeys,
-            audienceOf(c),
-          );
-          versions.push({ ...row, ...stored, referenceImages });
-        }
-      }
-      return c.json({ versions, unreadable });
-    },
-  )
+  .get("/:id/assets/:assetId/versions", requireRole("reviewer"), assetPath, async (c) => {
+    const deps = c.get("deps");
+    const { projectId, assetId } = named(c);
+    const { asset, versions, unreadable } = await listVersions(deps, projectId, assetId);
+    const ref = { ...asset, projectId };
+    const withImages = await Promise.all(versions.map(async (version) => ({
+      ...version,
+      referenceImages: await imageUrls(deps, ref, version.referenceImageKeys, audienceOf(c)),
+    })));
+    return c.json({ versions: withImages, unreadable });
+  })
   .post(
     "/:id/assets/:assetId/rollback",
     requireRole("editor"),
-    pathParams(assetPath),
+    assetPath,
     ...jsonBody(z.object({ version: z.number().int().min(1) }).strict()),
     async (c) => {
-      const deps = c.get("deps");
-      const user = currentUser(c);
-      const current = await loadAsset(
-        deps,
-        c.get("access").projectId,
-        c.req.valid("param").assetId,
-      );
       const wanted = c.req.valid("json").version;
-      const [old] = await deps.db.select({
-        name: assetVersions.name,
-        description: assetVersions.description,
-        params: sql<string>`${assetVersions.params}`,
-        referenceImageKeys: sql<string>`${assetVersions.referenceImageKeys}`,
-      }).from(assetVersions)
-        .where(and(eq(assetVersions.assetId, current.id), eq(assetVersions.version, wanted)))
-        .limit(1);
-      if (!old) throw notFound(`version ${wanted}`);
-      const stored = storedVersionFields(old);
-      if ("problem" in stored) {
-        throw conflict(
-          "unreadable_version",
-          `version ${wanted} cannot be restored: its params ${stored.problem}`,
-        );
-      }
-      const { name, description } = old;
-      const { params, referenceImageKeys } = stored;
-      const updated = await writeVersion(
-        deps,
-        current,
-        {
-          name,
-          description,
-          params,
-          referenceImageKeys,
-        },
-        user.id,
-        { action: "asset.rollback", subject: () => `${name} to v${wanted}` },
-      );
-      return c.json({ asset: updated });
+      return c.json({ asset: await rollbackAsset(c.get("deps"), edit(c), wanted) });
     },
   )
-  .get("/:id/assets/:assetId/usage", requireRole("reviewer"), pathParams(assetPath), async (c) => {
+  .get("/:id/assets/:assetId/usage", requireRole("reviewer"), assetPath, async (c) => {
     const deps = c.get("deps");
-    const { projectId } = c.get("access");
-    const asset = await findAsset(deps, projectId, c.req.valid("param").assetId);
+    const { projectId, assetId } = named(c);
+    const asset = await findAsset(deps, projectId, assetId);
     const { graph } = await currentGraph(deps, projectId);
     const nodes = Object.values(graph.nodes)
       .filter((node) => node.params["assetId"] === asset.id)

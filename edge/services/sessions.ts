@@ -1,6 +1,5 @@
 /** Sign-in sessions: opaque random tokens handed out once and looked up by their hash. */
 import { eq } from "drizzle-orm";
-import { type Cached, lookupCacheFor } from "../../db/lookup_cache.ts";
 import { sessions } from "../../db/schema/mod.ts";
 import type { AppDeps, Principal } from "../context.ts";
 import { newId } from "../lib/ids.ts";
@@ -56,42 +55,31 @@ interface PrincipalRow {
   linkRevokedAt: number | null;
 }
 
-/**
- * The principal behind a token, or null when it is unknown, expired, revoked or its link is.
- * Kept while the database is unchanged (db/lookup_cache.ts), until the session or link expires.
- */
+/** The principal behind a token, or null when it is unknown, expired, revoked or its link is. */
 export async function principalForToken(deps: AppDeps, token: string): Promise<Principal | null> {
   const tokenHash = await sha256Hex(token);
   const now = deps.now();
-  return await lookupCacheFor(deps.db.$client).get(`session ${tokenHash}`, now, async () => {
-    const result = await deps.db.$client.execute({ sql: PRINCIPAL_SQL, args: [tokenHash, now] });
-    const json = result.rows[0]?.principal;
-    return typeof json === "string" ? principalOf(JSON.parse(json) as PrincipalRow, now) : null;
-  });
+  const result = await deps.db.$client.execute({ sql: PRINCIPAL_SQL, args: [tokenHash, now] });
+  const json = result.rows[0]?.principal;
+  return typeof json === "string" ? principalOf(JSON.parse(json) as PrincipalRow, now) : null;
 }
 
-function principalOf(row: PrincipalRow, now: number): Cached<Principal> | null {
+function principalOf(row: PrincipalRow, now: number): Principal | null {
   if (row.userId && row.email && row.name !== null) {
     return {
-      value: {
-        kind: "user",
-        sessionId: row.sessionId,
-        user: { id: row.userId, email: row.email, name: row.name },
-      },
-      until: row.expiresAt,
+      kind: "user",
+      sessionId: row.sessionId,
+      user: { id: row.userId, email: row.email, name: row.name },
     };
   }
   if (row.shareLinkId && row.linkProjectId && row.linkRevokedAt === null) {
     if (row.linkExpiresAt !== null && row.linkExpiresAt <= now) return null;
     return {
-      value: {
-        kind: "guest",
-        sessionId: row.sessionId,
-        shareLinkId: row.shareLinkId,
-        projectId: row.linkProjectId,
-        name: row.guestName ?? "Reviewer",
-      },
-      until: Math.min(row.expiresAt, row.linkExpiresAt ?? Infinity),
+      kind: "guest",
+      sessionId: row.sessionId,
+      shareLinkId: row.shareLinkId,
+      projectId: row.linkProjectId,
+      name: row.guestName ?? "Reviewer",
     };
   }
   return null;

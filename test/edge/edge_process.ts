@@ -1,23 +1,26 @@
 /**
- * Starts the real edge (`edge/main.ts`) as a child process on a free loopback port, the way
- * `deno task dev` and production do, for tests that need a running server.
+ * Starts the real edge (`edge/start.ts`: migrations, then `deno serve --parallel edge/main.ts`)
+ * as a child process on a free loopback port, the way `deno task dev` and production do, for
+ * tests that need a running server.
  */
 
 export interface EdgeProcess {
   url: string;
+  /** The process started (benchmarks read its CPU time). */
+  pid: number;
   /** Everything the edge printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
 }
 
-const MAIN = new URL("../../edge/main.ts", import.meta.url).pathname;
+const START = new URL("../../edge/start.ts", import.meta.url).pathname;
 
 export async function startEdge(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<EdgeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN],
+    args: ["run", "-A", START],
     env: { PORT: "0", ...env },
     stdout: "piped",
     stderr: "piped",
@@ -38,7 +41,8 @@ export async function startEdge(
       tailChars += piece.length;
       while (tailChars - tail[0]!.length >= 64 * 1024) tailChars -= tail.shift()!.length;
       if (!listening) {
-        const match = text().match(/edge on (http:\/\/127\.0\.0\.1:\d+)/);
+        // `deno serve` says where it listens once the socket is open.
+        const match = text().match(/Listening on (http:\/\/127\.0\.0\.1:\d+)/);
         if (match) {
           listening = true;
           resolveUrl(match[1]!);
@@ -57,25 +61,24 @@ export async function startEdge(
   const exited = child.status.then((s) => {
     throw new Error(`edge exited with ${s.code} before listening:\n${text()}`);
   });
+  /** SIGTERM, which the launcher passes on to `deno serve`; SIGKILL if that does not end it. */
+  const stop = async () => {
+    const kill = (signal: Deno.Signal) => {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    };
+    kill("SIGTERM");
+    const stuck = setTimeout(() => kill("SIGKILL"), 10_000);
+    await child.status;
+    clearTimeout(stuck);
+    await pumps;
+  };
   try {
     const url = await Promise.race([urlSeen, timeout, exited]);
-    return {
-      url,
-      output: text,
-      stop: async () => {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* already gone */ }
-        await child.status;
-        await pumps;
-      },
-    };
+    return { url, pid: child.pid, output: text, stop };
   } catch (error) {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await child.status;
-    await pumps;
+    await stop();
     throw error;
   } finally {
     clearTimeout(timer);

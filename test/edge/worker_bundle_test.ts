@@ -33,9 +33,9 @@ Deno.test("edge/worker.ts bundles for Cloudflare Workers with wrangler", async (
     assert.ok(bundle.length > 10_000, "the bundle has the app in it");
     assert.ok(!bundle.includes("Deno.serve"), "no Deno-only entry code");
     assert.ok(!/@libsql\/(linux|darwin|win32)/.test(bundle), "no native libSQL binding");
-    // The embedded client loads the native binding when imported, which workerd cannot do.
+    // The file client loads the native binding when imported, which workerd cannot do.
     assert.ok(!bundle.includes("libsql/index.js"), "no native libSQL package");
-    assert.ok(!bundle.includes("db/embedded_client.ts"), "no embedded database client");
+    assert.ok(!bundle.includes("db/file_client.ts"), "no local-file database client");
     assert.ok(bundle.includes("/api/projects"), "the routes are in the bundle");
   } finally {
     await Deno.remove(out, { recursive: true });
