@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { ClientMessage, GraphOp, ServerMessage } from "../protocol/canvas.ts";
 import type { Graph } from "../protocol/graph.ts";
 import type { RoomSocket } from "./ports.ts";
-import { CanvasReplica } from "./replica.ts";
+import { CanvasReplica } from "../web/src/sync/replica.ts";
 import { FakeSocket, makeRoom, shotNode, ticket } from "../test/rooms/room_harness.ts";
 import { applyChanges } from "../web/src/canvas/changes.ts";
 import type { CanvasEngine } from "../web/src/canvas/engine.ts";

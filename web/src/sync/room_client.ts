@@ -1,6 +1,6 @@
 /**
  * The studio's connection to its project room (protocol/canvas.ts). Framework-free: it owns
- * the socket, the replica of the room graph (party/replica.ts: confirmed ops plus this user's
+ * the socket, the replica of the room graph (replica.ts: confirmed ops plus this user's
  * pending ones) and reconnection, and reports through callbacks the Solid layer binds to
  * stores. Local edits are applied optimistically by the caller and sent here; a reject hands
  * back the graph as the room decided it, with the reason.
@@ -20,7 +20,7 @@ import {
   type ServerMessage,
 } from "../../../protocol/canvas.ts";
 import type { Graph } from "../../../protocol/graph.ts";
-import { CanvasReplica } from "../../../party/replica.ts";
+import { CanvasReplica } from "./replica.ts";
 import type { RoomTicketGrant } from "../api/types.ts";
 import { applyChanges, type Change } from "../canvas/changes.ts";
 
