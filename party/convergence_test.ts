@@ -10,6 +10,7 @@ import type { ClientMessage, GraphOp, ServerMessage } from "../protocol/canvas.t
 import type { Graph } from "../protocol/graph.ts";
 import type { RoomSocket } from "./ports.ts";
 import { CanvasReplica } from "../web/src/sync/replica.ts";
+import { FakeClock } from "../test/fakes/fake_clock.ts";
 import { FakeSocket, makeRoom, shotNode, ticket } from "../test/rooms/room_harness.ts";
 import { applyChanges } from "../web/src/canvas/changes.ts";
 import type { CanvasEngine } from "../web/src/canvas/engine.ts";
@@ -123,6 +124,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
           sendUp(c, m);
         }
         while (c.up[0] && c.up[0].at <= now) h.room.message(c.socket.id, c.up.shift()!.text);
+        h.clock.fireDue(); // the room's turn ends: what it held for the turn's writes goes out
         while (c.down[0] && c.down[0].at <= now) {
           const m = c.down.shift()!.msg;
           if (m.type === "ack") c.acked.set(m.opId, m.seq);
@@ -140,6 +142,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
     for (let round = 0; round < 50; round++) {
       for (const c of clients) {
         for (const f of c.up.splice(0)) h.room.message(c.socket!.id, f.text);
+        h.clock.fireDue();
         for (const { msg } of c.down.splice(0)) {
           if (msg.type === "ack") c.acked.set(msg.opId, msg.seq);
           c.replica.receive(msg);
@@ -186,15 +189,9 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
     const rand = prng(seed);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const h = await makeRoom({ logLimit: 40 });
-    let now = 0;
-    let connections = 0;
     // Every tab's timers (drag-step flushes, reconnect back-off) on the simulated clock.
-    const timers = new Map<number, { at: number; fn: () => void }>();
-    let nextTimer = 0;
-    const runDueTimers = () => {
-      const due = [...timers].filter(([, t]) => t.at <= now).sort(([, a], [, b]) => a.at - b.at);
-      for (const [id, t] of due) if (timers.delete(id)) t.fn();
-    };
+    const clock = new FakeClock(0);
+    let connections = 0;
     // The room client awaits its ticket: let those promise turns run.
     const settle = async () => {
       for (let i = 0; i < 4; i++) await Promise.resolve();
@@ -215,7 +212,7 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
           const socket = {
             id,
             readyState: 0,
-            send: (text: string) => tab.up.push({ at: now + rand() * 30, text }),
+            send: (text: string) => tab.up.push({ at: clock.now() + rand() * 30, text }),
             close: (code = 1000, reason = "") => {
               if (socket.readyState === 3) return;
               socket.readyState = 3;
@@ -232,7 +229,7 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
           };
           const server: RoomSocket = {
             id,
-            send: (text) => tab.down.push({ at: now + rand() * 30, text }),
+            send: (text) => tab.down.push({ at: clock.now() + rand() * 30, text }),
             close: (code, reason) => socket.close(code, reason),
           };
           tab.socket = socket;
@@ -243,14 +240,8 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
           });
           return socket;
         },
-        timers: {
-          setTimeout: (fn, ms) => {
-            timers.set(++nextTimer, { at: now + ms, fn });
-            return nextTimer;
-          },
-          clearTimeout: (id) => void timers.delete(id),
-          random: rand,
-        },
+        clock,
+        random: rand,
         newId: () => `${name}${Math.floor(rand() * 1e9)}`,
         readOnly: () => false,
         on: {
@@ -321,6 +312,7 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
       const socket = tab.socket;
       if (!socket || socket.readyState !== 1) return;
       while (tab.up[0] && tab.up[0].at <= until) h.room.message(socket.id, tab.up.shift()!.text);
+      h.clock.fireDue();
       while (tab.down[0] && tab.down[0].at <= until && tab.socket === socket) {
         socket.onmessage?.(new MessageEvent("message", { data: tab.down.shift()!.text }));
       }
@@ -329,12 +321,11 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
     const tabs = ["ada", "bob", "cy"].map(openTab);
     await settle();
     for (let step = 0; step < 800; step++) {
-      now += 5;
-      runDueTimers();
+      await clock.advance(5);
       await settle();
       for (const tab of tabs) {
         act(tab);
-        deliver(tab, now);
+        deliver(tab, clock.now());
         if (tab.socket?.readyState === 1 && rand() < 0.005) tab.socket.close(1006, "network");
       }
     }
@@ -344,8 +335,7 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
       tab.pointer = null;
     }
     for (let round = 0; round < 400; round++) {
-      now += 50;
-      runDueTimers();
+      await clock.advance(50);
       await settle();
       for (const tab of tabs) deliver(tab, Infinity);
     }

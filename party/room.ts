@@ -28,6 +28,7 @@ import {
   type ServerMessage,
   toGraphOp,
 } from "../protocol/canvas.ts";
+import type { Clock } from "../protocol/clock.ts";
 import { emptyGraph, type Graph } from "../protocol/graph.ts";
 import { applyOp } from "../protocol/rules/mod.ts";
 import { accessSubjects, type RoomTicket } from "../protocol/room_ticket.ts";
@@ -35,7 +36,7 @@ import { isNewer, ticketAccess } from "./access.ts";
 import { Flusher } from "./flusher.ts";
 import { GraphBudget, MAX_ROOM_GRAPH_BYTES } from "./graph_budget.ts";
 import { GroupCommit } from "./group_commit.ts";
-import type { EdgeApi, FlushRequest, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
+import type { EdgeApi, FlushRequest, RoomSocket, RoomStorage } from "./ports.ts";
 import { colorFor, PresenceBatcher } from "./presence.ts";
 import {
   accessKey,
@@ -49,13 +50,11 @@ import {
 export interface CanvasRoomOptions {
   storage: RoomStorage;
   edge: EdgeApi;
-  clock: RoomClock;
+  clock: Clock;
   /** Accepted ops kept for catching reconnecting clients up; further behind gets a snapshot. */
   logLimit?: number;
   flushQuietMs?: number;
   presenceIntervalMs?: number;
-  /** Group-commit window for storage writes (see group_commit.ts); "sync" writes each op alone. */
-  commitDelayMs?: number | "sync";
 }
 
 /** What every session holds, whatever its phase. */
@@ -105,13 +104,11 @@ export class CanvasRoom {
       logLimit: 1000,
       flushQuietMs: 1000,
       presenceIntervalMs: 33,
-      commitDelayMs: 0,
       ...options,
     };
     this.#commit = new GroupCommit(
       this.#o.storage,
       this.#o.clock,
-      this.#o.commitDelayMs,
       (e) => console.error(`room ${projectId}: commit: ${e}`),
     );
     this.#presence = new PresenceBatcher(
@@ -507,7 +504,6 @@ export class CanvasRoom {
       throw error;
     });
     stored.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-    this.#commit.now(); // pending per-op writes must not land on top of the new graph
     await writeWholeRoom(this.#o.storage, state, previous);
     const { epoch } = state.meta;
     this.#broadcast({ type: "state.snapshot", epoch, seq: seq + 1, graph: state.graph });

@@ -4,26 +4,22 @@
  * someone else while it has focus never replaces the user's text unseen: it becomes a conflict
  * the user resolves ("use theirs" or "keep mine"). Leaving the field with the conflict open keeps
  * the shared value and holds the user's text aside, still offered. Framework-free: the inspector
- * binds it to an input, tests drive it with fake timers.
+ * binds it to an input, tests drive it with a fake clock.
  *
  * @example
  * ```ts
- * const edit = new LiveEdit({ send: (text) => commit(text), timers: globalThis });
+ * const edit = new LiveEdit({ send: (text) => commit(text), clock: systemClock });
  * input.onfocus = () => edit.focus(input.value);
  * input.oninput = () => edit.input(input.value);
  * input.onblur = () => edit.blur();
  * ```
  */
-
-export interface LiveEditTimers {
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-}
+import type { Clock } from "../../../protocol/clock.ts";
 
 export interface LiveEditOptions {
   /** Writes `text` to the shared graph. */
   send(text: string): void;
-  timers: LiveEditTimers;
+  clock: Clock;
   throttleMs?: number;
   /** Called after every change of `state`. */
   changed?(): void;
@@ -46,7 +42,7 @@ export class LiveEdit {
   #state: LiveEditState = { kind: "idle" };
   /** The shared value as this field last saw or wrote it. */
   #shared = "";
-  #timer: number | null = null;
+  #cancel: (() => void) | null = null;
   /** A keystroke arrived while throttled: send the draft when the timer fires. */
   #dirty = false;
 
@@ -72,7 +68,7 @@ export class LiveEdit {
     else this.#set({ kind: "editing", draft: text });
     // In a conflict nothing is sent until the user chooses: typing on must not erase theirs.
     if (this.#state.kind !== "editing") return;
-    if (this.#timer !== null) {
+    if (this.#cancel !== null) {
       this.#dirty = true;
       return;
     }
@@ -129,8 +125,8 @@ export class LiveEdit {
   }
 
   #arm(): void {
-    this.#timer = this.#o.timers.setTimeout(() => {
-      this.#timer = null;
+    this.#cancel = this.#o.clock.setTimer(() => {
+      this.#cancel = null;
       if (!this.#dirty) return;
       this.#dirty = false;
       if (this.#state.kind !== "editing") return;
@@ -150,8 +146,8 @@ export class LiveEdit {
   }
 
   #cancelTimer(): void {
-    if (this.#timer !== null) this.#o.timers.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#cancel?.();
+    this.#cancel = null;
     this.#dirty = false;
   }
 

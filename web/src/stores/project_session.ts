@@ -6,6 +6,7 @@
 import { batch, createMemo, createSignal } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
+import { systemClock } from "../../../protocol/clock.ts";
 import { nodeType } from "../../../protocol/nodes.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
@@ -56,12 +57,7 @@ export function createProjectSession(project: Project) {
     drawn: store,
     ticket: () => api.projects.ticket(projectId),
     connect: (url) => new WebSocket(url),
-    timers: {
-      // Number(): browsers return a number already; the type checker may see Node's Timeout.
-      setTimeout: (fn, ms) => Number(setTimeout(fn, ms)),
-      clearTimeout: (id) => clearTimeout(id),
-      random: Math.random,
-    },
+    clock: systemClock,
     newId: () => crypto.randomUUID(),
     readOnly,
     refuse: (reason) => toast(reason),

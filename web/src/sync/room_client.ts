@@ -19,6 +19,7 @@ import {
   type RejectCode,
   type ServerMessage,
 } from "../../../protocol/canvas.ts";
+import type { Clock } from "../../../protocol/clock.ts";
 import type { Graph } from "../../../protocol/graph.ts";
 import { CanvasReplica } from "./replica.ts";
 import type { RoomTicketGrant } from "../api/types.ts";
@@ -42,12 +43,6 @@ export interface SocketLike {
   onerror: ((ev: Event) => void) | null;
 }
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-  random(): number;
-}
-
 export interface RoomCallbacks {
   /** Replace the whole drawn graph (snapshot, or rollback after a reject). */
   graph(graph: Graph): void;
@@ -69,7 +64,9 @@ export interface RoomCallbacks {
 export interface RoomClientOptions {
   ticket(): Promise<RoomTicketGrant>;
   connect(url: string): SocketLike;
-  timers: Timers;
+  clock: Clock;
+  /** A number in [0, 1) for the reconnect jitter; `Math.random` unless a test pins it. */
+  random?: () => number;
   callbacks: RoomCallbacks;
   flushMs?: number;
 }
@@ -92,8 +89,8 @@ export class RoomClient {
   readonly #o: RoomClientOptions;
   #socket: SocketLike | null = null;
   #attempt = 0;
-  #retryTimer: number | null = null;
-  #flushTimer: number | null = null;
+  #cancelRetry: (() => void) | null = null;
+  #cancelFlush: (() => void) | null = null;
   /** Drag steps not yet sent, latest per node. */
   #outbox = new Map<string, Change>();
   #peers = new Map<string, Peer>();
@@ -130,8 +127,7 @@ export class RoomClient {
   /** Retry at once (the browser came back online). */
   reconnectNow(): void {
     if (this.#stopped || this.#socket) return;
-    if (this.#retryTimer !== null) this.#o.timers.clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
+    this.#cancelRetry?.();
     void this.#open();
   }
 
@@ -140,7 +136,7 @@ export class RoomClient {
     if (transient) {
       for (const c of changes) if (c.type === "node.update") this.#outbox.set(c.id, c);
       const wait = Math.max(this.#o.flushMs ?? 50, this.#outbox.size * STEP_OP_MS);
-      this.#flushTimer ??= this.#o.timers.setTimeout(() => this.#flush(), wait);
+      this.#cancelFlush ??= this.#o.clock.setTimer(() => this.#flush(), wait);
       return;
     }
     // A final step supersedes the drag steps of the same nodes.
@@ -162,11 +158,11 @@ export class RoomClient {
       const waiter = {
         opIds,
         done: () => {
-          this.#o.timers.clearTimeout(timer);
+          cancel();
           resolve();
         },
       };
-      const timer = this.#o.timers.setTimeout(() => {
+      const cancel = this.#o.clock.setTimer(() => {
         this.#waiters = this.#waiters.filter((w) => w !== waiter);
         reject(new Error("your latest edits have not reached the room yet; try again"));
       }, timeoutMs);
@@ -183,8 +179,8 @@ export class RoomClient {
   }
 
   #flush(): void {
-    if (this.#flushTimer !== null) this.#o.timers.clearTimeout(this.#flushTimer);
-    this.#flushTimer = null;
+    this.#cancelFlush?.();
+    this.#cancelFlush = null;
     const pending = [...this.#outbox.values()];
     this.#outbox.clear();
     for (const change of pending) this.#post(change);
@@ -201,7 +197,7 @@ export class RoomClient {
   }
 
   async #open(): Promise<void> {
-    this.#retryTimer = null;
+    this.#cancelRetry = null;
     this.#attempt++;
     this.#o.callbacks.connection({ kind: "connecting", attempt: this.#attempt });
     let grant: RoomTicketGrant;
@@ -332,9 +328,9 @@ export class RoomClient {
     if (this.#stopped) return;
     // Exponential backoff with jitter, so a restarted room is not hit by every tab at once.
     const base = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.#attempt, 5));
-    const delay = Math.round(base / 2 + this.#o.timers.random() * base / 2);
+    const delay = Math.round(base / 2 + (this.#o.random ?? Math.random)() * base / 2);
     this.#o.callbacks.connection({ kind: "offline", reason, retryInMs: delay });
-    this.#retryTimer = this.#o.timers.setTimeout(() => void this.#open(), delay);
+    this.#cancelRetry = this.#o.clock.setTimer(() => void this.#open(), delay);
   }
 
   #final(reason: string): void {
@@ -345,9 +341,9 @@ export class RoomClient {
   }
 
   #clearTimers(): void {
-    if (this.#retryTimer !== null) this.#o.timers.clearTimeout(this.#retryTimer);
-    if (this.#flushTimer !== null) this.#o.timers.clearTimeout(this.#flushTimer);
-    this.#retryTimer = null;
-    this.#flushTimer = null;
+    this.#cancelRetry?.();
+    this.#cancelFlush?.();
+    this.#cancelRetry = null;
+    this.#cancelFlush = null;
   }
 }

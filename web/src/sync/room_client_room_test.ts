@@ -5,16 +5,20 @@
 import assert from "node:assert/strict";
 import type { Graph } from "../../../protocol/graph.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
-import type { CanvasRoom } from "../../../party/room.ts";
 import type { RoomSocket } from "../../../party/ports.ts";
-import { makeRoom, ticket } from "../../../test/rooms/room_harness.ts";
+import { FakeClock } from "../../../test/fakes/fake_clock.ts";
+import { type Harness, makeRoom, ticket } from "../../../test/rooms/room_harness.ts";
 import { applyChanges, type Change } from "../canvas/changes.ts";
 import { type ConnectionState, RoomClient, type SocketLike } from "./room_client.ts";
 
 let connections = 0;
 
-/** A socket pair delivering synchronously between a client and the room. */
-function bridge(room: CanvasRoom, sub: string, role: Role): SocketLike & { drop(): void } {
+/**
+ * A socket pair delivering synchronously between a client and the room; each frame is one turn
+ * of the room's (its messages are out when `send` returns).
+ */
+function bridge(h: Harness, sub: string, role: Role): SocketLike & { drop(): void } {
+  const { room } = h;
   const id = `conn-${++connections}`;
   const close = (code: number, reason: string) => {
     if (client.readyState === 3) return;
@@ -29,7 +33,10 @@ function bridge(room: CanvasRoom, sub: string, role: Role): SocketLike & { drop(
   } as RoomSocket;
   const client = {
     readyState: 0,
-    send: (data: string) => room.message(id, data),
+    send: (data: string) => {
+      room.message(id, data);
+      h.clock.fireDue();
+    },
     close: (code = 1000, reason = "") => close(code, reason),
     drop: () => close(1006, "network"),
     onopen: null as ((ev: Event) => void) | null,
@@ -46,29 +53,22 @@ function bridge(room: CanvasRoom, sub: string, role: Role): SocketLike & { drop(
 }
 
 /** A studio tab: a client plus the graph it draws, kept the way the graph store keeps it. */
-function tab(room: CanvasRoom, sub: string, role: Role = "editor") {
+function tab(h: Harness, sub: string, role: Role = "editor") {
   let drawn: Graph = { nodes: {}, edges: {} };
   const rejected: string[] = [];
   const states: ConnectionState[] = [];
   const sockets: ReturnType<typeof bridge>[] = [];
-  const pending = new Map<number, () => void>();
-  let timerIds = 0;
+  const clock = new FakeClock();
   const client = new RoomClient({
     ticket: () => Promise.resolve({ ticket: "unused", roomUrl: "ws://room", expiresAt: 0 }),
     connect: () => {
-      const s = bridge(room, sub, role);
+      const s = bridge(h, sub, role);
       sockets.push(s);
       return s;
     },
-    timers: {
-      // Retries and flushes run only when the test calls `tick()`.
-      setTimeout: (fn) => {
-        pending.set(++timerIds, fn);
-        return timerIds;
-      },
-      clearTimeout: (id) => pending.delete(id),
-      random: () => 0,
-    },
+    // Retries and flushes run only when the test calls `tick()`.
+    clock,
+    random: () => 0,
     callbacks: {
       graph: (g) => (drawn = structuredClone(g)),
       remoteOps: (ops, _by, rebased) =>
@@ -91,11 +91,8 @@ function tab(room: CanvasRoom, sub: string, role: Role = "editor") {
       applyChanges(drawn, changes);
       client.send(changes, transient);
     },
-    tick() {
-      const due = [...pending.values()];
-      pending.clear();
-      for (const fn of due) fn();
-    },
+    /** Runs what is due within ten seconds (a drag-step flush, a reconnect). */
+    tick: () => clock.advance(10_000),
   };
 }
 
@@ -112,7 +109,7 @@ const upscale = (id: string) => ({ id, type: "upscale", title: id, x: 400, y: 0,
 
 Deno.test("two editors see each other's nodes, edges and drags, and draw the same graph", async () => {
   const h = await makeRoom();
-  const ann = tab(h.room, "ann"), bob = tab(h.room, "bob");
+  const ann = tab(h, "ann"), bob = tab(h, "bob");
   ann.client.start();
   bob.client.start();
   await flush();
@@ -126,7 +123,7 @@ Deno.test("two editors see each other's nodes, edges and drags, and draw the sam
   }]);
   ann.edit([{ type: "node.update", id: "s1", set: { x: 50 } }], true);
   ann.edit([{ type: "node.update", id: "s1", set: { x: 80 } }], true);
-  ann.tick(); // the coalesced drag step goes out
+  await ann.tick(); // the coalesced drag step goes out
   ann.edit([{ type: "node.update", id: "s1", set: { x: 90 } }]);
   assert.deepEqual(ann.drawn(), bob.drawn());
   assert.equal(bob.drawn().nodes.s1!.x, 90);
@@ -139,7 +136,7 @@ Deno.test("two editors see each other's nodes, edges and drags, and draw the sam
 
 Deno.test("a reviewer's edit is refused by the room and rolled back on their canvas", async () => {
   const h = await makeRoom();
-  const ann = tab(h.room, "ann"), rev = tab(h.room, "rev", "reviewer");
+  const ann = tab(h, "ann"), rev = tab(h, "rev", "reviewer");
   ann.client.start();
   rev.client.start();
   await flush();
@@ -159,7 +156,7 @@ Deno.test("a reviewer's edit is refused by the room and rolled back on their can
 
 Deno.test("edits made while disconnected reach teammates after the reconnect", async () => {
   const h = await makeRoom();
-  const ann = tab(h.room, "ann"), bob = tab(h.room, "bob");
+  const ann = tab(h, "ann"), bob = tab(h, "bob");
   ann.client.start();
   bob.client.start();
   await flush();
@@ -169,7 +166,7 @@ Deno.test("edits made while disconnected reach teammates after the reconnect", a
   ann.edit([{ type: "node.update", id: "s1", set: { title: "renamed offline" } }]);
   bob.edit([{ type: "node.create", node: upscale("u1") }]);
   assert.equal(bob.drawn().nodes.s1!.title, "s1");
-  ann.tick(); // the retry
+  await ann.tick(); // the retry
   await flush();
   assert.equal(ann.states.at(-1)!.kind, "live");
   assert.equal(bob.drawn().nodes.s1!.title, "renamed offline");

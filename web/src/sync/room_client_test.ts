@@ -6,6 +6,7 @@ import {
   type ServerMessage,
 } from "../../../protocol/canvas.ts";
 import type { Graph } from "../../../protocol/graph.ts";
+import { FakeClock } from "../../../test/fakes/fake_clock.ts";
 import { type ConnectionState, RoomClient, type SocketLike } from "./room_client.ts";
 
 class FakeSocket implements SocketLike {
@@ -36,28 +37,6 @@ class FakeSocket implements SocketLike {
   }
 }
 
-/** Timers run only when the test says so; nothing is left pending by construction. */
-class ManualTimers {
-  #next = 1;
-  pending = new Map<number, { fn: () => void; ms: number }>();
-  setTimeout(fn: () => void, ms: number) {
-    const id = this.#next++;
-    this.pending.set(id, { fn, ms });
-    return id;
-  }
-  clearTimeout(id: number) {
-    this.pending.delete(id);
-  }
-  random() {
-    return 0.5;
-  }
-  runAll() {
-    const due = [...this.pending.entries()];
-    this.pending.clear();
-    for (const [, t] of due) t.fn();
-  }
-}
-
 const peer = (id: string): Peer => ({
   connectionId: `c-${id}`,
   userId: id,
@@ -73,7 +52,7 @@ const graphWith = (...ids: string[]): Graph => ({
 
 function setup() {
   const sockets: FakeSocket[] = [];
-  const timers = new ManualTimers();
+  const clock = new FakeClock();
   const log = {
     graphs: [] as Graph[],
     remote: [] as unknown[],
@@ -91,7 +70,8 @@ function setup() {
       sockets.push(s);
       return s;
     },
-    timers,
+    clock,
+    random: () => 0.5,
     callbacks: {
       graph: (g) => log.graphs.push(g),
       remoteOps: (ops, _by, rebased) =>
@@ -110,7 +90,7 @@ function setup() {
       job: () => {},
     },
   });
-  return { client, sockets, timers, log };
+  return { client, sockets, clock, log };
 }
 
 /** Starts the client and brings it live on a room at `seq` holding `graph`. */
@@ -190,13 +170,13 @@ Deno.test("drag steps are coalesced per node; the drop supersedes them", async (
   }
   h.client.send([{ type: "node.update", id: "b", set: { x: 9, y: 0 } }], true);
   assert.equal(socket.sent.length, before, "nothing is sent before the flush");
-  h.timers.runAll();
+  await h.clock.advance(50);
   const moves = socket.sent.slice(before).map((m) => [m.id, (m.set as { x: number }).x]);
   assert.deepEqual(moves, [["a", 3], ["b", 9]]);
   h.client.send([{ type: "node.update", id: "a", set: { x: 4, y: 0 } }], true);
   h.client.send([{ type: "node.update", id: "a", set: { x: 5, y: 0 } }], false);
   assert.deepEqual(socket.sent.slice(before + 2).map((m) => (m.set as { x: number }).x), [5]);
-  assert.equal(h.timers.pending.size, 0, "the flush timer is cleared by the drop");
+  assert.equal(h.clock.pending, 0, "the flush timer is cleared by the drop");
   h.client.stop();
 });
 
@@ -206,12 +186,11 @@ Deno.test("a drag of many nodes sends its steps less often, near 200 ops a secon
   const socket = await live(h, graphWith(...ids));
   const before = socket.sent.length;
   h.client.send(ids.map((id) => ({ type: "node.update", id, set: { x: 1, y: 0 } })), true);
-  const [timer] = [...h.timers.pending.values()];
-  assert.equal(timer!.ms, 1500, "300 nodes: one step every 1.5 s");
-  h.timers.runAll();
+  assert.deepEqual(h.clock.delays, [1500], "300 nodes: one step every 1.5 s");
+  await h.clock.advance(1500);
   assert.equal(socket.sent.length - before, 300, "each node's latest step, once");
   h.client.send([{ type: "node.update", id: "n0", set: { x: 2, y: 0 } }], true);
-  assert.equal([...h.timers.pending.values()][0]!.ms, 50, "one node: every 50 ms");
+  assert.deepEqual(h.clock.delays, [50], "one node: every 50 ms");
   h.client.stop();
 });
 
@@ -222,7 +201,7 @@ Deno.test("after a drop it goes offline, keeps edits, and resumes from its last 
   assert.equal(h.log.states.at(-1)!.kind, "offline");
   h.client.send([{ type: "node.update", id: "a", set: { title: "offline edit" } }], false);
   assert.equal(first.sent.filter((m) => m.type === "node.update").length, 0);
-  h.timers.runAll(); // the retry
+  await h.clock.advance(750); // the retry
   await Promise.resolve();
   await Promise.resolve();
   const second = h.sockets.at(-1)!;
@@ -258,7 +237,7 @@ Deno.test("being removed from the project closes for good, without retrying", as
     kind: "closed",
     reason: "you no longer have access to this project",
   });
-  assert.equal(h.timers.pending.size, 0);
+  assert.equal(h.clock.pending, 0);
 });
 
 Deno.test("a gap in the sequence triggers a reconnect to catch up", async () => {
@@ -299,9 +278,9 @@ Deno.test("settled() gives up when the room does not answer in time", async () =
   const h = setup();
   await live(h, graphWith("a"));
   h.client.send([{ type: "node.update", id: "a", set: { x: 5 } }], false);
-  const settled = h.client.settled(1000);
-  h.timers.runAll();
-  await assert.rejects(settled, /not reached the room/);
+  const refused = assert.rejects(h.client.settled(1000), /not reached the room/);
+  await h.clock.advance(1000);
+  await refused;
   h.client.stop();
 });
 
@@ -323,5 +302,5 @@ Deno.test("too many open tabs closes for good, saying why", async () => {
   const state = h.log.states.at(-1);
   assert.equal(state?.kind, "closed");
   assert.match(state?.kind === "closed" ? state.reason : "", /too many tabs/);
-  assert.equal(h.timers.pending.size, 0);
+  assert.equal(h.clock.pending, 0);
 });
