@@ -56,7 +56,6 @@ export function createProjectSession(project: Project) {
   const { engine, room } = linkCanvas({
     drawn: store,
     ticket: () => api.projects.ticket(projectId),
-    connect: (url) => new WebSocket(url),
     clock: systemClock,
     newId: () => crypto.randomUUID(),
     readOnly,

@@ -7,49 +7,50 @@ import type { Graph } from "../../../protocol/graph.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { RoomSocket } from "../../../party/ports.ts";
 import { FakeClock } from "../../../test/fakes/fake_clock.ts";
+import { FakeWebSocket } from "../../../test/fakes/fake_websocket.ts";
+import { until } from "../../../test/until.ts";
 import { type Harness, makeRoom, ticket } from "../../../test/rooms/room_harness.ts";
 import { applyChanges, type Change } from "../canvas/changes.ts";
-import { type ConnectionState, RoomClient, type SocketLike } from "./room_client.ts";
+import { type ConnectionState, RoomClient } from "./room_client.ts";
 
 let connections = 0;
 
 /**
- * A socket pair delivering synchronously between a client and the room; each frame is one turn
- * of the room's (its messages are out when `send` returns).
+ * partysocket's WebSocket for one person's tab, joined to the in-memory room: the room takes the
+ * connection (or refuses it), and frames go each way synchronously; each frame the client sends
+ * is one turn of the room's (its messages are out when `send` returns).
  */
-function bridge(h: Harness, sub: string, role: Role): SocketLike & { drop(): void } {
-  const { room } = h;
-  const id = `conn-${++connections}`;
-  const close = (code: number, reason: string) => {
-    if (client.readyState === 3) return;
-    client.readyState = 3;
-    room.disconnect(id);
-    client.onclose?.(new CloseEvent("close", { code, reason }));
-  };
-  const server: RoomSocket = {
-    id,
-    send: (text: string) => client.onmessage?.(new MessageEvent("message", { data: text })),
-    close,
-  } as RoomSocket;
-  const client = {
-    readyState: 0,
-    send: (data: string) => {
-      room.message(id, data);
+function roomSockets(h: Harness, sub: string, role: Role) {
+  const made: FakeWebSocket[] = [];
+  class RoomBridge extends FakeWebSocket {
+    readonly id = `conn-${++connections}`;
+    constructor(url: string) {
+      super(url);
+      made.push(this);
+      const server: RoomSocket = {
+        id: this.id,
+        send: (text) => this.receive(text),
+        close: (code, reason) => this.drop(code, reason),
+      };
+      queueMicrotask(() => {
+        if (this.readyState === 0 && h.room.connect(server, ticket(sub, role))) this.open();
+      });
+    }
+    override send(data: string): void {
+      super.send(data);
+      h.room.message(this.id, data);
       h.clock.fireDue();
-    },
-    close: (code = 1000, reason = "") => close(code, reason),
-    drop: () => close(1006, "network"),
-    onopen: null as ((ev: Event) => void) | null,
-    onmessage: null as ((ev: MessageEvent) => void) | null,
-    onclose: null as ((ev: CloseEvent) => void) | null,
-    onerror: null as ((ev: Event) => void) | null,
-  };
-  queueMicrotask(() => {
-    if (!room.connect(server, ticket(sub, role))) return;
-    client.readyState = 1;
-    client.onopen?.(new Event("open"));
-  });
-  return client;
+    }
+    override close(code?: number, reason?: string): void {
+      super.close(code, reason);
+      h.room.disconnect(this.id);
+    }
+    override drop(code?: number, reason?: string): void {
+      super.drop(code, reason);
+      h.room.disconnect(this.id);
+    }
+  }
+  return { made, WebSocket: RoomBridge };
 }
 
 /** A studio tab: a client plus the graph it draws, kept the way the graph store keeps it. */
@@ -57,18 +58,13 @@ function tab(h: Harness, sub: string, role: Role = "editor") {
   let drawn: Graph = { nodes: {}, edges: {} };
   const rejected: string[] = [];
   const states: ConnectionState[] = [];
-  const sockets: ReturnType<typeof bridge>[] = [];
+  const sockets = roomSockets(h, sub, role);
   const clock = new FakeClock();
   const client = new RoomClient({
     ticket: () => Promise.resolve({ ticket: "unused", roomUrl: "ws://room", expiresAt: 0 }),
-    connect: () => {
-      const s = bridge(h, sub, role);
-      sockets.push(s);
-      return s;
-    },
-    // Retries and flushes run only when the test calls `tick()`.
+    socket: { WebSocket: sockets.WebSocket, minReconnectionDelay: 1, maxReconnectionDelay: 1 },
+    // Drag-step flushes run only when the test calls `tick()`.
     clock,
-    random: () => 0,
     callbacks: {
       graph: (g) => (drawn = structuredClone(g)),
       remoteOps: (ops, _by, rebased) =>
@@ -85,18 +81,19 @@ function tab(h: Harness, sub: string, role: Role = "editor") {
     client,
     rejected,
     states,
-    sockets,
+    sockets: sockets.made,
     drawn: () => drawn,
     edit(changes: Change[], transient = false) {
       applyChanges(drawn, changes);
       client.send(changes, transient);
     },
-    /** Runs what is due within ten seconds (a drag-step flush, a reconnect). */
+    /** Runs the drag-step flush that is due. */
     tick: () => clock.advance(10_000),
+    /** Resolves once the tab is live (its first connection, or a reconnect). */
+    live: () => until(`${sub} live`, () => states.at(-1)?.kind === "live"),
   };
 }
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 const shot = (id: string, x = 0) => ({
   id,
   type: "shot.generate",
@@ -112,7 +109,8 @@ Deno.test("two editors see each other's nodes, edges and drags, and draw the sam
   const ann = tab(h, "ann"), bob = tab(h, "bob");
   ann.client.start();
   bob.client.start();
-  await flush();
+  await ann.live();
+  await bob.live();
   ann.edit([{ type: "node.create", node: shot("s1") }, {
     type: "node.create",
     node: upscale("u1"),
@@ -139,7 +137,8 @@ Deno.test("a reviewer's edit is refused by the room and rolled back on their can
   const ann = tab(h, "ann"), rev = tab(h, "rev", "reviewer");
   ann.client.start();
   rev.client.start();
-  await flush();
+  await ann.live();
+  await rev.live();
   ann.edit([{ type: "node.create", node: shot("s1") }]);
   rev.edit([{ type: "node.delete", id: "s1" }]);
   assert.equal(rev.rejected.length, 1);
@@ -159,15 +158,15 @@ Deno.test("edits made while disconnected reach teammates after the reconnect", a
   const ann = tab(h, "ann"), bob = tab(h, "bob");
   ann.client.start();
   bob.client.start();
-  await flush();
+  await ann.live();
+  await bob.live();
   ann.edit([{ type: "node.create", node: shot("s1") }]);
   ann.sockets.at(-1)!.drop();
   assert.equal(ann.states.at(-1)!.kind, "offline");
   ann.edit([{ type: "node.update", id: "s1", set: { title: "renamed offline" } }]);
   bob.edit([{ type: "node.create", node: upscale("u1") }]);
   assert.equal(bob.drawn().nodes.s1!.title, "s1");
-  await ann.tick(); // the retry
-  await flush();
+  await ann.live(); // partysocket retried
   assert.equal(ann.states.at(-1)!.kind, "live");
   assert.equal(bob.drawn().nodes.s1!.title, "renamed offline");
   assert.deepEqual(ann.drawn(), bob.drawn(), "ann also caught up with bob's node");

@@ -7,35 +7,9 @@ import {
 } from "../../../protocol/canvas.ts";
 import type { Graph } from "../../../protocol/graph.ts";
 import { FakeClock } from "../../../test/fakes/fake_clock.ts";
-import { type ConnectionState, RoomClient, type SocketLike } from "./room_client.ts";
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  closed: { code?: number; reason?: string } | null = null;
-  onopen: ((ev: Event) => void) | null = null;
-  onmessage: ((ev: MessageEvent) => void) | null = null;
-  onclose: ((ev: CloseEvent) => void) | null = null;
-  onerror: ((ev: Event) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code?: number, reason?: string) {
-    this.closed = { code, reason };
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event("open"));
-  }
-  receive(message: ServerMessage) {
-    this.onmessage?.(new MessageEvent("message", { data: JSON.stringify(message) }));
-  }
-  drop(code = 1006, reason = "") {
-    this.readyState = 3;
-    this.onclose?.(new CloseEvent("close", { code, reason }));
-  }
-}
+import { FakeWebSocket } from "../../../test/fakes/fake_websocket.ts";
+import { until } from "../../../test/until.ts";
+import { type ConnectionState, RoomClient, type RoomClientOptions } from "./room_client.ts";
 
 const peer = (id: string): Peer => ({
   connectionId: `c-${id}`,
@@ -50,8 +24,15 @@ const graphWith = (...ids: string[]): Graph => ({
   edges: {},
 });
 
-function setup() {
-  const sockets: FakeSocket[] = [];
+/** A client on fake sockets; partysocket waits `retryMs` before each retry (1 ms unless told). */
+function setup(options: Partial<RoomClientOptions> = {}, retryMs = 1) {
+  const sockets: FakeWebSocket[] = [];
+  class Socket extends FakeWebSocket {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+    }
+  }
   const clock = new FakeClock();
   const log = {
     graphs: [] as Graph[],
@@ -65,11 +46,7 @@ function setup() {
   const client = new RoomClient({
     ticket: () =>
       Promise.resolve({ ticket: "t.k", roomUrl: "ws://room.test/parties/main/p1", expiresAt: 0 }),
-    connect: (url) => {
-      const s = new FakeSocket(url);
-      sockets.push(s);
-      return s;
-    },
+    socket: { WebSocket: Socket, minReconnectionDelay: retryMs, maxReconnectionDelay: retryMs },
     clock,
     random: () => 0.5,
     callbacks: {
@@ -89,6 +66,7 @@ function setup() {
       selections: () => {},
       job: () => {},
     },
+    ...options,
   });
   return { client, sockets, clock, log };
 }
@@ -96,8 +74,7 @@ function setup() {
 /** Starts the client and brings it live on a room at `seq` holding `graph`. */
 async function live(h: ReturnType<typeof setup>, graph: Graph, seq = 1) {
   h.client.start();
-  await Promise.resolve();
-  await Promise.resolve();
+  await until("the first connection", () => h.sockets.length > 0);
   const socket = h.sockets.at(-1)!;
   socket.open();
   socket.receive({
@@ -201,11 +178,9 @@ Deno.test("after a drop it goes offline, keeps edits, and resumes from its last 
   assert.equal(h.log.states.at(-1)!.kind, "offline");
   h.client.send([{ type: "node.update", id: "a", set: { title: "offline edit" } }], false);
   assert.equal(first.sent.filter((m) => m.type === "node.update").length, 0);
-  await h.clock.advance(750); // the retry
-  await Promise.resolve();
-  await Promise.resolve();
-  const second = h.sockets.at(-1)!;
-  assert.notEqual(second, first);
+  await until("the retry", () => h.sockets.length === 2);
+  const second = h.sockets[1]!;
+  assert.equal(second.url, "ws://room.test/parties/main/p1?ticket=t.k");
   second.open();
   assert.deepEqual(second.sent[0], {
     type: "hello",
@@ -237,7 +212,8 @@ Deno.test("being removed from the project closes for good, without retrying", as
     kind: "closed",
     reason: "you no longer have access to this project",
   });
-  assert.equal(h.clock.pending, 0);
+  await new Promise((r) => setTimeout(r, 30)); // many retry delays
+  assert.equal(h.sockets.length, 1, "no new connection");
 });
 
 Deno.test("a gap in the sequence triggers a reconnect to catch up", async () => {
@@ -250,8 +226,16 @@ Deno.test("a gap in the sequence triggers a reconnect to catch up", async () => 
     by: "ann",
     op: { type: "node.delete", id: "a" },
   });
-  assert.ok(socket.closed, "the socket is closed to resync");
+  assert.equal(socket.closedBy?.code, 4001, "the socket is closed to resync");
   assert.deepEqual(h.log.remote, []);
+  await until("the reconnect", () => h.sockets.length === 2);
+  h.sockets[1]!.open();
+  assert.deepEqual(h.sockets[1]!.sent[0], {
+    type: "hello",
+    protocol: PROTOCOL_VERSION,
+    epoch: "e1",
+    lastSeq: 1,
+  });
   h.client.stop();
 });
 
@@ -302,5 +286,44 @@ Deno.test("too many open tabs closes for good, saying why", async () => {
   const state = h.log.states.at(-1);
   assert.equal(state?.kind, "closed");
   assert.match(state?.kind === "closed" ? state.reason : "", /too many tabs/);
-  assert.equal(h.clock.pending, 0);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(h.sockets.length, 1, "no new connection");
+});
+
+Deno.test("a ticket that cannot be had says why and is asked for again; a refused one ends it", async () => {
+  const answers: (number | null)[] = [503, null, 401];
+  const h = setup({
+    ticket: () => {
+      const status = answers.shift();
+      if (status === null) {
+        return Promise.resolve({ ticket: "t.k", roomUrl: "ws://room.test/p1", expiresAt: 0 });
+      }
+      return Promise.reject(Object.assign(new Error(`edge said ${status}`), { status }));
+    },
+  });
+  h.client.start();
+  await until("the connection after a failed ticket request", () => h.sockets.length === 1);
+  assert.ok(
+    h.log.states.some((s) => s.kind === "offline" && /ticket: edge said 503/.test(s.reason)),
+  );
+  h.sockets[0]!.drop(1006);
+  await until("the end", () => h.log.states.at(-1)?.kind === "closed");
+  assert.deepEqual(h.log.states.at(-1), {
+    kind: "closed",
+    reason: "you no longer have access to this project",
+  });
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(h.sockets.length, 1, "no new connection");
+});
+
+Deno.test("retry now connects at once, without waiting out the back-off", async () => {
+  const h = setup({}, 400);
+  const first = await live(h, graphWith("a"));
+  first.drop(1006);
+  const asked = Date.now();
+  h.client.reconnectNow();
+  await until("the connection asked for", () => h.sockets.length === 2);
+  assert.ok(Date.now() - asked < 300, "sooner than the back-off");
+  h.client.stop();
+  await new Promise((r) => setTimeout(r, 450)); // the abandoned back-off's timer runs out
 });
