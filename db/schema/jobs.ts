@@ -12,7 +12,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { AgentProfile, JobState } from "../../protocol/jobs.ts";
+import type { AgentProfile, JobProgress, JobState } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 import { users } from "./accounts.ts";
@@ -56,14 +56,6 @@ export const enrollmentTokens = sqliteTable("enrollment_tokens", {
 export interface JobInputRow {
   socket: string;
   takeId: string;
-}
-
-export interface JobProgress {
-  percent: number;
-  message: string;
-  step?: { current: number; total: number };
-  etaSeconds?: number;
-  at: number;
 }
 
 export const jobs = sqliteTable("jobs", {
