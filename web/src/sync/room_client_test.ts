@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  CLOSE_CODES,
-  type Peer,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-} from "../../../protocol/canvas.ts";
+import { CLOSE_CODES, type Peer, PROTOCOL_VERSION } from "../../../protocol/canvas.ts";
 import type { Graph } from "../../../protocol/graph.ts";
 import { FakeClock } from "../../../test/fakes/fake_clock.ts";
 import { FakeWebSocket } from "../../../test/fakes/fake_websocket.ts";
