@@ -199,7 +199,7 @@ export class RoomClient {
       // schedule of its own, so a restarted room is not hit by every tab at once.
       minReconnectionDelay: 500 + 500 * (this.#o.random ?? Math.random)(),
       maxReconnectionDelay: 10_000,
-      maxEnqueuedMessages: 0,
+      maxEnqueuedMessages: 0, // nothing may go out before the hello: the replica resends
       shouldReconnectOnClose: (ev) => !(ev.code in FINAL_CLOSES),
       ...this.#o.socket,
     });
