@@ -8,6 +8,7 @@ import type { Graph, GraphEdge, SocketRef } from "../graph.ts";
 import { canConnect, nodeType, type SocketDef } from "../nodes.ts";
 import { missingNode } from "./node_rules.ts";
 import {
+  NONE,
   type OpOf,
   type Outcome,
   type Refusal,
@@ -74,7 +75,7 @@ function createEdge(doc: RoomDoc, { edge }: OpOf<"edge.create">): Outcome {
   graph.edges[edge.id] = structuredClone(edge);
   return {
     ok: true,
-    nodes: [],
+    nodes: NONE,
     edges: [edge.id],
     undo: () => void delete graph.edges[edge.id],
   };
@@ -85,7 +86,7 @@ function deleteEdge(doc: RoomDoc, { id }: OpOf<"edge.delete">): Outcome {
   const edge = graph.edges[id];
   if (!edge) return refuse("not_found", "id", `edge ${id} does not exist`);
   delete graph.edges[id];
-  return { ok: true, nodes: [], edges: [id], undo: () => void (graph.edges[id] = edge) };
+  return { ok: true, nodes: NONE, edges: [id], undo: () => void (graph.edges[id] = edge) };
 }
 
 /** The socket `ref` names on its node, or why there is none. */

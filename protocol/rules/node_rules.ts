@@ -5,9 +5,9 @@
  * edges with it (delete beats update: a later update of the node is refused).
  */
 import { jsonBoundsProblem } from "../bounded_json.ts";
-import type { GraphNode } from "../graph.ts";
 import { nodeType } from "../nodes.ts";
 import {
+  NONE,
   type OpOf,
   type Outcome,
   type Refusal,
@@ -56,7 +56,7 @@ function createNode(doc: RoomDoc, { node, restore }: OpOf<"node.create">): Outco
   return {
     ok: true,
     nodes: [node.id],
-    edges: [],
+    edges: NONE,
     undo: () => {
       delete graph.nodes[node.id];
       if (wasDeleted) deleted.add(node.id);
@@ -71,12 +71,13 @@ function updateNode(doc: RoomDoc, { id, set }: OpOf<"node.update">): Outcome {
   // Each update is bounded, but many could add up: the params they make must fit too.
   const problem = params === node.params ? null : jsonBoundsProblem(params);
   if (problem) return refuse("too_large", "set.params", `the node's params ${problem}`);
-  const before: GraphNode = { ...node };
+  const { title, x, y, params: paramsBefore } = node;
   if (set.title !== undefined) node.title = set.title;
   if (set.x !== undefined) node.x = set.x;
   if (set.y !== undefined) node.y = set.y;
   node.params = params;
-  return { ok: true, nodes: [id], edges: [], undo: () => void Object.assign(node, before) };
+  const undo = () => void Object.assign(node, { title, x, y, params: paramsBefore });
+  return { ok: true, nodes: [id], edges: NONE, undo };
 }
 
 function deleteNode(doc: RoomDoc, { id }: OpOf<"node.delete">): Outcome {

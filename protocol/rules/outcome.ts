@@ -29,8 +29,8 @@ export interface Refusal {
 /** An applied op: the nodes and edges whose stored value it changed, and how to take it back. */
 export interface Applied {
   ok: true;
-  nodes: string[];
-  edges: string[];
+  nodes: readonly string[];
+  edges: readonly string[];
   /** Puts the document back as it was before the op (the room does when the graph got too big). */
   undo(): void;
 }
@@ -47,6 +47,9 @@ export type Rules<Op extends { type: string }> = {
 
 /** One op type of the graph ops. */
 export type OpOf<T extends GraphOp["type"]> = Extract<GraphOp, { type: T }>;
+
+/** The ids an op did not touch (one shared empty list: ops are applied at every keystroke). */
+export const NONE: readonly string[] = Object.freeze([]);
 
 export function refuse(code: RejectCode, field: string, reason: string): Refusal {
   return { ok: false, code, field, reason };
