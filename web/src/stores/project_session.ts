@@ -144,7 +144,6 @@ export function createProjectSession(project: Project) {
     const gone = change.removed.nodes.filter((n) => change.selection.has(n.id));
     if (gone.length === 0) return;
     const who = peers().find((p) => p.userId === change.by)?.name ?? "A teammate";
-    const titles = gone.map((n) => `"${n.title}"`).join(", ");
     const editing = gone.length === 1 && change.selection.size === 1;
     const restored = gone.map((n) => {
       const node = structuredClone(n);
@@ -154,6 +153,8 @@ export function createProjectSession(project: Project) {
       }
       return node;
     });
+    // Named as this user last saw them: a title being typed may not have been sent yet.
+    const titles = restored.map((n) => `"${n.title}"`).join(", ");
     const edges = change.removed.edges.map((e) => structuredClone(e));
     toast(
       `${who} deleted ${titles}, which you ${editing ? "were editing" : "had selected"}`,
