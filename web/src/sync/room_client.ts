@@ -199,6 +199,9 @@ export class RoomClient {
       // schedule of its own, so a restarted room is not hit by every tab at once.
       minReconnectionDelay: 500 + 500 * (this.#o.random ?? Math.random)(),
       maxReconnectionDelay: 10_000,
+      // partysocket gives up on a handshake after 4 s by default and starts again; a cold room
+      // loading its project, or a poor network, can take longer, and would never get through.
+      connectionTimeout: 15_000,
       maxEnqueuedMessages: 0, // nothing may go out before the hello: the replica resends
       shouldReconnectOnClose: (ev) => !(ev.code in FINAL_CLOSES),
       ...this.#o.socket,

@@ -322,3 +322,23 @@ Deno.test("retry now connects at once, without waiting out the back-off", async 
   h.client.stop();
   await new Promise((r) => setTimeout(r, 450)); // the abandoned back-off's timer runs out
 });
+
+Deno.test("a slow handshake (a cold room, a poor network) is waited for, not abandoned", async () => {
+  const h = setup();
+  h.client.start();
+  await until("the connection", () => h.sockets.length === 1);
+  await new Promise((r) => setTimeout(r, 4_500)); // past partysocket's default 4 s
+  const socket = h.sockets[0]!;
+  socket.open();
+  socket.receive({
+    type: "welcome",
+    protocol: PROTOCOL_VERSION,
+    epoch: "e1",
+    seq: 0,
+    you: peer("me"),
+    peers: [],
+  });
+  assert.equal(h.log.states.at(-1)?.kind, "live");
+  assert.equal(h.sockets.length, 1, "the handshake was not given up and started again");
+  h.client.stop();
+});
