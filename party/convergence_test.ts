@@ -9,12 +9,14 @@ import assert from "node:assert/strict";
 import type { ClientMessage, GraphOp, ServerMessage } from "../protocol/canvas.ts";
 import type { Graph } from "../protocol/graph.ts";
 import type { RoomSocket } from "./ports.ts";
-import { CanvasReplica } from "./replica.ts";
+import { CanvasReplica } from "../web/src/sync/replica.ts";
+import { FakeClock } from "../test/fakes/fake_clock.ts";
+import { FakeWebSocket } from "../test/fakes/fake_websocket.ts";
 import { FakeSocket, makeRoom, shotNode, ticket } from "../test/rooms/room_harness.ts";
 import { applyChanges } from "../web/src/canvas/changes.ts";
 import type { CanvasEngine } from "../web/src/canvas/engine.ts";
 import { linkCanvas } from "../web/src/sync/canvas_link.ts";
-import type { RoomClient, SocketLike } from "../web/src/sync/room_client.ts";
+import type { RoomClient } from "../web/src/sync/room_client.ts";
 
 function prng(seed: number): () => number {
   return () => {
@@ -123,6 +125,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
           sendUp(c, m);
         }
         while (c.up[0] && c.up[0].at <= now) h.room.message(c.socket.id, c.up.shift()!.text);
+        h.clock.fireDue(); // the room's turn ends: what it held for the turn's writes goes out
         while (c.down[0] && c.down[0].at <= now) {
           const m = c.down.shift()!.msg;
           if (m.type === "ack") c.acked.set(m.opId, m.seq);
@@ -140,6 +143,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
     for (let round = 0; round < 50; round++) {
       for (const c of clients) {
         for (const f of c.up.splice(0)) h.room.message(c.socket!.id, f.text);
+        h.clock.fireDue();
         for (const { msg } of c.down.splice(0)) {
           if (msg.type === "ack") c.acked.set(msg.opId, msg.seq);
           c.replica.receive(msg);
@@ -174,7 +178,7 @@ interface SimTab {
   engine: CanvasEngine;
   room: RoomClient;
   drawn: () => Graph;
-  socket: (SocketLike & { id: string }) | null;
+  socket: (FakeWebSocket & { id: string }) | null;
   up: { at: number; text: string }[];
   down: { at: number; text: string }[];
   /** Where the pointer is while a press (drag or click) is held. */
@@ -186,19 +190,57 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
     const rand = prng(seed);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const h = await makeRoom({ logLimit: 40 });
-    let now = 0;
-    let connections = 0;
     // Every tab's timers (drag-step flushes, reconnect back-off) on the simulated clock.
-    const timers = new Map<number, { at: number; fn: () => void }>();
-    let nextTimer = 0;
-    const runDueTimers = () => {
-      const due = [...timers].filter(([, t]) => t.at <= now).sort(([, a], [, b]) => a.at - b.at);
-      for (const [id, t] of due) if (timers.delete(id)) t.fn();
-    };
-    // The room client awaits its ticket: let those promise turns run.
+    const clock = new FakeClock(0);
+    let connections = 0;
+    const tabs: SimTab[] = [];
+    // partysocket's (zero) wait before a reconnect runs in a real turn; otherwise the promise
+    // turns (the room client awaiting its ticket) are enough.
     const settle = async () => {
+      if (tabs.some((t) => !t.socket)) await new Promise((resolve) => setTimeout(resolve, 0));
       for (let i = 0; i < 4; i++) await Promise.resolve();
     };
+    /**
+     * The WebSocket class of one tab: a connection takes 0.5-1 s of simulated time to open (the
+     * tab is offline meanwhile, as it was behind a back-off), then frames take up to 30 ms each
+     * way; a dropped connection loses what was in flight.
+     */
+    const simSocket = (tab: SimTab) =>
+      class SimSocket extends FakeWebSocket {
+        readonly id = `${tab.name}-${++connections}`;
+        constructor(url: string) {
+          super(url);
+          tab.socket = this;
+          tab.up = [];
+          tab.down = [];
+          const server: RoomSocket = {
+            id: this.id,
+            send: (text) => tab.down.push({ at: clock.now() + rand() * 30, text }),
+            close: (code, reason) => this.drop(code, reason),
+          };
+          clock.setTimer(() => {
+            if (this.readyState === 0 && h.room.connect(server, ticket(tab.name))) this.open();
+          }, 500 + rand() * 500);
+        }
+        override send(data: string): void {
+          tab.up.push({ at: clock.now() + rand() * 30, text: data });
+        }
+        override close(code?: number, reason?: string): void {
+          super.close(code, reason);
+          this.#gone();
+        }
+        override drop(code?: number, reason?: string): void {
+          super.drop(code, reason);
+          this.#gone();
+        }
+        #gone(): void {
+          h.room.disconnect(this.id);
+          if (tab.socket !== this) return;
+          tab.socket = null;
+          tab.up = [];
+          tab.down = [];
+        }
+      };
 
     const openTab = (name: string): SimTab => {
       let graph: Graph = { nodes: {}, edges: {} };
@@ -210,47 +252,15 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
           replace: (next) => void (graph = structuredClone(next)),
         },
         ticket: () => Promise.resolve({ ticket: "unused", roomUrl: "ws://room", expiresAt: 0 }),
-        connect: () => {
-          const id = `${name}-${++connections}`;
-          const socket = {
-            id,
-            readyState: 0,
-            send: (text: string) => tab.up.push({ at: now + rand() * 30, text }),
-            close: (code = 1000, reason = "") => {
-              if (socket.readyState === 3) return;
-              socket.readyState = 3;
-              h.room.disconnect(id);
-              tab.up = [];
-              tab.down = [];
-              if (tab.socket === socket) tab.socket = null;
-              socket.onclose?.(new CloseEvent("close", { code, reason }));
-            },
-            onopen: null as ((ev: Event) => void) | null,
-            onmessage: null as ((ev: MessageEvent) => void) | null,
-            onclose: null as ((ev: CloseEvent) => void) | null,
-            onerror: null as ((ev: Event) => void) | null,
-          };
-          const server: RoomSocket = {
-            id,
-            send: (text) => tab.down.push({ at: now + rand() * 30, text }),
-            close: (code, reason) => socket.close(code, reason),
-          };
-          tab.socket = socket;
-          queueMicrotask(() => {
-            if (socket.readyState === 3 || !h.room.connect(server, ticket(name))) return;
-            socket.readyState = 1;
-            socket.onopen?.(new Event("open"));
-          });
-          return socket;
+        // partysocket reconnects over the simulated network (its own waits are real but zero).
+        socket: {
+          WebSocket: simSocket(tab),
+          minReconnectionDelay: 0,
+          maxReconnectionDelay: 0,
+          connectionTimeout: 60_000,
         },
-        timers: {
-          setTimeout: (fn, ms) => {
-            timers.set(++nextTimer, { at: now + ms, fn });
-            return nextTimer;
-          },
-          clearTimeout: (id) => void timers.delete(id),
-          random: rand,
-        },
+        clock,
+        random: rand,
         newId: () => `${name}${Math.floor(rand() * 1e9)}`,
         readOnly: () => false,
         on: {
@@ -321,21 +331,21 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
       const socket = tab.socket;
       if (!socket || socket.readyState !== 1) return;
       while (tab.up[0] && tab.up[0].at <= until) h.room.message(socket.id, tab.up.shift()!.text);
+      h.clock.fireDue();
       while (tab.down[0] && tab.down[0].at <= until && tab.socket === socket) {
-        socket.onmessage?.(new MessageEvent("message", { data: tab.down.shift()!.text }));
+        socket.receive(tab.down.shift()!.text);
       }
     };
 
-    const tabs = ["ada", "bob", "cy"].map(openTab);
+    tabs.push(...["ada", "bob", "cy"].map(openTab));
     await settle();
     for (let step = 0; step < 800; step++) {
-      now += 5;
-      runDueTimers();
+      await clock.advance(5);
       await settle();
       for (const tab of tabs) {
         act(tab);
-        deliver(tab, now);
-        if (tab.socket?.readyState === 1 && rand() < 0.005) tab.socket.close(1006, "network");
+        deliver(tab, clock.now());
+        if (tab.socket?.readyState === 1 && rand() < 0.005) tab.socket.drop(1006, "network");
       }
     }
     // Quiesce: presses end, reconnects happen, every frame is delivered.
@@ -344,13 +354,13 @@ for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
       tab.pointer = null;
     }
     for (let round = 0; round < 400; round++) {
-      now += 50;
-      runDueTimers();
+      await clock.advance(50);
       await settle();
       for (const tab of tabs) deliver(tab, Infinity);
     }
     const truth = h.room.graph!;
     assert.ok(h.room.seq > 200, `only ${h.room.seq} ops: the simulation did too little`);
+    assert.ok(connections > tabs.length, "no tab reconnected: the simulation did too little");
     assert.ok(Object.keys(truth.nodes).length > 0);
     for (const tab of tabs) {
       assert.deepEqual(tab.room.replica.pending, [], `${tab.name} still has edits in flight`);

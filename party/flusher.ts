@@ -11,10 +11,10 @@
  * and 100% of `maxWaitMs`, so rooms that got busy together (after a restart, say) do not all
  * flush in the same instant.
  */
-import type { RoomClock } from "./ports.ts";
+import type { Clock } from "../protocol/clock.ts";
 
 export interface FlusherOptions {
-  clock: RoomClock;
+  clock: Clock;
   /** Does the flush; resolves true when there is nothing left to flush, throws on failure. */
   flush: () => Promise<boolean>;
   quietMs?: number;
@@ -28,7 +28,7 @@ export interface FlusherOptions {
 
 export class Flusher {
   #o: Required<FlusherOptions>;
-  #timer: number | null = null;
+  #cancel: (() => void) | null = null;
   /** When the first unflushed change was made, and when a flush is due at the latest. */
   #dirtySince: number | null = null;
   #deadline = 0;
@@ -58,7 +58,7 @@ export class Flusher {
     this.#lastChange = now;
     if (this.#inFlight || this.#failures > 0) return; // the running flush or the retry picks it up
     // An armed timer fires no later than the flush is now due (due times only move later).
-    if (this.#timer === null) this.#arm(this.#due() - now);
+    if (this.#cancel === null) this.#arm(this.#due() - now);
   }
 
   /** Flush as soon as possible (the last user left). */
@@ -85,15 +85,15 @@ export class Flusher {
 
   #arm(ms: number): void {
     this.#clear();
-    this.#timer = this.#o.clock.setTimeout(() => {
-      this.#timer = null;
+    this.#cancel = this.#o.clock.setTimer(() => {
+      this.#cancel = null;
       this.#fire();
     }, Math.max(0, ms));
   }
 
   #clear(): void {
-    if (this.#timer !== null) this.#o.clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#cancel?.();
+    this.#cancel = null;
   }
 
   #fire(): void {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "../test/rooms/manual_clock.ts";
+import { FakeClock } from "../test/fakes/fake_clock.ts";
 import { Flusher } from "./flusher.ts";
 
 function setup(options: { random?: () => number; fail?: () => boolean } = {}) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const flushedAt: number[] = [];
   const logs: string[] = [];
   const flusher = new Flusher({
@@ -59,7 +59,7 @@ Deno.test("rooms dirtied together spread their longest-wait flushes over the las
 });
 
 Deno.test("now() flushes at once, and again right after a flush it was asked during", async () => {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const started: number[] = [];
   let finish = () => {};
   const flusher = new Flusher({

@@ -7,9 +7,9 @@
  */
 import type * as Party from "partykit/server";
 import { parseEdgeEvent } from "../protocol/canvas.ts";
+import { systemClock } from "../protocol/clock.ts";
 import { type RoomTicket, verifyRoomTicket } from "../protocol/room_ticket.ts";
 import { httpEdgeApi } from "./edge_client.ts";
-import { systemClock } from "./ports.ts";
 import { CanvasRoom } from "./room.ts";
 
 function _vars(env: Record<string, unknown>): { secret: string; edgeUrl: string } {

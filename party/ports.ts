@@ -1,6 +1,7 @@
 /**
- * What the transport-free room needs from its host: storage, the edge, a clock and sockets.
- * party/main.ts supplies PartyKit's; tests supply the in-memory ones in party/memory_ports.ts.
+ * What the transport-free room needs from its host: storage, the edge and sockets (and a clock,
+ * protocol/clock.ts). party/main.ts supplies PartyKit's; tests supply in-memory ones
+ * (party/memory_storage.ts, test/rooms/room_harness.ts).
  */
 import type { Graph } from "../protocol/graph.ts";
 
@@ -27,21 +28,9 @@ export interface EdgeApi {
   flushRevision(request: FlushRequest): Promise<{ revision: number }>;
 }
 
-export interface RoomClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(handle: number): void;
-}
-
 /** One open socket as the room sees it. */
 export interface RoomSocket {
   readonly id: string;
   send(text: string): void;
   close(code: number, reason: string): void;
 }
-
-export const systemClock: RoomClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as number,
-  clearTimeout: (handle) => clearTimeout(handle),
-};

@@ -4,15 +4,15 @@
  * connection per tick (~30/s at the default 33 ms), and the room stringifies once per tick.
  */
 import type { ServerMessage } from "../protocol/canvas.ts";
-import type { RoomClock } from "./ports.ts";
+import type { Clock } from "../protocol/clock.ts";
 
 export class PresenceBatcher {
   #cursors = new Map<string, { x: number; y: number }>();
   #selections = new Map<string, string[]>();
-  #timer: number | null = null;
+  #cancel: (() => void) | null = null;
 
   constructor(
-    private readonly clock: RoomClock,
+    private readonly clock: Clock,
     private readonly broadcast: (message: ServerMessage) => void,
     private readonly intervalMs = 33,
   ) {}
@@ -34,16 +34,16 @@ export class PresenceBatcher {
   }
 
   dispose(): void {
-    if (this.#timer !== null) this.clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#cancel?.();
+    this.#cancel = null;
   }
 
   #arm(): void {
-    this.#timer ??= this.clock.setTimeout(() => this.#tick(), this.intervalMs);
+    this.#cancel ??= this.clock.setTimer(() => this.#tick(), this.intervalMs);
   }
 
   #tick(): void {
-    this.#timer = null;
+    this.#cancel = null;
     if (this.#cursors.size > 0) {
       const cursors = [...this.#cursors].map(([connectionId, p]) => ({ connectionId, ...p }));
       this.#cursors.clear();

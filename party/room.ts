@@ -28,14 +28,15 @@ import {
   type ServerMessage,
   toGraphOp,
 } from "../protocol/canvas.ts";
+import type { Clock } from "../protocol/clock.ts";
 import { emptyGraph, type Graph } from "../protocol/graph.ts";
+import { applyOp } from "../protocol/rules/mod.ts";
 import { accessSubjects, type RoomTicket } from "../protocol/room_ticket.ts";
 import { isNewer, ticketAccess } from "./access.ts";
 import { Flusher } from "./flusher.ts";
 import { GraphBudget, MAX_ROOM_GRAPH_BYTES } from "./graph_budget.ts";
 import { GroupCommit } from "./group_commit.ts";
-import { applyOp } from "./graph_ops.ts";
-import type { EdgeApi, FlushRequest, RoomClock, RoomSocket, RoomStorage } from "./ports.ts";
+import type { EdgeApi, FlushRequest, RoomSocket, RoomStorage } from "./ports.ts";
 import { colorFor, PresenceBatcher } from "./presence.ts";
 import {
   accessKey,
@@ -49,13 +50,11 @@ import {
 export interface CanvasRoomOptions {
   storage: RoomStorage;
   edge: EdgeApi;
-  clock: RoomClock;
+  clock: Clock;
   /** Accepted ops kept for catching reconnecting clients up; further behind gets a snapshot. */
   logLimit?: number;
   flushQuietMs?: number;
   presenceIntervalMs?: number;
-  /** Group-commit window for storage writes (see group_commit.ts); "sync" writes each op alone. */
-  commitDelayMs?: number | "sync";
 }
 
 /** What every session holds, whatever its phase. */
@@ -105,13 +104,11 @@ export class CanvasRoom {
       logLimit: 1000,
       flushQuietMs: 1000,
       presenceIntervalMs: 33,
-      commitDelayMs: 0,
       ...options,
     };
     this.#commit = new GroupCommit(
       this.#o.storage,
       this.#o.clock,
-      this.#o.commitDelayMs,
       (e) => console.error(`room ${projectId}: commit: ${e}`),
     );
     this.#presence = new PresenceBatcher(
@@ -392,30 +389,11 @@ export class CanvasRoom {
     const key = `${session.peer.userId} ${opId}`;
     const already = this.#seen.get(key);
     if (already !== undefined) return this.#send(session, { type: "ack", opId, seq: already });
-    // Which stored values the op can touch, read before a node delete drops its edges.
-    const nodeIds = op.type === "node.create"
-      ? [op.node.id]
-      : op.type === "node.update" || op.type === "node.delete"
-      ? [op.id]
-      : [];
-    const edgeIds = op.type === "edge.create"
-      ? [op.edge.id]
-      : op.type === "edge.delete"
-      ? [op.id]
-      : op.type === "node.delete"
-      ? Object.values(state.graph.edges).filter((e) => e.from.node === op.id || e.to.node === op.id)
-        .map((e) => e.id)
-      : [];
-    const updated = op.type === "node.update" ? state.graph.nodes[op.id] : undefined;
-    const before = updated && { ...updated };
-    const result = applyOp(state.graph, op, state.deleted);
+    const result = applyOp(state, op);
     if (!result.ok) return this.#reject(session, opId, result.code, result.reason, result.field);
-    const size = this.#budget.measure(state.graph, nodeIds, edgeIds);
+    const size = this.#budget.measure(state.graph, result.nodes, result.edges);
     if (size.bytes > MAX_ROOM_GRAPH_BYTES && size.bytes > this.#budget.bytes) {
-      // Undone as it was done: an update replaces the node's fields, creates add an entry.
-      if (updated && before) Object.assign(updated, before);
-      else if (op.type === "node.create") delete state.graph.nodes[op.node.id];
-      else if (op.type === "edge.create") delete state.graph.edges[op.edge.id];
+      result.undo();
       return this.#reject(
         session,
         opId,
@@ -427,7 +405,7 @@ export class CanvasRoom {
     const meta = state.meta;
     meta.seq++;
     if (!meta.authors.includes(session.peer.userId)) meta.authors.push(session.peer.userId);
-    const { put, remove } = changeEntries(state.graph, nodeIds, edgeIds);
+    const { put, remove } = changeEntries(state.graph, result.nodes, result.edges);
     if (op.type === "node.create" && op.restore) remove.push(tombKey(op.node.id));
     this.#commit.write({ ...put, meta }, remove);
     const update: Logged = {
@@ -526,7 +504,6 @@ export class CanvasRoom {
       throw error;
     });
     stored.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-    this.#commit.now(); // pending per-op writes must not land on top of the new graph
     await writeWholeRoom(this.#o.storage, state, previous);
     const { epoch } = state.meta;
     this.#broadcast({ type: "state.snapshot", epoch, seq: seq + 1, graph: state.graph });

@@ -150,3 +150,24 @@ Deno.test("a graph is kept under what the edge takes as one revision", async () 
   assert.deepEqual(ada.of("ack").slice(-3).map((m) => m.opId), ["move", "del", "again"]);
   h.room.dispose();
 });
+
+Deno.test("a restore refused for size leaves the node deleted: a plain create cannot take its id", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada");
+  const params = { prompt: "x".repeat(60_000) };
+  h.send(ada, { type: "node.create", opId: "c", node: { ...shotNode("gone"), params } });
+  h.send(ada, { type: "node.delete", opId: "d", id: "gone" });
+  for (let n = 1; ada.of("reject").length === 0; n++) {
+    h.send(ada, { type: "node.create", opId: `o${n}`, node: { ...shotNode(`n${n}`), params } });
+    assert.ok(n < 200, "refused at some point");
+  }
+  const restore = { ...shotNode("gone"), params };
+  h.send(ada, { type: "node.create", opId: "restore", node: restore, restore: true });
+  h.send(ada, { type: "node.create", opId: "plain", node: shotNode("gone") });
+  assert.deepEqual(ada.of("reject").slice(1).map((m) => [m.opId, m.code]), [
+    ["restore", "too_large"],
+    ["plain", "conflict"],
+  ]);
+  assert.equal(h.room.graph!.nodes.gone, undefined);
+  h.room.dispose();
+});

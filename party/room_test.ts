@@ -6,7 +6,7 @@ import {
   parseEdgeEvent,
 } from "../protocol/canvas.ts";
 import { linkSubject } from "../protocol/room_ticket.ts";
-import { ManualClock } from "../test/rooms/manual_clock.ts";
+import { FakeClock } from "../test/fakes/fake_clock.ts";
 import { MemoryStorage } from "./memory_storage.ts";
 import { CanvasRoom } from "./room.ts";
 import {
@@ -560,7 +560,7 @@ Deno.test("a room whose edge is unreachable at start refuses sockets with a retr
   const room = new CanvasRoom("p1", {
     storage: new MemoryStorage(),
     edge,
-    clock: new ManualClock(),
+    clock: new FakeClock(),
   });
   await assert.rejects(room.load());
   const socket = new FakeSocket("s");
@@ -576,7 +576,7 @@ Deno.test("connections arriving while the room loads share one load and one epoc
   const room = new CanvasRoom("p1", {
     storage: new MemoryStorage(),
     edge,
-    clock: new ManualClock(),
+    clock: new FakeClock(),
   });
   const results = await Promise.all([room.load(), room.load(), room.load()]);
   assert.deepEqual(results, ["ready", "ready", "ready"]);
@@ -584,8 +584,8 @@ Deno.test("connections arriving while the room loads share one load and one epoc
   room.dispose();
 });
 
-Deno.test("ops arriving together are stored in one batch and heard of only once it is written", async () => {
-  const h = await makeRoom({ commitDelayMs: 5 });
+Deno.test("ops arriving in one turn are stored at once and heard of only after the turn", async () => {
+  const h = await makeRoom();
   const [ada, bob] = [h.join("ada"), h.join("bob")];
   ada.received = [];
   const puts: string[][] = [];
@@ -594,24 +594,23 @@ Deno.test("ops arriving together are stored in one batch and heard of only once 
     puts.push(Object.keys(entries).sort());
     return put(entries);
   };
-  h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
-  h.send(bob, { type: "node.create", opId: "o2", node: shotNode("n2") });
-  assert.deepEqual([ada.received, bob.received, puts], [[], [], []]);
-  await h.clock.advance(5);
-  assert.deepEqual(puts, [["meta", "node:n1", "node:n2"]]);
+  h.room.message(ada.id, JSON.stringify({ type: "node.create", opId: "o1", node: shotNode("n1") }));
+  h.room.message(bob.id, JSON.stringify({ type: "node.create", opId: "o2", node: shotNode("n2") }));
+  assert.deepEqual(puts, [["meta", "node:n1"], ["meta", "node:n2"]]);
+  assert.deepEqual([ada.received, bob.received], [[], []]);
+  h.clock.fireDue();
   assert.deepEqual(ada.received.map((m) => m.type), ["ack", "state.update"]);
   assert.deepEqual(bob.received.map((m) => m.type), ["state.update", "ack"]);
   h.room.dispose();
 });
 
 Deno.test("a socket that fails to send does not keep the others from hearing of an edit", async () => {
-  const h = await makeRoom({ commitDelayMs: 5 });
+  const h = await makeRoom();
   const [ada, broken, bob] = [h.join("ada"), h.join("broken"), h.join("bob")];
   broken.send = () => {
     throw new Error("send after close");
   };
   h.send(ada, { type: "node.create", opId: "o1", node: shotNode("n1") });
-  await h.clock.advance(5);
   assert.equal(bob.of("state.update")[0]?.opId, "o1");
   assert.equal(ada.of("ack")[0]?.seq, 1);
   h.room.dispose();

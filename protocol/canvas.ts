@@ -59,7 +59,7 @@ const coordinate = z.number().finite();
 /**
  * Per-property changes; a param set to `null` is removed. Last writer (in room order) wins.
  * The changed params are bounded like a node's params; the params they make are checked again
- * when applied (graph_ops.ts), since many small updates could add up past the size limit.
+ * when applied (rules/node_rules.ts), since many small updates could add up past the size limit.
  */
 export const nodeChangesSchema = z.object({
   title: z.string().max(200).optional(),

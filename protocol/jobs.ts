@@ -243,6 +243,16 @@ export const jobEventRequestSchema = z.object({
 });
 export type JobEventRequest = z.input<typeof jobEventRequestSchema>;
 
+/** The progress an agent last reported for a job, as the edge keeps it and returns it. */
+export interface JobProgress {
+  percent: number;
+  message: string;
+  step?: { current: number; total: number };
+  etaSeconds?: number;
+  /** When the edge received it (ms since the epoch). */
+  at: number;
+}
+
 export const jobEventResponseSchema = z.object({
   /** The user canceled the job: interrupt the backend and stop sending. */
   canceled: z.boolean(),

@@ -16,8 +16,6 @@
  * ```
  */
 import { z } from "zod";
-import type { GraphOp } from "./canvas.ts";
-import type { Graph } from "./graph.ts";
 import { nodeType } from "./nodes.ts";
 
 export type ParamKind = "text" | "textarea" | "integer" | "number" | "enum" | "boolean";
@@ -196,23 +194,15 @@ export function paramProblems(type: string, params: Record<string, unknown>): Pa
 }
 
 /**
- * Why the room must refuse `op` for the parameter values it would store (the op's field and
- * every problem, in one line), or null. Ops on nodes the graph lacks are left to the graph rules.
+ * Why the room must refuse an op storing `params` on a node of `type` (the op's field at `at`
+ * and every problem, in one line), or null. Only values present are judged: a missing one may
+ * be filled in later.
  */
-export function opParamProblem(
-  graph: Graph,
-  op: GraphOp,
+export function storedParamProblem(
+  type: string,
+  params: Record<string, unknown>,
+  at: string,
 ): { field: string; reason: string } | null {
-  let type: string, params: Record<string, unknown>, at: string;
-  if (op.type === "node.create") {
-    [type, params, at] = [op.node.type, op.node.params, "node.params"];
-  } else if (op.type === "node.update" && op.set.params) {
-    const node = graph.nodes[op.id];
-    if (!node) return null;
-    [type, params, at] = [node.type, op.set.params, "set.params"];
-  } else {
-    return null;
-  }
   const problems = presentParamProblems(type, params);
   if (problems.length === 0) return null;
   return {

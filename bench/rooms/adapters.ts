@@ -1,6 +1,6 @@
 /**
  * The same bench client behaviour (edit a node of its own, move a cursor) spoken in each of the
- * three room implementations' protocols. An edit carries its send time and the sender's counter,
+ * room implementations' protocols. An edit carries its send time and the sender's counter,
  * so receivers measure latency and notice lost or reordered edits.
  */
 import * as Y from "yjs";
@@ -29,7 +29,7 @@ export interface BenchClient {
 
 export interface RoomImpl {
   /** "alt": our room built from another copy of party/ (cpu_per_op.ts --alt), for A/B runs. */
-  name: "ours" | "plain" | "yjs" | "alt";
+  name: "ours" | "plain" | "persist" | "yjs" | "alt";
   connect(room: string, index: number, onEdit: OnEdit): Promise<BenchClient>;
 }
 
@@ -95,14 +95,15 @@ export function oursImpl(host: string, secret: string, party: "main" | "alt" = "
 }
 
 /**
- * The plain room relays the very frames our clients send (same edit and cursor JSON), so it
- * carries the same bytes in; what it sends out lacks only our envelope (seq, opId, by).
+ * The plain and persist rooms relay the very frames our clients send (same edit and cursor
+ * JSON), so they carry the same bytes in; what they send out lacks only our envelope (seq, opId,
+ * by).
  */
-export function plainImpl(host: string): RoomImpl {
+export function relayImpl(host: string, party: "plain" | "persist"): RoomImpl {
   return {
-    name: "plain",
+    name: party,
     async connect(room, index, onEdit) {
-      const ws = await _open(`ws://${host}/parties/plain/${room}`);
+      const ws = await _open(`ws://${host}/parties/${party}/${room}`);
       ws.onmessage = (e) => {
         const m = JSON.parse(e.data);
         if (m.type === "node.update") onEdit(Number(m.id.slice(1)), m.set.y, m.set.x);

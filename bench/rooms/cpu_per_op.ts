@@ -53,6 +53,7 @@ await Deno.writeTextFile(
     main: `${ROOT}party/main.ts`,
     parties: {
       plain: `${ROOT}bench/rooms/plain_room.ts`,
+      persist: `${ROOT}bench/rooms/persist_room.ts`,
       yjs: `${ROOT}bench/rooms/yjs_room.ts`,
       ...(alt ? { alt: `${ROOT}${alt.replace(/\/+$/, "")}/main.ts` } : {}),
     },

@@ -3,7 +3,7 @@
  * client whose index is `share` modulo `shares`), drives their edits and cursor moves during a
  * phase and reports what its clients saw. Runs as a Web Worker.
  */
-import { type BenchClient, oursImpl, plainImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
+import { type BenchClient, oursImpl, relayImpl, type RoomImpl, yjsImpl } from "./adapters.ts";
 import type { FleetOptions } from "./load.ts";
 
 /** The fleet's options, and which share of its sockets this worker opens. */
@@ -60,7 +60,7 @@ const last = new Map<number, Map<number, number>>();
 function implFor(init: WorkerInit): RoomImpl {
   if (init.impl === "ours") return oursImpl(init.host, init.secret);
   if (init.impl === "alt") return oursImpl(init.host, init.secret, "alt");
-  if (init.impl === "plain") return plainImpl(init.host);
+  if (init.impl === "plain" || init.impl === "persist") return relayImpl(init.host, init.impl);
   return yjsImpl(init.host);
 }
 

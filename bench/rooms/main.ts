@@ -1,16 +1,18 @@
 /**
- * Room benchmark: ours vs a plain relay room (the runtime's limit) vs y-partykit (the
- * off-the-shelf peer), one after another under the same load on one local `partykit dev`.
- * Each workload runs all three before the next, so background noise hits them alike.
+ * Room benchmark: ours vs a plain relay room (the runtime's limit), a room that stores each frame
+ * before relaying it (the runtime's limit for a room that persists every op, as ours does) and
+ * y-partykit (the off-the-shelf peer), one after another under the same load on one local
+ * `partykit dev`. Each workload runs all four before the next, so background noise hits them
+ * alike.
  * Prints a table and writes bench/results/rooms.json (not with --quick).
  *
  * Usage: deno run -A bench/rooms/main.ts [--quick] [--only=a,b,c] [--tmpfs]
- *   profiling: [--impls=ours,plain,yjs] [--rates=6,8] [--all-steps] (these never write results)
+ *   profiling: [--impls=ours,plain,persist,yjs] [--rates=6,8] [--all-steps] (never write results)
  *
  * In (c) a rate step that is not sustainable is run once more before the ramp stops (marked `*`).
  *
  * `--tmpfs` keeps room storage in /dev/shm, taking this machine's disk commits out of the
- * figures (only our room writes per op); such runs do not overwrite rooms.json.
+ * figures (ours and persist write per op); such runs do not overwrite rooms.json.
  */
 import { startPartyKit } from "../../test/rooms/partykit_server.ts";
 import { spawnFakeEdge } from "./fake_edge_process.ts";
@@ -52,10 +54,10 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGPIPE"] as const) {
   );
 }
 const host = `127.0.0.1:${server.port}`;
+const ALL_IMPLS = ["ours", "plain", "persist", "yjs"] as const;
 const implNames = Deno.args.find((a) => a.startsWith("--impls="))?.slice(8).split(",") ??
-  ["ours", "plain", "yjs"];
-const impls = (["ours", "plain", "yjs"] as const).filter((name) => implNames.includes(name))
-  .map((name) => ({ name }));
+  ALL_IMPLS;
+const impls = ALL_IMPLS.filter((name) => implNames.includes(name)).map((name) => ({ name }));
 type RoomImpl = typeof impls[number];
 const fleet = (impl: RoomImpl, roomCount: number, perRoom: number, prefix: string) =>
   connectFleet({ impl: impl.name, host, secret: SECRET, roomCount, perRoom, prefix });
@@ -168,7 +170,7 @@ try {
   await Deno.remove(persistDir, { recursive: true });
 }
 
-const complete = only.length === 3 && impls.length === 3 &&
+const complete = only.length === 3 && impls.length === ALL_IMPLS.length &&
   !allSteps &&
   !Deno.args.some((a) => a.startsWith("--rates="));
 // Only a complete run on disk is recorded: storage on tmpfs leaves out the disk commits.

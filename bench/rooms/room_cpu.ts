@@ -7,7 +7,8 @@
  * (add --cpu-prof to deno run for a profile)
  */
 import { emptyGraph } from "../../protocol/graph.ts";
-import type { RoomClock, RoomSocket, RoomStorage } from "../../party/ports.ts";
+import { type Clock, systemClock } from "../../protocol/clock.ts";
+import type { RoomSocket, RoomStorage } from "../../party/ports.ts";
 import { CanvasRoom } from "../../party/room.ts";
 import { editFrame } from "./adapters.ts";
 
@@ -32,10 +33,9 @@ const timed = (fn: () => void) => {
   fn();
   busy += performance.now() - t;
 };
-const clock: RoomClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(() => timed(fn), ms) as unknown as number,
-  clearTimeout: (handle) => clearTimeout(handle),
+const clock: Clock = {
+  ...systemClock,
+  setTimer: (fn, ms) => systemClock.setTimer(() => timed(fn), ms),
 };
 const room = new CanvasRoom("p", {
   storage,

@@ -12,7 +12,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { AgentProfile, JobState } from "../../protocol/jobs.ts";
+import type { AgentProfile, JobProgress, JobState } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 import { users } from "./accounts.ts";
@@ -71,14 +71,6 @@ export type JobInputRow =
       imageKey?: string;
     };
   };
-
-export interface JobProgress {
-  percent: number;
-  message: string;
-  step?: { current: number; total: number };
-  etaSeconds?: number;
-  at: number;
-}
 
 export const jobs = sqliteTable("jobs", {
   id: text("id").primaryKey(),

@@ -14,7 +14,7 @@
  */
 import type { Backend } from "../../protocol/nodes.ts";
 import type { BackendStatus, JobBackend } from "./backend.ts";
-import { type Clock, systemClock } from "../time/clock.ts";
+import { type Clock, systemClock } from "../../protocol/clock.ts";
 import { consoleLogger, type Logger } from "../log/logger.ts";
 
 export interface MonitorOptions {

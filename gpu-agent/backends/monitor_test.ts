@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { BackendStatus, JobBackend } from "./backend.ts";
 import { BackendMonitor } from "./monitor.ts";
-import { FakeClock } from "../time/fake_clock.ts";
+import { FakeClock } from "../../test/fakes/fake_clock.ts";
 import { MemoryLogger } from "../log/memory_logger.ts";
 
 /** A backend whose health the test switches; counts its probes. */
@@ -54,12 +54,12 @@ Deno.test("the monitor probes at start and then every interval", async () => {
   await flush();
   assert.equal(comfy.probes, 1);
   for (let i = 0; i < 3; i++) {
-    clock.advance(30_000);
+    await clock.advance(30_000);
     await flush();
   }
   assert.equal(comfy.probes, 4);
   await monitor.stop();
-  clock.advance(120_000);
+  await clock.advance(120_000);
   await flush();
   assert.equal(comfy.probes, 4, "no probes after stop()");
   assert.equal(clock.pending, 0);
@@ -72,7 +72,7 @@ Deno.test("going away and coming back are each logged once, and the status list 
   assert.deepEqual(logger.lines.map((l) => l.message), ["comfyui 1.0 found", "ffmpeg 1.0 found"]);
   comfy.healthy = false;
   for (let i = 0; i < 4; i++) {
-    clock.advance(30_000);
+    await clock.advance(30_000);
     await flush();
   }
   assert.deepEqual(logger.matching("comfyui went away"), ["comfyui went away: start comfyui"]);
@@ -80,7 +80,7 @@ Deno.test("going away and coming back are each logged once, and the status list 
   assert.deepEqual(monitor.healthyBackends().map((b) => b.kind), ["ffmpeg"]);
   comfy.healthy = true;
   for (let i = 0; i < 4; i++) {
-    clock.advance(30_000);
+    await clock.advance(30_000);
     await flush();
   }
   assert.deepEqual(logger.matching("comfyui 1.0 is back"), ["comfyui 1.0 is back"]);
@@ -129,7 +129,7 @@ Deno.test("markDown takes a backend off at once and re-probes it with backoff, a
   const start = clock.now();
   const before = comfy.probes;
   for (let ms = 0; ms <= 120_000; ms += 500) {
-    clock.advance(500);
+    await clock.advance(500);
     await flush();
     if (comfy.probes > before + probesAt.length) probesAt.push(clock.now());
   }
@@ -139,11 +139,11 @@ Deno.test("markDown takes a backend off at once and re-probes it with backoff, a
   monitor.markDown("comfyui", "again");
   assert.equal(logger.matching("went away").length, 1, "already down: not logged twice");
   comfy.healthy = true;
-  clock.advance(30_000);
+  await clock.advance(30_000);
   await flush();
   assert.deepEqual(logger.matching("is back"), ["comfyui 1.0 is back"]);
   const after = comfy.probes;
-  clock.advance(120_000);
+  await clock.advance(120_000);
   await flush();
   assert.equal(comfy.probes, after, "back: the re-probes stop (no regular schedule here)");
   await monitor.stop();

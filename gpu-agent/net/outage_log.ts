@@ -10,7 +10,7 @@
  * outage.recovered();  // "edge: back after 3 failed attempts in 12 s" (once)
  * ```
  */
-import type { Clock } from "../time/clock.ts";
+import type { Clock } from "../../protocol/clock.ts";
 import type { Logger } from "../log/logger.ts";
 
 export class OutageLog {

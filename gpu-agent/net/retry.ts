@@ -8,7 +8,7 @@
  * const body = await retry((attempt) => fetchJson(url), { label: "heartbeat" });
  * ```
  */
-import { type Clock, systemClock } from "../time/clock.ts";
+import { type Clock, systemClock } from "../../protocol/clock.ts";
 import { consoleLogger, type Logger } from "../log/logger.ts";
 import { classifyError } from "./classify.ts";
 import { HttpError } from "./http_error.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../time/fake_clock.ts";
+import { FakeClock } from "../../test/fakes/fake_clock.ts";
 import { MemoryLogger } from "../log/memory_logger.ts";
 import { backoffDelay, retry } from "./retry.ts";
 import { HttpError } from "./http_error.ts";

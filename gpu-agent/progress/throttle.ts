@@ -16,7 +16,7 @@
  * throttle.finish({ percent: 100, message: "done" });
  * ```
  */
-import { type Clock, systemClock } from "../time/clock.ts";
+import { type Clock, systemClock } from "../../protocol/clock.ts";
 
 export interface ThrottleOptions<T> {
   send: (event: T) => void;

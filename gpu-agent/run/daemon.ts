@@ -20,7 +20,7 @@ import { BackendMonitor } from "../backends/monitor.ts";
 import { consoleLogger, type Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
 import type { ProgressRenderer } from "../progress/renderer.ts";
-import { type Clock, systemClock } from "../time/clock.ts";
+import { type Clock, systemClock } from "../../protocol/clock.ts";
 import { AgentRejected } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 import { GpuSlots, type GpuSpec } from "./gpu_slots.ts";

@@ -13,7 +13,7 @@
 import { consoleLogger, type Logger } from "../log/logger.ts";
 import { OutageLog } from "../net/outage_log.ts";
 import { retry } from "../net/retry.ts";
-import { type Clock, systemClock } from "../time/clock.ts";
+import { type Clock, systemClock } from "../../protocol/clock.ts";
 import type { EdgeClient } from "./edge_client.ts";
 
 export interface EdgeCallsOptions {

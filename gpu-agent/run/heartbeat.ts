@@ -5,7 +5,7 @@
  * log (once per outage); a 401 means the agent was revoked and goes to `onRejected`.
  */
 import type { AgentProfile, HeartbeatResponse } from "../../protocol/jobs.ts";
-import type { Clock } from "../time/clock.ts";
+import type { Clock } from "../../protocol/clock.ts";
 import { AgentRejected } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 

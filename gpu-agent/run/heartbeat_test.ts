@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AgentProfile, HeartbeatResponse } from "../../protocol/jobs.ts";
 import { MemoryLogger } from "../log/memory_logger.ts";
-import { FakeClock } from "../time/fake_clock.ts";
+import { FakeClock } from "../../test/fakes/fake_clock.ts";
 import type { EdgeClient } from "./edge_client.ts";
 import { EdgeCalls } from "./edge_calls.ts";
 import { Heartbeat } from "./heartbeat.ts";

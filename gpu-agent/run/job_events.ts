@@ -16,7 +16,7 @@ import type { PreviewFrame, ProgressReport } from "../backends/backend.ts";
 import { ProgressThrottle } from "../progress/throttle.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
-import type { Clock } from "../time/clock.ts";
+import type { Clock } from "../../protocol/clock.ts";
 import { AgentRejected, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 

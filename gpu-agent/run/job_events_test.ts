@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MemoryLogger } from "../log/memory_logger.ts";
-import { FakeClock } from "../time/fake_clock.ts";
+import { FakeClock } from "../../test/fakes/fake_clock.ts";
 import { EdgeCalls } from "./edge_calls.ts";
 import { EdgeClient, type LeaseLost } from "./edge_client.ts";
 import { JobEvents, toEventRequest } from "./job_events.ts";
@@ -53,7 +53,7 @@ Deno.test("a burst of progress sends the first at once and only the newest after
   }
   await settle();
   assert.deepEqual(edge.bodies.map((b) => b.message), ["step 1"]);
-  clock.advance(500);
+  await clock.advance(500);
   await settle();
   assert.deepEqual(edge.bodies.map((b) => b.message), ["step 1", "step 10"]);
   await sender.close();
@@ -65,13 +65,13 @@ Deno.test("the last backend step goes out at once; the upload's first report wai
   const sender = events(edge.calls, clock);
   sender.push({ percent: 0, message: "starting" });
   await settle();
-  clock.advance(100);
+  await clock.advance(100);
   sender.now({ percent: 100, message: "uploading 1 output" });
   await settle();
   sender.push({ percent: 100, message: "uploading take01.png: 0.0 of 0.1 MB" });
   await settle();
   assert.deepEqual(edge.bodies.map((b) => b.message), ["starting", "uploading 1 output"]);
-  clock.advance(500);
+  await clock.advance(500);
   await settle();
   assert.equal(edge.bodies.at(-1)!.message, "uploading take01.png: 0.0 of 0.1 MB");
   await sender.close();
@@ -84,7 +84,7 @@ Deno.test("a silent step keeps the lease: the latest event is re-sent every leas
   sender.push({ percent: 5, message: "loading model" });
   await settle();
   for (let i = 0; i < 3; i++) {
-    clock.advance(10_000);
+    await clock.advance(10_000);
     await settle();
   }
   assert.equal(edge.bodies.length, 4);

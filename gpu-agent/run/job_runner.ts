@@ -18,7 +18,7 @@ import { JobFailure } from "../backends/backend.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
 import type { ProgressRenderer } from "../progress/renderer.ts";
-import type { Clock } from "../time/clock.ts";
+import type { Clock } from "../../protocol/clock.ts";
 import { uploadFile } from "../upload/mod.ts";
 import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";

@@ -19,6 +19,7 @@ import { startEdge } from "../edge/edge_process.ts";
 import { type FakeComfyUI, startFakeComfyUI } from "../fakes/comfyui/mod.ts";
 import { freePort, type PartyKitServer, startPartyKit } from "../rooms/partykit_server.ts";
 import { ensureWebBuild } from "./web_build.ts";
+export { until } from "../until.ts";
 import { type AgentProcess, enrollAgent, startAgentProcess } from "./agent_process.ts";
 import { loadTemplates } from "../../gpu-agent/backends/comfyui/mod.ts";
 
@@ -88,23 +89,6 @@ export interface Studio {
   logs(): string;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** Polls `check` until it returns something truthy, at most `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  check: () => T | Promise<T>,
-  timeoutMs = 15_000,
-): Promise<Exclude<T, undefined | null | false | "">> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const value = await check();
-    if (value) return value as Exclude<T, undefined | null | false | "">;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Every model file the ComfyUI templates need, so the fake can run every template. */

@@ -1,28 +1,16 @@
 /** Agents that vanish or keep failing, and an edge restarted mid-run: no job is ever lost. */
 import assert from "node:assert/strict";
 import { reapExpiredLeases } from "../../edge/services/jobs/reaper.ts";
-import { call, createProject, createTestApp, signUp, type TestApp } from "../../edge/testing.ts";
+import { call, createTestApp } from "../../edge/testing.ts";
 import { agentProfile, enrollAgent, FakeAgent } from "./fake_agent.ts";
-import { oneShot, saveGraph } from "./graphs.ts";
-
-async function queueShot(t: TestApp, token: string, projectId: string): Promise<string> {
-  const res = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
-    token,
-    body: { type: "shot.generate", params: { prompt: "door" } },
-  });
-  assert.equal(res.status, 201);
-  return res.body.job.id;
-}
+import { shotProject } from "./shot_job.ts";
 
 Deno.test("an agent that stops sending events loses its lease, and another agent runs the job", async () => {
   const t = await createTestApp();
   try {
-    const ada = await signUp(t, "Ada");
-    const projectId = await createProject(t, ada);
-    await saveGraph(t, projectId, oneShot());
-    const crashing = await enrollAgent(t, ada);
+    const { owner: ada, projectId, agent: crashing, generate } = await shotProject(t);
     const healthy = await enrollAgent(t, ada);
-    const jobId = await queueShot(t, ada.token, projectId);
+    const jobId = await generate();
     const first = await crashing.claim();
     assert.equal(first?.id, jobId);
     await crashing.event(jobId, 30);
@@ -57,11 +45,8 @@ Deno.test("an agent that stops sending events loses its lease, and another agent
 Deno.test("a job whose agents keep dying ends failed with the reason after max_attempts", async () => {
   const t = await createTestApp();
   try {
-    const ada = await signUp(t, "Ada");
-    const projectId = await createProject(t, ada);
-    await saveGraph(t, projectId, oneShot());
-    const agent = await enrollAgent(t, ada);
-    const jobId = await queueShot(t, ada.token, projectId);
+    const { owner: ada, projectId, agent, generate } = await shotProject(t);
+    const jobId = await generate();
     for (let attempt = 1; attempt <= 3; attempt++) {
       assert.equal((await agent.claim())?.attempt, attempt);
       t.advance(t.config.LEASE_MS + 1);
@@ -89,12 +74,12 @@ Deno.test("an edge restarted mid-run loses no job: running and queued jobs carry
   const env = { DATABASE_URL: `file:${dir}/app.db`, BLOB_DIR: `${dir}/blobs` };
   let t = await createTestApp(env);
   try {
-    const ada = await signUp(t, "Ada");
-    const projectId = await createProject(t, ada);
-    await saveGraph(t, projectId, oneShot());
-    const agent = await enrollAgent(t, ada, agentProfile({ concurrency: 2 }));
-    const running = await queueShot(t, ada.token, projectId);
-    const waiting = await queueShot(t, ada.token, projectId);
+    const { owner: ada, projectId, agent, generate } = await shotProject(
+      t,
+      agentProfile({ concurrency: 2 }),
+    );
+    const running = await generate();
+    const waiting = await generate();
     assert.equal((await agent.claim())?.id, running);
     await agent.event(running, 50);
     const output = await agent.upload(running, new TextEncoder().encode("half-way video"));

@@ -12,9 +12,9 @@ import {
   PutBucketCorsCommand,
 } from "@aws-sdk/client-s3";
 import { browserCorsRule, s3BlobStore } from "../../edge/services/storage/s3_store.ts";
-import { call, createProject, createTestApp, signUp } from "../../edge/testing.ts";
-import { enrollAgent, getBlob } from "./fake_agent.ts";
-import { oneShot, saveGraph } from "./graphs.ts";
+import { createTestApp } from "../../edge/testing.ts";
+import { getBlob } from "./fake_agent.ts";
+import { shotProject } from "./shot_job.ts";
 
 const BUCKET = "takes";
 const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -157,14 +157,8 @@ Deno.test("S3: a job's output is uploaded to the bucket and recorded only once i
       S3_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     });
     try {
-      const ada = await signUp(t, "Ada");
-      const projectId = await createProject(t, ada);
-      await saveGraph(t, projectId, oneShot());
-      const agent = await enrollAgent(t, ada);
-      await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
-        token: ada.token,
-        body: { type: "shot.generate", params: { prompt: "door" } },
-      });
+      const { projectId, agent, generate } = await shotProject(t);
+      await generate();
       const job = await agent.claim();
       const reserved = await agent.call("POST", `/jobs/${job!.id}/outputs`, {
         ext: "mp4",

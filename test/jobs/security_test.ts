@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { call, createProject, createTestApp, signUp, type TestApp } from "../../edge/testing.ts";
 import { enrollAgent } from "./fake_agent.ts";
 import { oneShot, saveGraph } from "./graphs.ts";
+import { shotProject } from "./shot_job.ts";
 
 async function snapshot(t: TestApp) {
   return await t.db.all(sql`select
@@ -57,14 +58,8 @@ Deno.test("an agent cannot read, run or write another owner's jobs", async () =>
 Deno.test("bad agent input gets a 4xx JSON error naming the field and changes nothing", async () => {
   const t = await createTestApp();
   try {
-    const ada = await signUp(t, "Ada");
-    const projectId = await createProject(t, ada);
-    await saveGraph(t, projectId, oneShot());
-    const agent = await enrollAgent(t, ada);
-    await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
-      token: ada.token,
-      body: { type: "shot.generate", params: { prompt: "door" } },
-    });
+    const { agent, generate } = await shotProject(t);
+    await generate();
     const job = await agent.claim();
     const before = await snapshot(t);
     const cases: Array<[string, unknown, number, string]> = [

@@ -7,16 +7,9 @@
 import assert from "node:assert/strict";
 import { PROTOCOL_VERSION, type ServerMessage } from "../../protocol/canvas.ts";
 import type { Graph } from "../../protocol/graph.ts";
+import { until } from "../until.ts";
 import { startEdgeWithRoom } from "./edge_with_room.ts";
 import { openClient, type TestClient } from "./ws_client.ts";
-
-/** Polls `check` every 50 ms, for at most 10 s. */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (const deadline = Date.now() + 10_000; !(await check());) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const image = (id: string, params: Record<string, unknown> = {}) => ({
   id,
@@ -137,7 +130,7 @@ Deno.test("generate and revert see the room's live graph", async (t) => {
       async () => {
         // Back to the first revision stored (this step does not rest on the ones before).
         const stored = () => api("GET", `/api/projects/${projectId}/graph`, ada.token);
-        await until(async () => (await stored()).revision >= 1);
+        await until("a stored revision", async () => (await stored()).revision >= 1);
         const target = await revision(1);
         await edit(b, { type: "node.create", node: image("late", { prompt: "made just before" }) });
         const { revision: reverted } = await api(

@@ -1,6 +1,8 @@
 /**
  * Drives a `CanvasRoom` in memory: fake sockets that record what they receive, a fake edge
- * that records flushes (and can be made unreachable), tickets, and a manual clock.
+ * that records flushes (and can be made unreachable), tickets, and a fake clock. A frame sent
+ * through the harness is its own turn: the messages the room holds for the next turn (behind the
+ * frame's writes, party/group_commit.ts) are out when `send` returns.
  */
 import type { ServerMessage } from "../../protocol/canvas.ts";
 import { emptyGraph, type Graph } from "../../protocol/graph.ts";
@@ -8,7 +10,7 @@ import type { Role, RoomTicket } from "../../protocol/room_ticket.ts";
 import { MemoryStorage } from "../../party/memory_storage.ts";
 import type { EdgeApi, FlushRequest, RoomSocket } from "../../party/ports.ts";
 import { CanvasRoom } from "../../party/room.ts";
-import { ManualClock } from "./manual_clock.ts";
+import { FakeClock } from "../fakes/fake_clock.ts";
 
 export class FakeSocket implements RoomSocket {
   received: ServerMessage[] = [];
@@ -81,11 +83,12 @@ export const TICKET_IAT = 1_000_000;
 
 export interface Harness {
   room: CanvasRoom;
-  clock: ManualClock;
+  clock: FakeClock;
   storage: MemoryStorage;
   edge: FakeEdge;
   /** Connects, says hello and clears the welcome messages. */
   join(sub: string, role?: Role, extra?: Partial<RoomTicket>): FakeSocket;
+  /** Sends one frame, then lets the turn end (what it wrote is stored, what it said is out). */
   send(socket: FakeSocket, message: object): void;
 }
 
@@ -93,12 +96,11 @@ export async function makeRoom(
   options: {
     storage?: MemoryStorage;
     edge?: FakeEdge;
-    clock?: ManualClock;
+    clock?: FakeClock;
     logLimit?: number;
-    commitDelayMs?: number | "sync";
   } = {},
 ): Promise<Harness> {
-  const clock = options.clock ?? new ManualClock();
+  const clock = options.clock ?? new FakeClock();
   const storage = options.storage ?? new MemoryStorage();
   const edge = options.edge ?? new FakeEdge();
   const room = new CanvasRoom("p1", {
@@ -106,12 +108,13 @@ export async function makeRoom(
     edge,
     clock,
     logLimit: options.logLimit ?? 1000,
-    commitDelayMs: options.commitDelayMs ?? "sync",
   });
   await room.load();
   let n = 0;
-  const send = (socket: FakeSocket, message: object) =>
+  const send = (socket: FakeSocket, message: object) => {
     room.message(socket.id, JSON.stringify(message));
+    clock.fireDue();
+  };
   const join = (sub: string, role: Role = "editor", extra: Partial<RoomTicket> = {}) => {
     const socket = new FakeSocket(`c${++n}-${sub}`, (id) => room.disconnect(id));
     room.connect(socket, ticket(sub, role, "p1", extra));

@@ -2,25 +2,18 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { agents } from "../../../db/schema/mod.ts";
 import { agentProfile, enrollAgent } from "../../../test/jobs/fake_agent.ts";
-import { oneShot, saveGraph } from "../../../test/jobs/graphs.ts";
+import { shotProject } from "../../../test/jobs/shot_job.ts";
 import { reapExpiredLeases } from "../../services/jobs/reaper.ts";
-import { call, createProject, createTestApp, signUp } from "../../testing.ts";
+import { call, createTestApp } from "../../testing.ts";
 
 async function setup() {
   const t = await createTestApp();
-  const owner = await signUp(t, "Ada");
-  const projectId = await createProject(t, owner);
-  await saveGraph(t, projectId, oneShot());
-  const agent = await enrollAgent(t, owner, agentProfile());
-  const queued = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
-    token: owner.token,
-    body: { type: "shot.generate", params: { prompt: "door" } },
-  });
+  const { owner, projectId, agent, generate } = await shotProject(t);
+  const jobId = await generate();
   const job = async () =>
-    (await call(t, "GET", `/api/projects/${projectId}/jobs/${queued.body.job.id}`, {
-      token: owner.token,
-    })).body;
-  return { t, owner, projectId, agent, jobId: queued.body.job.id as string, job };
+    (await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, { token: owner.token }))
+      .body;
+  return { t, owner, projectId, agent, jobId, job };
 }
 
 Deno.test("events extend the lease; after the lease is reaped the old agent gets 409 and must stop", async () => {

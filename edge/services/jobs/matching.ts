@@ -1,8 +1,9 @@
 /**
  * Which agents can run which jobs, in plain functions: the requirements of a node type at a
  * tier, whether one agent fits them (and if not, why), why a queued job is waiting, and the best
- * tier the online agents can actually run. The claim statement (claim_sql.ts) applies the same
- * rules in SQL; these give the explanations people read.
+ * tier the online agents can actually run. The claim statement (claim_sql.ts) applies these
+ * capability rules in SQL, with the ones no explanation needs (membership, leases held, jobs an
+ * agent handed back as `cannotRun`); these give the explanations people read.
  */
 import type { BlockedWork, Requirements, WaitReason, Work } from "../../../protocol/jobs.ts";
 import type { Backend, NodeTypeDef } from "../../../protocol/nodes.ts";

@@ -1,6 +1,6 @@
 /** Shapes the edge API returns (edge/API.md), as the web app reads them. */
 import type { Graph } from "../../../protocol/graph.ts";
-import type { AgentProfile } from "../../../protocol/jobs.ts";
+import type { AgentProfile, JobProgress } from "../../../protocol/jobs.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 
@@ -121,15 +121,6 @@ export interface RoomTicketGrant {
 export interface GraphAt {
   revision: number;
   graph: Graph;
-}
-
-/** Progress an agent last reported for a running job. */
-export interface JobProgress {
-  percent: number;
-  message: string;
-  step?: { current: number; total: number };
-  etaSeconds?: number;
-  at: number;
 }
 
 /**

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { applicable, applyChanges, type Change, invertChanges } from "./changes.ts";
+import { applyChanges, type Change, planEdit } from "./changes.ts";
 import { graphOf, node } from "./test_graph.ts";
 
 function sample() {
   return graphOf(
     [
-      node("a", "image.generate", 0, 0, { prompt: "door", steps: 20 }),
+      node("a", "shot.generate", 0, 0, { prompt: "door", steps: 20 }),
       node("b", "upscale", 300, 0),
     ],
-    [["e1", "a", "image", "b", "video"]],
+    [["e1", "a", "video", "b", "video"]],
   );
 }
 
@@ -60,13 +60,13 @@ Deno.test("applying the inverse restores the graph exactly, for every kind of ch
     { type: "node.create", node: node("c", "transition", 10, 10) },
     {
       type: "edge.create",
-      edge: { id: "e9", from: { node: "a", socket: "image" }, to: { node: "c", socket: "from" } },
+      edge: { id: "e9", from: { node: "a", socket: "video" }, to: { node: "c", socket: "from" } },
     },
     { type: "node.delete", id: "a" },
   ];
   const before = sample();
   const g = structuredClone(before);
-  const undo = invertChanges(before, edits);
+  const { undo } = planEdit(before, edits);
   applyChanges(g, edits);
   assert.notDeepEqual(g, before);
   applyChanges(g, undo);
@@ -75,11 +75,11 @@ Deno.test("applying the inverse restores the graph exactly, for every kind of ch
 
 Deno.test("the inverse of a node delete brings back the node and its edges", () => {
   const before = sample();
-  const undo = invertChanges(before, [{ type: "node.delete", id: "a" }]);
+  const { undo } = planEdit(before, [{ type: "node.delete", id: "a" }]);
   assert.deepEqual(undo.map((c) => c.type), ["node.create", "edge.create"]);
 });
 
-Deno.test("applicable keeps what would apply in order and drops edits of vanished targets", () => {
+Deno.test("an edit keeps what would apply in order and drops edits of vanished targets", () => {
   const g = graphOf([node("a", "upscale"), node("b", "upscale")], [[
     "e1",
     "a",
@@ -99,5 +99,39 @@ Deno.test("applicable keeps what would apply in order and drops edits of vanishe
     { type: "node.update", id: "a", set: { x: 2 } },
     { type: "node.create", node: node("b", "upscale") }, // id taken
   ];
-  assert.deepEqual(applicable(g, batch), [batch[1], batch[2], batch[3]]);
+  const before = structuredClone(g);
+  assert.deepEqual(planEdit(g, batch).changes, [batch[1], batch[2], batch[3]]);
+  assert.deepEqual(g, before, "planning leaves the graph as it is");
+});
+
+Deno.test("what the room would refuse is not drawn: a loop, a wrong socket type, a taken input", () => {
+  const g = graphOf([
+    node("p1", "control.pipeline"),
+    node("p2", "control.pipeline"),
+    node("img", "image.generate"),
+    node("up", "upscale"),
+  ], [[
+    "e1",
+    "p1",
+    "out",
+    "p2",
+    "in",
+  ]]);
+  const edge = (
+    id: string,
+    from: string,
+    fromSocket: string,
+    to: string,
+    toSocket: string,
+  ): Change => ({
+    type: "edge.create",
+    edge: { id, from: { node: from, socket: fromSocket }, to: { node: to, socket: toSocket } },
+  });
+  const applied = applyChanges(g, [
+    edge("loop", "p2", "out", "p1", "in"),
+    edge("typed", "img", "image", "up", "video"),
+    edge("taken", "img", "image", "p2", "in"),
+  ]);
+  assert.deepEqual(applied, []);
+  assert.deepEqual(Object.keys(g.edges), ["e1"]);
 });

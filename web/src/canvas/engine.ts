@@ -12,7 +12,7 @@
  * ```
  */
 import type { Graph } from "../../../protocol/graph.ts";
-import { applicable, applyChanges, type Change, invertChanges } from "./changes.ts";
+import { applyChanges, type Change, planEdit } from "./changes.ts";
 import { checkConnection, type SocketEnd } from "./connect.ts";
 import { createNode, deleteSelection, duplicate, moveNodes, snap } from "./edits.ts";
 import { History, type HistoryEntry } from "./history.ts";
@@ -465,9 +465,8 @@ export class CanvasEngine {
   edit(requested: Change[], coalesce?: string): boolean {
     if (requested.length === 0 || this.#refuseIfReadOnly()) return false;
     // What no longer applies (a teammate deleted the node meanwhile) is not sent to be refused.
-    const changes = applicable(this.#host.graph(), requested);
+    const { changes, undo } = planEdit(this.#host.graph(), requested);
     if (changes.length === 0) return false;
-    const undo = invertChanges(this.#host.graph(), changes);
     this.#applyLocal(changes);
     this.#record({ redo: changes, undo, ...(coalesce === undefined ? {} : { coalesce }) });
     return true;

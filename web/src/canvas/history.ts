@@ -3,7 +3,7 @@
  * of a selection) stored as the changes it made and their inverse. Undo applies the inverse;
  * changes whose target a teammate has since removed are skipped by `applyChanges`, so undo
  * never resurrects or breaks someone else's work beyond what this user did. Undoing a delete
- * restores the node under its own id (see `invertChanges`), so entries never need renaming.
+ * restores the node under its own id (see `planEdit`), so entries never need renaming.
  */
 import type { Change } from "./changes.ts";
 

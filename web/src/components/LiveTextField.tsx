@@ -4,6 +4,7 @@
  * with their name and a choice, never swapped in under your cursor.
  */
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { systemClock } from "../../../protocol/clock.ts";
 import { LiveEdit, type LiveEditState } from "../forms/live_edit.ts";
 
 let sessions = 0;
@@ -39,10 +40,7 @@ export default function LiveTextField(props: {
   let coalesce = "";
   const edit = new LiveEdit({
     send: (text) => props.send(text, coalesce),
-    timers: {
-      setTimeout: (fn, ms) => Number(setTimeout(fn, ms)),
-      clearTimeout: (id) => clearTimeout(id),
-    },
+    clock: systemClock,
     changed: () => {
       const s = edit.state;
       setState(s);

@@ -4,22 +4,18 @@
  * someone else while it has focus never replaces the user's text unseen: it becomes a conflict
  * the user resolves ("use theirs" or "keep mine"). Leaving the field with the conflict open keeps
  * the shared value and holds the user's text aside, still offered. Text the form refuses (over
- * its limit, say) is never sent, and leaving the field does not throw it away. Framework-free: the inspector
- * binds it to an input, tests drive it with fake timers.
+ * its limit, say) is never sent, and leaving the field does not throw it away. Framework-free: the
+ * inspector binds it to an input, tests drive it with a fake clock.
  *
  * @example
  * ```ts
- * const edit = new LiveEdit({ send: (text) => commit(text), timers: globalThis });
+ * const edit = new LiveEdit({ send: (text) => commit(text), clock: systemClock });
  * input.onfocus = () => edit.focus(input.value);
  * input.oninput = () => edit.input(input.value);
  * input.onblur = () => edit.blur();
  * ```
  */
-
-export interface LiveEditTimers {
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-}
+import type { Clock } from "../../../protocol/clock.ts";
 
 export interface LiveEditOptions {
   /**
@@ -27,7 +23,7 @@ export interface LiveEditOptions {
    * was not sent, so the field keeps it for the user to fix rather than dropping it.
    */
   send(text: string): boolean | void;
-  timers: LiveEditTimers;
+  clock: Clock;
   throttleMs?: number;
   /** Called after every change of `state`. */
   changed?(): void;
@@ -50,7 +46,7 @@ export class LiveEdit {
   #state: LiveEditState = { kind: "idle" };
   /** The shared value as this field last saw or wrote it. */
   #shared = "";
-  #timer: number | null = null;
+  #cancel: (() => void) | null = null;
   /** A keystroke arrived while throttled: send the draft when the timer fires. */
   #dirty = false;
 
@@ -76,7 +72,7 @@ export class LiveEdit {
     else this.#set({ kind: "editing", draft: text });
     // In a conflict nothing is sent until the user chooses: typing on must not erase theirs.
     if (this.#state.kind !== "editing") return;
-    if (this.#timer !== null) {
+    if (this.#cancel !== null) {
       this.#dirty = true;
       return;
     }
@@ -131,8 +127,8 @@ export class LiveEdit {
   }
 
   #arm(): void {
-    this.#timer = this.#o.timers.setTimeout(() => {
-      this.#timer = null;
+    this.#cancel = this.#o.clock.setTimer(() => {
+      this.#cancel = null;
       if (!this.#dirty) return;
       this.#dirty = false;
       if (this.#state.kind !== "editing") return;
@@ -156,8 +152,8 @@ export class LiveEdit {
   }
 
   #cancelTimer(): void {
-    if (this.#timer !== null) this.#o.timers.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#cancel?.();
+    this.#cancel = null;
     this.#dirty = false;
   }
 

@@ -1,36 +1,30 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../../../test/fakes/fake_clock.ts";
 import { LiveEdit } from "./live_edit.ts";
 
-/** A LiveEdit with timers run by hand, recording what it sends. */
+/** A LiveEdit on a fake clock, recording what it sends; `tick` is one throttle interval. */
 function harness(valid: (text: string) => boolean = () => true) {
   const sent: string[] = [];
-  const timers = new Map<number, () => void>();
-  let next = 0;
+  const clock = new FakeClock();
   const edit = new LiveEdit({
     send: (text) => valid(text) && sent.push(text) > 0,
-    timers: {
-      setTimeout: (fn) => (timers.set(++next, fn), next),
-      clearTimeout: (id) => void timers.delete(id),
-    },
+    clock,
+    throttleMs: 200,
   });
-  const tick = () => {
-    const due = [...timers.values()];
-    timers.clear();
-    due.forEach((fn) => fn());
-  };
+  const tick = () => clock.advance(200);
   return { edit, sent, tick };
 }
 
-Deno.test("typing is sent while typing, throttled, and the last keystroke is never held back", () => {
+Deno.test("typing is sent while typing, throttled, and the last keystroke is never held back", async () => {
   const { edit, sent, tick } = harness();
   edit.focus("");
   edit.input("a");
   edit.input("ab");
   edit.input("abc");
   assert.deepEqual(sent, ["a"], "the first keystroke goes at once");
-  tick();
+  await tick();
   assert.deepEqual(sent, ["a", "abc"], "then the latest, once per interval");
-  tick();
+  await tick();
   assert.deepEqual(sent, ["a", "abc"], "nothing new, nothing sent");
   edit.input("abcd");
   edit.blur();
@@ -38,7 +32,7 @@ Deno.test("typing is sent while typing, throttled, and the last keystroke is nev
   assert.equal(edit.state.kind, "idle");
 });
 
-Deno.test("a teammate's change while typing is a conflict: nothing is overwritten unseen", () => {
+Deno.test("a teammate's change while typing is a conflict: nothing is overwritten unseen", async () => {
   const { edit, sent, tick } = harness();
   edit.focus("rain");
   edit.input("rain on glass");
@@ -47,7 +41,7 @@ Deno.test("a teammate's change while typing is a conflict: nothing is overwritte
   edit.shared("snow"); // Ben's edit
   assert.deepEqual(edit.state, { kind: "conflict", draft: "rain on glass", theirs: "snow" });
   edit.input("rain on glass at night");
-  tick();
+  await tick();
   assert.deepEqual(sent, ["rain on glass"], "while in conflict our text is not sent");
   edit.keepMine();
   assert.deepEqual(sent, ["rain on glass", "rain on glass at night"]);

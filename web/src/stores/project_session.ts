@@ -6,6 +6,7 @@
 import { batch, createMemo, createSignal } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
+import { systemClock } from "../../../protocol/clock.ts";
 import type { WorkAvailability } from "../../../protocol/jobs.ts";
 import { NAMING_PARAMS, nodeType } from "../../../protocol/nodes.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
@@ -77,13 +78,7 @@ export function createProjectSession(project: Project) {
   const { engine, room } = linkCanvas({
     drawn: store,
     ticket: () => api.projects.ticket(projectId),
-    connect: (url) => new WebSocket(url),
-    timers: {
-      // Number(): browsers return a number already; the type checker may see Node's Timeout.
-      setTimeout: (fn, ms) => Number(setTimeout(fn, ms)),
-      clearTimeout: (id) => clearTimeout(id),
-      random: Math.random,
-    },
+    clock: systemClock,
     newId: () => crypto.randomUUID(),
     readOnly,
     refuse: (reason) => toast(reason),
@@ -175,7 +170,6 @@ export function createProjectSession(project: Project) {
     const gone = change.removed.nodes.filter((n) => change.selection.has(n.id));
     if (gone.length === 0) return;
     const who = peers().find((p) => p.userId === change.by)?.name ?? "A teammate";
-    const titles = gone.map((n) => `"${n.title}"`).join(", ");
     const editing = gone.length === 1 && change.selection.size === 1;
     const restored = gone.map((n) => {
       const node = structuredClone(n);
@@ -185,6 +179,8 @@ export function createProjectSession(project: Project) {
       }
       return node;
     });
+    // Named as this user last saw them: a title being typed may not have been sent yet.
+    const titles = restored.map((n) => `"${n.title}"`).join(", ");
     const edges = change.removed.edges.map((e) => structuredClone(e));
     toast(
       `${who} deleted ${titles}, which you ${editing ? "were editing" : "had selected"}`,

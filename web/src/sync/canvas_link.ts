@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const { engine, room } = linkCanvas({ drawn, ticket, connect, timers, newId, readOnly, on });
+ * const { engine, room } = linkCanvas({ drawn, ticket, clock, newId, readOnly, on });
  * room.start();
  * ```
  */

@@ -1,9 +1,15 @@
 /**
  * The studio's connection to its project room (protocol/canvas.ts). Framework-free: it owns
- * the socket, the replica of the room graph (party/replica.ts: confirmed ops plus this user's
- * pending ones) and reconnection, and reports through callbacks the Solid layer binds to
- * stores. Local edits are applied optimistically by the caller and sent here; a reject hands
- * back the graph as the room decided it, with the reason.
+ * the socket, the replica of the room graph (replica.ts: confirmed ops plus this user's
+ * pending ones) and the catch-up after a reconnect, and reports through callbacks the Solid
+ * layer binds to stores. Local edits are applied optimistically by the caller and sent here; a
+ * reject hands back the graph as the room decided it, with the reason.
+ *
+ * Reconnecting is partysocket's (PartyKit's client: back-off, a fresh URL, so a fresh ticket,
+ * for each attempt). The protocol's catch-up stays here: every connection starts with `hello`
+ * (epoch and last seq), edits go out only once the room has welcomed the connection (the replica
+ * resends the pending ones then; partysocket's own queue is off, since it would send them before
+ * the hello), and close codes after which a retry cannot help end the connection for good.
  *
  * Drag steps (`transient`) are coalesced per node and sent at most every `flushMs`, so a
  * drag costs the room ~20 ops a second, not one per pointer event; a drag of many nodes is
@@ -19,8 +25,10 @@ import {
   type RejectCode,
   type ServerMessage,
 } from "../../../protocol/canvas.ts";
+import type { Clock } from "../../../protocol/clock.ts";
 import type { Graph } from "../../../protocol/graph.ts";
-import { CanvasReplica } from "../../../party/replica.ts";
+import ReconnectingWebSocket, { type Options as SocketOptions } from "partysocket/ws";
+import { CanvasReplica } from "./replica.ts";
 import type { RoomTicketGrant } from "../api/types.ts";
 import { applyChanges, type Change } from "../canvas/changes.ts";
 
@@ -28,25 +36,8 @@ import { applyChanges, type Change } from "../canvas/changes.ts";
 export type ConnectionState =
   | { kind: "connecting"; attempt: number }
   | { kind: "live" }
-  | { kind: "offline"; reason: string; retryInMs: number }
+  | { kind: "offline"; reason: string }
   | { kind: "closed"; reason: string };
-
-/** The part of WebSocket this client uses, so tests can hand it a fake. */
-export interface SocketLike {
-  readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: Event) => void) | null;
-  onmessage: ((ev: MessageEvent) => void) | null;
-  onclose: ((ev: CloseEvent) => void) | null;
-  onerror: ((ev: Event) => void) | null;
-}
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-  random(): number;
-}
 
 export interface RoomCallbacks {
   /** Replace the whole drawn graph (snapshot, or rollback after a reject). */
@@ -68,8 +59,15 @@ export interface RoomCallbacks {
 
 export interface RoomClientOptions {
   ticket(): Promise<RoomTicketGrant>;
-  connect(url: string): SocketLike;
-  timers: Timers;
+  /** Drag-step flushes and `settled()` time-outs. */
+  clock: Clock;
+  /** A number in [0, 1) for the reconnect jitter; `Math.random` unless a test pins it. */
+  random?: () => number;
+  /** partysocket options over ours: tests hand in a fake `WebSocket` and shorter delays. */
+  socket?: Pick<
+    SocketOptions,
+    "WebSocket" | "minReconnectionDelay" | "maxReconnectionDelay" | "connectionTimeout"
+  >;
   callbacks: RoomCallbacks;
   flushMs?: number;
 }
@@ -77,7 +75,6 @@ export interface RoomClientOptions {
 const OPEN = 1;
 /** Drag steps are spaced by at least this much per node in them. */
 const STEP_OP_MS = 5;
-const MAX_BACKOFF_MS = 10_000;
 /** Close codes after which reconnecting cannot help. */
 const FINAL_CLOSES: Record<number, string> = {
   [CLOSE_CODES.incompatible]: "the studio was updated: reload the page",
@@ -90,10 +87,11 @@ const FINAL_CLOSES: Record<number, string> = {
 export class RoomClient {
   readonly replica = new CanvasReplica();
   readonly #o: RoomClientOptions;
-  #socket: SocketLike | null = null;
+  #socket: ReconnectingWebSocket | null = null;
   #attempt = 0;
-  #retryTimer: number | null = null;
-  #flushTimer: number | null = null;
+  /** Why the last ticket request failed, until one succeeds. */
+  #ticketProblem: string | null = null;
+  #cancelFlush: (() => void) | null = null;
   /** Drag steps not yet sent, latest per node. */
   #outbox = new Map<string, Change>();
   #peers = new Map<string, Peer>();
@@ -113,26 +111,21 @@ export class RoomClient {
 
   start(): void {
     this.#stopped = false;
-    void this.#open();
+    this.#open();
   }
 
   stop(): void {
     this.#stopped = true;
-    this.#clearTimers();
-    const socket = this.#socket;
-    this.#socket = null;
-    if (socket) {
-      socket.onclose = null;
-      socket.close(1000, "left the project");
-    }
+    this.#cancelFlush?.();
+    this.#cancelFlush = null;
+    this.#close();
   }
 
-  /** Retry at once (the browser came back online). */
+  /** Retries at once (the user asked to), rather than after what is left of the back-off. */
   reconnectNow(): void {
-    if (this.#stopped || this.#socket) return;
-    if (this.#retryTimer !== null) this.#o.timers.clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    void this.#open();
+    if (this.#stopped || this.#live) return;
+    this.#close();
+    this.#open();
   }
 
   /** Sends local edits (already applied to the drawn graph). */
@@ -140,7 +133,7 @@ export class RoomClient {
     if (transient) {
       for (const c of changes) if (c.type === "node.update") this.#outbox.set(c.id, c);
       const wait = Math.max(this.#o.flushMs ?? 50, this.#outbox.size * STEP_OP_MS);
-      this.#flushTimer ??= this.#o.timers.setTimeout(() => this.#flush(), wait);
+      this.#cancelFlush ??= this.#o.clock.setTimer(() => this.#flush(), wait);
       return;
     }
     // A final step supersedes the drag steps of the same nodes.
@@ -162,11 +155,11 @@ export class RoomClient {
       const waiter = {
         opIds,
         done: () => {
-          this.#o.timers.clearTimeout(timer);
+          cancel();
           resolve();
         },
       };
-      const timer = this.#o.timers.setTimeout(() => {
+      const cancel = this.#o.clock.setTimer(() => {
         this.#waiters = this.#waiters.filter((w) => w !== waiter);
         reject(new Error("your latest edits have not reached the room yet; try again"));
       }, timeoutMs);
@@ -183,8 +176,8 @@ export class RoomClient {
   }
 
   #flush(): void {
-    if (this.#flushTimer !== null) this.#o.timers.clearTimeout(this.#flushTimer);
-    this.#flushTimer = null;
+    this.#cancelFlush?.();
+    this.#cancelFlush = null;
     const pending = [...this.#outbox.values()];
     this.#outbox.clear();
     for (const change of pending) this.#post(change);
@@ -200,34 +193,60 @@ export class RoomClient {
     if (this.#socket?.readyState === OPEN) this.#socket.send(JSON.stringify(message));
   }
 
-  async #open(): Promise<void> {
-    this.#retryTimer = null;
-    this.#attempt++;
-    this.#o.callbacks.connection({ kind: "connecting", attempt: this.#attempt });
-    let grant: RoomTicketGrant;
-    try {
-      grant = await this.#o.ticket();
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 401 || status === 404) {
-        return this.#final("you no longer have access to this project");
-      }
-      return this.#retry(`cannot get a room ticket: ${(error as Error).message}`);
-    }
-    if (this.#stopped) return;
-    const socket = this.#o.connect(`${grant.roomUrl}?ticket=${encodeURIComponent(grant.ticket)}`);
+  #open(): void {
+    const socket: ReconnectingWebSocket = new ReconnectingWebSocket(() => this.#url(), undefined, {
+      // The first retry after 0.5-1 s, then 1.3 times longer each time up to 10 s: each tab on a
+      // schedule of its own, so a restarted room is not hit by every tab at once.
+      minReconnectionDelay: 500 + 500 * (this.#o.random ?? Math.random)(),
+      maxReconnectionDelay: 10_000,
+      // partysocket gives up on a handshake after 4 s by default and starts again; a cold room
+      // loading its project, or a poor network, can take longer, and would never get through.
+      connectionTimeout: 15_000,
+      maxEnqueuedMessages: 0, // nothing may go out before the hello: the replica resends
+      shouldReconnectOnClose: (ev) => !(ev.code in FINAL_CLOSES),
+      ...this.#o.socket,
+    });
     this.#socket = socket;
     socket.onopen = () => socket.send(JSON.stringify(this.replica.hello(PROTOCOL_VERSION)));
     socket.onmessage = (ev) => this.#receive(String(ev.data));
-    socket.onerror = () => {}; // onclose follows and decides
     socket.onclose = (ev) => {
-      if (this.#socket !== socket) return;
-      this.#socket = null;
+      if (this.#socket !== socket || this.#stopped) return;
       this.#live = false;
       const final = FINAL_CLOSES[ev.code];
-      if (final) this.#final(final);
-      else this.#retry(ev.reason || "connection lost");
+      if (final) return this.#final(final);
+      const reason = ev.reason || "connection lost";
+      this.#o.callbacks.connection({ kind: "offline", reason });
     };
+    // A failed ticket request reaches partysocket as an error, after a close it reports.
+    socket.onerror = () => {
+      if (this.#socket !== socket || this.#stopped || !this.#ticketProblem) return;
+      this.#o.callbacks.connection({ kind: "offline", reason: this.#ticketProblem });
+    };
+  }
+
+  /** The URL of the next attempt, with a fresh ticket (tickets are short-lived). */
+  async #url(): Promise<string> {
+    this.#attempt++;
+    this.#o.callbacks.connection({ kind: "connecting", attempt: this.#attempt });
+    try {
+      const grant = await this.#o.ticket();
+      this.#ticketProblem = null;
+      return `${grant.roomUrl}?ticket=${encodeURIComponent(grant.ticket)}`;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 401 || status === 404) {
+        this.#final("you no longer have access to this project");
+      }
+      this.#ticketProblem = `cannot get a room ticket: ${(error as Error).message}`;
+      throw error;
+    }
+  }
+
+  #close(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#live = false;
+    socket?.close(1000, "left the project");
   }
 
   #receive(text: string): void {
@@ -325,30 +344,14 @@ export class RoomClient {
 
   /** A gap in the sequence: reconnect, and the hello's lastSeq brings the missed ops. */
   #resync(): void {
-    this.#socket?.close(4000 + 1, "resync");
-  }
-
-  #retry(reason: string): void {
-    this.#live = false;
-    if (this.#stopped) return;
-    // Exponential backoff with jitter, so a restarted room is not hit by every tab at once.
-    const base = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.#attempt, 5));
-    const delay = Math.round(base / 2 + this.#o.timers.random() * base / 2);
-    this.#o.callbacks.connection({ kind: "offline", reason, retryInMs: delay });
-    this.#retryTimer = this.#o.timers.setTimeout(() => void this.#open(), delay);
+    this.#socket?.reconnect(4001, "resync");
   }
 
   #final(reason: string): void {
-    this.#live = false;
     this.#stopped = true;
-    this.#clearTimers();
+    this.#cancelFlush?.();
+    this.#cancelFlush = null;
+    this.#close();
     this.#o.callbacks.connection({ kind: "closed", reason });
-  }
-
-  #clearTimers(): void {
-    if (this.#retryTimer !== null) this.#o.timers.clearTimeout(this.#retryTimer);
-    if (this.#flushTimer !== null) this.#o.timers.clearTimeout(this.#flushTimer);
-    this.#retryTimer = null;
-    this.#flushTimer = null;
   }
 }

@@ -5,70 +5,66 @@
 import assert from "node:assert/strict";
 import type { Graph } from "../../../protocol/graph.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
-import type { CanvasRoom } from "../../../party/room.ts";
 import type { RoomSocket } from "../../../party/ports.ts";
-import { makeRoom, ticket } from "../../../test/rooms/room_harness.ts";
+import { FakeClock } from "../../../test/fakes/fake_clock.ts";
+import { FakeWebSocket } from "../../../test/fakes/fake_websocket.ts";
+import { until } from "../../../test/until.ts";
+import { type Harness, makeRoom, ticket } from "../../../test/rooms/room_harness.ts";
 import { applyChanges, type Change } from "../canvas/changes.ts";
-import { type ConnectionState, RoomClient, type SocketLike } from "./room_client.ts";
+import { type ConnectionState, RoomClient } from "./room_client.ts";
 
 let connections = 0;
 
-/** A socket pair delivering synchronously between a client and the room. */
-function bridge(room: CanvasRoom, sub: string, role: Role): SocketLike & { drop(): void } {
-  const id = `conn-${++connections}`;
-  const close = (code: number, reason: string) => {
-    if (client.readyState === 3) return;
-    client.readyState = 3;
-    room.disconnect(id);
-    client.onclose?.(new CloseEvent("close", { code, reason }));
-  };
-  const server: RoomSocket = {
-    id,
-    send: (text: string) => client.onmessage?.(new MessageEvent("message", { data: text })),
-    close,
-  } as RoomSocket;
-  const client = {
-    readyState: 0,
-    send: (data: string) => room.message(id, data),
-    close: (code = 1000, reason = "") => close(code, reason),
-    drop: () => close(1006, "network"),
-    onopen: null as ((ev: Event) => void) | null,
-    onmessage: null as ((ev: MessageEvent) => void) | null,
-    onclose: null as ((ev: CloseEvent) => void) | null,
-    onerror: null as ((ev: Event) => void) | null,
-  };
-  queueMicrotask(() => {
-    if (!room.connect(server, ticket(sub, role))) return;
-    client.readyState = 1;
-    client.onopen?.(new Event("open"));
-  });
-  return client;
+/**
+ * partysocket's WebSocket for one person's tab, joined to the in-memory room: the room takes the
+ * connection (or refuses it), and frames go each way synchronously; each frame the client sends
+ * is one turn of the room's (its messages are out when `send` returns).
+ */
+function roomSockets(h: Harness, sub: string, role: Role) {
+  const made: FakeWebSocket[] = [];
+  class RoomBridge extends FakeWebSocket {
+    readonly id = `conn-${++connections}`;
+    constructor(url: string) {
+      super(url);
+      made.push(this);
+      const server: RoomSocket = {
+        id: this.id,
+        send: (text) => this.receive(text),
+        close: (code, reason) => this.drop(code, reason),
+      };
+      queueMicrotask(() => {
+        if (this.readyState === 0 && h.room.connect(server, ticket(sub, role))) this.open();
+      });
+    }
+    override send(data: string): void {
+      super.send(data);
+      h.room.message(this.id, data);
+      h.clock.fireDue();
+    }
+    override close(code?: number, reason?: string): void {
+      super.close(code, reason);
+      h.room.disconnect(this.id);
+    }
+    override drop(code?: number, reason?: string): void {
+      super.drop(code, reason);
+      h.room.disconnect(this.id);
+    }
+  }
+  return { made, WebSocket: RoomBridge };
 }
 
 /** A studio tab: a client plus the graph it draws, kept the way the graph store keeps it. */
-function tab(room: CanvasRoom, sub: string, role: Role = "editor") {
+function tab(h: Harness, sub: string, role: Role = "editor") {
   let drawn: Graph = { nodes: {}, edges: {} };
   const rejected: string[] = [];
   const states: ConnectionState[] = [];
-  const sockets: ReturnType<typeof bridge>[] = [];
-  const pending = new Map<number, () => void>();
-  let timerIds = 0;
+  const sockets = roomSockets(h, sub, role);
+  const clock = new FakeClock();
   const client = new RoomClient({
     ticket: () => Promise.resolve({ ticket: "unused", roomUrl: "ws://room", expiresAt: 0 }),
-    connect: () => {
-      const s = bridge(room, sub, role);
-      sockets.push(s);
-      return s;
-    },
-    timers: {
-      // Retries and flushes run only when the test calls `tick()`.
-      setTimeout: (fn) => {
-        pending.set(++timerIds, fn);
-        return timerIds;
-      },
-      clearTimeout: (id) => pending.delete(id),
-      random: () => 0,
-    },
+    socket: { WebSocket: sockets.WebSocket, minReconnectionDelay: 1, maxReconnectionDelay: 1 },
+    // Drag-step flushes run only when the test calls `tick()`.
+    clock,
     callbacks: {
       graph: (g) => (drawn = structuredClone(g)),
       remoteOps: (ops, _by, rebased) =>
@@ -85,21 +81,19 @@ function tab(room: CanvasRoom, sub: string, role: Role = "editor") {
     client,
     rejected,
     states,
-    sockets,
+    sockets: sockets.made,
     drawn: () => drawn,
     edit(changes: Change[], transient = false) {
       applyChanges(drawn, changes);
       client.send(changes, transient);
     },
-    tick() {
-      const due = [...pending.values()];
-      pending.clear();
-      for (const fn of due) fn();
-    },
+    /** Runs the drag-step flush that is due. */
+    tick: () => clock.advance(10_000),
+    /** Resolves once the tab is live (its first connection, or a reconnect). */
+    live: () => until(`${sub} live`, () => states.at(-1)?.kind === "live"),
   };
 }
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 const shot = (id: string, x = 0) => ({
   id,
   type: "shot.generate",
@@ -112,10 +106,11 @@ const upscale = (id: string) => ({ id, type: "upscale", title: id, x: 400, y: 0,
 
 Deno.test("two editors see each other's nodes, edges and drags, and draw the same graph", async () => {
   const h = await makeRoom();
-  const ann = tab(h.room, "ann"), bob = tab(h.room, "bob");
+  const ann = tab(h, "ann"), bob = tab(h, "bob");
   ann.client.start();
   bob.client.start();
-  await flush();
+  await ann.live();
+  await bob.live();
   ann.edit([{ type: "node.create", node: shot("s1") }, {
     type: "node.create",
     node: upscale("u1"),
@@ -126,7 +121,7 @@ Deno.test("two editors see each other's nodes, edges and drags, and draw the sam
   }]);
   ann.edit([{ type: "node.update", id: "s1", set: { x: 50 } }], true);
   ann.edit([{ type: "node.update", id: "s1", set: { x: 80 } }], true);
-  ann.tick(); // the coalesced drag step goes out
+  await ann.tick(); // the coalesced drag step goes out
   ann.edit([{ type: "node.update", id: "s1", set: { x: 90 } }]);
   assert.deepEqual(ann.drawn(), bob.drawn());
   assert.equal(bob.drawn().nodes.s1!.x, 90);
@@ -139,10 +134,11 @@ Deno.test("two editors see each other's nodes, edges and drags, and draw the sam
 
 Deno.test("a reviewer's edit is refused by the room and rolled back on their canvas", async () => {
   const h = await makeRoom();
-  const ann = tab(h.room, "ann"), rev = tab(h.room, "rev", "reviewer");
+  const ann = tab(h, "ann"), rev = tab(h, "rev", "reviewer");
   ann.client.start();
   rev.client.start();
-  await flush();
+  await ann.live();
+  await rev.live();
   ann.edit([{ type: "node.create", node: shot("s1") }]);
   rev.edit([{ type: "node.delete", id: "s1" }]);
   assert.equal(rev.rejected.length, 1);
@@ -159,18 +155,18 @@ Deno.test("a reviewer's edit is refused by the room and rolled back on their can
 
 Deno.test("edits made while disconnected reach teammates after the reconnect", async () => {
   const h = await makeRoom();
-  const ann = tab(h.room, "ann"), bob = tab(h.room, "bob");
+  const ann = tab(h, "ann"), bob = tab(h, "bob");
   ann.client.start();
   bob.client.start();
-  await flush();
+  await ann.live();
+  await bob.live();
   ann.edit([{ type: "node.create", node: shot("s1") }]);
   ann.sockets.at(-1)!.drop();
   assert.equal(ann.states.at(-1)!.kind, "offline");
   ann.edit([{ type: "node.update", id: "s1", set: { title: "renamed offline" } }]);
   bob.edit([{ type: "node.create", node: upscale("u1") }]);
   assert.equal(bob.drawn().nodes.s1!.title, "s1");
-  ann.tick(); // the retry
-  await flush();
+  await ann.live(); // partysocket retried
   assert.equal(ann.states.at(-1)!.kind, "live");
   assert.equal(bob.drawn().nodes.s1!.title, "renamed offline");
   assert.deepEqual(ann.drawn(), bob.drawn(), "ann also caught up with bob's node");

@@ -1,62 +1,10 @@
 import assert from "node:assert/strict";
-import {
-  CLOSE_CODES,
-  type Peer,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-} from "../../../protocol/canvas.ts";
+import { CLOSE_CODES, type Peer, PROTOCOL_VERSION } from "../../../protocol/canvas.ts";
 import type { Graph } from "../../../protocol/graph.ts";
-import { type ConnectionState, RoomClient, type SocketLike } from "./room_client.ts";
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  closed: { code?: number; reason?: string } | null = null;
-  onopen: ((ev: Event) => void) | null = null;
-  onmessage: ((ev: MessageEvent) => void) | null = null;
-  onclose: ((ev: CloseEvent) => void) | null = null;
-  onerror: ((ev: Event) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code?: number, reason?: string) {
-    this.closed = { code, reason };
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event("open"));
-  }
-  receive(message: ServerMessage) {
-    this.onmessage?.(new MessageEvent("message", { data: JSON.stringify(message) }));
-  }
-  drop(code = 1006, reason = "") {
-    this.readyState = 3;
-    this.onclose?.(new CloseEvent("close", { code, reason }));
-  }
-}
-
-/** Timers run only when the test says so; nothing is left pending by construction. */
-class ManualTimers {
-  #next = 1;
-  pending = new Map<number, { fn: () => void; ms: number }>();
-  setTimeout(fn: () => void, ms: number) {
-    const id = this.#next++;
-    this.pending.set(id, { fn, ms });
-    return id;
-  }
-  clearTimeout(id: number) {
-    this.pending.delete(id);
-  }
-  random() {
-    return 0.5;
-  }
-  runAll() {
-    const due = [...this.pending.entries()];
-    this.pending.clear();
-    for (const [, t] of due) t.fn();
-  }
-}
+import { FakeClock } from "../../../test/fakes/fake_clock.ts";
+import { FakeWebSocket } from "../../../test/fakes/fake_websocket.ts";
+import { until } from "../../../test/until.ts";
+import { type ConnectionState, RoomClient, type RoomClientOptions } from "./room_client.ts";
 
 const peer = (id: string): Peer => ({
   connectionId: `c-${id}`,
@@ -71,9 +19,16 @@ const graphWith = (...ids: string[]): Graph => ({
   edges: {},
 });
 
-function setup() {
-  const sockets: FakeSocket[] = [];
-  const timers = new ManualTimers();
+/** A client on fake sockets; partysocket waits `retryMs` before each retry (1 ms unless told). */
+function setup(options: Partial<RoomClientOptions> = {}, retryMs = 1) {
+  const sockets: FakeWebSocket[] = [];
+  class Socket extends FakeWebSocket {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+    }
+  }
+  const clock = new FakeClock();
   const log = {
     graphs: [] as Graph[],
     remote: [] as unknown[],
@@ -86,12 +41,9 @@ function setup() {
   const client = new RoomClient({
     ticket: () =>
       Promise.resolve({ ticket: "t.k", roomUrl: "ws://room.test/parties/main/p1", expiresAt: 0 }),
-    connect: (url) => {
-      const s = new FakeSocket(url);
-      sockets.push(s);
-      return s;
-    },
-    timers,
+    socket: { WebSocket: Socket, minReconnectionDelay: retryMs, maxReconnectionDelay: retryMs },
+    clock,
+    random: () => 0.5,
     callbacks: {
       graph: (g) => log.graphs.push(g),
       remoteOps: (ops, _by, rebased) =>
@@ -109,15 +61,15 @@ function setup() {
       selections: () => {},
       job: () => {},
     },
+    ...options,
   });
-  return { client, sockets, timers, log };
+  return { client, sockets, clock, log };
 }
 
 /** Starts the client and brings it live on a room at `seq` holding `graph`. */
 async function live(h: ReturnType<typeof setup>, graph: Graph, seq = 1) {
   h.client.start();
-  await Promise.resolve();
-  await Promise.resolve();
+  await until("the first connection", () => h.sockets.length > 0);
   const socket = h.sockets.at(-1)!;
   socket.open();
   socket.receive({
@@ -190,13 +142,13 @@ Deno.test("drag steps are coalesced per node; the drop supersedes them", async (
   }
   h.client.send([{ type: "node.update", id: "b", set: { x: 9, y: 0 } }], true);
   assert.equal(socket.sent.length, before, "nothing is sent before the flush");
-  h.timers.runAll();
+  await h.clock.advance(50);
   const moves = socket.sent.slice(before).map((m) => [m.id, (m.set as { x: number }).x]);
   assert.deepEqual(moves, [["a", 3], ["b", 9]]);
   h.client.send([{ type: "node.update", id: "a", set: { x: 4, y: 0 } }], true);
   h.client.send([{ type: "node.update", id: "a", set: { x: 5, y: 0 } }], false);
   assert.deepEqual(socket.sent.slice(before + 2).map((m) => (m.set as { x: number }).x), [5]);
-  assert.equal(h.timers.pending.size, 0, "the flush timer is cleared by the drop");
+  assert.equal(h.clock.pending, 0, "the flush timer is cleared by the drop");
   h.client.stop();
 });
 
@@ -206,12 +158,11 @@ Deno.test("a drag of many nodes sends its steps less often, near 200 ops a secon
   const socket = await live(h, graphWith(...ids));
   const before = socket.sent.length;
   h.client.send(ids.map((id) => ({ type: "node.update", id, set: { x: 1, y: 0 } })), true);
-  const [timer] = [...h.timers.pending.values()];
-  assert.equal(timer!.ms, 1500, "300 nodes: one step every 1.5 s");
-  h.timers.runAll();
+  assert.deepEqual(h.clock.delays, [1500], "300 nodes: one step every 1.5 s");
+  await h.clock.advance(1500);
   assert.equal(socket.sent.length - before, 300, "each node's latest step, once");
   h.client.send([{ type: "node.update", id: "n0", set: { x: 2, y: 0 } }], true);
-  assert.equal([...h.timers.pending.values()][0]!.ms, 50, "one node: every 50 ms");
+  assert.deepEqual(h.clock.delays, [50], "one node: every 50 ms");
   h.client.stop();
 });
 
@@ -222,11 +173,9 @@ Deno.test("after a drop it goes offline, keeps edits, and resumes from its last 
   assert.equal(h.log.states.at(-1)!.kind, "offline");
   h.client.send([{ type: "node.update", id: "a", set: { title: "offline edit" } }], false);
   assert.equal(first.sent.filter((m) => m.type === "node.update").length, 0);
-  h.timers.runAll(); // the retry
-  await Promise.resolve();
-  await Promise.resolve();
-  const second = h.sockets.at(-1)!;
-  assert.notEqual(second, first);
+  await until("the retry", () => h.sockets.length === 2);
+  const second = h.sockets[1]!;
+  assert.equal(second.url, "ws://room.test/parties/main/p1?ticket=t.k");
   second.open();
   assert.deepEqual(second.sent[0], {
     type: "hello",
@@ -258,7 +207,8 @@ Deno.test("being removed from the project closes for good, without retrying", as
     kind: "closed",
     reason: "you no longer have access to this project",
   });
-  assert.equal(h.timers.pending.size, 0);
+  await new Promise((r) => setTimeout(r, 30)); // many retry delays
+  assert.equal(h.sockets.length, 1, "no new connection");
 });
 
 Deno.test("a gap in the sequence triggers a reconnect to catch up", async () => {
@@ -271,8 +221,16 @@ Deno.test("a gap in the sequence triggers a reconnect to catch up", async () => 
     by: "ann",
     op: { type: "node.delete", id: "a" },
   });
-  assert.ok(socket.closed, "the socket is closed to resync");
+  assert.equal(socket.closedBy?.code, 4001, "the socket is closed to resync");
   assert.deepEqual(h.log.remote, []);
+  await until("the reconnect", () => h.sockets.length === 2);
+  h.sockets[1]!.open();
+  assert.deepEqual(h.sockets[1]!.sent[0], {
+    type: "hello",
+    protocol: PROTOCOL_VERSION,
+    epoch: "e1",
+    lastSeq: 1,
+  });
   h.client.stop();
 });
 
@@ -299,9 +257,9 @@ Deno.test("settled() gives up when the room does not answer in time", async () =
   const h = setup();
   await live(h, graphWith("a"));
   h.client.send([{ type: "node.update", id: "a", set: { x: 5 } }], false);
-  const settled = h.client.settled(1000);
-  h.timers.runAll();
-  await assert.rejects(settled, /not reached the room/);
+  const refused = assert.rejects(h.client.settled(1000), /not reached the room/);
+  await h.clock.advance(1000);
+  await refused;
   h.client.stop();
 });
 
@@ -323,5 +281,64 @@ Deno.test("too many open tabs closes for good, saying why", async () => {
   const state = h.log.states.at(-1);
   assert.equal(state?.kind, "closed");
   assert.match(state?.kind === "closed" ? state.reason : "", /too many tabs/);
-  assert.equal(h.timers.pending.size, 0);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(h.sockets.length, 1, "no new connection");
+});
+
+Deno.test("a ticket that cannot be had says why and is asked for again; a refused one ends it", async () => {
+  const answers: (number | null)[] = [503, null, 401];
+  const h = setup({
+    ticket: () => {
+      const status = answers.shift();
+      if (status === null) {
+        return Promise.resolve({ ticket: "t.k", roomUrl: "ws://room.test/p1", expiresAt: 0 });
+      }
+      return Promise.reject(Object.assign(new Error(`edge said ${status}`), { status }));
+    },
+  });
+  h.client.start();
+  await until("the connection after a failed ticket request", () => h.sockets.length === 1);
+  assert.ok(
+    h.log.states.some((s) => s.kind === "offline" && /ticket: edge said 503/.test(s.reason)),
+  );
+  h.sockets[0]!.drop(1006);
+  await until("the end", () => h.log.states.at(-1)?.kind === "closed");
+  assert.deepEqual(h.log.states.at(-1), {
+    kind: "closed",
+    reason: "you no longer have access to this project",
+  });
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(h.sockets.length, 1, "no new connection");
+});
+
+Deno.test("retry now connects at once, without waiting out the back-off", async () => {
+  const h = setup({}, 400);
+  const first = await live(h, graphWith("a"));
+  first.drop(1006);
+  const asked = Date.now();
+  h.client.reconnectNow();
+  await until("the connection asked for", () => h.sockets.length === 2);
+  assert.ok(Date.now() - asked < 300, "sooner than the back-off");
+  h.client.stop();
+  await new Promise((r) => setTimeout(r, 450)); // the abandoned back-off's timer runs out
+});
+
+Deno.test("a slow handshake (a cold room, a poor network) is waited for, not abandoned", async () => {
+  const h = setup();
+  h.client.start();
+  await until("the connection", () => h.sockets.length === 1);
+  await new Promise((r) => setTimeout(r, 4_500)); // past partysocket's default 4 s
+  const socket = h.sockets[0]!;
+  socket.open();
+  socket.receive({
+    type: "welcome",
+    protocol: PROTOCOL_VERSION,
+    epoch: "e1",
+    seq: 0,
+    you: peer("me"),
+    peers: [],
+  });
+  assert.equal(h.log.states.at(-1)?.kind, "live");
+  assert.equal(h.sockets.length, 1, "the handshake was not given up and started again");
+  h.client.stop();
 });

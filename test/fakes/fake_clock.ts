@@ -1,8 +1,12 @@
 /**
- * A clock for tests: time stands still until the test moves it. Timers fire in due order as
- * `advance()` passes them; `settle()` drives a promise that waits on timers to completion.
+ * The one fake `Clock` (protocol/clock.ts) for the agent's, the room's and the studio's tests:
+ * time stands still until the test moves it, so timers run deterministically and no real timer
+ * is left behind. `advance()` fires timers in due order (ties in the order they were set) and
+ * lets promise chains and I/O run after each, as real time would; `fireDue()` runs what is due
+ * now (a 0 ms timer: the next turn of the event loop) at once; `settle()` drives a promise that
+ * waits on timers to completion.
  */
-import { type Clock, sleepWith } from "./clock.ts";
+import { type Clock, sleepWith } from "../../protocol/clock.ts";
 
 interface Timer {
   id: number;
@@ -29,7 +33,7 @@ export class FakeClock implements Clock {
     const timer = { id: this.#nextId++, due: this.#now + Math.max(0, ms), fn };
     this.#timers.push(timer);
     return () => {
-      this.#timers = this.#timers.filter((t) => t.id !== timer.id);
+      this.#timers = this.#timers.filter((t) => t !== timer);
     };
   }
 
@@ -43,15 +47,25 @@ export class FakeClock implements Clock {
     return this.#timers.length;
   }
 
+  /** The delays (from now) of the timers waiting to fire, soonest first. */
+  get delays(): number[] {
+    return this.#timers.map((t) => t.due - this.#now).sort((a, b) => a - b);
+  }
+
+  /** Fires the timers due now, and the ones they set for now, without waiting for anything. */
+  fireDue(): void {
+    for (let next = this.#take(this.#now); next; next = this.#take(this.#now)) next.fn();
+  }
+
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
-  advance(ms: number): void {
+  async advance(ms: number): Promise<void> {
     const end = this.#now + ms;
-    for (;;) {
-      const next = this.#earliest();
-      if (!next || next.due > end) break;
-      this.#timers = this.#timers.filter((t) => t !== next);
-      this.#now = next.due;
+    for (let guard = 0; guard < 100_000; guard++) {
+      const next = this.#take(end);
+      if (!next) break;
+      this.#now = Math.max(this.#now, next.due);
       next.fn();
+      await flushMacrotask(); // let what the timer started (a flush, a retry) progress
     }
     this.#now = end;
   }
@@ -70,9 +84,17 @@ export class FakeClock implements Clock {
       await flushMacrotask();
       if (done) return tracked;
       const next = this.#earliest();
-      if (next) this.advance(next.due - this.#now);
+      if (next) await this.advance(next.due - this.#now);
     }
     throw new Error(`FakeClock.settle: promise still pending after ${maxSteps} steps`);
+  }
+
+  /** Removes and returns the earliest timer due by `by`, if any. */
+  #take(by: number): Timer | undefined {
+    const next = this.#earliest();
+    if (!next || next.due > by) return undefined;
+    this.#timers = this.#timers.filter((t) => t !== next);
+    return next;
   }
 
   #earliest(): Timer | undefined {

@@ -1,7 +1,8 @@
 /**
  * A client's copy of the room graph: the confirmed graph (accepted ops in `seq` order) plus the
  * client's own pending ops applied on top. Local edits show at once; a reject drops the op and
- * the view falls back to what the room decided. Shared by the web app's sync client and tests.
+ * the view falls back to what the room decided. The studio's room client keeps one; the
+ * convergence tests drive it directly too.
  *
  * @example
  * ```ts
@@ -11,9 +12,9 @@
  * replica.view(); // the graph to draw
  * ```
  */
-import type { ClientMessage, GraphOp, ServerMessage } from "../protocol/canvas.ts";
-import { emptyGraph, type Graph } from "../protocol/graph.ts";
-import { applyOp } from "./graph_ops.ts";
+import type { ClientMessage, GraphOp, ServerMessage } from "../../../protocol/canvas.ts";
+import { emptyGraph, type Graph } from "../../../protocol/graph.ts";
+import { applyOp } from "../../../protocol/rules/mod.ts";
 
 export interface PendingOp {
   opId: string;
@@ -65,7 +66,7 @@ export class CanvasReplica {
           this.needsResync = true;
           return false;
         }
-        applyOp(this.confirmed, message.op, this.#deleted);
+        applyOp({ graph: this.confirmed, deleted: this.#deleted }, message.op);
         this.seq = message.seq;
         // Our own op seen in a catch-up stream counts as its ack.
         this.pending = this.pending.filter((p) => p.opId !== message.opId);
@@ -75,7 +76,7 @@ export class CanvasReplica {
         if (index < 0) return false;
         const [acked] = this.pending.splice(index, 1);
         if (message.seq === this.seq + 1) {
-          applyOp(this.confirmed, acked!.op, this.#deleted);
+          applyOp({ graph: this.confirmed, deleted: this.#deleted }, acked!.op);
           this.seq = message.seq;
         } else if (message.seq > this.seq) {
           this.needsResync = true; // an ack ahead of the stream means we missed ops
@@ -97,7 +98,7 @@ export class CanvasReplica {
     if (this.#view) return this.#view;
     const graph = structuredClone(this.confirmed);
     const deleted = new Set(this.#deleted);
-    for (const { op } of this.pending) applyOp(graph, op, deleted);
+    for (const { op } of this.pending) applyOp({ graph, deleted }, op);
     return this.#view = graph;
   }
 }

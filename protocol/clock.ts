@@ -1,10 +1,14 @@
 /**
- * Time as a dependency. Retries, throttles and health checks take a `Clock` so tests can drive
- * them with `FakeClock` instead of real sleeps.
+ * Time as a dependency, for the agent, the room and the studio alike: retries, throttles, health
+ * checks, room flushes and presence ticks, drag-step flushes take a `Clock`, so tests drive them
+ * with `FakeClock` (test/fakes/fake_clock.ts) instead of real waits. Runtime-free: Deno, workerd
+ * and browsers all have `setTimeout`.
  *
  * @example
  * ```ts
  * import { systemClock } from "./clock.ts";
+ * const cancel = systemClock.setTimer(() => console.log("late"), 1000);
+ * cancel();
  * await systemClock.sleep(250);
  * ```
  */
