@@ -12,7 +12,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { AgentProfile, JobState } from "../../protocol/jobs.ts";
+import type { AgentProfile, JobState, MediaFacts } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 import { users } from "./accounts.ts";
@@ -159,7 +159,8 @@ export const jobPreviews = sqliteTable("job_previews", {
  * Outputs. A take is `pending` from the moment its number is allocated until the job completes
  * and the object was found in storage with the declared size; then `ready` and never changed.
  * Its object key is derived from the numbering columns (services/takes.ts `takeKey`), which the
- * unique index keeps unique.
+ * unique index keeps unique. A cut's render is a take too, filed under the reserved scene `CUTS`
+ * with the cut's name as its shot and the render's number as its version (services/jobs/renders.ts).
  */
 export const takes = sqliteTable("takes", {
   id: text("id").primaryKey(),
@@ -181,6 +182,10 @@ export const takes = sqliteTable("takes", {
   template: text("template"),
   seed: integer("seed"),
   params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  /** ffprobe's facts about a video take or render, as the agent sent them; null if unknown. */
+  media: text("media", { mode: "json" }).$type<MediaFacts>(),
+  /** Size of the poster frame stored beside the take (takes.ts `posterKey`); null: none. */
+  posterBytes: integer("poster_bytes"),
   createdAt: integer("created_at").notNull(),
   completedAt: integer("completed_at"),
 }, (t) => [
