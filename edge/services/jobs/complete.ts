@@ -1,8 +1,8 @@
 /**
- * Completion: the agent lists the outputs it uploaded; the edge checks each object exists in
- * storage with the declared size, then, in one transaction, marks the job succeeded and the
- * takes ready with their lineage. Completing again (a retried request) returns the same takes
- * and changes nothing.
+ * Completion: the agent lists the outputs it uploaded; the edge checks each object (and each
+ * video's poster frame, when the agent made one) exists in storage with the declared size, then,
+ * in one transaction, marks the job succeeded and the takes ready with their lineage and media
+ * facts. Completing again (a retried request) returns the same takes and changes nothing.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { jobs, takes } from "../../../db/schema/mod.ts";
@@ -11,7 +11,7 @@ import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
-import { publicTake, takeKey, type TakeRow, takeUrl } from "./takes.ts";
+import { posterKey, posterUrl, publicTake, takeKey, type TakeRow, takeUrl } from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
 export async function completeJob(
@@ -40,6 +40,19 @@ export async function completeJob(
     if (!stored) throw mismatch(at, "the file is not in storage: upload it first");
     if (stored.bytes !== output.bytes) {
       throw mismatch(`${at}.bytes`, `storage holds ${stored.bytes} bytes, not ${output.bytes}`);
+    }
+    if (output.poster) {
+      if (!row.contentType.startsWith("video/")) {
+        throw mismatch(`${at}.poster`, "only video outputs have a poster frame");
+      }
+      const poster = await deps.storage.head(posterKey(row));
+      if (!poster) throw mismatch(`${at}.poster`, "the poster is not in storage: upload it first");
+      if (poster.bytes !== output.poster.bytes) {
+        throw mismatch(
+          `${at}.poster.bytes`,
+          `storage holds ${poster.bytes} bytes, not ${output.poster.bytes}`,
+        );
+      }
     }
   }
 
@@ -73,6 +86,8 @@ export async function completeJob(
         state: "ready",
         bytes: output.bytes,
         sha256: output.sha256,
+        media: output.media ?? null,
+        posterBytes: output.poster?.bytes ?? null,
         template: request.template ?? null,
         seed: request.seed ?? null,
         completedAt: now,
@@ -92,7 +107,8 @@ export async function completeJob(
       type: "generation.complete",
       nodeId: done.nodeId,
       taskId: done.id,
-      take,
+      // The room hands this take to guests too: its poster URL is signed for their lifetime.
+      take: { ...take, posterUrl: await posterUrl(deps, ready[i]!, "guest") },
       // The room hands share-link guests this one instead of `take.url`.
       guestUrl: await takeUrl(deps, ready[i]!, "guest"),
     });

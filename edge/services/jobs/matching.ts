@@ -5,8 +5,9 @@
  * rules in SQL; these give the explanations people read.
  */
 import type { BlockedWork, Requirements, WaitReason, Work } from "../../../protocol/jobs.ts";
-import type { Backend, NodeTypeDef } from "../../../protocol/nodes.ts";
+import type { Backend } from "../../../protocol/nodes.ts";
 import { footprintFor, type Tier, tiersAtOrBelow } from "../../../protocol/tiers.ts";
+import type { WorkDef } from "../../../protocol/work.ts";
 
 /** What matching needs to know about an agent (the derived columns of `agents`). */
 export interface AgentCapability {
@@ -29,7 +30,7 @@ const BACKEND_NAMES: Record<Backend, string> = {
   ffmpeg: "ffmpeg",
 };
 
-export function requirementsFor(def: NodeTypeDef, tier: Tier): Requirements {
+export function requirementsFor(def: WorkDef, tier: Tier): Requirements {
   const footprint = footprintFor(def.type, tier);
   return { backends: [...def.backends], minVramMiB: footprint.vramMiB, models: footprint.models };
 }
@@ -150,7 +151,7 @@ export interface TierChoice {
  * agent is online (nothing is known yet), or when downgrading is not allowed or does not help.
  */
 export function chooseTier(
-  def: NodeTypeDef,
+  def: WorkDef,
   requested: Tier,
   allowDowngrade: boolean,
   online: AgentCapability[],

@@ -2,14 +2,17 @@
  * Takes: the immutable outputs of jobs. A take's number is allocated by one INSERT that reads
  * the highest number of its shot version, so two outputs racing for the same shot get
  * consecutive numbers (SQLite runs one write statement at a time; the unique index is the
- * backstop). The object key is derived from the numbering, in the production convention.
+ * backstop). The object key is derived from the numbering, in the production convention; a
+ * video's poster frame sits beside it. A cut's render is numbered by renders.ts.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { takes } from "../../../db/schema/mod.ts";
 import type { Take } from "../../../protocol/jobs.ts";
+import { CUT_RENDER } from "../../../protocol/work.ts";
 import type { AppDeps } from "../../context.ts";
 import { newId } from "../../lib/ids.ts";
-import { type RenderEntry, renderFileName } from "../structure.ts";
+import type { RenderEntry } from "../structure.ts";
+import { type Numbering, renderFileName, renderNumbering } from "./renders.ts";
 import type { JobRow } from "./transitions.ts";
 
 export type TakeRow = typeof takes.$inferSelect;
@@ -23,6 +26,16 @@ export function takeKey(
   return `projects/${t.projectId}/renders/${t.scene}/${t.shot}/v${pad2(t.version)}/${
     renderFileName(t)
   }`;
+}
+
+/**
+ * The poster frame of a video take or render, beside it:
+ * `…/SHOT-010_v01_take03.poster.jpg`, `…/CUTS/Main/v02/Main_v02.poster.jpg`.
+ */
+export function posterKey(
+  t: Pick<TakeRow, "projectId" | "scene" | "shot" | "version" | "take" | "ext">,
+): string {
+  return `${takeKey(t).slice(0, -(t.ext.length + 1))}.poster.jpg`;
 }
 
 /** Where a job's outputs are filed: its node's scene, shot and version parameters. */
@@ -43,16 +56,10 @@ export async function allocateTake(
   agentId: string,
   output: { ext: string; contentType: string },
 ): Promise<TakeRow> {
-  const { scene, shot, version } = shotOf(job.params);
+  const { scene, shot, version, take } = job.nodeType === CUT_RENDER
+    ? renderNumbering(job.projectId, job.params)
+    : shotNumbering(job);
   const id = newId();
-  const next = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${
-    and(
-      eq(takes.projectId, job.projectId),
-      eq(takes.scene, scene),
-      eq(takes.shot, shot),
-      eq(takes.version, version),
-    )
-  })`;
   for (let tries = 0;; tries++) {
     try {
       const [row] = await deps.db.insert(takes).values({
@@ -65,7 +72,7 @@ export async function allocateTake(
         scene,
         shot,
         version,
-        take: next,
+        take,
         ext: output.ext,
         contentType: output.contentType,
         nodeType: job.nodeType,
@@ -81,16 +88,42 @@ export async function allocateTake(
   }
 }
 
+/** A shot's numbering: its scene, shot and version, and the next take number there. */
+function shotNumbering(job: JobRow): Numbering {
+  const { scene, shot, version } = shotOf(job.params);
+  const take = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${
+    and(
+      eq(takes.projectId, job.projectId),
+      eq(takes.scene, scene),
+      eq(takes.shot, shot),
+      eq(takes.version, version),
+    )
+  })`;
+  return { scene, shot, version, take };
+}
+
 /** Who a download URL is for: guests' URLs expire sooner (`GUEST_DOWNLOAD_URL_TTL_S`). */
 export type Audience = "member" | "guest";
 
 /** A fresh signed download URL of a take for `audience`. */
 export async function takeUrl(deps: AppDeps, row: TakeRow, audience: Audience): Promise<string> {
-  return await deps.storage.presignGet(takeKey(row), {
-    expiresInS: audience === "guest"
-      ? deps.config.GUEST_DOWNLOAD_URL_TTL_S
-      : deps.config.DOWNLOAD_URL_TTL_S,
-  });
+  return await deps.storage.presignGet(takeKey(row), { expiresInS: _ttl(deps, audience) });
+}
+
+/** A fresh signed URL of a take's poster frame for `audience`; null when it has none. */
+export async function posterUrl(
+  deps: AppDeps,
+  row: TakeRow,
+  audience: Audience,
+): Promise<string | null> {
+  if (!row.posterBytes) return null;
+  return await deps.storage.presignGet(posterKey(row), { expiresInS: _ttl(deps, audience) });
+}
+
+function _ttl(deps: AppDeps, audience: Audience): number {
+  return audience === "guest"
+    ? deps.config.GUEST_DOWNLOAD_URL_TTL_S
+    : deps.config.DOWNLOAD_URL_TTL_S;
 }
 
 /** A ready take as people and agents see it, with a fresh signed download URL. */
@@ -114,6 +147,8 @@ export async function publicTake(
     bytes: row.bytes ?? 0,
     sha256: row.sha256 ?? "",
     url: await takeUrl(deps, row, audience),
+    posterUrl: await posterUrl(deps, row, audience),
+    media: row.media ?? null,
     lineage: {
       jobId: row.jobId,
       agentId: row.agentId,
