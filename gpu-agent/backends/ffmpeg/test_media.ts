@@ -114,3 +114,84 @@ export async function pixelAt(
 export function near(actual: number[], expected: number[], tolerance = 24): boolean {
   return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
 }
+
+/** Writes a sine tone to `path` (WAV, sound only; mono unless `channels` says otherwise). */
+export async function makeTone(
+  path: string,
+  spec: { frequency?: number; seconds?: number; sampleRate?: number; channels?: number } = {},
+): Promise<string> {
+  await ffmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=${spec.frequency ?? 220}:sample_rate=${spec.sampleRate ?? 44100}`,
+    "-t",
+    String(spec.seconds ?? 2),
+    "-ac",
+    String(spec.channels ?? 1),
+    path,
+  ]);
+  return path;
+}
+
+/** The RGB colour of pixel (x, y) in frame number `n` (counted from 0), picked by `select`. */
+export async function pixelOfFrame(
+  path: string,
+  n: number,
+  x: number,
+  y: number,
+): Promise<[number, number, number]> {
+  const { width } = await inspect(path);
+  const rgb = await ffmpeg([
+    "-i",
+    path,
+    "-vf",
+    `select=eq(n\\,${n})`,
+    "-fps_mode",
+    "passthrough",
+    "-frames:v",
+    "1",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgb24",
+    "pipe:1",
+  ]);
+  const at = (y * width + x) * 3;
+  return [rgb[at]!, rgb[at + 1]!, rgb[at + 2]!];
+}
+
+/** The loudest sample (dBFS) between `from` and `to` seconds; -Infinity for digital silence. */
+export async function peakDb(path: string, from: number, to: number): Promise<number> {
+  const out = await new Deno.Command("ffmpeg", {
+    args: [
+      "-hide_banner",
+      "-ss",
+      String(from),
+      "-t",
+      String(to - from),
+      "-i",
+      path,
+      "-vn",
+      "-af",
+      "volumedetect",
+      "-f",
+      "null",
+      "-",
+    ],
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stderr);
+  const max = /max_volume: (-?[\d.]+|-inf) dB/.exec(text)?.[1];
+  if (max === undefined) throw new Error(`volumedetect printed no level:\n${text.slice(-500)}`);
+  return max === "-inf" ? -Infinity : Number(max);
+}
+
+/** Stream facts as ffprobe reports them: kinds, size, rate, frames, sample rate, channels. */
+export async function streams(path: string): Promise<Record<string, string | number>[]> {
+  const out = await new Deno.Command("ffprobe", {
+    args: ["-v", "error", "-count_frames", "-print_format", "json", "-show_streams", path],
+    stdout: "piped",
+  }).output();
+  return JSON.parse(new TextDecoder().decode(out.stdout)).streams;
+}
