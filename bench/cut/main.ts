@@ -133,11 +133,7 @@ async function compare(files: MediaFile[], dir: string): Promise<void> {
   const sources = new Map<string, RenderSource>();
   for (const file of files) {
     const kinds = await probeStreams(file.path, file.input);
-    sources.set(file.input, {
-      path: file.path,
-      hasVideo: kinds.hasVideo,
-      hasAudio: kinds.hasAudio,
-    });
+    sources.set(file.input, { path: file.path, ...kinds });
   }
   const variants = [
     { name: "segments of 4 files, ultrafast (shipped)", options: {} },

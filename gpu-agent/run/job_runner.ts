@@ -335,17 +335,23 @@ async function _describe(
   label: string,
 ): Promise<(VideoDescription | null)[]> {
   const reader = deps.backends.find((b) => b.describeVideo && deps.isHealthy(b));
-  return await Promise.all(result.outputs.map(async (output) => {
-    if (!reader || !output.contentType.startsWith("video/")) return null;
+  const described: (VideoDescription | null)[] = [];
+  // One at a time: each is an ffmpeg run, and the machine may be busy with a GPU job.
+  for (const output of result.outputs) {
+    if (!reader || !output.contentType.startsWith("video/")) {
+      described.push(null);
+      continue;
+    }
     progress.show(progress.bar.run({ percent: 100, message: "making the poster frame" }));
     try {
-      return await reader.describeVideo!(output.path, signal);
+      described.push(await reader.describeVideo!(output.path, signal));
     } catch (error) {
       if (signal.aborted) throw error;
       deps.logger.warn(`${label}: no poster or facts for ${output.path}: ${describeError(error)}`);
-      return null;
+      described.push(null);
     }
-  }));
+  }
+  return described;
 }
 
 async function _upload(

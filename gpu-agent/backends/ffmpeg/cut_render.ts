@@ -71,7 +71,7 @@ export async function renderCut(
         }),
       `could not read input '${name}'`,
     );
-    sources.set(name, { path, hasVideo: kinds.hasVideo, hasAudio: kinds.hasAudio });
+    sources.set(name, { path, ...kinds });
     _checkClipsFit(params, name, kinds);
     fetched++;
     if (hit) progress.note(`input ${name} from the cache`);

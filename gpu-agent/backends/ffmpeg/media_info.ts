@@ -86,6 +86,8 @@ export interface StreamKinds {
   hasVideo: boolean;
   hasAudio: boolean;
   durationSeconds: number;
+  /** The picture's frame rate; 0 without a picture or a readable rate. */
+  fps: number;
 }
 
 export async function probeStreams(
@@ -97,12 +99,15 @@ export async function probeStreams(
     streams?: ProbeStream[];
     format?: { duration?: string };
   };
-  const kinds = new Set((data.streams ?? []).map((s) => s.codec_type));
+  const streams = data.streams ?? [];
+  const video = streams.find((s) => s.codec_type === "video");
+  const rate = video && [video.avg_frame_rate, video.r_frame_rate].find(_validRate);
   const duration = Number(data.format?.duration);
   return {
-    hasVideo: kinds.has("video"),
-    hasAudio: kinds.has("audio"),
+    hasVideo: video !== undefined,
+    hasAudio: streams.some((s) => s.codec_type === "audio"),
     durationSeconds: Number.isFinite(duration) && duration > 0 ? duration : 0,
+    fps: rate ? fpsValue(rate) : 0,
   };
 }
 

@@ -86,18 +86,40 @@ export async function inspect(path: string): Promise<ProbedOutput> {
 }
 
 /** The RGB colour of pixel (x, y) in the frame at `seconds`. */
-export async function pixelAt(
+export function pixelAt(
   path: string,
   seconds: number,
   x: number,
   y: number,
 ): Promise<[number, number, number]> {
+  return _pixel(path, ["-ss", String(seconds), "-i", path], x, y);
+}
+
+/** The RGB colour of pixel (x, y) in frame number `n` (counted from 0), picked by `select`. */
+export function pixelOfFrame(
+  path: string,
+  n: number,
+  x: number,
+  y: number,
+): Promise<[number, number, number]> {
+  return _pixel(
+    path,
+    ["-i", path, "-vf", `select=eq(n\\,${n})`, "-fps_mode", "passthrough"],
+    x,
+    y,
+  );
+}
+
+/** Pixel (x, y) of the first frame that `input` (the input and its options) yields. */
+async function _pixel(
+  path: string,
+  input: string[],
+  x: number,
+  y: number,
+): Promise<[number, number, number]> {
   const { width } = await inspect(path);
   const rgb = await ffmpeg([
-    "-ss",
-    String(seconds),
-    "-i",
-    path,
+    ...input,
     "-frames:v",
     "1",
     "-f",
@@ -132,33 +154,6 @@ export async function makeTone(
     path,
   ]);
   return path;
-}
-
-/** The RGB colour of pixel (x, y) in frame number `n` (counted from 0), picked by `select`. */
-export async function pixelOfFrame(
-  path: string,
-  n: number,
-  x: number,
-  y: number,
-): Promise<[number, number, number]> {
-  const { width } = await inspect(path);
-  const rgb = await ffmpeg([
-    "-i",
-    path,
-    "-vf",
-    `select=eq(n\\,${n})`,
-    "-fps_mode",
-    "passthrough",
-    "-frames:v",
-    "1",
-    "-f",
-    "rawvideo",
-    "-pix_fmt",
-    "rgb24",
-    "pipe:1",
-  ]);
-  const at = (y * width + x) * 3;
-  return [rgb[at]!, rgb[at + 1]!, rgb[at + 2]!];
 }
 
 /** The loudest sample (dBFS) between `from` and `to` seconds; -Infinity for digital silence. */

@@ -30,6 +30,8 @@ export interface RenderSource {
   path: string;
   hasVideo: boolean;
   hasAudio: boolean;
+  /** The picture's frame rate, when known (0: unknown). */
+  fps?: number;
 }
 
 export interface RenderStep extends FfmpegPlan {
@@ -245,12 +247,16 @@ function _segmentStep(
         "-i",
         `file:${picture.path}`,
       );
-      // A take that ends early holds its last frame for the rest of the clip.
+      // At the cut's rate, exactly `frames` long: a take that ends early holds its last frame.
+      const timed = `fps=${fps},tpad=stop=${piece.frames}:stop_mode=clone,` +
+        `trim=end_frame=${piece.frames},setpts=PTS-STARTPTS`;
+      const fitted = `scale=${w}:${h}:force_original_aspect_ratio=decrease,` +
+        `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p`;
+      // Scaling is the costly part: a take slower than the cut (Wan's 16 fps into 24) is
+      // scaled before its frames are repeated, a faster one after its extra frames are dropped.
+      const slower = (picture.fps ?? 0) > 0 && picture.fps! < fps;
       filters.push(
-        `[${inputs++}:v]fps=${fps},tpad=stop=${piece.frames}:stop_mode=clone,` +
-          `trim=end_frame=${piece.frames},setpts=PTS-STARTPTS,` +
-          `scale=${w}:${h}:force_original_aspect_ratio=decrease,` +
-          `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[p${k}]`,
+        `[${inputs++}:v]${slower ? `${fitted},${timed}` : `${timed},${fitted}`}[p${k}]`,
       );
     } else {
       filters.push(
