@@ -185,6 +185,11 @@ async function compare(files: MediaFile[], dir: string): Promise<void> {
   }
 }
 
+/** The 1-minute load average: other sessions share this machine's two cores. */
+function _load(): string {
+  return Deno.readTextFileSync("/proc/loadavg").split(" ")[0]!;
+}
+
 function _range(values: number[], digits: number): string {
   return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 }
@@ -206,10 +211,11 @@ if (import.meta.main) {
       const takes = await storeTakes(r, files);
       const runs: RunFigures[] = [];
       for (let i = 0; i < RUNS; i++) {
+        const before = _load();
         const run = await renderOnce(r, takes);
         runs.push(run);
         console.log(
-          `run ${i + 1}: job ${run.jobSeconds.toFixed(2)} s (${
+          `run ${i + 1} (load ${before} → ${_load()}): job ${run.jobSeconds.toFixed(2)} s (${
             (FILM_SECONDS / run.jobSeconds).toFixed(2)
           }x real time; the render alone ${run.renderSeconds.toFixed(2)} s), peak RSS ${
             run.peakTotalMiB.toFixed(0)

@@ -338,3 +338,44 @@ Deno.test("cut.render: audio gains are what they say; mixing does not lower them
   assert.ok(Math.abs(loud - source) <= 1, `0 dB plays at the source's level: ${loud} vs ${source}`);
   assert.ok(Math.abs(loud - soft - 6) <= 1, `-6 dB is 6 dB softer: ${loud} vs ${soft}`);
 });
+
+Deno.test("cut.render: the health check starts no ffmpeg beside a running render", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "md-cut-probe-" });
+  // ffmpeg as the agent finds it, writing down each way it is started.
+  const log = `${dir}/calls.log`;
+  const wrapper = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(wrapper, `#!/bin/sh\necho "$1 $2" >> '${log}'\nexec ffmpeg "$@"\n`);
+  await Deno.chmod(wrapper, 0o755);
+  const watched = new FfmpegBackend({ ffmpeg: wrapper });
+  await watched.probe();
+  const probeCalls = async () =>
+    (await Deno.readTextFile(log)).split("\n").filter((l) => /-version|-filters|-encoders/.test(l))
+      .length;
+  const before = await probeCalls();
+  assert.ok(before >= 3, "a probe asks ffmpeg for its version, filters and encoders");
+  try {
+    await using m = await media({ a: { source: "testsrc2", size: "1280x720", seconds: 8 } });
+    await using j = await job({
+      format: { width: 1280, height: 720, fps: 24 },
+      video: [video("a", "a", 0, 192)],
+      audio: [],
+    }, m.inputs);
+    let rendering!: () => void;
+    const started = new Promise<void>((resolve) => rendering = resolve);
+    const result = watched.run(j, {
+      signal: new AbortController().signal,
+      onProgress: (r) => {
+        if (r.message.startsWith("rendering the picture")) rendering();
+      },
+    });
+    await started;
+    const status = await watched.probe();
+    assert.equal(status.healthy, true);
+    assert.equal(await probeCalls(), before, "the status stood while the render ran");
+    await result;
+    await watched.probe();
+    assert.equal(await probeCalls(), before * 2, "and it is checked again once the render is done");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

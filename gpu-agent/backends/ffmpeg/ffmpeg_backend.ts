@@ -49,10 +49,17 @@ export interface FfmpegBackendOptions {
 export class FfmpegBackend implements JobBackend {
   readonly kind = "ffmpeg" as const;
   #status: BackendStatus | null = null;
+  /** Runs in flight: while one runs, ffmpeg is evidently there. */
+  #running = 0;
 
   constructor(private readonly options: FfmpegBackendOptions = {}) {}
 
   async probe(signal?: AbortSignal): Promise<BackendStatus> {
+    // The health check starts three ffmpeg processes (about 50 MB each): not beside a render,
+    // whose own run shows ffmpeg works (a render that finds it gone fails, and the next check
+    // after it says so). Measured: one landing during a render took the agent's peak from
+    // 250 to 349 MB (bench/cut).
+    if (this.#running > 0 && this.#status) return this.#status;
     this.#status = await probeFfmpeg({
       ...(this.options.ffmpeg ? { ffmpeg: this.options.ffmpeg } : {}),
       ...(this.options.ffprobe ? { ffprobe: this.options.ffprobe } : {}),
@@ -68,15 +75,30 @@ export class FfmpegBackend implements JobBackend {
       !!def?.backends.includes("ffmpeg") && def.tiers.includes(tier);
   }
 
-  async describeVideo(path: string, signal: AbortSignal): Promise<VideoDescription> {
-    return await describeVideo(path, `${path}.poster.jpg`, {
-      signal,
-      ...(this.options.ffmpeg ? { ffmpeg: this.options.ffmpeg } : {}),
-      ...(this.options.ffprobe ? { ffprobe: this.options.ffprobe } : {}),
-    });
+  describeVideo(path: string, signal: AbortSignal): Promise<VideoDescription> {
+    return this.#busy(() =>
+      describeVideo(path, `${path}.poster.jpg`, {
+        signal,
+        ...(this.options.ffmpeg ? { ffmpeg: this.options.ffmpeg } : {}),
+        ...(this.options.ffprobe ? { ffprobe: this.options.ffprobe } : {}),
+      })
+    );
   }
 
-  async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
+  run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
+    return this.#busy(() => this.#run(job, options));
+  }
+
+  async #busy<T>(work: () => Promise<T>): Promise<T> {
+    this.#running++;
+    try {
+      return await work();
+    } finally {
+      this.#running--;
+    }
+  }
+
+  async #run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
     const cache = new TakeCache(
       job.cacheDir ?? `${job.workDir}/cache`,
       this.options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
