@@ -9,6 +9,7 @@ import type { BackendJob, JobInput, ProgressReport } from "../backend.ts";
 import { JobFailure } from "../backend.ts";
 import { MemoryLogger } from "../../log/memory_logger.ts";
 import { FfmpegBackend } from "./ffmpeg_backend.ts";
+import { MAX_SEGMENT_INPUTS } from "./plans/cut_render.ts";
 import {
   type ClipSpec,
   inspect,
@@ -375,6 +376,71 @@ Deno.test("cut.render: the health check starts no ffmpeg beside a running render
     await result;
     await watched.probe();
     assert.equal(await probeCalls(), before * 2, "and it is checked again once the render is done");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cut.render: each picture ffmpeg opens at most MAX_SEGMENT_INPUTS files, one decoder thread each; the film starts with its index", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "md-cut-argv-" });
+  // ffmpeg as the agent finds it, writing down every argv it is started with, one line each.
+  const log = `${dir}/argv.log`;
+  const wrapper = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(
+    wrapper,
+    `#!/bin/sh\nprintf '%s\\t' "$@" >> '${log}'\necho >> '${log}'\nexec ffmpeg "$@"\n`,
+  );
+  await Deno.chmod(wrapper, 0o755);
+  const watched = new FfmpegBackend({ ffmpeg: wrapper });
+  try {
+    const colours = ["red", "lime", "blue", "yellow", "cyan", "magenta"];
+    await using m = await media({
+      ...Object.fromEntries(
+        colours.map((c) => [c, { source: `color=c=${c}`, seconds: 1, audio: true }]),
+      ),
+      bed: { tone: 220, seconds: 6 },
+    });
+    await using j = await job({
+      format: { width: 320, height: 240, fps: 24 },
+      // Six files, a transition in the middle: more than one segment's worth.
+      video: colours.map((c, i) =>
+        video(c, c, 0, 24, i === 2 ? { kind: "dissolve", frames: 6 } : null)
+      ),
+      audio: [{ clipId: "bed", input: "bed", start: 0, in: 0, out: 138, gainDb: -6 }],
+    }, m.inputs);
+    const path = (await watched.run(j, {
+      signal: new AbortController().signal,
+      onProgress: () => {},
+    })).outputs[0]!.path;
+    assert.equal((await inspect(path)).frames, 6 * 24 - 6);
+
+    const runs = (await Deno.readTextFile(log)).split("\n").filter((l) => l.includes(j.workDir))
+      .map((l) => l.split("\t").filter(Boolean));
+    const files = (args: string[]) =>
+      args.flatMap((a, i) => args[i - 1] === "-i" && a.startsWith("file:") ? [i] : []);
+    const pictures = runs.filter((args) => args.includes("-an"));
+    assert.ok(pictures.length >= 2, `the picture is made in segments: ${pictures.length}`);
+    for (const args of pictures) {
+      assert.ok(files(args).length <= MAX_SEGMENT_INPUTS, args.join(" "));
+    }
+    for (const args of runs) {
+      for (const i of files(args)) {
+        // The options that apply to this input: those since the input before it.
+        const own = args.slice(args.lastIndexOf("-i", i - 2) + 1, i - 1);
+        // The list of segments is read by the concat demuxer, which decodes nothing.
+        if (own.includes("concat")) continue;
+        assert.equal(own[own.indexOf("-threads") + 1], "1", `one decoder thread: ${own.join(" ")}`);
+      }
+    }
+    const final = runs.at(-1)!;
+    assert.ok(
+      !final.includes("-an") && final.includes("copy"),
+      "the segments are joined as they are",
+    );
+
+    // +faststart: the index comes before the media, so a browser plays while it downloads.
+    const bytes = new TextDecoder("latin1").decode(await Deno.readFile(path));
+    assert.ok(bytes.indexOf("moov") < bytes.indexOf("mdat"), "moov before mdat");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
