@@ -8,7 +8,10 @@
  * - `cut.render_realtime_x`: the film's length over the job's wall time, claimed → completed
  *   (downloads, render, poster, upload, completion): the median of the runs;
  * - `cut.render_peak_rss_mb`: the largest resident memory of the agent and its ffmpeg runs added
- *   up, sampled every 25 ms from /proc while the job runs: the highest of the runs.
+ *   up, sampled every 25 ms from /proc while the job runs: the highest of the runs;
+ * - `cut.render_cpu_s`: CPU seconds (user + system) of the agent and its ffmpeg runs for the job:
+ *   the median of the runs. Other sessions on the cores stretch wall time far more than this,
+ *   so `film seconds / (cpu / cores)` bounds what an idle machine could reach.
  * Each film is checked (60 s, 1,440 frames) before its figures count.
  *
  * `--compare` renders the same cut with the plan alone (no edge, no agent), alternating its
@@ -45,6 +48,7 @@ interface RunFigures {
   peakAgentMiB: number;
   peakFfmpegMiB: number;
   idleAgentMiB: number;
+  cpuSeconds: number;
 }
 
 /** Stores every file as a ready take, made by a scripted agent; returns input name → take id. */
@@ -121,6 +125,7 @@ async function renderOnce(r: Rig, takes: Record<string, string>): Promise<RunFig
       peakAgentMiB: peaks.rootMiB,
       peakFfmpegMiB: peaks.childrenMiB,
       idleAgentMiB,
+      cpuSeconds: peaks.cpuSeconds,
     };
   } finally {
     stop.abort();
@@ -221,15 +226,21 @@ if (import.meta.main) {
             run.peakTotalMiB.toFixed(0)
           } MiB (agent ${run.peakAgentMiB.toFixed(0)}, idle ${
             run.idleAgentMiB.toFixed(0)
-          }; ffmpeg ${run.peakFfmpegMiB.toFixed(0)})`,
+          }; ffmpeg ${run.peakFfmpegMiB.toFixed(0)}), CPU ${run.cpuSeconds.toFixed(1)} s`,
         );
       }
       const realtime = runs.map((run) => FILM_SECONDS / run.jobSeconds);
       const peak = Math.max(...runs.map((run) => run.peakTotalMiB));
+      const cpu = median(runs.map((run) => run.cpuSeconds));
+      const cores = navigator.hardwareConcurrency;
       console.log(
         `\ncut.render_realtime_x: ${median(realtime).toFixed(2)} (median of ${RUNS}, ${
           _range(realtime, 2)
-        }); cut.render_peak_rss_mb: ${peak.toFixed(0)} (highest of ${RUNS})`,
+        }); cut.render_peak_rss_mb: ${peak.toFixed(0)} (highest of ${RUNS}); cut.render_cpu_s: ${
+          cpu.toFixed(1)
+        } (median; ${FILM_SECONDS} s of film / (CPU / ${cores} cores) = ${
+          (FILM_SECONDS / (cpu / cores)).toFixed(2)
+        }x at most on an idle machine)`,
       );
       if (WRITE) {
         const path = await mergeResults("cut", {
@@ -237,6 +248,7 @@ if (import.meta.main) {
           "cut.render_realtime_x_min": Math.round(Math.min(...realtime) * 100) / 100,
           "cut.render_realtime_x_max": Math.round(Math.max(...realtime) * 100) / 100,
           "cut.render_peak_rss_mb": Math.round(peak),
+          "cut.render_cpu_s": Math.round(cpu * 10) / 10,
           "cut.render_agent_peak_rss_mb": Math.round(Math.max(...runs.map((r) => r.peakAgentMiB))),
           "cut.render_ffmpeg_peak_rss_mb": Math.round(
             Math.max(...runs.map((r) => r.peakFfmpegMiB)),

@@ -1,6 +1,8 @@
 /**
  * The memory a process and everything it started (the agent and its ffmpeg runs) hold, sampled
- * from /proc: the peak of their resident sizes added up, and each side's own peak.
+ * from /proc: the peak of their resident sizes added up, and each side's own peak; and the CPU
+ * time they used between the first and the last sample (a figure the other sessions sharing the
+ * cores change much less than wall time).
  */
 
 export interface TreePeaks {
@@ -10,11 +12,14 @@ export interface TreePeaks {
   rootMiB: number;
   /** Its descendants together (the ffmpeg runs). */
   childrenMiB: number;
+  /** CPU seconds (user + system) of the process and its finished children between samples. */
+  cpuSeconds: number;
 }
 
 export class TreeRss {
   #timer: ReturnType<typeof setInterval> | null = null;
-  #peaks: TreePeaks = { totalMiB: 0, rootMiB: 0, childrenMiB: 0 };
+  #peaks: TreePeaks = { totalMiB: 0, rootMiB: 0, childrenMiB: 0, cpuSeconds: 0 };
+  #firstCpu: number | null = null;
 
   constructor(readonly pid: number) {}
 
@@ -35,6 +40,11 @@ export class TreeRss {
     let children = 0;
     for (const pid of _descendants(this.pid)) children += _rssKiB(pid);
     const p = this.#peaks;
+    const cpu = _cpuSeconds(this.pid);
+    if (cpu !== null) {
+      this.#firstCpu ??= cpu;
+      p.cpuSeconds = Math.max(p.cpuSeconds, cpu - this.#firstCpu);
+    }
     p.rootMiB = Math.max(p.rootMiB, root / 1024);
     p.childrenMiB = Math.max(p.childrenMiB, children / 1024);
     p.totalMiB = Math.max(p.totalMiB, (root + children) / 1024);
@@ -47,6 +57,23 @@ function _rssKiB(pid: number): number {
     return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   } catch {
     return 0;
+  }
+}
+
+/**
+ * utime + stime + cutime + cstime from /proc/<pid>/stat: the process's own CPU and that of the
+ * children it has waited for (every ffmpeg run once it ended). Fields counted after the `)` that
+ * ends the command name, in clock ticks of 1/100 s (Linux's USER_HZ).
+ */
+function _cpuSeconds(pid: number): number | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime is field 14 of the whole line, the 12th after the name's `)` (state is the 1st).
+    const ticks = fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0);
+    return ticks / 100;
+  } catch {
+    return null;
   }
 }
 

@@ -9,13 +9,15 @@
  * by `amix` with normalisation off so gains are what they say) and writes the MP4 with
  * `+faststart`. Gaps (`input: null`) are black and silent for their length.
  *
- * Why segments and not one filter graph: measured on this 2-core VM with the benchmark's
- * 20-clip, 60 s, 1280x720 cut (bench/cut), one graph over every clip held all inputs open
- * at once, about 20 MB each, and peaked at 520-670 MB of ffmpeg RSS; segments of at most
- * MAX_SEGMENT_INPUTS files peak at 130 MB at the same speed within noise. The joins
- * cost nothing: each segment starts on a keyframe, and the segment boundaries fall inside a
- * clip, so a transition never spans two segments (a segment that ends in a transition also
- * reads the first frames of the next clip, which the next segment then skips).
+ * Why segments and not one filter graph, measured on this 2-core VM with the benchmark's 20-shot,
+ * 60 s, 1280x720 cut (`deno task bench cut --compare`; BENCHMARKS.md, under load from other
+ * sessions): one graph over every clip holds every input open at once and peaked at 320 MiB of
+ * ffmpeg; segments of at most MAX_SEGMENT_INPUTS files peak at 136 MiB whatever the cut's length.
+ * One graph was 25-30 % faster (fewer process starts and re-reads), but with the agent's own
+ * 115-130 MiB it would break the 300 MB budget. The joins cost nothing: each segment starts on a
+ * keyframe and is copied, and segment boundaries fall inside a clip, so a transition never spans
+ * two segments (a segment that ends in a transition also reads the first frames of the next
+ * clip, which the next segment then skips).
  *
  * Nothing from people reaches these strings: the argv holds validated numbers, our own labels
  * and file names, and the downloaded files' paths as `file:` URLs (never read as another
@@ -49,7 +51,7 @@ export interface CutRenderPlan {
   frames: number;
 }
 
-/** Files one segment's ffmpeg may open (each costs about 20 MB of decoder memory at 720p). */
+/** Files one segment's ffmpeg may open (each costs about 10 MB of decoder memory at 720p). */
 export const MAX_SEGMENT_INPUTS = 4;
 /** Clips one segment may hold (gaps open no file, but each adds filters). */
 const MAX_SEGMENT_CLIPS = 16;
