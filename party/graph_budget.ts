@@ -68,5 +68,6 @@ export class GraphBudget {
 
 function _utf8(text: string): number {
   // ASCII is one byte a character; only text with other characters is encoded to count.
+  // deno-lint-ignore no-control-regex -- the ASCII range starts at \x00 on purpose
   return /^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).byteLength;
 }

@@ -43,12 +43,12 @@ Deno.test("doctor with ComfyUI up but no model files names each missing file and
   assert.match(out, /comfyui 0\.8\.0 is up but this machine can run nothing with it/);
   assert.doesNotMatch(out, /No problems found/);
   assert.doesNotMatch(out, /image\.generate: /, "image generation is not listed as runnable");
-  assert.match(out, /Can run .*\n(.*\n)*  transition: standard/, "ffmpeg's work still is");
+  assert.match(out, /Can run .*\n(.*\n)* {2}transition: standard/, "ffmpeg's work still is");
 
   r.fake.setModels("checkpoints", ["sd_xl_base_1.0.safetensors"]);
   const fixed = await doctor(r);
   assert.match(fixed.out, /comfyui 0\.8\.0: ok, 1 of 7 templates runnable here/);
-  assert.match(fixed.out, /  image\.generate: low/);
+  assert.match(fixed.out, / {2}image\.generate: low/);
   assert.doesNotMatch(fixed.out, /can run nothing/);
 });
 

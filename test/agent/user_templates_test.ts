@@ -78,7 +78,7 @@ Deno.test("doctor --templates DIR lists a broken template as a problem and still
     const code = await runCli(["doctor", "--templates", dir], io);
     const text = out.join("\n");
     assert.equal(code, 1, text);
-    assert.match(text, /Problems\n(.*\n)*  - template broken skipped: .*broken\.binding\.json/);
+    assert.match(text, /Problems\n(.*\n)* {2}- template broken skipped: .*broken\.binding\.json/);
     assert.match(text, /comfyui 0\.8\.0: ok, \d+ of 8 templates runnable here/);
     assert.match(
       text,
