@@ -262,6 +262,25 @@ export type JobEventResponse = z.infer<typeof jobEventResponseSchema>;
 
 // ---------------------------------------------------------------- outputs and completion
 
+/**
+ * What ffprobe says about a video take or render: its length, rate, picture size and whether it
+ * has sound. Sent by the agent at completion, shown with the take, read by the cut's timeline.
+ */
+export const mediaFactsSchema = z.object({
+  durationSeconds: z.number().min(0).max(7 * 24 * 3600),
+  /** Frames per second as a number (29.97 for 30000/1001). */
+  fps: z.number().min(0).max(1000),
+  width: z.number().int().min(1).max(65_535),
+  height: z.number().int().min(1).max(65_535),
+  hasAudio: z.boolean(),
+});
+export type MediaFacts = z.infer<typeof mediaFactsSchema>;
+
+/** A poster frame (JPEG) is small: a frame scaled to at most `POSTER_MAX_WIDTH` pixels wide. */
+export const POSTER_MAX_BYTES = 1024 * 1024;
+export const POSTER_MAX_WIDTH = 480;
+export const POSTER_CONTENT_TYPE = "image/jpeg";
+
 /** `POST /jobs/:id/outputs`: reserve the next take number and get where to upload it. */
 export const outputRequestSchema = z.object({
   ext: z.string().regex(/^[a-z0-9]{1,8}$/, "ext is 1-8 lower-case letters or digits, no dot"),
@@ -279,6 +298,15 @@ export const outputResponseSchema = z.object({
   uploadUrl: z.string(),
   headers: z.record(z.string(), z.string()),
   expiresAt: z.number(),
+  /**
+   * For video outputs: where to PUT its poster frame (`POSTER_CONTENT_TYPE`, with `headers`).
+   * Absent from edges before posters; an agent without a poster just does not use it.
+   */
+  poster: z.object({
+    uploadUrl: z.string(),
+    headers: z.record(z.string(), z.string()),
+    expiresAt: z.number(),
+  }).optional(),
 });
 export type OutputResponse = z.infer<typeof outputResponseSchema>;
 
@@ -287,6 +315,13 @@ export const completedOutputSchema = z.object({
   bytes: z.number().int().min(0),
   sha256,
   contentType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, "not a content type"),
+  /** ffprobe's facts about a video output (agents before posters send none). */
+  media: mediaFactsSchema.optional(),
+  /** The poster frame uploaded to the output's `poster.uploadUrl`, if any. */
+  poster: z.object({
+    bytes: z.number().int().min(1).max(POSTER_MAX_BYTES),
+    sha256,
+  }).optional(),
 });
 export type CompletedOutput = z.infer<typeof completedOutputSchema>;
 
@@ -345,6 +380,10 @@ export const publicTakeSchema = z.object({
   bytes: z.number().int(),
   sha256: z.string(),
   url: z.string(),
+  /** A signed URL of the poster frame (video takes and renders), null when there is none. */
+  posterUrl: z.string().nullable().default(null),
+  /** Length, rate, size and sound of a video take or render, null when not known. */
+  media: mediaFactsSchema.nullable().default(null),
   lineage: z.object({
     jobId: z.string(),
     agentId: z.string().nullable(),

@@ -52,6 +52,7 @@ export const FOOTPRINTS: Readonly<Record<string, Footprint>> = {
   "composite:low": { vramMiB: 0, models: [] },
   "composite:standard": { vramMiB: 0, models: [] },
   "composite:high": { vramMiB: 0, models: [] },
+  "cut.render:standard": { vramMiB: 0, models: [] },
 };
 
 export function minVramMiB(tier: Tier): number {

@@ -14,11 +14,15 @@ export interface AgentReport {
   warnings: string[];
 }
 
-/** Runs the agent in its own process until `jobs` jobs settled; returns what it reported. */
+/**
+ * Runs the agent in its own process until `jobs` jobs settled; returns what it reported.
+ * `onSpawn` gets the process id (to watch its memory).
+ */
 export async function runAgentProcess(
   setup: AgentSetup & { jobs: number; wan2gp?: BenchWan2gp },
   onReady: () => void,
   signal: AbortSignal,
+  onSpawn?: (pid: number) => void,
 ): Promise<AgentReport> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -31,6 +35,7 @@ export async function runAgentProcess(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  onSpawn?.(child.pid);
   // Killed outright when the benchmark fails or gives up on it: a first SIGTERM would only
   // make the agent finish its job, against an edge that is gone.
   signal.addEventListener("abort", () => {

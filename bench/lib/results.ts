@@ -18,3 +18,20 @@ export async function writeResults(area: string, figures: Record<string, number>
   await Deno.writeTextFile(path, JSON.stringify(body, null, 2) + "\n");
   return path.pathname;
 }
+
+/**
+ * Like writeResults, for an area several benchmarks fill: only `figures`' keys change, the
+ * others' figures stay (machine and date become this run's).
+ */
+export async function mergeResults(
+  area: string,
+  figures: Record<string, number>,
+): Promise<string> {
+  const path = new URL(`../results/${area}.json`, import.meta.url);
+  const earlier = await Deno.readTextFile(path).then(
+    (text) => JSON.parse(text) as Record<string, number>,
+    () => ({}),
+  );
+  const { machine: _, date: __, ...kept } = earlier as Record<string, unknown>;
+  return await writeResults(area, { ...(kept as Record<string, number>), ...figures });
+}

@@ -12,7 +12,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { AgentProfile, JobProgress, JobState } from "../../protocol/jobs.ts";
+import type { AgentProfile, JobProgress, JobState, MediaFacts } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 import { users } from "./accounts.ts";
@@ -166,7 +166,9 @@ export const jobPreviews = sqliteTable("job_previews", {
  * and the object was found in storage with the declared size; then `ready` and never changed.
  * Its object key is derived from the numbering columns (services/jobs/take_numbers.ts), which
  * the unique index keeps unique. Numbers count per node: each node files its takes of a
- * scene/shot/version under its own `variant` letter (see take_numbers.ts).
+ * scene/shot/version under its own `variant` letter (see take_numbers.ts). A cut's render is a
+ * take too, filed under the reserved scene `CUTS` with the cut's name as its shot and the
+ * render's number as its version (services/jobs/renders.ts).
  */
 export const takes = sqliteTable("takes", {
   id: text("id").primaryKey(),
@@ -193,6 +195,10 @@ export const takes = sqliteTable("takes", {
   template: text("template"),
   seed: integer("seed"),
   params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  /** ffprobe's facts about a video take or render, as the agent sent them; null if unknown. */
+  media: text("media", { mode: "json" }).$type<MediaFacts>(),
+  /** Size of the poster frame stored beside the take (takes.ts `posterKey`); null: none. */
+  posterBytes: integer("poster_bytes"),
   createdAt: integer("created_at").notNull(),
   completedAt: integer("completed_at"),
 }, (t) => [

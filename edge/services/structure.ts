@@ -2,11 +2,13 @@
  * The project's virtual folder tree in the production convention:
  * `assets/{characters|styles|locations}/{name}/v{N}` and
  * `renders/{SCENE}/{SHOT}/v{NN}/{SHOT}_v{NN}_take{NN}.{ext}`. Built from the database only; it
- * names things, never server paths. Renders are filled in from takes by `renderEntries`.
+ * names things, never server paths. Renders are filled in from takes by `renderEntries`; a cut's
+ * renders appear under `renders/CUTS/{cutName}/v{NN}/{cutName}_v{NN}.mp4` (jobs/renders.ts).
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { assets } from "../../db/schema/mod.ts";
 import type { AppDeps } from "../context.ts";
+import { renderFileName, shotCode } from "./jobs/file_names.ts";
 
 export interface TreeNode {
   name: string;
@@ -30,15 +32,6 @@ export interface RenderEntry {
 const ASSET_FOLDERS = { character: "characters", style: "styles", location: "locations" } as const;
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
-
-/** The shot code a take is filed under: the node's shot and its series letter (`SHOT-010B`). */
-export function shotCode(e: Pick<RenderEntry, "shot" | "variant">): string {
-  return `${e.shot}${e.variant}`;
-}
-
-export function renderFileName(e: Omit<RenderEntry, "takeId" | "scene">): string {
-  return `${shotCode(e)}_v${pad2(e.version)}_take${pad2(e.take)}.${e.ext}`;
-}
 
 function folder(name: string, children: TreeNode[]): TreeNode {
   return { name, kind: "folder", children };

@@ -3,9 +3,16 @@
  * The claim loop only ever talks to backends through it, so a backend can be added without
  * touching the loop.
  */
-import type { BlockedWork, ModelFile, TemplateWork, Work } from "../../protocol/jobs.ts";
-import { type Backend, NODE_TYPES } from "../../protocol/nodes.ts";
+import type {
+  BlockedWork,
+  MediaFacts,
+  ModelFile,
+  TemplateWork,
+  Work,
+} from "../../protocol/jobs.ts";
+import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
+import { WORK_TYPES } from "../../protocol/work.ts";
 
 export type { BlockedWork, Work };
 
@@ -43,6 +50,8 @@ export interface JobInput {
   socket: string;
   url: string;
   contentType: string;
+  /** The take's SHA-256, when the edge sent it: the file may come from the take cache. */
+  sha256?: string;
 }
 
 /** Everything a backend needs to run one job. */
@@ -54,6 +63,11 @@ export interface BackendJob {
   inputs: JobInput[];
   /** A private folder for this job's files; the caller removes it afterwards. */
   workDir: string;
+  /**
+   * A folder kept between jobs, shared by them, for downloads worth keeping (take_cache.ts);
+   * without one, nothing outlives the job.
+   */
+  cacheDir?: string;
 }
 
 export interface ProgressReport {
@@ -133,6 +147,13 @@ export class JobFailure extends Error {
   }
 }
 
+/** What the agent learns about a finished video before it uploads it. */
+export interface VideoDescription {
+  media: MediaFacts;
+  /** A small JPEG of a representative frame, or null when none could be made. */
+  posterPath: string | null;
+}
+
 export interface JobBackend {
   readonly kind: Backend;
   /** Checks the backend is there and what it can run; never throws (unhealthy instead). */
@@ -156,18 +177,24 @@ export interface JobBackend {
   free?(): Promise<void>;
   /** Lets go of what the backend keeps open between jobs (ComfyUI's `/ws`); optional. */
   close?(): Promise<void>;
+  /**
+   * Reads a video's facts and makes its poster frame (ffmpeg), for any backend's video
+   * outputs; optional. Throws when the file is not a readable video.
+   */
+  describeVideo?(path: string, signal: AbortSignal): Promise<VideoDescription>;
 }
 
 /**
- * Every (node type, tier) pair of the catalog that a backend of `kind` serves and can run now,
- * with the parameters it reads there when `readParams` tells them.
+ * Every (node type, tier) pair that a backend of `kind` serves and can run now: executable node
+ * types of the catalog and job types such as `cut.render` (protocol/work.ts), with the
+ * parameters it reads there when `readParams` tells them.
  */
 export function runnableWork(
   kind: Backend,
   canRun: (nodeType: string, tier: Tier) => boolean,
   readParams?: (nodeType: string, tier: Tier) => string[],
 ): TemplateWork[] {
-  return Object.values(NODE_TYPES).flatMap((def) =>
+  return WORK_TYPES.flatMap((def) =>
     def.backends.includes(kind)
       ? def.tiers.filter((tier) => canRun(def.type, tier)).map((tier) => ({
         nodeType: def.type,

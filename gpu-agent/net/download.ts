@@ -10,6 +10,7 @@
  * ```
  */
 import type { JobInput } from "../backends/backend.ts";
+import { hashingStream } from "../upload/put_file.ts";
 import { HttpError } from "./http_error.ts";
 import { retry, type RetryOptions } from "./retry.ts";
 
@@ -33,6 +34,11 @@ const EXT_BY_TYPE: Record<string, string> = {
 /** A safe local file name for an input: socket name plus an extension tools recognise. */
 export function inputFileName(input: JobInput): string {
   const socket = input.socket.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64) || "input";
+  return `input-${socket}.${inputExt(input)}`;
+}
+
+/** The extension tools recognise the input by: from its content type, else its URL's path. */
+export function inputExt(input: Pick<JobInput, "url" | "contentType">): string {
   let ext = EXT_BY_TYPE[input.contentType.split(";")[0]!.trim().toLowerCase()];
   if (!ext) {
     try {
@@ -41,13 +47,24 @@ export function inputFileName(input: JobInput): string {
       // A bad URL is reported by the download itself.
     }
   }
-  return `input-${socket}.${ext ?? "bin"}`;
+  return ext ?? "bin";
 }
 
 /** Downloads one input; returns its path inside `workDir`. */
 export async function downloadInput(
   input: JobInput,
   workDir: string,
+  options: DownloadOptions = {},
+): Promise<string> {
+  const path = `${workDir}/${inputFileName(input)}`;
+  await downloadTo(input, path, options);
+  return path;
+}
+
+/** Streams an input into `path`; returns the SHA-256 of the bytes written. */
+export async function downloadTo(
+  input: JobInput,
+  path: string,
   options: DownloadOptions = {},
 ): Promise<string> {
   let url: URL;
@@ -61,19 +78,22 @@ export async function downloadInput(
       `input '${input.socket}': url must be http(s) or file, got ${url.protocol}`,
     );
   }
-  const path = `${workDir}/${inputFileName(input)}`;
-  await retry(async () => {
+  return await retry(async () => {
     const response = await fetch(url, options.signal ? { signal: options.signal } : {});
     if (!response.ok) throw await HttpError.from(response, `input '${input.socket}'`);
     const file = await Deno.open(path, { write: true, create: true, truncate: true });
+    const hash = hashingStream();
     // pipeTo closes the file when done or failed.
-    await response.body!.pipeTo(file.writable, options.signal ? { signal: options.signal } : {});
+    await response.body!.pipeThrough(hash.stream).pipeTo(
+      file.writable,
+      options.signal ? { signal: options.signal } : {},
+    );
+    return hash.digest();
   }, {
     label: `download input '${input.socket}'`,
     ...options.retry,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return path;
 }
 
 /** Downloads every input; returns socket → local path. */

@@ -1,7 +1,9 @@
 /**
  * Runs one claimed job from start to finish: picks the backend, waits for a GPU slot (unloading
- * other models first when needed), runs it with throttled progress, uploads each output to a
- * take slot with its sha256, and completes. Every way out is reported honestly:
+ * other models first when needed), runs it with throttled progress, reads each video output's
+ * facts and makes its poster frame (through a backend that can: ffmpeg), uploads each output to
+ * a take slot with its sha256 (and its poster beside it), and completes. Every way out is
+ * reported honestly:
  * - a backend failure → `fail` (retriable or not, with the backend's reason);
  * - the backend went away or restarted mid-run → it is marked down first (so the agent stops
  *   advertising it), then `fail` flagged `infrastructure`: back to the queue, no attempt spent;
@@ -11,9 +13,15 @@
  * - lease lost (409) → aborted at once, never completed;
  * - the agent interrupted (second Ctrl-C) → aborted and `release`d back to the queue.
  */
-import type { ClaimedJob, CompletedOutput } from "../../protocol/jobs.ts";
+import { type ClaimedJob, type CompletedOutput, POSTER_CONTENT_TYPE } from "../../protocol/jobs.ts";
 import type { Footprint } from "../../protocol/tiers.ts";
-import type { BackendJob, BackendResult, JobBackend, ProgressReport } from "../backends/backend.ts";
+import type {
+  BackendJob,
+  BackendResult,
+  JobBackend,
+  ProgressReport,
+  VideoDescription,
+} from "../backends/backend.ts";
 import { JobFailure } from "../backends/backend.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
@@ -49,7 +57,7 @@ export interface RunnerDeps {
   /** A run found the backend unreachable: mark it down and heartbeat, before the job goes back. */
   backendDown: (backend: JobBackend, problem: string) => Promise<void>;
   slots: GpuSlots;
-  /** Parent of each job's private folder. */
+  /** Parent of each job's private folder, and of the take cache (`cache/`) jobs share. */
   workDir: string;
   clock: Clock;
   logger: Logger;
@@ -201,8 +209,14 @@ async function _execute(
     nodeType: job.nodeType,
     tier: job.tier,
     params: job.params,
-    inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
+    inputs: job.inputs.map((i) => ({
+      socket: i.socket,
+      url: i.url,
+      contentType: i.contentType,
+      ...(i.sha256 ? { sha256: i.sha256 } : {}),
+    })),
     workDir,
+    cacheDir: `${deps.workDir}/cache`,
   };
   const choice = chooseBackend(
     { ...backendJob, requirements: job.requirements },
@@ -259,9 +273,13 @@ async function _execute(
     if (result.outputs.length === 0) {
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");
     }
+    const described = await _describe(result, deps, control.signal, progress, label);
     // The last backend step always reaches the edge, before the (maybe long) upload.
     const sizes = await Promise.all(
-      result.outputs.map(async (o) => (await Deno.stat(o.path)).size),
+      result.outputs.map(async (o, i) =>
+        (await Deno.stat(o.path)).size +
+        (described[i]?.posterPath ? (await Deno.stat(described[i].posterPath)).size : 0)
+      ),
     );
     const total = sizes.reduce((sum, size) => sum + size, 0);
     const uploading = progress.bar.upload(
@@ -271,7 +289,10 @@ async function _execute(
     );
     events.now(uploading);
     deps.renderer?.update(label, uploading);
-    const outputs = await _upload(job, deps, control, result, progress, { sizes, total });
+    const outputs = await _upload(job, deps, control, result, described, progress, {
+      sizes,
+      total,
+    });
     await events.close();
     const done = await deps.edge.call(
       "complete",
@@ -294,11 +315,43 @@ async function _execute(
   }
 }
 
+/**
+ * Facts and a poster frame for each video output, by the first healthy backend that can read
+ * videos; none when there is no such backend. A video it cannot read is uploaded without them.
+ */
+async function _describe(
+  result: BackendResult,
+  deps: RunnerDeps,
+  signal: AbortSignal,
+  progress: Progress,
+  label: string,
+): Promise<(VideoDescription | null)[]> {
+  const reader = deps.backends.find((b) => b.describeVideo && deps.isHealthy(b));
+  const described: (VideoDescription | null)[] = [];
+  // One at a time: each is an ffmpeg run, and the machine may be busy with a GPU job.
+  for (const output of result.outputs) {
+    if (!reader || !output.contentType.startsWith("video/")) {
+      described.push(null);
+      continue;
+    }
+    progress.show(progress.bar.run({ percent: 100, message: "making the poster frame" }));
+    try {
+      described.push(await reader.describeVideo!(output.path, signal));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      deps.logger.warn(`${label}: no poster or facts for ${output.path}: ${describeError(error)}`);
+      described.push(null);
+    }
+  }
+  return described;
+}
+
 async function _upload(
   job: ClaimedJob,
   deps: RunnerDeps,
   control: Control,
   result: BackendResult,
+  described: (VideoDescription | null)[],
   progress: Progress,
   bytes: { sizes: number[]; total: number },
 ): Promise<CompletedOutput[]> {
@@ -325,12 +378,24 @@ async function _upload(
         )),
       retry: { logger: deps.logger, clock: deps.clock },
     });
+    const description = described[i];
+    // An edge before posters offers no slot for one: the output goes without.
+    const poster = slot.poster && description?.posterPath
+      ? await uploadFile(description.posterPath, slot.poster.uploadUrl, {
+        contentType: POSTER_CONTENT_TYPE,
+        headers: slot.poster.headers,
+        signal: control.signal,
+        retry: { logger: deps.logger, clock: deps.clock },
+      })
+      : null;
     before += bytes.sizes[i] ?? put.bytes;
     outputs.push({
       takeId: slot.takeId,
       bytes: put.bytes,
       sha256: put.sha256,
       contentType: output.contentType,
+      ...(description ? { media: description.media } : {}),
+      ...(poster ? { poster: { bytes: poster.bytes, sha256: poster.sha256 } } : {}),
     });
   }
   deps.trace?.({ type: "upload_finished", jobId: job.id });

@@ -4,7 +4,7 @@
  * a test can stop it anywhere (a crash) or make it misbehave. Uploads go through the app's own
  * `/api/blobs` route (the local store), or through `fetch` for any other URL (S3).
  */
-import type { AgentProfile, ClaimedJob, Take } from "../../protocol/jobs.ts";
+import type { AgentProfile, ClaimedJob, CompletedOutput, Take } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import { call, type TestApp } from "../../edge/testing.ts";
 import { toHex } from "../../edge/lib/bytes.ts";
@@ -89,7 +89,7 @@ export class FakeAgent {
 
   complete(
     jobId: string,
-    outputs: Array<{ takeId: string; bytes: number; sha256: string; contentType: string }>,
+    outputs: CompletedOutput[],
     lineage: Record<string, unknown> = {},
   ): Promise<Reply> {
     return this.call("POST", `/jobs/${jobId}/complete`, { outputs, ...lineage });

@@ -14,6 +14,7 @@ import {
   type JobTransitionResponse,
   outputRequestSchema,
   type OutputResponse,
+  POSTER_CONTENT_TYPE,
   releaseRequestSchema,
 } from "../../../protocol/jobs.ts";
 import type { AppEnv } from "../../context.ts";
@@ -22,7 +23,7 @@ import { jsonBody, pathParams } from "../../lib/validate.ts";
 import { requireAgent } from "../../middleware/agent_auth.ts";
 import { completeJob } from "../../services/jobs/complete.ts";
 import { failJob, heldJob, releaseJob, reportProgress } from "../../services/jobs/lifecycle.ts";
-import { allocateTake, takeKey } from "../../services/jobs/takes.ts";
+import { allocateTake, posterKey, takeKey } from "../../services/jobs/takes.ts";
 import type { JobRow } from "../../services/jobs/transitions.ts";
 import { optionalJsonBody } from "./optional_body.ts";
 
@@ -55,6 +56,13 @@ export const agentJobRoutes = new Hono<AppEnv>()
       contentType: output.contentType,
       expiresInS: deps.config.UPLOAD_URL_TTL_S,
     });
+    // A video gets a slot for its poster frame beside it (sent at completion if uploaded).
+    const poster = output.contentType.startsWith("video/")
+      ? await deps.storage.presignPut(posterKey(take), {
+        contentType: POSTER_CONTENT_TYPE,
+        expiresInS: deps.config.UPLOAD_URL_TTL_S,
+      })
+      : null;
     return c.json(
       {
         takeId: take.id,
@@ -63,6 +71,11 @@ export const agentJobRoutes = new Hono<AppEnv>()
         uploadUrl: upload.url,
         headers: upload.headers,
         expiresAt: upload.expiresAt,
+        ...(poster
+          ? {
+            poster: { uploadUrl: poster.url, headers: poster.headers, expiresAt: poster.expiresAt },
+          }
+          : {}),
       } satisfies OutputResponse,
       201,
     );

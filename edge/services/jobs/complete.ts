@@ -1,8 +1,8 @@
 /**
- * Completion: the agent lists the outputs it uploaded; the edge checks each object exists in
- * storage with the declared size, then, in one transaction, marks the job succeeded and the
- * takes ready with their lineage. Completing again (a retried request) returns the same takes
- * and changes nothing.
+ * Completion: the agent lists the outputs it uploaded; the edge checks each object (and each
+ * video's poster frame, when the agent made one) exists in storage with the declared size, then,
+ * in one transaction, marks the job succeeded and the takes ready with their lineage and media
+ * facts. Completing again (a retried request) returns the same takes and changes nothing.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { jobs, takes } from "../../../db/schema/mod.ts";
@@ -13,6 +13,8 @@ import type { CallingAgent } from "../agents.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
 import {
   jobLineage,
+  posterKey,
+  posterUrl,
   publicTake,
   takeKey,
   type TakeRow,
@@ -49,6 +51,19 @@ export async function completeJob(
     if (stored.bytes !== output.bytes) {
       throw mismatch(`${at}.bytes`, `storage holds ${stored.bytes} bytes, not ${output.bytes}`);
     }
+    if (output.poster) {
+      if (!row.contentType.startsWith("video/")) {
+        throw mismatch(`${at}.poster`, "only video outputs have a poster frame");
+      }
+      const poster = await deps.storage.head(posterKey(row));
+      if (!poster) throw mismatch(`${at}.poster`, "the poster is not in storage: upload it first");
+      if (poster.bytes !== output.poster.bytes) {
+        throw mismatch(
+          `${at}.poster.bytes`,
+          `storage holds ${poster.bytes} bytes, not ${output.poster.bytes}`,
+        );
+      }
+    }
   }
 
   const now = deps.now();
@@ -81,6 +96,8 @@ export async function completeJob(
         state: "ready",
         bytes: output.bytes,
         sha256: output.sha256,
+        media: output.media ?? null,
+        posterBytes: output.poster?.bytes ?? null,
         template: request.template ?? null,
         seed: request.seed ?? null,
         // What the backend ran, when it says (its template may ignore some of the job's params).
@@ -102,7 +119,8 @@ export async function completeJob(
       type: "generation.complete",
       nodeId: done.nodeId,
       taskId: done.id,
-      take,
+      // The room hands this take to guests too: its poster URL is signed for their lifetime.
+      take: { ...take, posterUrl: await posterUrl(deps, ready[i]!, "guest") },
       // The room hands share-link guests this one instead of `take.url`.
       guestUrl: await takeUrl(deps, ready[i]!, "guest"),
     });

@@ -10,6 +10,7 @@ import { jobEvents, jobs } from "../../../db/schema/mod.ts";
 import type { generateRequestSchema } from "../../../protocol/jobs.ts";
 import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
 import { paramProblems } from "../../../protocol/param_rules.ts";
+import type { Tier } from "../../../protocol/tiers.ts";
 import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, conflict, notFound } from "../../errors.ts";
@@ -18,7 +19,7 @@ import { newId } from "../../lib/ids.ts";
 import { onlineAgentsForProject } from "../agents.ts";
 import { liveGraph } from "../live_graph.ts";
 import { resolveInputs } from "./inputs.ts";
-import { chooseTier } from "./matching.ts";
+import { chooseTier, type TierChoice } from "./matching.ts";
 import type { JobRow } from "./transitions.ts";
 
 export interface EnqueueRequest {
@@ -36,10 +37,8 @@ export async function enqueueJob(
 ): Promise<{ job: JobRow; created: boolean }> {
   const { projectId, nodeId, body } = request;
   const requestHash = await sha256Hex(JSON.stringify({ nodeId, body }));
-  if (request.idempotencyKey) {
-    const earlier = await findByKey(deps, projectId, request.idempotencyKey);
-    if (earlier) return { job: sameRequest(earlier, requestHash), created: false };
-  }
+  const earlier = await earlierJob(deps, projectId, request.idempotencyKey, requestHash);
+  if (earlier) return { job: earlier, created: false };
 
   const def = nodeType(body.type);
   if (!def) throw invalid("type", `unknown node type "${body.type}"`);
@@ -56,46 +55,89 @@ export async function enqueueJob(
   // checked by the same rules, in the same words, as the studio and the room check them.
   const params = body.params ?? node.params;
   const problems = paramProblems(def.type, params);
-  const parsed = def.params.safeParse(params);
-  if (problems.length > 0 || !parsed.success) {
-    const issues = problems.map((p) => ({ path: `params.${p.key}`, message: p.message }));
-    throw new ApiError(422, "invalid_params", issues.map((i) => i.message).join("; "), issues);
+  if (problems.length > 0) {
+    throw invalidParams(problems.map((p) => ({ path: [p.key], message: p.message })));
   }
+  const parsed = def.params.safeParse(params);
+  if (!parsed.success) throw invalidParams(parsed.error.issues);
   if (!def.tiers.includes(body.tier)) {
     throw invalid("tier", `"${body.type}" runs at ${def.tiers.join(" or ")}, not ${body.tier}`);
   }
   const inputs = await resolveInputs(deps, projectId, graph, nodeId, def);
   const online = await onlineAgentsForProject(deps, projectId);
-  const choice = chooseTier(def, body.tier, body.allowDowngrade, online);
-
-  const now = deps.now();
-  const job: JobRow = {
-    id: newId(),
+  return await insertJob(deps, {
     projectId,
     nodeId,
     nodeType: def.type,
     params: parsed.data,
     inputs,
     graphRevision: revision,
-    tier: choice.tier,
+    choice: chooseTier(def, body.tier, body.allowDowngrade, online),
     requestedTier: body.tier,
     allowDowngrade: body.allowDowngrade,
+    priority: body.priority,
+    maxAttempts: body.maxAttempts,
+    userId: request.userId,
+    idempotencyKey: request.idempotencyKey,
+    requestHash,
+  });
+}
+
+/** A new job, validated by its caller. */
+export interface NewJob {
+  projectId: string;
+  nodeId: string;
+  nodeType: string;
+  params: Record<string, unknown>;
+  inputs: JobRow["inputs"];
+  graphRevision: number | null;
+  choice: TierChoice;
+  requestedTier: Tier;
+  allowDowngrade: boolean;
+  priority: number;
+  maxAttempts: number | undefined;
+  userId: string;
+  idempotencyKey: string | undefined;
+  requestHash: string;
+}
+
+/**
+ * Stores a validated job as queued with its first event and wakes waiting claims. A retry that
+ * raced another with the same Idempotency-Key gets the winner's job.
+ */
+export async function insertJob(
+  deps: AppDeps,
+  fields: NewJob,
+): Promise<{ job: JobRow; created: boolean }> {
+  const { choice } = fields;
+  const now = deps.now();
+  const job: JobRow = {
+    id: newId(),
+    projectId: fields.projectId,
+    nodeId: fields.nodeId,
+    nodeType: fields.nodeType,
+    params: fields.params,
+    inputs: fields.inputs,
+    graphRevision: fields.graphRevision,
+    tier: choice.tier,
+    requestedTier: fields.requestedTier,
+    allowDowngrade: fields.allowDowngrade,
     rationale: choice.rationale,
     backends: choice.requirements.backends,
     minVramMiB: choice.requirements.minVramMiB,
     models: choice.requirements.models,
-    priority: body.priority,
+    priority: fields.priority,
     state: "queued",
     attempt: 0,
-    maxAttempts: body.maxAttempts ?? deps.config.JOB_MAX_ATTEMPTS,
+    maxAttempts: fields.maxAttempts ?? deps.config.JOB_MAX_ATTEMPTS,
     infraFailures: 0,
     leaseAgentId: null,
     leaseExpiresAt: null,
     progress: null,
     error: null,
-    idempotencyKey: request.idempotencyKey ?? null,
-    requestHash,
-    createdBy: request.userId,
+    idempotencyKey: fields.idempotencyKey ?? null,
+    requestHash: fields.requestHash,
+    createdBy: fields.userId,
     createdAt: now,
     updatedAt: now,
     startedAt: null,
@@ -109,7 +151,7 @@ export async function enqueueJob(
         fromState: null,
         toState: "queued",
         attempt: 0,
-        actor: `user:${request.userId}`,
+        actor: `user:${fields.userId}`,
         message: choice.rationale
           ? `queued at ${choice.tier} (${choice.rationale})`
           : `queued at ${choice.tier}`,
@@ -118,14 +160,26 @@ export async function enqueueJob(
     ]);
   } catch (error) {
     // Two retries with one key raced past the lookup: the loser returns the winner's job.
-    if (request.idempotencyKey && String(error).includes("UNIQUE constraint failed")) {
-      const earlier = await findByKey(deps, projectId, request.idempotencyKey);
-      if (earlier) return { job: sameRequest(earlier, requestHash), created: false };
+    if (fields.idempotencyKey && String(error).includes("UNIQUE constraint failed")) {
+      const earlier = await findByKey(deps, fields.projectId, fields.idempotencyKey);
+      if (earlier) return { job: sameRequest(earlier, fields.requestHash), created: false };
     }
     throw error;
   }
   deps.dispatcher.wake();
   return { job, created: true };
+}
+
+/** The job an earlier request with this Idempotency-Key made, if any (409 if it asked for more). */
+export async function earlierJob(
+  deps: AppDeps,
+  projectId: string,
+  idempotencyKey: string | undefined,
+  requestHash: string,
+): Promise<JobRow | undefined> {
+  if (!idempotencyKey) return undefined;
+  const earlier = await findByKey(deps, projectId, idempotencyKey);
+  return earlier && sameRequest(earlier, requestHash);
 }
 
 async function findByKey(
@@ -146,6 +200,22 @@ function sameRequest(earlier: JobRow, requestHash: string): JobRow {
     );
   }
   return earlier;
+}
+
+/** 422 `invalid_params` naming each field as `params.<path>`. */
+export function invalidParams(
+  problems: readonly { path: readonly PropertyKey[]; message: string }[],
+): ApiError {
+  const issues = problems.map((i) => ({
+    path: ["params", ...i.path.map(String)].join("."),
+    message: i.message,
+  }));
+  return new ApiError(
+    422,
+    "invalid_params",
+    issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join("; "),
+    issues,
+  );
 }
 
 function invalid(field: string, message: string): ApiError {

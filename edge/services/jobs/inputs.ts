@@ -14,7 +14,7 @@ import { inputMessages } from "../../../protocol/run_readiness.ts";
 import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { isAssetImageKey } from "../asset_images.ts";
-import { renderFileName } from "../structure.ts";
+import { renderFileName } from "./file_names.ts";
 import { selectedTake } from "./selects.ts";
 
 export async function resolveInputs(

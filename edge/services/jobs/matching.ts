@@ -6,8 +6,9 @@
  * agent handed back as `cannotRun`); these give the explanations people read.
  */
 import type { BlockedWork, Requirements, WaitReason, Work } from "../../../protocol/jobs.ts";
-import type { Backend, NodeTypeDef } from "../../../protocol/nodes.ts";
+import type { Backend } from "../../../protocol/nodes.ts";
 import { footprintFor, type Tier, tiersAtOrBelow } from "../../../protocol/tiers.ts";
+import type { WorkDef } from "../../../protocol/work.ts";
 
 /** What matching needs to know about an agent (the derived columns of `agents`). */
 export interface AgentCapability {
@@ -36,7 +37,7 @@ const BACKEND_NAMES: Record<Backend, string> = {
   gradio: "a Gradio app",
 };
 
-export function requirementsFor(def: NodeTypeDef, tier: Tier): Requirements {
+export function requirementsFor(def: WorkDef, tier: Tier): Requirements {
   const footprint = footprintFor(def.type, tier);
   return { backends: [...def.backends], minVramMiB: footprint.vramMiB, models: footprint.models };
 }
@@ -159,7 +160,7 @@ export interface TierChoice {
  * agent is online (nothing is known yet), or when downgrading is not allowed or does not help.
  */
 export function chooseTier(
-  def: NodeTypeDef,
+  def: WorkDef,
   requested: Tier,
   allowDowngrade: boolean,
   online: AgentCapability[],

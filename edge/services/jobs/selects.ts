@@ -14,7 +14,7 @@ import { takes, takeSelects, users } from "../../../db/schema/mod.ts";
 import type { AppDeps } from "../../context.ts";
 import { notFound } from "../../errors.ts";
 import { activityStatement } from "../activity.ts";
-import { renderFileName } from "../structure.ts";
+import { renderFileName } from "./file_names.ts";
 import type { TakeRow } from "./takes.ts";
 
 /** A node's selected take, and who chose it (null: nobody did, it is the newest). */

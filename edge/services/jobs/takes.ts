@@ -3,14 +3,18 @@
  * the highest number of its node's series (take_numbers.ts), so two outputs racing for the same
  * node get consecutive numbers (SQLite runs one write statement at a time; the unique index is
  * the backstop, and a new node racing another for a series letter tries the next). The object
- * key is derived from the numbering, in the production convention.
+ * key is derived from the numbering, in the production convention (file_names.ts); a video's
+ * poster frame sits beside it. A cut's render is numbered by renders.ts.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { type JobInputRow, jobs, takes } from "../../../db/schema/mod.ts";
 import type { Take, TakeInput } from "../../../protocol/jobs.ts";
+import { CUT_RENDER } from "../../../protocol/work.ts";
 import type { AppDeps } from "../../context.ts";
 import { newId } from "../../lib/ids.ts";
-import { type RenderEntry, renderFileName, shotCode } from "../structure.ts";
+import type { RenderEntry } from "../structure.ts";
+import { renderFileName, shotCode } from "./file_names.ts";
+import { type Numbering, renderNumbering } from "./renders.ts";
 import { variantFor } from "./take_numbers.ts";
 import type { JobRow } from "./transitions.ts";
 
@@ -68,6 +72,14 @@ export function takeKey(t: Numbered & Pick<TakeRow, "projectId">): string {
   return `projects/${t.projectId}/${takePath(t)}`;
 }
 
+/**
+ * The poster frame of a video take or render, beside it:
+ * `…/SHOT-010_v01_take03.poster.jpg`, `…/CUTS/Main/v02/Main_v02.poster.jpg`.
+ */
+export function posterKey(t: Numbered & Pick<TakeRow, "projectId">): string {
+  return `${takeKey(t).slice(0, -(t.ext.length + 1))}.poster.jpg`;
+}
+
 /** Where a job's outputs are filed: its node's scene, shot and version parameters. */
 export function shotOf(params: Record<string, unknown>) {
   const str = (v: unknown, fallback: string) => (typeof v === "string" ? v : fallback);
@@ -86,21 +98,11 @@ export async function allocateTake(
   agentId: string,
   output: { ext: string; contentType: string },
 ): Promise<TakeRow> {
-  const { scene, shot, version } = shotOf(job.params);
   const id = newId();
-  const sameShot = and(
-    eq(takes.projectId, job.projectId),
-    eq(takes.scene, scene),
-    eq(takes.shot, shot),
-    eq(takes.version, version),
-  );
   for (let tries = 0;; tries++) {
-    const filed = await deps.db.selectDistinct({ nodeId: takes.nodeId, variant: takes.variant })
-      .from(takes).where(sameShot);
-    const variant = variantFor(job.nodeId, filed);
-    const next = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${
-      and(sameShot, eq(takes.variant, variant))
-    })`;
+    const { scene, shot, variant, version, take } = job.nodeType === CUT_RENDER
+      ? renderNumbering(job.projectId, job.params)
+      : await shotNumbering(deps, job);
     try {
       const [row] = await deps.db.insert(takes).values({
         id,
@@ -113,7 +115,7 @@ export async function allocateTake(
         shot,
         version,
         variant,
-        take: next,
+        take,
         ext: output.ext,
         contentType: output.contentType,
         nodeType: job.nodeType,
@@ -130,16 +132,49 @@ export async function allocateTake(
   }
 }
 
+/**
+ * A shot's numbering: its scene, shot and version, the node's series letter there, and the
+ * next take number of that series.
+ */
+async function shotNumbering(deps: AppDeps, job: JobRow): Promise<Numbering> {
+  const { scene, shot, version } = shotOf(job.params);
+  const sameShot = and(
+    eq(takes.projectId, job.projectId),
+    eq(takes.scene, scene),
+    eq(takes.shot, shot),
+    eq(takes.version, version),
+  );
+  const filed = await deps.db.selectDistinct({ nodeId: takes.nodeId, variant: takes.variant })
+    .from(takes).where(sameShot);
+  const variant = variantFor(job.nodeId, filed);
+  const take = sql`(select coalesce(max(${takes.take}), 0) + 1 from ${takes} where ${
+    and(sameShot, eq(takes.variant, variant))
+  })`;
+  return { scene, shot, variant, version, take };
+}
+
 /** Who a download URL is for: guests' URLs expire sooner (`GUEST_DOWNLOAD_URL_TTL_S`). */
 export type Audience = "member" | "guest";
 
 /** A fresh signed download URL of a take for `audience`. */
 export async function takeUrl(deps: AppDeps, row: TakeRow, audience: Audience): Promise<string> {
-  return await deps.storage.presignGet(takeKey(row), {
-    expiresInS: audience === "guest"
-      ? deps.config.GUEST_DOWNLOAD_URL_TTL_S
-      : deps.config.DOWNLOAD_URL_TTL_S,
-  });
+  return await deps.storage.presignGet(takeKey(row), { expiresInS: _ttl(deps, audience) });
+}
+
+/** A fresh signed URL of a take's poster frame for `audience`; null when it has none. */
+export async function posterUrl(
+  deps: AppDeps,
+  row: TakeRow,
+  audience: Audience,
+): Promise<string | null> {
+  if (!row.posterBytes) return null;
+  return await deps.storage.presignGet(posterKey(row), { expiresInS: _ttl(deps, audience) });
+}
+
+function _ttl(deps: AppDeps, audience: Audience): number {
+  return audience === "guest"
+    ? deps.config.GUEST_DOWNLOAD_URL_TTL_S
+    : deps.config.DOWNLOAD_URL_TTL_S;
 }
 
 /** A ready take as people and agents see it, with a fresh signed download URL. */
@@ -163,6 +198,8 @@ export async function publicTake(
     bytes: row.bytes ?? 0,
     sha256: row.sha256 ?? "",
     url: await takeUrl(deps, row, audience),
+    posterUrl: await posterUrl(deps, row, audience),
+    media: row.media ?? null,
     lineage: {
       jobId: row.jobId,
       agentId: row.agentId,

@@ -1,7 +1,9 @@
 /**
- * The ffmpeg backend: runs the CPU processing nodes (transition, composite, upscale) on the
- * agent's machine. Each job: validate params against the node catalog, download the inputs,
- * probe them, build an argv plan, run ffmpeg with progress, hand back the MP4.
+ * The ffmpeg backend: runs the CPU processing nodes (transition, composite, upscale) and the
+ * `cut.render` job (cut_render.ts) on the agent's machine. Each job: validate params against
+ * the catalog, fetch the inputs (through the take cache), probe them, build an argv plan, run
+ * ffmpeg with progress, hand back the MP4. It also describes any backend's video outputs
+ * (facts and a poster frame, poster.ts).
  *
  * @example
  * ```ts
@@ -12,6 +14,7 @@
  */
 import { CONTENT_TYPES, nodeType } from "../../../protocol/nodes.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
+import { CUT_RENDER, workType } from "../../../protocol/work.ts";
 import {
   type BackendJob,
   type BackendResult,
@@ -20,9 +23,12 @@ import {
   JobFailure,
   runnableWork,
   type RunOptions,
+  type VideoDescription,
 } from "../backend.ts";
-import { downloadInputs } from "../../net/download.ts";
 import type { RetryOptions } from "../../net/retry.ts";
+import { DEFAULT_CACHE_MAX_BYTES, TakeCache } from "../../net/take_cache.ts";
+import { renderCut } from "./cut_render.ts";
+import { describeVideo } from "./poster.ts";
 import { type MediaInfo, probeMedia } from "./media_info.ts";
 import { runFfmpeg } from "./run_ffmpeg.ts";
 import type { ClipInput, FfmpegPlan } from "./plans/common.ts";
@@ -36,15 +42,24 @@ export interface FfmpegBackendOptions {
   ffprobe?: string;
   /** Retry tuning for input downloads (tests make it quick). */
   downloadRetry?: Partial<Omit<RetryOptions, "signal">>;
+  /** The most the take cache (in each job's `cacheDir`) may hold; default 4 GiB. */
+  cacheMaxBytes?: number;
 }
 
 export class FfmpegBackend implements JobBackend {
   readonly kind = "ffmpeg" as const;
   #status: BackendStatus | null = null;
+  /** Runs in flight: while one runs, ffmpeg is evidently there. */
+  #running = 0;
 
   constructor(private readonly options: FfmpegBackendOptions = {}) {}
 
   async probe(signal?: AbortSignal): Promise<BackendStatus> {
+    // The health check starts three ffmpeg processes (about 50 MB each): not beside a render,
+    // whose own run shows ffmpeg works (a render that finds it gone fails, and the next check
+    // after it says so). Measured: one landing during a render took the agent's peak from
+    // 250 to 349 MB (bench/cut).
+    if (this.#running > 0 && this.#status) return this.#status;
     this.#status = await probeFfmpeg({
       ...(this.options.ffmpeg ? { ffmpeg: this.options.ffmpeg } : {}),
       ...(this.options.ffprobe ? { ffprobe: this.options.ffprobe } : {}),
@@ -55,12 +70,49 @@ export class FfmpegBackend implements JobBackend {
   }
 
   canRun(type: string, tier: Tier): boolean {
-    const def = nodeType(type);
+    const def = workType(type);
     return !!this.#status?.healthy && this.#status.templates.includes(type) &&
       !!def?.backends.includes("ffmpeg") && def.tiers.includes(tier);
   }
 
-  async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
+  describeVideo(path: string, signal: AbortSignal): Promise<VideoDescription> {
+    return this.#busy(() =>
+      describeVideo(path, `${path}.poster.jpg`, {
+        signal,
+        ...(this.options.ffmpeg ? { ffmpeg: this.options.ffmpeg } : {}),
+        ...(this.options.ffprobe ? { ffprobe: this.options.ffprobe } : {}),
+      })
+    );
+  }
+
+  run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
+    return this.#busy(() => this.#run(job, options));
+  }
+
+  async #busy<T>(work: () => Promise<T>): Promise<T> {
+    this.#running++;
+    try {
+      return await work();
+    } finally {
+      this.#running--;
+    }
+  }
+
+  async #run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
+    const cache = new TakeCache(
+      job.cacheDir ?? `${job.workDir}/cache`,
+      this.options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+    );
+    const download = this.options.downloadRetry ? { retry: this.options.downloadRetry } : {};
+    if (job.nodeType === CUT_RENDER) {
+      return await renderCut(job, options, {
+        cache,
+        download,
+        prepare: (step, what) => _withFailure(step, options.signal, what),
+        ...(this.options.ffmpeg ? { ffmpeg: this.options.ffmpeg } : {}),
+        ...(this.options.ffprobe ? { ffprobe: this.options.ffprobe } : {}),
+      });
+    }
     const def = nodeType(job.nodeType);
     if (!def || !def.backends.includes("ffmpeg")) {
       throw new JobFailure(`ffmpeg cannot run node type '${job.nodeType}'`, false, "validation");
@@ -82,11 +134,20 @@ export class FfmpegBackend implements JobBackend {
     }
     options.onProgress({ percent: 0, message: "downloading inputs" });
     const paths = await _withFailure(
-      () =>
-        downloadInputs(job.inputs, job.workDir, {
-          signal: options.signal,
-          ...(this.options.downloadRetry ? { retry: this.options.downloadRetry } : {}),
-        }),
+      async () => {
+        const paths = new Map<string, string>();
+        for (const input of job.inputs) {
+          if (paths.has(input.socket)) {
+            throw new TypeError(`input '${input.socket}' is given twice`);
+          }
+          const { path } = await cache.fetch(input, job.workDir, {
+            ...download,
+            signal: options.signal,
+          });
+          paths.set(input.socket, path);
+        }
+        return paths;
+      },
       options.signal,
       "could not download inputs",
     );

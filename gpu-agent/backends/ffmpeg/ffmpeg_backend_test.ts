@@ -195,8 +195,11 @@ Deno.test("probe() reports the version and what this ffmpeg can run; canRun foll
   assert.equal(status.kind, "ffmpeg");
   assert.equal(status.healthy, true);
   assert.match(status.version ?? "", /^\d|^n\d|^N-/);
-  assert.deepEqual(status.templates.sort(), ["composite", "transition", "upscale"]);
+  assert.deepEqual(status.templates.sort(), ["composite", "cut.render", "transition", "upscale"]);
   assert.equal(fresh.canRun("transition", "standard"), true);
+  // The cut's render is no node, but it is advertised and matched like one.
+  assert.equal(fresh.canRun("cut.render", "standard"), true);
+  assert.ok(status.runnable?.some((w) => w.nodeType === "cut.render" && w.tier === "standard"));
   assert.equal(
     fresh.canRun("upscale", "high"),
     false,

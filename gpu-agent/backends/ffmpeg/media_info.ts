@@ -1,6 +1,7 @@
 /**
  * What the ffmpeg backend needs to know about an input clip, read with ffprobe: size, frame
- * rate, duration and whether it carries sound. `parseProbe` is pure (ffprobe's JSON in).
+ * rate, duration and whether it carries sound (`probeMedia`), or only which kinds of stream a
+ * file holds (`probeStreams`, for sources that may be sound alone). `parseProbe` is pure.
  */
 import { JobFailure } from "../backend.ts";
 
@@ -66,14 +67,54 @@ export function fpsValue(fps: string): number {
   return Number(num) / Number(den);
 }
 
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  ffprobe?: string;
+}
+
 /** Runs ffprobe on a file. Unreadable media is a validation failure (the input is bad). */
 export async function probeMedia(
   path: string,
   what: string,
-  options: { signal?: AbortSignal; ffprobe?: string } = {},
+  options: ProbeOptions = {},
 ): Promise<MediaInfo> {
+  return parseProbe(await _ffprobe(path, what, options), what);
+}
+
+/** Which kinds of stream a file holds and how long it lasts (0 when it does not say). */
+export interface StreamKinds {
+  hasVideo: boolean;
+  hasAudio: boolean;
+  durationSeconds: number;
+  /** The picture's frame rate; 0 without a picture or a readable rate. */
+  fps: number;
+}
+
+export async function probeStreams(
+  path: string,
+  what: string,
+  options: ProbeOptions = {},
+): Promise<StreamKinds> {
+  const data = JSON.parse(await _ffprobe(path, what, options)) as {
+    streams?: ProbeStream[];
+    format?: { duration?: string };
+  };
+  const streams = data.streams ?? [];
+  const video = streams.find((s) => s.codec_type === "video");
+  const rate = video && [video.avg_frame_rate, video.r_frame_rate].find(_validRate);
+  const duration = Number(data.format?.duration);
+  return {
+    hasVideo: video !== undefined,
+    hasAudio: streams.some((s) => s.codec_type === "audio"),
+    durationSeconds: Number.isFinite(duration) && duration > 0 ? duration : 0,
+    fps: rate ? fpsValue(rate) : 0,
+  };
+}
+
+async function _ffprobe(path: string, what: string, options: ProbeOptions): Promise<string> {
   const output = await new Deno.Command(options.ffprobe ?? "ffprobe", {
-    args: ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
+    // `file:` so that no name is ever read as another protocol.
+    args: ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", `file:${path}`],
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
@@ -81,7 +122,7 @@ export async function probeMedia(
   }).output();
   if (!output.success) {
     const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1) ?? "";
-    throw new JobFailure(`${what} is not a readable video: ${stderr}`, false, "validation");
+    throw new JobFailure(`${what} is not readable media: ${stderr}`, false, "validation");
   }
-  return parseProbe(new TextDecoder().decode(output.stdout), what);
+  return new TextDecoder().decode(output.stdout);
 }

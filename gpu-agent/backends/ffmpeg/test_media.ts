@@ -86,18 +86,40 @@ export async function inspect(path: string): Promise<ProbedOutput> {
 }
 
 /** The RGB colour of pixel (x, y) in the frame at `seconds`. */
-export async function pixelAt(
+export function pixelAt(
   path: string,
   seconds: number,
   x: number,
   y: number,
 ): Promise<[number, number, number]> {
+  return _pixel(path, ["-ss", String(seconds), "-i", path], x, y);
+}
+
+/** The RGB colour of pixel (x, y) in frame number `n` (counted from 0), picked by `select`. */
+export function pixelOfFrame(
+  path: string,
+  n: number,
+  x: number,
+  y: number,
+): Promise<[number, number, number]> {
+  return _pixel(
+    path,
+    ["-i", path, "-vf", `select=eq(n\\,${n})`, "-fps_mode", "passthrough"],
+    x,
+    y,
+  );
+}
+
+/** Pixel (x, y) of the first frame that `input` (the input and its options) yields. */
+async function _pixel(
+  path: string,
+  input: string[],
+  x: number,
+  y: number,
+): Promise<[number, number, number]> {
   const { width } = await inspect(path);
   const rgb = await ffmpeg([
-    "-ss",
-    String(seconds),
-    "-i",
-    path,
+    ...input,
     "-frames:v",
     "1",
     "-f",
@@ -113,4 +135,58 @@ export async function pixelAt(
 /** Whether two colours are within `tolerance` on every channel (H.264 shifts colours a little). */
 export function near(actual: number[], expected: number[], tolerance = 24): boolean {
   return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+}
+
+/** Writes a sine tone to `path` (WAV, sound only; mono unless `channels` says otherwise). */
+export async function makeTone(
+  path: string,
+  spec: { frequency?: number; seconds?: number; sampleRate?: number; channels?: number } = {},
+): Promise<string> {
+  await ffmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=${spec.frequency ?? 220}:sample_rate=${spec.sampleRate ?? 44100}`,
+    "-t",
+    String(spec.seconds ?? 2),
+    "-ac",
+    String(spec.channels ?? 1),
+    path,
+  ]);
+  return path;
+}
+
+/** The loudest sample (dBFS) between `from` and `to` seconds; -Infinity for digital silence. */
+export async function peakDb(path: string, from: number, to: number): Promise<number> {
+  const out = await new Deno.Command("ffmpeg", {
+    args: [
+      "-hide_banner",
+      "-ss",
+      String(from),
+      "-t",
+      String(to - from),
+      "-i",
+      path,
+      "-vn",
+      "-af",
+      "volumedetect",
+      "-f",
+      "null",
+      "-",
+    ],
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stderr);
+  const max = /max_volume: (-?[\d.]+|-inf) dB/.exec(text)?.[1];
+  if (max === undefined) throw new Error(`volumedetect printed no level:\n${text.slice(-500)}`);
+  return max === "-inf" ? -Infinity : Number(max);
+}
+
+/** Stream facts as ffprobe reports them: kinds, size, rate, frames, sample rate, channels. */
+export async function streams(path: string): Promise<Record<string, string | number>[]> {
+  const out = await new Deno.Command("ffprobe", {
+    args: ["-v", "error", "-count_frames", "-print_format", "json", "-show_streams", path],
+    stdout: "piped",
+  }).output();
+  return JSON.parse(new TextDecoder().decode(out.stdout)).streams;
 }

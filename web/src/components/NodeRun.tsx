@@ -71,11 +71,13 @@ export function TakeThumb(
           <img src={t.url} alt={t.name} loading="lazy" decoding="async" draggable={false} />
         </Match>
         <Match when={kind === "video"}>
+          {/* The poster shows at once; the video loads only when hovered to play. */}
           <video
             src={t.url}
+            poster={t.posterUrl ?? undefined}
             muted
             loop
-            preload="metadata"
+            preload={t.posterUrl ? "none" : "metadata"}
             onMouseEnter={(e) => void e.currentTarget.play().catch(() => {})}
             onMouseLeave={(e) => e.currentTarget.pause()}
           />

@@ -85,6 +85,28 @@ export const REQUIRED_FILTERS: Readonly<Record<string, readonly string[]>> = {
     "format",
   ],
   upscale: ["scale"],
+  "cut.render": [
+    "xfade",
+    "acrossfade",
+    "amix",
+    "adelay",
+    "volume",
+    "aresample",
+    "aformat",
+    "apad",
+    "atrim",
+    "anullsrc",
+    "trim",
+    "tpad",
+    "concat",
+    "color",
+    "settb",
+    "scale",
+    "pad",
+    "fps",
+    "format",
+    "setsar",
+  ],
 };
 
 /** Numbers in filter arguments: plain decimals, never exponent notation. */
