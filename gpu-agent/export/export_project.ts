@@ -9,7 +9,7 @@ import { EXIT } from "../cli/exit_codes.ts";
 import type { Env } from "../config/paths.ts";
 import { type EdgeReader, edgeReader } from "./edge_reader.ts";
 import { MARKER, type Marker, prepareFolder } from "./export_folder.ts";
-import { Git, hasGitLfs, INSTALL_GIT_LFS } from "./git.ts";
+import { checkGit, Git, hasGitLfs, INSTALL_GIT_LFS } from "./git.ts";
 import { GITATTRIBUTES } from "./lfs_attributes.ts";
 import { jsonFile, projectFiles } from "./project_files.ts";
 import { writeFiles } from "./write_files.ts";
@@ -66,7 +66,7 @@ export async function exportProject(options: ExportOptions): Promise<void> {
     );
   }
   const git = new Git(options.dir, options.env);
-  await git.run(["--version"]);
+  await checkGit(git);
   const lfs = await hasGitLfs(git);
   git.lfsPresent = lfs;
   const exported = await prepareFolder(git, projectId);

@@ -46,12 +46,16 @@ export class Git {
   }
 
   /** Runs `git <args>` in the folder; the result whatever the exit code. */
-  async try(args: string[], options: { env?: Env; input?: string } = {}): Promise<GitResult> {
+  async try(
+    args: string[],
+    options: { env?: Env; input?: string; outside?: boolean } = {},
+  ): Promise<GitResult> {
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command("git", {
         args: [...(this.#lfs ? [] : NO_LFS_FILTER), ...args],
-        cwd: this.dir,
+        // Checks made before the folder exists run where the command was started.
+        ...(options.outside ? {} : { cwd: this.dir }),
         clearEnv: true,
         env: { ...this.env, GIT_TERMINAL_PROMPT: "0", ...options.env },
         stdin: options.input === undefined ? "null" : "piped",
@@ -91,7 +95,12 @@ export class Git {
   }
 }
 
+/** Fails with how to install git when it is not on the PATH. */
+export async function checkGit(git: Git): Promise<void> {
+  await git.try(["--version"], { outside: true });
+}
+
 /** Whether `git lfs` runs here (the git-lfs binary on the PATH). */
 export async function hasGitLfs(git: Git): Promise<boolean> {
-  return (await git.try(["lfs", "version"])).code === 0;
+  return (await git.try(["lfs", "version"], { outside: true })).code === 0;
 }
