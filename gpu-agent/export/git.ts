@@ -57,7 +57,7 @@ export class Git {
         // Checks made before the folder exists run where the command was started.
         ...(options.outside ? {} : { cwd: this.dir }),
         clearEnv: true,
-        env: { ...this.env, GIT_TERMINAL_PROMPT: "0", ...options.env },
+        env: definedOnly({ ...this.env, GIT_TERMINAL_PROMPT: "0", ...options.env }),
         stdin: options.input === undefined ? "null" : "piped",
         stdout: "piped",
         stderr: "piped",
@@ -93,6 +93,12 @@ export class Git {
     }
     return result.stdout;
   }
+}
+
+function definedOnly(env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
 }
 
 /** Fails with how to install git when it is not on the PATH. */

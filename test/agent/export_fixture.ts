@@ -2,8 +2,8 @@
  * A project worth exporting, on a real edge over HTTP: Ada (owner) and Bob (editor) saved graph
  * revisions a minute apart, a character holds a reference image, and Ada's fake agent made real
  * takes of the shot. `runExport` runs `export` through the agent's command line with the real
- * git (and git-lfs when the PATH has it), HOME pointed at an empty folder so the machine's own
- * Git settings play no part.
+ * git (and git-lfs when the PATH has it), HOME pointed at an empty folder and the system's Git
+ * settings off, so the machine's own Git settings play no part.
  */
 import { addMember, call, createProject, signUp } from "../../edge/testing.ts";
 import { storeRevision } from "../../edge/services/graph_store.ts";
@@ -113,7 +113,16 @@ export interface ExportRun {
 export async function runExport(
   p: ExportProject,
   dir: string,
-  options: { token?: string; project?: string; path?: string; home: string },
+  options: {
+    token?: string;
+    project?: string;
+    path?: string;
+    home: string;
+    /** Whether git reads /etc/gitconfig (where an installed git-lfs names its filter). */
+    systemConfig?: boolean;
+    /** More variables (MD_EMAIL and MD_PASSWORD instead of the token). */
+    env?: Record<string, string>;
+  },
 ): Promise<ExportRun> {
   const out: string[] = [];
   const err: string[] = [];
@@ -123,8 +132,10 @@ export async function runExport(
       env: {
         PATH: options.path ?? Deno.env.get("PATH"),
         HOME: options.home,
+        // Only what the export sets up counts (this machine's /etc/gitconfig may name LFS).
+        GIT_CONFIG_NOSYSTEM: options.systemConfig ? undefined : "1",
         MD_CONFIG_DIR: `${options.home}/config`,
-        MD_TOKEN: options.token ?? p.ada.token,
+        ...(options.env ? options.env : { MD_TOKEN: options.token ?? p.ada.token }),
       },
       out: (line) => out.push(line),
       err: (line) => err.push(line),

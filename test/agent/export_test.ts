@@ -189,6 +189,16 @@ Deno.test({
       const stranger = await runExport(p, `${home}/stranger`, { home, token: "not-a-session" });
       assert.equal(stranger.code, 3);
       assert.match(stranger.err, /did not accept your token\nfix: set MD_TOKEN/);
+
+      const wrongPassword = await runExport(p, `${home}/stranger`, {
+        home,
+        env: { MD_EMAIL: p.bob.email, MD_PASSWORD: "not his password" },
+      });
+      assert.equal(wrongPassword.code, 3);
+      assert.match(
+        wrongPassword.err,
+        /signing in as .* failed: .*\nfix: check MD_EMAIL and MD_PASSWORD/,
+      );
     } finally {
       await Deno.remove(home, { recursive: true });
     }
@@ -206,27 +216,22 @@ Deno.test("export without git-lfs still writes .gitattributes and says media wen
     await Deno.mkdir(bin);
     await Deno.symlink(await gitPath(), `${bin}/git`);
     const dir = `${home}/export`;
-    const run = await runExport(p, dir, { home, path: bin });
+    // Signed in with an email and password this time, as the studio's page signs in.
+    // The system's Git settings may still name git-lfs's filter (required): the export must
+    // not run it.
+    const run = await runExport(p, dir, {
+      home,
+      path: bin,
+      systemConfig: true,
+      env: { MD_EMAIL: p.bob.email, MD_PASSWORD: "correct horse battery" },
+    });
     assert.equal(run.code, 0, run.err);
     assert.match(run.out, /git-lfs is not installed: .* committed as plain Git blobs/);
     assert.match(run.out, /fix: install Git LFS \(apt-get install git-lfs/);
+    assert.match(await git(dir, home, "log", "-1", "--format=%cn"), /^Bob$/m);
     assert.match(await git(dir, home, "show", "HEAD:.gitattributes"), /^\*\.mp4 filter=lfs/m);
-    assert.equal(
-      await git(
-        dir,
-        home,
-        "-c",
-        "filter.lfs.smudge=",
-        "-c",
-        "filter.lfs.process=",
-        "-c",
-        "filter.lfs.required=false",
-        "cat-file",
-        "-p",
-        `HEAD:${takePath}`,
-      ),
-      "take bytes",
-    );
+    // A plain blob: the bytes themselves, no pointer.
+    assert.equal(await git(dir, home, "cat-file", "-p", `HEAD:${takePath}`), "take bytes");
 
     const noGit = await runExport(p, `${home}/other`, { home, path: `${home}/empty-bin` });
     assert.equal(noGit.code, 1);
