@@ -77,29 +77,36 @@ export async function exportProject(options: ExportOptions): Promise<void> {
     );
     say(`fix: ${INSTALL_GIT_LFS}`);
   }
-  if (!(await exists(`${options.dir}/.gitattributes`))) {
-    await Deno.writeTextFile(`${options.dir}/.gitattributes`, GITATTRIBUTES);
-  }
-  const revisions = await newRevisions(edge, projectId, exported);
-  const people = await members(edge, projectId);
-  for (const row of revisions) {
-    await commitRevision(git, edge, {
-      projectId,
-      projectName: project.project.name,
-      row,
-      people,
+  let revisions: RevisionRow[];
+  let snapshot: boolean;
+  try {
+    if (!(await exists(`${options.dir}/.gitattributes`))) {
+      await Deno.writeTextFile(`${options.dir}/.gitattributes`, GITATTRIBUTES);
+    }
+    revisions = await newRevisions(edge, projectId, exported);
+    const people = await members(edge, projectId);
+    for (const row of revisions) {
+      await commitRevision(git, edge, {
+        projectId,
+        projectName: project.project.name,
+        row,
+        people,
+        me,
+      });
+    }
+    // A project without revisions still gets its marker, so the next export continues this one.
+    await writeMarker(git, { projectId, revision: revisions.at(-1)?.revision ?? exported });
+    const files = await projectFiles(edge, projectId, say);
+    await writeFiles(edge, options.dir, files);
+    snapshot = await commitIfChanged(
+      git,
       me,
-    });
+      `Assets, renders and cuts of ${project.project.name} as of ${new Date().toISOString()}`,
+    );
+  } catch (error) {
+    await discardUncommitted(git);
+    throw error;
   }
-  // A project without revisions still gets its marker, so the next export continues this one.
-  await writeMarker(git, { projectId, revision: revisions.at(-1)?.revision ?? exported });
-  const files = await projectFiles(edge, projectId, say);
-  await writeFiles(edge, options.dir, files);
-  const snapshot = await commitIfChanged(
-    git,
-    me,
-    `Assets, renders and cuts of ${project.project.name} as of ${new Date().toISOString()}`,
-  );
   say(
     `${options.dir}: ${revisions.length} new graph revision${revisions.length === 1 ? "" : "s"}${
       snapshot ? ", assets, renders and cuts updated" : ", files unchanged"
@@ -215,6 +222,20 @@ function commit(git: Git, message: string, author: Person, committer: Person, at
       throw new CliError(`git commit failed: ${result.stderr.trim()}`, EXIT.failure);
     }
   });
+}
+
+/**
+ * After a failed export, takes the folder back to its last commit: the tree was clean when the
+ * export began, so what is uncommitted is the export's own half-written files, and leaving them
+ * would make the next run refuse the folder. Revisions committed before the failure stay.
+ */
+async function discardUncommitted(git: Git): Promise<void> {
+  if ((await git.try(["rev-parse", "-q", "--verify", "HEAD"])).code === 0) {
+    await git.try(["reset", "-q", "--hard", "HEAD"]);
+  } else {
+    await git.try(["read-tree", "--empty"]);
+  }
+  await git.try(["clean", "-fdq"]);
 }
 
 function writeMarker(git: Git, marker: Marker): Promise<void> {

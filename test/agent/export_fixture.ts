@@ -29,8 +29,11 @@ export interface ExportProject {
   projectId: string;
   /** Stores a revision of the shot graph with this prompt, by these people; its number. */
   revise(prompt: string, authors: User[]): Promise<number>;
-  /** Generates a take of the shot and finishes it with `bytes`: the take's path in the export. */
-  take(bytes: Uint8Array<ArrayBuffer>): Promise<string>;
+  /**
+   * Generates a take of the shot and finishes it with `bytes`: the take's path in the export, and
+   * the file the edge keeps it in.
+   */
+  take(bytes: Uint8Array<ArrayBuffer>): Promise<{ path: string; blobFile: string }>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -63,9 +66,11 @@ export async function exportProjectFixture(): Promise<ExportProject> {
     const done = await agent.complete(job.id, [output], { template: "wan_t2v", seed: 7 });
     if (done.status !== 200) throw new Error(`complete: ${JSON.stringify(done.body)}`);
     const made = done.body.takes[0];
-    return `renders/${made.scene}/${made.name.split("_v")[0]}/v${
-      String(made.version).padStart(2, "0")
-    }/${made.name}`;
+    const version = String(made.version).padStart(2, "0");
+    return {
+      path: `renders/${made.scene}/${made.name.split("_v")[0]}/v${version}/${made.name}`,
+      blobFile: `${t.config.BLOB_DIR}/${output.key}`,
+    };
   };
   return {
     edge,

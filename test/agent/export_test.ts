@@ -35,8 +35,8 @@ Deno.test({
       await characterWithImage(p, "Captain Mara", "Weathered captain, red scarf.");
       const take1 = new TextEncoder().encode("first take bytes");
       const take2 = new TextEncoder().encode("second take, other bytes");
-      const take1Path = await p.take(take1);
-      const take2Path = await p.take(take2);
+      const take1Path = (await p.take(take1)).path;
+      const take2Path = (await p.take(take2)).path;
 
       const first = await runExport(p, dir, { home });
       assert.equal(first.code, 0, first.err);
@@ -124,7 +124,7 @@ Deno.test({
 
       // A new revision by Bob and a third take: two commits on top of the old history.
       await p.revise("a ferry at dawn", [p.bob]);
-      const take3Path = await p.take(new TextEncoder().encode("third"));
+      const take3Path = (await p.take(new TextEncoder().encode("third"))).path;
       const third = await runExport(p, dir, { home });
       assert.equal(third.code, 0, third.err);
       assert.match(third.out, /1 new graph revision, assets, renders and cuts updated/);
@@ -210,7 +210,7 @@ Deno.test("export without git-lfs still writes .gitattributes and says media wen
   const home = await tempDir("md-export-home-");
   try {
     await p.revise("a ferry at night", [p.ada]);
-    const takePath = await p.take(new TextEncoder().encode("take bytes"));
+    const takePath = (await p.take(new TextEncoder().encode("take bytes"))).path;
     // A PATH with git and nothing else: no git-lfs.
     const bin = `${home}/bin`;
     await Deno.mkdir(bin);
@@ -249,3 +249,38 @@ async function gitPath(): Promise<string> {
   }
   throw new Error("git is not on the PATH");
 }
+
+Deno.test({
+  name:
+    "an export that fails halfway leaves the folder at its last commit, so the next run is not refused",
+  ignore: !hasGitLfs,
+  async fn() {
+    await using p = await exportProjectFixture();
+    const home = await tempDir("md-export-home-");
+    const dir = `${home}/export`;
+    try {
+      await p.revise("a ferry at night", [p.ada]);
+      const made = await runExport(p, dir, { home });
+      assert.equal(made.code, 0, made.err);
+      await p.revise("a ferry at dawn", [p.bob]);
+      await characterWithImage(p, "Captain Mara", "Weathered captain.");
+      // The studio lost a take's file: its download fails after the revision was committed.
+      const lost = await p.take(new TextEncoder().encode("lost"));
+      await Deno.remove(lost.blobFile);
+      for (let run = 0; run < 2; run++) {
+        const failed = await runExport(p, dir, { home });
+        assert.equal(failed.code, 1);
+        assert.match(failed.err, /downloading .*SHOT-010_v01_take01\.mp4 failed: 404/);
+        assert.equal(await git(dir, home, "status", "--porcelain", "--untracked-files=all"), "");
+      }
+      await assert.rejects(Deno.stat(`${dir}/assets`), Deno.errors.NotFound);
+      assert.equal((await git(dir, home, "log", "-1", "--format=%an")).trim(), "Bob");
+      assert.equal(
+        JSON.parse(await Deno.readTextFile(`${dir}/graph.json`)).nodes.shot1.params.prompt,
+        "a ferry at dawn",
+      );
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
