@@ -176,7 +176,9 @@ async function commitRevision(
     { what: `revision ${row.revision}`, unreadableOk: true },
   );
   // One stored graph that can no longer be read must not stop every later export.
-  if (answer) await Deno.writeTextFile(`${git.dir}/${GRAPH_FILE}`, jsonFile(answer.graph));
+  const graphPath = `${git.dir}/${GRAPH_FILE}`;
+  if (answer) await Deno.writeTextFile(graphPath, jsonFile(answer.graph));
+  else if (!(await exists(graphPath))) await Deno.writeTextFile(graphPath, jsonFile(null));
   const note = answer
     ? ""
     : `\nThe studio cannot read this revision; ${GRAPH_FILE} is the one before.\n`;
