@@ -1,5 +1,5 @@
 /**
- * A small, strict argv parser: `<command> --flag value --switch`, also `--flag=value`. Unknown
+ * A small, strict argv parser: `<command> [operand] --flag value --switch`, also `--flag=value`. Unknown
  * flags and missing values are usage errors naming the flag (node:util's parseArgs phrases
  * them for programmers, not for users).
  */
@@ -12,19 +12,20 @@ export type FlagSpec = Record<
 
 export interface ParsedArgs {
   command: string | null;
+  /** Words after the command (only `export DIR` takes one; the dispatcher refuses the rest). */
+  operands: string[];
   flags: Record<string, string | boolean>;
 }
 
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const flags: Record<string, string | boolean> = {};
   let command: string | null = null;
+  const operands: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith("-")) {
-      if (command !== null) {
-        throw new CliError(`unexpected argument "${arg}" (one command at a time)`);
-      }
-      command = arg;
+      if (command === null) command = arg;
+      else operands.push(arg);
       continue;
     }
     if (arg === "-h") {
@@ -52,5 +53,5 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     }
     flags[name] = value;
   }
-  return { command, flags };
+  return { command, operands, flags };
 }

@@ -21,6 +21,11 @@ Commands
                  register this machine with a studio (token from its Agents page)
   run            claim and run jobs until stopped (Ctrl-C drains, twice interrupts)
   doctor         show GPUs, backends, what would be advertised, and problems with fixes
+  export --project ID DIR
+                 write a project into DIR as a Git repository: one commit per graph
+                 revision, then its assets, renders and cuts (media in Git LFS); run it
+                 again to add what is new. Signs in with MD_TOKEN (your session token),
+                 or MD_EMAIL and MD_PASSWORD
 
 Flags (each also an environment variable)
   --server URL        MD_SERVER_URL   the studio's edge (saved at enroll)

@@ -21,6 +21,7 @@ import { CliError } from "./cli_error.ts";
 import { runDoctor } from "./doctor.ts";
 import { enroll } from "./enroll.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { runExport } from "../export/export_command.ts";
 import { HELP, MAKE_A_TOKEN } from "./help.ts";
 import { processSignals, runAgent, type RunDeps } from "./run.ts";
 
@@ -38,6 +39,7 @@ export const FLAGS: FlagSpec = {
   "wan2gp-attention": { type: "string", description: "Wan2GP attention", valueName: "MODE" },
   token: { type: "string", description: "enrollment token", valueName: "TOKEN" },
   name: { type: "string", description: "agent name", valueName: "NAME" },
+  project: { type: "string", description: "project to export", valueName: "ID" },
   help: { type: "boolean", description: "help" },
 };
 
@@ -74,20 +76,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 }
 
 async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { command, flags } = parseArgs(argv, FLAGS);
+  const { command, operands, flags } = parseArgs(argv, FLAGS);
   if (flags.help || command === null || command === "help") {
     io.out(HELP);
     return command === null && !flags.help ? EXIT.usage : EXIT.ok;
   }
-  const allowed: Record<string, string[]> = { enroll: ["token", "name"], run: [], doctor: [] };
+  const allowed: Record<string, string[]> = {
+    enroll: ["token", "name"],
+    run: [],
+    doctor: [],
+    export: ["project"],
+  };
   const own = allowed[command];
   if (!own) {
-    throw new CliError(`unknown command "${command}"`, EXIT.usage, "use enroll, run or doctor");
+    throw new CliError(
+      `unknown command "${command}"`,
+      EXIT.usage,
+      "use enroll, run, doctor or export",
+    );
   }
-  for (const flag of ["token", "name"]) {
+  for (const flag of ["token", "name", "project"]) {
     if (flags[flag] !== undefined && !own.includes(flag)) {
-      throw new CliError(`--${flag} only applies to enroll`);
+      throw new CliError(`--${flag} only applies to ${flag === "project" ? "export" : "enroll"}`);
     }
+  }
+  if (command !== "export" && operands.length > 0) {
+    throw new CliError(`unexpected argument "${operands[0]}" (one command at a time)`);
   }
   const config = resolveConfig(flags, io.env);
   const detectOnce = once(
@@ -98,6 +112,12 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
   const backends = io.backends ?? ((c: AgentConfig) => defaultBackends(c, () => detectOnce(c)));
 
   switch (command) {
+    case "export":
+      await runExport(config, {
+        project: typeof flags.project === "string" ? flags.project : undefined,
+        operands,
+      }, { env: io.env, out: io.out, ...(io.fetch ? { fetch: io.fetch } : {}) });
+      return EXIT.ok;
     case "doctor":
       return runDoctor(config, {
         detect: () => detect(config),

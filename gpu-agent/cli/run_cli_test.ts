@@ -158,3 +158,25 @@ Deno.test("run before enrolling exits 3 and says how to enroll", async () => {
   assert.match(err, /error: not enrolled/);
   assert.ok(err.includes(`fix: ${MAKE_A_TOKEN}`), err);
 });
+
+Deno.test("export's usage errors name the fix: no --project, no folder, two folders, no server, no sign-in", async () => {
+  const id = crypto.randomUUID();
+  const cases: Array<[string[], Record<string, string>, RegExp]> = [
+    [["export", "out"], {}, /export needs --project ID \(export --project ID DIR\)/],
+    [["export", "--project", id], {}, /export needs exactly one folder to write into/],
+    [["export", "--project", id, "a", "b"], {}, /export needs exactly one folder/],
+    [["export", "--project", id, "out"], {}, /export needs --server URL \(or MD_SERVER_URL\)/],
+    [
+      ["export", "--project", id, "--server", "http://127.0.0.1:9", "out"],
+      {},
+      /no one is signed in\nfix: set MD_TOKEN to your session token/,
+    ],
+    [["run", "extra"], {}, /unexpected argument "extra" \(one command at a time\)/],
+    [["run", "--project", id], {}, /--project only applies to export/],
+  ];
+  for (const [argv, env, message] of cases) {
+    const result = await cli(argv, env);
+    assert.match(result.err, message, argv.join(" "));
+    assert.notEqual(result.code, 0, argv.join(" "));
+  }
+});

@@ -1,0 +1,123 @@
+/**
+ * The files of a project's current state in the production folder convention, as
+ * `GET /api/projects/:id/structure` names them: each asset's current version as
+ * `assets/{characters|styles|locations}/{name}/v{N}/` (`description.txt`, `params.json`,
+ * `reference_01.png`...), each take as `renders/{SCENE}/{SHOT}/v{NN}/{SHOT}_v{NN}_take{NN}.{ext}`,
+ * and each cut's OTIO and EDL under `cuts/{name}/` when the studio has cut routes.
+ */
+import type { EdgeReader } from "./edge_reader.ts";
+
+export interface TreeNode {
+  name: string;
+  kind: "folder" | "asset" | "take";
+  id?: string;
+  children?: TreeNode[];
+}
+
+/** One file to write: its text, or a signed URL to fetch it from (with its SHA-256 when known). */
+export type ProjectFile =
+  & { path: string }
+  & ({ text: string } | { url: string; sha256: string | null });
+
+interface AssetAnswer {
+  asset: { description: string; params: Record<string, unknown> };
+  referenceImages: Array<{ key: string; url: string }>;
+}
+interface TakeAnswer {
+  id: string;
+  url: string;
+  sha256: string;
+}
+
+/** Everything under assets/, renders/ and cuts/, and a note for each step it skipped. */
+export async function projectFiles(
+  edge: EdgeReader,
+  projectId: string,
+  say: (line: string) => void,
+): Promise<ProjectFile[]> {
+  const base = `/api/projects/${projectId}`;
+  const { tree } = (await edge.json<{ tree: TreeNode }>(`${base}/structure`))!;
+  const { takes } = (await edge.json<{ takes: TakeAnswer[] }>(`${base}/takes`))!;
+  const takeById = new Map(takes.map((t) => [t.id, t]));
+  const files: ProjectFile[] = [];
+  const used = new Set<string>();
+  const walk = async (node: TreeNode, parent: string[]) => {
+    const path = uniquePath(used, [...parent, safeName(node.name)], node.id);
+    if (node.kind === "asset" && node.id) {
+      const answer = (await edge.json<AssetAnswer>(`${base}/assets/${node.id}`))!;
+      files.push({ path: `${path}/description.txt`, text: answer.asset.description + "\n" });
+      files.push({ path: `${path}/params.json`, text: jsonFile(answer.asset.params) });
+      answer.referenceImages.forEach((image, i) => {
+        const ext = image.key.split(".").pop() ?? "png";
+        const name = `reference_${String(i + 1).padStart(2, "0")}.${ext}`;
+        files.push({ path: `${path}/${safeName(name)}`, url: image.url, sha256: null });
+      });
+    } else if (node.kind === "take" && node.id) {
+      const take = takeById.get(node.id);
+      if (take) files.push({ path, url: take.url, sha256: take.sha256 });
+    }
+    for (const child of node.children ?? []) await walk(child, path.split("/"));
+  };
+  // The tree's root is the project's own folder: the export folder itself.
+  for (const child of tree.children ?? []) await walk(child, []);
+  files.push(...await cutFiles(edge, base, used, say));
+  return files;
+}
+
+/**
+ * Cuts, when the studio serves them (`GET …/cuts`, each cut's `…/otio` and `…/edl`): a studio
+ * without cut routes answers 404 and the step is skipped with a note.
+ */
+async function cutFiles(
+  edge: EdgeReader,
+  base: string,
+  used: Set<string>,
+  say: (line: string) => void,
+): Promise<ProjectFile[]> {
+  const answer = await edge.json<{ cuts?: Array<{ id: string; name: string }> }>(`${base}/cuts`, {
+    missingOk: true,
+    what: "the cuts",
+  });
+  if (!answer) {
+    say("cuts skipped: this studio has no cut routes (GET /cuts answered 404)");
+    return [];
+  }
+  if (!Array.isArray(answer.cuts)) {
+    // The cut routes are newer than this export (edge/API.md): better a note than a failure.
+    say("cuts skipped: GET /cuts answered without a `cuts` list this export can read");
+    return [];
+  }
+  const files: ProjectFile[] = [];
+  for (const cut of answer.cuts) {
+    const name = safeName(cut.name);
+    const folder = uniquePath(used, ["cuts", name], cut.id);
+    for (const format of ["otio", "edl"] as const) {
+      const text = await edge.text(`${base}/cuts/${cut.id}/${format}`, `cut ${cut.name} ${format}`);
+      if (text !== null) files.push({ path: `${folder}/${name}.${format}`, text });
+    }
+  }
+  return files;
+}
+
+/**
+ * A name from the studio as one path segment: names are what users typed, so a `/`, a `..` or
+ * a `.git` must never reach outside its folder or into the repository's own files.
+ */
+export function safeName(name: string): string {
+  // deno-lint-ignore no-control-regex
+  const cleaned = name.replace(/[\/\\:*?"<>|\u0000-\u001f]/g, "_").trim();
+  if (cleaned === "" || /^\.+$/.test(cleaned)) return "_";
+  return cleaned.startsWith(".") ? `_${cleaned}` : cleaned;
+}
+
+/** The joined path, made unique with the thing's id when two names clean up to the same one. */
+function uniquePath(used: Set<string>, segments: string[], id: string | undefined): string {
+  let path = segments.join("/");
+  if (id !== undefined && used.has(path)) path = `${path}-${id.slice(0, 8)}`;
+  if (id !== undefined) used.add(path);
+  return path;
+}
+
+export function jsonFile(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
