@@ -254,6 +254,7 @@ async function _execute(
       signal: control.signal,
       onProgress: report,
       onPreview: (frame) => events.preview(frame),
+      gpu: slot.gpu,
     });
     deps.trace?.({ type: "backend_finished", jobId: job.id });
     if (result.outputs.length === 0) {

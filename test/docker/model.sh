@@ -8,6 +8,7 @@
 #                                input at /inputs/ref.png when there is one), then a take
 #   spam N                       print the numbers 1 to N, one a line, as fast as it can
 #   link                         leave a symbolic link to /etc/passwd as its output
+#   copy FILE NAME               copy an input FILE to /outputs/NAME (after a line about it)
 case "$1" in
   argv)
     shift
@@ -52,6 +53,10 @@ case "$1" in
     ;;
   link)
     ln -s /etc/passwd /outputs/passwd.png
+    ;;
+  copy)
+    echo "copying $2"
+    cat "$2" > "/outputs/$3"
     ;;
   *)
     echo "unknown mode: $1" >&2
