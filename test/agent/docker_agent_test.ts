@@ -147,11 +147,14 @@ const TWO_GPUS: Detection = {
  */
 class GpuClaimingEngine extends DockerEngine {
   readonly specs: unknown[] = [];
+  /** Called as each container is created (what else had happened by then). */
+  onCreate = () => {};
   override async info(signal?: AbortSignal) {
     return { ...await super.info(signal), Runtimes: { nvidia: {}, runc: {} } };
   }
   override create(name: string, spec: unknown, signal?: AbortSignal) {
     this.specs.push(spec);
+    this.onCreate();
     return super.create(name, spec, signal);
   }
 }
@@ -193,6 +196,65 @@ Deno.test({
       assert.match(job.error ?? "", /could not give the container a GPU.*NVIDIA Container Toolkit/);
     }
     assert.deepEqual(await containersOf(r.agentId), []);
+    claiming.close();
+  },
+});
+
+Deno.test({
+  name: "a GPU Docker job after a ComfyUI job on the same GPU unloads ComfyUI's models first",
+  ...needsEngine,
+  async fn() {
+    await using r = await rig();
+    const claiming = new GpuClaimingEngine(engine.socket);
+    const model = parseModelConfig("voice.json", {
+      id: "voice",
+      title: "Test voice",
+      implements: [{ nodeType: "voice.synthesize", tiers: ["low"] }],
+      image: await testImage(),
+      command: ["model", "argv", "{text}"],
+      outputs: [{ glob: "*.wav", kind: "audio" }],
+      gpu: true,
+      vramMiB: 8192,
+    });
+    const docker = new DockerBackend({ engine: claiming, models: [model], agentId: r.agentId });
+    let freesBeforeCreate = -1;
+    claiming.onCreate = () => {
+      freesBeforeCreate = r.fake.requests.filter((q) => q.path === "/free").length;
+    };
+    r.startAgent({ backends: ([comfy, ffmpeg]) => [comfy!, ffmpeg!, docker] });
+    const node = (id: string, type: string) => ({ id, type, title: id, x: 0, y: 0, params: {} });
+    await r.saveGraph({
+      nodes: {
+        shot: node("shot", "shot.generate"),
+        ada: node("ada", "asset.character"),
+        voice: node("voice", "voice.synthesize"),
+      },
+      edges: {
+        e: {
+          id: "e",
+          from: { node: "ada", socket: "character" },
+          to: { node: "voice", socket: "character" },
+        },
+      },
+    });
+    const shot = await r.generate({
+      id: "shot",
+      type: "shot.generate",
+      tier: "low",
+      params: { prompt: "a" },
+    });
+    await r.until("the shot", async () => (await r.job(shot)).job.state === "succeeded");
+    const voice = await r.generate({
+      id: "voice",
+      type: "voice.synthesize",
+      tier: "low",
+      params: { text: "hello" },
+    });
+    await r.until(
+      "the voice job to end",
+      async () => ["succeeded", "failed"].includes((await r.job(voice)).job.state),
+    );
+    assert.equal(freesBeforeCreate, 1, "ComfyUI was told to unload before the container");
     claiming.close();
   },
 });
