@@ -355,20 +355,17 @@ export class DockerBackend implements JobBackend {
     else if (uid !== self || this.#engine?.rootless) await Deno.chmod(outputsDir, 0o777);
   }
 
-  /** The image is there, or pulled now when pulling is allowed; else the job goes back. */
+  /**
+   * With pulls allowed, a missing image is pulled now. (Without, creating the container says
+   * the image is missing, and the job goes back: run_container.ts.)
+   */
   async #ensureImage(
     model: CheckedModel,
     onProgress: RunOptions["onProgress"],
     signal: AbortSignal,
   ): Promise<void> {
+    if (!this.#options.pull) return;
     if (await this.engine.image(model.image, signal).catch(() => null)) return;
-    if (!this.#options.pull) {
-      throw new JobFailure(
-        `image ${model.image} is not present: \`docker pull ${model.image}\` or build it`,
-        false,
-        "cannot_run",
-      );
-    }
     onProgress({ percent: 0, message: `pulling ${model.image}` });
     try {
       await this.engine.pull(model.image, (line) => {

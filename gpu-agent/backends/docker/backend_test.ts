@@ -141,7 +141,12 @@ Deno.test({
     for (let i = 0; i < 500 && !t.reports.some((r) => r.step); i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    const [container] = await containersOf(t.agentId);
+    // The engine's container list catches up with a start a moment later.
+    let container;
+    for (let i = 0; i < 500 && container?.State !== "running"; i++) {
+      [container] = await containersOf(t.agentId);
+      if (container?.State !== "running") await new Promise((r) => setTimeout(r, 10));
+    }
     assert.equal(container?.State, "running");
     abort.abort();
     await failed;

@@ -70,8 +70,9 @@ export async function runContainer(
     let drain: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([reading, new Promise((r) => drain = setTimeout(r, OUTPUT_DRAIN_MS))]);
     clearTimeout(drain);
-    const state = await engine.inspect(id);
-    return { code, oomKilled: state?.State.OOMKilled ?? false };
+    // Why it failed matters only when it did: a clean exit costs no extra call.
+    const oomKilled = code !== 0 && ((await engine.inspect(id))?.State.OOMKilled ?? false);
+    return { code, oomKilled };
   } catch (error) {
     throw _failure(error, signal, run.spec.Image);
   } finally {
