@@ -5,10 +5,12 @@
  * No CLI, no shell: every call is one HTTP request to a versioned path (API 1.41, Docker 20.10,
  * which every newer engine still serves).
  *
- * Why not `dockerode`: it works under Deno 2.9.6 (bench/docker/dockerode_ab.ts runs version,
- * create, follow logs, wait and remove through it), but it brings 41 npm packages (ssh2,
- * cpu-features and protobufjs with native build scripts, @grpc/grpc-js) into an agent that needs
- * a dozen HTTP calls, and its Node streams are slower here: see BENCHMARKS.md, "Docker".
+ * Why not `dockerode`: it does work under Deno 2.9.6 (bench/docker/dockerode_ab.ts runs version,
+ * create, a hijacked attach, wait and remove through it against the same engine), and it is no
+ * faster: the same container cycle and the same 100,000 log lines take the same time within the
+ * machine's noise (BENCHMARKS.md, "Docker"). But it brings 67 npm packages into the agent (ssh2,
+ * cpu-features and protobufjs with install scripts Deno skips, @grpc/grpc-js, yargs) for the
+ * dozen HTTP calls the agent makes, and Node streams where the runtime's fetch gives web streams.
  *
  * @example
  * ```ts
