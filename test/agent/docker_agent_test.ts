@@ -22,6 +22,41 @@ async function modelsDir(configs: Record<string, unknown>[]): Promise<string> {
   return dir;
 }
 
+type Rig = Awaited<ReturnType<typeof rig>>;
+
+const node = (id: string, type: string) => ({ id, type, title: id, x: 0, y: 0, params: {} });
+
+/** Saves a graph of these nodes (id → type) with one edge, "node.socket" to "node.socket". */
+async function saveLinked(r: Rig, types: Record<string, string>, from: string, to: string) {
+  const end = (at: string) => {
+    const [id, socket] = at.split(".") as [string, string];
+    return { node: id, socket };
+  };
+  await r.saveGraph({
+    nodes: Object.fromEntries(Object.entries(types).map(([id, type]) => [id, node(id, type)])),
+    edges: { e: { id: "e", from: end(from), to: end(to) } },
+  });
+}
+
+/** Generates the graph's "shot" node (on the fake ComfyUI) and waits for its take. */
+async function renderShot(r: Rig) {
+  const shot = await r.generate({
+    id: "shot",
+    type: "shot.generate",
+    tier: "low",
+    params: { prompt: "a" },
+  });
+  await r.until("the shot", async () => (await r.job(shot)).job.state === "succeeded");
+}
+
+/** The job once it has succeeded or failed. */
+async function settled(r: Rig, jobId: string) {
+  return (await r.until("the job to end", async () => {
+    const detail = await r.job(jobId);
+    return ["succeeded", "failed"].includes(detail.job.state) && detail;
+  })).job;
+}
+
 async function stillConfig(extra: Record<string, unknown> = {}) {
   return {
     id: "still",
@@ -88,31 +123,10 @@ Deno.test({
     });
     const docker = new DockerBackend({ engine, models: [model], agentId: r.agentId });
     r.startAgent({ backends: ([comfy, ffmpeg]) => [comfy!, ffmpeg!, docker] });
-    await r.saveGraph({
-      nodes: {
-        shot: { id: "shot", type: "shot.generate", title: "shot", x: 0, y: 0, params: {} },
-        up: { id: "up", type: "upscale", title: "up", x: 300, y: 0, params: {} },
-      },
-      edges: {
-        e: {
-          id: "e",
-          from: { node: "shot", socket: "video" },
-          to: { node: "up", socket: "video" },
-        },
-      },
-    });
-    const shot = await r.generate({
-      id: "shot",
-      type: "shot.generate",
-      tier: "low",
-      params: { prompt: "a" },
-    });
-    await r.until("the shot", async () => (await r.job(shot)).job.state === "succeeded");
+    await saveLinked(r, { shot: "shot.generate", up: "upscale" }, "shot.video", "up.video");
+    await renderShot(r);
     const up = await r.generate({ id: "up", type: "upscale", params: { factor: 2 } });
-    const { job } = await r.until("the upscale", async () => {
-      const detail = await r.job(up);
-      return ["succeeded", "failed"].includes(detail.job.state) && detail;
-    });
+    const job = await settled(r, up);
     assert.equal(job.state, "succeeded", job.error ?? "");
     assert.equal(
       job.rationale,
@@ -181,10 +195,7 @@ Deno.test({
       tier: "low",
       params: { prompt: "a door" },
     });
-    const { job } = await r.until("the job to end", async () => {
-      const detail = await r.job(jobId);
-      return ["succeeded", "failed"].includes(detail.job.state) && detail;
-    });
+    const job = await settled(r, jobId);
     const spec = claiming.specs[0] as { HostConfig: { DeviceRequests: unknown } };
     assert.deepEqual(spec.HostConfig.DeviceRequests, [
       { Driver: "nvidia", DeviceIDs: ["1"], Capabilities: [["gpu"]] },
@@ -222,38 +233,15 @@ Deno.test({
       freesBeforeCreate = r.fake.requests.filter((q) => q.path === "/free").length;
     };
     r.startAgent({ backends: ([comfy, ffmpeg]) => [comfy!, ffmpeg!, docker] });
-    const node = (id: string, type: string) => ({ id, type, title: id, x: 0, y: 0, params: {} });
-    await r.saveGraph({
-      nodes: {
-        shot: node("shot", "shot.generate"),
-        ada: node("ada", "asset.character"),
-        voice: node("voice", "voice.synthesize"),
-      },
-      edges: {
-        e: {
-          id: "e",
-          from: { node: "ada", socket: "character" },
-          to: { node: "voice", socket: "character" },
-        },
-      },
-    });
-    const shot = await r.generate({
-      id: "shot",
-      type: "shot.generate",
-      tier: "low",
-      params: { prompt: "a" },
-    });
-    await r.until("the shot", async () => (await r.job(shot)).job.state === "succeeded");
-    const voice = await r.generate({
-      id: "voice",
-      type: "voice.synthesize",
-      tier: "low",
-      params: { text: "hello" },
-    });
-    await r.until(
-      "the voice job to end",
-      async () => ["succeeded", "failed"].includes((await r.job(voice)).job.state),
+    await saveLinked(
+      r,
+      { shot: "shot.generate", ada: "asset.character", voice: "voice.synthesize" },
+      "ada.character",
+      "voice.character",
     );
+    await renderShot(r);
+    const voice = { id: "voice", type: "voice.synthesize", tier: "low" as const };
+    await settled(r, await r.generate({ ...voice, params: { text: "hello" } }));
     assert.equal(freesBeforeCreate, 1, "ComfyUI was told to unload before the container");
     claiming.close();
   },
