@@ -39,6 +39,9 @@ import { defaultUser, planJob } from "./plan.ts";
 import { parseJobParams } from "../job_params.ts";
 import { runContainer } from "./run_container.ts";
 
+/** How long a health check or the start-up clean-up may wait for the engine. */
+const ENGINE_TIMEOUT_MS = 10_000;
+
 export interface DockerBackendOptions {
   engine: DockerEngine;
   models: CheckedModel[];
@@ -102,19 +105,30 @@ export class DockerBackend implements JobBackend {
   async #removeLeftovers(): Promise<void> {
     if (!this.#leftovers) return;
     const { logger } = this.#leftovers;
-    const found = await this.engine.containers({ [LABELS.agent]: this.#options.agentId });
+    const found = await this.engine.containers(
+      { [LABELS.agent]: this.#options.agentId },
+      AbortSignal.timeout(ENGINE_TIMEOUT_MS),
+    );
     this.#leftovers = null;
     for (const container of found) {
-      await this.engine.remove(container.Id);
+      const name = container.Names[0]?.replace(/^\//, "") ?? container.Id;
       const job = container.Labels[LABELS.job] ?? "?";
-      logger.warn(
-        `docker: removed container ${container.Names[0]?.replace(/^\//, "") ?? container.Id} ` +
-          `(${container.State}) that an earlier run of this agent left for job ${job}`,
-      );
+      try {
+        await this.engine.remove(container.Id, AbortSignal.timeout(ENGINE_TIMEOUT_MS));
+        logger.warn(
+          `docker: removed container ${name} (${container.State}) that an earlier run of this ` +
+            `agent left for job ${job}`,
+        );
+      } catch (error) {
+        logger.warn(`docker: could not remove container ${name}: ${(error as Error).message}`);
+      }
     }
   }
 
-  async probe(signal?: AbortSignal): Promise<BackendStatus> {
+  async probe(outer?: AbortSignal): Promise<BackendStatus> {
+    // An engine that hangs must not hang the health checks.
+    const timeout = AbortSignal.timeout(ENGINE_TIMEOUT_MS);
+    const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
     let engine: EngineState;
     try {
       const [version, info] = await Promise.all([
@@ -126,7 +140,7 @@ export class DockerBackend implements JobBackend {
         rootless: (info.SecurityOptions ?? []).some((o) => o.includes("name=rootless")),
         nvidia: Object.hasOwn(info.Runtimes ?? {}, "nvidia"),
       };
-      await this.#removeLeftovers();
+      await this.#removeLeftovers().catch(() => {}); // tried again at the next probe
       this.#ready = await Promise.all(this.models.map((m) => this.#check(m, engine, signal)));
     } catch (error) {
       this.#engine = null;
