@@ -10,7 +10,7 @@
  * writes nothing (they are in BENCHMARKS.md, "Docker").
  */
 import { DockerEngine } from "../../gpu-agent/backends/docker/engine.ts";
-import { readLines } from "../../gpu-agent/backends/docker/log_stream.ts";
+import { LineSplitter, readLines } from "../../gpu-agent/backends/docker/log_stream.ts";
 import { engine as testEngine, testImage, unavailable } from "../../test/docker/engine.ts";
 import { summarize } from "../lib/stats.ts";
 
@@ -45,7 +45,10 @@ async function oursCycle(cmd: string[]): Promise<number> {
   return lines;
 }
 
-/** The same cycle through dockerode (its attach hijacks the connection; demuxStream splits). */
+/**
+ * The same cycle through dockerode (its attach hijacks the connection; demuxStream splits), its
+ * output cut into lines by the agent's own splitter, so both sides decode the same text.
+ */
 async function dockerodeCycle(cmd: string[]): Promise<number> {
   const container = await dockerode.createContainer({
     name: `ab-${crypto.randomUUID().slice(0, 8)}`,
@@ -53,17 +56,17 @@ async function dockerodeCycle(cmd: string[]): Promise<number> {
   });
   const stream = await container.attach({ stream: true, stdout: true, stderr: true });
   let lines = 0;
-  const count = (chunk: Uint8Array) => {
-    for (const byte of chunk) if (byte === 10) lines++;
-  };
+  const splitters = [new LineSplitter(() => lines++), new LineSplitter(() => lines++)];
   const { PassThrough } = await import("node:stream");
-  const out = new PassThrough().on("data", count);
-  const err = new PassThrough().on("data", count);
+  const [out, err] = splitters.map((splitter) =>
+    new PassThrough().on("data", (chunk: Uint8Array) => splitter.push(chunk))
+  );
   container.modem.demuxStream(stream, out, err);
   const ended = new Promise((resolve) => stream.on("end", resolve));
   await container.start();
   await container.wait();
   await ended;
+  for (const splitter of splitters) splitter.end();
   await container.remove({ force: true, v: true });
   return lines;
 }
