@@ -6,6 +6,10 @@
 #                                exit with CODE (a line on stderr first when CODE is not 0)
 #   probe                        write what the sandbox allows to /outputs/probe.txt (and the
 #                                input at /inputs/ref.png when there is one), then a take
+#   stubborn                     print "step i/1000" lines 0.1 s apart, carrying on after a
+#                                SIGTERM: writes "TERM" to /outputs/term.txt, then "alive" each
+#                                step after it (the agent stops reading once it cancels); only
+#                                SIGKILL ends it
 #   spam N                       print the numbers 1 to N, one a line, as fast as it can
 #   link                         leave a symbolic link to /etc/passwd as its output
 #   copy FILE NAME               copy an input FILE to /outputs/NAME (after a line about it)
@@ -46,6 +50,16 @@ case "$1" in
       fi
     } > /outputs/probe.txt
     echo take > /outputs/probe.png
+    ;;
+  stubborn)
+    trap 'echo TERM > /outputs/term.txt' TERM
+    i=1
+    while :; do
+      echo "step $i/1000"
+      if [ -e /outputs/term.txt ]; then echo alive >> /outputs/term.txt; fi
+      sleep 0.1
+      i=$((i + 1))
+    done
     ;;
   spam)
     seq 1 "$2"

@@ -155,6 +155,29 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a cancel asks the model to stop first (SIGTERM), then kills one that carries on",
+  ...needsEngine,
+  async fn() {
+    // graceSeconds is 1 here (setup): SIGTERM, then SIGKILL a second later.
+    await using t = await setup({ command: ["model", "stubborn"] });
+    const abort = new AbortController();
+    const workDir = await Deno.makeTempDir({ dir: t.workDir });
+    const running = t.run({}, { workDir }, abort.signal);
+    const failed = assert.rejects(running, (e: JobFailure) => e.code === "canceled");
+    for (let i = 0; i < 500 && !t.reports.some((r) => r.step); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(t.reports.some((r) => r.step), "it had started");
+    abort.abort();
+    await failed;
+    // The model wrote what it saw into its output folder, which the agent leaves in place.
+    const seen = (await Deno.readTextFile(`${workDir}/docker/outputs/term.txt`)).split("\n");
+    assert.equal(seen[0], "TERM", "SIGTERM came first");
+    assert.ok(seen.includes("alive"), "it carried on after SIGTERM until it was killed");
+  },
+});
+
+Deno.test({
   name: "a run that leaves no file matching its glob fails naming the glob",
   ...needsEngine,
   async fn() {
