@@ -1,11 +1,21 @@
 /**
  * `deno task bench [area ...]`: runs each benchmark area in its own process, one after another
  * (they would skew each other's figures if run together), and writes bench/results/<area>.json.
- * Areas: api, jobs, agent, backends, rooms, web, security, cut. With no areas, all of them.
- * Arguments that start with `--` (and the value after `--runs`) go to every area named:
+ * Areas: api, jobs, agent, backends, docker, rooms, web, security, cut. With no areas, all of
+ * them. Arguments that start with `--` (and the value after `--runs`) go to every area named:
  * `bench cut --runs 5`.
  */
-const AREAS = ["api", "jobs", "agent", "backends", "rooms", "web", "security", "cut"] as const;
+const AREAS = [
+  "api",
+  "jobs",
+  "agent",
+  "backends",
+  "docker",
+  "rooms",
+  "web",
+  "security",
+  "cut",
+] as const;
 
 const flags = Deno.args.filter((a, i) => a.startsWith("--") || Deno.args[i - 1] === "--runs");
 const named = Deno.args.filter((a) => !flags.includes(a));

@@ -120,7 +120,8 @@ const defs: NodeTypeDef[] = [
       frames: z.number().int().min(1).max(241).default(81),
       fps: z.number().int().min(1).max(60).default(16),
     }).strict(),
-    backends: ["comfyui", "wan2gp", "gradio"],
+    // Docker models last: one runs a shot only where the others cannot (a FlexiAct config).
+    backends: ["comfyui", "wan2gp", "gradio", "docker"],
     tiers: ALL_TIERS,
     output: "video",
   },
@@ -133,10 +134,12 @@ const defs: NodeTypeDef[] = [
       { name: "prompt", type: "text" },
       { name: "character", type: "asset" },
       { name: "style", type: "style" },
+      // An identity or reference picture (a character sheet take), for models that keep a face.
+      { name: "reference", type: "image" },
     ],
     outputs: [{ name: "image", type: "image" }],
     params: z.object({ ...generation, width: dimension(1024), height: dimension(1024) }).strict(),
-    backends: ["comfyui", "gradio"],
+    backends: ["comfyui", "gradio", "docker"],
     tiers: ALL_TIERS,
     output: "image",
   },
@@ -167,6 +170,8 @@ const defs: NodeTypeDef[] = [
     inputs: [
       { name: "text", type: "text" },
       { name: "character", type: "asset", required: true },
+      // A recorded line to speak again in the character's voice (voice conversion, e.g. RVC).
+      { name: "speech", type: "audio" },
     ],
     outputs: [{ name: "audio", type: "audio" }],
     params: z.object({ ...naming, text: prompt, seed }).strict(),
@@ -183,10 +188,13 @@ const defs: NodeTypeDef[] = [
     inputs: [
       { name: "video", type: "video", required: true },
       { name: "style", type: "style", required: true },
+      // An edited first frame to carry through the clip, and where (first-frame editing models).
+      { name: "reference", type: "image" },
+      { name: "mask", type: "video" },
     ],
     outputs: [{ name: "video", type: "video" }],
     params: z.object({ ...naming, strength: z.number().min(0).max(1).default(0.6), seed }).strict(),
-    backends: ["comfyui"],
+    backends: ["comfyui", "docker"],
     tiers: ALL_TIERS,
     output: "video",
   },
@@ -202,7 +210,8 @@ const defs: NodeTypeDef[] = [
       factor: z.number().min(1).max(4).default(2),
       filter: z.enum(["lanczos", "bicubic", "spline"]).default("lanczos"),
     }).strict(),
-    backends: ["ffmpeg"],
+    // A Docker upscaling model first (a learned upscaler, when an agent has one), else ffmpeg.
+    backends: ["docker", "ffmpeg"],
     tiers: CPU_TIERS,
     output: "video",
   },

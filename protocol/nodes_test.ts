@@ -10,7 +10,16 @@ Deno.test("voice.synthesize names only the backends that can speak: Docker and a
   assert.match(voice.description, /ComfyUI and Wan2GP cannot run it/);
 });
 
-Deno.test("shots run on ComfyUI, Wan2GP or a Gradio app; audio on ComfyUI first", () => {
-  assert.deepEqual([...NODE_TYPES["shot.generate"]!.backends], ["comfyui", "wan2gp", "gradio"]);
+Deno.test("shots run on ComfyUI, Wan2GP, a Gradio app or, last, a Docker model; audio on ComfyUI first", () => {
+  assert.deepEqual([...NODE_TYPES["shot.generate"]!.backends], [
+    "comfyui",
+    "wan2gp",
+    "gradio",
+    "docker",
+  ]);
   assert.equal(NODE_TYPES["audio.generate"]!.backends[0], "comfyui");
+});
+
+Deno.test("a Docker upscaling model is preferred to ffmpeg's filters where an agent has one", () => {
+  assert.deepEqual([...NODE_TYPES["upscale"]!.backends], ["docker", "ffmpeg"]);
 });

@@ -13,6 +13,7 @@ import type {
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 import { WORK_TYPES } from "../../protocol/work.ts";
+import type { Logger } from "../log/logger.ts";
 
 export type { BlockedWork, Work };
 
@@ -112,6 +113,11 @@ export interface RunOptions {
   onProgress: (report: ProgressReport) => void;
   /** Preview frames, as often as the backend makes them (the runner throttles). */
   onPreview?: (preview: PreviewFrame) => void;
+  /**
+   * The GPU (its index) the agent's VRAM budget gave the job; null for CPU work. Backends that
+   * start their own processes pin them to it (Docker's device request).
+   */
+  gpu?: number | null;
 }
 
 /**
@@ -175,6 +181,11 @@ export interface JobBackend {
   rationale?(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string;
   /** Frees GPU memory between incompatible jobs (ComfyUI `POST /free`); optional. */
   free?(): Promise<void>;
+  /**
+   * Called once when `run` starts (never by `doctor`), before the first claim: Docker removes
+   * the containers a crashed run of this agent left; optional.
+   */
+  start?(logger: Logger): Promise<void>;
   /** Lets go of what the backend keeps open between jobs (ComfyUI's `/ws`); optional. */
   close?(): Promise<void>;
   /**

@@ -2,7 +2,9 @@
  * `doctor`: everything the agent would find and advertise, and every problem with its fix: the
  * GPUs; each backend, and for ComfyUI each template it cannot run with the model files to put
  * where and the node classes to install; for Wan2GP the mode it will use and why, its memory
- * profile and the model types it has weights for; for Gradio apps each template's app; the (node type, tier) pairs this machine can run; the
+ * profile and the model types it has weights for; for Gradio apps each template's app; for
+ * Docker the engine, rootless or not, the NVIDIA runtime and each model config's image; the
+ * (node type, tier) pairs this machine can run; the
  * edge; and the saved credentials, checked read-only (`GET /me`), so an agent running on this
  * machine keeps the profile it advertised. Exit code 0 when all is well, 4 when the edge cannot
  * be reached, 3 when it refuses the saved credentials, 1 for other problems (among them a
@@ -52,7 +54,8 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
   out("Backends");
   const statuses: BackendStatus[] = [];
   const gpu = gpuTiers(profile);
-  for (const backend of await deps.backends()) {
+  const backends = await deps.backends();
+  for (const backend of backends) {
     const status = await backend.probe(AbortSignal.timeout(15_000));
     statuses.push(status);
     problems.push(...backend.templateProblems ?? []);
@@ -93,6 +96,12 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
 
   if (config.wan2gp === null) {
     out("  wan2gp: not set up (to run shots on it: --wan2gp PATH or MD_WAN2GP_DIR)");
+  }
+  if (!backends.some((b) => b.kind === "docker")) {
+    out(
+      `  docker: not set up (to run models in Docker: put a model config in ${config.modelsDir}; ` +
+        `examples in gpu-agent/models/, \`models\` lists them)`,
+    );
   }
 
   out(`Can run  (GPU tiers: ${gpu.join(", ") || "none"}; concurrency ${config.concurrency})`);

@@ -26,6 +26,8 @@ Commands
                  revision, then its assets, renders and cuts (media in Git LFS); run it
                  again to add what is new. Signs in with MD_TOKEN (your session token),
                  or MD_EMAIL and MD_PASSWORD
+  models [--dry-run ID [--params JSON]]
+                 list the Docker model configs; with --dry-run, the container a job makes
 
 Flags (each also an environment variable)
   --server URL        MD_SERVER_URL   the studio's edge (saved at enroll)
@@ -40,6 +42,8 @@ Flags (each also an environment variable)
   --wan2gp-python PATH  MD_WAN2GP_PYTHON  its python (default its venv's, else python3)
   --wan2gp-bridge URL MD_WAN2GP_BRIDGE  the Wan2GP bridge (default http://127.0.0.1:7899)
   --wan2gp-attention MODE  MD_WAN2GP_ATTENTION  sdpa (default), sage, sage2 or flash
+  --models DIR        MD_MODELS_DIR   your Docker model configs (default <config-dir>/models)
+  --docker-pull       MD_DOCKER_PULL=1  pull a model's missing image when a job needs it
   --help, -h          this text
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 not enrolled or credentials rejected,

@@ -62,6 +62,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<Exit
   // A bad template costs its own jobs, nothing else: one line each, then on with the rest.
   for (const backend of backends) {
     for (const problem of backend.templateProblems ?? []) deps.logger.warn(problem);
+    await backend.start?.(deps.logger);
   }
   const client = new EdgeClient({
     serverUrl: config.serverUrl ?? credentials.serverUrl,

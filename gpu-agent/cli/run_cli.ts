@@ -6,6 +6,7 @@
 import type { JobBackend } from "../backends/backend.ts";
 import { FfmpegBackend } from "../backends/ffmpeg/mod.ts";
 import { createComfyUIBackend } from "../backends/comfyui/mod.ts";
+import { createDockerBackend } from "../backends/docker/mod.ts";
 import { createGradioBackend } from "../backends/gradio/mod.ts";
 import { Wan2gpBackend } from "../backends/wan2gp/mod.ts";
 import { type AgentConfig, resolveConfig } from "../config/config.ts";
@@ -19,6 +20,7 @@ import { type ProgressRenderer, terminalRenderer } from "../progress/renderer.ts
 import { type FlagSpec, parseArgs } from "./args.ts";
 import { CliError } from "./cli_error.ts";
 import { runDoctor } from "./doctor.ts";
+import { runModels } from "./models.ts";
 import { enroll } from "./enroll.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { runExport } from "../export/export_command.ts";
@@ -37,6 +39,10 @@ export const FLAGS: FlagSpec = {
   "wan2gp-python": { type: "string", description: "Wan2GP's python", valueName: "PATH" },
   "wan2gp-bridge": { type: "string", description: "Wan2GP bridge URL", valueName: "URL" },
   "wan2gp-attention": { type: "string", description: "Wan2GP attention", valueName: "MODE" },
+  models: { type: "string", description: "your Docker model configs", valueName: "DIR" },
+  "docker-pull": { type: "boolean", description: "pull missing Docker images" },
+  "dry-run": { type: "string", description: "model to show the container of", valueName: "ID" },
+  params: { type: "string", description: "job parameters for --dry-run", valueName: "JSON" },
   token: { type: "string", description: "enrollment token", valueName: "TOKEN" },
   name: { type: "string", description: "agent name", valueName: "NAME" },
   project: { type: "string", description: "project to export", valueName: "ID" },
@@ -86,18 +92,26 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
     run: [],
     doctor: [],
     export: ["project"],
+    models: ["dry-run", "params"],
   };
   const own = allowed[command];
   if (!own) {
     throw new CliError(
       `unknown command "${command}"`,
       EXIT.usage,
-      "use enroll, run, doctor or export",
+      "use enroll, run, doctor, models or export",
     );
   }
-  for (const flag of ["token", "name", "project"]) {
+  const ownerOf: Record<string, string> = {
+    token: "enroll",
+    name: "enroll",
+    project: "export",
+    "dry-run": "models",
+    params: "models",
+  };
+  for (const [flag, owner] of Object.entries(ownerOf)) {
     if (flags[flag] !== undefined && !own.includes(flag)) {
-      throw new CliError(`--${flag} only applies to ${flag === "project" ? "export" : "enroll"}`);
+      throw new CliError(`--${flag} only applies to ${owner}`);
     }
   }
   if (command !== "export" && operands.length > 0) {
@@ -109,7 +123,8 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
       ((c: AgentConfig) => detectMachine(c.vramMiB !== null ? { vramOverrideMiB: c.vramMiB } : {})),
   );
   const detect = detectOnce;
-  const backends = io.backends ?? ((c: AgentConfig) => defaultBackends(c, () => detectOnce(c)));
+  const backends = io.backends ??
+    ((c: AgentConfig) => defaultBackends(c, () => detectOnce(c)));
 
   switch (command) {
     case "export":
@@ -118,6 +133,12 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
         operands,
       }, { env: io.env, out: io.out, ...(io.fetch ? { fetch: io.fetch } : {}) });
       return EXIT.ok;
+    case "models":
+      return runModels(config, {
+        dryRun: typeof flags["dry-run"] === "string" ? flags["dry-run"] : null,
+        params: typeof flags.params === "string" ? flags.params : null,
+        write: io.out,
+      });
     case "doctor":
       return runDoctor(config, {
         detect: () => detect(config),
@@ -170,7 +191,7 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
 /**
  * ffmpeg always; ComfyUI at the configured URL, with the bundled templates and the user's;
  * Wan2GP when its folder is given; a Gradio backend when the templates folder has
- * `*.gradio.json` templates.
+ * `*.gradio.json` templates; Docker models when the models folder has configs.
  */
 async function defaultBackends(
   config: AgentConfig,
@@ -197,6 +218,14 @@ async function defaultBackends(
   }
   const gradio = await createGradioBackend({ dirs: [config.templatesDir] });
   if (gradio) list.push(gradio);
+  const docker = await createDockerBackend({
+    modelsDir: config.modelsDir,
+    dockerHost: config.dockerHost,
+    pull: config.dockerPull,
+    // Its containers carry this id: the next start removes what a crash left.
+    agentId: (await readCredentials(config.configDir))?.agentId ?? "unenrolled",
+  });
+  if (docker) list.push(docker);
   return list;
 }
 

@@ -29,6 +29,12 @@ export interface AgentConfig {
   templatesDirGiven: boolean;
   /** Wan2GP, when its folder is given (`--wan2gp`); null leaves it out. */
   wan2gp: Wan2gpConfig | null;
+  /** The user's Docker model configs (`--models`, default `<config-dir>/models`). */
+  modelsDir: string;
+  /** `DOCKER_HOST` (a `unix://` socket), when set. */
+  dockerHost: string | null;
+  /** Pull a Docker model's missing image when a job needs it (`--docker-pull`). */
+  dockerPull: boolean;
 }
 
 export interface Wan2gpConfig {
@@ -54,6 +60,8 @@ export const SETTINGS = {
   "wan2gp-python": { env: "MD_WAN2GP_PYTHON" },
   "wan2gp-bridge": { env: "MD_WAN2GP_BRIDGE" },
   "wan2gp-attention": { env: "MD_WAN2GP_ATTENTION" },
+  models: { env: "MD_MODELS_DIR" },
+  "docker-pull": { env: "MD_DOCKER_PULL" },
 } as const;
 
 /** Where the Wan2GP bridge listens unless told otherwise (wan2gp_bridge.py's --port default). */
@@ -86,6 +94,11 @@ export function resolveConfig(
   const wan2gp = pick("wan2gp");
   const bridge = pick("wan2gp-bridge");
   const attention = pick("wan2gp-attention");
+  const sep = os === "windows" ? "\\" : "/";
+  const pull = flags["docker-pull"] === true ? "1" : pick("docker-pull")?.value ?? "0";
+  if (!["0", "1", "true", "false"].includes(pull)) {
+    throw new CliError(`MD_DOCKER_PULL must be 1 or 0, got "${pull}"`);
+  }
   if (attention && !(ATTENTION_MODES as readonly string[]).includes(attention.value)) {
     throw new CliError(
       `${attention.source} must be one of ${ATTENTION_MODES.join(", ")}, got "${attention.value}"`,
@@ -102,7 +115,7 @@ export function resolveConfig(
       : 1,
     workDir: pick("work-dir")?.value ?? defaultWorkDir(env, os),
     configDir,
-    templatesDir: templates?.value ?? `${configDir}${os === "windows" ? "\\" : "/"}templates`,
+    templatesDir: templates?.value ?? `${configDir}${sep}templates`,
     templatesDirGiven: templates !== null,
     wan2gp: wan2gp
       ? {
@@ -112,6 +125,9 @@ export function resolveConfig(
         attention: (attention?.value ?? "sdpa") as Attention,
       }
       : null,
+    modelsDir: pick("models")?.value ?? `${configDir}${sep}models`,
+    dockerHost: env.DOCKER_HOST || null,
+    dockerPull: pull === "1" || pull === "true",
   };
 }
 

@@ -15,6 +15,9 @@ Deno.test("defaults follow the XDG layout under HOME", () => {
     templatesDir: "/home/ada/.config/movie-director/templates",
     templatesDirGiven: false,
     wan2gp: null,
+    modelsDir: "/home/ada/.config/movie-director/models",
+    dockerHost: null,
+    dockerPull: false,
   });
   const xdg = resolveConfig(
     {},
@@ -45,6 +48,9 @@ Deno.test("environment variables set everything; flags win over them", () => {
     templatesDir: "/etc/md/templates",
     templatesDirGiven: false,
     wan2gp: null,
+    modelsDir: "/etc/md/models",
+    dockerHost: null,
+    dockerPull: false,
   });
   const flagged = resolveConfig(
     { server: "http://127.0.0.1:8000", concurrency: "3" },
@@ -119,5 +125,24 @@ Deno.test("Wan2GP is set up by its folder; python, bridge and attention have def
   assert.throws(
     () => resolveConfig({ wan2gp: "/x" }, { ...HOME, MD_WAN2GP_BRIDGE: "7899" }),
     (e: unknown) => e instanceof CliError && /MD_WAN2GP_BRIDGE is not a URL/.test(e.message),
+  );
+});
+
+Deno.test("Docker models: the models folder, DOCKER_HOST, and pulls only when asked", () => {
+  const env = {
+    ...HOME,
+    DOCKER_HOST: "unix:///run/user/1000/docker.sock",
+    MD_MODELS_DIR: "/srv/models",
+    MD_DOCKER_PULL: "1",
+  };
+  const config = resolveConfig({}, env, "linux");
+  assert.equal(config.modelsDir, "/srv/models");
+  assert.equal(config.dockerHost, "unix:///run/user/1000/docker.sock");
+  assert.equal(config.dockerPull, true);
+  assert.equal(resolveConfig({ "docker-pull": true }, HOME, "linux").dockerPull, true);
+  assert.equal(resolveConfig({ models: "./mine" }, env, "linux").modelsDir, "./mine");
+  assert.throws(
+    () => resolveConfig({}, { ...HOME, MD_DOCKER_PULL: "always" }, "linux"),
+    (e: unknown) => e instanceof CliError && /MD_DOCKER_PULL must be 1 or 0/.test(e.message),
   );
 });

@@ -255,9 +255,16 @@ async function _execute(
     throw error;
   }
   try {
-    if (slot.unloadFirst && backend.free) {
-      report({ percent: 0, message: "unloading the previous job's models" });
-      await backend.free();
+    if (slot.unloadFirst) {
+      // The models on the GPU may be another backend's (ComfyUI's, before a Docker model):
+      // every backend that keeps models is told; only this job's own must succeed.
+      const holders = deps.backends.filter((b) => b.free && (b === backend || deps.isHealthy(b)));
+      if (holders.length > 0) {
+        report({ percent: 0, message: "unloading the previous job's models" });
+      }
+      for (const holder of holders) {
+        await (holder === backend ? holder.free!() : holder.free!().catch(() => {}));
+      }
       slot.unloaded();
     }
     // One metadata call of microseconds, right before the prompt is queued: the async form
@@ -268,6 +275,7 @@ async function _execute(
       signal: control.signal,
       onProgress: report,
       onPreview: (frame) => events.preview(frame),
+      gpu: slot.gpu,
     });
     deps.trace?.({ type: "backend_finished", jobId: job.id });
     if (result.outputs.length === 0) {

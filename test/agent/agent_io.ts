@@ -44,6 +44,8 @@ export interface AgentSetup {
   ownBackends?: boolean;
   /** What the agent detects; default one RTX 4090 (DETECTION). */
   detection?: Detection;
+  /** More environment for the agent (the Docker tests' MD_MODELS_DIR and DOCKER_HOST). */
+  env?: Record<string, string>;
   /**
    * Test timings: 1 s claims, 20 progress events a second, retries 50–300 ms apart (default).
    * `false`: the agent's own defaults, as a user runs it (the benchmark).
@@ -71,6 +73,7 @@ export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
       MD_WORK_DIR: setup.workDir,
       MD_CONCURRENCY: String(setup.concurrency ?? 1),
       MD_COMFYUI_URL: setup.comfyuiUrl,
+      ...setup.env,
     },
     detect: () => Promise.resolve(setup.detection ?? DETECTION),
     ...(setup.ownBackends ? {} : { backends: () => Promise.resolve(backends) }),

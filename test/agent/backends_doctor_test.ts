@@ -1,7 +1,8 @@
 /**
  * `doctor` finding Wan2GP (`--wan2gp PATH` / `MD_WAN2GP_DIR`), as a user runs it: the mode it
  * will use and why, the memory profile for this machine, the model types with weights, and the
- * fix for each problem; and the Gradio apps of the user's `*.gradio.json` templates.
+ * fix for each problem; the Gradio apps of the user's `*.gradio.json` templates; and the Docker
+ * Engine with the user's model configs.
  */
 import assert from "node:assert/strict";
 import { runCli } from "../../gpu-agent/cli/run_cli.ts";
@@ -11,6 +12,7 @@ import { startFakeGradio } from "../fakes/gradio/mod.ts";
 import { installFakeWan2gp } from "../fakes/wan2gp/install.ts";
 import { agentIo, DETECTION } from "./agent_io.ts";
 import { rig } from "./rig.ts";
+import { engine, needsEngine, testImage } from "../docker/engine.ts";
 
 /** A 12 GB card in a 32 GB machine: Wan2GP's profile 4. */
 const RTX_4070 = {
@@ -146,4 +148,75 @@ Deno.test("doctor lists each Gradio template with its app, and what is wrong wit
     /- Gradio template broken skipped: .*broken\.gradio\.json: inputs\.0\.param "prompt" is not a voice\.synthesize parameter/,
   );
   await Deno.remove(templates, { recursive: true });
+});
+
+Deno.test({
+  name:
+    "doctor reports the Docker Engine, rootless or not, the NVIDIA runtime and each model's image",
+  ...needsEngine,
+  async fn() {
+    await using r = await rig();
+    const models = await Deno.makeTempDir({ prefix: "md-models-" });
+    const config = (id: string, image: string, extra: Record<string, unknown> = {}) =>
+      Deno.writeTextFile(
+        `${models}/${id}.json`,
+        JSON.stringify({
+          id,
+          title: id,
+          implements: [{ nodeType: "image.generate", tiers: ["low"] }],
+          image,
+          command: ["model", "argv", "{prompt}"],
+          outputs: [{ glob: "*.png", kind: "image" }],
+          gpu: false,
+          vramMiB: 0,
+          ...extra,
+        }),
+      );
+    await config("sketch", await testImage(), { network: true });
+    await config("absent", "md-test-model:absent");
+    const { code, out } = await doctor(r, {
+      MD_MODELS_DIR: models,
+      DOCKER_HOST: `unix://${engine.socket}`,
+    });
+    const { Version } = await engine.version();
+    assert.equal(code, 0, out);
+    assert.match(
+      out,
+      new RegExp(`\\n {2}docker ${Version.replace(/[.+]/g, "\\$&")}: ok \\(sketch\\)\\n`),
+    );
+    assert.match(
+      out,
+      new RegExp(`\\n {4}engine: Docker .* at ${engine.socket}, (rootful|rootless) \\(.*\\)\\n`),
+    );
+    assert.match(out, /\n {4}NVIDIA container runtime: (present|not found) \(.*\)\n/);
+    assert.match(
+      out,
+      /\n {4}sketch \(image\.generate at low\): md-test-model:\w+: ok; asks for network access\n/,
+    );
+    assert.match(
+      out,
+      /\n {4}absent \(image\.generate at low\): md-test-model:absent: image md-test-model:absent is not present: `docker pull md-test-model:absent` or build it/,
+    );
+    assert.match(out, /Can run .*\n(.*\n)* {2}image\.generate: low\n/);
+    assert.doesNotMatch(out, /docker: not set up/);
+    await Deno.remove(models, { recursive: true });
+  },
+});
+
+Deno.test("doctor says how to set Docker models up when there are none, and names a bad config", async () => {
+  await using r = await rig();
+  const none = await doctor(r, {});
+  assert.match(
+    none.out,
+    new RegExp(
+      `\\n {2}docker: not set up \\(to run models in Docker: put a model config in ${r.configDir}/models; examples in gpu-agent/models/, \`models\` lists them\\)\\n`,
+    ),
+  );
+  const models = await Deno.makeTempDir({ prefix: "md-models-" });
+  await Deno.writeTextFile(`${models}/root.json`, JSON.stringify({ id: "root", user: "0" }));
+  const bad = await doctor(r, { MD_MODELS_DIR: models, DOCKER_HOST: "unix:///nonexistent.sock" });
+  assert.equal(bad.code, 1, bad.out);
+  assert.match(bad.out, /- Docker model config skipped: .*root\.json: .*; fix the file/);
+  assert.match(bad.out, /- docker: the Docker Engine at \/nonexistent\.sock is not answering/);
+  await Deno.remove(models, { recursive: true });
 });

@@ -54,7 +54,13 @@ export interface Rig {
   startAgent(
     options?: Pick<
       AgentSetup,
-      "concurrency" | "trace" | "monitorIntervalMs" | "backends" | "ownBackends" | "detection"
+      | "concurrency"
+      | "trace"
+      | "monitorIntervalMs"
+      | "backends"
+      | "ownBackends"
+      | "detection"
+      | "env"
     >,
   ): AgentProcess;
   /** Polls until `check` returns a value (not undefined/false), at most ~15 s. */
@@ -160,6 +166,7 @@ export async function rig(
         ...(options.backends ? { backends: options.backends } : {}),
         ...(options.ownBackends ? { ownBackends: true } : {}),
         ...(options.detection ? { detection: options.detection } : {}),
+        ...(options.env ? { env: options.env } : {}),
       }, {
         out: (line) => screen.push(line),
         err: (line) => logger.error(line),

@@ -87,6 +87,8 @@ Deno.test("new nodes land in free room; Enter adds the first match; a context me
 
   await t.step("right click on empty canvas: add a node right there", async () => {
     await a.getByTestId("zoom-fit").click();
+    // One step out: room to spare below the cards, however tall their sockets make them.
+    await a.getByTestId("zoom-out").click();
     const canvas = (await a.getByTestId("canvas").boundingBox())!;
     const at = { x: canvas.x + 120, y: canvas.y + canvas.height - 120 };
     await a.mouse.click(at.x, at.y, { button: "right" });

@@ -62,7 +62,7 @@ Deno.test("an agent without ComfyUI, or with it unhealthy, never gets a ComfyUI 
     assert.equal(queued.body.job.waiting.reason, "no_backend");
     assert.match(
       queued.body.job.waiting.message,
-      /no online agent has ComfyUI or a Gradio app running/,
+      /no online agent has ComfyUI or a Gradio app or Docker running/,
     );
     assert.equal(await cpu.claim(), null);
     assert.equal(await broken.claim(), null);
