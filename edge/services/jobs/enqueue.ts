@@ -1,8 +1,9 @@
 /**
  * Queues a generation job for a node: validates the request against the node catalog and the
  * live graph (the room stores it first: services/live_graph.ts; the job records that
- * revision), resolves upstream takes, computes requirements, lowers the tier when no online
- * agent could ever run it (if allowed), and wakes waiting claims. An `Idempotency-Key` makes a
+ * revision), resolves upstream takes and the workflow asset it runs (if it names one), computes
+ * requirements, lowers the tier when no online agent could ever run it (if allowed; never for
+ * a workflow, which has one tier), and wakes waiting claims. An `Idempotency-Key` makes a
  * retried request return the job the first one created.
  */
 import { and, eq } from "drizzle-orm";
@@ -18,7 +19,8 @@ import { newId } from "../../lib/ids.ts";
 import { onlineAgentsForProject } from "../agents.ts";
 import { liveGraph } from "../live_graph.ts";
 import { resolveInputs } from "./inputs.ts";
-import { chooseTier } from "./matching.ts";
+import { workflowForJob } from "../workflow_assets.ts";
+import { chooseTier, workflowRequirements } from "./matching.ts";
 import type { JobRow } from "./transitions.ts";
 
 export interface EnqueueRequest {
@@ -65,8 +67,19 @@ export async function enqueueJob(
     throw invalid("tier", `"${body.type}" runs at ${def.tiers.join(" or ")}, not ${body.tier}`);
   }
   const inputs = await resolveInputs(deps, projectId, graph, nodeId, def);
+  // A node that runs a workflow asset runs it at the workflow's own tier: no other to lower to.
+  const workflowId = parsed.data.workflowAssetId;
+  const workflow = typeof workflowId === "string"
+    ? await workflowForJob(deps, projectId, workflowId, def)
+    : null;
   const online = await onlineAgentsForProject(deps, projectId);
-  const choice = chooseTier(def, body.tier, body.allowDowngrade, online);
+  const choice = workflow
+    ? {
+      tier: workflow.tier,
+      requirements: workflowRequirements(workflow.tier, workflow.binding.models),
+      rationale: null,
+    }
+    : chooseTier(def, body.tier, body.allowDowngrade, online);
 
   const now = deps.now();
   const job: JobRow = {
@@ -77,8 +90,15 @@ export async function enqueueJob(
     params: parsed.data,
     inputs,
     graphRevision: revision,
+    workflow: workflow && {
+      assetId: workflow.assetId,
+      version: workflow.version,
+      name: workflow.name,
+      file: workflow.file,
+      binding: workflow.binding,
+    },
     tier: choice.tier,
-    requestedTier: body.tier,
+    requestedTier: workflow ? workflow.tier : body.tier,
     allowDowngrade: body.allowDowngrade,
     rationale: choice.rationale,
     backends: choice.requirements.backends,
