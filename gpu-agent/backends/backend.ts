@@ -3,7 +3,13 @@
  * The claim loop only ever talks to backends through it, so a backend can be added without
  * touching the loop.
  */
-import type { BlockedWork, ModelFile, TemplateWork, Work } from "../../protocol/jobs.ts";
+import type {
+  BlockedWork,
+  ClaimedWorkflow,
+  ModelFile,
+  TemplateWork,
+  Work,
+} from "../../protocol/jobs.ts";
 import { type Backend, NODE_TYPES } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
 
@@ -28,6 +34,8 @@ export interface BackendStatus {
   blocked?: BlockedWork[];
   /** Why it is unhealthy, phrased as a fix for the user ("start ComfyUI on 127.0.0.1:8188"). */
   problem?: string;
+  /** It runs the studio's workflow assets (ComfyUI when healthy). */
+  workflows?: boolean;
 }
 
 /** One template as the last probe found it: runnable when nothing is missing. */
@@ -52,6 +60,8 @@ export interface BackendJob {
   tier: Tier;
   params: Record<string, unknown>;
   inputs: JobInput[];
+  /** The user's workflow asset to run instead of the backend's own templates (ComfyUI). */
+  workflow?: ClaimedWorkflow;
   /** A private folder for this job's files; the caller removes it afterwards. */
   workDir: string;
 }
@@ -139,6 +149,8 @@ export interface JobBackend {
   probe(signal?: AbortSignal): Promise<BackendStatus>;
   /** Whether this backend, as last probed, can run this node type at this tier. */
   canRun(nodeType: string, tier: Tier): boolean;
+  /** Whether, as last probed, it runs the studio's workflow assets (ComfyUI); optional. */
+  runsWorkflows?(): boolean;
   /** Runs the job to completion; throws JobFailure (code "canceled" when the signal aborts). */
   run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
   /** Templates that could not be loaded, one line each with its fix; optional. */

@@ -202,6 +202,7 @@ async function _execute(
     tier: job.tier,
     params: job.params,
     inputs: job.inputs.map((i) => ({ socket: i.socket, url: i.url, contentType: i.contentType })),
+    ...(job.workflow ? { workflow: job.workflow } : {}),
     workDir,
   };
   const choice = chooseBackend(
