@@ -74,6 +74,17 @@ Deno.test("a node runs the user's SDXL workflow asset: params bound into its nod
   assert.equal(prompt["3"]!.inputs.seed, 1234);
   assert.equal(prompt["3"]!.inputs.steps, 9);
   assert.equal(prompt["3"]!.inputs.sampler_name, "dpmpp_2m", "the user's own settings stay");
+  // Values the node does not set are the workflow's own, not the catalog's defaults.
+  assert.equal(prompt["3"]!.inputs.cfg, 7, "the workflow's cfg, not the node's default 6");
+  assert.equal(prompt["5"]!.inputs.width, 1024);
+  assert.deepEqual(Object.keys(take.lineage.params).sort(), [
+    "prompt",
+    "scene",
+    "seed",
+    "shot",
+    "steps",
+    "version",
+  ]);
   agent.signal();
   assert.equal(await agent.exit, 0);
 });

@@ -9,7 +9,7 @@
 import { and, eq } from "drizzle-orm";
 import { jobEvents, jobs } from "../../../db/schema/mod.ts";
 import type { generateRequestSchema } from "../../../protocol/jobs.ts";
-import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
+import { isExecutable, NAMING_PARAMS, nodeType } from "../../../protocol/nodes.ts";
 import { paramProblems } from "../../../protocol/param_rules.ts";
 import type { z } from "zod";
 import type { AppDeps } from "../../context.ts";
@@ -87,7 +87,7 @@ export async function enqueueJob(
     projectId,
     nodeId,
     nodeType: def.type,
-    params: parsed.data,
+    params: workflow ? ownValues(parsed.data, params) : parsed.data,
     inputs,
     graphRevision: revision,
     workflow: workflow && {
@@ -170,4 +170,16 @@ function sameRequest(earlier: JobRow, requestHash: string): JobRow {
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError(422, "invalid_body", `${field}: ${message}`, [{ path: field, message }]);
+}
+
+/**
+ * A workflow job's params: the values the node sets (and its filing), not the catalog's
+ * defaults, so the workflow's own values (its steps, cfg, size) stay where the node says nothing.
+ */
+function ownValues(parsed: Record<string, unknown>, raw: Record<string, unknown>) {
+  return Object.fromEntries(
+    Object.entries(parsed).filter(([key]) =>
+      NAMING_PARAMS.includes(key) || (raw[key] !== undefined && raw[key] !== null)
+    ),
+  );
 }

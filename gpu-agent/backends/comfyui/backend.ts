@@ -187,7 +187,13 @@ export class ComfyUIBackend implements JobBackend {
     const template = job.workflow
       ? await workflowTemplate(job.workflow, job.nodeType, job.tier, signal)
       : chooseTemplate(this.#checks, job);
-    const params = parseJobParams(job);
+    const checked = parseJobParams(job);
+    // A workflow keeps its own values where the node sets none: no catalog defaults written in.
+    const params = job.workflow
+      ? Object.fromEntries(
+        Object.entries(checked).filter(([key]) => Object.hasOwn(job.params, key)),
+      )
+      : checked;
     const seed = typeof params.seed === "number" ? params.seed : randomSeed();
     try {
       // Both only read; the socket is usually open already (kept from the previous job).
