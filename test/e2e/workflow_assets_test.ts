@@ -67,6 +67,10 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
       label: "Workflow: SDXL ink (v1, low)",
     });
     await page.getByTestId("inspector-workflow-note").waitFor();
+    // The card's tier does not apply: the workflow runs at its own.
+    assert.equal(await page.getByTestId("tier-still").isDisabled(), true);
+    assert.match(await page.getByTestId("availability-still").innerText(), /its own tier/);
+    assert.equal(await page.getByTestId("inspector-availability").count(), 0);
     await studio.screenshot(page, "workflow-picked");
     const agent = await studio.startAgent(ana);
     await page.getByTestId("generate-still").click();

@@ -164,7 +164,11 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
             />
           </div>
           <p class="muted small">{def?.title} · {def?.description}</p>
-          <Show when={def && isExecutable(def)}>
+          {/* A node running a library workflow: the picker's note says how it runs instead. */}
+          <Show
+            when={def && isExecutable(def) &&
+              typeof n().params.workflowAssetId !== "string"}
+          >
             <p class={`run-availability ${note().tone}`} data-testid="inspector-availability">
               {note().text}
             </p>
