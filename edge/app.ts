@@ -35,6 +35,11 @@ import { shareAcceptRoutes, shareLinkRoutes } from "./routes/share_links.ts";
 import { structureRoutes } from "./routes/structure.ts";
 import { takeRoutes } from "./routes/takes.ts";
 import { ticketRoutes } from "./routes/ticket.ts";
+import {
+  WORKFLOW_MAX_BODY_BYTES,
+  WORKFLOW_UPLOAD_PATH,
+  workflowAssetRoutes,
+} from "./routes/workflow_assets.ts";
 
 export interface AppOptions {
   /** Serves the built web app for every non-API path (Deno only). */
@@ -52,7 +57,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use(
     "/api/*",
     limitBody((c, d) =>
-      c.req.path.startsWith("/api/internal/") ? d.config.MAX_GRAPH_BYTES : d.config.MAX_BODY_BYTES
+      c.req.path.startsWith("/api/internal/")
+        ? d.config.MAX_GRAPH_BYTES
+        : WORKFLOW_UPLOAD_PATH.test(c.req.path)
+        ? {
+          maxBytes: WORKFLOW_MAX_BODY_BYTES,
+          message: "workflow: the file is far over 2 MB; a workflow is at most 2 MB",
+        }
+        : d.config.MAX_BODY_BYTES
     ),
   );
   app.route("/", healthRoutes);
@@ -72,6 +84,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       projectInviteRoutes,
       shareLinkRoutes,
       assetRoutes,
+      workflowAssetRoutes,
       revisionRoutes,
       structureRoutes,
       ticketRoutes,

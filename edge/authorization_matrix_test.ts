@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { jobPreviews, takes } from "../db/schema/mod.ts";
 import type { Role } from "../protocol/room_ticket.ts";
+import { exampleText } from "../test/fixtures/workflows/mod.ts";
 import {
   addMember,
   call,
@@ -17,6 +18,8 @@ import {
   TEST_ROOM_SECRET,
   type TestApp,
 } from "./testing.ts";
+
+const SDXL = await exampleText("sdxl_text_to_image.json");
 
 type Route = `${"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} /api/projects/${string}`;
 
@@ -50,6 +53,12 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
     role: "editor",
     body: { contentType: "image/png", bytes: 68 },
   },
+  "POST /api/projects/:id/assets/workflows": {
+    role: "editor",
+    body: { name: "SDXL", nodeType: "image.generate", tier: "low", workflow: SDXL },
+  },
+  "GET /api/projects/:id/assets/:workflowId/workflow": { role: "reviewer" },
+  "PUT /api/projects/:id/assets/:workflowId/workflow": { role: "editor", body: { tier: "high" } },
   "GET /api/projects/:id/graph": { role: "reviewer" },
   "GET /api/projects/:id/revisions": { role: "reviewer" },
   "GET /api/projects/:id/revisions/:revision": { role: "reviewer" },
@@ -120,6 +129,10 @@ async function fixture(
     token: users.owner.token,
     body: {},
   });
+  const workflow = await call(t, "POST", `/api/projects/${id}/assets/workflows`, {
+    token: users.owner.token,
+    body: { name: "SDXL", nodeType: "image.generate", tier: "low", workflow: SDXL },
+  });
   const shot = {
     id: "shot1",
     type: "shot.generate",
@@ -186,6 +199,7 @@ async function fixture(
     guestToken: guest.body.token as string,
     ":id": id,
     ":assetId": asset.body.asset.id as string,
+    ":workflowId": workflow.body.asset.id as string,
     ":linkId": link.body.shareLink.id as string,
     ":userId": users.target.id,
     ":revision": "1",

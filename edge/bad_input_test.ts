@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { agentProfile, enrollAgent } from "../test/jobs/fake_agent.ts";
 import { graphOf, node, oneShot, saveGraph } from "../test/jobs/graphs.ts";
+import { bigWorkflow, exampleText, uiFormatText } from "../test/fixtures/workflows/mod.ts";
 import {
   call,
   createProject,
@@ -369,6 +370,246 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
       }
     }
     assert.equal(await snapshot(t), before, "the database is unchanged");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("workflow uploads and mappings that are malformed, too large or inconsistent are refused naming the field", async () => {
+  const t = await createTestApp();
+  try {
+    const ada = await signUp(t, "Ada");
+    const id = await createProject(t, ada);
+    await saveGraph(t, id, oneShot());
+    const sdxlText = await exampleText("sdxl_text_to_image.json");
+    const sdxl = JSON.parse(sdxlText);
+    const upload = (body: Record<string, unknown>) => ({
+      method: "POST",
+      path: `/api/projects/${id}/assets/workflows`,
+      body: { name: "SDXL", nodeType: "image.generate", tier: "low", workflow: sdxlText, ...body },
+    });
+    const workflow = (await call(t, "POST", upload({}).path, {
+      token: ada.token,
+      body: upload({}).body,
+    })).body.asset;
+    const character = (await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "character", name: "Rey" },
+    })).body.asset;
+    const blobs = async () => {
+      const folder = `${t.config.BLOB_DIR}/projects/${id}/assets/workflow`;
+      const files: string[] = [];
+      const walk = async (dir: string) => {
+        for await (const entry of Deno.readDir(dir)) {
+          if (entry.isDirectory) await walk(`${dir}/${entry.name}`);
+          else files.push(`${dir}/${entry.name}`);
+        }
+      };
+      await walk(folder);
+      return files.sort();
+    };
+    const tables = [...TABLES, "jobs"];
+    const before = await snapshot(t, tables);
+    const storedBefore = await blobs();
+    const put = (body: unknown, assetId = workflow.id) => ({
+      method: "PUT",
+      path: `/api/projects/${id}/assets/${assetId}/workflow`,
+      body,
+    });
+    const withBinding = (change: (b: Record<string, unknown>) => void) => {
+      const binding = structuredClone(workflow.params.binding);
+      change(binding);
+      return { binding };
+    };
+    const dangling = structuredClone(sdxl);
+    dangling["8"].inputs.vae = ["99", 2];
+    const cases: Array<
+      { name: string; method: string; path: string; body: unknown; status: number; field: string }
+    > = [
+      {
+        name: "a UI-format export",
+        ...upload({ workflow: await uiFormatText() }),
+        status: 422,
+        field: "workflow",
+      },
+      {
+        name: "a workflow that is not JSON",
+        ...upload({ workflow: '{"3": ' }),
+        status: 422,
+        field: "workflow",
+      },
+      {
+        name: "a workflow sent as an object",
+        ...upload({ workflow: sdxl }),
+        status: 422,
+        field: "workflow",
+      },
+      {
+        name: "a workflow over 2 MB",
+        ...upload({
+          workflow: JSON.stringify({
+            ...sdxl,
+            n: { class_type: "Note", inputs: { text: "x".repeat(2_200_000) } },
+          }),
+        }),
+        status: 422,
+        field: "workflow",
+      },
+      {
+        name: "a workflow of 501 nodes",
+        ...upload({ workflow: JSON.stringify(await bigWorkflow(501)) }),
+        status: 422,
+        field: "workflow",
+      },
+      {
+        name: "a link to a missing node",
+        ...upload({ workflow: JSON.stringify(dangling) }),
+        status: 422,
+        field: "workflow.8.inputs.vae",
+      },
+      {
+        name: "a node without a class",
+        ...upload({ workflow: JSON.stringify({ ...sdxl, "9": { inputs: {} } }) }),
+        status: 422,
+        field: "workflow.9.class_type",
+      },
+      {
+        name: "an unknown node type",
+        ...upload({ nodeType: "film.make" }),
+        status: 422,
+        field: "nodeType",
+      },
+      {
+        name: "a node type ComfyUI does not run",
+        ...upload({ nodeType: "transition" }),
+        status: 422,
+        field: "nodeType",
+      },
+      {
+        name: "a tier that does not exist",
+        ...upload({ tier: "ultra" }),
+        status: 422,
+        field: "tier",
+      },
+      {
+        name: "a binding path of the wrong shape",
+        ...upload({ binding: { params: { prompt: [["6", "text"]] }, outputs: ["9"] } }),
+        status: 422,
+        field: "binding.params.prompt.0",
+      },
+      {
+        name: "a binding to an input the class lacks",
+        ...upload({ binding: { params: { prompt: [["6", "inputs", "prompt"]] }, outputs: ["9"] } }),
+        status: 422,
+        field: "binding.params.prompt.0",
+      },
+      {
+        name: "a binding to a node the workflow lacks",
+        ...upload({ binding: { params: { seed: [["77", "inputs", "seed"]] }, outputs: ["9"] } }),
+        status: 422,
+        field: "binding.params.seed.0",
+      },
+      {
+        name: "no output node",
+        ...upload({ binding: { params: {}, outputs: [] } }),
+        status: 422,
+        field: "binding.outputs",
+      },
+      {
+        name: "an output that saves nothing",
+        ...put(withBinding((b) => void (b.outputs = ["3"]))),
+        status: 422,
+        field: "binding.outputs.0",
+      },
+      {
+        name: "a model file outside its folder",
+        ...put(
+          withBinding((b) =>
+            void (b.models = [{ folder: "checkpoints", file: "../../secrets.txt" }])
+          ),
+        ),
+        status: 422,
+        field: "binding.models.0.file",
+      },
+      {
+        name: "a parameter the node type lacks",
+        ...put(
+          withBinding((b) =>
+            void ((b.params as Record<string, unknown>).frames = [["5", "inputs", "batch_size"]])
+          ),
+        ),
+        status: 422,
+        field: "binding.params.frames",
+      },
+      { name: "a workflow edit that changes nothing", ...put({}), status: 422, field: "(body)" },
+      {
+        name: "a workflow edit of a character",
+        ...put({ tier: "high" }, character.id),
+        status: 422,
+        field: "workflowId",
+      },
+      {
+        name: "a workflow asset id that is not an id",
+        ...put({ tier: "high" }, "wf1"),
+        status: 400,
+        field: "workflowId",
+      },
+      {
+        name: "a workflow asset made without its file",
+        method: "POST",
+        path: `/api/projects/${id}/assets`,
+        body: { type: "workflow", name: "x" },
+        status: 422,
+        field: "type",
+      },
+      {
+        name: "a workflow's params changed as an asset's",
+        method: "PATCH",
+        path: `/api/projects/${id}/assets/${workflow.id}`,
+        body: { params: { file: { key: `projects/${id}/x` } } },
+        status: 422,
+        field: "params",
+      },
+      {
+        name: "a node running a character as its workflow",
+        method: "POST",
+        path: `/api/projects/${id}/nodes/shot1/generate`,
+        body: { type: "shot.generate", params: { prompt: "x", workflowAssetId: character.id } },
+        status: 422,
+        field: "params.workflowAssetId",
+      },
+      {
+        name: "a node running a workflow made for images",
+        method: "POST",
+        path: `/api/projects/${id}/nodes/shot1/generate`,
+        body: { type: "shot.generate", params: { prompt: "x", workflowAssetId: workflow.id } },
+        status: 422,
+        field: "params.workflowAssetId",
+      },
+      {
+        name: "a node running a workflow that does not exist",
+        method: "POST",
+        path: `/api/projects/${id}/nodes/shot1/generate`,
+        body: {
+          type: "shot.generate",
+          params: { prompt: "x", workflowAssetId: crypto.randomUUID() },
+        },
+        status: 422,
+        field: "params.workflowAssetId",
+      },
+    ];
+    for (const c of cases) {
+      const res = await call(t, c.method, c.path, { token: ada.token, body: c.body });
+      assert.equal(res.status, c.status, `${c.name}: ${JSON.stringify(res.body)}`);
+      assert.equal(typeof res.body?.error?.message, "string", `${c.name}: JSON error body`);
+      const paths = (res.body.error.issues ?? []).map((i: { path: string }) => i.path);
+      assert.ok(
+        paths.includes(c.field),
+        `${c.name}: names ${c.field}: ${JSON.stringify(res.body.error)}`,
+      );
+    }
+    assert.equal(await snapshot(t, tables), before, "the database is unchanged");
+    assert.deepEqual(await blobs(), storedBefore, "no file was stored");
   } finally {
     await t.close();
   }

@@ -25,6 +25,7 @@ import { z } from "zod";
 import { boundedJsonObject } from "./bounded_json.ts";
 import { backendSchema } from "./nodes.ts";
 import { type Tier, tierSchema } from "./tiers.ts";
+import { workflowBindingSchema } from "./workflows/binding.ts";
 
 /** Path prefix of the agent API; bumped (v2) only for changes an older agent would misread. */
 export const AGENT_API_PREFIX = "/api/agent/v1";
@@ -107,6 +108,11 @@ export const backendStatusSchema = z.object({
   blocked: z.array(blockedWorkSchema).max(200).optional(),
   /** Why it is unhealthy, phrased as a fix. */
   problem: z.string().max(1000).optional(),
+  /**
+   * It runs the studio's workflow assets (a ComfyUI backend of agents from 0.4): jobs that carry
+   * a workflow are offered to it when it has the workflow's model files. Absent: it does not.
+   */
+  workflows: z.boolean().optional(),
 });
 export type BackendStatusReport = z.infer<typeof backendStatusSchema>;
 
@@ -192,6 +198,22 @@ export const claimRequestSchema = z.object({
 });
 export type ClaimRequest = z.input<typeof claimRequestSchema>;
 
+/**
+ * The workflow asset a job runs instead of the agent's own templates (a ComfyUI workflow the
+ * user uploaded), at the version it was queued with: the file as a signed GET URL with its
+ * SHA-256 (the agent checks it and may keep it by it), and the mapping of that version.
+ */
+export const claimedWorkflowSchema = z.object({
+  assetId: z.string(),
+  version: z.number().int().min(1),
+  name: z.string(),
+  url: z.string(),
+  sha256,
+  bytes: z.number().int().min(1),
+  binding: workflowBindingSchema.required({ vramMiB: true }),
+});
+export type ClaimedWorkflow = z.infer<typeof claimedWorkflowSchema>;
+
 export const claimedJobSchema = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -201,6 +223,8 @@ export const claimedJobSchema = z.object({
   /** Validated against the node catalog and filled with its defaults. */
   params: z.record(z.string(), z.unknown()),
   inputs: z.array(jobInputSchema),
+  /** Set when the node runs a workflow asset of the library. */
+  workflow: claimedWorkflowSchema.optional(),
   requirements: requirementsSchema,
   /** 1 on the first run; the job fails for good after `maxAttempts`. */
   attempt: z.number().int().min(1),
@@ -394,6 +418,9 @@ export const publicTakeSchema = z.object({
     /** Why the tier was lowered ("high→standard: largest online GPU 16 GB"), else null. */
     rationale: z.string().nullable(),
     template: z.string().nullable(),
+    /** The workflow asset the job ran (its id and the version it was queued with), or null. */
+    workflow: z.object({ assetId: z.string(), version: z.number().int(), name: z.string() })
+      .nullable(),
     seed: z.number().nullable(),
     /** The parameters the backend used (see `completeRequestSchema.params`). */
     params: z.record(z.string(), z.unknown()),
@@ -469,7 +496,7 @@ export const WAIT_REASONS = [
   "missing_model",
   /** The agents' ComfyUI lacks a node class the template uses (a custom node to install). */
   "missing_node",
-  /** No online agent has a template for this node type at this tier. */
+  /** No online agent has a template for this node type at this tier (or runs workflow assets). */
   "no_template",
   "agents_busy",
 ] as const;

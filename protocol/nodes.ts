@@ -82,8 +82,15 @@ const seed = z.number().int().min(0).max(2 ** 32 - 1).optional();
 const dimension = (fallback: number) =>
   z.number().int().min(64).max(4096).multipleOf(8).default(fallback);
 
+/**
+ * A workflow asset of the library (the user's own ComfyUI workflow) that runs the node instead
+ * of the agents' built-in templates; on the node types ComfyUI runs.
+ */
+const workflowAssetId = z.string().min(1).max(64).optional();
+
 const generation = {
   ...naming,
+  workflowAssetId,
   prompt,
   negativePrompt: z.string().max(4000).default(""),
   seed,
@@ -152,6 +159,7 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "audio", type: "audio" }],
     params: z.object({
       ...naming,
+      workflowAssetId,
       prompt,
       seed,
       seconds: z.number().min(1).max(300).default(10),
@@ -193,7 +201,12 @@ const defs: NodeTypeDef[] = [
       { name: "mask", type: "video" },
     ],
     outputs: [{ name: "video", type: "video" }],
-    params: z.object({ ...naming, strength: z.number().min(0).max(1).default(0.6), seed }).strict(),
+    params: z.object({
+      ...naming,
+      workflowAssetId,
+      strength: z.number().min(0).max(1).default(0.6),
+      seed,
+    }).strict(),
     backends: ["comfyui", "docker"],
     tiers: ALL_TIERS,
     output: "video",

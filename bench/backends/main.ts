@@ -13,6 +13,8 @@
  * - process: the fake wgp.py. The agent's own time is (claim answered → wgp.py spawned) +
  *   (wgp.py exited → job completed), minus the upload: python's start and run are the fake's.
  *
+ * Then the workflow-asset binding of a 300-node workflow (workflow_bind.ts), in this process.
+ *
  * Writes bench/results/backends.json (not with `--no-write`). Run it under the shared CPU lock.
  */
 import { AGENT_API_PREFIX } from "../../protocol/jobs.ts";
@@ -23,6 +25,7 @@ import { startFakeWorker } from "../lib/fake_worker.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
 import type { GradioTimes } from "./fake_gradio_worker.ts";
+import { measureWorkflowBinding } from "./workflow_bind.ts";
 
 const JOBS = Number(Deno.args[Deno.args.indexOf("--jobs") + 1]) || 40;
 const WRITE = !Deno.args.includes("--no-write");
@@ -175,6 +178,10 @@ if (import.meta.main) {
   for (const [name, samples] of Object.entries(process)) {
     console.log(`  ${name}:`, summarize(samples));
   }
+  const workflow = await measureWorkflowBinding(300, 500);
+  console.log(`workflow asset, 300 nodes (${workflow.bytes} bytes), 500 runs each:`);
+  console.log("  bind (agent, per job):", summarize(workflow.bind));
+  console.log("  analyse (edge, per upload or mapping edit):", summarize(workflow.analyse));
   const g = summarize(gradio.overhead!);
   const gap = summarize(gradio.idleGap!);
   const p = summarize(process.overhead!);
@@ -186,6 +193,10 @@ if (import.meta.main) {
       "backends.wan2gp_gradio.idle_gap_p95_ms": gap.p95,
       "backends.wan2gp_process.overhead_p50_ms": p.p50,
       "backends.wan2gp_process.overhead_p95_ms": p.p95,
+      "backends.workflow_bind_p50_ms": summarize(workflow.bind).p50,
+      "backends.workflow_bind_p95_ms": summarize(workflow.bind).p95,
+      "backends.workflow_analyse_p50_ms": summarize(workflow.analyse).p50,
+      "backends.workflow_analyse_p95_ms": summarize(workflow.analyse).p95,
     });
     console.log(`wrote ${written}`);
   }

@@ -1,9 +1,13 @@
-/** Characters, styles and locations, with every edit kept as a version for rollback. */
+/**
+ * Characters, styles, locations and the users' own ComfyUI workflows, with every edit kept as a
+ * version for rollback. A workflow asset's file lives in object storage (its `params.file` names
+ * it); its params hold what it implements and the mapping (protocol/workflows/binding.ts).
+ */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./accounts.ts";
 import { projects } from "./projects.ts";
 
-export const ASSET_TYPES = ["character", "style", "location"] as const;
+export const ASSET_TYPES = ["character", "style", "location", "workflow"] as const;
 
 /** The asset row always mirrors its newest version; versions are immutable. */
 export const assets = sqliteTable("assets", {

@@ -15,6 +15,7 @@ import {
 import type { AgentProfile, JobProgress, JobState, MediaFacts } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
+import type { WorkflowAssetParams, WorkflowFile } from "../../protocol/workflows/binding.ts";
 import { users } from "./accounts.ts";
 import { projects } from "./projects.ts";
 
@@ -72,6 +73,19 @@ export type JobInputRow =
     };
   };
 
+/**
+ * The workflow asset a job runs instead of the built-in templates, frozen when it was queued:
+ * the asset's version, its stored file and the mapping of that version (versions never change,
+ * so this is what ran, whatever the asset becomes). Also the take's lineage.
+ */
+export interface JobWorkflow {
+  assetId: string;
+  version: number;
+  name: string;
+  file: WorkflowFile;
+  binding: WorkflowAssetParams["binding"];
+}
+
 export const jobs = sqliteTable("jobs", {
   id: text("id").primaryKey(),
   projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
@@ -84,6 +98,8 @@ export const jobs = sqliteTable("jobs", {
    * this revision just before. Null for jobs queued before it was recorded.
    */
   graphRevision: integer("graph_revision"),
+  /** The workflow asset it runs (ComfyUI); null: the agents' own templates choose. */
+  workflow: text("workflow", { mode: "json" }).$type<JobWorkflow>(),
   tier: text("tier").$type<Tier>().notNull(),
   /** What the user asked for; differs from `tier` after a downgrade (see `rationale`). */
   requestedTier: text("requested_tier").$type<Tier>().notNull(),

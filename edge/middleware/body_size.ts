@@ -4,15 +4,22 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 
+/** The limit for a request: bytes, or bytes with the words of the refusal (naming a field). */
+export type BodyLimit = number | { maxBytes: number; message: string };
+
 export function limitBody(
-  maxBytes: (c: { req: { path: string } }, deps: AppEnv["Variables"]["deps"]) => number,
+  limitFor: (c: { req: { path: string } }, deps: AppEnv["Variables"]["deps"]) => BodyLimit,
 ) {
   return createMiddleware<AppEnv>(async function limitBody(c, next) {
-    const max = maxBytes(c, c.get("deps"));
+    const chosen = limitFor(c, c.get("deps"));
+    const max = typeof chosen === "number" ? chosen : chosen.maxBytes;
+    const message = typeof chosen === "number"
+      ? `the body is larger than ${max} bytes`
+      : chosen.message;
     const limit = bodyLimit({
       maxSize: max,
       onError: () => {
-        throw new ApiError(413, "body_too_large", `the body is larger than ${max} bytes`);
+        throw new ApiError(413, "body_too_large", message);
       },
     });
     return await limit(c, next);

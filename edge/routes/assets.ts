@@ -1,5 +1,6 @@
 /**
- * The asset library (characters, styles, locations): HTTP in front of services/assets.ts, where
+ * The asset library (characters, styles, locations, workflows; a workflow's file and mapping
+ * have their own routes, routes/workflow_assets.ts): HTTP in front of services/assets.ts, where
  * every change becomes a new immutable version.
  */
 import { type Context, Hono } from "hono";
@@ -17,6 +18,7 @@ import type { AppEnv } from "../context.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonText } from "../lib/json_text.ts";
 import { jsonBody, pathParams, queryParams } from "../lib/validate.ts";
+import { ApiError } from "../errors.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { checkImageKeys, imageUrls, presignAssetImage } from "../services/asset_images.ts";
@@ -41,7 +43,10 @@ const fields = {
   referenceImageKeys: z.array(z.string().min(1).max(500)).max(ASSET_IMAGES_MAX),
 };
 const createSchema = z.object({
-  type: z.enum(ASSET_TYPES),
+  type: z.enum(ASSET_TYPES).refine(
+    (type) => type !== "workflow",
+    "workflow assets are uploaded with their file: POST …/assets/workflows",
+  ),
   name: fields.name,
   description: fields.description.default(""),
   params: fields.params.default({}),
@@ -129,13 +134,20 @@ export const assetRoutes = new Hono<AppEnv>()
     async (c) => {
       const deps = c.get("deps");
       const { baseVersion, ...changes } = c.req.valid("json");
-      if (changes.referenceImageKeys) {
+      if (changes.referenceImageKeys || changes.params) {
         const { projectId, assetId } = named(c);
-        await checkImageKeys(
-          deps,
-          await loadAsset(deps, projectId, assetId),
-          changes.referenceImageKeys,
-        );
+        const asset = await loadAsset(deps, projectId, assetId);
+        if (changes.params && asset.type === "workflow") {
+          const message =
+            "a workflow's file and mapping change with PUT …/assets/:assetId/workflow";
+          throw new ApiError(422, "invalid_body", `params: ${message}`, [{
+            path: "params",
+            message,
+          }]);
+        }
+        if (changes.referenceImageKeys) {
+          await checkImageKeys(deps, asset, changes.referenceImageKeys);
+        }
       }
       return c.json({ asset: await editAsset(deps, edit(c), changes, baseVersion) });
     },

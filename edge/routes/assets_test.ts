@@ -173,6 +173,7 @@ Deno.test("the structure tree follows the production convention and shows no ser
       "characters",
       "styles",
       "locations",
+      "workflows",
     ]);
     assert.equal(assets.children[0].children[0].name, "Rey");
     assert.equal(assets.children[0].children[0].children[0].name, "v1");

@@ -189,3 +189,22 @@ Deno.test("API answers carry nosniff, the referrer policy and no framing", async
     await t.close();
   }
 });
+
+Deno.test("the local store keeps the edge's own objects and reads them back, bounded", async () => {
+  const t = await createTestApp();
+  try {
+    const store = t.deps.storage;
+    const bytes = new TextEncoder().encode("{}");
+    assert.equal(await store.get("projects/p/assets/workflow/a/files/x.json", 1024), null);
+    await store.put("projects/p/assets/workflow/a/files/x.json", bytes, "application/json");
+    await store.put("projects/p/assets/workflow/a/files/x.json", bytes, "application/json");
+    assert.deepEqual(await store.get("projects/p/assets/workflow/a/files/x.json", 1024), bytes);
+    await assert.rejects(() => store.get("projects/p/assets/workflow/a/files/x.json", 1), /over 1/);
+    await assert.rejects(
+      () => store.put("projects/p/assets/workflow/a/files/x.json", new Uint8Array([1]), "x/y"),
+      /other bytes/,
+    );
+  } finally {
+    await t.close();
+  }
+});

@@ -85,16 +85,19 @@ export async function findAsset(deps: AppDeps, projectId: string, assetId: strin
   return asset;
 }
 
-/** The asset, its first version and the log line, committed together. */
+/**
+ * The asset, its first version and the log line, committed together. `id`: chosen by the
+ * caller when a file must be stored in the asset's folder first (workflow assets).
+ */
 export async function createAsset(
   deps: AppDeps,
   projectId: string,
   authorId: string,
-  fields: VersionFields & { type: Asset["type"] },
+  { id, ...fields }: VersionFields & { type: Asset["type"]; id?: string },
 ): Promise<Asset> {
   const now = deps.now();
   const asset = {
-    id: newId(),
+    id: id ?? newId(),
     projectId,
     ...fields,
     version: 1,

@@ -1,6 +1,6 @@
 /**
  * The project's virtual folder tree in the production convention:
- * `assets/{characters|styles|locations}/{name}/v{N}` and
+ * `assets/{characters|styles|locations|workflows}/{name}/v{N}` and
  * `renders/{SCENE}/{SHOT}/v{NN}/{SHOT}_v{NN}_take{NN}.{ext}`. Built from the database only; it
  * names things, never server paths. Renders are filled in from takes by `renderEntries`; a cut's
  * renders appear under `renders/CUTS/{cutName}/v{NN}/{cutName}_v{NN}.mp4` (jobs/renders.ts).
@@ -29,7 +29,12 @@ export interface RenderEntry {
   ext: string;
 }
 
-const ASSET_FOLDERS = { character: "characters", style: "styles", location: "locations" } as const;
+const ASSET_FOLDERS = {
+  character: "characters",
+  style: "styles",
+  location: "locations",
+  workflow: "workflows",
+} as const;
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 

@@ -5,6 +5,7 @@
  */
 import type {
   BlockedWork,
+  ClaimedWorkflow,
   MediaFacts,
   ModelFile,
   TemplateWork,
@@ -36,6 +37,8 @@ export interface BackendStatus {
   blocked?: BlockedWork[];
   /** Why it is unhealthy, phrased as a fix for the user ("start ComfyUI on 127.0.0.1:8188"). */
   problem?: string;
+  /** It runs the studio's workflow assets (ComfyUI when healthy). */
+  workflows?: boolean;
 }
 
 /** One template as the last probe found it: runnable when nothing is missing. */
@@ -62,6 +65,8 @@ export interface BackendJob {
   tier: Tier;
   params: Record<string, unknown>;
   inputs: JobInput[];
+  /** The user's workflow asset to run instead of the backend's own templates (ComfyUI). */
+  workflow?: ClaimedWorkflow;
   /** A private folder for this job's files; the caller removes it afterwards. */
   workDir: string;
   /**
@@ -166,6 +171,8 @@ export interface JobBackend {
   probe(signal?: AbortSignal): Promise<BackendStatus>;
   /** Whether this backend, as last probed, can run this node type at this tier. */
   canRun(nodeType: string, tier: Tier): boolean;
+  /** Whether, as last probed, it runs the studio's workflow assets (ComfyUI); optional. */
+  runsWorkflows?(): boolean;
   /** Runs the job to completion; throws JobFailure (code "canceled" when the signal aborts). */
   run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
   /** Templates that could not be loaded, one line each with its fix; optional. */

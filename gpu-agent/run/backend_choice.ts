@@ -21,7 +21,7 @@ import { type BackendJob, type JobBackend, JobFailure } from "../backends/backen
 /** Above this share of the GPU's VRAM, a template leaves too little room: prefer offloading. */
 export const TIGHT_VRAM_SHARE = 0.8;
 
-type Job = Pick<BackendJob, "nodeType" | "tier" | "inputs"> & {
+type Job = Pick<BackendJob, "nodeType" | "tier" | "inputs" | "workflow"> & {
   requirements: { backends: string[] };
 };
 
@@ -62,14 +62,19 @@ export function chooseBackend(
   const candidates = job.requirements.backends.flatMap((kind) =>
     backends.filter((b) => b.kind === kind)
   );
-  const able = candidates.filter((b) => isHealthy(b) && b.canRun(job.nodeType, job.tier));
+  // A job with a workflow asset runs that, not a template: any backend that runs workflows will do.
+  const runs = (b: JobBackend) =>
+    job.workflow ? b.runsWorkflows?.() === true : b.canRun(job.nodeType, job.tier);
+  const able = candidates.filter((b) => isHealthy(b) && runs(b));
   if (able.length === 0) {
     if (candidates.length > 0 && !candidates.some((b) => isHealthy(b))) {
       return `${candidates.map((b) => b.kind).join(" and ")} is not available on this agent now`;
     }
     throw new JobFailure(
-      `no backend on this agent can run ${job.nodeType} at ${job.tier} ` +
-        `(needs ${job.requirements.backends.join(" or ")} with a matching template)`,
+      job.workflow
+        ? `no backend on this agent runs workflow assets (needs ComfyUI)`
+        : `no backend on this agent can run ${job.nodeType} at ${job.tier} ` +
+          `(needs ${job.requirements.backends.join(" or ")} with a matching template)`,
       false,
       "cannot_run",
     );
@@ -92,7 +97,7 @@ export function chooseBackend(
   const why = others.map((kind) => {
     const other = candidates.find((b) => b.kind === kind)!;
     if (!isHealthy(other)) return `${NAMES[kind]} is not running`;
-    if (!other.canRun(job.nodeType, job.tier)) {
+    if (!runs(other)) {
       return `${NAMES[kind]} has nothing for ${job.nodeType} at ${job.tier}`;
     }
     return needs > 0 && largestVramMiB > 0

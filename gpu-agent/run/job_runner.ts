@@ -215,6 +215,7 @@ async function _execute(
       contentType: i.contentType,
       ...(i.sha256 ? { sha256: i.sha256 } : {}),
     })),
+    ...(job.workflow ? { workflow: job.workflow } : {}),
     workDir,
     cacheDir: `${deps.workDir}/cache`,
   };

@@ -185,3 +185,22 @@ Deno.test("S3: a job's output is uploaded to the bucket and recorded only once i
     }
   });
 });
+
+Deno.test("S3: the edge stores and reads back a small object of its own (a workflow file)", async () => {
+  await withS3(async (endpoint) => {
+    const store = storeAt(endpoint, Date.now);
+    try {
+      const bytes = new TextEncoder().encode('{"1": {"class_type": "Note", "inputs": {}}}');
+      assert.equal(await store.get("projects/p/assets/workflow/a/files/x.json", 1024), null);
+      await store.put("projects/p/assets/workflow/a/files/x.json", bytes, "application/json");
+      await store.put("projects/p/assets/workflow/a/files/x.json", bytes, "application/json");
+      assert.deepEqual(await store.get("projects/p/assets/workflow/a/files/x.json", 1024), bytes);
+      await assert.rejects(
+        () => store.get("projects/p/assets/workflow/a/files/x.json", 8),
+        /over 8/,
+      );
+    } finally {
+      store.client.destroy();
+    }
+  });
+});

@@ -24,6 +24,7 @@ type ClaimedRow = Pick<
   | "tier"
   | "params"
   | "inputs"
+  | "workflow"
   | "backends"
   | "minVramMiB"
   | "models"
@@ -108,7 +109,7 @@ async function runGroups(deps: AppDeps, groups: Group[]): Promise<void> {
 
 /**
  * The job as the agent receives it, inputs as signed URLs that outlive the lease: upstream
- * takes, and the reference images of linked assets. An asset linked without an image (to a
+ * takes, the reference images of linked assets, and the file of the workflow asset it runs. An asset linked without an image (to a
  * `character` socket, say) is lineage only: there is no file to send.
  */
 export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<ClaimedJob> {
@@ -139,6 +140,15 @@ export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<Clai
       url: await signed(takeKey(take)),
     }))()];
   }));
+  const workflow = job.workflow && {
+    assetId: job.workflow.assetId,
+    version: job.workflow.version,
+    name: job.workflow.name,
+    url: await signed(job.workflow.file.key),
+    sha256: job.workflow.file.sha256,
+    bytes: job.workflow.file.bytes,
+    binding: job.workflow.binding,
+  };
   return {
     id: job.id,
     projectId: job.projectId,
@@ -147,6 +157,7 @@ export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<Clai
     tier: job.tier,
     params: job.params,
     inputs,
+    ...(workflow ? { workflow } : {}),
     requirements: { backends: job.backends, minVramMiB: job.minVramMiB, models: job.models },
     attempt: job.attempt,
     maxAttempts: job.maxAttempts,

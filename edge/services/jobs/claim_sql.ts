@@ -6,7 +6,8 @@
  * twice: one statement sees one snapshot and writes each job row once. The rules, all here:
  * - the project is live and the agents' owner is its owner or editor;
  * - one of the job's candidate backends is healthy on the agent;
- * - the agent advertises the job's (node type, tier) pair as runnable now;
+ * - the agent advertises the job's (node type, tier) pair as runnable now (for a job that runs
+ *   a workflow asset: that its ComfyUI runs workflow assets, `WORKFLOW_WORK`);
  * - the agent's largest GPU has at least the job's minimum VRAM;
  * - the agent has every model the job needs;
  * - none of the agents handed the job back as `cannotRun` with the capabilities they have now;
@@ -20,6 +21,7 @@
  * UPDATE.
  */
 import type { CallingAgent } from "../agents.ts";
+import { WORKFLOW_WORK } from "./matching.ts";
 
 /** One claim request in a group; an agent appears at most once per group. */
 export interface ClaimSlot {
@@ -64,7 +66,8 @@ export function claimStatement(
           where b.value in (select value from json_each(?)))
         and not exists (select 1 from json_each(j.models) m
           where m.value not in (select value from json_each(?)))
-        and j.node_type || ':' || j.tier in (select value from json_each(?))
+        and (case when j.workflow is null then j.node_type || ':' || j.tier
+          else '${WORKFLOW_WORK}' end) in (select value from json_each(?))
         and not exists (select 1 from job_refusals r where r.job_id = j.id
           and r.capability_hash = ? and r.agent_id in (select agent_id from slot))
       order by j.priority desc, j.created_at
@@ -76,7 +79,8 @@ export function claimStatement(
   where jobs.id = pick.id
   returning json_object('agentId', lease_agent_id, 'id', id, 'projectId', project_id,
     'nodeId', node_id, 'nodeType', node_type, 'tier', tier, 'params', json(params),
-    'inputs', json(inputs), 'backends', json(backends), 'minVramMiB', min_vram_mib,
+    'inputs', json(inputs), 'workflow', json(workflow), 'backends', json(backends),
+    'minVramMiB', min_vram_mib,
     'models', json(models), 'attempt', attempt, 'maxAttempts', max_attempts,
     'leaseExpiresAt', lease_expires_at) as job`;
   return {

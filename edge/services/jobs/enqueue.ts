@@ -1,14 +1,15 @@
 /**
  * Queues a generation job for a node: validates the request against the node catalog and the
  * live graph (the room stores it first: services/live_graph.ts; the job records that
- * revision), resolves upstream takes, computes requirements, lowers the tier when no online
- * agent could ever run it (if allowed), and wakes waiting claims. An `Idempotency-Key` makes a
+ * revision), resolves upstream takes and the workflow asset it runs (if it names one), computes
+ * requirements, lowers the tier when no online agent could ever run it (if allowed; never for
+ * a workflow, which has one tier), and wakes waiting claims. An `Idempotency-Key` makes a
  * retried request return the job the first one created.
  */
 import { and, eq } from "drizzle-orm";
 import { jobEvents, jobs } from "../../../db/schema/mod.ts";
 import type { generateRequestSchema } from "../../../protocol/jobs.ts";
-import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
+import { isExecutable, NAMING_PARAMS, nodeType } from "../../../protocol/nodes.ts";
 import { paramProblems } from "../../../protocol/param_rules.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import type { z } from "zod";
@@ -19,7 +20,8 @@ import { newId } from "../../lib/ids.ts";
 import { onlineAgentsForProject } from "../agents.ts";
 import { liveGraph } from "../live_graph.ts";
 import { resolveInputs } from "./inputs.ts";
-import { chooseTier, type TierChoice } from "./matching.ts";
+import { workflowForJob } from "../workflow_assets.ts";
+import { chooseTier, type TierChoice, workflowRequirements } from "./matching.ts";
 import type { JobRow } from "./transitions.ts";
 
 export interface EnqueueRequest {
@@ -64,16 +66,35 @@ export async function enqueueJob(
     throw invalid("tier", `"${body.type}" runs at ${def.tiers.join(" or ")}, not ${body.tier}`);
   }
   const inputs = await resolveInputs(deps, projectId, graph, nodeId, def);
+  // A node that runs a workflow asset runs it at the workflow's own tier: no other to lower to.
+  const workflowId = parsed.data.workflowAssetId;
+  const workflow = typeof workflowId === "string"
+    ? await workflowForJob(deps, projectId, workflowId, def)
+    : null;
   const online = await onlineAgentsForProject(deps, projectId);
+  const choice: TierChoice = workflow
+    ? {
+      tier: workflow.tier,
+      requirements: workflowRequirements(workflow.tier, workflow.binding.models),
+      rationale: null,
+    }
+    : chooseTier(def, body.tier, body.allowDowngrade, online);
   return await insertJob(deps, {
     projectId,
     nodeId,
     nodeType: def.type,
-    params: parsed.data,
+    params: workflow ? ownValues(parsed.data, params) : parsed.data,
     inputs,
     graphRevision: revision,
-    choice: chooseTier(def, body.tier, body.allowDowngrade, online),
-    requestedTier: body.tier,
+    workflow: workflow && {
+      assetId: workflow.assetId,
+      version: workflow.version,
+      name: workflow.name,
+      file: workflow.file,
+      binding: workflow.binding,
+    },
+    choice,
+    requestedTier: workflow ? workflow.tier : body.tier,
     allowDowngrade: body.allowDowngrade,
     priority: body.priority,
     maxAttempts: body.maxAttempts,
@@ -91,6 +112,8 @@ export interface NewJob {
   params: Record<string, unknown>;
   inputs: JobRow["inputs"];
   graphRevision: number | null;
+  /** The workflow asset the job runs instead of the built-in templates, if any. */
+  workflow?: JobRow["workflow"];
   choice: TierChoice;
   requestedTier: Tier;
   allowDowngrade: boolean;
@@ -119,6 +142,7 @@ export async function insertJob(
     params: fields.params,
     inputs: fields.inputs,
     graphRevision: fields.graphRevision,
+    workflow: fields.workflow ?? null,
     tier: choice.tier,
     requestedTier: fields.requestedTier,
     allowDowngrade: fields.allowDowngrade,
@@ -220,4 +244,16 @@ export function invalidParams(
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError(422, "invalid_body", `${field}: ${message}`, [{ path: field, message }]);
+}
+
+/**
+ * A workflow job's params: the values the node sets (and its filing), not the catalog's
+ * defaults, so the workflow's own values (its steps, cfg, size) stay where the node says nothing.
+ */
+function ownValues(parsed: Record<string, unknown>, raw: Record<string, unknown>) {
+  return Object.fromEntries(
+    Object.entries(parsed).filter(([key]) =>
+      NAMING_PARAMS.includes(key) || (raw[key] !== undefined && raw[key] !== null)
+    ),
+  );
 }

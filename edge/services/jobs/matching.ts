@@ -5,9 +5,15 @@
  * capability rules in SQL, with the ones no explanation needs (membership, leases held, jobs an
  * agent handed back as `cannotRun`); these give the explanations people read.
  */
-import type { BlockedWork, Requirements, WaitReason, Work } from "../../../protocol/jobs.ts";
+import type {
+  BlockedWork,
+  ModelFile,
+  Requirements,
+  WaitReason,
+  Work,
+} from "../../../protocol/jobs.ts";
 import type { Backend } from "../../../protocol/nodes.ts";
-import { footprintFor, type Tier, tiersAtOrBelow } from "../../../protocol/tiers.ts";
+import { footprintFor, minVramMiB, type Tier, tiersAtOrBelow } from "../../../protocol/tiers.ts";
 import type { WorkDef } from "../../../protocol/work.ts";
 
 /** What matching needs to know about an agent (the derived columns of `agents`). */
@@ -29,6 +35,31 @@ export interface AgentCapability {
 /** How a (node type, tier) pair is written in `agents.runnable`. */
 export const workKey = (nodeType: string, tier: Tier) => `${nodeType}:${tier}`;
 
+/**
+ * In `agents.runnable`: the agent's ComfyUI runs workflow assets. A job with a workflow is
+ * matched on this (and its models and VRAM) instead of its node type's pair.
+ */
+export const WORKFLOW_WORK = "workflow:comfyui";
+
+/** The workflow asset a job runs, as matching and its explanations need it. */
+export interface WorkflowNeed {
+  name: string;
+  version: number;
+  models: ModelFile[];
+}
+
+/** What a job is: its node type and tier, and the workflow asset it runs, if any. */
+export type JobWork = Work & { workflow?: WorkflowNeed | null };
+
+/** The requirements of a job that runs a workflow asset: ComfyUI, the tier's GPU, its models. */
+export function workflowRequirements(tier: Tier, models: readonly ModelFile[]): Requirements {
+  return {
+    backends: ["comfyui"],
+    minVramMiB: minVramMiB(tier),
+    models: [...new Set(models.map((m) => m.file))],
+  };
+}
+
 const BACKEND_NAMES: Record<Backend, string> = {
   comfyui: "ComfyUI",
   wan2gp: "Wan2GP",
@@ -46,11 +77,12 @@ export function requirementsFor(def: WorkDef, tier: Tier): Requirements {
 export function misfit(
   agent: AgentCapability,
   req: Requirements,
-  work: Work,
+  work: JobWork,
 ): Exclude<WaitReason, "no_agent_online" | "agents_busy"> | null {
   if (!req.backends.some((b) => agent.healthyBackends.includes(b))) return "no_backend";
   if (agent.maxVramMiB < req.minVramMiB) return "not_enough_vram";
   if (!req.models.every((m) => agent.models.includes(m))) return "missing_model";
+  if (work.workflow) return agent.runnable.includes(WORKFLOW_WORK) ? null : "no_template";
   if (agent.runnable.includes(workKey(work.nodeType, work.tier))) return null;
   const blocked = closestBlocked([agent], work);
   if (!blocked) return "no_template";
@@ -107,11 +139,32 @@ function whyNotRunnable(agents: AgentCapability[], work: Work) {
 /** Sizes as cards are sold: a 24564 MiB card, or a 23.5 GiB minimum, reads "24 GB". */
 export const gb = (mib: number) => `${Math.round(mib / 1024)} GB`;
 
+/** Why no online agent takes a workflow job whose backend, VRAM and models some agent has. */
+function whyNotWorkflow(agents: AgentCapability[], workflow: WorkflowNeed) {
+  return agents.some((a) => a.runnable.includes(WORKFLOW_WORK))
+    ? { reason: "agents_busy" as const, message: "waiting for a free agent" }
+    : {
+      reason: "no_template" as const,
+      message: `no online agent runs workflow assets (workflow "${workflow.name}" ` +
+        `v${workflow.version}): update the agent and start its ComfyUI`,
+    };
+}
+
+/** "no online agent has `a.safetensors` …": the workflow's missing files and where they go. */
+function missingWorkflowModels(missing: string[], workflow: WorkflowNeed): string {
+  const refs = workflow.models.filter((m) => missing.includes(m.file));
+  const folders = [...new Set(refs.map((m) => `models/${m.folder}`))];
+  return `no online agent has ${code(missing)} (workflow "${workflow.name}" v${workflow.version} ` +
+    `needs ${missing.length === 1 ? "it" : "them"}): put ${
+      missing.length === 1 ? "it" : "them"
+    } in ComfyUI's ${folders.join(" and ")}`;
+}
+
 /** Why a queued job is not running, given the agents online for its project now. */
 export function explainWait(
   online: AgentCapability[],
   req: Requirements,
-  work: Work,
+  work: JobWork,
 ): { reason: WaitReason; message: string } {
   if (online.length === 0) {
     return {
@@ -140,11 +193,14 @@ export function explainWait(
     const missing = req.models.filter((m) => !fitting.some((a) => a.models.includes(m)));
     return {
       reason: "missing_model",
-      message: `no online agent has the model${missing.length === 1 ? "" : "s"} ${
-        missing.join(", ") || req.models.join(", ")
-      }`,
+      message: work.workflow
+        ? missingWorkflowModels(missing.length ? missing : req.models, work.workflow)
+        : `no online agent has the model${missing.length === 1 ? "" : "s"} ${
+          missing.join(", ") || req.models.join(", ")
+        }`,
     };
   }
+  if (work.workflow) return whyNotWorkflow(withModels, work.workflow);
   return whyNotRunnable(withModels, work);
 }
 

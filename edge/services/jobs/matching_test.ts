@@ -7,6 +7,8 @@ import {
   explainWait,
   misfit,
   requirementsFor,
+  WORKFLOW_WORK,
+  workflowRequirements,
   workKey,
 } from "./matching.ts";
 
@@ -155,4 +157,33 @@ Deno.test("a Wan2GP lacking a model's weights says to put them in its ckpts fold
     "no online agent has `wan2.2_text2video_5B_quanto_mbf16_int8.safetensors` for shot.generate " +
       "at standard; put it in Wan2GP's ckpts",
   );
+});
+
+Deno.test("a workflow job needs an agent that runs workflows and has its model files, and says so", () => {
+  const models = [
+    { folder: "diffusion_models", file: "wan2.2_t2v_high_noise_14B_fp8_scaled.safetensors" },
+    { folder: "vae", file: "wan_2.1_vae.safetensors" },
+  ];
+  const workflow = { name: "Fox", version: 3, models };
+  const work = { ...at("high"), workflow };
+  const req = workflowRequirements("high", models);
+  assert.deepEqual(req.backends, ["comfyui"]);
+  const runsWorkflows = (files: string[]) => ({
+    ...agent(24, ["comfyui"], files),
+    runnable: [WORKFLOW_WORK],
+  });
+  const lacking = explainWait([runsWorkflows(["wan_2.1_vae.safetensors"])], req, work);
+  assert.equal(lacking.reason, "missing_model");
+  assert.equal(
+    lacking.message,
+    'no online agent has `wan2.2_t2v_high_noise_14B_fp8_scaled.safetensors` (workflow "Fox" v3 ' +
+      "needs it): put it in ComfyUI's models/diffusion_models",
+  );
+  const all = models.map((m) => m.file);
+  // An agent with the files but without workflow support (older agents) cannot take it.
+  const old = { ...agent(24, ["comfyui"], all), runnable: [workKey("shot.generate", "high")] };
+  assert.equal(misfit(old, req, work), "no_template");
+  assert.match(explainWait([old], req, work).message, /no online agent runs workflow assets/);
+  assert.equal(misfit(runsWorkflows(all), req, work), null);
+  assert.equal(explainWait([runsWorkflows(all)], req, work).reason, "agents_busy");
 });

@@ -21,18 +21,18 @@ import type { JobRow } from "./transitions.ts";
 export type TakeRow = typeof takes.$inferSelect;
 /**
  * What a take's lineage keeps of its job: the tier requested and why it was lowered (if it
- * was), what it read, and when it was queued and started.
+ * was), what it read, the workflow asset it ran, and when it was queued and started.
  */
-export type JobLineage = Pick<JobRow, "requestedTier" | "rationale" | "inputs" | "startedAt"> & {
-  queuedAt: number;
-};
+export type JobLineage =
+  & Pick<JobRow, "requestedTier" | "rationale" | "inputs" | "startedAt" | "workflow">
+  & { queuedAt: number };
 /** A take with its job's lineage. */
 export type TakeWithJob = TakeRow & JobLineage;
 
 /** The lineage a take keeps of `job`. */
 export function jobLineage(job: JobRow): JobLineage {
-  const { requestedTier, rationale, inputs, startedAt, createdAt } = job;
-  return { requestedTier, rationale, inputs, startedAt, queuedAt: createdAt };
+  const { requestedTier, rationale, inputs, startedAt, workflow, createdAt } = job;
+  return { requestedTier, rationale, inputs, startedAt, workflow, queuedAt: createdAt };
 }
 
 /** A job's inputs as a take's lineage shows them. */
@@ -208,6 +208,8 @@ export async function publicTake(
       requestedTier: row.requestedTier,
       rationale: row.rationale,
       template: row.template,
+      workflow: row.workflow &&
+        { assetId: row.workflow.assetId, version: row.workflow.version, name: row.workflow.name },
       seed: row.seed,
       params: row.params,
       inputs: lineageInputs(row.inputs),
@@ -228,6 +230,7 @@ export async function listTakes(
     requestedTier: jobs.requestedTier,
     rationale: jobs.rationale,
     inputs: jobs.inputs,
+    workflow: jobs.workflow,
     startedAt: jobs.startedAt,
     queuedAt: jobs.createdAt,
   }).from(takes).innerJoin(jobs, eq(jobs.id, takes.jobId)).where(and(

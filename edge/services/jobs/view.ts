@@ -21,6 +21,8 @@ export interface JobView {
   params: Record<string, unknown>;
   /** The graph revision it was queued from (lineage); null for jobs from before it was kept. */
   graphRevision: number | null;
+  /** The workflow asset it runs, at the version it was queued with; null: built-in templates. */
+  workflow: { assetId: string; version: number; name: string } | null;
   requirements: { backends: string[]; minVramMiB: number; models: string[] };
   priority: number;
   attempt: number;
@@ -54,6 +56,8 @@ export function jobView(job: JobRow, online: AgentCapability[]): JobView {
     rationale: job.rationale,
     params: job.params,
     graphRevision: job.graphRevision,
+    workflow: job.workflow &&
+      { assetId: job.workflow.assetId, version: job.workflow.version, name: job.workflow.name },
     requirements,
     priority: job.priority,
     attempt: job.attempt,
@@ -63,7 +67,11 @@ export function jobView(job: JobRow, online: AgentCapability[]): JobView {
     progress: job.progress,
     error: job.error,
     waiting: job.state === "queued"
-      ? explainWait(online, requirements, { nodeType: job.nodeType, tier: job.tier })
+      ? explainWait(online, requirements, {
+        nodeType: job.nodeType,
+        tier: job.tier,
+        workflow: job.workflow && { ...job.workflow, models: job.workflow.binding.models },
+      })
       : null,
     createdBy: job.createdBy,
     createdAt: job.createdAt,

@@ -32,6 +32,13 @@ export interface BlobStore {
   presignGet(key: string, options: { expiresInS: number }): Promise<string>;
   /** The stored object's size, or null when there is none. */
   head(key: string): Promise<{ bytes: number } | null>;
+  /**
+   * Stores a small object the edge itself holds (a workflow asset's file). Keys name immutable
+   * objects: storing the same bytes again is harmless.
+   */
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** An object's bytes, or null when there is none; throws past `maxBytes` (read into memory). */
+  get(key: string, maxBytes: number): Promise<Uint8Array | null>;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;

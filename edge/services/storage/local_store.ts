@@ -95,6 +95,17 @@ export function localBlobStore(options: LocalStoreOptions): LocalBlobStore {
         await Deno.remove(part).catch(() => {});
       }
     },
+    async put(key, bytes) {
+      const result = await this.write(key, ReadableStream.from([bytes]), bytes.byteLength);
+      if (result === "conflict") throw new Error(`${key} is stored with other bytes`);
+    },
+    async get(key, maxBytes) {
+      const opened = await this.open(key);
+      if (!opened) return null;
+      using file = opened.file;
+      if (opened.size > maxBytes) throw new Error(`${key} is over ${maxBytes} bytes`);
+      return new Uint8Array(await new Response(file.readable).arrayBuffer());
+    },
     async open(key) {
       try {
         const file = await Deno.open(pathOf(key), { read: true });

@@ -89,16 +89,36 @@ export function s3BlobStore(options: S3StoreOptions): BlobStore & { client: S3Cl
         signingDate: signingDate(),
       });
     },
+    async put(key, bytes, contentType) {
+      await client.send(
+        new PutObjectCommand({ Bucket, Key: key, Body: bytes, ContentType: contentType }),
+      );
+    },
+    async get(key, maxBytes) {
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+        if ((object.ContentLength ?? 0) > maxBytes) {
+          await object.Body?.transformToWebStream().cancel();
+          throw new Error(`${key} is over ${maxBytes} bytes`);
+        }
+        return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+      } catch (error) {
+        if (statusOf(error) === 404 || (error as Error).name === "NoSuchKey") return null;
+        throw error;
+      }
+    },
     async head(key) {
       try {
         const head = await client.send(new HeadObjectCommand({ Bucket, Key: key }));
         return { bytes: head.ContentLength ?? 0 };
       } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
-          ?.httpStatusCode;
-        if (status === 404 || (error as Error).name === "NotFound") return null;
+        if (statusOf(error) === 404 || (error as Error).name === "NotFound") return null;
         throw error;
       }
     },
   };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }

@@ -50,6 +50,10 @@ import {
   type TemplateFolder,
 } from "./templates.ts";
 import { DEFAULT_TIMING, watchPrompt, type WatchTiming } from "./watch.ts";
+import { workflowLabel, workflowTemplate } from "./workflow_asset.ts";
+
+/** What choosing a template needs of a job; a job with a workflow asset runs that instead. */
+type JobChoice = Pick<BackendJob, "nodeType" | "tier" | "inputs" | "workflow">;
 
 export const DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
 /** Earlier prompts of one job that failed are skipped; this bounds how many are looked at. */
@@ -75,6 +79,8 @@ export class ComfyUIBackend implements JobBackend {
   readonly #timing: WatchTiming;
   readonly #connection: ComfyConnection;
   #checks: TemplateCheck[] = [];
+  /** The last probe reached ComfyUI: it can run the studio's workflow assets. */
+  #healthy = false;
   /** The last `/system_stats` answer (devices, VRAM), for `doctor` and heartbeats. */
   lastStats: SystemStats | null = null;
 
@@ -109,8 +115,10 @@ export class ComfyUIBackend implements JobBackend {
       const { checks, models } = await checkTemplates(this.client, this.templates, info, signal);
       this.lastStats = stats;
       this.#checks = checks;
+      this.#healthy = true;
       return {
         kind: "comfyui",
+        workflows: true,
         version: stats.system.comfyui_version ?? null,
         healthy: true,
         templates: checks.filter((c) => c.missing.length === 0).map((c) => c.template.name),
@@ -124,6 +132,7 @@ export class ComfyUIBackend implements JobBackend {
       };
     } catch (error) {
       this.#checks = [];
+      this.#healthy = false;
       const reason = error instanceof Error ? error.message : String(error);
       return {
         kind: "comfyui",
@@ -145,8 +154,16 @@ export class ComfyUIBackend implements JobBackend {
     );
   }
 
-  /** The footprint (models and VRAM) of the template `run` would pick for this job. */
-  footprint(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): Footprint | undefined {
+  runsWorkflows(): boolean {
+    return this.#healthy;
+  }
+
+  /** The footprint (models and VRAM) of the template or workflow `run` would run for this job. */
+  footprint(job: JobChoice): Footprint | undefined {
+    if (job.workflow) {
+      const { vramMiB, models } = job.workflow.binding;
+      return { vramMiB, models: models.map((m) => m.file) };
+    }
     try {
       return chooseTemplate(this.#checks, job).footprint;
     } catch {
@@ -155,7 +172,8 @@ export class ComfyUIBackend implements JobBackend {
   }
 
   /** "comfyui shot.generate.low": the template `run` would pick (a job's rationale). */
-  rationale(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string {
+  rationale(job: JobChoice): string {
+    if (job.workflow) return `comfyui ${workflowLabel(job.workflow)}`;
     try {
       return `comfyui ${chooseTemplate(this.#checks, job).name}`;
     } catch {
@@ -166,8 +184,16 @@ export class ComfyUIBackend implements JobBackend {
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
     const { signal } = options;
     if (signal.aborted) throw canceled();
-    const template = chooseTemplate(this.#checks, job);
-    const params = parseJobParams(job);
+    const template = job.workflow
+      ? await workflowTemplate(job.workflow, job.nodeType, job.tier, signal)
+      : chooseTemplate(this.#checks, job);
+    const checked = parseJobParams(job);
+    // A workflow keeps its own values where the node sets none: no catalog defaults written in.
+    const params = job.workflow
+      ? Object.fromEntries(
+        Object.entries(checked).filter(([key]) => Object.hasOwn(job.params, key)),
+      )
+      : checked;
     const seed = typeof params.seed === "number" ? params.seed : randomSeed();
     try {
       // Both only read; the socket is usually open already (kept from the previous job).

@@ -5,6 +5,7 @@
 import { type BlockedWork, JobFailure } from "../backend.ts";
 import type { BackendJob } from "../backend.ts";
 import type { ModelFile } from "../../../protocol/jobs.ts";
+import { MODEL_FOLDERS } from "../../../protocol/workflows/known_nodes.ts";
 import type { ComfyClient, ObjectInfoClass } from "./client.ts";
 import type { Template } from "./templates.ts";
 
@@ -16,15 +17,11 @@ export interface TemplateCheck {
   missingModels: ModelFile[];
 }
 
-/** Model folders listed in the heartbeat besides the ones templates use. */
-const REPORTED_FOLDERS = [
-  "checkpoints",
-  "diffusion_models",
-  "text_encoders",
-  "vae",
-  "loras",
-  "clip_vision",
-];
+/**
+ * Model folders listed in the heartbeat besides the ones templates use: every folder a known
+ * loader reads, so a workflow asset's models are matched against what this ComfyUI has.
+ */
+const REPORTED_FOLDERS = MODEL_FOLDERS;
 
 export async function checkTemplates(
   client: ComfyClient,

@@ -1,23 +1,11 @@
 /**
  * Builds the fake's `GET /object_info`: the recorded class definitions, limited to the classes a
  * test installs, with model and input-file combos filled from the fake's folders, as ComfyUI does
- * (it lists the files of a model folder as the options of the loader's input).
+ * (it lists the files of a model folder as the options of the loader's input). Which loader
+ * input lists which folder is the studio's own table (protocol/workflows/known_nodes.ts).
  */
+import { MODEL_INPUTS } from "../../../protocol/workflows/known_nodes.ts";
 import type { NodeClassInfo, ObjectInfo } from "./types.ts";
-
-/** Which loader inputs list which model folder (ComfyUI's `folder_paths` names). */
-export const MODEL_INPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  CheckpointLoaderSimple: { ckpt_name: "checkpoints" },
-  UNETLoader: { unet_name: "diffusion_models" },
-  CLIPLoader: { clip_name: "text_encoders" },
-  DualCLIPLoader: { clip_name1: "text_encoders", clip_name2: "text_encoders" },
-  VAELoader: { vae_name: "vae" },
-  LoraLoader: { lora_name: "loras" },
-  LoraLoaderModelOnly: { lora_name: "loras" },
-  CLIPVisionLoader: { clip_name: "clip_vision" },
-  ControlNetLoader: { control_net_name: "controlnet" },
-  UpscaleModelLoader: { model_name: "upscale_models" },
-};
 
 /** Options of a combo input, in either recorded form: `[[...]]` or `["COMBO", {options}]`. */
 export function comboOptions(spec: unknown[] | undefined): string[] | null {

@@ -5,18 +5,19 @@
  */
 import type { GenerateRequest, Take, WorkAvailability } from "../../../protocol/jobs.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
+import type { Tier } from "../../../protocol/tiers.ts";
 import type { ApiClient } from "./client.ts";
 import type {
   ActivityEntry,
   Agent,
   Asset,
   AssetImageUpload,
-  AssetKind,
   AssetVersion,
   EnrollmentToken,
   GraphAt,
   InboxTicketGrant,
   JobSummary,
+  LibraryKind,
   Me,
   Member,
   MyInvite,
@@ -29,6 +30,7 @@ import type {
   ShareLink,
   SharePreview,
   User,
+  WorkflowAnalysis,
 } from "./types.ts";
 
 const enc = encodeURIComponent;
@@ -115,7 +117,7 @@ export function createEndpoints(api: ApiClient) {
         api.request<void>("DELETE", `${project(id)}/share-links/${enc(linkId)}`),
     },
     assets: {
-      list: async (id: string, type?: AssetKind) =>
+      list: async (id: string, type?: LibraryKind) =>
         (await api.request<{ assets: Asset[] }>(
           "GET",
           `${project(id)}/assets${type ? `?type=${type}` : ""}`,
@@ -123,7 +125,7 @@ export function createEndpoints(api: ApiClient) {
       create: async (
         id: string,
         body: {
-          type: AssetKind;
+          type: Exclude<LibraryKind, "workflow">;
           name: string;
           description?: string;
           params?: Record<string, unknown>;
@@ -167,6 +169,21 @@ export function createEndpoints(api: ApiClient) {
           { version },
         ))
           .asset,
+      /** Uploads a ComfyUI workflow (API format) as a workflow asset; the mapping is detected. */
+      uploadWorkflow: (
+        id: string,
+        body: { name: string; nodeType: string; tier: Tier; workflow: string; fileName?: string },
+      ) =>
+        api.request<{ asset: Asset; analysis: WorkflowAnalysis }>(
+          "POST",
+          `${project(id)}/assets/workflows`,
+          body,
+        ),
+      workflow: (id: string, assetId: string) =>
+        api.request<{ asset: Asset; analysis: WorkflowAnalysis }>(
+          "GET",
+          `${project(id)}/assets/${enc(assetId)}/workflow`,
+        ),
     },
     agents: {
       list: async () => (await api.request<{ agents: Agent[] }>("GET", "/api/agents")).agents,

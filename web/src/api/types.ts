@@ -42,11 +42,13 @@ export interface ShareLink {
 
 export const ASSET_KINDS = ["character", "style", "location"] as const;
 export type AssetKind = typeof ASSET_KINDS[number];
+/** Every kind in the library: workflows are uploaded with their file (WorkflowsSection.tsx). */
+export type LibraryKind = AssetKind | "workflow";
 
 export interface Asset {
   id: string;
   projectId: string;
-  type: AssetKind;
+  type: LibraryKind;
   name: string;
   description: string;
   params: Record<string, unknown>;
@@ -234,4 +236,24 @@ export interface InboxTicketGrant {
 export interface EnrollmentToken {
   token: string;
   expiresAt: number;
+}
+
+/** `[nodeId, "inputs", inputName]`: where a workflow asset's mapping writes a value. */
+export type WorkflowInputPath = [string, "inputs", string];
+
+/** What the studio found in a workflow asset's current version (GET …/assets/:id/workflow). */
+export interface WorkflowAnalysis {
+  nodeType: string;
+  tier: Tier;
+  file: { sha256: string; bytes: number; nodes: number; fileName: string | null; url: string };
+  binding: {
+    params: Record<string, WorkflowInputPath[]>;
+    inputs: Record<string, { paths: WorkflowInputPath[]; required: boolean }>;
+    outputs: string[];
+    models: { folder: string; file: string }[];
+    vramMiB: number;
+  };
+  notes: string[];
+  problems: { path: string; message: string }[];
+  nodes: { id: string; classType: string; title: string | null; versions: string[] }[];
 }

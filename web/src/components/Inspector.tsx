@@ -18,6 +18,7 @@ import { ASSET_KINDS, type AssetKind } from "../api/types.ts";
 import AssetPicker from "./AssetPicker.tsx";
 import LiveTextField from "./LiveTextField.tsx";
 import ParamField from "./ParamField.tsx";
+import WorkflowPicker from "./WorkflowPicker.tsx";
 
 function NodeInspector(props: { session: ProjectSession; id: string }) {
   const s = props.session;
@@ -29,8 +30,12 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
     const kind = type.startsWith("asset.") ? type.slice(6) : "";
     return (ASSET_KINDS as readonly string[]).includes(kind) ? kind as AssetKind : null;
   };
-  // The asset picker stands in for the raw `assetId` field.
-  const fields = fieldsForType(type).filter((f) => !(assetKind() && f.key === "assetId"));
+  // The asset and workflow pickers stand in for the raw `assetId` and `workflowAssetId` fields.
+  const all = fieldsForType(type);
+  const runsWorkflows = all.some((f) => f.key === "workflowAssetId");
+  const fields = all.filter((f) =>
+    !(assetKind() && f.key === "assetId") && f.key !== "workflowAssetId"
+  );
   /** What the user entered and the rules refused (never sent), by parameter. */
   const [refused, setRefused] = createStore<Record<string, string | undefined>>({});
   /** Required fields the user emptied: they may say "required" at once. */
@@ -159,7 +164,11 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
             />
           </div>
           <p class="muted small">{def?.title} · {def?.description}</p>
-          <Show when={def && isExecutable(def)}>
+          {/* A node running a library workflow: the picker's note says how it runs instead. */}
+          <Show
+            when={def && isExecutable(def) &&
+              typeof n().params.workflowAssetId !== "string"}
+          >
             <p class={`run-availability ${note().tone}`} data-testid="inspector-availability">
               {note().text}
             </p>
@@ -175,6 +184,9 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
           </Show>
           <Show when={assetKind()}>
             {(kind) => <AssetPicker session={s} nodeId={props.id} kind={kind()} />}
+          </Show>
+          <Show when={runsWorkflows}>
+            <WorkflowPicker session={s} nodeId={props.id} nodeType={type} />
           </Show>
           <Show when={sharing().length > 0 && naming()}>
             {(at) => (

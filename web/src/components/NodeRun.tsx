@@ -139,7 +139,16 @@ export default function NodeRun(props: { session: ProjectSession; id: string }) 
   // After a failure the same job runs again (same inputs, fresh attempts); a request the edge
   // refused made no job, so that one is sent anew.
   const retrying = () => run().phase === "failed" && run().jobId !== null;
-  const note = createMemo(() => availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id)));
+  /** A node that runs a library workflow runs at the workflow's tier, whatever is chosen here. */
+  const workflow = () => typeof s.graph.nodes[props.id]?.params.workflowAssetId === "string";
+  const note = createMemo(() =>
+    workflow()
+      ? {
+        tone: "unknown" as const,
+        text: "Runs your workflow at its own tier; a queued job says why no agent takes it.",
+      }
+      : availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id))
+  );
   // Only after Generate was pressed with something missing: before that, nothing is wrong yet.
   const problems = createMemo(() =>
     s.attempted(props.id) ? runProblems(s.graph, props.id).map((p) => p.message) : []
@@ -152,7 +161,7 @@ export default function NodeRun(props: { session: ProjectSession; id: string }) 
           class="tier"
           value={s.tierOf(props.id)}
           onChange={(e) => s.setTier(props.id, e.currentTarget.value as Tier)}
-          disabled={s.readOnly() || tiers.length < 2}
+          disabled={s.readOnly() || tiers.length < 2 || workflow()}
           aria-label="Quality tier"
           data-testid={`tier-${props.id}`}
         >

@@ -1,0 +1,63 @@
+/**
+ * On a node ComfyUI runs: choose one of the library's workflows for its node type to run
+ * instead of the agents' built-in templates (sets `workflowAssetId`). The job then runs the
+ * workflow at the version it has when queued, at the workflow's own tier.
+ */
+import { createResource, For, Show } from "solid-js";
+import { api } from "../services.ts";
+import type { ProjectSession } from "../stores/project_session.ts";
+
+export default function WorkflowPicker(
+  props: { session: ProjectSession; nodeId: string; nodeType: string },
+) {
+  const s = props.session;
+  const [workflows] = createResource(() => api.assets.list(s.project.id, "workflow"));
+  // Read only once loaded: reading a loading resource suspends the page around the inspector,
+  // which remounts the canvas mid-gesture (a drag then carried onto the next node clicked).
+  const loaded = () => (workflows.state === "ready" ? workflows() : undefined);
+  const mine = () => loaded()?.filter((w) => w.params.nodeType === props.nodeType) ?? [];
+  const current = () => s.graph.nodes[props.nodeId]?.params.workflowAssetId;
+  const chosen = () => mine().find((w) => w.id === current());
+  return (
+    <div class="field">
+      <label for="workflow-picker">Runs</label>
+      <select
+        id="workflow-picker"
+        value={typeof current() === "string" ? String(current()) : ""}
+        disabled={s.readOnly()}
+        data-testid="inspector-workflow"
+        onChange={(e) => {
+          const id = e.currentTarget.value;
+          s.engine.edit([{
+            type: "node.update",
+            id: props.nodeId,
+            set: { params: { workflowAssetId: id === "" ? null : id } },
+          }]);
+        }}
+      >
+        <option value="">Built-in templates</option>
+        <For each={mine()}>
+          {(w) => (
+            <option value={w.id}>Workflow: {w.name} (v{w.version}, {String(w.params.tier)})</option>
+          )}
+        </For>
+      </select>
+      <Show when={chosen()}>
+        {(w) => (
+          <small class="field-note" data-testid="inspector-workflow-note">
+            Runs your workflow "{w().name}" at its {String(w().params.tier)}{" "}
+            tier; the agent needs its model files.
+          </small>
+        )}
+      </Show>
+      <Show when={typeof current() === "string" && loaded() && !chosen()}>
+        <small class="field-error" data-testid="inspector-workflow-missing">
+          The chosen workflow is gone or implements another node type: pick another.
+        </small>
+      </Show>
+      <Show when={loaded() && mine().length === 0}>
+        <small class="muted">Upload a ComfyUI workflow in the Assets tab to run your own.</small>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * The library's workflows: upload a ComfyUI workflow exported with "Save (API)", choosing the
+ * node type it implements and its tier; the edge checks the file and detects the mapping (which
+ * node inputs the node's parameters go to, what it saves, which model files it needs), shown
+ * here for each workflow. A refused file says why under the form (a UI-format export: "export
+ * with 'Save (API)'"). Nodes pick a workflow in the inspector (WorkflowPicker.tsx).
+ */
+import { createResource, createSignal, For, Show } from "solid-js";
+import { isExecutable, NODE_TYPES } from "../../../protocol/nodes.ts";
+import { TIERS } from "../../../protocol/tiers.ts";
+import { ApiError } from "../api/client.ts";
+import type { Asset, WorkflowAnalysis, WorkflowInputPath } from "../api/types.ts";
+import { api, settled } from "../services.ts";
+
+/** Node types a workflow can implement: those ComfyUI runs. */
+export const WORKFLOW_NODE_TYPES = Object.values(NODE_TYPES)
+  .filter((d) => isExecutable(d) && d.backends.includes("comfyui"));
+
+/** "KSampler #3": a workflow node by its title (or class) and id. */
+function nodeName(analysis: WorkflowAnalysis, id: string): string {
+  const found = analysis.nodes.find((n) => n.id === id);
+  return `${found?.title ?? found?.classType ?? "node"} #${id}`;
+}
+
+/** "KSampler #3 seed": where a mapped value goes. */
+const where = (analysis: WorkflowAnalysis, [node, , input]: WorkflowInputPath) =>
+  `${nodeName(analysis, node)} ${input}`;
+
+function WorkflowDetails(props: { projectId: string; asset: Asset }) {
+  const [read] = createResource(
+    () => props.asset.version,
+    () => api.assets.workflow(props.projectId, props.asset.id),
+  );
+  const analysis = () => settled(read)?.analysis;
+  return (
+    <div class="asset-editor" data-testid="workflow-details">
+      <Show when={analysis()} fallback={<p class="muted small">Reading the workflow…</p>}>
+        {(a) => (
+          <>
+            <p class="small" data-testid="workflow-summary">
+              Runs <strong>{a().nodeType}</strong> nodes at <strong>{a().tier}</strong> ·{" "}
+              {a().file.nodes} ComfyUI nodes · needs {Math.round(a().binding.vramMiB / 1024)}{" "}
+              GB VRAM
+              <Show when={a().file.fileName}>{(name) => <>{" "}· {name()}</>}</Show>
+            </p>
+            <h4>Mapping</h4>
+            <ul class="list workflow-mapping" data-testid="workflow-mapping">
+              <For each={Object.entries(a().binding.params)}>
+                {([param, paths]) => (
+                  <li>
+                    <code>{param}</code> → {paths.map((p) => where(a(), p)).join(", ")}
+                  </li>
+                )}
+              </For>
+              <For each={Object.entries(a().binding.inputs)}>
+                {([socket, input]) => (
+                  <li>
+                    input <code>{socket}</code> → {input.paths.map((p) => where(a(), p)).join(", ")}
+                  </li>
+                )}
+              </For>
+              <li>
+                take ← {a().binding.outputs.map((id) => nodeName(a(), id)).join(", ")}
+              </li>
+            </ul>
+            <h4>Model files</h4>
+            <ul class="list" data-testid="workflow-models">
+              <For each={a().binding.models} fallback={<li class="muted">none</li>}>
+                {(m) => (
+                  <li>
+                    <code>models/{m.folder}/{m.file}</code>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <Show when={a().problems.length > 0}>
+              <div class="form-problems" role="alert" data-testid="workflow-problems">
+                <For each={a().problems}>{(p) => <p>{p.message}</p>}</For>
+              </div>
+            </Show>
+            <For each={a().notes}>
+              {(note) => <p class="muted small" data-testid="workflow-note">{note}</p>}
+            </For>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+export default function WorkflowsSection(props: { projectId: string; readOnly: boolean }) {
+  const [workflows, { mutate }] = createResource(() =>
+    api.assets.list(props.projectId, "workflow")
+  );
+  const [open, setOpen] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const [nodeType, setNodeType] = createSignal(WORKFLOW_NODE_TYPES[0]?.type ?? "");
+  const tiers = () => WORKFLOW_NODE_TYPES.find((d) => d.type === nodeType())?.tiers ?? TIERS;
+
+  async function upload(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const file = data.get("file");
+    if (!(file instanceof File) || file.size === 0) {
+      setProblem("Choose the workflow's .json file (in ComfyUI: Workflow → Export (API)).");
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    try {
+      const name = String(data.get("name") ?? "").trim() || file.name.replace(/\.json$/i, "");
+      const { asset } = await api.assets.uploadWorkflow(props.projectId, {
+        name,
+        nodeType: String(data.get("nodeType")),
+        tier: String(data.get("tier")) as (typeof TIERS)[number],
+        workflow: await file.text(),
+        fileName: file.name,
+      });
+      form.reset();
+      setNodeType(WORKFLOW_NODE_TYPES[0]?.type ?? "");
+      mutate((list) => [...(list ?? []), asset]);
+      setOpen(asset.id);
+    } catch (error) {
+      setProblem(error instanceof ApiError ? error.describe() : String(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="palette-group" data-testid="workflows">
+      <h3>workflows</h3>
+      <Show when={!props.readOnly}>
+        <form class="stack-form workflow-upload" onSubmit={upload} data-testid="workflow-upload">
+          <label class="small">
+            ComfyUI workflow, exported with "Save (API)"
+            <input
+              type="file"
+              name="file"
+              accept=".json,application/json"
+              data-testid="workflow-file"
+            />
+          </label>
+          <input
+            name="name"
+            placeholder="Name (default: the file's)"
+            maxLength={200}
+            data-testid="workflow-name"
+          />
+          <select
+            name="nodeType"
+            aria-label="Node type it implements"
+            value={nodeType()}
+            onChange={(e) => setNodeType(e.currentTarget.value)}
+            data-testid="workflow-node-type"
+          >
+            <For each={WORKFLOW_NODE_TYPES}>
+              {(d) => <option value={d.type}>{d.title}</option>}
+            </For>
+          </select>
+          <select name="tier" aria-label="Tier" data-testid="workflow-tier">
+            <For each={tiers()}>{(t) => <option value={t}>{t}</option>}</For>
+          </select>
+          <button
+            class="primary small"
+            type="submit"
+            disabled={busy()}
+            data-testid="workflow-submit"
+          >
+            {busy() ? "Checking…" : "Upload workflow"}
+          </button>
+        </form>
+        <Show when={problem()}>
+          <p class="field-error" role="alert" data-testid="workflow-upload-error">{problem()}</p>
+        </Show>
+      </Show>
+      <For each={settled(workflows)}>
+        {(asset) => (
+          <div class="asset" data-testid={`workflow-${asset.id}`}>
+            <button
+              type="button"
+              class="palette-item cat-asset"
+              onClick={() => setOpen(open() === asset.id ? null : asset.id)}
+            >
+              <span class="palette-dot" aria-hidden="true" />
+              <span class="palette-title">{asset.name}</span>
+              <span class="muted">v{asset.version}</span>
+            </button>
+            <Show when={open() === asset.id}>
+              <WorkflowDetails projectId={props.projectId} asset={asset} />
+            </Show>
+          </div>
+        )}
+      </For>
+    </section>
+  );
+}
