@@ -291,6 +291,11 @@ export const completeRequestSchema = z.object({
    * seed it used); absent, the take records the job's parameters as queued.
    */
   params: boundedJsonObject().optional(),
+  /**
+   * The highest GPU memory in use (MiB) on the job's GPU while it ran, as the agent sampled it
+   * (nvidia-smi); the edge learns footprints from it. Absent: not measured (no NVIDIA GPU).
+   */
+  peakVramMiB: mib.optional(),
 });
 export type CompleteRequest = z.infer<typeof completeRequestSchema>;
 

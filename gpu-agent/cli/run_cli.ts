@@ -36,6 +36,7 @@ export const FLAGS: FlagSpec = {
   "wan2gp-python": { type: "string", description: "Wan2GP's python", valueName: "PATH" },
   "wan2gp-bridge": { type: "string", description: "Wan2GP bridge URL", valueName: "URL" },
   "wan2gp-attention": { type: "string", description: "Wan2GP attention", valueName: "MODE" },
+  "exit-when-idle": { type: "string", description: "exit when idle", valueName: "SECONDS" },
   token: { type: "string", description: "enrollment token", valueName: "TOKEN" },
   name: { type: "string", description: "agent name", valueName: "NAME" },
   help: { type: "boolean", description: "help" },
@@ -55,6 +56,7 @@ export interface CliIo {
   onSignal?: RunDeps["onSignal"];
   exitNow?: RunDeps["exitNow"];
   tuning?: RunDeps["tuning"];
+  vramQuery?: RunDeps["vramQuery"];
 }
 
 /** Runs one command; returns the exit code (never throws). */
@@ -79,14 +81,20 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
     io.out(HELP);
     return command === null && !flags.help ? EXIT.usage : EXIT.ok;
   }
-  const allowed: Record<string, string[]> = { enroll: ["token", "name"], run: [], doctor: [] };
+  const allowed: Record<string, string[]> = {
+    enroll: ["token", "name"],
+    run: ["token", "name", "exit-when-idle"],
+    doctor: [],
+  };
   const own = allowed[command];
   if (!own) {
     throw new CliError(`unknown command "${command}"`, EXIT.usage, "use enroll, run or doctor");
   }
-  for (const flag of ["token", "name"]) {
+  for (const flag of ["token", "name", "exit-when-idle"]) {
     if (flags[flag] !== undefined && !own.includes(flag)) {
-      throw new CliError(`--${flag} only applies to enroll`);
+      throw new CliError(
+        `--${flag} only applies to ${flag === "exit-when-idle" ? "run" : "enroll and run"}`,
+      );
     }
   }
   const config = resolveConfig(flags, io.env);
@@ -107,9 +115,6 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
         ...(io.fetch ? { fetch: io.fetch } : {}),
       });
     case "enroll": {
-      if (config.serverUrl === null) {
-        throw new CliError("enroll needs --server URL (or MD_SERVER_URL)");
-      }
       if (typeof flags.token !== "string") {
         throw new CliError(
           "enroll needs --token TOKEN",
@@ -117,24 +122,18 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
           MAKE_A_TOKEN,
         );
       }
-      const [{ profile }, list] = await Promise.all([detect(config), backends(config)]);
-      const statuses = await Promise.all(list.map((b) => b.probe(AbortSignal.timeout(15_000))));
-      const { credentials, path } = await enroll({
-        serverUrl: config.serverUrl,
-        token: flags.token,
-        ...(typeof flags.name === "string" ? { name: flags.name } : {}),
-        profile: advertisedProfile(profile, statuses, config.concurrency),
-        configDir: config.configDir,
-        ...(io.fetch ? { fetch: io.fetch } : {}),
-      });
-      io.out(
-        `enrolled as ${credentials.name} (${credentials.agentId}); credentials saved to ${path}`,
-      );
+      await enrollWith(flags.token);
       return EXIT.ok;
     }
-    default:
+    default: {
+      // `run --token`: enroll first when not enrolled yet (a fresh container of a fleet, with
+      // a pool's reusable token); enrolled already, the saved credentials are used.
+      let credentials = await readCredentials(config.configDir);
+      if (!credentials && typeof flags.token === "string") {
+        credentials = await enrollWith(flags.token);
+      }
       return runAgent(config, {
-        credentials: await readCredentials(config.configDir),
+        credentials,
         detect: () => detect(config),
         backends: () => backends(config),
         logger: io.logger ?? consoleLogger,
@@ -143,7 +142,31 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
         exitNow: io.exitNow ?? ((code) => Deno.exit(code)),
         ...(io.fetch ? { fetch: io.fetch } : {}),
         ...(io.tuning ? { tuning: io.tuning } : {}),
+        ...(io.vramQuery ? { vramQuery: io.vramQuery } : {}),
       });
+    }
+  }
+
+  async function enrollWith(token: string) {
+    if (config.serverUrl === null) {
+      throw new CliError(
+        `${command === "enroll" ? "enroll" : "run --token"} needs --server URL (or MD_SERVER_URL)`,
+      );
+    }
+    const [{ profile }, list] = await Promise.all([detect(config), backends(config)]);
+    const statuses = await Promise.all(list.map((b) => b.probe(AbortSignal.timeout(15_000))));
+    const { credentials, path } = await enroll({
+      serverUrl: config.serverUrl,
+      token,
+      ...(typeof flags.name === "string" ? { name: flags.name } : {}),
+      profile: advertisedProfile(profile, statuses, config.concurrency),
+      configDir: config.configDir,
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+    });
+    io.out(
+      `enrolled as ${credentials.name} (${credentials.agentId}); credentials saved to ${path}`,
+    );
+    return credentials;
   }
 }
 

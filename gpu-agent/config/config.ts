@@ -29,6 +29,11 @@ export interface AgentConfig {
   templatesDirGiven: boolean;
   /** Wan2GP, when its folder is given (`--wan2gp`); null leaves it out. */
   wan2gp: Wan2gpConfig | null;
+  /**
+   * `run` only: drain and exit 0 after this many seconds without a job (an autoscaled agent
+   * that is no longer needed); null: run until stopped.
+   */
+  exitWhenIdleS: number | null;
 }
 
 export interface Wan2gpConfig {
@@ -54,6 +59,7 @@ export const SETTINGS = {
   "wan2gp-python": { env: "MD_WAN2GP_PYTHON" },
   "wan2gp-bridge": { env: "MD_WAN2GP_BRIDGE" },
   "wan2gp-attention": { env: "MD_WAN2GP_ATTENTION" },
+  "exit-when-idle": { env: "MD_EXIT_WHEN_IDLE" },
 } as const;
 
 /** Where the Wan2GP bridge listens unless told otherwise (wan2gp_bridge.py's --port default). */
@@ -86,6 +92,7 @@ export function resolveConfig(
   const wan2gp = pick("wan2gp");
   const bridge = pick("wan2gp-bridge");
   const attention = pick("wan2gp-attention");
+  const idle = pick("exit-when-idle");
   if (attention && !(ATTENTION_MODES as readonly string[]).includes(attention.value)) {
     throw new CliError(
       `${attention.source} must be one of ${ATTENTION_MODES.join(", ")}, got "${attention.value}"`,
@@ -111,6 +118,9 @@ export function resolveConfig(
         bridgeUrl: bridge ? parseHttpUrl(bridge.value, bridge.source) : DEFAULT_WAN2GP_BRIDGE_URL,
         attention: (attention?.value ?? "sdpa") as Attention,
       }
+      : null,
+    exitWhenIdleS: idle
+      ? parseInteger(idle.value, idle.source, 1, 7 * 86_400, "seconds without a job")
       : null,
   };
 }

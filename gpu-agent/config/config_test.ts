@@ -15,6 +15,7 @@ Deno.test("defaults follow the XDG layout under HOME", () => {
     templatesDir: "/home/ada/.config/movie-director/templates",
     templatesDirGiven: false,
     wan2gp: null,
+    exitWhenIdleS: null,
   });
   const xdg = resolveConfig(
     {},
@@ -34,6 +35,7 @@ Deno.test("environment variables set everything; flags win over them", () => {
     MD_CONCURRENCY: "2",
     MD_WORK_DIR: "/scratch",
     MD_CONFIG_DIR: "/etc/md",
+    MD_EXIT_WHEN_IDLE: "300",
   };
   assert.deepEqual(resolveConfig({}, env, "linux"), {
     serverUrl: "https://studio.example",
@@ -45,6 +47,7 @@ Deno.test("environment variables set everything; flags win over them", () => {
     templatesDir: "/etc/md/templates",
     templatesDirGiven: false,
     wan2gp: null,
+    exitWhenIdleS: 300,
   });
   const flagged = resolveConfig(
     { server: "http://127.0.0.1:8000", concurrency: "3" },
@@ -73,6 +76,10 @@ Deno.test("bad values are usage errors naming the flag or the variable", () => {
   assert.throws(
     () => resolveConfig({ concurrency: "0" }, HOME),
     usage(/--concurrency must be a whole number from 1 to 64/),
+  );
+  assert.throws(
+    () => resolveConfig({ "exit-when-idle": "soon" }, HOME),
+    usage(/--exit-when-idle must be a whole number/),
   );
   assert.throws(
     () => resolveConfig({ comfyui: "localhost:8188" }, HOME),
