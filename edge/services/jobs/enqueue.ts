@@ -18,6 +18,7 @@ import { newId } from "../../lib/ids.ts";
 import { onlineAgentsForProject } from "../agents.ts";
 import { liveGraph } from "../live_graph.ts";
 import { resolveInputs } from "./inputs.ts";
+import { learnedNeeds } from "../fleet/footprints.ts";
 import { chooseTier } from "./matching.ts";
 import type { JobRow } from "./transitions.ts";
 
@@ -65,8 +66,17 @@ export async function enqueueJob(
     throw invalid("tier", `"${body.type}" runs at ${def.tiers.join(" or ")}, not ${body.tier}`);
   }
   const inputs = await resolveInputs(deps, projectId, graph, nodeId, def);
-  const online = await onlineAgentsForProject(deps, projectId);
-  const choice = chooseTier(def, body.tier, body.allowDowngrade, online);
+  const [online, needs] = await Promise.all([
+    onlineAgentsForProject(deps, projectId),
+    learnedNeeds(deps, def),
+  ]);
+  const choice = chooseTier(
+    def,
+    body.tier,
+    body.allowDowngrade,
+    online,
+    (t) => needs(t).requirements,
+  );
 
   const now = deps.now();
   const job: JobRow = {
@@ -83,6 +93,7 @@ export async function enqueueJob(
     rationale: choice.rationale,
     backends: choice.requirements.backends,
     minVramMiB: choice.requirements.minVramMiB,
+    footprint: needs(choice.tier).footprint,
     models: choice.requirements.models,
     priority: body.priority,
     state: "queued",
