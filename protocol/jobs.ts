@@ -145,7 +145,14 @@ export const enrollResponseSchema = z.object({
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
 /** `POST /heartbeat` */
-export const heartbeatRequestSchema = z.object({ profile: agentProfileSchema });
+export const heartbeatRequestSchema = z.object({
+  profile: agentProfileSchema,
+  /**
+   * The agent is stopping (drained, holding nothing): it counts as offline from now on, so
+   * matching and the scaling answer stop counting it before its heartbeats would have lapsed.
+   */
+  leaving: z.boolean().optional(),
+});
 export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
 
 export const heartbeatResponseSchema = z.object({

@@ -221,9 +221,13 @@ export async function recordHeartbeat(
   deps: AppDeps,
   agentId: string,
   profile: AgentProfile,
+  leaving = false,
 ): Promise<AgentRow> {
+  // A leaving agent was last seen now, but counts as offline at once (isOnline's window).
+  const offlineAfter = OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
+  const lastSeenAt = leaving ? deps.now() - offlineAfter - 1 : deps.now();
   const [agent] = await deps.db.update(agents)
-    .set({ profile, ...capabilityColumns(profile), lastSeenAt: deps.now() })
+    .set({ profile, ...capabilityColumns(profile), lastSeenAt })
     .where(eq(agents.id, agentId)).returning();
   return agent!;
 }

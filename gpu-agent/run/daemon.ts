@@ -155,7 +155,9 @@ export class Daemon {
       this.#onError(error);
     }
     await Promise.all([...this.#running].map((job) => job.outcome.catch(() => {})));
-    await this.#heartbeat.stop();
+    // Holding nothing now; a refused agent has no one to tell.
+    if (this.#fatal) await this.#heartbeat.stop();
+    else await this.#heartbeat.leave();
     await this.#monitor.stop();
     await Promise.all(this.#options.backends.map((backend) => backend.close?.()));
     if (this.#fatal) return this.#fatal;
@@ -166,6 +168,8 @@ export class Daemon {
     const { edge } = this.#options;
     const waitMs = Math.min(this.#options.claimWaitMs ?? CLAIM_MAX_WAIT_MS, CLAIM_MAX_WAIT_MS);
     const idleLimit = this.#options.exitWhenIdleMs;
+    // Idle from when it can first take work, not from start-up (detection, first heartbeat).
+    this.#idleSince = this.#clock.now();
     while (!this.#drain.signal.aborted) {
       if (this.#leased.size >= this.#options.concurrency) {
         await this.#nextSettled();
