@@ -52,6 +52,15 @@ async function startAgent(
   return { process, dirs: [configDir, workDir], exit, output: () => text };
 }
 
+/** Kills the agent if a failed test left it running, and removes its folders. */
+async function cleanUp(child: Child): Promise<void> {
+  try {
+    child.process.kill("SIGKILL");
+  } catch { /* exited */ }
+  await child.exit;
+  for (const dir of child.dirs) await Deno.remove(dir, { recursive: true }).catch(() => {});
+}
+
 Deno.test("a scaler reading /scaling starts agents for a burst, every job runs once, and it scales back", async () => {
   const edge = await startEdgeServer();
   const fake = await startFakeComfyUI({ models: allModels() });
@@ -194,13 +203,7 @@ Deno.test("a scaler reading /scaling starts agents for a burst, every job runs o
     );
     assert.equal(Number(held.rows[0]!.n), 0);
   } finally {
-    for (const child of children) {
-      try {
-        child.process.kill("SIGKILL");
-      } catch { /* exited */ }
-      await child.exit;
-      for (const dir of child.dirs) await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    for (const child of children) await cleanUp(child);
     await fake.stop();
     await edge.close();
   }
@@ -252,13 +255,7 @@ Deno.test("--exit-when-idle: an agent finishes the job it holds, then exits 0 on
     const agents = await call(t, "GET", "/api/agents", { token: admin.token });
     assert.deepEqual(agents.body.agents.map((a: { online: boolean }) => a.online), [false]);
   } finally {
-    if (child) {
-      try {
-        child.process.kill("SIGKILL");
-      } catch { /* exited */ }
-      await child.exit;
-      for (const dir of child.dirs) await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    if (child) await cleanUp(child);
     await fake.stop();
     await edge.close();
   }
