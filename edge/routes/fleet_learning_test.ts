@@ -120,7 +120,8 @@ Deno.test("a queued job shows its ETA: jobs ahead on the agents that can run it,
     await generate("standard");
     const ours = await generate("standard");
     assert.equal(ours.eta.ahead, 2);
-    assert.equal(ours.eta.seconds, 360);
+    // 3 runs × 120 s (plus the real milliseconds the test took between claim and completion).
+    assert.ok(ours.eta.seconds >= 360 && ours.eta.seconds <= 366, `${ours.eta.seconds} s`);
     assert.equal(ours.eta.text, "~6 min: 2 ahead on 1 agent with 24 GB");
     // Updated as the queue moves: one taken, ours is next but the only agent is busy.
     await agent.claim();

@@ -2,7 +2,7 @@
  * What a successful run leaves behind for learning and metrics: its `job_runs` row (duration,
  * peak VRAM, GPU class, pool) and its place in the `md_job_duration_seconds` histogram. Both are
  * statements for the completion's own batch, written only if that batch's transition to
- * `succeeded` happened (its event, stamped with the completion's time, is there).
+ * `succeeded` happened (the job finished at the completion's time).
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import { fleetCounters, jobEvents, jobRuns } from "../../../db/schema/mod.ts";
@@ -39,8 +39,10 @@ export function runStatements(
 ) {
   const { job, agent } = run;
   const runMs = Math.max(0, run.finishedAt - run.startedAt);
-  const succeededNow = sql`exists (select 1 from job_events e where e.job_id = ${job.id}
-    and e.to_state = 'succeeded' and e.at = ${run.finishedAt})`;
+  // This batch's own transition: the job's finished_at is the completion's time (the event's
+  // `at` is read from the clock separately and may differ by a millisecond).
+  const succeededNow = sql`exists (select 1 from jobs d where d.id = ${job.id}
+    and d.state = 'succeeded' and d.finished_at = ${run.finishedAt})`;
   const labels = `node_type="${labelValue(job.nodeType)}"`;
   const seconds = runMs / 1000;
   const counts: [name: string, labels: string, value: number][] = [
