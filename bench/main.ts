@@ -1,13 +1,14 @@
 /**
  * `deno task bench [area ...]`: runs each benchmark area in its own process, one after another
  * (they would skew each other's figures if run together), and writes bench/results/<area>.json.
- * Areas: api, jobs, agent, backends, docker, rooms, web, security, cut. With no areas, all of
+ * Areas: api, jobs, fleet, agent, backends, docker, rooms, web, security, cut. With no areas, all of
  * them. Arguments that start with `--` (and the value after `--runs`) go to every area named:
  * `bench cut --runs 5`.
  */
 const AREAS = [
   "api",
   "jobs",
+  "fleet",
   "agent",
   "backends",
   "docker",

@@ -28,11 +28,15 @@ import { internalRoutes } from "./routes/internal.ts";
 import { myInviteRoutes, projectInviteRoutes } from "./routes/invites.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
+import { metricsRoutes, scalingRoutes } from "./routes/metrics.ts";
+import { poolRoutes } from "./routes/pools.ts";
+import { projectPoolRoutes } from "./routes/project_pools.ts";
 import { projectAgentRoutes } from "./routes/project_agents.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { revisionRoutes } from "./routes/revisions.ts";
 import { shareAcceptRoutes, shareLinkRoutes } from "./routes/share_links.ts";
 import { structureRoutes } from "./routes/structure.ts";
+import { studioRoutes } from "./routes/studios.ts";
 import { takeRoutes } from "./routes/takes.ts";
 import { ticketRoutes } from "./routes/ticket.ts";
 import {
@@ -69,12 +73,17 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   );
   app.route("/", healthRoutes);
   app.route("/api/internal", internalRoutes);
-  // Agents authenticate with their own credentials, not sessions.
+  // Agents authenticate with their own credentials, not sessions; Prometheus and autoscalers
+  // with a metrics token.
   app.route("/api/agent/v1", agentApiRoutes);
+  app.route("/", metricsRoutes);
+  app.route("/api/pools", scalingRoutes);
   app.use("/api/*", authenticate);
   app.route("/api/auth", authRoutes);
   app.route("/api/share", shareAcceptRoutes);
   app.route("/api/agents", agentRoutes);
+  app.route("/api/studios", studioRoutes);
+  app.route("/api/pools", poolRoutes);
   app.route("/api/invites", myInviteRoutes);
   app.route("/api/inbox", inboxRoutes);
   for (
@@ -92,6 +101,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       takeRoutes,
       projectAgentRoutes,
       capabilityRoutes,
+      projectPoolRoutes,
     ]
   ) {
     app.route("/api/projects", routes);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { jobPreviews, takes } from "../db/schema/mod.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import { exampleText } from "../test/fixtures/workflows/mod.ts";
+import { joinStudio, studioWithPool } from "../test/jobs/fleet_fixture.ts";
 import {
   addMember,
   call,
@@ -82,6 +83,8 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
     body: { takeId: ":takeId" },
   },
   "GET /api/projects/:id/agents": { role: "reviewer", guests: false },
+  "GET /api/projects/:id/pools": { role: "reviewer", guests: false },
+  "PUT /api/projects/:id/pools": { role: "owner", body: { poolIds: [] } },
 };
 
 const PRINCIPALS = ["anonymous", "non-member", "guest", "reviewer", "editor", "owner"] as const;
@@ -396,6 +399,126 @@ Deno.test("a person's invitations and inbox: only they may read or answer them",
         await call(t, "DELETE", `/api/projects/${id}/invites/${sent.body.invite.id}`, {
           token: owner.token,
         });
+      }
+    }
+    assert.deepEqual(failures, []);
+  } finally {
+    await t.close();
+  }
+});
+
+/**
+ * Studio and pool routes × {anonymous, outsider, studio member, studio admin}: outsiders get the
+ * 404 a missing studio or pool gets, members may see and use but not manage (403), admins may.
+ * The scaling answer and `/metrics` take a metrics or scaling token, never a session (401).
+ * A route under /api/studios or /api/pools without an entry fails this test.
+ */
+const FLEET_ROUTES: Record<
+  string,
+  { body?: unknown; expect: Record<"anonymous" | "outsider" | "member" | "admin", number> }
+> = {
+  "GET /api/studios": { expect: { anonymous: 401, outsider: 200, member: 200, admin: 200 } },
+  "POST /api/studios": {
+    body: { name: "Another" },
+    expect: { anonymous: 401, outsider: 201, member: 201, admin: 201 },
+  },
+  "POST /api/studios/join": {
+    body: { code: ":code" },
+    expect: { anonymous: 401, outsider: 200, member: 200, admin: 200 },
+  },
+  "POST /api/studios/:studioId/join-code": {
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 201 },
+  },
+  "PATCH /api/studios/:studioId/members/:userId": {
+    body: { role: "admin" },
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 204 },
+  },
+  "DELETE /api/studios/:studioId/members/:userId": {
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 204 },
+  },
+  "GET /api/pools": { expect: { anonymous: 401, outsider: 200, member: 200, admin: 200 } },
+  "POST /api/pools": {
+    body: { name: "Second Farm", studioId: ":studioId" },
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 201 },
+  },
+  "GET /api/pools/:poolId": { expect: { anonymous: 401, outsider: 404, member: 200, admin: 200 } },
+  "PATCH /api/pools/:poolId": {
+    body: { maxAgents: 3 },
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 200 },
+  },
+  "POST /api/pools/:poolId/enrollment-tokens": {
+    body: { reusable: true },
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 201 },
+  },
+  "POST /api/pools/:poolId/scaling-token": {
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 201 },
+  },
+  "GET /api/pools/:poolId/scaling": {
+    expect: { anonymous: 401, outsider: 401, member: 401, admin: 401 },
+  },
+  "GET /metrics": { expect: { anonymous: 401, outsider: 401, member: 401, admin: 401 } },
+};
+
+function fleetRoutesOf(t: TestApp): string[] {
+  const seen = new Set<string>();
+  for (const r of t.app.routes) {
+    if (r.method === "ALL" || !/^\/(api\/(studios|pools)(\/|$)|metrics$)/.test(r.path)) continue;
+    seen.add(`${r.method} ${r.path.replace(/(.)\/$/, "$1")}`);
+  }
+  return [...seen].sort();
+}
+
+Deno.test("studio and pool routes: outsiders 404, members may not manage, tokens not sessions", async () => {
+  const t = await createTestApp({ METRICS_TOKEN: "m".repeat(32) });
+  try {
+    assert.deepEqual(fleetRoutesOf(t), Object.keys(FLEET_ROUTES).sort());
+    const failures: string[] = [];
+    const admin = await signUp(t, "Admin");
+    const member = await signUp(t, "Member");
+    const target = await signUp(t, "Target");
+    const outsider = await signUp(t, "Outsider");
+    for (const route of fleetRoutesOf(t)) {
+      const [method, pattern] = route.split(" ") as [string, string];
+      const entry = FLEET_ROUTES[route]!;
+      for (const [who, expected] of Object.entries(entry.expect)) {
+        // A fresh studio each time: a successful write changes what the next caller meets.
+        const { studioId, poolId } = await studioWithPool(t, admin);
+        await joinStudio(t, admin, studioId, member);
+        await joinStudio(t, admin, studioId, target);
+        const code = await call(t, "POST", `/api/studios/${studioId}/join-code`, {
+          token: admin.token,
+        });
+        const params: Record<string, string> = {
+          ":studioId": studioId,
+          ":poolId": poolId,
+          ":userId": target.id,
+          ":code": code.body.code,
+        };
+        const path = pattern.replace(/:\w+/g, (p) => params[p] ?? p);
+        const body = entry.body === undefined ? undefined : JSON.parse(
+          JSON.stringify(entry.body).replace(
+            /":\w+"/g,
+            (p) => JSON.stringify(params[p.slice(1, -1)]),
+          ),
+        );
+        const token = { anonymous: undefined, outsider, member, admin }[who]?.token;
+        const res = await call(t, method, path, {
+          ...(token ? { token } : {}),
+          ...(body ? { body } : {}),
+        });
+        if (res.status !== expected) {
+          failures.push(`${route} as ${who}: expected ${expected}, got ${res.status}`);
+        }
+        if (res.status >= 400) {
+          assert.equal(typeof res.body?.error?.code, "string", `${route}: JSON error body`);
+        }
+        // An outsider's lists never show the studio or its pool.
+        if (who === "outsider" && method === "GET") {
+          const text = JSON.stringify(res.body);
+          if (text.includes(studioId) || text.includes(poolId)) {
+            failures.push(`${route} as outsider: shows the studio or its pool`);
+          }
+        }
       }
     }
     assert.deepEqual(failures, []);

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { agentProfile, enrollAgent } from "../test/jobs/fake_agent.ts";
+import { studioWithPool } from "../test/jobs/fleet_fixture.ts";
 import { graphOf, node, oneShot, saveGraph } from "../test/jobs/graphs.ts";
 import { bigWorkflow, exampleText, uiFormatText } from "../test/fixtures/workflows/mod.ts";
 import {
@@ -775,6 +776,216 @@ Deno.test("no request id or error ever exposes a stack trace", async () => {
       assert.match(id, /^[0-9a-f-]{36}$/, `${path} (${other.status}) carries its request id`);
       assert.ok(t.logs.some((l) => l.id === id && l.path === path), `${path} is logged by its id`);
     }
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("bad studio, pool and metrics input is refused naming the field and changes nothing", async () => {
+  const t = await createTestApp({ METRICS_TOKEN: "m".repeat(32) });
+  try {
+    const ada = await signUp(t, "Ada");
+    const otto = await signUp(t, "Otto");
+    const { studioId, poolId } = await studioWithPool(t, ada);
+    const theirs = await studioWithPool(t, otto, {}, "Elsewhere");
+    const id = await createProject(t, ada);
+    await call(t, "GET", "/api/pools", { token: ada.token }); // makes Ada's personal pool
+    const tables = ["studios", "studio_members", "pools", "project_pools", "enrollment_tokens"];
+    const before = await snapshot(t, tables);
+    const cases: Array<
+      {
+        name: string;
+        method: string;
+        path: string;
+        body?: unknown;
+        token?: string;
+        status: number;
+        field?: string;
+      }
+    > = [
+      {
+        name: "empty studio name",
+        method: "POST",
+        path: "/api/studios",
+        body: { name: " " },
+        status: 422,
+        field: "name",
+      },
+      {
+        name: "control character in a studio name",
+        method: "POST",
+        path: "/api/studios",
+        body: { name: "a\u0007b" },
+        status: 422,
+        field: "name",
+      },
+      {
+        name: "pool of a studio id that is not an id",
+        method: "POST",
+        path: "/api/pools",
+        body: { name: "X", studioId: "nope" },
+        status: 422,
+        field: "studioId",
+      },
+      {
+        name: "pool min above max",
+        method: "POST",
+        path: "/api/pools",
+        body: { name: "X", studioId, minAgents: 5, maxAgents: 2 },
+        status: 422,
+        field: "minAgents",
+      },
+      {
+        name: "pool name taken in the studio",
+        method: "POST",
+        path: "/api/pools",
+        body: { name: "render farm", studioId },
+        status: 409,
+        field: "name",
+      },
+      {
+        name: "pool in another studio",
+        method: "POST",
+        path: "/api/pools",
+        body: { name: "X", studioId: theirs.studioId },
+        status: 404,
+      },
+      {
+        name: "target wait of zero",
+        method: "PATCH",
+        path: `/api/pools/${poolId}`,
+        body: { targetWaitS: 0 },
+        status: 422,
+        field: "targetWaitS",
+      },
+      {
+        name: "negative maximum",
+        method: "PATCH",
+        path: `/api/pools/${poolId}`,
+        body: { maxAgents: -1 },
+        status: 422,
+        field: "maxAgents",
+      },
+      {
+        name: "minimum above the stored maximum",
+        method: "PATCH",
+        path: `/api/pools/${poolId}`,
+        body: { minAgents: 11 },
+        status: 422,
+        field: "minAgents",
+      },
+      {
+        name: "fractional scale-down idle time",
+        method: "PATCH",
+        path: `/api/pools/${poolId}`,
+        body: { scaleDownIdleS: 1.5 },
+        status: 422,
+        field: "scaleDownIdleS",
+      },
+      {
+        name: "renaming a personal pool",
+        method: "PATCH",
+        path: `/api/pools/${ada.id}`,
+        body: { name: "Mine" },
+        status: 422,
+        field: "name",
+      },
+      {
+        name: "another studio's pool",
+        method: "PATCH",
+        path: `/api/pools/${theirs.poolId}`,
+        body: { maxAgents: 1 },
+        status: 404,
+      },
+      {
+        name: "pool id that is not an id",
+        method: "GET",
+        path: "/api/pools/1'%20or%20'1'='1",
+        status: 400,
+        field: "poolId",
+      },
+      {
+        name: "token valid for zero days",
+        method: "POST",
+        path: `/api/pools/${poolId}/enrollment-tokens`,
+        body: { reusable: true, days: 0 },
+        status: 422,
+        field: "days",
+      },
+      {
+        name: "project pool that is not an id",
+        method: "PUT",
+        path: `/api/projects/${id}/pools`,
+        body: { poolIds: ["x"] },
+        status: 422,
+        field: "poolIds.0",
+      },
+      {
+        name: "project pool of another studio",
+        method: "PUT",
+        path: `/api/projects/${id}/pools`,
+        body: { poolIds: [theirs.poolId] },
+        status: 404,
+      },
+      {
+        name: "empty join code",
+        method: "POST",
+        path: "/api/studios/join",
+        body: { code: "" },
+        status: 422,
+        field: "code",
+      },
+      {
+        name: "member role that does not exist",
+        method: "PATCH",
+        path: `/api/studios/${studioId}/members/${ada.id}`,
+        body: { role: "owner" },
+        status: 422,
+        field: "role",
+      },
+      {
+        name: "metrics with a session instead of the token",
+        method: "GET",
+        path: "/metrics",
+        status: 401,
+      },
+      {
+        name: "metrics with a wrong token",
+        method: "GET",
+        path: "/metrics",
+        token: "x".repeat(32),
+        status: 401,
+      },
+      {
+        name: "scaling with a wrong token",
+        method: "GET",
+        path: `/api/pools/${poolId}/scaling`,
+        token: "x".repeat(32),
+        status: 401,
+      },
+      {
+        name: "scaling of no pool, with the token",
+        method: "GET",
+        path: `/api/pools/${crypto.randomUUID()}/scaling`,
+        token: "m".repeat(32),
+        status: 404,
+      },
+    ];
+    for (const c of cases) {
+      const res = await call(t, c.method, c.path, {
+        token: c.token ?? ada.token,
+        ...(c.body !== undefined ? { body: c.body } : {}),
+      });
+      assert.equal(res.status, c.status, `${c.name}: ${JSON.stringify(res.body)}`);
+      assert.equal(typeof res.body?.error?.code, "string", `${c.name}: JSON error body`);
+      if (c.field) {
+        const named = (res.body.error.issues ?? []).some((i: { path: string }) =>
+          i.path === c.field
+        );
+        assert.ok(named, `${c.name}: issues name "${c.field}": ${JSON.stringify(res.body.error)}`);
+      }
+    }
+    assert.equal(await snapshot(t, tables), before, "nothing changed");
   } finally {
     await t.close();
   }

@@ -44,6 +44,12 @@ const configSchema = z.object({
   /** How often the reaper returns expired leases to the queue (each serving thread's). */
   REAPER_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
 
+  /**
+   * Bearer token for `GET /metrics` and every pool's `GET /api/pools/:id/scaling` (Prometheus,
+   * KEDA); unset, they answer 401 (a pool's own scaling token still works for its pool).
+   */
+  METRICS_TOKEN: z.string().min(24, "METRICS_TOKEN must be at least 24 characters").optional(),
+
   // Object storage for takes.
   /** `local`: files under BLOB_DIR served by the edge through signed URLs; `s3`: a bucket. */
   BLOB_STORE: z.enum(["local", "s3"]).default("local"),

@@ -151,7 +151,14 @@ export const enrollResponseSchema = z.object({
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
 /** `POST /heartbeat` */
-export const heartbeatRequestSchema = z.object({ profile: agentProfileSchema });
+export const heartbeatRequestSchema = z.object({
+  profile: agentProfileSchema,
+  /**
+   * The agent is stopping (drained, holding nothing): it counts as offline from now on, so
+   * matching and the scaling answer stop counting it before its heartbeats would have lapsed.
+   */
+  leaving: z.boolean().optional(),
+});
 export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
 
 export const heartbeatResponseSchema = z.object({
@@ -360,6 +367,11 @@ export const completeRequestSchema = z.object({
    * seed it used); absent, the take records the job's parameters as queued.
    */
   params: boundedJsonObject().optional(),
+  /**
+   * The highest GPU memory in use (MiB) on the job's GPU while it ran, as the agent sampled it
+   * (nvidia-smi); the edge learns footprints from it. Absent: not measured (no NVIDIA GPU).
+   */
+  peakVramMiB: mib.optional(),
 });
 export type CompleteRequest = z.infer<typeof completeRequestSchema>;
 

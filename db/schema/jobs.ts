@@ -12,6 +12,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import type { JobFootprint } from "../../protocol/fleet.ts";
 import type { AgentProfile, JobProgress, JobState, MediaFacts } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
@@ -22,6 +23,11 @@ import { projects } from "./projects.ts";
 export const agents = sqliteTable("agents", {
   id: text("id").primaryKey(),
   ownerId: text("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /**
+   * The pool it enrolled into (db/schema/fleet.ts): its owner's personal pool (the owner's id)
+   * or a studio's. Set for every agent; nullable only because SQLite adds a column that way.
+   */
+  poolId: text("pool_id"),
   name: text("name").notNull(),
   secretHash: text("secret_hash").notNull(),
   profile: text("profile", { mode: "json" }).$type<AgentProfile>().notNull(),
@@ -40,16 +46,24 @@ export const agents = sqliteTable("agents", {
   lastSeenAt: integer("last_seen_at").notNull(),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
-}, (t) => [index("agents_owner_idx").on(t.ownerId)]);
+}, (t) => [index("agents_owner_idx").on(t.ownerId), index("agents_pool_idx").on(t.poolId)]);
 
-/** Single use, short-lived; `usedAt` is set by the one statement that redeems it. */
+/**
+ * Single use and short-lived (`usedAt` is set by the one statement that redeems it), or, for a
+ * pool's autoscaled agents, `reusable` until it expires or is revoked (`uses` counts them).
+ */
 export const enrollmentTokens = sqliteTable("enrollment_tokens", {
   id: text("id").primaryKey(),
   tokenHash: text("token_hash").notNull().unique(),
   userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** The pool the agent joins; null: the user's personal pool. */
+  poolId: text("pool_id"),
+  reusable: integer("reusable", { mode: "boolean" }).notNull().default(false),
+  uses: integer("uses").notNull().default(0),
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
   usedAt: integer("used_at"),
+  revokedAt: integer("revoked_at"),
   agentId: text("agent_id"),
 });
 
@@ -108,6 +122,8 @@ export const jobs = sqliteTable("jobs", {
   /** Requirements, as columns the claim statement matches on. */
   backends: text("backends", { mode: "json" }).$type<Backend[]>().notNull(),
   minVramMiB: integer("min_vram_mib").notNull(),
+  /** Where `minVramMiB` came from: the declared footprint or a learned one. Null before pools. */
+  footprint: text("footprint", { mode: "json" }).$type<JobFootprint>(),
   models: text("models", { mode: "json" }).$type<string[]>().notNull(),
   priority: integer("priority").notNull().default(0),
   state: text("state").$type<JobState>().notNull(),

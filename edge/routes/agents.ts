@@ -41,7 +41,7 @@ export const agentRoutes = new Hono<AppEnv>()
   .use("*", requireUser)
   .post("/enrollment-tokens", async (c) => {
     const deps = c.get("deps");
-    const { token, expiresAt } = await createEnrollmentToken(deps, currentUser(c).id);
+    const { token, expiresAt } = await createEnrollmentToken(deps, currentUser(c));
     // The command the Agents page shows, runnable as given from a checkout with only Node.js.
     const { enroll: command } = enrollCommands(deps.config.PUBLIC_URL, token);
     return c.json({ token, expiresAt, command }, 201);

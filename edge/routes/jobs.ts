@@ -15,10 +15,9 @@ import { decimal, jsonBody, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
 import { requireRole } from "../middleware/project_access.ts";
 import { recordActivity } from "../services/activity.ts";
-import { onlineAgentsForProject } from "../services/agents.ts";
 import { enqueueJob } from "../services/jobs/enqueue.ts";
 import { cancelJob, retryJob } from "../services/jobs/lifecycle.ts";
-import { jobHistory, jobView } from "../services/jobs/view.ts";
+import { jobHistory, jobViews } from "../services/jobs/view.ts";
 
 const jobPath = pathParams(z.object({ id: idSchema, jobId: idSchema }));
 const idempotencyKey = z.string().min(1).max(200).regex(
@@ -73,8 +72,8 @@ export const jobRoutes = new Hono<AppEnv>()
           subject: `${job.nodeType} ${nodeId}`,
         });
       }
-      const online = await onlineAgentsForProject(deps, projectId);
-      return c.json({ job: jobView(job, online) }, created ? 201 : 200);
+      const [view] = await jobViews(deps, projectId, [job]);
+      return c.json({ job: view }, created ? 201 : 200);
     },
   )
   .get(
@@ -94,17 +93,16 @@ export const jobRoutes = new Hono<AppEnv>()
         query.state ? eq(jobs.state, query.state) : undefined,
         query.nodeId ? eq(jobs.nodeId, query.nodeId) : undefined,
       )).orderBy(desc(jobs.createdAt), desc(jobs.id)).limit(query.limit);
-      const online = await onlineAgentsForProject(deps, projectId);
-      return c.json({ jobs: rows.map((job) => jobView(job, online)) });
+      return c.json({ jobs: await jobViews(deps, projectId, rows) });
     },
   )
   .get("/:id/jobs/:jobId", requireRole("reviewer"), jobPath, async (c) => {
     const deps = c.get("deps");
     const job = await loadJob(deps, c.get("access").projectId, c.req.valid("param").jobId);
-    const online = await onlineAgentsForProject(deps, job.projectId);
+    const [view] = await jobViews(deps, job.projectId, [job]);
     const [preview] = await deps.db.select().from(jobPreviews).where(eq(jobPreviews.jobId, job.id));
     return c.json({
-      job: jobView(job, online),
+      job: view,
       events: await jobHistory(deps, job.id),
       // The latest preview frame the agent sent, served by the route below: the page's CSP
       // allows images from our own origin, not `data:` URLs (which would let any injected
@@ -134,7 +132,8 @@ export const jobRoutes = new Hono<AppEnv>()
       action: "job.cancel",
       subject: job.id,
     });
-    return c.json({ job: jobView(job, []) });
+    const [view] = await jobViews(deps, job.projectId, [job]);
+    return c.json({ job: view });
   })
   .post("/:id/jobs/:jobId/retry", requireRole("editor"), jobPath, async (c) => {
     const deps = c.get("deps");
@@ -146,6 +145,6 @@ export const jobRoutes = new Hono<AppEnv>()
       action: "job.retry",
       subject: job.id,
     });
-    const online = await onlineAgentsForProject(deps, job.projectId);
-    return c.json({ job: jobView(job, online) });
+    const [view] = await jobViews(deps, job.projectId, [job]);
+    return c.json({ job: view });
   });

@@ -2,8 +2,8 @@
  * Enrolled agents: single-use enrollment tokens, credentials (`<agentId>.<secret>`, the secret
  * kept only as its SHA-256), profiles with the columns matching reads, liveness, and revocation.
  */
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { agents, enrollmentTokens, jobs, projectMembers } from "../../db/schema/mod.ts";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { agents, enrollmentTokens, jobs, users } from "../../db/schema/mod.ts";
 import type { AgentProfile, BlockedWork } from "../../protocol/jobs.ts";
 import type { Backend } from "../../protocol/nodes.ts";
 import type { Tier } from "../../protocol/tiers.ts";
@@ -13,11 +13,11 @@ import { constantTimeEqual, randomToken, sha256Hex, sha256HexSync } from "../lib
 import { newId } from "../lib/ids.ts";
 import { type AgentCapability, WORKFLOW_WORK, workKey } from "./jobs/matching.ts";
 import { transitionJobs } from "./jobs/transitions.ts";
+import { createPoolToken, ensurePersonalPool, poolAccess } from "./fleet/pools.ts";
+import { poolsServing } from "./fleet/project_pools.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
 
-/** Enrollment tokens are good for this long, and once. */
-export const ENROLLMENT_TOKEN_TTL_MS = 15 * 60_000;
 /** An agent unseen for this many heartbeat intervals is offline. */
 export const OFFLINE_AFTER_INTERVALS = 3;
 /** Any agent call counts as a sign of life; it is written at most this often. */
@@ -96,23 +96,17 @@ export function capabilitiesOf(agent: Pick<AgentRow, "runnable" | "profile">): {
   };
 }
 
-export async function createEnrollmentToken(deps: AppDeps, userId: string) {
-  const token = randomToken();
-  const now = deps.now();
-  const expiresAt = now + ENROLLMENT_TOKEN_TTL_MS;
-  await deps.db.insert(enrollmentTokens).values({
-    id: newId(),
-    tokenHash: await sha256Hex(token),
-    userId,
-    createdAt: now,
-    expiresAt,
-  });
-  return { token, expiresAt };
+/** A single-use token for the user's personal pool (the Agents page's "Add a GPU machine"). */
+export async function createEnrollmentToken(deps: AppDeps, user: { id: string; name: string }) {
+  await ensurePersonalPool(deps, user);
+  return await createPoolToken(deps, user.id, null);
 }
 
 /**
- * Redeems a token (one statement marks it used, so two agents racing with one token cannot
- * both win) and creates the agent. Null when the token is unknown, used or expired.
+ * Redeems a token (one statement marks a single-use one used, so two agents racing with one
+ * token cannot both win; a reusable one counts a use) and creates the agent in the token's pool,
+ * or its maker's personal pool. A pool token stops working when its maker may no longer manage
+ * the pool. Null when the token is unknown, used, revoked or expired.
  */
 export async function enrollAgent(
   deps: AppDeps,
@@ -120,18 +114,35 @@ export async function enrollAgent(
 ): Promise<{ agent: AgentRow; secret: string } | null> {
   const now = deps.now();
   const agentId = newId();
-  const [redeemed] = await deps.db.update(enrollmentTokens).set({ usedAt: now, agentId })
+  const [redeemed] = await deps.db.update(enrollmentTokens).set({
+    usedAt: sql`case when ${enrollmentTokens.reusable} then null else ${now} end`,
+    agentId: sql`case when ${enrollmentTokens.reusable} then null else ${agentId} end`,
+    uses: sql`${enrollmentTokens.uses} + 1`,
+  })
     .where(and(
       eq(enrollmentTokens.tokenHash, await sha256Hex(request.token)),
-      isNull(enrollmentTokens.usedAt),
+      or(eq(enrollmentTokens.reusable, true), isNull(enrollmentTokens.usedAt)),
+      isNull(enrollmentTokens.revokedAt),
       gt(enrollmentTokens.expiresAt, now),
     ))
-    .returning({ userId: enrollmentTokens.userId });
+    .returning({ userId: enrollmentTokens.userId, poolId: enrollmentTokens.poolId });
   if (!redeemed) return null;
+  let poolId = redeemed.userId;
+  if (redeemed.poolId) {
+    const access = await poolAccess(deps, redeemed.userId, redeemed.poolId);
+    if (!access || access.role === "member") return null;
+    poolId = access.pool.id;
+  } else {
+    const [owner] = await deps.db.select({ id: users.id, name: users.name }).from(users)
+      .where(eq(users.id, redeemed.userId));
+    if (!owner) return null;
+    await ensurePersonalPool(deps, owner);
+  }
   const secret = randomToken();
   const [agent] = await deps.db.insert(agents).values({
     id: agentId,
     ownerId: redeemed.userId,
+    poolId,
     name: request.name ?? request.profile.hostname,
     secretHash: await sha256Hex(secret),
     profile: request.profile,
@@ -143,19 +154,21 @@ export async function enrollAgent(
 }
 
 /** What agent calls know about the caller: who it is and what the claim matches on. */
-export type CallingAgent = Pick<
-  AgentRow,
-  | "id"
-  | "ownerId"
-  | "name"
-  | "maxVramMiB"
-  | "healthyBackends"
-  | "models"
-  | "runnable"
-  | "capabilityHash"
-  | "concurrency"
-  | "lastSeenAt"
->;
+export type CallingAgent =
+  & { poolId: string }
+  & Pick<
+    AgentRow,
+    | "id"
+    | "ownerId"
+    | "name"
+    | "maxVramMiB"
+    | "healthyBackends"
+    | "models"
+    | "runnable"
+    | "capabilityHash"
+    | "concurrency"
+    | "lastSeenAt"
+  >;
 
 /**
  * Every agent call runs this lookup, so it is one hand-written statement on the raw client
@@ -164,7 +177,8 @@ export type CallingAgent = Pick<
  * the query itself here.
  */
 const CREDENTIAL_SQL = `
-  select secret_hash as secretHash, json_object('id', id, 'ownerId', owner_id, 'name', name,
+  select secret_hash as secretHash, json_object('id', id, 'ownerId', owner_id,
+    'poolId', coalesce(pool_id, owner_id), 'name', name,
     'maxVramMiB', max_vram_mib, 'healthyBackends', json(healthy_backends),
     'models', json(models), 'runnable', json(runnable), 'capabilityHash', capability_hash,
     'concurrency', concurrency, 'lastSeenAt', last_seen_at) as agent
@@ -209,9 +223,13 @@ export async function recordHeartbeat(
   deps: AppDeps,
   agentId: string,
   profile: AgentProfile,
+  leaving = false,
 ): Promise<AgentRow> {
+  // A leaving agent was last seen now, but counts as offline at once (isOnline's window).
+  const offlineAfter = OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
+  const lastSeenAt = leaving ? deps.now() - offlineAfter - 1 : deps.now();
   const [agent] = await deps.db.update(agents)
-    .set({ profile, ...capabilityColumns(profile), lastSeenAt: deps.now() })
+    .set({ profile, ...capabilityColumns(profile), lastSeenAt })
     .where(eq(agents.id, agentId)).returning();
   return agent!;
 }
@@ -224,36 +242,40 @@ export function isOnline(
   return agent.revokedAt === null && deps.now() - agent.lastSeenAt <= window;
 }
 
-/** What online agents whose owner may run the project's jobs (owner or editor) can do. */
+/**
+ * What the online agents of the pools serving the project (project_pools.ts) can do, with their
+ * pool and whether they are busy (holding as many jobs as they run at once).
+ */
 export async function onlineAgentsForProject(
   deps: AppDeps,
   projectId: string,
 ): Promise<AgentCapability[]> {
   const since = deps.now() - OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
-  const rows = await deps.db.select({
-    maxVramMiB: agents.maxVramMiB,
-    healthyBackends: agents.healthyBackends,
-    models: agents.models,
-    runnable: agents.runnable,
-    profile: agents.profile,
-  }).from(agents)
-    .innerJoin(
-      projectMembers,
-      and(
-        eq(projectMembers.userId, agents.ownerId),
-        eq(projectMembers.projectId, projectId),
-        inArray(projectMembers.role, ["owner", "editor"]),
-      ),
-    )
-    .where(and(isNull(agents.revokedAt), sql`${agents.lastSeenAt} >= ${since}`));
-  return rows.map(({ profile, ...capability }) => {
+  const result = await deps.db.$client.execute({
+    sql: `select a.max_vram_mib as maxVramMiB, a.healthy_backends as healthyBackends,
+        a.models as models, a.runnable as runnable, a.profile as profile,
+        p.id as poolId, p.name as poolName,
+        (select count(*) from jobs h where h.lease_agent_id = a.id
+          and h.state in ('leased', 'running')) >= a.concurrency as busy
+      from agents a join pools p on p.id = a.pool_id
+      where a.revoked_at is null and a.last_seen_at >= ?2
+        and a.pool_id in (${poolsServing("?1")})`,
+    args: [projectId, since],
+  });
+  return (result.rows as unknown as Record<string, string | number>[]).map((row) => {
+    const profile = JSON.parse(String(row.profile)) as AgentProfile;
     const healthy = profile.backends.filter((b) => b.healthy);
     return {
-      ...capability,
+      maxVramMiB: Number(row.maxVramMiB),
+      healthyBackends: JSON.parse(String(row.healthyBackends)),
+      models: JSON.parse(String(row.models)),
+      runnable: JSON.parse(String(row.runnable)),
       blocked: healthy.flatMap((b) =>
         (b.blocked ?? []).map((work) => ({ ...work, backend: b.kind }))
       ),
       params: templateParams(healthy),
+      pool: { id: String(row.poolId), name: String(row.poolName) },
+      busy: Number(row.busy) === 1,
     };
   });
 }

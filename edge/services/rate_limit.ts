@@ -81,6 +81,14 @@ export const LIMITS = {
     firstDelayMs: 1000,
     maxDelayMs: 60 * MINUTE,
   },
+  /** Wrong studio join codes from one address (a code is unguessable; guessing is refused). */
+  studioJoin: {
+    name: "studio join",
+    free: 20,
+    windowMs: 15 * MINUTE,
+    firstDelayMs: 1000,
+    maxDelayMs: 15 * MINUTE,
+  },
   /** Invitations into one project: a team is invited in tens, not hundreds, an hour. */
   inviteProject: {
     name: "invitation",

@@ -10,6 +10,8 @@ import type { JobBackend } from "../backends/backend.ts";
 import type { AgentConfig } from "../config/config.ts";
 import type { Credentials } from "../config/credentials.ts";
 import { advertisedProfile } from "../detect/advertise.ts";
+import { nvidiaSmiUsed, type UsedQuery, VramSampler } from "../detect/vram_sampler.ts";
+import { systemClock } from "../../protocol/clock.ts";
 import type { Detection } from "../detect/detect.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ProgressRenderer } from "../progress/renderer.ts";
@@ -31,6 +33,8 @@ export interface RunDeps {
   /** Ends the process at once (third signal). */
   exitNow: (code: ExitCode) => void;
   fetch?: typeof fetch;
+  /** Where GPU memory readings come from; default nvidia-smi (tests: recorded outputs). */
+  vramQuery?: UsedQuery;
   /** Test hooks: faster claims, heartbeats and health checks. */
   tuning?:
     & Pick<
@@ -81,6 +85,11 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<Exit
     logger: deps.logger,
     renderer: deps.renderer,
     heartbeatIntervalMs: credentials.heartbeatIntervalMs,
+    ...(config.exitWhenIdleS !== null ? { exitWhenIdleMs: config.exitWhenIdleS * 1000 } : {}),
+    // Peaks are sampled on NVIDIA GPUs only (nvidia-smi reads NVML).
+    ...(machine.gpus.some((g) => g.vendor === "nvidia")
+      ? { vram: new VramSampler(deps.vramQuery ?? nvidiaSmiUsed(), systemClock) }
+      : {}),
     ...tuning,
   });
   const removeListener = deps.onSignal(() => {

@@ -43,6 +43,7 @@ export const FLAGS: FlagSpec = {
   "docker-pull": { type: "boolean", description: "pull missing Docker images" },
   "dry-run": { type: "string", description: "model to show the container of", valueName: "ID" },
   params: { type: "string", description: "job parameters for --dry-run", valueName: "JSON" },
+  "exit-when-idle": { type: "string", description: "exit when idle", valueName: "SECONDS" },
   token: { type: "string", description: "enrollment token", valueName: "TOKEN" },
   name: { type: "string", description: "agent name", valueName: "NAME" },
   project: { type: "string", description: "project to export", valueName: "ID" },
@@ -63,6 +64,7 @@ export interface CliIo {
   onSignal?: RunDeps["onSignal"];
   exitNow?: RunDeps["exitNow"];
   tuning?: RunDeps["tuning"];
+  vramQuery?: RunDeps["vramQuery"];
 }
 
 /** Runs one command; returns the exit code (never throws). */
@@ -89,7 +91,7 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
   }
   const allowed: Record<string, string[]> = {
     enroll: ["token", "name"],
-    run: [],
+    run: ["token", "name", "exit-when-idle"],
     doctor: [],
     export: ["project"],
     models: ["dry-run", "params"],
@@ -103,8 +105,9 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
     );
   }
   const ownerOf: Record<string, string> = {
-    token: "enroll",
-    name: "enroll",
+    token: "enroll and run",
+    name: "enroll and run",
+    "exit-when-idle": "run",
     project: "export",
     "dry-run": "models",
     params: "models",
@@ -148,9 +151,6 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
         ...(io.fetch ? { fetch: io.fetch } : {}),
       });
     case "enroll": {
-      if (config.serverUrl === null) {
-        throw new CliError("enroll needs --server URL (or MD_SERVER_URL)");
-      }
       if (typeof flags.token !== "string") {
         throw new CliError(
           "enroll needs --token TOKEN",
@@ -158,24 +158,18 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
           MAKE_A_TOKEN,
         );
       }
-      const [{ profile }, list] = await Promise.all([detect(config), backends(config)]);
-      const statuses = await Promise.all(list.map((b) => b.probe(AbortSignal.timeout(15_000))));
-      const { credentials, path } = await enroll({
-        serverUrl: config.serverUrl,
-        token: flags.token,
-        ...(typeof flags.name === "string" ? { name: flags.name } : {}),
-        profile: advertisedProfile(profile, statuses, config.concurrency),
-        configDir: config.configDir,
-        ...(io.fetch ? { fetch: io.fetch } : {}),
-      });
-      io.out(
-        `enrolled as ${credentials.name} (${credentials.agentId}); credentials saved to ${path}`,
-      );
+      await enrollWith(flags.token);
       return EXIT.ok;
     }
-    default:
+    default: {
+      // `run --token`: enroll first when not enrolled yet (a fresh container of a fleet, with
+      // a pool's reusable token); enrolled already, the saved credentials are used.
+      let credentials = await readCredentials(config.configDir);
+      if (!credentials && typeof flags.token === "string") {
+        credentials = await enrollWith(flags.token);
+      }
       return runAgent(config, {
-        credentials: await readCredentials(config.configDir),
+        credentials,
         detect: () => detect(config),
         backends: () => backends(config),
         logger: io.logger ?? consoleLogger,
@@ -184,7 +178,31 @@ async function _dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> 
         exitNow: io.exitNow ?? ((code) => Deno.exit(code)),
         ...(io.fetch ? { fetch: io.fetch } : {}),
         ...(io.tuning ? { tuning: io.tuning } : {}),
+        ...(io.vramQuery ? { vramQuery: io.vramQuery } : {}),
       });
+    }
+  }
+
+  async function enrollWith(token: string) {
+    if (config.serverUrl === null) {
+      throw new CliError(
+        `${command === "enroll" ? "enroll" : "run --token"} needs --server URL (or MD_SERVER_URL)`,
+      );
+    }
+    const [{ profile }, list] = await Promise.all([detect(config), backends(config)]);
+    const statuses = await Promise.all(list.map((b) => b.probe(AbortSignal.timeout(15_000))));
+    const { credentials, path } = await enroll({
+      serverUrl: config.serverUrl,
+      token,
+      ...(typeof flags.name === "string" ? { name: flags.name } : {}),
+      profile: advertisedProfile(profile, statuses, config.concurrency),
+      configDir: config.configDir,
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+    });
+    io.out(
+      `enrolled as ${credentials.name} (${credentials.agentId}); credentials saved to ${path}`,
+    );
+    return credentials;
   }
 }
 

@@ -35,6 +35,11 @@ export interface AgentConfig {
   dockerHost: string | null;
   /** Pull a Docker model's missing image when a job needs it (`--docker-pull`). */
   dockerPull: boolean;
+  /**
+   * `run` only: drain and exit 0 after this many seconds without a job (an autoscaled agent
+   * that is no longer needed); null: run until stopped.
+   */
+  exitWhenIdleS: number | null;
 }
 
 export interface Wan2gpConfig {
@@ -62,6 +67,7 @@ export const SETTINGS = {
   "wan2gp-attention": { env: "MD_WAN2GP_ATTENTION" },
   models: { env: "MD_MODELS_DIR" },
   "docker-pull": { env: "MD_DOCKER_PULL" },
+  "exit-when-idle": { env: "MD_EXIT_WHEN_IDLE" },
 } as const;
 
 /** Where the Wan2GP bridge listens unless told otherwise (wan2gp_bridge.py's --port default). */
@@ -99,6 +105,7 @@ export function resolveConfig(
   if (!["0", "1", "true", "false"].includes(pull)) {
     throw new CliError(`MD_DOCKER_PULL must be 1 or 0, got "${pull}"`);
   }
+  const idle = pick("exit-when-idle");
   if (attention && !(ATTENTION_MODES as readonly string[]).includes(attention.value)) {
     throw new CliError(
       `${attention.source} must be one of ${ATTENTION_MODES.join(", ")}, got "${attention.value}"`,
@@ -128,6 +135,9 @@ export function resolveConfig(
     modelsDir: pick("models")?.value ?? `${configDir}${sep}models`,
     dockerHost: env.DOCKER_HOST || null,
     dockerPull: pull === "1" || pull === "true",
+    exitWhenIdleS: idle
+      ? parseInteger(idle.value, idle.source, 1, 7 * 86_400, "seconds without a job")
+      : null,
   };
 }
 

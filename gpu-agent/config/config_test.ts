@@ -18,6 +18,7 @@ Deno.test("defaults follow the XDG layout under HOME", () => {
     modelsDir: "/home/ada/.config/movie-director/models",
     dockerHost: null,
     dockerPull: false,
+    exitWhenIdleS: null,
   });
   const xdg = resolveConfig(
     {},
@@ -37,6 +38,7 @@ Deno.test("environment variables set everything; flags win over them", () => {
     MD_CONCURRENCY: "2",
     MD_WORK_DIR: "/scratch",
     MD_CONFIG_DIR: "/etc/md",
+    MD_EXIT_WHEN_IDLE: "300",
   };
   assert.deepEqual(resolveConfig({}, env, "linux"), {
     serverUrl: "https://studio.example",
@@ -51,6 +53,7 @@ Deno.test("environment variables set everything; flags win over them", () => {
     modelsDir: "/etc/md/models",
     dockerHost: null,
     dockerPull: false,
+    exitWhenIdleS: 300,
   });
   const flagged = resolveConfig(
     { server: "http://127.0.0.1:8000", concurrency: "3" },
@@ -79,6 +82,10 @@ Deno.test("bad values are usage errors naming the flag or the variable", () => {
   assert.throws(
     () => resolveConfig({ concurrency: "0" }, HOME),
     usage(/--concurrency must be a whole number from 1 to 64/),
+  );
+  assert.throws(
+    () => resolveConfig({ "exit-when-idle": "soon" }, HOME),
+    usage(/--exit-when-idle must be a whole number/),
   );
   assert.throws(
     () => resolveConfig({ comfyui: "localhost:8188" }, HOME),

@@ -27,6 +27,7 @@ import { GpuSlots, type GpuSpec } from "./gpu_slots.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { type RunningJob, startJob } from "./job_runner.ts";
 import type { TraceEvent } from "./trace.ts";
+import type { VramSampler } from "../detect/vram_sampler.ts";
 
 export interface DaemonOptions {
   edge: EdgeCalls;
@@ -50,6 +51,13 @@ export interface DaemonOptions {
   recoveryDelaysMs?: readonly number[];
   maxEventsPerSecond?: number;
   trace?: (event: TraceEvent) => void;
+  /**
+   * Drain and stop after this long without a job (`--exit-when-idle`): claims wait no longer
+   * than the idle time left, and the agent stops only between claims, holding nothing.
+   */
+  exitWhenIdleMs?: number;
+  /** Samples each GPU job's peak memory (nvidia-smi), reported with its completion. */
+  vram?: VramSampler;
 }
 
 export type DaemonStop = "drained" | "interrupted" | "killed" | "rejected" | "failed";
@@ -75,6 +83,8 @@ export class Daemon {
   /** Running jobs that still hold their lease (a job's files may outlive its lease briefly). */
   readonly #leased = new Set<RunningJob>();
   #stage = 0;
+  /** Since when no job has run (for `exitWhenIdleMs`). */
+  #idleSince: number;
   #fatal: DaemonResult | null = null;
   #jobSettled: (() => void) | null = null;
   readonly #monitor: BackendMonitor;
@@ -85,6 +95,7 @@ export class Daemon {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? consoleLogger;
     this.#slots = new GpuSlots(options.gpus);
+    this.#idleSince = this.#clock.now();
     this.#monitor = new BackendMonitor(options.backends, {
       clock: this.#clock,
       logger: this.#logger,
@@ -144,7 +155,9 @@ export class Daemon {
       this.#onError(error);
     }
     await Promise.all([...this.#running].map((job) => job.outcome.catch(() => {})));
-    await this.#heartbeat.stop();
+    // Holding nothing now; a refused agent has no one to tell.
+    if (this.#fatal) await this.#heartbeat.stop();
+    else await this.#heartbeat.leave();
     await this.#monitor.stop();
     await Promise.all(this.#options.backends.map((backend) => backend.close?.()));
     if (this.#fatal) return this.#fatal;
@@ -154,14 +167,27 @@ export class Daemon {
   async #claimLoop(): Promise<void> {
     const { edge } = this.#options;
     const waitMs = Math.min(this.#options.claimWaitMs ?? CLAIM_MAX_WAIT_MS, CLAIM_MAX_WAIT_MS);
+    const idleLimit = this.#options.exitWhenIdleMs;
+    // Idle from when it can first take work, not from start-up (detection, first heartbeat).
+    this.#idleSince = this.#clock.now();
     while (!this.#drain.signal.aborted) {
       if (this.#leased.size >= this.#options.concurrency) {
         await this.#nextSettled();
         continue;
       }
+      let wait = waitMs;
+      if (idleLimit !== undefined && this.#running.size === 0) {
+        const left = this.#idleSince + idleLimit - this.#clock.now();
+        if (left <= 0) {
+          this.#logger.info(`no job for ${Math.round(idleLimit / 1000)} s: exiting`);
+          this.#drain.abort(new DOMException("idle", "AbortError"));
+          break;
+        }
+        wait = Math.min(waitMs, Math.ceil(left));
+      }
       const job = await edge.call(
         "claim",
-        (signal) => edge.client.claim(waitMs, signal),
+        (signal) => edge.client.claim(wait, signal),
         this.#drain.signal,
       );
       if (!job) continue;
@@ -177,6 +203,7 @@ export class Daemon {
       void running.leaseEnded.then(settled);
       running.outcome.catch((error) => this.#onError(error)).finally(() => {
         this.#running.delete(running);
+        if (this.#running.size === 0) this.#idleSince = this.#clock.now();
         settled();
       });
     }
@@ -209,6 +236,7 @@ export class Daemon {
         await this.#heartbeat.beatNow();
       },
       slots: this.#slots,
+      ...(this.#options.vram ? { vram: this.#options.vram } : {}),
       workDir: this.#options.workDir,
       clock: this.#clock,
       logger: this.#logger,

@@ -81,8 +81,14 @@ export class EdgeClient {
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
-  heartbeat(profile: AgentProfile, signal?: AbortSignal): Promise<HeartbeatResponse> {
-    return this.#call("heartbeat", "/heartbeat", { profile }, heartbeatResponseSchema, signal);
+  /** `leaving`: the last one, from an agent that drained and is stopping. */
+  heartbeat(
+    profile: AgentProfile,
+    signal?: AbortSignal,
+    leaving = false,
+  ): Promise<HeartbeatResponse> {
+    const body = leaving ? { profile, leaving } : { profile };
+    return this.#call("heartbeat", "/heartbeat", body, heartbeatResponseSchema, signal);
   }
 
   /** Checks the credentials without touching the agent's record (`doctor`). */

@@ -72,6 +72,19 @@ export class Heartbeat {
     return this.#inFlight;
   }
 
+  /**
+   * Stops, then tells the edge the agent is leaving (one try, 5 s), so it is counted offline at
+   * once: an autoscaler reading the pool does not count a stopped agent as running.
+   */
+  async leave(): Promise<void> {
+    await this.stop();
+    await this.#options.edge.client.heartbeat(
+      this.#options.profile(),
+      AbortSignal.timeout(5000),
+      true,
+    ).catch(() => {});
+  }
+
   async stop(): Promise<void> {
     this.#cancelTimer?.();
     this.#cancelTimer = null;

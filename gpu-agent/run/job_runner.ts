@@ -35,6 +35,7 @@ import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts
 import { JobEvents } from "./job_events.ts";
 import { JobBar } from "../progress/job_bar.ts";
 import type { TraceEvent } from "./trace.ts";
+import type { VramSampler } from "../detect/vram_sampler.ts";
 
 /** How a job ended, as far as this agent is concerned. */
 export type JobOutcome =
@@ -57,6 +58,8 @@ export interface RunnerDeps {
   /** A run found the backend unreachable: mark it down and heartbeat, before the job goes back. */
   backendDown: (backend: JobBackend, problem: string) => Promise<void>;
   slots: GpuSlots;
+  /** Samples the job's GPU memory while it runs (its peak goes with the completion). */
+  vram?: VramSampler;
   /** Parent of each job's private folder, and of the take cache (`cache/`) jobs share. */
   workDir: string;
   clock: Clock;
@@ -272,12 +275,19 @@ async function _execute(
     // would wait for a thread-pool turn, a millisecond or more on a busy machine.
     Deno.mkdirSync(workDir, { recursive: true });
     deps.trace?.({ type: "backend_started", jobId: job.id });
-    const result = await backend.run(backendJob, {
-      signal: control.signal,
-      onProgress: report,
-      onPreview: (frame) => events.preview(frame),
-      gpu: slot.gpu,
-    });
+    const vram = deps.vram?.watch(slot.gpu);
+    let result: BackendResult;
+    let peakVramMiB: number | undefined;
+    try {
+      result = await backend.run(backendJob, {
+        signal: control.signal,
+        onProgress: report,
+        onPreview: (frame) => events.preview(frame),
+        gpu: slot.gpu,
+      });
+    } finally {
+      peakVramMiB = await vram?.stop();
+    }
     deps.trace?.({ type: "backend_finished", jobId: job.id });
     if (result.outputs.length === 0) {
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");
@@ -313,6 +323,7 @@ async function _execute(
             ? { seed: result.seed }
             : {}),
           ...(result.params ? { params: result.params } : {}),
+          ...(peakVramMiB !== undefined ? { peakVramMiB } : {}),
         }, s),
       control.signal,
     );

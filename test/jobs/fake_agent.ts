@@ -51,6 +51,15 @@ export class FakeAgent {
     return call(this.t, method, `/api/agent/v1${path}`, { token: this.credential, body });
   }
 
+  /** Completes a claimed job with one small output, reporting `peakVramMiB` if given. */
+  async finishWithPeak(job: ClaimedJob, peakVramMiB?: number): Promise<Reply> {
+    const output = await this.upload(job.id, new TextEncoder().encode(`take of ${job.id}`));
+    return await this.complete(job.id, [output], {
+      template: `${job.nodeType}.${job.tier}`,
+      ...(peakVramMiB === undefined ? {} : { peakVramMiB }),
+    });
+  }
+
   async claim(waitMs = 0): Promise<ClaimedJob | null> {
     const res = await this.call("POST", "/claim", { waitMs });
     if (res.status !== 200) throw new Error(`claim: ${res.status} ${JSON.stringify(res.body)}`);
@@ -140,14 +149,23 @@ export function getBlob(
     : fetch(url, { headers });
 }
 
-/** Creates an enrollment token as `owner` and enrolls an agent with `profile`. */
+/**
+ * Creates an enrollment token as `owner` and enrolls an agent with `profile`: into the owner's
+ * personal pool, or into `poolId` (a pool the owner manages).
+ */
 export async function enrollAgent(
   t: App,
   owner: { token: string },
   profile = agentProfile(),
   name?: string,
+  poolId?: string,
 ) {
-  const tokenRes = await call(t, "POST", "/api/agents/enrollment-tokens", { token: owner.token });
+  const tokenRes = poolId
+    ? await call(t, "POST", `/api/pools/${poolId}/enrollment-tokens`, {
+      token: owner.token,
+      body: {},
+    })
+    : await call(t, "POST", "/api/agents/enrollment-tokens", { token: owner.token });
   if (tokenRes.status !== 201) {
     throw new Error(`token: ${tokenRes.status} ${JSON.stringify(tokenRes.body)}`);
   }

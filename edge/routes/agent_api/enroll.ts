@@ -55,7 +55,8 @@ export const enrollRoutes = new Hono<AppEnv>()
   })
   .post("/heartbeat", requireAgent, ...jsonBody(heartbeatRequestSchema), async (c) => {
     const deps = c.get("deps");
-    const agent = await recordHeartbeat(deps, c.get("agent").id, c.req.valid("json").profile);
+    const { profile, leaving } = c.req.valid("json");
+    const agent = await recordHeartbeat(deps, c.get("agent").id, profile, leaving ?? false);
     // A new backend or a bigger card may fit jobs that were waiting.
     deps.dispatcher.wake();
     return c.json(

@@ -1,10 +1,11 @@
 /**
- * The claim statement, for a group of agents with the same capabilities (same owner, largest
+ * The claim statement, for a group of agents with the same capabilities (same pool, largest
  * GPU, healthy backends and models) that claim at the same moment: one UPDATE leases the best
  * queued jobs they can run, the best to the agent that asked first. Whatever the concurrency
  * (requests in this process, other edge instances on the same database) no job is ever leased
  * twice: one statement sees one snapshot and writes each job row once. The rules, all here:
- * - the project is live and the agents' owner is its owner or editor;
+ * - the project is live and the agents' pool may serve it (projectServedBy, project_pools.ts):
+ *   chosen for it, or, for a project that chose none, the personal pool of an owner or editor;
  * - one of the job's candidate backends is healthy on the agent;
  * - the agent advertises the job's (node type, tier) pair as runnable now (for a job that runs
  *   a workflow asset: that its ComfyUI runs workflow assets, `WORKFLOW_WORK`);
@@ -21,6 +22,7 @@
  * UPDATE.
  */
 import type { CallingAgent } from "../agents.ts";
+import { projectServedBy } from "../fleet/project_pools.ts";
 import { WORKFLOW_WORK } from "./matching.ts";
 
 /** One claim request in a group; an agent appears at most once per group. */
@@ -32,12 +34,12 @@ export interface ClaimSlot {
 /** What the agents of a group share, and so what the jobs are matched on. */
 export type Capability = Pick<
   CallingAgent,
-  "ownerId" | "maxVramMiB" | "healthyBackends" | "models" | "runnable" | "capabilityHash"
+  "poolId" | "maxVramMiB" | "healthyBackends" | "models" | "runnable" | "capabilityHash"
 >;
 
 /** Groups claims that can share a statement (the hash covers every derived column). */
 export function capabilityKey(agent: Capability): string {
-  return JSON.stringify([agent.ownerId, agent.capabilityHash]);
+  return JSON.stringify([agent.poolId, agent.capabilityHash]);
 }
 
 export function claimStatement(
@@ -60,8 +62,7 @@ export function claimStatement(
       select j.id, j.priority, j.created_at from jobs j
       join projects p on p.id = j.project_id and p.deleted_at is null
       where j.state = 'queued' and j.min_vram_mib <= ?
-        and exists (select 1 from project_members pm where pm.project_id = j.project_id
-          and pm.user_id = ? and pm.role in ('owner', 'editor'))
+        and ${projectServedBy("j.project_id", "?")}
         and exists (select 1 from json_each(j.backends) b
           where b.value in (select value from json_each(?)))
         and not exists (select 1 from json_each(j.models) m
@@ -88,7 +89,9 @@ export function claimStatement(
     args: [
       ...slots.flatMap((s) => [s.agentId, s.concurrency]),
       capability.maxVramMiB,
-      capability.ownerId,
+      // projectServedBy names the pool twice.
+      capability.poolId,
+      capability.poolId,
       JSON.stringify(capability.healthyBackends),
       JSON.stringify(capability.models),
       JSON.stringify(capability.runnable),

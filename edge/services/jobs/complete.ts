@@ -10,6 +10,7 @@ import { AGENT_ERROR_CODES, type CompleteRequest, type Take } from "../../../pro
 import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
+import { leasedAt, runStatements } from "../fleet/runs.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
 import {
   jobLineage,
@@ -66,6 +67,7 @@ export async function completeJob(
     }
   }
 
+  const startedAt = await leasedAt(deps, jobId) ?? job.startedAt ?? job.createdAt;
   const now = deps.now();
   const succeeded = and(
     eq(jobs.id, jobId),
@@ -109,6 +111,15 @@ export async function completeJob(
         sql`exists (select 1 from ${jobs} where ${succeeded})`,
       ))
     ),
+    // What the run teaches (footprints, durations, metrics), if this batch completed it.
+    ...runStatements(deps, {
+      job,
+      agent,
+      template: request.template,
+      peakVramMiB: request.peakVramMiB,
+      startedAt,
+      finishedAt: now,
+    }),
   ]);
   // The lease was lost between the checks and the update (reaper, cancel): nothing was recorded.
   if (!done) throw leaseLost("the job changed while completing");

@@ -20,6 +20,7 @@ import { newId } from "../../lib/ids.ts";
 import { onlineAgentsForProject } from "../agents.ts";
 import { liveGraph } from "../live_graph.ts";
 import { resolveInputs } from "./inputs.ts";
+import { learnedNeeds } from "../fleet/footprints.ts";
 import { workflowForJob } from "../workflow_assets.ts";
 import { chooseTier, type TierChoice, workflowRequirements } from "./matching.ts";
 import type { JobRow } from "./transitions.ts";
@@ -71,14 +72,17 @@ export async function enqueueJob(
   const workflow = typeof workflowId === "string"
     ? await workflowForJob(deps, projectId, workflowId, def)
     : null;
-  const online = await onlineAgentsForProject(deps, projectId);
+  const [online, needs] = await Promise.all([
+    onlineAgentsForProject(deps, projectId),
+    learnedNeeds(deps, def),
+  ]);
   const choice: TierChoice = workflow
     ? {
       tier: workflow.tier,
       requirements: workflowRequirements(workflow.tier, workflow.binding.models),
       rationale: null,
     }
-    : chooseTier(def, body.tier, body.allowDowngrade, online);
+    : chooseTier(def, body.tier, body.allowDowngrade, online, (t) => needs(t).requirements);
   return await insertJob(deps, {
     projectId,
     nodeId,
@@ -94,6 +98,8 @@ export async function enqueueJob(
       binding: workflow.binding,
     },
     choice,
+    // A workflow's needs are its own mapping's, not what runs of the catalog's templates taught.
+    footprint: workflow ? null : needs(choice.tier).footprint,
     requestedTier: workflow ? workflow.tier : body.tier,
     allowDowngrade: body.allowDowngrade,
     priority: body.priority,
@@ -115,6 +121,8 @@ export interface NewJob {
   /** The workflow asset the job runs instead of the built-in templates, if any. */
   workflow?: JobRow["workflow"];
   choice: TierChoice;
+  /** The footprint figure the job's VRAM need came from (learned or declared), if any. */
+  footprint?: JobRow["footprint"];
   requestedTier: Tier;
   allowDowngrade: boolean;
   priority: number;
@@ -149,6 +157,7 @@ export async function insertJob(
     rationale: choice.rationale,
     backends: choice.requirements.backends,
     minVramMiB: choice.requirements.minVramMiB,
+    footprint: fields.footprint ?? null,
     models: choice.requirements.models,
     priority: fields.priority,
     state: "queued",

@@ -30,6 +30,10 @@ export interface AgentCapability {
    * not known (a backend without templates, an older agent): every parameter counts.
    */
   params?: Record<string, string[] | null>;
+  /** The pool it runs in (services/fleet), when known: "why is my job waiting" names it. */
+  pool?: { id: string; name: string };
+  /** Holding as many jobs as it runs at once. */
+  busy?: boolean;
 }
 
 /** How a (node type, tier) pair is written in `agents.runnable`. */
@@ -220,14 +224,16 @@ export function chooseTier(
   requested: Tier,
   allowDowngrade: boolean,
   online: AgentCapability[],
+  /** The requirements at a tier (learned footprints: services/fleet/footprints.ts). */
+  needs: (tier: Tier) => Requirements = (tier) => requirementsFor(def, tier),
 ): TierChoice {
-  const asked = { tier: requested, requirements: requirementsFor(def, requested), rationale: null };
+  const asked = { tier: requested, requirements: needs(requested), rationale: null };
   if (!allowDowngrade || online.length === 0) return asked;
   const work = (tier: Tier) => ({ nodeType: def.type, tier });
   if (online.some((a) => misfit(a, asked.requirements, work(requested)) === null)) return asked;
   for (const tier of tiersAtOrBelow(requested).slice(1)) {
     if (!def.tiers.includes(tier)) continue;
-    const requirements = requirementsFor(def, tier);
+    const requirements = needs(tier);
     if (online.some((a) => misfit(a, requirements, work(tier)) === null)) {
       const why = explainWait(online, asked.requirements, work(requested));
       const detail = why.reason === "not_enough_vram"

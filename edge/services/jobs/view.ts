@@ -1,10 +1,16 @@
-/** Jobs as the studio shows them: public fields, and for a queued job why it is waiting. */
-import { asc, eq } from "drizzle-orm";
-import { jobEvents } from "../../../db/schema/mod.ts";
+/**
+ * Jobs as the studio shows them: public fields; for a queued job why it is waiting (per pool)
+ * and its ETA; the VRAM figure it was matched on; the pool of the agent that holds or ran it.
+ */
+import { asc, eq, inArray } from "drizzle-orm";
+import { agents, jobEvents, pools } from "../../../db/schema/mod.ts";
+import type { JobFootprint, QueueEta } from "../../../protocol/fleet.ts";
 import type { WaitReason } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
-import type { AgentCapability } from "./matching.ts";
-import { explainWait } from "./matching.ts";
+import { onlineAgentsForProject } from "../agents.ts";
+import { queueEtas } from "../fleet/eta.ts";
+import { explainWaitByPool } from "../fleet/pool_wait.ts";
+import { projectPoolList } from "../fleet/project_pools.ts";
 import type { JobRow } from "./transitions.ts";
 
 export interface JobView {
@@ -34,6 +40,12 @@ export interface JobView {
   error: string | null;
   /** Only for queued jobs: why no agent has taken it yet. */
   waiting: { reason: WaitReason; message: string } | null;
+  /** Only for queued jobs that an online agent can run: when it should be done, and why. */
+  eta: QueueEta | null;
+  /** The VRAM figure it was matched on (declared or learned); null for jobs from before. */
+  footprint: JobFootprint | null;
+  /** The pool of the agent that holds it or ran it. */
+  pool: { id: string; name: string } | null;
   createdBy: string | null;
   createdAt: number;
   updatedAt: number;
@@ -41,8 +53,38 @@ export interface JobView {
   finishedAt: number | null;
 }
 
-/** `online`: the agents online for the job's project, to explain a wait. */
-export function jobView(job: JobRow, online: AgentCapability[]): JobView {
+/** What the views of one project's jobs share: read once for a list. */
+interface ViewContext {
+  online: Awaited<ReturnType<typeof onlineAgentsForProject>>;
+  servingPools: { id: string; name: string }[];
+  etas: Map<string, QueueEta>;
+  poolOfAgent: Map<string, { id: string; name: string }>;
+}
+
+/** The views of jobs of one project. */
+export async function jobViews(
+  deps: AppDeps,
+  projectId: string,
+  rows: readonly JobRow[],
+): Promise<JobView[]> {
+  const open = rows.some((j) => j.state === "queued");
+  const [online, serving] = open
+    ? await Promise.all([onlineAgentsForProject(deps, projectId), projectPoolList(deps, projectId)])
+    : [[], { pools: [] }];
+  const agentIds = [...new Set(rows.flatMap((j) => j.leaseAgentId ? [j.leaseAgentId] : []))];
+  const held = agentIds.length === 0 ? [] : await deps.db
+    .select({ agentId: agents.id, id: pools.id, name: pools.name }).from(agents)
+    .innerJoin(pools, eq(pools.id, agents.poolId)).where(inArray(agents.id, agentIds));
+  const context: ViewContext = {
+    online,
+    servingPools: serving.pools,
+    etas: await queueEtas(deps, rows, online),
+    poolOfAgent: new Map(held.map((r) => [r.agentId, { id: r.id, name: r.name }])),
+  };
+  return rows.map((job) => jobView(job, context));
+}
+
+function jobView(job: JobRow, context: ViewContext): JobView {
   const requirements = { backends: job.backends, minVramMiB: job.minVramMiB, models: job.models };
   return {
     id: job.id,
@@ -67,12 +109,15 @@ export function jobView(job: JobRow, online: AgentCapability[]): JobView {
     progress: job.progress,
     error: job.error,
     waiting: job.state === "queued"
-      ? explainWait(online, requirements, {
+      ? explainWaitByPool(context.online, context.servingPools, requirements, {
         nodeType: job.nodeType,
         tier: job.tier,
         workflow: job.workflow && { ...job.workflow, models: job.workflow.binding.models },
       })
       : null,
+    eta: context.etas.get(job.id) ?? null,
+    footprint: job.footprint,
+    pool: job.leaseAgentId ? context.poolOfAgent.get(job.leaseAgentId) ?? null : null,
     createdBy: job.createdBy,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,

@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { agentProfile, CARD_MIB, enrollAgent } from "../../test/jobs/fake_agent.ts";
+import { choosePools, joinStudio, studioWithPool } from "../../test/jobs/fleet_fixture.ts";
+import { graphOf, node, saveGraph } from "../../test/jobs/graphs.ts";
+import { addMember, call, createProject, createTestApp, signUp, type TestApp } from "../testing.ts";
+
+const shot = { type: "shot.generate", params: { prompt: "a door" } };
+
+async function projectWithShot(t: TestApp, owner: { token: string }) {
+  const projectId = await createProject(t, owner);
+  await saveGraph(t, projectId, graphOf([node("shot1", "shot.generate", { prompt: "a door" })]));
+  const generate = async (body: Record<string, unknown> = {}) => {
+    const res = await call(t, "POST", `/api/projects/${projectId}/nodes/shot1/generate`, {
+      token: owner.token,
+      body: { ...shot, ...body },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.job;
+  };
+  return { projectId, generate };
+}
+
+Deno.test("a studio pool runs only the projects chosen for it, and the job names the pool", async () => {
+  const t = await createTestApp();
+  try {
+    const admin = await signUp(t, "Mira");
+    const other = await signUp(t, "Otto");
+    const { poolId } = await studioWithPool(t, admin);
+    const farm = await enrollAgent(t, admin, agentProfile(), "farm-1", poolId);
+    const personal = await enrollAgent(t, admin, agentProfile(), "home");
+    const ours = await projectWithShot(t, admin);
+    const theirs = await projectWithShot(t, other);
+
+    // Not chosen yet: the project runs on its owner's personal pool, not on the farm.
+    const first = await ours.generate();
+    assert.equal(await farm.claim(), null, "the farm takes nothing it was not given");
+    const onHome = await personal.claim();
+    assert.equal(onHome?.id, first.id);
+    assert.equal((await personal.finishWithPeak(onHome!)).status, 200);
+
+    await choosePools(t, admin, ours.projectId, [poolId]);
+    const second = await ours.generate();
+    assert.equal(await personal.claim(), null, "chosen pools only: the personal one is out");
+    const onFarm = await farm.claim();
+    assert.equal(onFarm?.id, second.id);
+    const seen = await call(t, "GET", `/api/projects/${ours.projectId}/jobs/${second.id}`, {
+      token: admin.token,
+    });
+    assert.deepEqual(seen.body.job.pool, { id: poolId, name: "Render Farm" });
+
+    // Another studio's project can never choose this pool, nor is it served by it.
+    const refused = await call(t, "PUT", `/api/projects/${theirs.projectId}/pools`, {
+      token: other.token,
+      body: { poolIds: [poolId] },
+    });
+    assert.equal(refused.status, 404);
+    assert.match(refused.body.error.message, /pool .* not found/);
+    await theirs.generate();
+    assert.equal(await farm.claim(), null);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a project's default pools are its owners' and editors' personal pools", async () => {
+  const t = await createTestApp();
+  try {
+    const owner = await signUp(t, "Ada");
+    const editor = await signUp(t, "Ed");
+    const reviewer = await signUp(t, "Rev");
+    const { projectId, generate } = await projectWithShot(t, owner);
+    await addMember(t, projectId, owner, editor, "editor");
+    await addMember(t, projectId, owner, reviewer, "reviewer");
+    await enrollAgent(t, editor);
+    await enrollAgent(t, reviewer);
+    const listed = await call(t, "GET", `/api/projects/${projectId}/pools`, {
+      token: reviewer.token,
+    });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.body.chosen, false);
+    assert.deepEqual(listed.body.pools.map((p: { name: string }) => p.name), ["Ed's agents"]);
+    const job = await generate();
+    assert.equal(job.waiting.reason, "agents_busy");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("why a job waits, per pool: which sizes are online and whether they are idle", async () => {
+  const t = await createTestApp();
+  try {
+    const admin = await signUp(t, "Mira");
+    const { poolId } = await studioWithPool(t, admin);
+    for (let i = 0; i < 3; i++) {
+      await enrollAgent(t, admin, agentProfile({ vramMiB: CARD_MIB.gb16 }), `n${i}`, poolId);
+    }
+    const { projectId, generate } = await projectWithShot(t, admin);
+    await choosePools(t, admin, projectId, [poolId]);
+    const job = await generate({ tier: "high", allowDowngrade: false });
+    assert.equal(job.waiting.reason, "not_enough_vram");
+    assert.match(
+      job.waiting.message,
+      /no agent of pool Render Farm with 24 GB online; 3 with 16 GB idle/,
+    );
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a studio member uses its pools; only admins manage them; outsiders get 404", async () => {
+  const t = await createTestApp();
+  try {
+    const admin = await signUp(t, "Mira");
+    const member = await signUp(t, "Max");
+    const outsider = await signUp(t, "Otto");
+    const { studioId, poolId } = await studioWithPool(t, admin);
+    await joinStudio(t, admin, studioId, member);
+    const asMember = await call(t, "GET", `/api/pools/${poolId}`, { token: member.token });
+    assert.equal(asMember.status, 200);
+    assert.equal(asMember.body.pool.role, "member");
+    const patch = await call(t, "PATCH", `/api/pools/${poolId}`, {
+      token: member.token,
+      body: { maxAgents: 3 },
+    });
+    assert.equal(patch.status, 403);
+    const memberProject = await projectWithShot(t, member);
+    await choosePools(t, member, memberProject.projectId, [poolId]);
+    for (
+      const [method, path] of [
+        ["GET", `/api/pools/${poolId}`],
+        ["PATCH", `/api/pools/${poolId}`],
+        ["POST", `/api/pools/${poolId}/enrollment-tokens`],
+        ["POST", `/api/pools/${poolId}/scaling-token`],
+      ] as const
+    ) {
+      const body = method === "GET" ? {} : { body: {} };
+      const res = await call(t, method, path, { token: outsider.token, ...body });
+      assert.equal(res.status, 404, `${method} ${path}`);
+    }
+  } finally {
+    await t.close();
+  }
+});
