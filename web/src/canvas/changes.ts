@@ -89,5 +89,8 @@ function _inverseOf(graph: Graph, change: Change): Change[] {
       const edge = graph.edges[change.id];
       return edge ? [{ type: "edge.create", edge: structuredClone(edge) }] : [];
     }
+    default:
+      // Cut edits are made on the timeline, which keeps no undo history of its own yet.
+      return [];
   }
 }
