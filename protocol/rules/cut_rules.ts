@@ -115,10 +115,10 @@ function replaceCut(doc: RoomDoc, { cut }: OpOf<"cut.replace">): Outcome {
       return refuse("invalid", `cut.audioTracks.${key}.id`, "differs from its key");
     }
   }
-  // Clips that came with the cut before keep their nodes, deleted or not (gaps); new ones must play.
+  // A whole timeline comes from elsewhere (an import): a clip of a node the graph does not hold
+  // is a gap, as unknown media are; one of a node without an output of its kind is refused.
   for (const clip of Object.values(cut.clips)) {
-    const old = before.clips[clip.id];
-    if (old && old.nodeId === clip.nodeId) continue;
+    if (!doc.graph.nodes[clip.nodeId]) continue;
     const bad = _playable(doc, clip.nodeId, clip.kind, `cut.clips.${clip.id}.nodeId`);
     if (bad) return bad;
   }

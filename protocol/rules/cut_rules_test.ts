@@ -196,17 +196,22 @@ Deno.test("cut ops name what they refer to: unknown cut, clip, duplicate ids", (
   assert.equal(doc.graph.cuts!["main"], undefined);
 });
 
-Deno.test("cut.replace takes a whole cut (an import) and keeps the gaps it already had", () => {
+Deno.test("cut.replace takes a whole cut (an import): unknown media are gaps, a node without picture is refused", () => {
   const { doc, cut } = threeShots();
   assert.ok(doc.apply({ type: "node.delete", id: "c" }).ok);
+  assert.ok(
+    doc.apply({ type: "node.create", node: other("img", "image.generate", { prompt: "p" }) }).ok,
+  );
   const next = structuredClone(cut());
   for (const clip of Object.values(next.clips)) clip.in = 4;
+  const first = videoTrack(next)[0]!;
+  next.clips["v8"] = { ...first, id: "v8", nodeId: "unknown-media", position: "a8" };
   assert.ok(doc.apply({ type: "cut.replace", cut: next }).ok);
   assert.deepEqual(cut(), next);
   const bad = structuredClone(next);
-  bad.clips["v9"] = { ...bad.clips["v1"]!, id: "v9", nodeId: "c" };
+  bad.clips["v9"] = { ...bad.clips["v1"]!, id: "v9", nodeId: "img" };
   assert.deepEqual(refusal(doc.apply({ type: "cut.replace", cut: bad })), [
-    "conflict",
+    "invalid",
     "cut.clips.v9.nodeId",
   ]);
   assert.deepEqual(cut(), next);
