@@ -60,7 +60,7 @@ Deno.test("GET cuts lists the room's cuts with their length; OTIO and EDL export
     const edl = await call(t, "GET", `${base}/main/edl`, { token: owner.token });
     assert.equal(edl.status, 200);
     assert.match(edl.body, /^TITLE: Main cut\nFCM: NON-DROP FRAME\n/);
-    assert.match(edl.body, /\* FROM CLIP NAME: +SHOT-010_v01_take01\.mp4\n002  BL /);
+    assert.match(edl.body, /\* FROM CLIP NAME: +SHOT-010_v01_take01\.mp4\n002 {2}BL /);
   } finally {
     await t.close();
   }
