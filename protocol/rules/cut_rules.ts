@@ -81,7 +81,9 @@ function createCut(doc: RoomDoc, { cut: head, fromGraph }: OpOf<"cut.create">): 
   if (Object.keys(cuts).length >= MAX_CUTS) {
     return refuse("too_large", "cut", `a project holds at most ${MAX_CUTS} cuts`);
   }
-  const cut = fromGraph ? cutFromGraph(graph, head) : { ...head, clips: {}, audioTracks: {} };
+  // A copy: the op (and a frozen default format in it) must not become part of the document.
+  const own = structuredClone(head);
+  const cut = fromGraph ? cutFromGraph(graph, own) : { ...own, clips: {}, audioTracks: {} };
   cuts[cut.id] = cut;
   return _sound(cut, cutParts(cut), () => void delete cuts[cut.id]);
 }
@@ -91,7 +93,7 @@ function updateCut(doc: RoomDoc, { id, set }: OpOf<"cut.update">): Outcome {
   if ("ok" in cut) return cut;
   const { name, format } = cut;
   if (set.name !== undefined) cut.name = set.name;
-  if (set.format !== undefined) cut.format = set.format;
+  if (set.format !== undefined) cut.format = { ...set.format };
   return _sound(cut, [id], () => void Object.assign(cut, { name, format }));
 }
 
@@ -163,7 +165,7 @@ function updateClip(doc: RoomDoc, { cutId, clipId, set }: OpOf<"cut.clip.update"
   for (const [key, value] of Object.entries(set)) {
     if (value !== undefined) (changes as Record<string, unknown>)[key] = value;
   }
-  Object.assign(clip, changes);
+  Object.assign(clip, structuredClone(changes));
   const undo = () => void (cut.clips[clipId] = Object.assign(clip, before));
   return _sound(cut, [clipPart(cutId, clipId)], undo);
 }
