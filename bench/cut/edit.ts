@@ -17,7 +17,7 @@ import { PROTOCOL_VERSION } from "../../protocol/canvas.ts";
 import { DEFAULT_CUT_FORMAT } from "../../protocol/cut.ts";
 import { signRoomTicket } from "../../protocol/room_ticket.ts";
 import { freePort, startPartyKit } from "../../test/rooms/partykit_server.ts";
-import { writeResults } from "../lib/results.ts";
+import { mergeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
 import { spawnFakeEdge } from "../rooms/fake_edge_process.ts";
 
@@ -167,10 +167,5 @@ export async function editFigures(): Promise<Record<string, number>> {
 }
 
 if (import.meta.main) {
-  const path = new URL("../results/cut.json", import.meta.url);
-  const previous = await Deno.readTextFile(path).then((t) => JSON.parse(t), () => ({}));
-  const kept = Object.fromEntries(
-    Object.entries(previous).filter(([, v]) => typeof v === "number"),
-  ) as Record<string, number>;
-  console.log(`wrote ${await writeResults("cut", { ...kept, ...await editFigures() })}`);
+  console.log(`wrote ${await mergeResults("cut", await editFigures())}`);
 }

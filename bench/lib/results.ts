@@ -18,3 +18,16 @@ export async function writeResults(area: string, figures: Record<string, number>
   await Deno.writeTextFile(path, JSON.stringify(body, null, 2) + "\n");
   return path.pathname;
 }
+
+/** Writes `figures` into bench/results/<area>.json, keeping the figures of the area it holds. */
+export async function mergeResults(
+  area: string,
+  figures: Record<string, number>,
+): Promise<string> {
+  const path = new URL(`../results/${area}.json`, import.meta.url);
+  const previous = await Deno.readTextFile(path).then((t) => JSON.parse(t), () => ({}));
+  const kept = Object.fromEntries(
+    Object.entries(previous).filter(([, v]) => typeof v === "number"),
+  ) as Record<string, number>;
+  return await writeResults(area, { ...kept, ...figures });
+}

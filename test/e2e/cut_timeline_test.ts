@@ -9,7 +9,15 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
-import { anaWithEditorBen, graphOf, live, node, reviewerByLink } from "./helpers.ts";
+import {
+  anaWithEditorBen,
+  generateTake,
+  graphOf,
+  live,
+  node,
+  reviewerByLink,
+  takesOf,
+} from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 /** The dominant colour at the centre of the preview: "red", "blue", "green" or "none". */
@@ -64,28 +72,14 @@ Deno.test("the cut timeline: build, reorder, trim, pick a take, transition and p
     ]),
   );
   const agent = await studio.startAgent(ana);
-  const takesOf = async (nodeId: string) =>
-    (await studio.api<{ takes: { id: string; name: string }[] }>(
-      "GET",
-      `/api/projects/${projectId}/takes?nodeId=${nodeId}`,
-      ana.token,
-    )).takes;
   // wide: a red take, then a blue one (the newest plays until someone circles another);
   // door: a green take; close: none yet.
   for (const [nodeId, file] of [["wide", clips.red], ["wide", clips.blue], ["door", clips.green]]) {
     studio.fake.behaviour.outputBytes = () => Deno.readFileSync(file!);
-    const before = (await takesOf(nodeId!)).length;
-    await studio.api("POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, ana.token, {
-      type: "shot.generate",
-    });
-    await until(
-      `a take of ${nodeId}`,
-      async () => (await takesOf(nodeId!)).length > before,
-      30_000,
-    );
+    await generateTake(studio, ana, projectId, nodeId!);
   }
   await agent.stop();
-  const [blue, red] = await takesOf("wide");
+  const [blue, red] = await takesOf(studio, ana, projectId, "wide");
 
   const a = await studio.open(ana, `/projects/${projectId}`);
   const b = await studio.open(ben, `/projects/${projectId}`);
