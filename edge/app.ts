@@ -21,6 +21,7 @@ import { agentRoutes } from "./routes/agents.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { blobRoutes } from "./routes/blobs.ts";
 import { capabilityRoutes } from "./routes/capabilities.ts";
+import { cutRoutes } from "./routes/cuts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inboxRoutes } from "./routes/inbox.ts";
@@ -61,7 +62,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use(
     "/api/*",
     limitBody((c, d) =>
-      c.req.path.startsWith("/api/internal/")
+      // An imported timeline may be as large as the graph that will hold it.
+      c.req.path.startsWith("/api/internal/") || c.req.path.endsWith("/import-otio")
         ? d.config.MAX_GRAPH_BYTES
         : WORKFLOW_UPLOAD_PATH.test(c.req.path)
         ? {
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       ticketRoutes,
       jobRoutes,
       takeRoutes,
+      cutRoutes,
       projectAgentRoutes,
       capabilityRoutes,
       projectPoolRoutes,

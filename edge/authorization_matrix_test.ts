@@ -7,9 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { jobPreviews, takes } from "../db/schema/mod.ts";
+import { DEFAULT_CUT_FORMAT } from "../protocol/cut.ts";
+import { cutFromGraph } from "../protocol/cut_from_graph.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import { exampleText } from "../test/fixtures/workflows/mod.ts";
 import { joinStudio, studioWithPool } from "../test/jobs/fleet_fixture.ts";
+import { exportOtio, serializeOtio } from "./services/cut/mod.ts";
 import {
   addMember,
   call,
@@ -85,6 +88,10 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
   "GET /api/projects/:id/agents": { role: "reviewer", guests: false },
   "GET /api/projects/:id/pools": { role: "reviewer", guests: false },
   "PUT /api/projects/:id/pools": { role: "owner", body: { poolIds: [] } },
+  "GET /api/projects/:id/cuts": { role: "reviewer" },
+  "GET /api/projects/:id/cuts/:cutId/otio": { role: "reviewer" },
+  "GET /api/projects/:id/cuts/:cutId/edl": { role: "reviewer" },
+  "POST /api/projects/:id/cuts/:cutId/import-otio": { role: "editor", body: ":otio" },
 };
 
 const PRINCIPALS = ["anonymous", "non-member", "guest", "reviewer", "editor", "owner"] as const;
@@ -144,9 +151,14 @@ async function fixture(
     y: 0,
     params: { prompt: "door" },
   };
+  const cut = cutFromGraph({ nodes: { shot1: shot }, edges: {} }, {
+    id: "main",
+    name: "Main",
+    format: DEFAULT_CUT_FORMAT,
+  });
   await call(t, "POST", `/api/internal/projects/${id}/revisions`, {
     headers: { authorization: `Bearer ${TEST_ROOM_SECRET}` },
-    body: { graph: { nodes: { shot1: shot }, edges: {} } },
+    body: { graph: { nodes: { shot1: shot }, edges: {}, cuts: { main: cut } } },
   });
   // A canceled job: cancel (again) and retry both succeed on it.
   const job = await call(t, "POST", `/api/projects/${id}/nodes/shot1/generate`, {
@@ -210,6 +222,9 @@ async function fixture(
     ":jobId": job.body.job.id as string,
     ":inviteId": invite.body.invite.id as string,
     ":takeId": takeId,
+    ":cutId": "main",
+    // The cut as an OpenTimelineIO file, for the import to take back.
+    ":otio": serializeOtio(exportOtio(cut, new Map())),
   } as Record<string, string>;
 }
 

@@ -8,6 +8,9 @@ import { agentProfile, enrollAgent } from "../test/jobs/fake_agent.ts";
 import { studioWithPool } from "../test/jobs/fleet_fixture.ts";
 import { graphOf, node, oneShot, saveGraph } from "../test/jobs/graphs.ts";
 import { bigWorkflow, exampleText, uiFormatText } from "../test/fixtures/workflows/mod.ts";
+import { DEFAULT_CUT_FORMAT } from "../protocol/cut.ts";
+import { cutFromGraph } from "../protocol/cut_from_graph.ts";
+import { storeRevision } from "./services/graph_store.ts";
 import {
   call,
   createProject,
@@ -49,6 +52,18 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
       token: ada.token,
       body: { type: "character", name: "Rey" },
     })).body.asset;
+    // A shot and a cut of it, for the cut routes.
+    const shot = { id: "shot1", type: "shot.generate", title: "Shot", x: 0, y: 0, params: {} };
+    const cut = cutFromGraph({ nodes: { shot1: shot }, edges: {} }, {
+      id: "main",
+      name: "Main",
+      format: DEFAULT_CUT_FORMAT,
+    });
+    await storeRevision(t.deps, id, {
+      graph: { nodes: { shot1: shot }, edges: {}, cuts: { main: cut } },
+      message: "a cut",
+      authorIds: [],
+    });
     const before = await snapshot(t);
     const huge = "x".repeat(2 * 1024 * 1024);
     const cases: Array<
@@ -337,6 +352,50 @@ Deno.test("malformed, mistyped, oversized, unknown and hostile input is refused 
         path: `/api/projects/${id}/nodes/shot1/selected-take`,
         body: { takeId: crypto.randomUUID() },
         status: 404,
+      },
+      {
+        name: "an OTIO import that is not JSON",
+        method: "POST",
+        path: `/api/projects/${id}/cuts/main/import-otio`,
+        body: "<timeline/>",
+        status: 422,
+        field: "(file)",
+      },
+      {
+        name: "an OTIO import that is not an OTIO timeline",
+        method: "POST",
+        path: `/api/projects/${id}/cuts/main/import-otio`,
+        body: { name: "cut", tracks: [] },
+        status: 422,
+        field: "OTIO_SCHEMA",
+      },
+      {
+        name: "an OTIO import larger than a graph",
+        method: "POST",
+        path: `/api/projects/${id}/cuts/main/import-otio`,
+        body: "x".repeat(9 * 1024 * 1024),
+        status: 413,
+      },
+      {
+        name: "an OTIO import into a cut that does not exist",
+        method: "POST",
+        path: `/api/projects/${id}/cuts/nope/import-otio`,
+        body: { OTIO_SCHEMA: "Timeline.1" },
+        status: 404,
+      },
+      {
+        name: "a cut id with a space in it",
+        method: "GET",
+        path: `/api/projects/${id}/cuts/main%20cut/edl`,
+        status: 400,
+        field: "cutId",
+      },
+      {
+        name: "an OTIO export asked for relative paths with a word",
+        method: "GET",
+        path: `/api/projects/${id}/cuts/main/otio?relative=yes`,
+        status: 400,
+        field: "relative",
       },
       { name: "unknown API route", method: "GET", path: "/api/nothing-here", status: 404 },
       {

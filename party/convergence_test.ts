@@ -1,13 +1,21 @@
 /**
  * Randomized convergence: simulated clients edit the same graph optimistically over a network
  * with random delays, dropped connections and reconnects. At the end every client's view equals
- * the room's graph and every acknowledged op is in the room's history at the acked seq. The
+ * the room's graph (its cuts included: the first family also edits a cut) and every acknowledged
+ * op is in the room's history at the acked seq. The
  * first family sends room ops straight from replicas; the second drives the studio's own client
  * code (canvas engine → changes → room client) with pointer and key input.
  */
 import assert from "node:assert/strict";
-import type { ClientMessage, GraphOp, ServerMessage } from "../protocol/canvas.ts";
+import {
+  type ClientMessage,
+  type GraphOp,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+} from "../protocol/canvas.ts";
 import type { Graph } from "../protocol/graph.ts";
+import { cutProblems } from "../protocol/cut.ts";
+import { randomCutOp } from "../test/rooms/random_cut_op.ts";
 import type { RoomSocket } from "./ports.ts";
 import { CanvasReplica } from "../web/src/sync/replica.ts";
 import { FakeClock } from "../test/fakes/fake_clock.ts";
@@ -49,7 +57,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
       if (m.type === "state.update") history.set(m.seq, m.opId);
     };
     h.room.connect(observer, ticket("observer", "reviewer"));
-    h.room.message(observer.id, JSON.stringify({ type: "hello", protocol: 1 }));
+    h.room.message(observer.id, JSON.stringify({ type: "hello", protocol: 2 }));
     let now = 0;
     let connections = 0;
     const clients: SimClient[] = ["ada", "bob", "cy", "dee"].map((name) => ({
@@ -67,7 +75,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
       socket.send = (text) => c.down.push({ at: now + rand() * 30, msg: JSON.parse(text) });
       c.socket = socket;
       h.room.connect(socket, ticket(c.name));
-      sendUp(c, c.replica.hello(1));
+      sendUp(c, c.replica.hello(PROTOCOL_VERSION));
       for (const m of c.replica.resend()) sendUp(c, m);
     };
     const drop = (c: SimClient) => {
@@ -78,6 +86,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
     };
     const randomOp = (c: SimClient): GraphOp => {
       const ids = Object.keys(c.replica.view().nodes);
+      if (ids.length >= 3 && rand() < 0.4) return randomCutOp(c.replica.view(), rand, c.name);
       const roll = rand();
       if (ids.length < 3 || roll < 0.2) {
         return { type: "node.create", node: shotNode(`${c.name}${Math.floor(rand() * 1e6)}`) };
@@ -162,6 +171,12 @@ for (const seed of [1, 2, 3, 4, 5]) {
     }
     assert.ok(ackedCount > 100, `only ${ackedCount} acked ops: the simulation did too little`);
     assert.ok(Object.keys(truth!.nodes).length > 0);
+    const cut = truth!.cuts?.["main"];
+    assert.ok(
+      cut && Object.keys(cut.clips).length > 0,
+      "no cut with clips: the cut ops did nothing",
+    );
+    assert.deepEqual(cutProblems(cut), []);
     h.room.dispose();
   });
 }

@@ -12,6 +12,7 @@
  * ```
  */
 import { type Graph, MAX_GRAPH_BYTES } from "../protocol/graph.ts";
+import { cutParts, cutPartValue } from "../protocol/rules/mod.ts";
 
 /** The graph's share of a flush body, which also carries a message and author ids. */
 export const MAX_ROOM_GRAPH_BYTES = MAX_GRAPH_BYTES - 64 * 1024;
@@ -39,11 +40,17 @@ export class GraphBudget {
   reset(graph: Graph): void {
     this.#sizes.clear();
     this.#bytes = 0;
-    this.commit(this.measure(graph, Object.keys(graph.nodes), Object.keys(graph.edges)));
+    const parts = Object.values(graph.cuts ?? {}).flatMap(cutParts);
+    this.commit(this.measure(graph, Object.keys(graph.nodes), Object.keys(graph.edges), parts));
   }
 
-  /** The size the graph has now, given that only these nodes and edges changed. */
-  measure(graph: Graph, nodeIds: Iterable<string>, edgeIds: Iterable<string>): Measured {
+  /** The size the graph has now, given that only these nodes, edges and cut parts changed. */
+  measure(
+    graph: Graph,
+    nodeIds: Iterable<string>,
+    edgeIds: Iterable<string>,
+    cutPartIds: Iterable<string> = [],
+  ): Measured {
     let bytes = this.#bytes;
     const sizes = new Map<string, number>();
     const add = (key: string, id: string, value: unknown) => {
@@ -54,6 +61,8 @@ export class GraphBudget {
     };
     for (const id of nodeIds) add(`node ${id}`, id, graph.nodes[id]);
     for (const id of edgeIds) add(`edge ${id}`, id, graph.edges[id]);
+    // A part's share of the cut's JSON, near enough: the budget guards megabytes, not bytes.
+    for (const part of cutPartIds) add(`cut ${part}`, part, cutPartValue(graph, part));
     return { bytes, sizes };
   }
 

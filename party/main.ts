@@ -10,7 +10,7 @@ import { parseEdgeEvent } from "../protocol/canvas.ts";
 import { systemClock } from "../protocol/clock.ts";
 import { type RoomTicket, verifyRoomTicket } from "../protocol/room_ticket.ts";
 import { httpEdgeApi } from "./edge_client.ts";
-import { CanvasRoom } from "./room.ts";
+import { CanvasRoom, RoomRefusal } from "./room.ts";
 
 function _vars(env: Record<string, unknown>): { secret: string; edgeUrl: string } {
   const secret = env.ROOM_SECRET;
@@ -132,6 +132,10 @@ export default class MainParty implements Party.Server {
     try {
       return Response.json(await this.#room.edgeEvent(parsed.value));
     } catch (error) {
+      if (error instanceof RoomRefusal) {
+        const { code, field, reason } = error.refusal;
+        return Response.json({ error: reason, code, field }, { status: 409 });
+      }
       // A graph request whose revision the edge could not store: say so, not a bare 500.
       return Response.json({ error: `${parsed.value.type}: ${error}` }, { status: 502 });
     }

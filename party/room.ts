@@ -11,7 +11,7 @@
  * ```ts
  * const room = new CanvasRoom("p1", { storage, edge, clock: systemClock });
  * if ((await room.load()) === "ready") room.connect(socket, ticket);
- * room.message(socket.id, '{"type":"hello","protocol":1}');
+ * room.message(socket.id, '{"type":"hello","protocol":2}');
  * ```
  */
 import {
@@ -30,7 +30,7 @@ import {
 } from "../protocol/canvas.ts";
 import type { Clock } from "../protocol/clock.ts";
 import { emptyGraph, type Graph } from "../protocol/graph.ts";
-import { applyOp } from "../protocol/rules/mod.ts";
+import { applyOp, type Refusal } from "../protocol/rules/mod.ts";
 import { accessSubjects, type RoomTicket } from "../protocol/room_ticket.ts";
 import { isNewer, ticketAccess } from "./access.ts";
 import { Flusher } from "./flusher.ts";
@@ -264,7 +264,8 @@ export class CanvasRoom {
     if (msg.type === "cursor.move") return this.#presence.cursor(connectionId, msg.x, msg.y);
     if (msg.type === "selection.change") return this.#presence.selection(connectionId, msg.nodeIds);
     if (session.peer.role === "reviewer") {
-      return this.#reject(session, msg.opId, "forbidden", "reviewers cannot change the graph");
+      const what = msg.type.startsWith("cut.") ? "a cut" : "the graph";
+      return this.#reject(session, msg.opId, "forbidden", `reviewers cannot change ${what}`);
     }
     if (msg.type === "generate.start") {
       const route = `POST /api/projects/${this.projectId}/nodes/${msg.nodeId}/generate`;
@@ -303,6 +304,8 @@ export class CanvasRoom {
         return { revision: state.meta.revision };
       case "graph.revert":
         return { revision: await this.#revert(event.revision, event.authorId) };
+      case "cut.edit":
+        return { revision: await this.#edgeEdit(event) };
       default:
         this.#broadcast(event);
         return { ok: true };
@@ -385,45 +388,66 @@ export class CanvasRoom {
   }
 
   #apply(session: Session, op: GraphOp, opId: string): void {
-    const state = this.#state!;
     const key = `${session.peer.userId} ${opId}`;
     const already = this.#seen.get(key);
     if (already !== undefined) return this.#send(session, { type: "ack", opId, seq: already });
-    const result = applyOp(state, op);
+    const result = this.#accept(op, opId, session.peer.userId, session.socket.id);
     if (!result.ok) return this.#reject(session, opId, result.code, result.reason, result.field);
-    const size = this.#budget.measure(state.graph, result.nodes, result.edges);
+    this.#send(session, { type: "ack", opId, seq: result.seq });
+  }
+
+  /**
+   * Applies an op under the rules and the size budget, gives it the next `seq`, stores it and
+   * sends it to everyone but `except` (the sender, who gets an ack). Refused ops change nothing.
+   */
+  #accept(
+    op: GraphOp,
+    opId: string,
+    by: string,
+    except: string | null,
+  ): Refusal | { ok: true; seq: number } {
+    const state = this.#state!;
+    const result = applyOp(state, op);
+    if (!result.ok) return result;
+    const cuts = result.cuts ?? [];
+    const size = this.#budget.measure(state.graph, result.nodes, result.edges, cuts);
     if (size.bytes > MAX_ROOM_GRAPH_BYTES && size.bytes > this.#budget.bytes) {
       result.undo();
-      return this.#reject(
-        session,
-        opId,
-        "too_large",
-        `the graph would be over ${MAX_ROOM_GRAPH_BYTES} bytes, more than the edge keeps`,
-      );
+      return {
+        ok: false,
+        code: "too_large",
+        field: "(message)",
+        reason: `the graph would be over ${MAX_ROOM_GRAPH_BYTES} bytes, more than the edge keeps`,
+      };
     }
     this.#budget.commit(size);
     const meta = state.meta;
     meta.seq++;
-    if (!meta.authors.includes(session.peer.userId)) meta.authors.push(session.peer.userId);
-    const { put, remove } = changeEntries(state.graph, result.nodes, result.edges);
+    if (!meta.authors.includes(by)) meta.authors.push(by);
+    const { put, remove } = changeEntries(state.graph, result.nodes, result.edges, cuts);
     if (op.type === "node.create" && op.restore) remove.push(tombKey(op.node.id));
     this.#commit.write({ ...put, meta }, remove);
-    const update: Logged = {
-      type: "state.update",
-      seq: meta.seq,
-      op,
-      opId,
-      by: session.peer.userId,
-    };
+    const update: Logged = { type: "state.update", seq: meta.seq, op, opId, by };
     this.#log.push(update);
-    this.#seen.set(key, meta.seq);
+    this.#seen.set(`${by} ${opId}`, meta.seq);
     if (this.#log.length > this.#o.logLimit) {
       const dropped = this.#log.shift()!;
       this.#seen.delete(`${dropped.by} ${dropped.opId}`);
     }
-    this.#send(session, { type: "ack", opId, seq: meta.seq });
-    this.#broadcast(update, session.socket.id);
+    this.#broadcast(update, except ?? undefined);
     this.#flusher.changed();
+    return { ok: true, seq: meta.seq };
+  }
+
+  /**
+   * A cut edit the edge made for someone (an OpenTimelineIO import): ordered like theirs,
+   * then stored at once, so the edge can answer with the revision that holds it.
+   */
+  async #edgeEdit(event: Extract<EdgeEvent, { type: "cut.edit" }>): Promise<number> {
+    const result = this.#accept(event.op, `edge-${crypto.randomUUID()}`, event.authorId, null);
+    if (!result.ok) throw new RoomRefusal(result);
+    await this.#serially(() => this.#flush());
+    return this.#state!.meta.revision;
   }
 
   /**
@@ -538,6 +562,13 @@ export class CanvasRoom {
     field?: string,
   ): void {
     this.#send(session, { type: "reject", opId, code, reason, ...(field ? { field } : {}) });
+  }
+}
+
+/** An edit the edge asked for that the rules refused; party/main.ts answers it as a 409. */
+export class RoomRefusal extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(`${refusal.field}: ${refusal.reason}`);
   }
 }
 

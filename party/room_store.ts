@@ -1,10 +1,12 @@
 /**
  * How a room's state lies in its storage: one key per node and per edge (so an edit writes a few
- * small values, never the whole graph), tombstones of deleted nodes, the edge's last word on each
+ * small values, never the whole graph), one per cut part (a cut's own properties, and each clip:
+ * protocol/rules/cut_parts.ts), tombstones of deleted nodes, the edge's last word on each
  * access subject (party/access.ts), and `meta` with the sequence number and what has been flushed
  * to the edge.
  */
 import { type Graph, salvageGraph } from "../protocol/graph.ts";
+import { cutParts, cutPartValue, joinCutParts } from "../protocol/rules/mod.ts";
 import type { AccessRecord } from "./access.ts";
 import type { RoomStorage } from "./ports.ts";
 
@@ -31,6 +33,7 @@ const NODE = "node:";
 const EDGE = "edge:";
 const TOMB = "tomb:";
 const ACCESS = "access:";
+const CUT = "cut:";
 
 /**
  * The stored room, or null when there is none. Nodes and edges stored before today's rules that
@@ -42,16 +45,21 @@ export async function readRoom(
 ): Promise<{ room: StoredRoom; setAside: string[] } | null> {
   const meta = await storage.get<RoomMeta>("meta");
   if (!meta) return null;
-  const stored: { nodes: Record<string, unknown>; edges: Record<string, unknown> } = {
-    nodes: {},
-    edges: {},
-  };
+  const stored: {
+    nodes: Record<string, unknown>;
+    edges: Record<string, unknown>;
+    cuts?: Record<string, unknown>;
+  } = { nodes: {}, edges: {} };
   for (const [key, node] of await storage.list<unknown>(NODE)) {
     stored.nodes[key.slice(NODE.length)] = node;
   }
   for (const [key, edge] of await storage.list<unknown>(EDGE)) {
     stored.edges[key.slice(EDGE.length)] = edge;
   }
+  const parts = [...await storage.list<unknown>(CUT)].map(([key, value]) =>
+    [key.slice(CUT.length), value] as [string, unknown]
+  );
+  if (parts.length > 0) stored.cuts = joinCutParts(parts);
   const { graph, setAside } = salvageGraph(stored);
   const deleted = new Set(
     [...(await storage.list<true>(TOMB)).keys()].map((k) => k.slice(TOMB.length)),
@@ -68,11 +76,15 @@ export function tombKey(nodeId: string): string {
   return TOMB + nodeId;
 }
 
-/** The writes that record `graph`'s current value of the given nodes and edges (absent → deleted). */
+/**
+ * The writes that record `graph`'s current value of the given nodes, edges and cut parts
+ * (absent → deleted).
+ */
 export function changeEntries(
   graph: Graph,
   nodeIds: Iterable<string>,
   edgeIds: Iterable<string>,
+  cutPartIds: Iterable<string> = [],
 ): { put: Record<string, unknown>; remove: string[] } {
   const put: Record<string, unknown> = {};
   const remove: string[] = [];
@@ -89,6 +101,11 @@ export function changeEntries(
     if (edge) put[EDGE + id] = edge;
     else remove.push(EDGE + id);
   }
+  for (const part of cutPartIds) {
+    const value = cutPartValue(graph, part);
+    if (value) put[CUT + part] = value;
+    else remove.push(CUT + part);
+  }
   return { put, remove };
 }
 
@@ -102,6 +119,7 @@ export async function writeWholeRoom(
     const stale = [
       ...Object.keys(previous.nodes).map((id) => NODE + id),
       ...Object.keys(previous.edges).map((id) => EDGE + id),
+      ...Object.values(previous.cuts ?? {}).flatMap(cutParts).map((part) => CUT + part),
     ];
     await _deleteInChunks(storage, stale);
   }
@@ -111,6 +129,9 @@ export async function writeWholeRoom(
   for (const node of Object.values(room.graph.nodes)) entries[NODE + node.id] = node;
   for (const edge of Object.values(room.graph.edges)) entries[EDGE + edge.id] = edge;
   for (const id of room.deleted) entries[TOMB + id] = true;
+  for (const part of Object.values(room.graph.cuts ?? {}).flatMap(cutParts)) {
+    entries[CUT + part] = cutPartValue(room.graph, part);
+  }
   await _putInChunks(storage, entries);
 }
 

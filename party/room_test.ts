@@ -180,7 +180,7 @@ Deno.test("a reconnecting client gets exactly the ops it missed, or a snapshot w
   const epoch = h.room.graph && (await h.storage.get<{ epoch: string }>("meta"))?.epoch;
   const back = new FakeSocket("back");
   h.room.connect(back, ticket("bob"));
-  h.send(back, { type: "hello", protocol: 1, epoch, lastSeq: 3 });
+  h.send(back, { type: "hello", protocol: 2, epoch, lastSeq: 3 });
   assert.deepEqual(back.received.map((m) => m.type === "state.update" ? m.seq : m.type), [
     "welcome",
     4,
@@ -188,7 +188,7 @@ Deno.test("a reconnecting client gets exactly the ops it missed, or a snapshot w
   ]);
   const far = new FakeSocket("far");
   h.room.connect(far, ticket("cy"));
-  h.send(far, { type: "hello", protocol: 1, epoch, lastSeq: 1 });
+  h.send(far, { type: "hello", protocol: 2, epoch, lastSeq: 1 });
   const snapshot = far.of("state.snapshot")[0];
   assert.equal(snapshot?.seq, 5);
   assert.deepEqual(Object.keys(snapshot?.graph.nodes ?? {}).sort(), ["n1", "n2", "n3", "n4", "n5"]);
@@ -289,7 +289,7 @@ Deno.test("a ticket issued before a role change carries the new role; one issued
   const again = await makeRoom({ storage: h.storage, edge: h.edge });
   const late = new FakeSocket("late");
   again.room.connect(late, ticket("cy", "editor"));
-  again.send(late, { type: "hello", protocol: 1 });
+  again.send(late, { type: "hello", protocol: 2 });
   assert.equal(late.of("welcome")[0]?.you.role, "reviewer");
   again.room.dispose();
 });

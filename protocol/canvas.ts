@@ -18,17 +18,18 @@
  * @example
  * ```ts
  * import { parseClientMessage, PROTOCOL_VERSION } from "./canvas.ts";
- * const msg = parseClientMessage('{"type":"hello","protocol":1}');
+ * const msg = parseClientMessage('{"type":"hello","protocol":2}');
  * if (msg.ok) console.log(msg.value.type, PROTOCOL_VERSION);
  * ```
  */
 import { z } from "zod";
 import { boundedJsonObject } from "./bounded_json.ts";
+import { CUT_OP_TYPES, cutOpSchemas } from "./cut_ops.ts";
 import { graphEdgeSchema, graphIdSchema, graphNodeSchema, graphSchema } from "./graph.ts";
 import { ROLES } from "./room_ticket.ts";
 
 /** Bumped on any change a client of the previous version could misread. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /**
  * Messages larger than this (UTF-16 code units of the JSON text) are rejected unread, with a
  * `reject` of code `too_large`. Frames over 1 MiB never reach the room: the runtime (workerd,
@@ -82,8 +83,9 @@ export const graphOpSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("node.delete"), id: graphIdSchema }).strict(),
   z.object({ type: z.literal("edge.create"), edge: graphEdgeSchema }).strict(),
   z.object({ type: z.literal("edge.delete"), id: graphIdSchema }).strict(),
+  ...cutOpSchemas,
 ]);
-/** A change to the graph: what the room sequences, stores and relays. */
+/** A change to the graph or its cuts: what the room sequences, stores and relays. */
 export type GraphOp = z.infer<typeof graphOpSchema>;
 export const GRAPH_OP_TYPES = [
   "node.create",
@@ -91,6 +93,7 @@ export const GRAPH_OP_TYPES = [
   "node.delete",
   "edge.create",
   "edge.delete",
+  ...CUT_OP_TYPES,
 ] as const;
 
 const withOpId = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, opId }).strict();
@@ -109,6 +112,7 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   withOpId({ type: z.literal("node.delete"), id: graphIdSchema }),
   withOpId({ type: z.literal("edge.create"), edge: graphEdgeSchema }),
   withOpId({ type: z.literal("edge.delete"), id: graphIdSchema }),
+  ...cutOpSchemas.map((schema) => schema.extend({ opId })),
   withOpId({ type: z.literal("generate.start"), nodeId: graphIdSchema }),
   z.object({ type: z.literal("cursor.move"), x: coordinate, y: coordinate }).strict(),
   z.object({
@@ -223,9 +227,18 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
     revision: z.number().int().min(1),
     authorId: z.string().min(1).max(100),
   }).strict(),
+  /**
+   * A cut edit made through the edge for `authorId` (an OpenTimelineIO import): ordered and
+   * relayed like a client's op, then stored; answered `{revision}`, or 409 with the refusal.
+   */
+  z.object({
+    type: z.literal("cut.edit"),
+    op: z.discriminatedUnion("type", [...cutOpSchemas]),
+    authorId: z.string().min(1).max(100),
+  }).strict(),
 ]);
 export type EdgeEvent = z.infer<typeof edgeEventSchema>;
-/** The room's answer to an edge event: `{revision}` for the two graph requests. */
+/** The room's answer to an edge event: `{revision}` for the graph requests and cut edits. */
 export type EdgeEventAnswer = { ok: true } | { revision: number };
 /** What a node shows about its runs changed: a job event, or a take selected, as clients receive it. */
 export type JobEvent =
@@ -258,13 +271,15 @@ function _firstIssue(error: z.ZodError): { field: string; reason: string } {
   return { field, reason: `${field}: ${issue?.message ?? "invalid"}` };
 }
 
-function _parse<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
-  if (text.length > MAX_MESSAGE_CHARS) {
-    return {
-      ok: false,
-      field: "(message)",
-      reason: `message over ${MAX_MESSAGE_CHARS} characters`,
-    };
+/**
+ * The largest event the edge posts: a whole imported cut (the edge, holding the secret, is
+ * trusted with more than a client's frame).
+ */
+export const MAX_EDGE_EVENT_CHARS = 8 * 1024 * 1024;
+
+function _parse<T>(schema: z.ZodType<T>, text: string, limit = MAX_MESSAGE_CHARS): Parsed<T> {
+  if (text.length > limit) {
+    return { ok: false, field: "(message)", reason: `message over ${limit} characters` };
   }
   let json: unknown;
   try {
@@ -285,25 +300,13 @@ export function parseClientMessage(text: string): Parsed<ClientMessage> {
 
 /** Validates one edge → room event body; never throws. */
 export function parseEdgeEvent(text: string): Parsed<EdgeEvent> {
-  return _parse(edgeEventSchema, text);
+  return _parse(edgeEventSchema, text, MAX_EDGE_EVENT_CHARS);
 }
 
 /** Splits a client graph message into its op and opId (the shape the room sequences). */
 export function toGraphOp(msg: ClientMessage): { op: GraphOp; opId: string } | null {
-  switch (msg.type) {
-    case "node.create":
-      return {
-        opId: msg.opId,
-        op: { type: msg.type, node: msg.node, ...(msg.restore ? { restore: true } : {}) },
-      };
-    case "node.update":
-      return { opId: msg.opId, op: { type: msg.type, id: msg.id, set: msg.set } };
-    case "node.delete":
-    case "edge.delete":
-      return { opId: msg.opId, op: { type: msg.type, id: msg.id } };
-    case "edge.create":
-      return { opId: msg.opId, op: { type: msg.type, edge: msg.edge } };
-    default:
-      return null;
-  }
+  if (!(GRAPH_OP_TYPES as readonly string[]).includes(msg.type) || !("opId" in msg)) return null;
+  const { opId, ...op } = msg;
+  // The client message of an op type is that op with an opId (the schemas above).
+  return { opId, op: op as GraphOp };
 }

@@ -21,7 +21,7 @@
  * ```
  */
 import { z } from "zod";
-import { graphIdSchema } from "./graph.ts";
+import { graphIdSchema } from "./graph_id.ts";
 
 /** A cut's output picture and rate. Sizes are even (H.264 with 4:2:0 needs that). */
 export const cutFormatSchema = z.object({
@@ -55,7 +55,7 @@ export const CUT_TRANSITIONS = [
 ] as const;
 export type CutTransitionKind = typeof CUT_TRANSITIONS[number];
 
-const frameCount = z.number().int().min(0).max(MAX_CUT_FRAMES);
+export const frameCount = z.number().int().min(0).max(MAX_CUT_FRAMES);
 
 export const cutTransitionSchema = z.object({
   kind: z.enum(CUT_TRANSITIONS),

@@ -10,12 +10,10 @@
  */
 import { z } from "zod";
 import { boundedJsonObject } from "./bounded_json.ts";
+import { type Cut, cutSchema } from "./cut.ts";
+import { graphIdSchema } from "./graph_id.ts";
 
-/** Ids of nodes and edges are chosen by clients (UUIDs or similar short tokens). */
-export const graphIdSchema = z.string().regex(
-  /^[A-Za-z0-9_-]{1,64}$/,
-  "ids are 1-64 letters, digits, _ or -",
-);
+export { graphIdSchema };
 
 export const graphNodeSchema = z.object({
   id: graphIdSchema,
@@ -44,12 +42,17 @@ export type GraphEdge = z.infer<typeof graphEdgeSchema>;
 export const graphSchema = z.object({
   nodes: z.record(graphIdSchema, graphNodeSchema),
   edges: z.record(graphIdSchema, graphEdgeSchema),
+  /**
+   * The project's cuts (protocol/cut.ts), kept in the graph so the room orders, stores, flushes
+   * and reverts them with it. Absent in revisions from before cuts.
+   */
+  cuts: z.record(graphIdSchema, cutSchema).optional(),
 }).strict();
 export type Graph = z.infer<typeof graphSchema>;
 
 /**
- * Reads a graph kept from before today's rules (a room's storage, an old revision): the nodes
- * and edges that fit the schema, and one line for each that does not and was set aside, with
+ * Reads a graph kept from before today's rules (a room's storage, an old revision): the nodes,
+ * edges and cuts that fit the schema, and one line for each that does not and was set aside, with
  * the edges that would lose an end. One bad node does not keep the rest of the graph from
  * loading. Throws only when `value` is not a graph at all.
  */
@@ -57,7 +60,7 @@ export function salvageGraph(value: unknown): { graph: Graph; setAside: string[]
   const shape = z.object({
     nodes: z.record(z.string(), z.unknown()),
     edges: z.record(z.string(), z.unknown()),
-  }).parse(value);
+  }).passthrough().parse(value);
   const graph = emptyGraph();
   const setAside: string[] = [];
   for (const [id, raw] of Object.entries(shape.nodes)) {
@@ -71,6 +74,18 @@ export function salvageGraph(value: unknown): { graph: Graph; setAside: string[]
     else if (!graph.nodes[edge.data.from.node] || !graph.nodes[edge.data.to.node]) {
       setAside.push(`edge ${id}: an end is missing`);
     } else graph.edges[id] = edge.data;
+  }
+  const cuts = z.record(z.string(), z.unknown()).optional().safeParse(
+    (value as { cuts?: unknown }).cuts,
+  );
+  if (!cuts.success) setAside.push(`cuts: ${_why(cuts)}`);
+  for (const [id, raw] of Object.entries(cuts.data ?? {})) {
+    const cut = cutSchema.safeParse(raw);
+    const keyed = cut.success && cut.data.id === id &&
+      Object.entries(cut.data.clips).every(([key, c]) => c.id === key) &&
+      Object.entries(cut.data.audioTracks).every(([key, t]) => t.id === key);
+    if (keyed) (graph.cuts ??= {})[id] = cut.data as Cut;
+    else setAside.push(`cut ${id}: ${_why(cut)}`);
   }
   return { graph, setAside };
 }

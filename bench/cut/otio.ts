@@ -11,7 +11,7 @@
 import type { AudioClip, Cut, CutClip, VideoClip } from "../../protocol/cut.ts";
 import { type CutMedia, exportOtio, serializeOtio } from "../../edge/services/cut/mod.ts";
 import { summarize } from "../lib/stats.ts";
-import { writeResults } from "../lib/results.ts";
+import { mergeResults } from "../lib/results.ts";
 
 const CLIPS = 500;
 
@@ -92,10 +92,5 @@ export function otioFigures(): { "cut.otio_p95_ms": number } {
 }
 
 if (import.meta.main) {
-  const path = new URL("../results/cut.json", import.meta.url);
-  const previous = await Deno.readTextFile(path).then((t) => JSON.parse(t), () => ({}));
-  const kept = Object.fromEntries(
-    Object.entries(previous).filter(([, v]) => typeof v === "number"),
-  ) as Record<string, number>;
-  console.log(`wrote ${await writeResults("cut", { ...kept, ...otioFigures() })}`);
+  console.log(`wrote ${await mergeResults("cut", otioFigures())}`);
 }

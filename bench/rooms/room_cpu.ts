@@ -66,7 +66,7 @@ for (let i = 0; i < PER_ROOM; i++) {
     iat: 0,
     exp: 2e12,
   });
-  room.message(socket.id, JSON.stringify({ type: "hello", protocol: 1 }));
+  room.message(socket.id, JSON.stringify({ type: "hello", protocol: 2 }));
   room.message(
     socket.id,
     JSON.stringify({

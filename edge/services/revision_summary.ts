@@ -104,6 +104,25 @@ export function graphChanges(before: Graph, after: Graph): string[] {
   } else if (disconnected.length > 1) {
     phrases.push(`removed ${count(disconnected.length, "connection")}`);
   }
+  phrases.push(...cutChanges(before, after));
+  return phrases;
+}
+
+/** "made the cut "Main"", "edited the cut "Trailer"", "deleted the cut "Old"". */
+function cutChanges(before: Graph, after: Graph): string[] {
+  const phrases: string[] = [];
+  const was = before.cuts ?? {};
+  const now = after.cuts ?? {};
+  for (const cut of Object.values(now)) {
+    const old = was[cut.id];
+    if (!old) phrases.push(`made the cut "${cut.name}"`);
+    else if (JSON.stringify(old) !== JSON.stringify(cut)) {
+      phrases.push(`edited the cut "${cut.name}"`);
+    }
+  }
+  for (const cut of Object.values(was)) {
+    if (!now[cut.id]) phrases.push(`deleted the cut "${cut.name}"`);
+  }
   return phrases;
 }
 

@@ -89,3 +89,34 @@ Deno.test("several authors are named together; reverts and no-ops say so", () =>
     "Ana and Ben added Shot SHOT-010",
   );
 });
+
+Deno.test("a revision names the cuts it made, edited and deleted", () => {
+  const cut = (id: string, name: string, out = 24) => ({
+    id,
+    name,
+    format: { width: 1280, height: 720, fps: 24 },
+    clips: {
+      v1: {
+        id: "v1",
+        kind: "video" as const,
+        nodeId: "a",
+        position: "a0",
+        in: 0,
+        out,
+        transition: null,
+      },
+    },
+    audioTracks: {},
+  });
+  const before = { ...graph([shot("a")]), cuts: { m: cut("m", "Main"), o: cut("o", "Old") } };
+  const after = {
+    ...graph([shot("a")]),
+    cuts: { m: cut("m", "Main", 12), t: cut("t", "Trailer") },
+  };
+  assert.deepEqual(graphChanges(before, after), [
+    'edited the cut "Main"',
+    'made the cut "Trailer"',
+    'deleted the cut "Old"',
+  ]);
+  assert.deepEqual(graphChanges(after, after), []);
+});

@@ -16,7 +16,10 @@ export interface RoomEvent {
 }
 
 /** What the edge asks the room and waits for (protocol/canvas.ts, `edgeEventSchema`). */
-export type RoomGraphRequest = Extract<EdgeEvent, { type: "graph.flush" | "graph.revert" }>;
+export type RoomGraphRequest = Extract<
+  EdgeEvent,
+  { type: "graph.flush" | "graph.revert" | "cut.edit" }
+>;
 
 /** How long the edge waits for a room's answer: it may first wake and store the graph. */
 const ASK_TIMEOUT_MS = 10_000;

@@ -8,11 +8,12 @@
  * edge_rules.ts and one line to `RULES`.
  */
 import type { GraphOp } from "../canvas.ts";
+import { cutRules } from "./cut_rules.ts";
 import { edgeRules } from "./edge_rules.ts";
 import { nodeRules } from "./node_rules.ts";
 import type { Outcome, RoomDoc, Rule, Rules } from "./outcome.ts";
 
-const RULES: Rules<GraphOp> = { ...nodeRules, ...edgeRules };
+const RULES: Rules<GraphOp> = { ...nodeRules, ...edgeRules, ...cutRules };
 
 export function applyOp(doc: RoomDoc, op: GraphOp): Outcome {
   // One rule per type: the table's type says each gets its own op's shape.

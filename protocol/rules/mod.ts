@@ -13,5 +13,6 @@
  */
 export { applyOp } from "./apply_op.ts";
 export { checkEdge, inputTaken } from "./edge_rules.ts";
+export { clipPart, cutParts, cutPartValue, joinCutParts } from "./cut_parts.ts";
 export { mergeParams } from "./node_rules.ts";
 export type { Applied, Outcome, Refusal, RoomDoc } from "./outcome.ts";

@@ -1,6 +1,6 @@
 /**
  * What the edit rules work on and answer with, shared by every op family (one file each:
- * node_rules.ts, edge_rules.ts). A rule applies its op to the document in place and says what it
+ * node_rules.ts, edge_rules.ts, cut_rules.ts). A rule applies its op to the document in place and says what it
  * touched, or refuses and leaves the document as it was.
  */
 import type { GraphOp, RejectCode } from "../canvas.ts";
@@ -31,6 +31,11 @@ export interface Applied {
   ok: true;
   nodes: readonly string[];
   edges: readonly string[];
+  /**
+   * The parts of cuts it changed (rules/cut_parts.ts): `cutId` for a cut's own properties and
+   * audio tracks, `cutId/clipId` for one clip. Absent when it changed no cut.
+   */
+  cuts?: readonly string[];
   /** Puts the document back as it was before the op (the room does when the graph got too big). */
   undo(): void;
 }

@@ -1,6 +1,7 @@
 /** Small steps the end-to-end tests share: seeding graphs, members, reading the page. */
 import type { Page } from "playwright-core";
 import type { Graph, GraphNode } from "../../protocol/graph.ts";
+import { until } from "../until.ts";
 import type { Device, Studio, User } from "./studio.ts";
 
 export function node(id: string, type: string, x: number, y: number, params = {}): GraphNode {
@@ -105,4 +106,36 @@ export async function reviewerByLink(
   await page.getByTestId("share-join").click();
   await live(page);
   return page;
+}
+
+/** A node's takes as `user` reads them, newest first. */
+export async function takesOf(
+  studio: Studio,
+  user: User,
+  projectId: string,
+  nodeId: string,
+): Promise<{ id: string; name: string }[]> {
+  return (await studio.api<{ takes: { id: string; name: string }[] }>(
+    "GET",
+    `/api/projects/${projectId}/takes?nodeId=${nodeId}`,
+    user.token,
+  )).takes;
+}
+
+/** Generates `nodeId` as `user` and waits (with an agent running) for its new take. */
+export async function generateTake(
+  studio: Studio,
+  user: User,
+  projectId: string,
+  nodeId: string,
+): Promise<void> {
+  const before = (await takesOf(studio, user, projectId, nodeId)).length;
+  await studio.api("POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, user.token, {
+    type: "shot.generate",
+  });
+  await until(
+    `a take of ${nodeId}`,
+    async () => (await takesOf(studio, user, projectId, nodeId)).length > before,
+    30_000,
+  );
 }

@@ -64,7 +64,7 @@ Deno.test("a share-link reviewer watches live and cannot edit", async (t) => {
       const socket = new WebSocket(`${grant.roomUrl}?ticket=${encodeURIComponent(grant.ticket)}`);
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
         setTimeout(() => reject(new Error("no reply from the room")), 5000);
-        socket.onopen = () => socket.send(JSON.stringify({ type: "hello", protocol: 1 }));
+        socket.onopen = () => socket.send(JSON.stringify({ type: "hello", protocol: 2 }));
         socket.onmessage = (ev) => {
           const msg = JSON.parse(String(ev.data));
           if (msg.type === "welcome") {

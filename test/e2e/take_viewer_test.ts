@@ -10,7 +10,15 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
-import { anaWithEditorBen, graphOf, live, node, reviewerByLink } from "./helpers.ts";
+import {
+  anaWithEditorBen,
+  generateTake,
+  graphOf,
+  live,
+  node,
+  reviewerByLink,
+  takesOf,
+} from "./helpers.ts";
 import { cspViolations, startStudio, until } from "./studio.ts";
 
 /**
@@ -67,21 +75,11 @@ Deno.test("the take viewer: frames, compare, lineage, selects and settings, for 
     ]),
   );
   const agent = await studio.startAgent(ana);
-  const takesOf = async (nodeId: string) =>
-    (await studio.api<{ takes: { id: string; name: string }[] }>(
-      "GET",
-      `/api/projects/${projectId}/takes?nodeId=${nodeId}`,
-      ana.token,
-    )).takes;
   for (const nodeId of ["hero", "hero", "copy"]) {
-    const before = (await takesOf(nodeId)).length;
-    await studio.api("POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, ana.token, {
-      type: "shot.generate",
-    });
-    await until(`a take of ${nodeId}`, async () => (await takesOf(nodeId)).length > before, 30_000);
+    await generateTake(studio, ana, projectId, nodeId);
   }
   await agent.stop();
-  const [second, first] = await takesOf("hero");
+  const [second, first] = await takesOf(studio, ana, projectId, "hero");
 
   const a = await studio.open(ana, `/projects/${projectId}`);
   const b = await studio.open(ben, `/projects/${projectId}`);

@@ -118,7 +118,7 @@ export async function makeRoom(
   const join = (sub: string, role: Role = "editor", extra: Partial<RoomTicket> = {}) => {
     const socket = new FakeSocket(`c${++n}-${sub}`, (id) => room.disconnect(id));
     room.connect(socket, ticket(sub, role, "p1", extra));
-    send(socket, { type: "hello", protocol: 1 });
+    send(socket, { type: "hello", protocol: 2 });
     socket.received = [];
     return socket;
   };

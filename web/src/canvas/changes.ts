@@ -7,6 +7,7 @@
 import type { GraphOp, NodeChanges } from "../../../protocol/canvas.ts";
 import type { Graph } from "../../../protocol/graph.ts";
 import { applyOp } from "../../../protocol/rules/mod.ts";
+import { inverseOfCutOp } from "./cut_inverse.ts";
 
 /**
  * One change to the graph: exactly the room's graph operation (`node.create`, `node.update`
@@ -89,5 +90,8 @@ function _inverseOf(graph: Graph, change: Change): Change[] {
       const edge = graph.edges[change.id];
       return edge ? [{ type: "edge.create", edge: structuredClone(edge) }] : [];
     }
+    default:
+      // The timeline's edits of a cut: undone on the same history as the canvas's.
+      return inverseOfCutOp(graph, change);
   }
 }

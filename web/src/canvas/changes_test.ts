@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { applyChanges, type Change, planEdit } from "./changes.ts";
+import type { Graph } from "../../../protocol/graph.ts";
 import { graphOf, node } from "./test_graph.ts";
 
 function sample() {
@@ -134,4 +135,38 @@ Deno.test("what the room would refuse is not drawn: a loop, a wrong socket type,
   ]);
   assert.deepEqual(applied, []);
   assert.deepEqual(Object.keys(g.edges), ["e1"]);
+});
+
+Deno.test("timeline edits of a cut are undone by the changes planEdit gives back", () => {
+  const graph: Graph = {
+    nodes: {
+      s1: { id: "s1", type: "shot.generate", title: "s1", x: 0, y: 0, params: { prompt: "p" } },
+      s2: { id: "s2", type: "shot.generate", title: "s2", x: 0, y: 0, params: { prompt: "p" } },
+    },
+    edges: {},
+  };
+  const made = planEdit(graph, [{
+    type: "cut.create",
+    cut: { id: "main", name: "Main", format: { width: 1280, height: 720, fps: 24 } },
+    fromGraph: true,
+  }]);
+  applyChanges(graph, made.changes);
+  const before = structuredClone(graph);
+  for (
+    const edit of [
+      [{ type: "cut.clip.update", cutId: "main", clipId: "v1", set: { out: 50, position: "a9" } }],
+      [{ type: "cut.clip.remove", cutId: "main", clipId: "v2" }],
+      [{ type: "cut.update", id: "main", set: { name: "Trailer" } }],
+      [{ type: "cut.delete", id: "main" }],
+    ] as Change[][]
+  ) {
+    const plan = planEdit(graph, edit);
+    assert.equal(plan.changes.length, 1);
+    applyChanges(graph, plan.changes);
+    assert.notDeepEqual(graph, before);
+    applyChanges(graph, plan.undo);
+    assert.deepEqual(graph, before, `undo of ${edit[0]!.type}`);
+  }
+  applyChanges(graph, made.undo);
+  assert.deepEqual(graph.cuts, {});
 });

@@ -74,7 +74,8 @@ export class Scene {
       if (c.type === "node.create") this.#dirtyNodes.add(c.node.id);
       else if (c.type === "node.update" || c.type === "node.delete") this.#dirtyNodes.add(c.id);
       else if (c.type === "edge.create") this.#dirtyEdges.add(c.edge.id);
-      else this.#dirtyEdges.add(c.id);
+      else if (c.type === "edge.delete") this.#dirtyEdges.add(c.id);
+      // Cut ops change no node or edge.
     }
   }
 

@@ -12,6 +12,7 @@ import PresenceBar from "../components/PresenceBar.tsx";
 import ProjectAgentsPanel from "../components/ProjectAgentsPanel.tsx";
 import SharingDialog from "../components/SharingDialog.tsx";
 import TakeViewer from "../components/TakeViewer.tsx";
+import Timeline from "../components/Timeline.tsx";
 import TopBar from "../components/TopBar.tsx";
 import { api, session as signedIn } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
@@ -142,7 +143,10 @@ function Studio(props: { project: Project }) {
           </Switch>
         </div>
         <div class="centre">
-          <CanvasView session={session} />
+          <div class="canvas-area">
+            <CanvasView session={session} />
+          </div>
+          <Timeline session={session} />
         </div>
         <Show when={session.panel()}>
           <div

@@ -21,7 +21,15 @@ import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
 import type { ConnectionState } from "../sync/room_client.ts";
 import { bindEngineView } from "./engine_view.ts";
 import { createGraphStore } from "./graph_store.ts";
-import { idleRun, latestJobs, type NodeRun, onJob, onJobEvent, withTake } from "./runs.ts";
+import {
+  idleRun,
+  latestJobs,
+  type NodeRun,
+  onJob,
+  onJobEvent,
+  selectedTake,
+  withTake,
+} from "./runs.ts";
 import { toast } from "./toasts.ts";
 
 /** Cursor updates sent at most this often; the room batches at ~30/s anyway. */
@@ -450,6 +458,13 @@ export function createProjectSession(project: Project) {
     },
     closeViewer: () => setViewer(null),
     selectTake,
+    /** Edits a cut (the timeline): through the room like any edit, on the same undo history. */
+    editCut: (ops: Change[]) => engine.edit(ops),
+    /** The take a node plays in the cut (its selected one), if it has any. */
+    playedTake: (nodeId: string): Take | undefined => {
+      const run = runs[nodeId];
+      return run ? selectedTake(run) : undefined;
+    },
     useSettings,
     availabilityOf,
     unusedParam,

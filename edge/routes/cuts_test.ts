@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { DEFAULT_CUT_FORMAT, videoTrack } from "../../protocol/cut.ts";
+import { cutFromGraph } from "../../protocol/cut_from_graph.ts";
+import { agentProfile, CARD_MIB, enrollAgent } from "../../test/jobs/fake_agent.ts";
+import { graphOf, node, saveGraph } from "../../test/jobs/graphs.ts";
+import { currentGraph } from "../services/graph_store.ts";
+import { addMember, call, createProject, createTestApp, signUp } from "../testing.ts";
+
+/** A project with shots SHOT-010 (one take) and SHOT-020 (none yet) and a cut "Main" of both. */
+async function setup() {
+  const t = await createTestApp();
+  const owner = await signUp(t, "Ana");
+  const projectId = await createProject(t, owner);
+  const graph = graphOf([
+    node("s2", "shot.generate", { prompt: "a hall", shot: "SHOT-020" }),
+    node("s1", "shot.generate", { prompt: "a door", shot: "SHOT-010" }),
+  ]);
+  await saveGraph(t, projectId, graph);
+  const agent = await enrollAgent(t, owner, agentProfile({ vramMiB: CARD_MIB.gb24 }));
+  const queued = await call(t, "POST", `/api/projects/${projectId}/nodes/s1/generate`, {
+    token: owner.token,
+    body: { type: "shot.generate" },
+  });
+  assert.equal(queued.status, 201, JSON.stringify(queued.body));
+  await agent.finish((await agent.claim())!);
+  const cut = cutFromGraph(graph, { id: "main", name: "Main cut", format: DEFAULT_CUT_FORMAT });
+  await saveGraph(t, projectId, { ...graph, cuts: { main: cut } });
+  const base = `/api/projects/${projectId}/cuts`;
+  return { t, owner, projectId, cut, base };
+}
+
+Deno.test("GET cuts lists the room's cuts with their length; OTIO and EDL export the cut, missing takes as gaps", async () => {
+  const { t, owner, cut, base } = await setup();
+  try {
+    const list = await call(t, "GET", base, { token: owner.token });
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.cuts.map((c: { id: string }) => c.id), ["main"]);
+    assert.equal(list.body.cuts[0].durationFrames, 2 * 121);
+    assert.deepEqual(list.body.cuts[0].clips, cut.clips);
+
+    const otio = await call(t, "GET", `${base}/main/otio?relative=1`, { token: owner.token });
+    assert.equal(otio.status, 200);
+    assert.match(otio.headers.get("content-disposition") ?? "", /Main_cut\.otio/);
+    assert.equal(otio.body.OTIO_SCHEMA, "Timeline.1");
+    const picture = otio.body.tracks.children[0];
+    assert.equal(picture.kind, "Video");
+    assert.deepEqual(picture.children.map((c: { OTIO_SCHEMA: string }) => c.OTIO_SCHEMA), [
+      "Clip.2",
+      "Gap.1",
+    ]);
+    const ref =
+      picture.children[0].media_references[picture.children[0].active_media_reference_key];
+    assert.equal(ref.target_url, "renders/SC01/SHOT-010/v01/SHOT-010_v01_take01.mp4");
+    const signed = await call(t, "GET", `${base}/main/otio`, { token: owner.token });
+    const url =
+      signed.body.tracks.children[0].children[0].media_references.DEFAULT_MEDIA.target_url;
+    assert.match(url, /SHOT-010_v01_take01\.mp4/);
+    assert.notEqual(url, ref.target_url, "without ?relative=1: the download URL");
+
+    const edl = await call(t, "GET", `${base}/main/edl`, { token: owner.token });
+    assert.equal(edl.status, 200);
+    assert.match(edl.body, /^TITLE: Main cut\nFCM: NON-DROP FRAME\n/);
+    assert.match(edl.body, /\* FROM CLIP NAME: +SHOT-010_v01_take01\.mp4\n002 {2}BL /);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an exported OTIO imported back gives the same cut, stored as a revision; an edited one changes it", async () => {
+  const { t, owner, projectId, cut, base } = await setup();
+  try {
+    const exported = await call(t, "GET", `${base}/main/otio?relative=1`, { token: owner.token });
+    const back = await call(t, "POST", `${base}/main/import-otio`, {
+      token: owner.token,
+      body: exported.body,
+    });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.deepEqual(back.body.cut, cut);
+    // Cut the first clip to its first second, as an editor would in Resolve.
+    const edited = structuredClone(exported.body);
+    edited.tracks.children[0].children[0].source_range.duration.value = 24;
+    const changed = await call(t, "POST", `${base}/main/import-otio`, {
+      token: owner.token,
+      body: edited,
+    });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    const stored = (await currentGraph(t.deps, projectId)).graph.cuts?.["main"];
+    assert.equal(changed.body.revision, (await currentGraph(t.deps, projectId)).revision);
+    assert.deepEqual(videoTrack(stored!).map((c) => c.out - c.in), [24, 121]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("cut routes refuse bad input naming the field, never a 500", async () => {
+  const { t, owner, base } = await setup();
+  try {
+    const post = (body: unknown) =>
+      call(t, "POST", `${base}/main/import-otio`, { token: owner.token, body });
+    const notJson = await post("{ not json");
+    assert.equal(notJson.status, 422);
+    const notOtio = await post({ OTIO_SCHEMA: "Clip.2", name: "x" });
+    assert.equal(notOtio.status, 422, JSON.stringify(notOtio.body));
+    assert.ok(notOtio.body.error.issues?.[0]?.path, JSON.stringify(notOtio.body));
+    const unknownCut = await call(t, "GET", `${base}/nope/otio`, { token: owner.token });
+    assert.equal(unknownCut.status, 404);
+    const badId = await call(t, "GET", `${base}/no%20way/edl`, { token: owner.token });
+    assert.equal(badId.status, 400);
+    assert.equal(badId.body.error.issues[0].path, "cutId");
+    const badQuery = await call(t, "GET", `${base}/main/otio?relative=yes`, { token: owner.token });
+    assert.equal(badQuery.status, 400);
+    const huge = await call(t, "POST", `${base}/main/import-otio`, {
+      token: owner.token,
+      body: "x".repeat(9 * 1024 * 1024),
+    });
+    assert.equal(huge.status, 413);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("reviewers read and export cuts but cannot import; non-members get 404", async () => {
+  const { t, owner, projectId, base } = await setup();
+  try {
+    const reviewer = await signUp(t, "Rita");
+    await addMember(t, projectId, owner, reviewer, "reviewer");
+    const outsider = await signUp(t, "Oz");
+    assert.equal((await call(t, "GET", `${base}/main/edl`, { token: reviewer.token })).status, 200);
+    const exported = await call(t, "GET", `${base}/main/otio`, { token: reviewer.token });
+    const imported = await call(t, "POST", `${base}/main/import-otio`, {
+      token: reviewer.token,
+      body: exported.body,
+    });
+    assert.equal(imported.status, 403);
+    for (const path of [base, `${base}/main/otio`, `${base}/main/edl`]) {
+      assert.equal((await call(t, "GET", path, { token: outsider.token })).status, 404, path);
+    }
+    const outsiderImport = await call(t, "POST", `${base}/main/import-otio`, {
+      token: outsider.token,
+      body: exported.body,
+    });
+    assert.equal(outsiderImport.status, 404);
+  } finally {
+    await t.close();
+  }
+});

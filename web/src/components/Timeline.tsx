@@ -1,0 +1,600 @@
+/**
+ * The cut's timeline, under the canvas: clips sized by their length with a frame of their take,
+ * a playhead, drag to reorder, edge drags to trim, transition handles between clips, audio lanes,
+ * a take picker for the selected clip, and a preview that plays the selected takes in sequence
+ * with their trims (transitions shown as cuts). Keys while it has focus: space play/pause, J/K/L
+ * back/stop/forward, I/O trim the clip under the playhead to it, arrows one frame. Every edit is
+ * a cut op through the room (session.editCut), so everyone sees it and Ctrl+Z undoes it.
+ */
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
+import {
+  type AudioClip,
+  audioTracks,
+  CUT_TRANSITIONS,
+  type CutTransitionKind,
+  DEFAULT_CUT_FORMAT,
+  placeClips,
+  timecode,
+  type VideoClip,
+  videoTrack,
+} from "../../../protocol/cut.ts";
+import { shotFrames } from "../../../protocol/cut_from_graph.ts";
+import type { GraphNode } from "../../../protocol/graph.ts";
+import { nodeType } from "../../../protocol/nodes.ts";
+import type { Change } from "../canvas/changes.ts";
+import {
+  dropIndex,
+  playingAt,
+  positionAtEnd,
+  positionForMove,
+  trimEdge,
+} from "../format/timeline.ts";
+import type { ProjectSession } from "../stores/project_session.ts";
+
+/** Pixels per frame of the cut: two at 24 fps is 48 px a second. */
+const SCALE = 2;
+
+interface Drag {
+  clipId: string;
+  mode: "move" | "in" | "out";
+  startX: number;
+  dx: number;
+}
+
+const hasOutput = (node: GraphNode, type: "video" | "audio") =>
+  nodeType(node.type)?.outputs.some((o) => o.type === type) ?? false;
+
+export default function Timeline(props: { session: ProjectSession }) {
+  const s = props.session;
+  const [chosenCut, setChosenCut] = createSignal<string | null>(null);
+  const [selected, setSelected] = createSignal<string | null>(null);
+  const [frame, setFrame] = createSignal(0);
+  /** Play speed in frames of the cut per frame of the cut's rate: 0 stopped, negative back. */
+  const [speed, setSpeed] = createSignal(0);
+  const [drag, setDrag] = createSignal<Drag | null>(null);
+  const cuts = () => Object.values(s.graph.cuts ?? {}).sort((a, b) => a.name.localeCompare(b.name));
+  const cut = () => {
+    const id = chosenCut();
+    return (id ? s.graph.cuts?.[id] : undefined) ?? cuts()[0] ?? null;
+  };
+  const fps = () => cut()?.format.fps ?? DEFAULT_CUT_FORMAT.fps;
+  const editable = () => !s.readOnly();
+  const edit = (ops: Change[]) => void s.editCut(ops);
+
+  /** The track as drawn: a trim being dragged shows its new length at once. */
+  const track = createMemo(() => {
+    const c = cut();
+    if (!c) return [];
+    const clips = videoTrack(c);
+    const d = drag();
+    if (!d || d.mode === "move") return clips;
+    const edge = d.mode;
+    return clips.map((clip) =>
+      clip.id === d.clipId ? { ...clip, ...trimEdge(clip, edge, Math.round(d.dx / SCALE)) } : clip
+    );
+  });
+  const layout = createMemo(() => placeClips(track()));
+  const audio = createMemo(() => (cut() ? audioTracks(cut()!) : []));
+  const duration = () => {
+    let end = layout().duration;
+    for (const lane of audio()) {
+      for (const c of lane.clips) end = Math.max(end, c.start + c.out - c.in);
+    }
+    return end;
+  };
+  const shown = () => Math.floor(frame());
+  const nodeOf = (id: string) => s.graph.nodes[id];
+  const label = (nodeId: string) => {
+    const node = nodeOf(nodeId);
+    if (!node) return "deleted node";
+    // The title people gave it, then where its takes file (SC02 SHOT-010: codes repeat per scene).
+    const code = [node.params["scene"], node.params["shot"]].filter((v) => typeof v === "string");
+    return code.length > 0 ? `${node.title} · ${code.join(" ")}` : node.title;
+  };
+
+  // ---------------------------------------------------------------- playback
+
+  let raf = 0;
+  let last = 0;
+  const tick = (t: number) => {
+    const dt = last ? (t - last) / 1000 : 0;
+    last = t;
+    const next = frame() + dt * fps() * speed();
+    if (next >= duration() || next < 0) {
+      setFrame(Math.max(0, Math.min(next, Math.max(0, duration() - 1))));
+      return stop();
+    }
+    setFrame(next);
+    raf = requestAnimationFrame(tick);
+  };
+  const play = (rate: number) => {
+    if (duration() === 0) return;
+    if (rate > 0 && frame() >= duration() - 1) setFrame(0);
+    setSpeed(rate);
+    cancelAnimationFrame(raf);
+    last = 0;
+    raf = requestAnimationFrame(tick);
+  };
+  function stop() {
+    cancelAnimationFrame(raf);
+    setSpeed(0);
+    setFrame(Math.floor(frame()));
+  }
+  onCleanup(() => cancelAnimationFrame(raf));
+  const step = (by: number) => {
+    stop();
+    setFrame(Math.max(0, Math.min(duration() - 1, shown() + by)));
+  };
+
+  /** What the preview shows now: the clip under the playhead and its take, or a gap. */
+  const now = createMemo(() => {
+    const at = playingAt(layout().clips, shown());
+    if (!at) return null;
+    const take = s.playedTake(at.placed.clip.nodeId);
+    return { ...at, take: nodeOf(at.placed.clip.nodeId) ? take : undefined };
+  });
+  let video!: HTMLVideoElement;
+  createEffect(() => {
+    const at = now();
+    const forward = speed() > 0;
+    if (!at?.take) return void video?.pause();
+    const time = (at.source + 0.5) / fps();
+    if (video.dataset.src !== at.take.url) {
+      video.dataset.src = at.take.url;
+      video.src = at.take.url;
+    }
+    // While playing forward the video runs by itself and is only pulled back when it drifts.
+    if (!forward || Math.abs(video.currentTime - time) > 0.25) video.currentTime = time;
+    if (forward && video.paused) void video.play().catch(() => {});
+    if (!forward && !video.paused) video.pause();
+  });
+
+  // ---------------------------------------------------------------- editing
+
+  const clipAtPlayhead = () => now()?.placed;
+  const trimToPlayhead = (edge: "in" | "out") => {
+    const placed = (selected() && layout().clips.find((p) => p.clip.id === selected())) ||
+      clipAtPlayhead();
+    const c = cut();
+    if (!placed || !c || !editable()) return;
+    const offset = shown() - placed.recordIn;
+    if (offset < 0 || offset >= placed.frames) return;
+    const set = edge === "in"
+      ? { in: placed.clip.in + offset }
+      : { out: placed.clip.in + offset + 1 };
+    edit([{ type: "cut.clip.update", cutId: c.id, clipId: placed.clip.id, set }]);
+  };
+
+  const key = (e: KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    const handled = (() => {
+      switch (e.key) {
+        case " ":
+          speed() === 0 ? play(1) : stop();
+          return true;
+        case "k":
+        case "K":
+          stop();
+          return true;
+        case "l":
+        case "L":
+          play(speed() > 0 ? Math.min(4, speed() * 2) : 1);
+          return true;
+        case "j":
+        case "J":
+          play(speed() < 0 ? Math.max(-4, speed() * 2) : -1);
+          return true;
+        case "ArrowLeft":
+          step(-1);
+          return true;
+        case "ArrowRight":
+          step(1);
+          return true;
+        case "i":
+        case "I":
+          trimToPlayhead("in");
+          return true;
+        case "o":
+        case "O":
+          trimToPlayhead("out");
+          return true;
+      }
+      return false;
+    })();
+    // Handled here: the canvas (listening on the window) leaves prevented keys alone.
+    if (handled) e.preventDefault();
+  };
+
+  const startDrag = (e: PointerEvent, clipId: string, mode: Drag["mode"]) => {
+    if (!editable() || e.button !== 0) return;
+    e.stopPropagation();
+    e.preventDefault();
+    setSelected(clipId);
+    setDrag({ clipId, mode, startX: e.clientX, dx: 0 });
+    // Followed on the window, so a drag that leaves the lanes still ends.
+    const up = (end: PointerEvent) => {
+      removeEventListener("pointermove", moveDrag);
+      removeEventListener("pointerup", up);
+      endDrag(end);
+    };
+    addEventListener("pointermove", moveDrag);
+    addEventListener("pointerup", up);
+  };
+  const moveDrag = (e: PointerEvent) => {
+    const d = drag();
+    if (d) setDrag({ ...d, dx: e.clientX - d.startX });
+  };
+  const endDrag = (e: PointerEvent) => {
+    const d = drag();
+    const c = cut();
+    setDrag(null);
+    if (!d || !c || Math.abs(d.dx) < 2) return;
+    const clip = c.clips[d.clipId] as VideoClip | undefined;
+    if (!clip) return;
+    if (d.mode === "move") {
+      const placed = layout().clips.find((p) => p.clip.id === d.clipId)!;
+      const x = (placed.recordIn + placed.frames / 2) * SCALE + (e.clientX - d.startX);
+      const to = dropIndex(layout().clips.filter((p) => p.clip.id !== d.clipId), x, SCALE);
+      const position = positionForMove(videoTrack(c), d.clipId, to);
+      edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set: { position } }]);
+    } else {
+      const set = trimEdge(clip, d.mode, Math.round(d.dx / SCALE));
+      edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
+    }
+  };
+
+  const toggleTransition = (placed: { clip: VideoClip; frames: number }, next: number) => {
+    const c = cut();
+    if (!c || !editable()) return;
+    const frames = Math.min(12, Math.floor(placed.frames / 2), Math.floor(next / 2));
+    const transition = placed.clip.transition
+      ? null
+      : frames >= 1
+      ? { kind: "dissolve" as const, frames }
+      : null;
+    edit([{ type: "cut.clip.update", cutId: c.id, clipId: placed.clip.id, set: { transition } }]);
+  };
+
+  const newCut = () => {
+    const id = crypto.randomUUID().slice(0, 8);
+    const name = cuts().length === 0 ? "Main" : `Cut ${cuts().length + 1}`;
+    const format = { ...DEFAULT_CUT_FORMAT };
+    if (s.editCut([{ type: "cut.create", cut: { id, name, format }, fromGraph: true }])) {
+      setChosenCut(id);
+    }
+  };
+  const [toAdd, setToAdd] = createSignal("");
+  const addClip = () => {
+    const c = cut();
+    const node = nodeOf(toAdd());
+    if (!c || !node) return;
+    const id = crypto.randomUUID().slice(0, 8);
+    const kind = hasOutput(node, "video") ? "video" : "audio";
+    const frames = shotFrames(node, c.format.fps);
+    if (kind === "video") {
+      edit([{
+        type: "cut.clip.add",
+        cutId: c.id,
+        clip: {
+          id,
+          kind,
+          nodeId: node.id,
+          position: positionAtEnd(videoTrack(c)),
+          in: 0,
+          out: frames,
+          transition: null,
+        },
+      }]);
+      return;
+    }
+    // Audio goes on the first audio lane (made if there is none), at the playhead.
+    const ops: Change[] = [];
+    let trackId = audio()[0]?.track.id;
+    if (!trackId) {
+      trackId = crypto.randomUUID().slice(0, 8);
+      ops.push({
+        type: "cut.track.add",
+        cutId: c.id,
+        track: { id: trackId, name: "A1", position: "a0" },
+      });
+    }
+    ops.push({
+      type: "cut.clip.add",
+      cutId: c.id,
+      clip: { id, kind, trackId, nodeId: node.id, start: shown(), in: 0, out: frames, gainDb: 0 },
+    });
+    edit(ops);
+  };
+  const playable = () =>
+    Object.values(s.graph.nodes).filter((n) => hasOutput(n, "video") || hasOutput(n, "audio"));
+
+  const selectedClip = () => {
+    const id = selected();
+    return id ? cut()?.clips[id] : undefined;
+  };
+  const setClip = (set: Record<string, unknown>) => {
+    const c = cut();
+    const clip = selectedClip();
+    if (c && clip) edit([{ type: "cut.clip.update", cutId: c.id, clipId: clip.id, set }]);
+  };
+  const exportUrl = (what: "otio" | "edl") =>
+    `/api/projects/${s.project.id}/cuts/${cut()?.id}/${what}${
+      what === "otio" ? "?relative=1" : ""
+    }`;
+
+  return (
+    <section
+      class="timeline"
+      tabIndex={0}
+      onKeyDown={key}
+      aria-label="Cut timeline"
+      data-testid="timeline"
+    >
+      <header class="timeline-bar">
+        <Show
+          when={cuts().length > 0}
+          fallback={<span class="muted small">No cut yet.</span>}
+        >
+          <select
+            value={cut()?.id ?? ""}
+            onChange={(e) => setChosenCut(e.currentTarget.value)}
+            aria-label="Cut"
+            data-testid="cut-select"
+          >
+            <For each={cuts()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
+          </select>
+        </Show>
+        <Show when={editable()}>
+          <button type="button" class="ghost" onClick={newCut} data-testid="new-cut">
+            New cut from graph
+          </button>
+        </Show>
+        <Show when={cut()}>
+          <button
+            type="button"
+            onClick={() => (speed() === 0 ? play(1) : stop())}
+            data-testid="cut-play"
+          >
+            {speed() === 0 ? "Play" : "Pause"}
+          </button>
+          <span class="timecode" data-testid="cut-timecode">
+            {timecode(shown(), fps())} / {timecode(duration(), fps())}
+          </span>
+          <Show when={editable()}>
+            <select
+              value={toAdd()}
+              onChange={(e) => setToAdd(e.currentTarget.value)}
+              aria-label="Node to add"
+              data-testid="clip-node"
+            >
+              <option value="">Add a node…</option>
+              <For each={playable()}>{(n) => <option value={n.id}>{label(n.id)}</option>}</For>
+            </select>
+            <button
+              type="button"
+              class="ghost"
+              onClick={addClip}
+              disabled={!toAdd()}
+              data-testid="add-clip"
+            >
+              Add
+            </button>
+          </Show>
+          <a class="ghost button" href={exportUrl("otio")} download="" data-testid="export-otio">
+            OTIO
+          </a>
+          <a class="ghost button" href={exportUrl("edl")} download="" data-testid="export-edl">
+            EDL
+          </a>
+        </Show>
+      </header>
+      <Show when={cut()}>
+        <div class="timeline-body">
+          <div class="cut-preview">
+            <video
+              ref={video}
+              muted
+              playsinline
+              data-testid="cut-preview"
+              classList={{ hidden: !now()?.take }}
+            />
+            <Show when={!now()?.take}>
+              <div class="slate" data-testid="cut-slate">
+                {now() ? `${label(now()!.placed.clip.nodeId)}: no take` : "end"}
+              </div>
+            </Show>
+          </div>
+          <div class="lanes">
+            <div
+              class="ruler"
+              style={{ width: `${Math.max(duration(), 1) * SCALE}px` }}
+              onPointerDown={(e) => {
+                stop();
+                const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+                setFrame(Math.max(0, Math.min(duration() - 1, Math.floor(x / SCALE))));
+              }}
+              data-testid="ruler"
+            />
+            <div class="lane video-lane" style={{ width: `${layout().duration * SCALE + 40}px` }}>
+              <For each={layout().clips}>
+                {(placed, i) => {
+                  const take =
+                    () => (nodeOf(placed.clip.nodeId)
+                      ? s.playedTake(placed.clip.nodeId)
+                      : undefined);
+                  const moving = () => drag()?.mode === "move" && drag()?.clipId === placed.clip.id;
+                  return (
+                    <>
+                      <div
+                        class="cut-clip"
+                        classList={{
+                          gap: !take(),
+                          selected: selected() === placed.clip.id,
+                          moving: moving(),
+                        }}
+                        style={{
+                          left: `${placed.recordIn * SCALE}px`,
+                          width: `${placed.frames * SCALE}px`,
+                          transform: moving() ? `translateX(${drag()!.dx}px)` : "",
+                        }}
+                        onPointerDown={(e) => startDrag(e, placed.clip.id, "move")}
+                        onClick={() => setSelected(placed.clip.id)}
+                        title={`${label(placed.clip.nodeId)} · ${placed.frames} frames`}
+                        data-testid={`clip-${placed.clip.id}`}
+                        data-node={placed.clip.nodeId}
+                        data-frames={placed.frames}
+                      >
+                        <Show when={take()}>
+                          <video
+                            class="clip-poster"
+                            src={`${take()!.url}#t=0.2`}
+                            muted
+                            preload="metadata"
+                          />
+                        </Show>
+                        <span class="clip-label">
+                          {label(placed.clip.nodeId)}
+                          <Show when={!take()}>· no take</Show>
+                        </span>
+                        <Show when={editable()}>
+                          <div
+                            class="trim-handle in"
+                            onPointerDown={(e) => startDrag(e, placed.clip.id, "in")}
+                            data-testid={`trim-in-${placed.clip.id}`}
+                          />
+                          <div
+                            class="trim-handle out"
+                            onPointerDown={(e) => startDrag(e, placed.clip.id, "out")}
+                            data-testid={`trim-out-${placed.clip.id}`}
+                          />
+                        </Show>
+                      </div>
+                      <Show when={layout().clips[i() + 1]}>
+                        {(next) => (
+                          <button
+                            type="button"
+                            class="transition-handle"
+                            classList={{ on: !!placed.clip.transition }}
+                            style={{
+                              left: `${(placed.recordOut - placed.overlapOut / 2) * SCALE - 9}px`,
+                            }}
+                            disabled={!editable()}
+                            title={placed.clip.transition
+                              ? `${placed.clip.transition.kind}, ${placed.clip.transition.frames} frames`
+                              : "Cut: click for a dissolve"}
+                            onClick={() => toggleTransition(placed, next().frames)}
+                            data-testid={`transition-${placed.clip.id}`}
+                          >
+                            {placed.clip.transition ? "⧓" : "|"}
+                          </button>
+                        )}
+                      </Show>
+                    </>
+                  );
+                }}
+              </For>
+            </div>
+            <For each={audio()}>
+              {(lane) => (
+                <div class="lane audio-lane" data-testid={`audio-lane-${lane.track.id}`}>
+                  <span class="lane-name">{lane.track.name}</span>
+                  <For each={lane.clips}>
+                    {(clip: AudioClip) => (
+                      <div
+                        class="cut-clip audio"
+                        classList={{
+                          selected: selected() === clip.id,
+                          gap: !s.playedTake(clip.nodeId),
+                        }}
+                        style={{
+                          left: `${clip.start * SCALE}px`,
+                          width: `${(clip.out - clip.in) * SCALE}px`,
+                        }}
+                        onClick={() => setSelected(clip.id)}
+                        data-testid={`clip-${clip.id}`}
+                      >
+                        <span class="clip-label">{label(clip.nodeId)} · {clip.gainDb} dB</span>
+                      </div>
+                    )}
+                  </For>
+                </div>
+              )}
+            </For>
+            <div class="playhead" style={{ left: `${frame() * SCALE}px` }} data-testid="playhead" />
+          </div>
+        </div>
+        <Show when={selectedClip()}>
+          {(clip) => (
+            <div class="clip-details" data-testid="clip-details">
+              <strong>{label(clip().nodeId)}</strong>
+              <span class="timecode" data-testid="clip-trim">
+                in {timecode(clip().in, fps())} · out {timecode(clip().out, fps())} ·{" "}
+                {clip().out - clip().in} frames
+              </span>
+              <Show when={clip().kind === "video" && editable()}>
+                <select
+                  value={(clip() as VideoClip).transition?.kind ?? ""}
+                  onChange={(e) => {
+                    const kind = e.currentTarget.value as CutTransitionKind | "";
+                    const frames = (clip() as VideoClip).transition?.frames ?? 12;
+                    setClip({ transition: kind ? { kind, frames } : null });
+                  }}
+                  aria-label="Transition into the next clip"
+                  data-testid="transition-kind"
+                >
+                  <option value="">Cut</option>
+                  <For each={CUT_TRANSITIONS}>{(k) => <option value={k}>{k}</option>}</For>
+                </select>
+              </Show>
+              <Show when={clip().kind === "audio" && editable()}>
+                <label class="small">
+                  Gain dB{" "}
+                  <input
+                    type="number"
+                    min="-60"
+                    max="12"
+                    value={(clip() as AudioClip).gainDb}
+                    onChange={(e) => setClip({ gainDb: Number(e.currentTarget.value) })}
+                    data-testid="clip-gain"
+                  />
+                </label>
+              </Show>
+              <div class="take-picker" data-testid="take-picker">
+                <For each={s.runs[clip().nodeId]?.takes ?? []}>
+                  {(take) => (
+                    <button
+                      type="button"
+                      class="take-thumb"
+                      classList={{ chosen: s.playedTake(clip().nodeId)?.id === take.id }}
+                      disabled={!editable()}
+                      title={take.name}
+                      onClick={() => void s.selectTake(clip().nodeId, take.id)}
+                      data-testid={`pick-${take.id}`}
+                    >
+                      <video src={`${take.url}#t=0.2`} muted preload="metadata" />
+                      <span>{take.name.replace(/^.*_(take\d+).*$/, "$1")}</span>
+                    </button>
+                  )}
+                </For>
+              </div>
+              <Show when={editable()}>
+                <button
+                  type="button"
+                  class="ghost danger"
+                  onClick={() => {
+                    const c = cut();
+                    if (c) edit([{ type: "cut.clip.remove", cutId: c.id, clipId: clip().id }]);
+                    setSelected(null);
+                  }}
+                  data-testid="remove-clip"
+                >
+                  Remove
+                </button>
+              </Show>
+            </div>
+          )}
+        </Show>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The timeline's arithmetic, free of the DOM: which clip and source frame play at a film frame
+ * (preview), where a dragged clip lands (its new position key), what an edge drag or I/O does to
+ * a trim. The component binds these to pointer and key input.
+ *
+ * @example
+ * ```ts
+ * const at = playingAt(layoutVideo(cut).clips, 130); // { placed, source: 34 } or null
+ * const key = positionForMove(videoTrack(cut), "v3", 0); // before the first clip
+ * ```
+ */
+import { generateKeyBetween } from "fractional-indexing";
+import type { PlacedClip, VideoClip } from "../../../protocol/cut.ts";
+
+/**
+ * The clip showing at film frame `frame` and the frame of its take that shows; during a
+ * transition the incoming clip (the preview plays transitions as cuts at their midpoint).
+ */
+export function playingAt(
+  placed: readonly PlacedClip[],
+  frame: number,
+): { placed: PlacedClip; source: number } | null {
+  for (const p of placed) {
+    // A transition's first half still shows the outgoing clip, its second half the incoming.
+    const start = p.recordIn + Math.ceil(p.overlapIn / 2);
+    const end = p.recordOut - Math.floor(p.overlapOut / 2);
+    if (frame >= start && frame < end) {
+      return { placed: p, source: p.clip.in + (frame - p.recordIn) };
+    }
+  }
+  return null;
+}
+
+/** The position key that puts clip `clipId` at index `to` of the track (the others keep theirs). */
+export function positionForMove(track: readonly VideoClip[], clipId: string, to: number): string {
+  const others = track.filter((c) => c.id !== clipId);
+  const index = Math.max(0, Math.min(to, others.length));
+  return generateKeyBetween(others[index - 1]?.position ?? null, others[index]?.position ?? null);
+}
+
+/** The position key after the last clip: where an added clip goes. */
+export function positionAtEnd(track: readonly VideoClip[]): string {
+  return generateKeyBetween(track.at(-1)?.position ?? null, null);
+}
+
+/**
+ * A trim moved by `delta` frames at one edge: `in` stays within [0, out - 1], `out` above `in`
+ * (and within `limit`, the take's length, when known).
+ */
+export function trimEdge(
+  clip: { in: number; out: number },
+  edge: "in" | "out",
+  delta: number,
+  limit?: number,
+): { in: number; out: number } {
+  if (edge === "in") {
+    return { in: Math.max(0, Math.min(clip.out - 1, clip.in + delta)), out: clip.out };
+  }
+  const out = Math.max(clip.in + 1, clip.out + delta);
+  return { in: clip.in, out: limit === undefined ? out : Math.min(limit, out) };
+}
+
+/** The index where a clip dragged to `x` (pixels from the track's start) lands. */
+export function dropIndex(placed: readonly PlacedClip[], x: number, scale: number): number {
+  const frame = x / scale;
+  const index = placed.findIndex((p) => frame < (p.recordIn + p.recordOut) / 2);
+  return index < 0 ? placed.length : index;
+}
