@@ -92,6 +92,7 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
   "GET /api/projects/:id/cuts/:cutId/otio": { role: "reviewer" },
   "GET /api/projects/:id/cuts/:cutId/edl": { role: "reviewer" },
   "POST /api/projects/:id/cuts/:cutId/import-otio": { role: "editor", body: ":otio" },
+  "POST /api/projects/:id/cuts/:cutId/render": { role: "editor" },
 };
 
 const PRINCIPALS = ["anonymous", "non-member", "guest", "reviewer", "editor", "owner"] as const;

@@ -3,7 +3,9 @@
  * `GET …/cuts/:cutId/otio` (OpenTimelineIO; `?relative=1` points media at their production
  * paths instead of download URLs), `GET …/cuts/:cutId/edl` (CMX 3600, picture track) and
  * `POST …/cuts/:cutId/import-otio` (a timeline edited elsewhere replaces the cut, through the
- * room; unknown media become gaps named in the answer). Cuts are edited live through the room
+ * room; unknown media become gaps named in the answer) and `POST …/cuts/:cutId/render` (queues
+ * a `cut.render` job of the cut as the room holds it now, each clip playing its node's selected
+ * take). Cuts are edited live through the room
  * (protocol/cut_ops.ts); these routes read and interchange them.
  */
 import { Hono } from "hono";
@@ -25,6 +27,11 @@ import {
   mediaIndex,
   serializeOtio,
 } from "../services/cut/mod.ts";
+import { cutRenderParams } from "../services/cut/render_params.ts";
+import { enqueueRender } from "../services/jobs/enqueue_render.ts";
+import { selectedTakes } from "../services/jobs/selects.ts";
+import { jobViews } from "../services/jobs/view.ts";
+import { idempotencyKeyOf } from "../lib/idempotency_key.ts";
 import { liveGraph } from "../services/live_graph.ts";
 
 const cutPath = pathParams(z.object({ id: idSchema, cutId: graphIdSchema }));
@@ -47,6 +54,25 @@ function fileName(cut: Cut, ext: string): string {
 }
 
 export const cutRoutes = new Hono<AppEnv>()
+  .post("/:id/cuts/:cutId/render", requireRole("editor"), cutPath, async (c) => {
+    const deps = c.get("deps");
+    const projectId = c.get("access").projectId;
+    const key = idempotencyKeyOf(c);
+    const { cut, revision } = await liveCut(c, projectId, c.req.valid("param").cutId);
+    const nodeIds = Object.values(cut.clips).map((clip) => clip.nodeId);
+    const selects = await selectedTakes(deps, projectId, nodeIds);
+    const takeOf = new Map([...selects].map(([nodeId, select]) => [nodeId, select.take.id]));
+    const { params, inputs } = cutRenderParams(cut, revision, takeOf);
+    const { job, created } = await enqueueRender(deps, {
+      projectId,
+      userId: currentUser(c).id,
+      params,
+      inputs: Object.fromEntries(inputs.map((i) => [i.socket, i.takeId])),
+      idempotencyKey: key,
+    });
+    const [view] = await jobViews(deps, projectId, [job]);
+    return c.json({ job: view }, created ? 201 : 200);
+  })
   .get("/:id/cuts", requireRole("reviewer"), async (c) => {
     const live = await liveGraph(c.get("deps"), c.get("access").projectId);
     const cuts = Object.values(live.graph.cuts ?? {}).map((cut) => ({

@@ -144,3 +144,37 @@ Deno.test("reviewers read and export cuts but cannot import; non-members get 404
     await t.close();
   }
 });
+
+Deno.test("Render cut queues a cut.render job of the cut as the room holds it, each clip playing its selected take", async () => {
+  const { t, owner, projectId, base } = await setup();
+  try {
+    const reviewer = await signUp(t, "Rita");
+    await addMember(t, projectId, owner, reviewer, "reviewer");
+    const refused = await call(t, "POST", `${base}/main/render`, { token: reviewer.token });
+    assert.equal(refused.status, 403);
+    const missing = await call(t, "POST", `${base}/nope/render`, { token: owner.token });
+    assert.equal(missing.status, 404);
+
+    const queued = await call(t, "POST", `${base}/main/render`, {
+      token: owner.token,
+      headers: { "idempotency-key": "render-1" },
+    });
+    assert.equal(queued.status, 201, JSON.stringify(queued.body));
+    const job = queued.body.job;
+    assert.equal(job.nodeType, "cut.render");
+    assert.equal(job.nodeId, "main");
+    const [video1, video2] = job.params.video;
+    assert.equal(video1.input, "take1", "SHOT-010 plays its take");
+    assert.equal(video2.input, null, "SHOT-020 has no take yet: a gap");
+    assert.equal(job.params.cutName, "Main cut");
+    assert.ok(job.params.revision >= 1, "the revision it was read from, as lineage");
+    const again = await call(t, "POST", `${base}/main/render`, {
+      token: owner.token,
+      headers: { "idempotency-key": "render-1" },
+    });
+    assert.equal(again.status, 200, "the same key gives the same job");
+    assert.equal(again.body.job.id, job.id);
+  } finally {
+    await t.close();
+  }
+});

@@ -9,7 +9,8 @@ import { jobPreviews, jobs } from "../../db/schema/mod.ts";
 import { graphIdSchema } from "../../protocol/graph.ts";
 import { generateRequestSchema, JOB_STATES } from "../../protocol/jobs.ts";
 import type { AppEnv } from "../context.ts";
-import { ApiError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
+import { idempotencyKeyOf } from "../lib/idempotency_key.ts";
 import { idSchema } from "../lib/ids.ts";
 import { decimal, jsonBody, pathParams, queryParams } from "../lib/validate.ts";
 import { currentUser } from "../middleware/authenticate.ts";
@@ -20,10 +21,6 @@ import { cancelJob, retryJob } from "../services/jobs/lifecycle.ts";
 import { jobHistory, jobViews } from "../services/jobs/view.ts";
 
 const jobPath = pathParams(z.object({ id: idSchema, jobId: idSchema }));
-const idempotencyKey = z.string().min(1).max(200).regex(
-  /^[\x21-\x7e]+$/,
-  "printable ASCII without spaces",
-);
 
 type Deps = AppEnv["Variables"]["deps"];
 
@@ -47,14 +44,7 @@ export const jobRoutes = new Hono<AppEnv>()
     async (c) => {
       const deps = c.get("deps");
       const user = currentUser(c);
-      const key = c.req.header("idempotency-key");
-      if (key !== undefined && !idempotencyKey.safeParse(key).success) {
-        throw new ApiError(
-          400,
-          "invalid_header",
-          "Idempotency-Key: 1-200 printable ASCII characters",
-        );
-      }
+      const key = idempotencyKeyOf(c);
       const { projectId } = c.get("access");
       const { nodeId } = c.req.valid("param");
       const { job, created } = await enqueueJob(deps, {

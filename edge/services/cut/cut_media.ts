@@ -7,7 +7,7 @@ import type { Cut } from "../../../protocol/cut.ts";
 import type { AppDeps } from "../../context.ts";
 import { selectedTakes } from "../jobs/selects.ts";
 import { type Audience, listTakes, takePath, takeUrl } from "../jobs/takes.ts";
-import { renderFileName } from "../structure.ts";
+import { renderFileName } from "../jobs/file_names.ts";
 import type { CutMedia, KnownTake } from "./media.ts";
 
 export async function cutMedia(
