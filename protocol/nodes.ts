@@ -88,6 +88,9 @@ const dimension = (fallback: number) =>
  */
 const workflowAssetId = z.string().min(1).max(64).optional();
 
+/** The parameter naming the workflow asset a node runs (not a value any model reads). */
+export const WORKFLOW_PARAM = "workflowAssetId";
+
 const generation = {
   ...naming,
   workflowAssetId,

@@ -92,7 +92,11 @@ async function cutFiles(
     const name = safeName(cut.name);
     const folder = uniquePath(used, ["cuts", name], cut.id);
     for (const format of ["otio", "edl"] as const) {
-      const text = await edge.text(`${base}/cuts/${cut.id}/${format}`, `cut ${cut.name} ${format}`);
+      // `?relative=1`: the OTIO's media point at this export's own renders/ paths, not at
+      // download URLs that expire (and would make every rerun a new commit).
+      const query = format === "otio" ? "?relative=1" : "";
+      const path = `${base}/cuts/${cut.id}/${format}${query}`;
+      const text = await edge.text(path, `cut ${cut.name} ${format}`);
       if (text !== null) files.push({ path: `${folder}/${name}.${format}`, text });
     }
   }

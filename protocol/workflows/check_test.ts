@@ -62,10 +62,10 @@ Deno.test("a wired input, a missing node, a non-saving output and a foreign para
 
 Deno.test("job inputs go only to the node type's image or video sockets", async () => {
   const found = await problems((b) =>
-    void (b.inputs.reference = { paths: [["4", "inputs", "ckpt_name"]], required: true })
+    void (b.inputs.sketch = { paths: [["4", "inputs", "ckpt_name"]], required: true })
   );
   assert.deepEqual(found, [
-    'binding.inputs.reference: Image nodes have no image or video input "reference"',
+    'binding.inputs.sketch: Image nodes have no image or video input "sketch" (they have reference)',
   ]);
   const shot = await problems(
     (b) => void (b.inputs.reference = { paths: [["4", "inputs", "ckpt_name"]], required: true }),

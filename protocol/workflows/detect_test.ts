@@ -80,15 +80,18 @@ Deno.test("a negative made by zeroing the positive leaves that encoder the promp
   assert.equal(binding.params.negativePrompt, undefined);
 });
 
-Deno.test("only parameters the node type has are bound; a loader without a socket is a note", async () => {
+Deno.test("only parameters the node type has are bound; the start image feeds the reference", async () => {
   const { binding, notes } = detectBinding(
     await example("wan22_i2v_14b.json"),
     "image.generate",
     "standard",
   );
   assert.equal(binding.params.frames, undefined, "image nodes have no frames");
-  assert.deepEqual(binding.inputs, {});
+  // Image nodes take a reference image (a model run in Docker reads one): the start frame's
+  // LoadImage is bound to it.
+  assert.deepEqual(binding.inputs, {
+    reference: { paths: [["52", "inputs", "image"]], required: true },
+  });
   assert.deepEqual(binding.outputs, ["61"], "the one save node, said in a note");
   assert.ok(notes.some((n) => /no stock image save node/.test(n)), notes.join("\n"));
-  assert.ok(notes.some((n) => /LoadImage\) keeps its own file/.test(n)), notes.join("\n"));
 });

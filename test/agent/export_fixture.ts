@@ -9,6 +9,8 @@ import { addMember, call, createProject, signUp } from "../../edge/testing.ts";
 import { storeRevision } from "../../edge/services/graph_store.ts";
 import { runCli } from "../../gpu-agent/cli/run_cli.ts";
 import { enrollAgent, putBlob } from "../jobs/fake_agent.ts";
+import { DEFAULT_CUT_FORMAT } from "../../protocol/cut.ts";
+import { cutFromGraph } from "../../protocol/cut_from_graph.ts";
 import { graphOf, node } from "../jobs/graphs.ts";
 import { type EdgeServer, startEdgeServer } from "./edge_server.ts";
 
@@ -27,8 +29,11 @@ export interface ExportProject {
   ada: User;
   bob: User;
   projectId: string;
-  /** Stores a revision of the shot graph with this prompt, by these people; its number. */
-  revise(prompt: string, authors: User[]): Promise<number>;
+  /**
+   * Stores a revision of the shot graph with this prompt, by these people (with a cut "Main
+   * cut" of the shot when `cut`); its number.
+   */
+  revise(prompt: string, authors: User[], options?: { cut?: boolean }): Promise<number>;
   /**
    * Generates a take of the shot and finishes it with `bytes`: the take's path in the export, and
    * the file the edge keeps it in.
@@ -45,11 +50,16 @@ export async function exportProjectFixture(): Promise<ExportProject> {
   const projectId = await createProject(t, ada, "Night Ferry");
   await addMember(t, projectId, ada, bob, "editor");
   const agent = await enrollAgent(t, ada);
-  const revise = (prompt: string, authors: User[]) => {
+  const revise = (prompt: string, authors: User[], options: { cut?: boolean } = {}) => {
     // A minute between revisions, so each commit's date is its own.
     t.advance(60_000);
+    const graph = graphOf([node("shot1", "shot.generate", { prompt })]);
+    if (options.cut) {
+      const format = DEFAULT_CUT_FORMAT;
+      graph.cuts = { main: cutFromGraph(graph, { id: "main", name: "Main cut", format }) };
+    }
     return storeRevision(t.deps, projectId, {
-      graph: graphOf([node("shot1", "shot.generate", { prompt })]),
+      graph,
       message: "canvas edits",
       authorIds: authors.map((a) => a.id),
     });

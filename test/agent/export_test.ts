@@ -31,7 +31,7 @@ Deno.test({
     try {
       const r1 = await p.revise("a ferry at night", [p.ada]);
       const r2 = await p.revise("a ferry at night, fog", [p.bob]);
-      const r3 = await p.revise("a ferry at night, fog, lanterns", [p.ada, p.bob]);
+      const r3 = await p.revise("a ferry at night, fog, lanterns", [p.ada, p.bob], { cut: true });
       await characterWithImage(p, "Captain Mara", "Weathered captain, red scarf.");
       const take1 = new TextEncoder().encode("first take bytes");
       const take2 = new TextEncoder().encode("second take, other bytes");
@@ -41,7 +41,7 @@ Deno.test({
       const first = await runExport(p, dir, { home });
       assert.equal(first.code, 0, first.err);
       assert.match(first.out, /3 new graph revisions, assets, renders and cuts updated/);
-      assert.match(first.out, /cuts skipped: this studio has no cut routes/);
+      assert.doesNotMatch(first.out, /cuts skipped/);
 
       const log = await git(dir, home, "log", "--reverse", "--format=%an|%ae|%at|%cn|%s%n%b%x00");
       const commits = log.split("\0").map((c) => c.trim()).filter(Boolean);
@@ -72,6 +72,8 @@ Deno.test({
           `${character}/description.txt`,
           `${character}/params.json`,
           `${character}/reference_01.png`,
+          "cuts/Main cut/Main cut.edl",
+          "cuts/Main cut/Main cut.otio",
           "graph.json",
           take1Path,
           take2Path,
@@ -95,6 +97,15 @@ Deno.test({
       assert.deepEqual(await Deno.readFile(`${dir}/${character}/reference_01.png`), PNG);
       assert.deepEqual(await Deno.readFile(`${dir}/${take1Path}`), take1);
       assert.deepEqual(await Deno.readFile(`${dir}/${take2Path}`), take2);
+      // The cut's OTIO points at the take in this export, by its path (the newest take is the
+      // shot's selected one).
+      const otio = JSON.parse(await Deno.readTextFile(`${dir}/cuts/Main cut/Main cut.otio`));
+      const clip = otio.tracks.children[0].children[0];
+      assert.equal(clip.media_references[clip.active_media_reference_key].target_url, take2Path);
+      assert.match(
+        await Deno.readTextFile(`${dir}/cuts/Main cut/Main cut.edl`),
+        /^TITLE: Main cut/,
+      );
 
       // Media are LFS pointers in Git, text is plain.
       for (

@@ -20,7 +20,7 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import { NODE_TYPES, type NodeTypeDef } from "../../../protocol/nodes.ts";
+import { NODE_TYPES, type NodeTypeDef, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
 import { type Tier, tierSchema } from "../../../protocol/tiers.ts";
 import { CommandError, OUTPUTS_DIR, placeholders } from "./command.ts";
 
@@ -226,7 +226,8 @@ export function parseModelConfig(file: string, value: unknown): CheckedModel {
       continue;
     }
     for (const def of defs) {
-      const known = Object.keys(def.params.shape);
+      // Which ComfyUI workflow runs a node is nothing a container's command could use.
+      const known = Object.keys(def.params.shape).filter((key) => key !== WORKFLOW_PARAM);
       if (!known.includes(name)) {
         fail(
           `command.${index}: unknown placeholder {${name}}: ${def.type} parameters are ` +

@@ -4,7 +4,7 @@
  */
 import { createEffect, createMemo, For, Match, on, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
-import { isExecutable, nodeType } from "../../../protocol/nodes.ts";
+import { isExecutable, nodeType, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
 import { paramProblem, requiredMessage } from "../../../protocol/param_rules.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import { SHORTCUTS } from "../canvas/keyboard.ts";
@@ -32,9 +32,9 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
   };
   // The asset and workflow pickers stand in for the raw `assetId` and `workflowAssetId` fields.
   const all = fieldsForType(type);
-  const runsWorkflows = all.some((f) => f.key === "workflowAssetId");
+  const runsWorkflows = all.some((f) => f.key === WORKFLOW_PARAM);
   const fields = all.filter((f) =>
-    !(assetKind() && f.key === "assetId") && f.key !== "workflowAssetId"
+    !(assetKind() && f.key === "assetId") && f.key !== WORKFLOW_PARAM
   );
   /** What the user entered and the rules refused (never sent), by parameter. */
   const [refused, setRefused] = createStore<Record<string, string | undefined>>({});
