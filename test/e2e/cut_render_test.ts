@@ -108,6 +108,14 @@ Deno.test("the timeline renders the cut: progress live, the film plays and downl
 
     agent = await studio.startAgent(ana);
     try {
+      // Ben did not press Render: his bar moves with the agent's progress, through the room.
+      await until(
+        "Ben sees the render running",
+        async () =>
+          / · [1-9]\d*%/.test(await b.getByTestId("render-message").innerText().catch(() => "")),
+        60_000,
+      );
+      await studio.screenshot(b, "cut-render-progress-ben");
       await until("a render", async () => (await renders()).length === 1, 60_000);
     } catch (e) {
       console.log(agent.output(), studio.logs().slice(-4000));

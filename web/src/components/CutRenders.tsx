@@ -69,7 +69,7 @@ export default function CutRenders(props: {
             </div>
             <span class="small" title={run().message} data-testid="render-message">
               {run().message || "queued"}
-              <Show when={run().phase === "running"}>· {Math.round(run().percent)}%</Show>
+              <Show when={run().phase === "running"}>{` · ${Math.round(run().percent)}%`}</Show>
             </span>
           </div>
         </Match>
