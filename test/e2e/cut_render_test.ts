@@ -202,6 +202,24 @@ Deno.test("the timeline renders the cut: progress live, the film plays and downl
     await until("Cleo's player", async () => Number.isFinite((await player(c)).duration));
     await studio.screenshot(c, "cut-render-reviewer");
   });
-  await agent.stop();
+
+  await t.step("a queued render can be canceled, and Ben sees it canceled", async () => {
+    await agent.stop();
+    await a.getByTestId("render-cut").click();
+    await until(
+      "queued",
+      async () => /no agent is online/.test(await a.getByTestId("render-message").innerText()),
+    );
+    await a.getByTestId("render-cancel").click();
+    await until("canceled", () => a.getByTestId("render-canceled").isVisible());
+    await until(
+      "Ben sees it canceled",
+      async () =>
+        /canceled by Ana/.test(await b.getByTestId("render-canceled").innerText().catch(() => "")),
+    );
+    assert.ok(await a.getByTestId("render-cut").isEnabled(), "Render again");
+    assert.equal((await renders()).length, 2);
+    await studio.screenshot(b, "cut-render-canceled-ben");
+  });
   await Deno.remove(dir, { recursive: true });
 });

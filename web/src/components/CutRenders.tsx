@@ -28,7 +28,8 @@ export default function CutRenders(props: {
   createEffect(() => {
     const wait = awaiting();
     if (!wait) return;
-    if (wait.cutId !== props.cutId || run().phase === "failed") return setAwaiting(null);
+    const ended = run().phase === "failed" || run().phase === "canceled";
+    if (wait.cutId !== props.cutId || ended) return setAwaiting(null);
     const newest = run().takes[0];
     if (newest && newest.id !== wait.newest) {
       setAwaiting(null);
@@ -71,12 +72,24 @@ export default function CutRenders(props: {
               {run().message || "queued"}
               <Show when={run().phase === "running"}>{` · ${Math.round(run().percent)}%`}</Show>
             </span>
+            <button
+              type="button"
+              class="small"
+              disabled={s.readOnly()}
+              onClick={() => void s.cancel(props.cutId)}
+              data-testid="render-cancel"
+            >
+              Cancel
+            </button>
           </div>
         </Match>
         <Match when={run().phase === "failed"}>
           <span class="small danger-text" data-testid="render-error">
             Render failed: {run().error}
           </span>
+        </Match>
+        <Match when={run().phase === "canceled"}>
+          <span class="muted small" data-testid="render-canceled">Render {run().message}</span>
         </Match>
         <Match when={s.readOnly()}>
           <span class="muted small" data-testid="render-why">
