@@ -219,6 +219,14 @@ export function createEndpoints(api: ApiClient) {
             "idempotency-key": crypto.randomUUID(),
           },
         ),
+      /** Queues a render of the cut as the room holds it (editors); a take of the cut when done. */
+      render: (id: string, cutId: string) =>
+        api.request<{ job: JobSummary }>(
+          "POST",
+          `${project(id)}/cuts/${enc(cutId)}/render`,
+          undefined,
+          { "idempotency-key": crypto.randomUUID() },
+        ),
       /** The project's latest jobs, newest first (at most `limit`, the edge's default 100). */
       list: async (id: string, query: { state?: JobSummary["state"]; limit?: number } = {}) => {
         const params = new URLSearchParams();

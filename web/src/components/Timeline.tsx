@@ -6,7 +6,7 @@
  * back/stop/forward, I/O trim the clip under the playhead to it, arrows one frame. Every edit is
  * a cut op through the room (session.editCut), so everyone sees it and Ctrl+Z undoes it.
  */
-import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import {
   type AudioClip,
   audioTracks,
@@ -20,6 +20,7 @@ import {
 } from "../../../protocol/cut.ts";
 import { shotFrames } from "../../../protocol/cut_from_graph.ts";
 import type { GraphNode } from "../../../protocol/graph.ts";
+import type { Take } from "../api/types.ts";
 import { nodeType } from "../../../protocol/nodes.ts";
 import type { Change } from "../canvas/changes.ts";
 import {
@@ -30,6 +31,7 @@ import {
   trimEdge,
 } from "../format/timeline.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
+import CutRenders, { renderVersion } from "./CutRenders.tsx";
 
 /** Pixels per frame of the cut: two at 24 fps is 48 px a second. */
 const SCALE = 2;
@@ -52,12 +54,16 @@ export default function Timeline(props: { session: ProjectSession }) {
   /** Play speed in frames of the cut per frame of the cut's rate: 0 stopped, negative back. */
   const [speed, setSpeed] = createSignal(0);
   const [drag, setDrag] = createSignal<Drag | null>(null);
+  /** A render of the cut playing in the preview instead of the cut's takes; null: the cut plays. */
+  const [watching, setWatching] = createSignal<Take | null>(null);
   const cuts = () => Object.values(s.graph.cuts ?? {}).sort((a, b) => a.name.localeCompare(b.name));
   const cut = () => {
     const id = chosenCut();
     return (id ? s.graph.cuts?.[id] : undefined) ?? cuts()[0] ?? null;
   };
   const fps = () => cut()?.format.fps ?? DEFAULT_CUT_FORMAT.fps;
+  // Another cut chosen: its own takes play, not the last cut's film.
+  createEffect(on(() => cut()?.id, () => setWatching(null), { defer: true }));
   const editable = () => !s.readOnly();
   const edit = (ops: Change[]) => void s.editCut(ops);
 
@@ -109,6 +115,7 @@ export default function Timeline(props: { session: ProjectSession }) {
   };
   const play = (rate: number) => {
     if (duration() === 0) return;
+    setWatching(null);
     if (rate > 0 && frame() >= duration() - 1) setFrame(0);
     setSpeed(rate);
     cancelAnimationFrame(raf);
@@ -389,6 +396,19 @@ export default function Timeline(props: { session: ProjectSession }) {
         </Show>
       </header>
       <Show when={cut()}>
+        {(c) => (
+          <CutRenders
+            session={s}
+            cutId={c().id}
+            watching={watching()}
+            watch={(film) => {
+              stop();
+              setWatching(film);
+            }}
+          />
+        )}
+      </Show>
+      <Show when={cut()}>
         <div class="timeline-body">
           <div class="cut-preview">
             <video
@@ -402,6 +422,30 @@ export default function Timeline(props: { session: ProjectSession }) {
               <div class="slate" data-testid="cut-slate">
                 {now() ? `${label(now()!.placed.clip.nodeId)}: no take` : "end"}
               </div>
+            </Show>
+            <Show when={watching()}>
+              {(film) => (
+                <div class="render-player">
+                  <video
+                    src={film().url}
+                    poster={film().posterUrl ?? undefined}
+                    controls
+                    autoplay
+                    playsinline
+                    data-testid="render-player"
+                  />
+                  <span class="render-name">{renderVersion(film())}</span>
+                  <button
+                    type="button"
+                    class="render-close"
+                    title="Back to the cut"
+                    onClick={() => setWatching(null)}
+                    data-testid="render-close"
+                  >
+                    ×
+                  </button>
+                </div>
+              )}
             </Show>
           </div>
           <div class="lanes">

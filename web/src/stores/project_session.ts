@@ -13,7 +13,7 @@ import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import { ApiError } from "../api/client.ts";
-import type { Project, Take } from "../api/types.ts";
+import type { JobSummary, Project, Take } from "../api/types.ts";
 import { settingsOfTake } from "../forms/take_settings.ts";
 import { api } from "../services.ts";
 import type { Change } from "../canvas/changes.ts";
@@ -348,21 +348,31 @@ export function createProjectSession(project: Project) {
       setPanel("inspector"); // on a phone, the drawer that lists them
       return;
     }
+    await queueRun(nodeId, () => api.jobs.generate(projectId, nodeId, { type: node.type, tier }));
+  }
+
+  /**
+   * Queues a render of the cut; its progress and film arrive under the cut's id like a node's
+   * (the film is a take of the cut).
+   */
+  function render(cutId: string): Promise<void> {
+    return queueRun(cutId, () => api.jobs.render(projectId, cutId));
+  }
+
+  /** Shows the run as sent, then as the edge answered: its job, or why it refused. */
+  async function queueRun(id: string, send: () => Promise<{ job: JobSummary }>): Promise<void> {
     setRuns(
-      nodeId,
+      id,
       (run) => ({ ...(run ?? idleRun()), phase: "queued", message: "sending…", error: null }),
     );
     try {
-      // The edge runs the node as the room holds it: let the room have this user's edits first.
+      // The edge runs what the room holds: let the room have this user's edits first.
       await room.settled();
-      const { job } = await api.jobs.generate(projectId, nodeId, { type: node.type, tier });
-      setRuns(nodeId, (run) => onJob(run ?? idleRun(), job));
+      const { job } = await send();
+      setRuns(id, (run) => onJob(run ?? idleRun(), job));
     } catch (error) {
       const text = error instanceof ApiError ? error.describe() : String(error);
-      setRuns(
-        nodeId,
-        (run) => ({ ...(run ?? idleRun()), jobId: null, phase: "failed", error: text }),
-      );
+      setRuns(id, (run) => ({ ...(run ?? idleRun()), jobId: null, phase: "failed", error: text }));
     }
   }
 
@@ -441,6 +451,7 @@ export function createProjectSession(project: Project) {
     draft,
     load,
     generate,
+    render,
     tierOf,
     panel,
     setPanel,
