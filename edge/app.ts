@@ -21,6 +21,8 @@ import { agentRoutes } from "./routes/agents.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { blobRoutes } from "./routes/blobs.ts";
 import { capabilityRoutes } from "./routes/capabilities.ts";
+import { commentRoutes } from "./routes/comments.ts";
+import { decisionRoutes } from "./routes/decisions.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inboxRoutes } from "./routes/inbox.ts";
@@ -35,6 +37,7 @@ import { shareAcceptRoutes, shareLinkRoutes } from "./routes/share_links.ts";
 import { structureRoutes } from "./routes/structure.ts";
 import { takeRoutes } from "./routes/takes.ts";
 import { ticketRoutes } from "./routes/ticket.ts";
+import { whatsNewRoutes } from "./routes/whats_new.ts";
 
 export interface AppOptions {
   /** Serves the built web app for every non-API path (Deno only). */
@@ -79,6 +82,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       takeRoutes,
       projectAgentRoutes,
       capabilityRoutes,
+      commentRoutes,
+      decisionRoutes,
+      whatsNewRoutes,
     ]
   ) {
     app.route("/api/projects", routes);

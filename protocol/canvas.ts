@@ -25,6 +25,7 @@
 import { z } from "zod";
 import { boundedJsonObject } from "./bounded_json.ts";
 import { graphEdgeSchema, graphIdSchema, graphNodeSchema, graphSchema } from "./graph.ts";
+import { reviewUpdateSchema } from "./review.ts";
 import { ROLES } from "./room_ticket.ts";
 
 /** Bumped on any change a client of the previous version could misread. */
@@ -204,6 +205,8 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
   generationCompleteFromEdgeSchema,
   errorEventSchema,
   takeSelectedEventSchema,
+  /** A comment or decision changed (protocol/review.ts): relayed to everyone as is. */
+  reviewUpdateSchema,
   /**
    * From `at` on, `subject` (a user id, or `link:<shareLinkId>` for everyone who came through
    * that link: protocol/room_ticket.ts `accessSubjects`) has `role` in the project, or no access
@@ -248,7 +251,8 @@ export type ServerMessage =
   | { type: "user.updated"; peer: Peer }
   | { type: "cursor.update"; cursors: { connectionId: string; x: number; y: number }[] }
   | { type: "selection.update"; selections: { connectionId: string; nodeIds: string[] }[] }
-  | JobEvent;
+  | JobEvent
+  | z.infer<typeof reviewUpdateSchema>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
 
