@@ -22,7 +22,11 @@ import { personOf } from "./people.ts";
 /** At most this many items are listed (newest first); `unread` counts them all. */
 export const WHATS_NEW_LIMIT = 50;
 
-const DECISION_WORDS = { approved: "approved", needs_changes: "needs changes", rejected: "rejected" };
+const DECISION_WORDS = {
+  approved: "approved",
+  needs_changes: "needs changes",
+  rejected: "rejected",
+};
 
 /** When the person last read the project: their marker, else when they arrived. */
 async function readAtOf(deps: AppDeps, projectId: string, principal: Principal): Promise<number> {

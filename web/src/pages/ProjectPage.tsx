@@ -13,6 +13,7 @@ import ProjectAgentsPanel from "../components/ProjectAgentsPanel.tsx";
 import SharingDialog from "../components/SharingDialog.tsx";
 import TakeViewer from "../components/TakeViewer.tsx";
 import TopBar from "../components/TopBar.tsx";
+import WhatsNew from "../components/WhatsNew.tsx";
 import { api, session as signedIn } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
 
@@ -78,6 +79,7 @@ function Studio(props: { project: Project }) {
           </button>
         </div>
         <PresenceBar session={session} />
+        <WhatsNew session={session} />
         <button
           type="button"
           class="ghost narrow-only"

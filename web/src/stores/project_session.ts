@@ -21,6 +21,7 @@ import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
 import type { ConnectionState } from "../sync/room_client.ts";
 import { bindEngineView } from "./engine_view.ts";
 import { createGraphStore } from "./graph_store.ts";
+import { createReviewStore } from "./review.ts";
 import { idleRun, latestJobs, type NodeRun, onJob, onJobEvent, withTake } from "./runs.ts";
 import { toast } from "./toasts.ts";
 
@@ -36,6 +37,7 @@ export function createProjectSession(project: Project) {
   const projectId = project.id;
   const role: Role = project.role;
   const store = createGraphStore();
+  const review = createReviewStore(projectId);
   const [runs, setRuns] = createStore<Record<string, NodeRun>>({});
   /** The tier this user has chosen for each node (their own choice, not shared). */
   const [tiers, setTiers] = createStore<Record<string, Tier>>({});
@@ -122,6 +124,7 @@ export function createProjectSession(project: Project) {
         // An agent at work may be one the last read did not see yet: read again, soon.
         if (performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
       },
+      review: (event) => review.onUpdate(event),
     },
   });
 
@@ -263,6 +266,7 @@ export function createProjectSession(project: Project) {
   async function load(): Promise<void> {
     room.start();
     void readCapabilities();
+    void review.load();
     // The saved graph draws the canvas at once; the room's snapshot, newer if anything, follows.
     const [graph, takes, jobs, selects] = await Promise.allSettled([
       api.revisions.current(projectId),
@@ -411,6 +415,7 @@ export function createProjectSession(project: Project) {
     disposed = true;
     clearTimeout(capabilityTimer);
     room.stop();
+    review.dispose();
     setRuns(reconcile({}));
   }
 
@@ -418,6 +423,7 @@ export function createProjectSession(project: Project) {
     project,
     role,
     readOnly,
+    review,
     graph: store.graph,
     engine,
     view,
