@@ -1,9 +1,9 @@
 /**
  * `deno task bench [area ...]`: runs each benchmark area in its own process, one after another
  * (they would skew each other's figures if run together), and writes bench/results/<area>.json.
- * Areas: api, jobs, agent, backends, rooms, web, security. With no arguments, all of them.
+ * Areas: api, jobs, agent, backends, rooms, web, security, review. With no arguments, all of them.
  */
-const AREAS = ["api", "jobs", "agent", "backends", "rooms", "web", "security"] as const;
+const AREAS = ["api", "jobs", "agent", "backends", "rooms", "web", "security", "review"] as const;
 
 const wanted = Deno.args.length > 0 ? Deno.args : [...AREAS];
 const unknown = wanted.filter((a) => !(AREAS as readonly string[]).includes(a));

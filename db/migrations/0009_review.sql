@@ -33,7 +33,7 @@ CREATE TABLE `comments` (
 --> statement-breakpoint
 CREATE INDEX `comments_take_idx` ON `comments` (`project_id`,`take_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `comments_node_idx` ON `comments` (`project_id`,`node_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `comments_project_time_idx` ON `comments` (`project_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `comments_project_time_idx` ON `comments` (`project_id`,`created_at`,`author_person`);--> statement-breakpoint
 CREATE INDEX `comments_parent_idx` ON `comments` (`parent_id`);--> statement-breakpoint
 CREATE TABLE `review_reads` (
 	`project_id` text NOT NULL,
@@ -58,5 +58,5 @@ CREATE TABLE `take_decisions` (
 	FOREIGN KEY (`take_id`) REFERENCES `takes`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `take_decisions_project_time_idx` ON `take_decisions` (`project_id`,`at`);--> statement-breakpoint
-CREATE INDEX `takes_project_completed_idx` ON `takes` (`project_id`,`completed_at`);
+CREATE INDEX `take_decisions_project_time_idx` ON `take_decisions` (`project_id`,`at`,`person`);--> statement-breakpoint
+CREATE INDEX `takes_project_completed_idx` ON `takes` (`project_id`,`completed_at`,`state`);

@@ -200,7 +200,7 @@ export const takes = sqliteTable("takes", {
   index("takes_node_idx").on(t.projectId, t.nodeId, t.state),
   index("takes_job_idx").on(t.jobId),
   // "What's new" (services/review/whats_new.ts) reads a project's takes finished since a time.
-  index("takes_project_completed_idx").on(t.projectId, t.completedAt),
+  index("takes_project_completed_idx").on(t.projectId, t.completedAt, t.state),
 ]);
 
 /**

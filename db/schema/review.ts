@@ -46,7 +46,8 @@ export const comments = sqliteTable("comments", {
 }, (t) => [
   index("comments_take_idx").on(t.projectId, t.takeId, t.createdAt),
   index("comments_node_idx").on(t.projectId, t.nodeId, t.createdAt),
-  index("comments_project_time_idx").on(t.projectId, t.createdAt),
+  // "What's new" counts others' comments since a time from this index alone.
+  index("comments_project_time_idx").on(t.projectId, t.createdAt, t.authorPerson),
   index("comments_parent_idx").on(t.parentId),
 ]);
 
@@ -72,7 +73,7 @@ export const takeDecisions = sqliteTable("take_decisions", {
   at: integer("at").notNull(),
 }, (t) => [
   primaryKey({ columns: [t.takeId, t.person] }),
-  index("take_decisions_project_time_idx").on(t.projectId, t.at),
+  index("take_decisions_project_time_idx").on(t.projectId, t.at, t.person),
 ]);
 
 /** Until when a person has read a project's review events ("what's new" lists what follows). */

@@ -116,6 +116,11 @@ Deno.test("a guest named like a member is marked guest; replies join the thread;
       body: { target: { kind: "node", nodeId: "shot1" }, body: "Try a wider lens" },
     });
     assert.deepEqual(onNode.body.comment.target, { kind: "node", nodeId: "shot1" });
+    const listed = await call(t, "GET", `/api/projects/${p.id}/comments?nodeId=shot1`, {
+      token: p.guest.token,
+    });
+    assert.deepEqual(listed.body.comments.at(-1), onNode.body.comment);
+    assert.deepEqual(listed.body.comments.slice(0, -1), []);
   } finally {
     await t.close();
   }

@@ -207,18 +207,44 @@ export async function deleteComment(
   });
 }
 
-/** A project's comments, oldest first: of one take, of one node (its takes' too), or all. */
-export async function listComments(
+/**
+ * A comment as `publicComment` shapes it, built by SQLite: the list below is read as one JSON
+ * text. Measured (bench/review, 2,000 comments of a take): building 2,000 rows of 18 columns
+ * in the client, then serialising them again, cost several times the query itself, as the
+ * session lookup found (services/sessions.ts). Keep the two shapes in step: the route tests
+ * compare a listed comment with the one `createComment` returned.
+ */
+const COMMENT_JSON = `json_object(
+  'id', id, 'parentId', parent_id,
+  'target', case when target_kind = 'take' then json_object(
+      'kind', 'take', 'takeId', take_id, 'nodeId', node_id, 'frame', frame, 'fps', fps,
+      'timecode', case when frame is not null and fps > 0 then printf('%02d:%02d:%02d:%02d',
+        frame / fps / 3600, frame / fps / 60 % 60, frame / fps % 60, frame % fps) end,
+      'shape', json(shape))
+    else json_object('kind', 'node', 'nodeId', node_id) end,
+  'author', json_object('person', author_person, 'name', author_name, 'role', author_role),
+  'body', body, 'mentions', json(mentions), 'createdAt', created_at, 'editedAt', edited_at,
+  'resolvedAt', resolved_at, 'resolvedBy', resolved_by)`;
+
+/**
+ * A project's comments, oldest first: of one take, of one node (its takes' too), or all; as the
+ * JSON text of an array of `Comment`.
+ */
+export async function listCommentsJson(
   deps: AppDeps,
   projectId: string,
   filter: { takeId?: string; nodeId?: string },
-): Promise<Comment[]> {
-  const rows = await deps.db.select().from(comments).where(and(
-    eq(comments.projectId, projectId),
-    filter.takeId === undefined ? undefined : eq(comments.takeId, filter.takeId),
-    filter.nodeId === undefined ? undefined : eq(comments.nodeId, filter.nodeId),
-  )).orderBy(asc(comments.createdAt), asc(comments.id));
-  return rows.map(publicComment);
+): Promise<string> {
+  const where = ["project_id = ?"];
+  const args = [projectId];
+  if (filter.takeId !== undefined) where.push("take_id = ?"), args.push(filter.takeId);
+  if (filter.nodeId !== undefined) where.push("node_id = ?"), args.push(filter.nodeId);
+  const result = await deps.db.$client.execute({
+    sql: `select json_group_array(${COMMENT_JSON} order by created_at, id) as list
+      from comments where ${where.join(" and ")}`,
+    args,
+  });
+  return String(result.rows[0]?.list ?? "[]");
 }
 
 /** A comment's earlier bodies, oldest first. */

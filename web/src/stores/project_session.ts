@@ -70,6 +70,8 @@ export function createProjectSession(project: Project) {
   const readOnly = () => (you()?.role ?? role) === "reviewer";
 
   let snapshotSeen = false;
+  /** The room was live once: a later "live" is a reconnection. */
+  let wasLive = false;
   /** The view is fitted to the graph once, when it first arrives (saved graph or room). */
   let framed = false;
   const frame = () => {
@@ -101,7 +103,12 @@ export function createProjectSession(project: Project) {
         if (gone && (code === "conflict" || code === "not_found")) return;
         toast(`Edit refused by the room: ${reason}`);
       },
-      connection: setConnection,
+      connection(state) {
+        // Review events sent while this page was away are not replayed: read them again.
+        if (state.kind === "live" && wasLive) void review.load();
+        if (state.kind === "live") wasLive = true;
+        setConnection(state);
+      },
       peers(me, list) {
         batch(() => {
           setYou(me);
