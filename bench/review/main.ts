@@ -89,10 +89,10 @@ async function fanout() {
       clients.push(client);
     }
     /** Milliseconds from the request's start until every client holds the matching message. */
-    async function once(
+    const once = async (
       send: () => Promise<unknown>,
       match: (m: Record<string, unknown>) => boolean,
-    ): Promise<number[]> {
+    ): Promise<number[]> => {
       const seen = clients.map((c) =>
         new Promise<number>((resolve) => {
           const onMessage = (data: unknown) => {
@@ -107,12 +107,16 @@ async function fanout() {
       const start = performance.now();
       await send();
       return (await Promise.all(seen)).map((at) => at - start);
-    }
+    };
     const review: number[] = [];
+    let author = "";
     for (let i = 0; i < COMMENTS; i++) {
       const text = `note ${i}`;
       // A fresh author every 25 comments: each person may post 30 a minute.
-      const author = i % 25 === 0 ? await nextAuthor() : currentAuthor!;
+      if (i % 25 === 0) {
+        author = (await api("POST", `/api/share/${link.token}/accept`, undefined, { name: "A" }))
+          .token;
+      }
       review.push(
         ...await once(
           () =>
@@ -125,12 +129,6 @@ async function fanout() {
       );
     }
     return { review: summarize(review) };
-
-    async function nextAuthor(): Promise<string> {
-      const who = await api("POST", `/api/share/${link.token}/accept`, undefined, { name: "A" });
-      currentAuthor = who.token;
-      return who.token;
-    }
   } finally {
     for (const c of clients) await c.close().catch(() => {});
     await edge.stop();
@@ -138,7 +136,6 @@ async function fanout() {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
-let currentAuthor: string | undefined;
 
 /** p95 of `path` through the app, after a warm-up. */
 async function timeRoute(
