@@ -235,3 +235,36 @@ export async function insertReadyTake(
   });
   return takeId;
 }
+
+/**
+ * A project for review tests: Olga (owner), Ed (editor), Rita (reviewer), a guest who came by a
+ * link as `guestName`, a video take of node `shot1` (80 frames at 16 fps) and an image take of
+ * node `still`.
+ */
+export async function reviewProject(t: TestApp, guestName = "Cleo") {
+  const owner = await signUp(t, "Olga");
+  const editor = await signUp(t, "Ed");
+  const reviewer = await signUp(t, "Rita");
+  const id = await createProject(t, owner, "Review");
+  await addMember(t, id, owner, editor, "editor");
+  await addMember(t, id, owner, reviewer, "reviewer");
+  const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
+    token: owner.token,
+    body: { label: "Client" },
+  });
+  const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
+    body: { name: guestName },
+  });
+  const video = await insertReadyTake(t, id, "shot1");
+  const image = await insertReadyTake(t, id, "still", { contentType: "image/png", params: {} });
+  return {
+    id,
+    owner,
+    editor,
+    reviewer,
+    guest: { token: guest.body.token as string },
+    linkId: link.body.shareLink.id as string,
+    video,
+    image,
+  };
+}

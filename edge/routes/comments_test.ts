@@ -1,49 +1,12 @@
 import assert from "node:assert/strict";
-import {
-  addMember,
-  call,
-  createProject,
-  createTestApp,
-  insertReadyTake,
-  signUp,
-  type TestApp,
-} from "../testing.ts";
-
-/** A project with an owner, an editor, a reviewer, a guest by link, a video and an image take. */
-async function reviewProject(t: TestApp) {
-  const owner = await signUp(t, "Olga");
-  const editor = await signUp(t, "Ed");
-  const reviewer = await signUp(t, "Rita");
-  const id = await createProject(t, owner, "Review");
-  await addMember(t, id, owner, editor, "editor");
-  await addMember(t, id, owner, reviewer, "reviewer");
-  const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
-    token: owner.token,
-    body: { label: "Client" },
-  });
-  const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
-    body: { name: "Olga" },
-  });
-  const video = await insertReadyTake(t, id, "shot1");
-  const image = await insertReadyTake(t, id, "still", { contentType: "image/png", params: {} });
-  return {
-    id,
-    owner,
-    editor,
-    reviewer,
-    guest: { token: guest.body.token as string },
-    linkId: link.body.shareLink.id as string,
-    video,
-    image,
-  };
-}
+import { call, createTestApp, reviewProject } from "../testing.ts";
 
 const rect = { kind: "rect", x: 0.25, y: 0.5, w: 0.5, h: 0.25 };
 
 Deno.test("a reviewer's comment on a video frame is stored with its timecode and shape, listed and sent to the room", async () => {
   const t = await createTestApp();
   try {
-    const p = await reviewProject(t);
+    const p = await reviewProject(t, "Olga");
     const created = await call(t, "POST", `/api/projects/${p.id}/comments`, {
       token: p.reviewer.token,
       body: {
@@ -89,7 +52,7 @@ Deno.test("a reviewer's comment on a video frame is stored with its timecode and
 Deno.test("a guest named like a member is marked guest; replies join the thread; a node takes comments too", async () => {
   const t = await createTestApp();
   try {
-    const p = await reviewProject(t);
+    const p = await reviewProject(t, "Olga");
     const thread = await call(t, "POST", `/api/projects/${p.id}/comments`, {
       token: p.guest.token,
       body: {
@@ -129,7 +92,7 @@ Deno.test("a guest named like a member is marked guest; replies join the thread;
 Deno.test("only the author edits, with the earlier bodies kept; resolving and deleting follow the roles", async () => {
   const t = await createTestApp();
   try {
-    const p = await reviewProject(t);
+    const p = await reviewProject(t, "Olga");
     const post = async (token: string, body: string) =>
       (await call(t, "POST", `/api/projects/${p.id}/comments`, {
         token,
@@ -183,7 +146,7 @@ Deno.test("only the author edits, with the earlier bodies kept; resolving and de
 Deno.test("a removed member and a guest of a revoked link can no longer comment", async () => {
   const t = await createTestApp();
   try {
-    const p = await reviewProject(t);
+    const p = await reviewProject(t, "Olga");
     const comment = { target: { kind: "node", nodeId: "shot1" }, body: "still here?" };
     const path = `/api/projects/${p.id}/comments`;
     assert.equal(
@@ -214,7 +177,7 @@ Deno.test("a removed member and a guest of a revoked link can no longer comment"
 Deno.test("comments are rate-limited per person: the 31st in a minute gets 429 with Retry-After", async () => {
   const t = await createTestApp();
   try {
-    const p = await reviewProject(t);
+    const p = await reviewProject(t, "Olga");
     const path = `/api/projects/${p.id}/comments`;
     const body = { target: { kind: "node", nodeId: "shot1" }, body: "again" };
     for (let i = 0; i < 30; i++) {
@@ -238,7 +201,7 @@ Deno.test("comments are rate-limited per person: the 31st in a minute gets 429 w
 Deno.test("hostile bodies are stored and returned exactly as typed", async () => {
   const t = await createTestApp();
   try {
-    const p = await reviewProject(t);
+    const p = await reviewProject(t, "Olga");
     const hostile = '<script>alert(1)</script> <img src=x onerror="alert(2)"> ' +
       "[link](javascript:alert(3)) \u202Eevil\u202C zero\u200Bwidth\u200D";
     const created = await call(t, "POST", `/api/projects/${p.id}/comments`, {

@@ -1,28 +1,11 @@
 import assert from "node:assert/strict";
 import { selectedTakes } from "../services/jobs/selects.ts";
-import {
-  addMember,
-  call,
-  createProject,
-  createTestApp,
-  insertReadyTake,
-  signUp,
-} from "../testing.ts";
+import { call, createTestApp, insertReadyTake, reviewProject } from "../testing.ts";
 
 Deno.test("each person's latest decision on a take is kept and listed; the select does not move", async () => {
   const t = await createTestApp();
   try {
-    const owner = await signUp(t, "Olga");
-    const reviewer = await signUp(t, "Rita");
-    const id = await createProject(t, owner);
-    await addMember(t, id, owner, reviewer, "reviewer");
-    const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
-      token: owner.token,
-      body: {},
-    });
-    const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
-      body: { name: "Cleo" },
-    });
+    const { id, owner, reviewer, guest } = await reviewProject(t);
     const first = await insertReadyTake(t, id, "shot1");
     const second = await insertReadyTake(t, id, "shot1");
     await call(t, "PUT", `/api/projects/${id}/nodes/shot1/selected-take`, {
@@ -37,7 +20,7 @@ Deno.test("each person's latest decision on a take is kept and listed; the selec
       note: "warmer light",
     });
     assert.equal(changed.body.decision.decision, "needs_changes");
-    const approved = await decide(guest.body.token, second, { decision: "approved" });
+    const approved = await decide(guest.token, second, { decision: "approved" });
     assert.deepEqual(approved.body.decision.by.role, "guest");
     assert.equal(
       (await decide(owner.token, crypto.randomUUID(), { decision: "approved" })).status,
