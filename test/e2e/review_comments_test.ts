@@ -166,6 +166,24 @@ Deno.test("review: a frame comment with a rectangle, a reply, resolve, a decisio
     }
   });
 
+  await t.step("the review page shows the take on its own, with its comments", async () => {
+    await c.goto(`${studio.url}/review/${projectId}/take/${takeId}`);
+    await c.getByTestId("review-page").waitFor();
+    await until(
+      "the video's length",
+      async () => (await c.getByTestId("frame-readout").innerText()).includes("/ 32"),
+    );
+    await c.getByTestId(`marker-${threadId}`).click();
+    await until(
+      "frame 5 shown",
+      async () => (await c.getByTestId("frame-readout").innerText()).startsWith("frame 6 / 32"),
+    );
+    await c.getByTestId(`shape-${threadId}`).waitFor();
+    await c.getByTestId("decision-list").getByText("approved by Cleo (guest)").waitFor();
+    await nothingInjected(c);
+    await studio.screenshot(c, "review-page-take");
+  });
+
   await t.step("Ben's what's new lists exactly what happened since his last visit", async () => {
     const b = await studio.open(ben, `/projects/${projectId}`);
     await live(b);

@@ -157,6 +157,16 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
               </button>
             </div>
           </Show>
+          <Show when={current()}>
+            <a
+              class="small"
+              href={`/review/${s.project.id}/take/${current()!.id}`}
+              title="This take on its own page, to share with the team"
+              data-testid="review-page-link"
+            >
+              Review page
+            </a>
+          </Show>
           <button
             type="button"
             class="small ghost"
