@@ -11,7 +11,9 @@
  *
  * `--quick`: fewer samples, nothing written; `--no-fanout`: the two in-process figures only.
  */
+import { and, asc, eq } from "drizzle-orm";
 import { comments, takeDecisions } from "../../db/schema/mod.ts";
+import { listCommentsJson, publicComment } from "../../edge/services/review/comments.ts";
 import { newId } from "../../edge/lib/ids.ts";
 import {
   addMember,
@@ -137,6 +139,48 @@ async function fanout() {
   }
 }
 
+/**
+ * The reason `listCommentsJson` builds the JSON in SQLite: the same list read as rows through
+ * Drizzle, shaped by `publicComment` and serialised (the plain way), against it, interleaved
+ * in one process so the machine's drift hits both alike.
+ */
+async function listAB(t: Awaited<ReturnType<typeof createTestApp>>, id: string, takeId: string) {
+  const rowsWay = async () => {
+    const rows = await t.db.select().from(comments)
+      .where(and(eq(comments.projectId, id), eq(comments.takeId, takeId)))
+      .orderBy(asc(comments.createdAt), asc(comments.id));
+    return JSON.stringify({ comments: rows.map(publicComment) });
+  };
+  const jsonWay = async () => `{"comments":${await listCommentsJson(t.deps, id, { takeId })}}`;
+  if (JSON.stringify(JSON.parse(await rowsWay())) !== JSON.stringify(JSON.parse(await jsonWay()))) {
+    // Same comments, same fields: key order may differ, so compare parsed and sorted.
+    const norm = (text: string) =>
+      JSON.stringify(JSON.parse(text).comments.map((c: object) => sortKeys(c)));
+    if (norm(await rowsWay()) !== norm(await jsonWay())) throw new Error("the two lists differ");
+  }
+  const rows: number[] = [], json: number[] = [];
+  for (let i = 0; i < (quick ? 20 : 100); i++) {
+    for (const [way, into] of [[rowsWay, rows], [jsonWay, json]] as const) {
+      const start = performance.now();
+      await way();
+      into.push(performance.now() - start);
+    }
+  }
+  return { rows: summarize(rows), json: summarize(json) };
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map((
+        [k, v],
+      ) => [k, sortKeys(v)]),
+    );
+  }
+  return value;
+}
+
 /** p95 of `path` through the app, after a warm-up. */
 async function timeRoute(
   t: Awaited<ReturnType<typeof createTestApp>>,
@@ -196,6 +240,7 @@ async function listAndNews() {
     };
     await insert(takeComments, ids);
     const list = await timeRoute(t, `/api/projects/${id}/comments?takeId=${takeId}`, owner.token);
+    const ab = await listAB(t, id, takeId);
 
     // 10,000 events since the reader's marker: the 2,000 above, 6,000 node comments, 1,000
     // takes and 1,000 decisions.
@@ -227,14 +272,16 @@ async function listAndNews() {
       throw new Error(`expected 10,000 events, got ${check.body.unread}`);
     }
     const news = await timeRoute(t, `/api/projects/${id}/whats-new`, reader.token);
-    return { list, news };
+    return { list, news, ab };
   } finally {
     await t.close();
   }
 }
 
-const { list, news } = await listAndNews();
+const { list, news, ab } = await listAndNews();
 console.log(`list 2,000 comments of a take: ${JSON.stringify(list)}`);
+console.log(`  the list alone, rows through Drizzle: ${JSON.stringify(ab.rows)}`);
+console.log(`  the list alone, JSON built by SQLite: ${JSON.stringify(ab.json)}`);
 console.log(`what's new with 10,000 events: ${JSON.stringify(news)}`);
 if (skipFanout) Deno.exit(0);
 const { review } = await fanout();
@@ -245,6 +292,8 @@ if (!quick) {
     "review.comment_fanout_p99_ms": review.p99,
     "review.list_p50_ms": list.p50,
     "review.list_p95_ms": list.p95,
+    "review.list_rows_way_p50_ms": ab.rows.p50,
+    "review.list_json_way_p50_ms": ab.json.p50,
     "review.whats_new_p50_ms": news.p50,
     "review.whats_new_p95_ms": news.p95,
   });
