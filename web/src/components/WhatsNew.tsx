@@ -24,10 +24,13 @@ export default function WhatsNew(props: { session: ProjectSession }) {
         type="button"
         class="ghost"
         aria-expanded={open()}
+        aria-label={`What's new${unread() > 0 ? `: ${unread()}` : ""}`}
         onClick={() => setOpen(!open())}
         data-testid="whats-new"
       >
-        What's new
+        {/* A phone's top bar has room for a sign, not three words. */}
+        <span class="whats-new-label">What's new</span>
+        <span class="whats-new-short" aria-hidden="true">★</span>
         <Show when={unread() > 0}>
           <span class="unread-count" data-testid="unread-count">{unread()}</span>
         </Show>
