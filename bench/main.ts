@@ -1,7 +1,7 @@
 /**
  * `deno task bench [area ...]`: runs each benchmark area in its own process, one after another
  * (they would skew each other's figures if run together), and writes bench/results/<area>.json.
- * Areas: api, jobs, fleet, agent, backends, docker, rooms, web, security, cut. With no areas, all of
+ * Areas: api, jobs, fleet, agent, backends, docker, rooms, web, security, cut, review. With no areas, all of
  * them. Arguments that start with `--` (and the value after `--runs`) go to every area named:
  * `bench cut --runs 5`.
  */
@@ -16,6 +16,7 @@ const AREAS = [
   "web",
   "security",
   "cut",
+  "review",
 ] as const;
 
 const flags = Deno.args.filter((a, i) => a.startsWith("--") || Deno.args[i - 1] === "--runs");

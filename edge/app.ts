@@ -21,7 +21,9 @@ import { agentRoutes } from "./routes/agents.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { blobRoutes } from "./routes/blobs.ts";
 import { capabilityRoutes } from "./routes/capabilities.ts";
+import { commentRoutes } from "./routes/comments.ts";
 import { cutRoutes } from "./routes/cuts.ts";
+import { decisionRoutes } from "./routes/decisions.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inboxRoutes } from "./routes/inbox.ts";
@@ -45,6 +47,7 @@ import {
   WORKFLOW_UPLOAD_PATH,
   workflowAssetRoutes,
 } from "./routes/workflow_assets.ts";
+import { whatsNewRoutes } from "./routes/whats_new.ts";
 
 export interface AppOptions {
   /** Serves the built web app for every non-API path (Deno only). */
@@ -105,6 +108,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       projectAgentRoutes,
       capabilityRoutes,
       projectPoolRoutes,
+      commentRoutes,
+      decisionRoutes,
+      whatsNewRoutes,
     ]
   ) {
     app.route("/api/projects", routes);

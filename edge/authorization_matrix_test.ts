@@ -13,6 +13,7 @@ import type { Role } from "../protocol/room_ticket.ts";
 import { exampleText } from "../test/fixtures/workflows/mod.ts";
 import { joinStudio, studioWithPool } from "../test/jobs/fleet_fixture.ts";
 import { exportOtio, serializeOtio } from "./services/cut/mod.ts";
+import { createComment } from "./services/review/comments.ts";
 import {
   addMember,
   call,
@@ -30,8 +31,13 @@ type Route = `${"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} /api/projects/${str
 /**
  * The least role each project-scoped route needs, and a body that succeeds for that role;
  * `guests: false` where share-link guests, reviewers though they are, get the outsider's 404.
+ * `notAuthor` lists who, though of the role, gets 403 on the fixture's comment (written by the
+ * reviewer): only its author edits it; only its author, editors and owners resolve or delete it.
  */
-const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false }> = {
+const REQUIRED_ROLE: Record<
+  Route,
+  { role: Role; body?: unknown; guests?: false; notAuthor?: readonly PrincipalName[] }
+> = {
   "GET /api/projects/:id": { role: "reviewer" },
   "PATCH /api/projects/:id": { role: "editor", body: { description: "changed" } },
   "DELETE /api/projects/:id": { role: "owner" },
@@ -93,6 +99,30 @@ const REQUIRED_ROLE: Record<Route, { role: Role; body?: unknown; guests?: false 
   "GET /api/projects/:id/cuts/:cutId/edl": { role: "reviewer" },
   "POST /api/projects/:id/cuts/:cutId/import-otio": { role: "editor", body: ":otio" },
   "POST /api/projects/:id/cuts/:cutId/render": { role: "editor" },
+  "GET /api/projects/:id/comments": { role: "reviewer" },
+  "POST /api/projects/:id/comments": {
+    role: "reviewer",
+    body: { target: { kind: "take", takeId: ":takeId", frame: 0 }, body: "Nice" },
+  },
+  "PATCH /api/projects/:id/comments/:commentId": {
+    role: "reviewer",
+    body: { body: "Edited" },
+    notAuthor: ["guest", "editor", "owner"],
+  },
+  "PUT /api/projects/:id/comments/:commentId/resolved": {
+    role: "reviewer",
+    body: { resolved: true },
+    notAuthor: ["guest"],
+  },
+  "DELETE /api/projects/:id/comments/:commentId": { role: "reviewer", notAuthor: ["guest"] },
+  "GET /api/projects/:id/comments/:commentId/edits": { role: "reviewer" },
+  "GET /api/projects/:id/decisions": { role: "reviewer" },
+  "PUT /api/projects/:id/takes/:takeId/decision": {
+    role: "reviewer",
+    body: { decision: "approved", note: "Lovely" },
+  },
+  "GET /api/projects/:id/whats-new": { role: "reviewer" },
+  "POST /api/projects/:id/whats-new/read": { role: "reviewer", body: {} },
 };
 
 const PRINCIPALS = ["anonymous", "non-member", "guest", "reviewer", "editor", "owner"] as const;
@@ -101,11 +131,12 @@ const RANK: Record<Role, number> = { reviewer: 1, editor: 2, owner: 3 };
 
 function expectedStatus(
   who: PrincipalName,
-  entry: { role: Role; guests?: false },
+  entry: { role: Role; guests?: false; notAuthor?: readonly PrincipalName[] },
 ): "allowed" | 401 | 403 | 404 {
   const needed = entry.role;
   if (who === "anonymous") return 401;
   if (who === "non-member" || (who === "guest" && entry.guests === false)) return 404;
+  if (entry.notAuthor?.includes(who)) return 403;
   const role: Role = who === "guest" ? "reviewer" : who;
   return RANK[role] >= RANK[needed] ? "allowed" : 403;
 }
@@ -211,7 +242,15 @@ async function fixture(
   const guest = await call(t, "POST", `/api/share/${guestLink.body.token}/accept`, {
     body: { name: "Guest" },
   });
+  // The reviewer's comment on the take, for the routes of one comment (through the service: the
+  // route's per-person rate limit would refuse a fixture made this many times).
+  const comment = await createComment(t.deps, id, {
+    person: `user:${users.reviewer.id}`,
+    name: "Reviewer",
+    role: "reviewer",
+  }, { target: { kind: "take", takeId, frame: 3 }, body: "Too dark" });
   return {
+    ":commentId": comment.id,
     guestToken: guest.body.token as string,
     ":id": id,
     ":assetId": asset.body.asset.id as string,

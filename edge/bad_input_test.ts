@@ -1049,3 +1049,207 @@ Deno.test("bad studio, pool and metrics input is refused naming the field and ch
     await t.close();
   }
 });
+
+Deno.test("bad review input (comments, decisions, read markers) is refused naming the field, and writes nothing", async () => {
+  const t = await createTestApp();
+  try {
+    const ada = await signUp(t, "Ada");
+    const id = await createProject(t, ada);
+    const other = await createProject(t, ada, "Other film");
+    const video = await insertReadyTake(t, id, "shot1"); // 80 frames at 16 fps
+    const image = await insertReadyTake(t, id, "still", { contentType: "image/png", params: {} });
+    const elsewhere = await insertReadyTake(t, other, "shot1");
+    const post = (projectId: string, body: unknown) =>
+      call(t, "POST", `/api/projects/${projectId}/comments`, { token: ada.token, body });
+    const thread = (await post(id, { target: { kind: "node", nodeId: "shot1" }, body: "a" }))
+      .body.comment.id;
+    const reply = (await post(id, { parentId: thread, body: "b" })).body.comment.id;
+    const foreign = (await post(other, { target: { kind: "node", nodeId: "x" }, body: "c" }))
+      .body.comment.id;
+    const tables = ["comments", "comment_edits", "take_decisions", "review_reads"];
+    const before = await snapshot(t, tables);
+    const onVideo = (extra: object) => ({ target: { kind: "take", takeId: video, ...extra } });
+    const comments = `/api/projects/${id}/comments`;
+    const cases: Array<
+      {
+        name: string;
+        method?: string;
+        path?: string;
+        body?: unknown;
+        status: number;
+        field?: string;
+      }
+    > = [
+      { name: "empty body", body: { ...onVideo({}), body: "  \n " }, status: 422, field: "body" },
+      {
+        name: "oversize body",
+        body: { ...onVideo({}), body: "x".repeat(5001) },
+        status: 422,
+        field: "body",
+      },
+      { name: "no body", body: onVideo({}), status: 422, field: "body" },
+      {
+        name: "frame past the take's end",
+        body: { ...onVideo({ frame: 80 }), body: "x" },
+        status: 422,
+        field: "target.frame",
+      },
+      {
+        name: "negative frame",
+        body: { ...onVideo({ frame: -1 }), body: "x" },
+        status: 422,
+        field: "target.frame",
+      },
+      {
+        name: "fractional frame",
+        body: { ...onVideo({ frame: 1.5 }), body: "x" },
+        status: 422,
+        field: "target.frame",
+      },
+      {
+        name: "point outside the frame",
+        body: { ...onVideo({ frame: 1, shape: { kind: "point", x: 1.2, y: 0.5 } }), body: "x" },
+        status: 422,
+        field: "target.shape.x",
+      },
+      {
+        name: "rectangle running off the frame",
+        body: {
+          ...onVideo({ frame: 1, shape: { kind: "rect", x: 0.6, y: 0, w: 0.5, h: 0.5 } }),
+          body: "x",
+        },
+        status: 422,
+        field: "target.shape.w",
+      },
+      {
+        name: "shape on a video without its frame",
+        body: { ...onVideo({ shape: { kind: "point", x: 0.5, y: 0.5 } }), body: "x" },
+        status: 422,
+        field: "target.frame",
+      },
+      {
+        name: "frame on a still image",
+        body: { target: { kind: "take", takeId: image, frame: 0 }, body: "x" },
+        status: 422,
+        field: "target.frame",
+      },
+      {
+        name: "a take of another project",
+        body: { target: { kind: "take", takeId: elsewhere }, body: "x" },
+        status: 422,
+        field: "target.takeId",
+      },
+      {
+        name: "a take id that is not an id",
+        body: { target: { kind: "take", takeId: "take01" }, body: "x" },
+        status: 422,
+        field: "target.takeId",
+      },
+      {
+        name: "an unknown target kind",
+        body: { target: { kind: "cut", cutId: "c" }, body: "x" },
+        status: 422,
+        field: "target.kind",
+      },
+      {
+        name: "a reply to another project's comment",
+        body: { parentId: foreign, body: "x" },
+        status: 422,
+        field: "parentId",
+      },
+      {
+        name: "a target and a parent",
+        body: { ...onVideo({}), parentId: thread, body: "x" },
+        status: 422,
+        field: "target",
+      },
+      { name: "neither target nor parent", body: { body: "x" }, status: 422, field: "target" },
+      { name: "an author field", body: { ...onVideo({}), body: "x", author: "Olga" }, status: 422 },
+      {
+        name: "editing to nothing",
+        method: "PATCH",
+        path: `${comments}/${thread}`,
+        body: { body: "" },
+        status: 422,
+        field: "body",
+      },
+      {
+        name: "editing another project's comment",
+        method: "PATCH",
+        path: `${comments}/${foreign}`,
+        body: { body: "y" },
+        status: 404,
+      },
+      {
+        name: "resolving a reply",
+        method: "PUT",
+        path: `${comments}/${reply}/resolved`,
+        body: { resolved: true },
+        status: 409,
+      },
+      {
+        name: "resolving with a string",
+        method: "PUT",
+        path: `${comments}/${thread}/resolved`,
+        body: { resolved: "yes" },
+        status: 422,
+        field: "resolved",
+      },
+      {
+        name: "listing by a bad take id",
+        method: "GET",
+        path: `${comments}?takeId=nope`,
+        status: 400,
+        field: "takeId",
+      },
+      {
+        name: "an unknown decision",
+        method: "PUT",
+        path: `/api/projects/${id}/takes/${video}/decision`,
+        body: { decision: "maybe" },
+        status: 422,
+        field: "decision",
+      },
+      {
+        name: "a decision on another project's take",
+        method: "PUT",
+        path: `/api/projects/${id}/takes/${elsewhere}/decision`,
+        body: { decision: "approved" },
+        status: 404,
+      },
+      {
+        name: "a note too long",
+        method: "PUT",
+        path: `/api/projects/${id}/takes/${video}/decision`,
+        body: { decision: "approved", note: "n".repeat(2001) },
+        status: 422,
+        field: "note",
+      },
+      {
+        name: "reading up to a negative time",
+        method: "POST",
+        path: `/api/projects/${id}/whats-new/read`,
+        body: { until: -1 },
+        status: 422,
+        field: "until",
+      },
+    ];
+    for (const c of cases) {
+      const res = await call(t, c.method ?? "POST", c.path ?? comments, {
+        token: ada.token,
+        ...(c.body !== undefined ? { body: c.body } : {}),
+      });
+      assert.equal(res.status, c.status, `${c.name}: ${JSON.stringify(res.body)}`);
+      assert.equal(typeof res.body?.error?.message, "string", `${c.name}: JSON error body`);
+      if (c.field) {
+        const named = (res.body.error.issues ?? []).some((i: { path: string }) =>
+          i.path === c.field
+        );
+        assert.ok(named, `${c.name}: issues name "${c.field}": ${JSON.stringify(res.body.error)}`);
+      }
+    }
+    assert.equal(await snapshot(t, tables), before, "no review row was written or changed");
+  } finally {
+    await t.close();
+  }
+});

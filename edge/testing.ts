@@ -3,6 +3,7 @@
  * Used by route tests here and by cross-folder tests under test/.
  */
 import { openDatabase } from "../db/client.ts";
+import { jobs, takes } from "../db/schema/mod.ts";
 import type { Database } from "../db/database.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
@@ -173,4 +174,97 @@ export async function addMember(
   if (accepted.status !== 200) {
     throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   }
+}
+
+let takeCounter = 0;
+
+/**
+ * A finished take of `nodeId`, written straight into the database with the job that made it
+ * (review tests need takes, not the queue): a 5-second video at 16 fps (80 frames) unless
+ * `contentType` and `params` say otherwise. Returns the take's id.
+ */
+export async function insertReadyTake(
+  t: Pick<TestApp, "db">,
+  projectId: string,
+  nodeId: string,
+  options: { contentType?: string; params?: Record<string, unknown> } = {},
+): Promise<string> {
+  const contentType = options.contentType ?? "video/mp4";
+  const params = options.params ?? { prompt: "a door", fps: 16, frames: 80 };
+  const jobId = crypto.randomUUID();
+  const takeId = crypto.randomUUID();
+  const at = Date.now();
+  await t.db.insert(jobs).values({
+    id: jobId,
+    projectId,
+    nodeId,
+    nodeType: "shot.generate",
+    params,
+    inputs: [],
+    tier: "standard",
+    requestedTier: "standard",
+    allowDowngrade: false,
+    backends: [],
+    minVramMiB: 0,
+    models: [],
+    state: "succeeded",
+    maxAttempts: 1,
+    createdAt: at,
+    updatedAt: at,
+  });
+  await t.db.insert(takes).values({
+    id: takeId,
+    projectId,
+    nodeId,
+    jobId,
+    state: "ready",
+    scene: "SC01",
+    shot: "SHOT-010",
+    version: 1,
+    // Per-process unique, so several takes of one project never collide on their number.
+    take: ++takeCounter,
+    ext: contentType.split("/")[1] ?? "bin",
+    contentType,
+    bytes: 1,
+    sha256: "0".repeat(64),
+    nodeType: "shot.generate",
+    tier: "standard",
+    params,
+    createdAt: at,
+    completedAt: at,
+  });
+  return takeId;
+}
+
+/**
+ * A project for review tests: Olga (owner), Ed (editor), Rita (reviewer), a guest who came by a
+ * link as `guestName`, a video take of node `shot1` (80 frames at 16 fps) and an image take of
+ * node `still`.
+ */
+export async function reviewProject(t: TestApp, guestName = "Cleo") {
+  const owner = await signUp(t, "Olga");
+  const editor = await signUp(t, "Ed");
+  const reviewer = await signUp(t, "Rita");
+  const id = await createProject(t, owner, "Review");
+  await addMember(t, id, owner, editor, "editor");
+  await addMember(t, id, owner, reviewer, "reviewer");
+  const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
+    token: owner.token,
+    body: { label: "Client" },
+  });
+  const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
+    body: { name: guestName },
+  });
+  const video = await insertReadyTake(t, id, "shot1");
+  const image = await insertReadyTake(t, id, "still", { contentType: "image/png", params: {} });
+  return {
+    id,
+    owner,
+    editor,
+    reviewer,
+    guest: { token: guest.body.token as string },
+    linkId: link.body.shareLink.id as string,
+    video,
+    image,
+  };
 }

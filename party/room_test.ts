@@ -391,6 +391,31 @@ Deno.test("a take selected reaches everyone in the room, reviewers and guests to
   h.room.dispose();
 });
 
+Deno.test("a review update (new comment) reaches everyone in the room, guests too; a malformed one is refused", async () => {
+  const h = await makeRoom();
+  const people = [
+    h.join("ada"),
+    h.join("cleo", "reviewer"),
+    h.join("guest:s1", "reviewer", { link: "l1" }),
+  ];
+  const body = {
+    type: "review.update",
+    change: "comment.created",
+    comment: {
+      id: "c1",
+      parentId: null,
+      body: "<script>alert(1)</script>",
+      author: { name: "Cleo" },
+    },
+  };
+  const parsed = parseEdgeEvent(JSON.stringify(body));
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  assert.deepEqual(await h.room.edgeEvent(parsed.value), { ok: true });
+  for (const socket of people) assert.deepEqual(socket.of("review.update"), [body]);
+  assert.equal(parseEdgeEvent(JSON.stringify({ ...body, change: "comment.liked" })).ok, false);
+  h.room.dispose();
+});
+
 Deno.test("one person's sockets in a room are bounded; others are not affected", async () => {
   const h = await makeRoom();
   const mine = Array.from({ length: MAX_SOCKETS_PER_USER }, () => h.join("ada"));

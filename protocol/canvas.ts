@@ -26,6 +26,7 @@ import { z } from "zod";
 import { boundedJsonObject } from "./bounded_json.ts";
 import { CUT_OP_TYPES, cutOpSchemas } from "./cut_ops.ts";
 import { graphEdgeSchema, graphIdSchema, graphNodeSchema, graphSchema } from "./graph.ts";
+import { reviewUpdateSchema } from "./review.ts";
 import { ROLES } from "./room_ticket.ts";
 
 /** Bumped on any change a client of the previous version could misread. */
@@ -208,6 +209,8 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
   generationCompleteFromEdgeSchema,
   errorEventSchema,
   takeSelectedEventSchema,
+  /** A comment or decision changed (protocol/review.ts): relayed to everyone as is. */
+  reviewUpdateSchema,
   /**
    * From `at` on, `subject` (a user id, or `link:<shareLinkId>` for everyone who came through
    * that link: protocol/room_ticket.ts `accessSubjects`) has `role` in the project, or no access
@@ -261,7 +264,8 @@ export type ServerMessage =
   | { type: "user.updated"; peer: Peer }
   | { type: "cursor.update"; cursors: { connectionId: string; x: number; y: number }[] }
   | { type: "selection.update"; selections: { connectionId: string; nodeIds: string[] }[] }
-  | JobEvent;
+  | JobEvent
+  | z.infer<typeof reviewUpdateSchema>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
 

@@ -237,6 +237,8 @@ export const takes = sqliteTable("takes", {
   uniqueIndex("takes_number_idx").on(t.projectId, t.scene, t.shot, t.version, t.variant, t.take),
   index("takes_node_idx").on(t.projectId, t.nodeId, t.state),
   index("takes_job_idx").on(t.jobId),
+  // "What's new" (services/review/whats_new.ts) reads a project's takes finished since a time.
+  index("takes_project_completed_idx").on(t.projectId, t.completedAt, t.state),
 ]);
 
 /**

@@ -6,3 +6,4 @@ export * from "./history.ts";
 export * from "./projects.ts";
 export * from "./jobs.ts";
 export * from "./limits.ts";
+export * from "./review.ts";

@@ -1,6 +1,6 @@
 /**
  * Rate limits with exponential back-off for the doors a stranger can knock on: sign-in,
- * registration, share-link acceptance and preview, agent enrollment and invitations. Each limit
+ * registration, share-link acceptance and preview, agent enrollment, invitations and comments. Each limit
  * allows some attempts in a window; past them, every further attempt makes the caller wait twice
  * as long as the last, up to a cap. The cap is what keeps this a limit, not a lock: someone
  * hammering a victim's account can slow the real user's next try by at most `maxDelayMs`, never
@@ -96,6 +96,18 @@ export const LIMITS = {
     windowMs: 60 * MINUTE,
     firstDelayMs: 1000,
     maxDelayMs: 60 * MINUTE,
+  },
+  /**
+   * Comments and replies by one person (every one counts): 30 a minute cost nothing; past that
+   * each waits twice as long as the last, up to a minute. One guest pasting in a loop cannot
+   * bury a thread for everyone else.
+   */
+  comment: {
+    name: "comment",
+    free: 30,
+    windowMs: MINUTE,
+    firstDelayMs: 2000,
+    maxDelayMs: MINUTE,
   },
 } satisfies Record<string, LimitPolicy>;
 

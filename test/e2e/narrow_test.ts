@@ -48,6 +48,7 @@ function topBar(page: Page): Record<string, Locator> {
     "connection-state",
     "avatars",
     "open-inspector",
+    "whats-new",
     "open-sharing",
     "nav-agents",
     "account-name",

@@ -19,6 +19,7 @@ import Toasts from "./components/Toasts.tsx";
 
 // The canvas is most of the code; the sign-in page should not wait for it.
 const ProjectPage = lazy(() => import("./pages/ProjectPage.tsx"));
+const ReviewPage = lazy(() => import("./pages/ReviewPage.tsx"));
 
 function Redirect(props: { to: "signin" | "dashboard" }) {
   onMount(() => navigate({ name: props.to }, true));
@@ -30,7 +31,8 @@ export default function App() {
   const route = currentRoute;
   const needsAccount = () => {
     const r = route();
-    return r.name === "dashboard" || r.name === "project" || r.name === "agents";
+    return r.name === "dashboard" || r.name === "project" || r.name === "agents" ||
+      r.name === "reviewTake";
   };
   return (
     <>
@@ -68,6 +70,14 @@ export default function App() {
               <Match when={route().name === "project"}>
                 <Suspense fallback={<div class="splash">Opening the canvas…</div>}>
                   <ProjectPage projectId={(route() as { projectId: string }).projectId} />
+                </Suspense>
+              </Match>
+              <Match when={route().name === "reviewTake"}>
+                <Suspense fallback={<div class="splash">Opening the take…</div>}>
+                  <ReviewPage
+                    projectId={(route() as { projectId: string }).projectId}
+                    takeId={(route() as { takeId: string }).takeId}
+                  />
                 </Suspense>
               </Match>
               <Match when={route().name === "notFound"}>

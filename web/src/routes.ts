@@ -10,6 +10,8 @@ export type Route =
   | { name: "dashboard" }
   | { name: "agents" }
   | { name: "project"; projectId: string }
+  /** One take on its own, for review: the player, its comments and decisions. */
+  | { name: "reviewTake"; projectId: string; takeId: string }
   | { name: "share"; token: string }
   | { name: "notFound"; path: string };
 
@@ -21,6 +23,8 @@ export function matchRoute(path: string): Route {
   if (clean === "/agents") return { name: "agents" };
   const project = /^\/projects\/([A-Za-z0-9_-]{1,64})$/.exec(clean);
   if (project) return { name: "project", projectId: project[1]! };
+  const review = /^\/review\/([A-Za-z0-9_-]{1,64})\/take\/([A-Za-z0-9_-]{1,64})$/.exec(clean);
+  if (review) return { name: "reviewTake", projectId: review[1]!, takeId: review[2]! };
   const share = /^\/s\/([^/]{1,512})$/.exec(clean);
   if (share) return { name: "share", token: decodeURIComponent(share[1]!) };
   return { name: "notFound", path: clean };
@@ -38,6 +42,8 @@ export function pathFor(route: Exclude<Route, { name: "notFound" }>): string {
       return "/agents";
     case "project":
       return `/projects/${route.projectId}`;
+    case "reviewTake":
+      return `/review/${route.projectId}/take/${route.takeId}`;
     case "share":
       return `/s/${encodeURIComponent(route.token)}`;
   }

@@ -8,6 +8,15 @@ Deno.test("every studio URL maps to its screen and back", () => {
   assert.deepEqual(matchRoute("/s/abc%2Fdef"), { name: "share", token: "abc/def" });
   assert.equal(pathFor({ name: "share", token: "abc/def" }), "/s/abc%2Fdef");
   assert.equal(pathFor({ name: "project", projectId: "p1" }), "/projects/p1");
+  assert.deepEqual(matchRoute("/review/p1/take/t-2"), {
+    name: "reviewTake",
+    projectId: "p1",
+    takeId: "t-2",
+  });
+  assert.equal(
+    pathFor({ name: "reviewTake", projectId: "p1", takeId: "t-2" }),
+    "/review/p1/take/t-2",
+  );
 });
 
 Deno.test("unknown paths and malformed project ids are not found", () => {

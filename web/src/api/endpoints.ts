@@ -4,6 +4,13 @@
  * previews, what the online agents can run).
  */
 import type { GenerateRequest, Take, WorkAvailability } from "../../../protocol/jobs.ts";
+import type {
+  Comment,
+  CommentTarget,
+  Decision,
+  TakeDecision,
+  WhatsNewItem,
+} from "../../../protocol/review.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import type { ApiClient } from "./client.ts";
@@ -262,6 +269,50 @@ export function createEndpoints(api: ApiClient) {
       /** Where a job's latest preview frame is served (an image; `at` tells frames apart). */
       previewUrl: (id: string, jobId: string, at: number) =>
         `${project(id)}/jobs/${enc(jobId)}/preview?at=${at}`,
+    },
+    /** Review (edge/routes/comments.ts, decisions.ts, whats_new.ts). */
+    review: {
+      comments: async (id: string) =>
+        (await api.request<{ comments: Comment[] }>("GET", `${project(id)}/comments`)).comments,
+      comment: async (
+        id: string,
+        body: { target: CommentTarget; body: string } | { parentId: string; body: string },
+      ) =>
+        (await api.request<{ comment: Comment }>("POST", `${project(id)}/comments`, body)).comment,
+      edit: async (id: string, commentId: string, body: string) =>
+        (await api.request<{ comment: Comment }>(
+          "PATCH",
+          `${project(id)}/comments/${enc(commentId)}`,
+          { body },
+        )).comment,
+      resolve: async (id: string, commentId: string, resolved: boolean) =>
+        (await api.request<{ comment: Comment }>(
+          "PUT",
+          `${project(id)}/comments/${enc(commentId)}/resolved`,
+          { resolved },
+        )).comment,
+      remove: (id: string, commentId: string) =>
+        api.request<void>("DELETE", `${project(id)}/comments/${enc(commentId)}`),
+      decisions: async (id: string) =>
+        (await api.request<{ decisions: TakeDecision[] }>("GET", `${project(id)}/decisions`))
+          .decisions,
+      decide: async (id: string, takeId: string, decision: Decision, note?: string) =>
+        (await api.request<{ decision: TakeDecision }>(
+          "PUT",
+          `${project(id)}/takes/${enc(takeId)}/decision`,
+          note ? { decision, note } : { decision },
+        )).decision,
+      whatsNew: (id: string) =>
+        api.request<{ you: string; since: number; unread: number; items: WhatsNewItem[] }>(
+          "GET",
+          `${project(id)}/whats-new`,
+        ),
+      markRead: (id: string, until?: number) =>
+        api.request<{ readAt: number }>(
+          "POST",
+          `${project(id)}/whats-new/read`,
+          until === undefined ? {} : { until },
+        ),
     },
   };
 }

@@ -22,6 +22,7 @@ import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import type { Take } from "../api/types.ts";
 import { availabilityNote, downgradeNote } from "../format/availability.ts";
+import { decisionLine } from "../format/review.ts";
 import { formatEta, idleRun, selectedTake } from "../stores/runs.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
@@ -233,6 +234,17 @@ export default function NodeRun(props: { session: ProjectSession; id: string }) 
               <span class="muted">
                 {run().phase === "canceled" ? run().message : "No takes yet"}
               </span>
+            </Show>
+            <Show when={s.review.decisionsOfNode(props.id)[0]} keyed>
+              {(latest) => (
+                <span
+                  class={`decision-note decision-${latest.decision}`}
+                  title={s.review.decisionsOfNode(props.id).map(decisionLine).join("\n")}
+                  data-testid={`decision-${props.id}`}
+                >
+                  {decisionLine(latest)}
+                </span>
+              )}
             </Show>
             <Show when={run().takes.length > STRIP}>
               <button

@@ -2,12 +2,16 @@
  * The take viewer's picture: one take large, or two compared (an A/B wipe, whose divider is
  * dragged or set by its slider, or side by side). Video gets a transport: play, a scrub bar in
  * frames, frame step (buttons, or the viewer's , and . keys) and the frame and timecode shown.
- * With two videos, B follows A: one set of controls drives both.
+ * With two videos, B follows A: one set of controls drives both. Review: comments show as
+ * markers on the scrub bar (a click seeks there), their shapes are drawn on the picture, and in
+ * drawing mode a drag on A draws a rectangle (normalised to the picture, letterbox excluded).
  */
-import { createSignal, Match, onCleanup, Show, Switch } from "solid-js";
+import { createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import { timecode } from "../../../protocol/cut.ts";
+import type { CommentShape } from "../../../protocol/review.ts";
 import type { Take } from "../api/types.ts";
 import { fpsOf, frameAt, frameCount, timeOfFrame } from "../format/frames.ts";
+import { type Box, pictureBox, shapeBetween } from "../format/shapes.ts";
 
 export type CompareMode = "wipe" | "side";
 
@@ -15,6 +19,21 @@ export type CompareMode = "wipe" | "side";
 export interface StageControls {
   step(frames: number): void;
   togglePlay(): void;
+  /** Stops a playing video (comments are written on a still frame). */
+  pause(): void;
+  /** The frame on screen, or null for a picture without frames (an image). */
+  frame(): number | null;
+  seek(frame: number): void;
+}
+
+/** A comment as the stage shows it: a marker at its frame, its shape while that frame shows. */
+export interface StageMarker {
+  id: string;
+  frame: number | null;
+  shape: CommentShape | null;
+  resolved: boolean;
+  /** The one being written or picked: drawn brighter. */
+  active?: boolean;
 }
 
 const kindOf = (take: Take) => take.contentType.split("/")[0];
@@ -23,6 +42,8 @@ function Media(props: {
   take: Take;
   role: "a" | "b";
   video?: (el: HTMLVideoElement) => void;
+  /** The picture's size is known (its box can be measured). */
+  onLoad?: () => void;
 }) {
   return (
     <Switch fallback={<div class="stage-file">{props.take.name}</div>}>
@@ -32,6 +53,7 @@ function Media(props: {
           src={props.take.url}
           alt={props.take.name}
           draggable={false}
+          onLoad={() => props.onLoad?.()}
           data-testid={`stage-${props.role}`}
         />
       </Match>
@@ -44,6 +66,7 @@ function Media(props: {
           playsinline
           // B is for looking at: A carries the sound.
           muted={props.role === "b"}
+          onLoadedMetadata={() => props.onLoad?.()}
           data-testid={`stage-${props.role}`}
         />
       </Match>
@@ -59,6 +82,11 @@ export default function TakeStage(props: {
   b: Take | null;
   mode: CompareMode;
   controls: (controls: StageControls) => void;
+  markers?: StageMarker[];
+  onMarker?: (id: string) => void;
+  /** While true, a drag on the picture draws a rectangle and hands it to `onDraw`. */
+  drawing?: boolean;
+  onDraw?: (shape: CommentShape) => void;
 }) {
   let videoA: HTMLVideoElement | undefined;
   let videoB: HTMLVideoElement | undefined;
@@ -90,6 +118,13 @@ export default function TakeStage(props: {
 
   const controls: StageControls = {
     step: (n) => seekFrame(frame() + n),
+    pause() {
+      videoA?.pause();
+      videoB?.pause();
+      follow();
+    },
+    frame: () => (videoA ? Math.min(frame(), frames() - 1) : null),
+    seek: (f) => seekFrame(f),
     togglePlay() {
       if (!videoA) return;
       if (videoA.paused) {
@@ -143,6 +178,59 @@ export default function TakeStage(props: {
     });
   }
 
+  let cellA!: HTMLDivElement;
+  const [drag, setDrag] = createSignal<CommentShape | null>(null);
+  /** Where the picture of A sits in its cell (object-fit: contain letterboxes it). */
+  const [box, setBox] = createSignal({ left: 0, top: 0, width: 0, height: 0 });
+  function measure(): Box | null {
+    const media = cellA?.querySelector<HTMLElement>(".stage-media");
+    if (!media) return null;
+    const cell = cellA.getBoundingClientRect();
+    const picture = pictureBox(media);
+    setBox({
+      left: picture.left - cell.left,
+      top: picture.top - cell.top,
+      width: picture.width,
+      height: picture.height,
+    });
+    return picture;
+  }
+  const observer = new ResizeObserver(() => measure());
+  onCleanup(() => observer.disconnect());
+
+  /** In drawing mode, a drag on A draws a rectangle on the picture. */
+  function draw(e: PointerEvent): void {
+    if (!props.drawing) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const picture = measure();
+    if (!picture) return;
+    const start = { x: e.clientX, y: e.clientY };
+    const move = (ev: PointerEvent) =>
+      setDrag(shapeBetween(picture, start, { x: ev.clientX, y: ev.clientY }));
+    move(e);
+    const up = (ev: PointerEvent) => {
+      removeEventListener("pointermove", move);
+      removeEventListener("pointerup", up);
+      const shape = shapeBetween(picture, start, { x: ev.clientX, y: ev.clientY });
+      setDrag(null);
+      props.onDraw?.(shape);
+    };
+    addEventListener("pointermove", move);
+    addEventListener("pointerup", up);
+  }
+
+  /** Shapes to draw now: the one being dragged, and those of comments at the frame shown. */
+  const shapes = () => {
+    const f = kindOf(props.a) === "video" ? controls.frame() : null;
+    const shown = (props.markers ?? []).filter((m) =>
+      m.shape && (m.frame === null || m.frame === f)
+    )
+      .map((m) => ({ id: m.id, shape: m.shape!, active: m.active === true }));
+    const d = drag();
+    return d ? [...shown, { id: "drawing", shape: d, active: true }] : shown;
+  };
+
   /** The wipe divider follows a drag on the picture. */
   function dragWipe(e: PointerEvent): void {
     if (!props.b || props.mode !== "wipe") return;
@@ -170,8 +258,45 @@ export default function TakeStage(props: {
         onPointerDown={dragWipe}
         data-testid="stage"
       >
-        <div class="stage-cell a">
-          <Media take={props.a} role="a" video={bindA} />
+        <div
+          class="stage-cell a"
+          classList={{ drawing: props.drawing === true }}
+          ref={(el) => {
+            cellA = el;
+            observer.observe(el);
+          }}
+          onPointerDown={draw}
+          data-testid="stage-a-cell"
+        >
+          <Media take={props.a} role="a" video={bindA} onLoad={() => measure()} />
+          <div
+            class="shape-layer"
+            style={{
+              left: `${box().left}px`,
+              top: `${box().top}px`,
+              width: `${box().width}px`,
+              height: `${box().height}px`,
+            }}
+            aria-hidden="true"
+          >
+            <For each={shapes()}>
+              {(s) => (
+                <div
+                  class={`comment-shape ${s.shape.kind}`}
+                  classList={{ active: s.active }}
+                  style={s.shape.kind === "rect"
+                    ? {
+                      left: `${s.shape.x * 100}%`,
+                      top: `${s.shape.y * 100}%`,
+                      width: `${s.shape.w * 100}%`,
+                      height: `${s.shape.h * 100}%`,
+                    }
+                    : { left: `${s.shape.x * 100}%`, top: `${s.shape.y * 100}%` }}
+                  data-testid={`shape-${s.id}`}
+                />
+              )}
+            </For>
+          </div>
           <Show when={props.b}>
             <span class="stage-tag">A · {props.a.name}</span>
           </Show>
@@ -232,17 +357,37 @@ export default function TakeStage(props: {
           >
             |▶︎
           </button>
-          <input
-            type="range"
-            class="scrub"
-            min="0"
-            max={Math.max(0, frames() - 1)}
-            step="1"
-            value={frame()}
-            onInput={(e) => seekFrame(Number(e.currentTarget.value))}
-            aria-label="Scrub (frames)"
-            data-testid="scrub"
-          />
+          <div class="scrub-wrap">
+            <input
+              type="range"
+              class="scrub"
+              min="0"
+              max={Math.max(0, frames() - 1)}
+              step="1"
+              value={frame()}
+              onInput={(e) => seekFrame(Number(e.currentTarget.value))}
+              aria-label="Scrub (frames)"
+              data-testid="scrub"
+            />
+            <For each={(props.markers ?? []).filter((m) => m.frame !== null)}>
+              {(m) => (
+                <button
+                  type="button"
+                  class="time-marker"
+                  classList={{ resolved: m.resolved, active: m.active === true }}
+                  style={{ left: `${(m.frame! / Math.max(1, frames() - 1)) * 100}%` }}
+                  onClick={() => {
+                    seekFrame(m.frame!);
+                    props.onMarker?.(m.id);
+                  }}
+                  title={`Comment at ${timecode(m.frame!, Math.round(fps().fps))}`}
+                  aria-label={`Comment at ${timecode(m.frame!, Math.round(fps().fps))}`}
+                  data-testid={`marker-${m.id}`}
+                  data-frame={m.frame}
+                />
+              )}
+            </For>
+          </div>
           <span class="frame-readout" data-testid="frame-readout">
             frame {Math.min(frame(), frames() - 1) + 1} / {frames()} ·{" "}
             {timecode(frame(), Math.round(fps().fps))} · {fps().fps} fps

@@ -2,15 +2,21 @@
  * The take viewer: a node's takes, one large (TakeStage) with what it is made of beside it
  * (TakeDetails) and all of the node's takes in a strip below, the selected one marked. Compare
  * puts a second take beside or under the first (A/B wipe). Keys: , and . step a frame, Space
- * plays, F goes full screen, Escape closes. On a phone it is a full-screen sheet. Opened from a
- * node card's takes, the inspector's and the canvas menu's "Open takes".
+ * plays, F goes full screen, Escape closes, C pauses and starts a comment at the frame shown.
+ * Beside the details: decisions and comments (markers on the scrub bar, shapes on the picture).
+ * On a phone it is a full-screen sheet. Opened from a node card's takes, the inspector's and the
+ * canvas menu's "Open takes".
  */
-import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
+import type { Comment } from "../../../protocol/review.ts";
 import type { Take } from "../api/types.ts";
+import { fpsOf } from "../format/frames.ts";
+import CommentsPanel, { type CommentDraft } from "./CommentsPanel.tsx";
+import DecisionBar from "./DecisionBar.tsx";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { idleRun, selectedTake } from "../stores/runs.ts";
 import TakeDetails from "./TakeDetails.tsx";
-import TakeStage, { type CompareMode, type StageControls } from "./TakeStage.tsx";
+import TakeStage, { type CompareMode, type StageControls, type StageMarker } from "./TakeStage.tsx";
 import { TakeThumb } from "./NodeRun.tsx";
 
 function _isTyping(target: EventTarget | null): boolean {
@@ -36,6 +42,48 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
   const isSelected = (take: Take) => selectedTake(run())?.id === take.id;
   let root!: HTMLDivElement;
   let controls: StageControls | null = null;
+  let composer: HTMLTextAreaElement | undefined;
+  const [draft, setDraft] = createSignal<CommentDraft | null>(null);
+  const [drawing, setDrawing] = createSignal(false);
+  const [active, setActive] = createSignal<string | null>(null);
+  const moderator = () => (s.you()?.role ?? s.role) !== "reviewer";
+  /** A new comment starts where the picture is now: the paused frame of a video. */
+  function startComment(): void {
+    const take = current();
+    if (!take) return;
+    controls?.pause();
+    const frame = take.contentType.startsWith("video/") ? controls?.frame() ?? null : null;
+    setDraft({ frame, fps: Math.round(fpsOf(take).fps), shape: draft()?.shape ?? null });
+    composer?.focus();
+  }
+  const markers = (): StageMarker[] => {
+    const take = current();
+    if (!take) return [];
+    const list: StageMarker[] = s.review.threadsOf({ takeId: take.id }).map(({ thread }) => ({
+      id: thread.id,
+      frame: thread.target.kind === "take" ? thread.target.frame : null,
+      shape: thread.target.kind === "take" ? thread.target.shape : null,
+      resolved: thread.resolvedAt !== null,
+      active: active() === thread.id,
+    }));
+    const d = draft();
+    if (d?.shape) {
+      list.push({ id: "draft", frame: d.frame, shape: d.shape, resolved: false, active: true });
+    }
+    return list;
+  };
+  // Another take: what was being drawn belonged to the last one.
+  createEffect(on(() => current()?.id, () => {
+    setDraft(null);
+    setDrawing(false);
+    setActive(null);
+  }, { defer: true }));
+  function seekTo(comment: Comment): void {
+    if (comment.target.kind === "take" && comment.target.frame !== null) {
+      controls?.seek(comment.target.frame);
+    }
+    setActive(comment.id);
+  }
 
   async function fullScreen(): Promise<void> {
     if (document.fullscreenElement) await document.exitFullscreen().catch(() => {});
@@ -48,6 +96,7 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
     if (e.key === "," || e.key === ".") controls?.step(e.key === "," ? -1 : 1);
     else if (e.key === " " && !onButton) controls?.togglePlay();
     else if (e.key === "f" || e.key === "F") void fullScreen();
+    else if (e.key === "c" || e.key === "C") startComment();
     else if (e.key === "Escape" && !document.fullscreenElement) s.closeViewer();
     else return;
     e.preventDefault();
@@ -108,6 +157,16 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
               </button>
             </div>
           </Show>
+          <Show when={current()}>
+            <a
+              class="small"
+              href={`/review/${s.project.id}/take/${current()!.id}`}
+              title="This take on its own page, to share with the team"
+              data-testid="review-page-link"
+            >
+              Review page
+            </a>
+          </Show>
           <button
             type="button"
             class="small ghost"
@@ -141,6 +200,18 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
               b={compared()}
               mode={mode()}
               controls={(c) => (controls = c)}
+              markers={markers()}
+              onMarker={(id) => setActive(id)}
+              drawing={drawing()}
+              onDraw={(shape) => {
+                controls?.pause();
+                const frame = take.contentType.startsWith("video/")
+                  ? controls?.frame() ?? null
+                  : null;
+                setDraft({ frame, fps: Math.round(fpsOf(take).fps), shape });
+                setDrawing(false);
+                composer?.focus();
+              }}
             />
             <TakeDetails
               take={take}
@@ -151,6 +222,31 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
               onUseSettings={() => s.useSettings(props.nodeId, take)}
               onOpenInput={(takeId, nodeId) => s.openTakes(nodeId, takeId)}
             />
+            <aside class="review-side" aria-label="Review">
+              <DecisionBar review={s.review} takeId={take.id} />
+              <CommentsPanel
+                review={s.review}
+                takeId={take.id}
+                moderator={moderator()}
+                draft={draft()}
+                drawing={drawing()}
+                active={active()}
+                onDraft={setDraft}
+                onDrawing={(on) => {
+                  if (on) controls?.pause();
+                  setDrawing(on);
+                }}
+                onSeek={seekTo}
+                onActive={setActive}
+                composer={(el) => {
+                  composer = el;
+                  // Focusing the box starts a comment where the picture is, as C does.
+                  el.addEventListener("focus", () => {
+                    if (!draft()) startComment();
+                  });
+                }}
+              />
+            </aside>
           </div>
         )}
       </Show>

@@ -14,6 +14,7 @@ import SharingDialog from "../components/SharingDialog.tsx";
 import TakeViewer from "../components/TakeViewer.tsx";
 import Timeline from "../components/Timeline.tsx";
 import TopBar from "../components/TopBar.tsx";
+import WhatsNew from "../components/WhatsNew.tsx";
 import { api, session as signedIn } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
 
@@ -79,6 +80,7 @@ function Studio(props: { project: Project }) {
           </button>
         </div>
         <PresenceBar session={session} />
+        <WhatsNew session={session} />
         <button
           type="button"
           class="ghost narrow-only"

@@ -21,6 +21,7 @@ import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
 import type { ConnectionState } from "../sync/room_client.ts";
 import { bindEngineView } from "./engine_view.ts";
 import { createGraphStore } from "./graph_store.ts";
+import { createReviewStore } from "./review.ts";
 import {
   idleRun,
   latestJobs,
@@ -44,6 +45,7 @@ export function createProjectSession(project: Project) {
   const projectId = project.id;
   const role: Role = project.role;
   const store = createGraphStore();
+  const review = createReviewStore(projectId);
   const [runs, setRuns] = createStore<Record<string, NodeRun>>({});
   /** The tier this user has chosen for each node (their own choice, not shared). */
   const [tiers, setTiers] = createStore<Record<string, Tier>>({});
@@ -76,6 +78,8 @@ export function createProjectSession(project: Project) {
   const readOnly = () => (you()?.role ?? role) === "reviewer";
 
   let snapshotSeen = false;
+  /** The room was live once: a later "live" is a reconnection. */
+  let wasLive = false;
   /** The view is fitted to the graph once, when it first arrives (saved graph or room). */
   let framed = false;
   const frame = () => {
@@ -107,7 +111,12 @@ export function createProjectSession(project: Project) {
         if (gone && (code === "conflict" || code === "not_found")) return;
         toast(`Edit refused by the room: ${reason}`);
       },
-      connection: setConnection,
+      connection(state) {
+        // Review events sent while this page was away are not replayed: read them again.
+        if (state.kind === "live" && wasLive) void review.load();
+        if (state.kind === "live") wasLive = true;
+        setConnection(state);
+      },
       peers(me, list) {
         batch(() => {
           setYou(me);
@@ -130,6 +139,7 @@ export function createProjectSession(project: Project) {
         // An agent at work may be one the last read did not see yet: read again, soon.
         if (performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
       },
+      review: (event) => review.onUpdate(event),
     },
   });
 
@@ -271,6 +281,7 @@ export function createProjectSession(project: Project) {
   async function load(): Promise<void> {
     room.start();
     void readCapabilities();
+    void review.load();
     // The saved graph draws the canvas at once; the room's snapshot, newer if anything, follows.
     const [graph, takes, jobs, selects] = await Promise.allSettled([
       api.revisions.current(projectId),
@@ -429,6 +440,7 @@ export function createProjectSession(project: Project) {
     disposed = true;
     clearTimeout(capabilityTimer);
     room.stop();
+    review.dispose();
     setRuns(reconcile({}));
   }
 
@@ -436,6 +448,7 @@ export function createProjectSession(project: Project) {
     project,
     role,
     readOnly,
+    review,
     graph: store.graph,
     engine,
     view,

@@ -26,6 +26,7 @@ import {
   type ServerMessage,
 } from "../../../protocol/canvas.ts";
 import type { Clock } from "../../../protocol/clock.ts";
+import type { ReviewUpdate } from "../../../protocol/review.ts";
 import type { Graph } from "../../../protocol/graph.ts";
 import ReconnectingWebSocket, { type Options as SocketOptions } from "partysocket/ws";
 import { CanvasReplica } from "./replica.ts";
@@ -55,6 +56,8 @@ export interface RoomCallbacks {
   cursors(cursors: { connectionId: string; x: number; y: number }[]): void;
   selections(selections: { connectionId: string; nodeIds: string[] }[]): void;
   job(event: JobEvent): void;
+  /** A comment or decision changed (protocol/review.ts); the review store reads it. */
+  review?(event: ReviewUpdate): void;
 }
 
 export interface RoomClientOptions {
@@ -330,6 +333,8 @@ export class RoomClient {
       case "error.occurred":
       case "take.selected":
         return cb.job(message);
+      case "review.update":
+        return cb.review?.(message);
       case "pong":
         return;
     }
