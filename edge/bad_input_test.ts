@@ -15,6 +15,7 @@ import {
   call,
   createProject,
   createTestApp,
+  insertReadyTake,
   signUp,
   TEST_ROOM_SECRET,
   type TestApp,

@@ -16,7 +16,7 @@ import {
   takes,
 } from "../../../db/schema/mod.ts";
 import type { AppDeps, Principal } from "../../context.ts";
-import { renderFileName } from "../structure.ts";
+import { renderFileName } from "../jobs/file_names.ts";
 import { personOf } from "./people.ts";
 
 /** At most this many items are listed (newest first); `unread` counts them all. */
