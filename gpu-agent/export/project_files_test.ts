@@ -31,7 +31,7 @@ Deno.test("cuts: each cut's OTIO and EDL under cuts/{name}/ when the studio serv
     tableEdge({
       ...EMPTY,
       "/api/projects/p/cuts": { cuts: [{ id: "c1", name: "Main/cut" }] },
-      "/api/projects/p/cuts/c1/otio": '{"OTIO_SCHEMA": "Timeline.1"}',
+      "/api/projects/p/cuts/c1/otio?relative=1": '{"OTIO_SCHEMA": "Timeline.1"}',
       "/api/projects/p/cuts/c1/edl": "TITLE: Main cut\n",
     }),
     "p",
