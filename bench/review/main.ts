@@ -25,6 +25,7 @@ import {
 } from "../../edge/testing.ts";
 import { startEdge } from "../../test/edge/edge_process.ts";
 import { freePort, startPartyKit } from "../../test/rooms/partykit_server.ts";
+import { PROTOCOL_VERSION } from "../../protocol/canvas.ts";
 import { openClient, type TestClient } from "../../test/rooms/ws_client.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
@@ -86,7 +87,7 @@ async function fanout() {
       const client = await openClient(
         `ws://127.0.0.1:${roomPort}/parties/main/${projectId}?ticket=${encodeURIComponent(ticket)}`,
       );
-      client.send({ type: "hello", protocol: 1 });
+      client.send({ type: "hello", protocol: PROTOCOL_VERSION });
       await client.waitFor((m) => m.type === "welcome", 30_000);
       clients.push(client);
     }
