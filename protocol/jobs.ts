@@ -508,7 +508,10 @@ export const WAIT_REASONS = [
   "missing_model",
   /** The agents' ComfyUI lacks a node class the template uses (a custom node to install). */
   "missing_node",
-  /** No online agent has a template for this node type at this tier (or runs workflow assets). */
+  /**
+   * No online agent has a template for this node type at this tier (or runs workflow assets, or
+   * is new enough to run a job type such as `cut.render`: the message says to update it).
+   */
   "no_template",
   "agents_busy",
 ] as const;

@@ -14,7 +14,7 @@ import type {
 } from "../../../protocol/jobs.ts";
 import type { Backend } from "../../../protocol/nodes.ts";
 import { footprintFor, minVramMiB, type Tier, tiersAtOrBelow } from "../../../protocol/tiers.ts";
-import type { WorkDef } from "../../../protocol/work.ts";
+import { CUT_RENDER, JOB_TYPES, type WorkDef } from "../../../protocol/work.ts";
 
 /** What matching needs to know about an agent (the derived columns of `agents`). */
 export interface AgentCapability {
@@ -104,9 +104,25 @@ function closestBlocked(agents: AgentCapability[], work: Work) {
 
 const code = (names: string[]) => names.map((n) => `\`${n}\``).join(" and ");
 
+/**
+ * Job types (protocol/work.ts) are built into the agent, not read from a templates folder: an
+ * agent with the backend that does not advertise one predates it, so the fix is an update.
+ */
+const JOB_TYPE_VERBS: Record<string, string> = { [CUT_RENDER]: "render cuts" };
+
 /** Why no online agent advertises the pair, in words naming what to install where. */
 function whyNotRunnable(agents: AgentCapability[], work: Work) {
   const at = `${work.nodeType} at ${work.tier}`;
+  const jobType = Object.hasOwn(JOB_TYPES, work.nodeType) ? JOB_TYPES[work.nodeType] : undefined;
+  if (jobType) {
+    const verb = JOB_TYPE_VERBS[jobType.type] ?? `run ${jobType.title} jobs`;
+    const backends = jobType.backends.map((b) => BACKEND_NAMES[b]).join(" or ");
+    return {
+      reason: "no_template" as const,
+      message: `no online agent can ${verb} (${jobType.type}): update the agent; an agent ` +
+        `with ${backends} from this release runs them`,
+    };
+  }
   const blocked = closestBlocked(agents, work);
   if (!blocked) {
     return {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { NODE_TYPES } from "../../../protocol/nodes.ts";
+import { CUT_RENDER, JOB_TYPES } from "../../../protocol/work.ts";
 import { minVramMiB, type Tier } from "../../../protocol/tiers.ts";
 import {
   type AgentCapability,
@@ -186,4 +187,22 @@ Deno.test("a workflow job needs an agent that runs workflows and has its model f
   assert.match(explainWait([old], req, work).message, /no online agent runs workflow assets/);
   assert.equal(misfit(runsWorkflows(all), req, work), null);
   assert.equal(explainWait([runsWorkflows(all)], req, work).reason, "agents_busy");
+});
+
+Deno.test("a cut render waiting on agents too old to render cuts says to update the agent", () => {
+  const render = JOB_TYPES[CUT_RENDER]!;
+  const req = requirementsFor(render, "standard");
+  const work = { nodeType: CUT_RENDER, tier: "standard" as const };
+  // An agent from before the cut: ffmpeg healthy, every node pair it serves, no `cut.render`.
+  const old = agent(0, ["ffmpeg"]);
+  assert.equal(old.runnable.includes(workKey(CUT_RENDER, "standard")), false);
+  const why = explainWait([old], req, work);
+  assert.doesNotMatch(why.message, /template/, "cut.render has no template to add");
+  assert.equal(
+    why.message,
+    "no online agent can render cuts (cut.render): update the agent; an agent with ffmpeg " +
+      "from this release runs them",
+  );
+  const current = { ...old, runnable: [...old.runnable, workKey(CUT_RENDER, "standard")] };
+  assert.equal(explainWait([old, current], req, work).reason, "agents_busy");
 });
