@@ -31,3 +31,15 @@ export function displayName(me: Me): string {
 export function settled<T>(resource: Resource<T>): T | undefined {
   return resource.error ? undefined : resource();
 }
+
+/**
+ * A resource's value once it has loaded (the last one while it refetches), undefined before or
+ * after an error, without suspending: reading a loading resource suspends the page around the
+ * reader, which swaps the canvas for its splash and mounts it again mid-gesture. For what sits
+ * inside the project page (the inspector's pickers).
+ */
+export function loaded<T>(resource: Resource<T>): T | undefined {
+  const state = resource.state;
+  // `latest` does not suspend once a value has arrived: a refetch keeps the old list shown.
+  return state === "ready" || state === "refreshing" ? resource.latest : undefined;
+}

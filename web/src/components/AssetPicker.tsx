@@ -4,7 +4,7 @@
  */
 import { createResource, For, Show } from "solid-js";
 import type { AssetKind } from "../api/types.ts";
-import { api, settled } from "../services.ts";
+import { api, loaded } from "../services.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 export default function AssetPicker(
@@ -22,7 +22,7 @@ export default function AssetPicker(
         disabled={s.readOnly()}
         data-testid="inspector-asset"
         onChange={(e) => {
-          const asset = settled(assets)?.find((a) => a.id === e.currentTarget.value);
+          const asset = loaded(assets)?.find((a) => a.id === e.currentTarget.value);
           s.engine.edit([{
             type: "node.update",
             id: props.nodeId,
@@ -33,11 +33,11 @@ export default function AssetPicker(
         }}
       >
         <option value="">— none —</option>
-        <For each={settled(assets)}>
+        <For each={loaded(assets)}>
           {(a) => <option value={a.id}>{a.name} (v{a.version})</option>}
         </For>
       </select>
-      <Show when={settled(assets)?.length === 0}>
+      <Show when={loaded(assets)?.length === 0}>
         <small class="muted">No {props.kind}s yet: add one in the Assets tab.</small>
       </Show>
     </div>

@@ -4,7 +4,7 @@
  * workflow at the version it has when queued, at the workflow's own tier.
  */
 import { createResource, For, Show } from "solid-js";
-import { api } from "../services.ts";
+import { api, loaded } from "../services.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 export default function WorkflowPicker(
@@ -12,10 +12,9 @@ export default function WorkflowPicker(
 ) {
   const s = props.session;
   const [workflows] = createResource(() => api.assets.list(s.project.id, "workflow"));
-  // Read only once loaded: reading a loading resource suspends the page around the inspector,
-  // which remounts the canvas mid-gesture (a drag then carried onto the next node clicked).
-  const loaded = () => (workflows.state === "ready" ? workflows() : undefined);
-  const mine = () => loaded()?.filter((w) => w.params.nodeType === props.nodeType) ?? [];
+  // Read only once loaded (services.ts `loaded`): reading a loading resource remounts the canvas.
+  const list = () => loaded(workflows);
+  const mine = () => list()?.filter((w) => w.params.nodeType === props.nodeType) ?? [];
   const current = () => s.graph.nodes[props.nodeId]?.params.workflowAssetId;
   const chosen = () => mine().find((w) => w.id === current());
   return (
@@ -50,12 +49,12 @@ export default function WorkflowPicker(
           </small>
         )}
       </Show>
-      <Show when={typeof current() === "string" && loaded() && !chosen()}>
+      <Show when={typeof current() === "string" && list() && !chosen()}>
         <small class="field-error" data-testid="inspector-workflow-missing">
           The chosen workflow is gone or implements another node type: pick another.
         </small>
       </Show>
-      <Show when={loaded() && mine().length === 0}>
+      <Show when={list() && mine().length === 0}>
         <small class="muted">Upload a ComfyUI workflow in the Assets tab to run your own.</small>
       </Show>
     </div>
