@@ -4,13 +4,14 @@
  * tells nobody who has an account. Whoever signs in with that email, now or after registering,
  * sees the invitation (`GET /api/invites`, live on the dashboard through their inbox) and accepts
  * or declines it; only accepting makes them a member. Owners list pending invitations and revoke
- * them; invitations expire after `INVITE_TTL_MS`.
+ * them; invitations expire after `INVITE_TTL_MS`, and are deleted `EXPIRED_INVITE_KEPT_MS` later
+ * (until then the owner sees them as expired, to invite again).
  *
  * No email is sent (the studio has no mail): the owner tells the person, and a deployment with
  * mail would send one from `POST …/invites` to every address alike (see edge/API.md). No token
  * exists to leak: accepting needs the signed-in account whose email the invitation names.
  */
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { projectInvites, projectMembers, projects, users } from "../../db/schema/mod.ts";
@@ -26,6 +27,8 @@ import { countAttempt, LIMITS, refuseIfLimited, subjectsFor } from "../services/
 
 /** How long an invitation can be accepted. Inviting the same address again renews it. */
 export const INVITE_TTL_MS = 14 * 24 * 3600_000;
+/** How long after expiring the owner still sees one ("expired: invite again"); then it is deleted. */
+export const EXPIRED_INVITE_KEPT_MS = 7 * 24 * 3600_000;
 
 const inviteSchema = z.object({
   email: z.email({ message: "not a valid email address" }).max(254)
@@ -42,6 +45,17 @@ const ownerColumns = {
   expiresAt: projectInvites.expiresAt,
 };
 
+/**
+ * Deletes the invitations `whose` (one project's, or one address's) that expired more than
+ * `EXPIRED_INVITE_KEPT_MS` ago. Every invitation is read through one of those two lists, so
+ * purging as they are read keeps the table from filling with dead rows without a timer (the
+ * Workers runtime has none between requests); both filters use an index.
+ */
+async function purgeExpiredInvites(deps: AppDeps, whose: SQL): Promise<void> {
+  await deps.db.delete(projectInvites)
+    .where(and(whose, lte(projectInvites.expiresAt, deps.now() - EXPIRED_INVITE_KEPT_MS)));
+}
+
 /** Tells the account with this email, if there is one, that its invitations changed. */
 async function tellInvitee(deps: AppDeps, email: string): Promise<void> {
   const [user] = await deps.db.select({ id: users.id }).from(users)
@@ -53,6 +67,7 @@ async function tellInvitee(deps: AppDeps, email: string): Promise<void> {
 export const projectInviteRoutes = new Hono<AppEnv>()
   .get("/:id/invites", requireRole("owner"), async (c) => {
     const deps = c.get("deps");
+    await purgeExpiredInvites(deps, eq(projectInvites.projectId, c.get("access").projectId));
     const rows = await deps.db.select(ownerColumns).from(projectInvites)
       .innerJoin(users, eq(users.id, projectInvites.invitedBy))
       .where(eq(projectInvites.projectId, c.get("access").projectId))
@@ -152,6 +167,7 @@ export const myInviteRoutes = new Hono<AppEnv>()
   .use("*", requireUser)
   .get("/", async (c) => {
     const deps = c.get("deps");
+    await purgeExpiredInvites(deps, eq(projectInvites.email, currentUser(c).email));
     const rows = await deps.db.select({
       id: projectInvites.id,
       projectId: projects.id,

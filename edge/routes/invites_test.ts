@@ -9,7 +9,7 @@ import {
   TEST_ROOM_SECRET,
   type TestApp,
 } from "../testing.ts";
-import { INVITE_TTL_MS } from "./invites.ts";
+import { EXPIRED_INVITE_KEPT_MS, INVITE_TTL_MS } from "./invites.ts";
 
 const DAY = 24 * 3600_000;
 
@@ -216,6 +216,38 @@ Deno.test("declined, revoked and expired invitations are gone for the invitee", 
       const mine = await myInvites(t, bob);
       assert.deepEqual(mine.map((i) => i.role), ["editor"]);
     });
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("expired invitations are deleted once the owner has had time to renew them", async () => {
+  const t = await createTestApp();
+  try {
+    const ada = await signUp(t, "Ada");
+    const bob = await signUp(t, "Bob");
+    const id = await createProject(t, ada);
+    const rows = async () =>
+      (await t.db.$client.execute("select email from project_invites")).rows.map((r) => r.email);
+    await invite(t, id, ada, bob.email);
+    await invite(t, id, ada, "carol@example.com");
+    t.advance(INVITE_TTL_MS + DAY);
+    const owners = async () =>
+      (await call(t, "GET", `/api/projects/${id}/invites`, { token: ada.token })).body.invites;
+    assert.deepEqual(
+      (await owners()).map((i: { expired: boolean }) => i.expired),
+      [true, true],
+      "the owner sees them as expired for a while, to invite again",
+    );
+    t.advance(EXPIRED_INVITE_KEPT_MS);
+    // Bob's own list (his dashboard) purges his; the owner's list purges the project's.
+    assert.deepEqual(await myInvites(t, bob), []);
+    assert.deepEqual(await rows(), ["carol@example.com"], "Bob's expired invitation is deleted");
+    assert.deepEqual(await owners(), []);
+    assert.deepEqual(await rows(), [], "nothing expired piles up");
+    const fresh = await invite(t, id, ada, bob.email);
+    assert.equal(fresh.status, 201, "the address can be invited again");
+    assert.deepEqual((await myInvites(t, bob)).map((i) => i.role), ["editor"]);
   } finally {
     await t.close();
   }
