@@ -270,6 +270,22 @@ Deno.test("a role change applies to open sockets at once and is announced", asyn
   h.room.dispose();
 });
 
+Deno.test("someone joining the project tells open members panels to reload, not guests", async () => {
+  const h = await makeRoom();
+  const ada = h.join("ada", "owner");
+  const guest = h.join("guest:s1", "reviewer", { link: "l1" });
+  // Ben accepted an invitation: he has no socket here yet, but Ada's panel lists members.
+  await h.room.edgeEvent({
+    type: "access.changed",
+    subject: "ben",
+    role: "editor",
+    at: TICKET_IAT,
+  });
+  assert.equal(ada.of("members.changed").length, 1);
+  assert.equal(guest.of("members.changed").length, 0, "share-link guests see no member list");
+  h.room.dispose();
+});
+
 Deno.test("a ticket issued before a role change carries the new role; one issued after, its own", async () => {
   const h = await makeRoom();
   await h.room.edgeEvent({

@@ -262,6 +262,12 @@ export type ServerMessage =
   | { type: "user.left"; connectionId: string; userId: string }
   /** Someone's role changed while connected (sent to them too). */
   | { type: "user.updated"; peer: Peer }
+  /**
+   * Who is a member changed (an invitation accepted, a role changed, someone removed): reload
+   * the member and invitation lists. No data: the page reads them through the API, which checks
+   * who asks. Older clients ignore it.
+   */
+  | { type: "members.changed" }
   | { type: "cursor.update"; cursors: { connectionId: string; x: number; y: number }[] }
   | { type: "selection.update"; selections: { connectionId: string; nodeIds: string[] }[] }
   | JobEvent

@@ -67,15 +67,20 @@ Deno.test("invite by email, accept live on the dashboard, sign up later, decline
     "accepting makes Ben a member: the project is on his dashboard and opens",
     async () => {
       await b.locator("li[data-testid^=invitation-]").getByTestId("invitation-accept").click();
+      // Ana's members panel, open all along, shows Ben as an editor without a reload, and his
+      // invitation leaves the pending list.
+      await a.getByTestId("member-list").getByText("Ben").waitFor({ timeout: 5000 });
+      await a.getByTestId("invite-list").getByText(ben.email).waitFor({
+        state: "detached",
+        timeout: 5000,
+      });
+      await studio.screenshot(a, "invitations-owner-sees-ben-join");
       await b.getByTestId(`project-${projectId}`).waitFor();
       await b.getByTestId("invites").waitFor({ state: "detached" }); // no invitation left
       await studio.screenshot(b, "invitations-accepted");
       await b.getByTestId(`project-${projectId}`).getByTestId("project-open").click();
       await live(b);
       assert.equal(await b.getByTestId("undo").isVisible(), true);
-      await a.getByTestId("sharing-close").click();
-      await a.getByTestId("open-sharing").click();
-      await a.getByTestId("member-list").getByText("Ben").waitFor();
     },
   );
 

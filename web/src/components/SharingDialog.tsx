@@ -2,22 +2,33 @@
  * Members and sharing (owners): invite by email with a role (the person becomes a member when
  * they accept), pending invitations with their expiry and Revoke, change roles, reviewer links.
  */
-import { createResource, createSignal, For, Show } from "solid-js";
+import { createEffect, createResource, createSignal, For, on, Show } from "solid-js";
 import { type Role, ROLES } from "../../../protocol/room_ticket.ts";
 import { ApiError } from "../api/client.ts";
 import type { Project } from "../api/types.ts";
 import { timeLeft } from "../format/activity.ts";
-import { api, settled } from "../services.ts";
+import { api, loaded } from "../services.ts";
 import { toast } from "../stores/toasts.ts";
 
 const report = (error: unknown) =>
   toast(error instanceof ApiError ? error.describe() : String(error));
 
-export default function SharingDialog(props: { project: Project; onClose: () => void }) {
+export default function SharingDialog(
+  props: {
+    project: Project;
+    /** Moves when the room says who is a member changed (someone accepted, left, was moved). */
+    membersChanged: () => number;
+    onClose: () => void;
+  },
+) {
   const id = props.project.id;
   const [members, { refetch: reloadMembers }] = createResource(() => api.members.list(id));
   const [links, { refetch: reloadLinks }] = createResource(() => api.shareLinks.list(id));
   const [invites, { refetch: reloadInvites }] = createResource(() => api.invites.list(id));
+  createEffect(on(props.membersChanged, () => {
+    void reloadMembers();
+    void reloadInvites();
+  }, { defer: true }));
   const [inviteError, setInviteError] = createSignal<string | null>(null);
   const [invited, setInvited] = createSignal<{ email: string; role: Role } | null>(null);
   const [newLink, setNewLink] = createSignal<string | null>(null);
@@ -117,7 +128,7 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
             )}
           </Show>
           <ul class="list" data-testid="member-list">
-            <For each={settled(members)}>
+            <For each={loaded(members)}>
               {(m) => (
                 <li data-testid={`member-${m.userId}`}>
                   <span>
@@ -150,10 +161,10 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
               )}
             </For>
           </ul>
-          <Show when={(settled(invites)?.length ?? 0) > 0}>
+          <Show when={(loaded(invites)?.length ?? 0) > 0}>
             <h4 class="muted small">Invited, not yet joined</h4>
             <ul class="list" data-testid="invite-list">
-              <For each={settled(invites)}>
+              <For each={loaded(invites)}>
                 {(invite) => (
                   <li data-testid={`pending-invite-${invite.id}`}>
                     <span>
@@ -219,7 +230,7 @@ export default function SharingDialog(props: { project: Project; onClose: () => 
             <p class="muted small">Copy it now: it is shown only once.</p>
           </Show>
           <ul class="list" data-testid="share-link-list">
-            <For each={settled(links)?.filter((l) => l.revokedAt === null)}>
+            <For each={loaded(links)?.filter((l) => l.revokedAt === null)}>
               {(l) => (
                 <li data-testid={`share-link-${l.id}`}>
                   <span>

@@ -161,7 +161,11 @@ function Studio(props: { project: Project }) {
       </div>
       <TakeViewer session={session} />
       <Show when={sharing()}>
-        <SharingDialog project={props.project} onClose={() => setSharing(false)} />
+        <SharingDialog
+          project={props.project}
+          membersChanged={session.membersChanged}
+          onClose={() => setSharing(false)}
+        />
       </Show>
     </div>
   );

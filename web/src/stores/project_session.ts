@@ -58,6 +58,8 @@ export function createProjectSession(project: Project) {
   const [panel, setPanel] = createSignal<"palette" | "inspector" | null>(null);
   /** Bumped when someone asks to see a node's takes: the inspector scrolls to them. */
   const [takesWanted, setTakesWanted] = createSignal(0);
+  /** Counts the room's `members.changed`: the members panel reloads when it moves. */
+  const [membersChanged, setMembersChanged] = createSignal(0);
   /** The take viewer: which node's takes it shows, starting at which take; null when closed. */
   const [viewer, setViewer] = createSignal<{ nodeId: string; takeId: string | null } | null>(null);
   /** What the agents online for the project can run, by `nodeType:tier`; null until read. */
@@ -140,6 +142,7 @@ export function createProjectSession(project: Project) {
         if (performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
       },
       review: (event) => review.onUpdate(event),
+      members: () => setMembersChanged((n) => n + 1),
     },
   });
 
@@ -449,6 +452,7 @@ export function createProjectSession(project: Project) {
     role,
     readOnly,
     review,
+    membersChanged,
     graph: store.graph,
     engine,
     view,

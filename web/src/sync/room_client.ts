@@ -58,6 +58,8 @@ export interface RoomCallbacks {
   job(event: JobEvent): void;
   /** A comment or decision changed (protocol/review.ts); the review store reads it. */
   review?(event: ReviewUpdate): void;
+  /** Who is a member changed: the members panel reloads its lists. */
+  members?(): void;
 }
 
 export interface RoomClientOptions {
@@ -335,6 +337,8 @@ export class RoomClient {
         return cb.job(message);
       case "review.update":
         return cb.review?.(message);
+      case "members.changed":
+        return cb.members?.();
       case "pong":
         return;
     }
