@@ -29,7 +29,7 @@ import {
 } from "../services/cut/mod.ts";
 import { cutRenderParams } from "../services/cut/render_params.ts";
 import { enqueueRender } from "../services/jobs/enqueue_render.ts";
-import { selectedTakes } from "../services/jobs/selects.ts";
+import { selectedTakes, selectPicked } from "../services/jobs/selects.ts";
 import { jobViews } from "../services/jobs/view.ts";
 import { idempotencyKeyOf } from "../lib/idempotency_key.ts";
 import { liveGraph } from "../services/live_graph.ts";
@@ -118,16 +118,35 @@ export const cutRoutes = new Hono<AppEnv>()
       lookup,
       newId: () => crypto.randomUUID().slice(0, 12),
     });
+    const user = currentUser(c);
     const revision = await editCut(
       deps,
       projectId,
       { type: "cut.replace", cut: imported.cut },
-      currentUser(c).id,
+      user.id,
     );
+    // The takes the clips were cut with become the nodes' selects (a node has one: when two
+    // clips of a node matched different takes, the later clip's wins, and a note says so).
+    const picks = new Map<string, string>();
+    const notes = [...imported.notes];
+    for (const [clipId, takeId] of Object.entries(imported.takes)) {
+      const nodeId = imported.cut.clips[clipId]?.nodeId;
+      if (nodeId === undefined) continue;
+      const earlier = picks.get(nodeId);
+      if (earlier !== undefined && earlier !== takeId) {
+        notes.push(`clips of node ${nodeId} play different takes; the cut plays ${takeId}`);
+      }
+      picks.set(nodeId, takeId);
+    }
+    const { selected, notes: selectNotes } = await selectPicked(deps, projectId, picks, {
+      id: user.id,
+      name: user.name,
+    });
     return c.json({
       revision,
       cut: imported.cut,
       unknown: imported.unknown,
-      notes: imported.notes,
+      selected,
+      notes: [...notes, ...selectNotes],
     });
   });

@@ -92,6 +92,52 @@ Deno.test("an exported OTIO imported back gives the same cut, stored as a revisi
   }
 });
 
+Deno.test("importing an OTIO selects the takes its clips matched, recorded as the importer's select", async () => {
+  const { t, owner, projectId, base } = await setup();
+  try {
+    // Exported while take01 was SHOT-010's only take: the timeline plays take01.
+    const exported = await call(t, "GET", `${base}/main/otio?relative=1`, { token: owner.token });
+    const agent = await enrollAgent(t, owner, agentProfile({ vramMiB: CARD_MIB.gb24 }));
+    await call(t, "POST", `/api/projects/${projectId}/nodes/s1/generate`, {
+      token: owner.token,
+      body: { type: "shot.generate" },
+    });
+    await agent.finish((await agent.claim())!);
+    const selects = async () =>
+      (await call(t, "GET", `/api/projects/${projectId}/selects`, { token: owner.token })).body
+        .selects as { nodeId: string; takeId: string; selectedBy: { name: string } | null }[];
+    const takeIds = (await call(t, "GET", `/api/projects/${projectId}/takes?nodeId=s1`, {
+      token: owner.token,
+    })).body.takes.map((take: { id: string; take: number }) => [take.take, take.id]);
+    const idOf = new Map<number, string>(takeIds);
+    const before = (await selects()).find((s) => s.nodeId === "s1")!;
+    assert.equal(before.takeId, idOf.get(2), "the newest take plays until someone selects");
+    t.advance(1000);
+    const imported = await call(t, "POST", `${base}/main/import-otio`, {
+      token: owner.token,
+      body: exported.body,
+    });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.deepEqual(imported.body.selected, [{ nodeId: "s1", takeId: idOf.get(1) }]);
+    const after = (await selects()).find((s) => s.nodeId === "s1")!;
+    assert.equal(after.takeId, idOf.get(1), "the cut plays the take the editor cut with");
+    assert.deepEqual(after.selectedBy?.name, "Ana");
+    assert.ok(
+      t.notifier.events.some((e) =>
+        e.event.type === "take.selected" && e.event.takeId === idOf.get(1)
+      ),
+      "the room hears the select",
+    );
+    const again = await call(t, "POST", `${base}/main/import-otio`, {
+      token: owner.token,
+      body: exported.body,
+    });
+    assert.deepEqual(again.body.selected, [], "already selected: nothing to record again");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("cut routes refuse bad input naming the field, never a 500", async () => {
   const { t, owner, base } = await setup();
   try {

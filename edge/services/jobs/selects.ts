@@ -12,7 +12,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { takes, takeSelects, users } from "../../../db/schema/mod.ts";
 import type { AppDeps } from "../../context.ts";
-import { notFound } from "../../errors.ts";
+import { ApiError, notFound } from "../../errors.ts";
 import { activityStatement } from "../activity.ts";
 import { renderFileName } from "./file_names.ts";
 import type { TakeRow } from "./takes.ts";
@@ -81,6 +81,35 @@ export async function selectedTake(
   nodeId: string,
 ): Promise<TakeRow | undefined> {
   return (await selectedTakes(deps, projectId, [nodeId])).get(nodeId)?.take;
+}
+
+/**
+ * Selects the take `picks` names for each node, except where it is already the one chosen: an
+ * OpenTimelineIO import makes the takes its clips were cut with the ones the cut plays. Each is
+ * an ordinary select (who, when, logged, told to the room). Answers what it selected, and why
+ * it could not for a take no longer ready.
+ */
+export async function selectPicked(
+  deps: AppDeps,
+  projectId: string,
+  picks: ReadonlyMap<string, string>,
+  user: { id: string; name: string },
+): Promise<{ selected: { nodeId: string; takeId: string }[]; notes: string[] }> {
+  const current = await selectedTakes(deps, projectId, [...picks.keys()]);
+  const selected: { nodeId: string; takeId: string }[] = [];
+  const notes: string[] = [];
+  for (const [nodeId, takeId] of picks) {
+    const now = current.get(nodeId);
+    if (now?.take.id === takeId && now.selectedAt !== null) continue;
+    try {
+      await selectTake(deps, { projectId, nodeId, takeId, user });
+      selected.push({ nodeId, takeId });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      notes.push(`take ${takeId} of node ${nodeId} is no longer ready: not selected`);
+    }
+  }
+  return { selected, notes };
 }
 
 /**
