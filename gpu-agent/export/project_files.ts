@@ -1,6 +1,7 @@
 /**
  * The files of a project's current state in the production folder convention, as
- * `GET /api/projects/:id/structure` names them: each asset's current version as
+ * `GET /api/projects/:id/structure` names them: every version of each asset, as its history
+ * (`GET …/assets/:id/versions`) has them, under the asset's current name as
  * `assets/{characters|styles|locations}/{name}/v{N}/` (`description.txt`, `params.json`,
  * `reference_01.png`...), each take as `renders/{SCENE}/{SHOT}/v{NN}/{SHOT}_v{NN}_take{NN}.{ext}`,
  * and each cut's OTIO and EDL under `cuts/{name}/` when the studio has cut routes.
@@ -14,14 +15,22 @@ export interface TreeNode {
   children?: TreeNode[];
 }
 
-/** One file to write: its text, or a signed URL to fetch it from (with its SHA-256 when known). */
+/**
+ * One file to write: its text, or a signed URL to fetch it from, with its SHA-256 when the studio
+ * says it, and for an object that never changes (a reference image) its storage key.
+ */
 export type ProjectFile =
   & { path: string }
-  & ({ text: string } | { url: string; sha256: string | null });
+  & ({ text: string } | { url: string; sha256: string | null; key?: string });
 
-interface AssetAnswer {
-  asset: { description: string; params: Record<string, unknown> };
-  referenceImages: Array<{ key: string; url: string }>;
+interface VersionsAnswer {
+  versions: Array<{
+    version: number;
+    description: string;
+    params: Record<string, unknown>;
+    referenceImages: Array<{ key: string; url: string }>;
+  }>;
+  unreadable: Array<{ version: number; reason: string }>;
 }
 interface TakeAnswer {
   id: string;
@@ -44,14 +53,24 @@ export async function projectFiles(
   const walk = async (node: TreeNode, parent: string[]) => {
     const path = uniquePath(used, [...parent, safeName(node.name)], node.id);
     if (node.kind === "asset" && node.id) {
-      const answer = (await edge.json<AssetAnswer>(`${base}/assets/${node.id}`))!;
-      files.push({ path: `${path}/description.txt`, text: answer.asset.description + "\n" });
-      files.push({ path: `${path}/params.json`, text: jsonFile(answer.asset.params) });
-      answer.referenceImages.forEach((image, i) => {
-        const ext = image.key.split(".").pop() ?? "png";
-        const name = `reference_${String(i + 1).padStart(2, "0")}.${ext}`;
-        files.push({ path: `${path}/${safeName(name)}`, url: image.url, sha256: null });
-      });
+      // The tree names the current version's folder; its history goes beside it (in a folder
+      // of its own, with the asset's id, when another asset's name cleans up to the same one).
+      const clash = path !== [...parent, safeName(node.name)].join("/");
+      const folder = parent.join("/") + (clash ? `-${node.id.slice(0, 8)}` : "");
+      const answer = (await edge.json<VersionsAnswer>(`${base}/assets/${node.id}/versions`))!;
+      for (const bad of answer.unreadable) {
+        say(`${folder}/v${bad.version} skipped: the studio cannot read it (${bad.reason})`);
+      }
+      for (const version of answer.versions) {
+        const at = `${folder}/v${version.version}`;
+        files.push({ path: `${at}/description.txt`, text: version.description + "\n" });
+        files.push({ path: `${at}/params.json`, text: jsonFile(version.params) });
+        version.referenceImages.forEach((image, i) => {
+          const ext = image.key.split(".").pop() ?? "png";
+          const name = safeName(`reference_${String(i + 1).padStart(2, "0")}.${ext}`);
+          files.push({ path: `${at}/${name}`, url: image.url, sha256: null, key: image.key });
+        });
+      }
     } else if (node.kind === "take" && node.id) {
       const take = takeById.get(node.id);
       if (take) files.push({ path, url: take.url, sha256: take.sha256 });

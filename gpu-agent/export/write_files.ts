@@ -1,8 +1,14 @@
 /**
  * Brings `assets/`, `renders/` and `cuts/` in the export folder to exactly the given files: writes
- * what changed, fetches media from their signed URLs (a take whose file already has its SHA-256
- * is not fetched again), and removes files the project no longer has. These folders belong to the
- * export; the folder's tree was checked clean first, so what is removed is still in history.
+ * what changed, fetches media from their signed URLs, and removes files the project no longer
+ * has. These folders belong to the export; the folder's tree was checked clean first, so what is
+ * removed is still in history.
+ *
+ * Nothing whose content the repository already holds is fetched again: a take's SHA-256 comes
+ * from the studio; a reference image's (the studio does not hash them, but an image's storage
+ * key never changes content) from `BLOBS`, which records the SHA-256 of each image key fetched
+ * before. A file already holding that content stays; one this run wrote is copied (every asset
+ * version lists the same images).
  */
 import { createHash } from "node:crypto";
 import { CliError } from "../cli/cli_error.ts";
@@ -12,11 +18,30 @@ import type { ProjectFile } from "./project_files.ts";
 
 export const MANAGED_FOLDERS = ["assets", "renders", "cuts"] as const;
 
+/** At the repository's root: `{ [storageKey]: sha256 }` of the reference images exported. */
+export const BLOBS = ".movie-director-blobs.json";
+
 export async function writeFiles(
   edge: Pick<EdgeReader, "download">,
   dir: string,
   files: ProjectFile[],
 ): Promise<void> {
+  const known = await readBlobs(dir);
+  const kept: Record<string, string> = {};
+  const expected = (file: Exclude<ProjectFile, { text: string }>) =>
+    file.sha256 ?? (file.key === undefined ? undefined : known[file.key]) ?? null;
+  /** SHA-256 → a file of this export that holds it (checked or written by this run). */
+  const holding = new Map<string, string>();
+  /** The media already in place, found first so that any later file can be copied from them. */
+  const inPlace = new Set<string>();
+  for (const file of files) {
+    if ("text" in file) continue;
+    const sha256 = expected(file);
+    if (sha256 !== null && (await sha256Of(`${dir}/${file.path}`)) === sha256) {
+      holding.set(sha256, file.path);
+      inPlace.add(file.path);
+    }
+  }
   const wanted = new Set(files.map((f) => f.path));
   for (const folder of MANAGED_FOLDERS) {
     for (const path of await filesUnder(dir, folder)) {
@@ -28,9 +53,34 @@ export async function writeFiles(
     await makeParents(dir, file.path);
     if ("text" in file) {
       await Deno.writeTextFile(target, file.text);
-    } else if (file.sha256 === null || (await sha256Of(target)) !== file.sha256) {
+      continue;
+    }
+    const sha256 = expected(file);
+    const copy = sha256 === null ? undefined : holding.get(sha256);
+    if (inPlace.has(file.path)) {
+      // Already there.
+    } else if (copy !== undefined) {
+      await Deno.copyFile(`${dir}/${copy}`, target);
+    } else {
       await edge.download(file.url, target);
     }
+    const has = sha256 ?? (await sha256Of(target))!;
+    holding.set(has, file.path);
+    if (file.key !== undefined) kept[file.key] = has;
+  }
+  if (Object.keys(kept).length > 0) {
+    await Deno.writeTextFile(`${dir}/${BLOBS}`, JSON.stringify(kept, null, 2) + "\n");
+  } else await Deno.remove(`${dir}/${BLOBS}`).catch(() => {});
+}
+
+/** The recorded image hashes; none for a repository an older export made. */
+async function readBlobs(dir: string): Promise<Record<string, string>> {
+  try {
+    const value = JSON.parse(await Deno.readTextFile(`${dir}/${BLOBS}`));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return {};
+    throw error;
   }
 }
 

@@ -93,12 +93,15 @@ export async function exportProjectFixture(): Promise<ExportProject> {
   };
 }
 
-/** Creates a character with one reference image (a second version of the asset). */
+/**
+ * Creates a character with one reference image (a second version of the asset): its id, and the
+ * file the edge keeps the image in.
+ */
 export async function characterWithImage(
   p: ExportProject,
   name: string,
   description: string,
-): Promise<void> {
+): Promise<{ assetId: string; imageFile: string }> {
   const t = p.edge.t;
   const base = `/api/projects/${p.projectId}/assets`;
   const created = await call(t, "POST", base, {
@@ -116,6 +119,10 @@ export async function characterWithImage(
     body: { referenceImageKeys: [upload.body.key] },
   });
   if (added.status !== 200) throw new Error(`image: ${JSON.stringify(added.body)}`);
+  return {
+    assetId: created.body.asset.id,
+    imageFile: `${t.config.BLOB_DIR}/${upload.body.key}`,
+  };
 }
 
 export interface ExportRun {

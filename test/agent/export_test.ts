@@ -61,6 +61,7 @@ Deno.test({
 
       // The tree is the production folder convention.
       const character = "assets/characters/Captain Mara/v2";
+      const firstVersion = "assets/characters/Captain Mara/v1";
       const tree = (await git(dir, home, "ls-tree", "-r", "--name-only", "HEAD")).trim().split(
         "\n",
       );
@@ -69,6 +70,9 @@ Deno.test({
         [
           ".gitattributes",
           ".movie-director.json",
+          ".movie-director-blobs.json",
+          `${firstVersion}/description.txt`,
+          `${firstVersion}/params.json`,
           `${character}/description.txt`,
           `${character}/params.json`,
           `${character}/reference_01.png`,
@@ -143,6 +147,53 @@ Deno.test({
       assert.equal((await git(dir, home, "log", "-1", "--format=%an", "HEAD~1")).trim(), "Bob");
       assert.equal(await graphAt("HEAD"), "a ferry at dawn");
       assert.equal(await Deno.readTextFile(`${dir}/${take3Path}`), "third");
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "export writes every asset version, and a rerun downloads no reference image the repository already holds",
+  ignore: !hasGitLfs,
+  async fn() {
+    await using p = await exportProjectFixture();
+    const home = await tempDir("md-export-home-");
+    const dir = `${home}/export`;
+    try {
+      await p.revise("a ferry at night", [p.ada]);
+      const mara = await characterWithImage(p, "Captain Mara", "Weathered captain.");
+      const first = await runExport(p, dir, { home });
+      assert.equal(first.code, 0, first.err);
+      // The studio no longer serves the image (a lost object, or an expired link): a rerun that
+      // downloaded it again would fail.
+      await Deno.remove(mara.imageFile);
+      const renamed = await call(
+        p.edge.t,
+        "PATCH",
+        `/api/projects/${p.projectId}/assets/${mara.assetId}`,
+        { token: p.ada.token, body: { description: "Weathered captain, red scarf." } },
+      );
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      const again = await runExport(p, dir, { home });
+      assert.equal(again.code, 0, again.err);
+      const folder = "assets/characters/Captain Mara";
+      for (const version of ["v2", "v3"]) {
+        assert.deepEqual(await Deno.readFile(`${dir}/${folder}/${version}/reference_01.png`), PNG);
+      }
+      const described = async (version: string) =>
+        await Deno.readTextFile(`${dir}/${folder}/${version}/description.txt`);
+      assert.equal(await described("v1"), "Weathered captain.\n");
+      assert.equal(await described("v3"), "Weathered captain, red scarf.\n");
+      assert.deepEqual(
+        (await git(dir, home, "ls-tree", "-r", "--name-only", "HEAD", folder)).trim().split("\n"),
+        [1, 2, 3].flatMap((v) => [
+          `${folder}/v${v}/description.txt`,
+          `${folder}/v${v}/params.json`,
+          ...(v > 1 ? [`${folder}/v${v}/reference_01.png`] : []),
+        ]),
+      );
     } finally {
       await Deno.remove(home, { recursive: true });
     }
