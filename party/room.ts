@@ -306,6 +306,9 @@ export class CanvasRoom {
         return { revision: await this.#revert(event.revision, event.authorId) };
       case "cut.edit":
         return { revision: await this.#edgeEdit(event) };
+      case "members.changed":
+        this.#broadcastTo((s) => !s.guest, event);
+        return { ok: true };
       default:
         this.#broadcast(event);
         return { ok: true };

@@ -283,6 +283,10 @@ Deno.test("someone joining the project tells open members panels to reload, not 
   });
   assert.equal(ada.of("members.changed").length, 1);
   assert.equal(guest.of("members.changed").length, 0, "share-link guests see no member list");
+  // An invitation declined changes no one's access; the edge says so in its own words.
+  await h.room.edgeEvent({ type: "members.changed" });
+  assert.equal(ada.of("members.changed").length, 2);
+  assert.equal(guest.of("members.changed").length, 0);
   h.room.dispose();
 });
 

@@ -224,6 +224,11 @@ export const edgeEventSchema = z.discriminatedUnion("type", [
     /** When the edge made the change (ms since the epoch, edge clock). */
     at: z.number(),
   }).strict(),
+  /**
+   * Who is a member, or invited, changed without an access change (an invitation declined):
+   * relayed to members' sockets as is, so open members panels reload.
+   */
+  z.object({ type: z.literal("members.changed") }).strict(),
   z.object({ type: z.literal("graph.flush") }).strict(),
   z.object({
     type: z.literal("graph.revert"),

@@ -237,5 +237,7 @@ export const myInviteRoutes = new Hono<AppEnv>()
       }, { onlyIfChanged: true }),
     ], "write");
     deps.notifier.notifyUser(user.id, { type: "inbox.changed", what: "invites" });
+    // The owner's open members panel drops it from the pending list.
+    deps.notifier.notify(invite.projectId, { type: "members.changed" });
     return c.body(null, 204);
   });

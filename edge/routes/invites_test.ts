@@ -167,6 +167,10 @@ Deno.test("declined, revoked and expired invitations are gone for the invitee", 
         token: bob.token,
       });
       assert.equal(declined.status, 204);
+      assert.deepEqual(t.notifier.events.at(-1), {
+        projectId: id,
+        event: { type: "members.changed" },
+      }, "the owner's open members panel hears of it");
       assert.deepEqual(await myInvites(t, bob), []);
       const pending = await call(t, "GET", `/api/projects/${id}/invites`, { token: ada.token });
       assert.deepEqual(pending.body.invites, []);
