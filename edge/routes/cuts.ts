@@ -3,10 +3,10 @@
  * `GET …/cuts/:cutId/otio` (OpenTimelineIO; `?relative=1` points media at their production
  * paths instead of download URLs), `GET …/cuts/:cutId/edl` (CMX 3600, picture track) and
  * `POST …/cuts/:cutId/import-otio` (a timeline edited elsewhere replaces the cut, through the
- * room; unknown media become gaps named in the answer, matched takes become selects) and `POST …/cuts/:cutId/render` (queues
- * a `cut.render` job of the cut as the room holds it now, each clip playing its node's selected
- * take). Cuts are edited live through the room
- * (protocol/cut_ops.ts); these routes read and interchange them.
+ * room; unknown media become gaps named in the answer; the takes matched become their nodes'
+ * selects) and `POST …/cuts/:cutId/render` (queues a `cut.render` job of the cut as the room
+ * holds it now, each clip playing its node's selected take). Cuts are edited live through the
+ * room (protocol/cut_ops.ts); these routes read and interchange them.
  */
 import { Hono } from "hono";
 import { z } from "zod";

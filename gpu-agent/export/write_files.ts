@@ -70,7 +70,11 @@ export async function writeFiles(
   }
   if (Object.keys(kept).length > 0) {
     await Deno.writeTextFile(`${dir}/${BLOBS}`, JSON.stringify(kept, null, 2) + "\n");
-  } else await Deno.remove(`${dir}/${BLOBS}`).catch(() => {});
+  } else {
+    await Deno.remove(`${dir}/${BLOBS}`).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
 }
 
 /** The recorded image hashes; none for a repository an older export made. */
