@@ -125,16 +125,17 @@ export async function takesOf(
   )).takes;
 }
 
-/** Generates `nodeId` as `user` and waits (with an agent running) for its new take. */
+/** Generates `nodeId` (of node type `type`) as `user` and waits, with an agent running, for its new take. */
 export async function generateTake(
   studio: Studio,
   user: User,
   projectId: string,
   nodeId: string,
+  type = "shot.generate",
 ): Promise<void> {
   const before = (await takesOf(studio, user, projectId, nodeId)).length;
   await studio.api("POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, user.token, {
-    type: "shot.generate",
+    type,
   });
   await until(
     `a take of ${nodeId}`,
