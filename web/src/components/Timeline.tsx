@@ -11,13 +11,11 @@
  */
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import {
-  type AudioClip,
   audioTracks,
   DEFAULT_CUT_FORMAT,
   placeClips,
   type PlacedClip,
   timecode,
-  type VideoClip,
   videoTrack,
 } from "../../../protocol/cut.ts";
 import { shotFrames, soundFrames } from "../../../protocol/cut_from_graph.ts";
@@ -38,10 +36,12 @@ import { DEFAULT_SCALE, zoomAround } from "../format/timeline_zoom.ts";
 import { wheelZoomFactor } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import ClipPoster from "./ClipPoster.tsx";
-import CutRenders, { renderVersion } from "./CutRenders.tsx";
+import { createCutClock } from "./cut_clock.ts";
+import CutPreview from "./CutPreview.tsx";
+import CutRenders from "./CutRenders.tsx";
 import TimelineAudioLane, { type DragMode } from "./TimelineAudioLane.tsx";
 import TimelineRuler from "./TimelineRuler.tsx";
-import TimelineTransition from "./TimelineTransition.tsx";
+import TimelineClipDetails from "./TimelineClipDetails.tsx";
 
 /** The fastest J/L play: 8 times real time, as far as a browser's video decodes smoothly. */
 const MAX_SPEED = 8;
@@ -60,9 +60,6 @@ export default function Timeline(props: { session: ProjectSession }) {
   const s = props.session;
   const [chosenCut, setChosenCut] = createSignal<string | null>(null);
   const [selected, setSelected] = createSignal<string | null>(null);
-  const [frame, setFrame] = createSignal(0);
-  /** Play speed in frames of the cut per frame of the cut's rate: 0 stopped, negative back. */
-  const [speed, setSpeed] = createSignal(0);
   const [drag, setDrag] = createSignal<Drag | null>(null);
   /** Pixels per frame of the cut. */
   const [scale, setScale] = createSignal(DEFAULT_SCALE);
@@ -114,7 +111,6 @@ export default function Timeline(props: { session: ProjectSession }) {
     }
     return end;
   };
-  const shown = () => Math.floor(frame());
   const nodeOf = (id: string) => s.graph.nodes[id];
   const label = (nodeId: string) => {
     const node = nodeOf(nodeId);
@@ -126,37 +122,11 @@ export default function Timeline(props: { session: ProjectSession }) {
 
   // ---------------------------------------------------------------- playback
 
-  let raf = 0;
-  let last = 0;
-  const tick = (t: number) => {
-    const dt = last ? (t - last) / 1000 : 0;
-    last = t;
-    const next = frame() + dt * fps() * speed();
-    if (next >= duration() || next < 0) {
-      setFrame(Math.max(0, Math.min(next, Math.max(0, duration() - 1))));
-      return stop();
-    }
-    setFrame(next);
-    raf = requestAnimationFrame(tick);
-  };
+  const clock = createCutClock({ fps, duration });
+  const { frame, shown, speed, stop, step } = clock;
   const play = (rate: number) => {
-    if (duration() === 0) return;
     setWatching(null);
-    if (rate > 0 && frame() >= duration() - 1) setFrame(0);
-    setSpeed(rate);
-    cancelAnimationFrame(raf);
-    last = 0;
-    raf = requestAnimationFrame(tick);
-  };
-  function stop() {
-    cancelAnimationFrame(raf);
-    setSpeed(0);
-    setFrame(Math.floor(frame()));
-  }
-  onCleanup(() => cancelAnimationFrame(raf));
-  const step = (by: number) => {
-    stop();
-    setFrame(Math.max(0, Math.min(duration() - 1, shown() + by)));
+    clock.play(rate);
   };
 
   /** What the preview shows now: the clip under the playhead and its take, or a gap. */
@@ -165,25 +135,6 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!at) return null;
     const take = s.playedTake(at.placed.clip.nodeId);
     return { ...at, take: nodeOf(at.placed.clip.nodeId) ? take : undefined };
-  });
-  let video!: HTMLVideoElement;
-  createEffect(() => {
-    const at = now();
-    const forward = speed() > 0;
-    if (!at?.take) return void video?.pause();
-    const time = (at.source + 0.5) / fps();
-    if (video.dataset.src !== at.take.url) {
-      video.dataset.src = at.take.url;
-      video.src = at.take.url;
-    }
-    // While playing forward the video runs by itself, at the playhead's speed, and is only
-    // pulled back when it drifts. Backwards (J) it is sought frame by frame as the playhead
-    // moves: browsers do not play video in reverse (Chromium ignores a negative playbackRate),
-    // so J shows every frame it can decode in time, and skips the rest.
-    if (forward && video.playbackRate !== speed()) video.playbackRate = speed();
-    if (!forward || Math.abs(video.currentTime - time) > 0.25 * speed()) video.currentTime = time;
-    if (forward && video.paused) void video.play().catch(() => {});
-    if (!forward && !video.paused) video.pause();
   });
 
   // ---------------------------------------------------------------- editing
@@ -512,44 +463,13 @@ export default function Timeline(props: { session: ProjectSession }) {
       </Show>
       <Show when={cut()}>
         <div class="timeline-body">
-          <div class="cut-preview">
-            <video
-              ref={video}
-              muted
-              playsinline
-              data-testid="cut-preview"
-              classList={{ hidden: !now()?.take }}
-            />
-            <Show when={!now()?.take}>
-              <div class="slate" data-testid="cut-slate">
-                {now() ? `${label(now()!.placed.clip.nodeId)}: no take` : "end"}
-              </div>
-            </Show>
-            <Show when={watching()}>
-              {(film) => (
-                <div class="render-player">
-                  <video
-                    src={film().url}
-                    poster={film().posterUrl ?? undefined}
-                    controls
-                    autoplay
-                    playsinline
-                    data-testid="render-player"
-                  />
-                  <span class="render-name">{renderVersion(film())}</span>
-                  <button
-                    type="button"
-                    class="render-close"
-                    title="Back to the cut"
-                    onClick={() => setWatching(null)}
-                    data-testid="render-close"
-                  >
-                    ×
-                  </button>
-                </div>
-              )}
-            </Show>
-          </div>
+          <CutPreview
+            now={now() && { ...now()!, name: label(now()!.placed.clip.nodeId) }}
+            speed={speed()}
+            fps={fps()}
+            watching={watching()}
+            closeWatching={() => setWatching(null)}
+          />
           <div
             class="lanes"
             ref={(el) => {
@@ -568,10 +488,7 @@ export default function Timeline(props: { session: ProjectSession }) {
               fps={fps()}
               width={contentWidth()}
               view={view()}
-              seek={(to) => {
-                stop();
-                setFrame(Math.max(0, Math.min(duration() - 1, to)));
-              }}
+              seek={clock.seek}
             />
             <div class="lane video-lane" style={{ width: `${contentWidth()}px` }}>
               <For each={layout().clips}>
@@ -671,65 +588,20 @@ export default function Timeline(props: { session: ProjectSession }) {
         </div>
         <Show when={selectedClip()}>
           {(clip) => (
-            <div class="clip-details" data-testid="clip-details">
-              <strong>{label(clip().nodeId)}</strong>
-              <span class="timecode" data-testid="clip-trim">
-                in {timecode(clip().in, fps())} · out {timecode(clip().out, fps())} ·{" "}
-                {clip().out - clip().in} frames
-              </span>
-              <Show when={clip().kind === "video" && editable()}>
-                <TimelineTransition
-                  transition={(clip() as VideoClip).transition}
-                  limit={transitionRoom(clip().id)}
-                  set={(transition) => setClip({ transition })}
-                />
-              </Show>
-              <Show when={clip().kind === "audio" && editable()}>
-                <label class="small">
-                  Gain dB{" "}
-                  <input
-                    type="number"
-                    min="-60"
-                    max="12"
-                    value={(clip() as AudioClip).gainDb}
-                    onChange={(e) => setClip({ gainDb: Number(e.currentTarget.value) })}
-                    data-testid="clip-gain"
-                  />
-                </label>
-              </Show>
-              <div class="take-picker" data-testid="take-picker">
-                <For each={s.runs[clip().nodeId]?.takes ?? []}>
-                  {(take) => (
-                    <button
-                      type="button"
-                      class="take-thumb"
-                      classList={{ chosen: s.playedTake(clip().nodeId)?.id === take.id }}
-                      disabled={!editable()}
-                      title={take.name}
-                      onClick={() => void s.selectTake(clip().nodeId, take.id)}
-                      data-testid={`pick-${take.id}`}
-                    >
-                      <ClipPoster take={take} />
-                      <span>{take.name.replace(/^.*_(take\d+).*$/, "$1")}</span>
-                    </button>
-                  )}
-                </For>
-              </div>
-              <Show when={editable()}>
-                <button
-                  type="button"
-                  class="ghost danger"
-                  onClick={() => {
-                    const c = cut();
-                    if (c) edit([{ type: "cut.clip.remove", cutId: c.id, clipId: clip().id }]);
-                    setSelected(null);
-                  }}
-                  data-testid="remove-clip"
-                >
-                  Remove
-                </button>
-              </Show>
-            </div>
+            <TimelineClipDetails
+              session={s}
+              clip={clip()}
+              fps={fps()}
+              label={label(clip().nodeId)}
+              editable={editable()}
+              transitionLimit={transitionRoom(clip().id)}
+              set={setClip}
+              remove={() => {
+                const c = cut();
+                if (c) edit([{ type: "cut.clip.remove", cutId: c.id, clipId: clip().id }]);
+                setSelected(null);
+              }}
+            />
           )}
         </Show>
       </Show>
