@@ -12,6 +12,7 @@ import type { Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
 import {
   anaWithEditorBen,
+  clipOrder,
   generateTake,
   graphOf,
   live,
@@ -20,14 +21,6 @@ import {
   takesOf,
 } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
-
-/** The node ids of the video clips in the order they are drawn, left to right. */
-function clipOrder(page: Page): Promise<string[]> {
-  return page.locator(".video-lane .cut-clip").evaluateAll((els) =>
-    els.map((e) => ({ left: (e as HTMLElement).offsetLeft, node: e.getAttribute("data-node")! }))
-      .sort((a, b) => a.left - b.left).map((c) => c.node)
-  );
-}
 
 /** Presses at `from`, moves in small steps by `dx` pixels, releases: a user's drag. */
 async function dragBy(page: Page, from: { x: number; y: number }, dx: number): Promise<void> {
@@ -253,6 +246,7 @@ Deno.test("the cut's editing loop: audio, trims, transitions, zoom, posters, tak
         a.getByTestId("cut-preview").evaluate((v) => (v as HTMLVideoElement).playbackRate === 2),
     );
     await until("time passes", async () => (await timecodeNow(a)) >= "00:00:01:00");
+    await studio.screenshot(a, "cut-loop-playing-2x");
     await a.keyboard.press("k");
     await until("paused", async () => (await a.getByTestId("cut-speed").count()) === 0);
     const paused = await timecodeNow(a);

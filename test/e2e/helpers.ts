@@ -143,3 +143,11 @@ export async function generateTake(
     30_000,
   );
 }
+
+/** The node ids of the cut timeline's video clips in the order they are drawn, left to right. */
+export function clipOrder(page: Page): Promise<string[]> {
+  return page.locator(".video-lane .cut-clip").evaluateAll((els) =>
+    els.map((e) => ({ left: (e as HTMLElement).offsetLeft, node: e.getAttribute("data-node")! }))
+      .sort((a, b) => a.left - b.left).map((c) => c.node)
+  );
+}
