@@ -49,6 +49,12 @@ export function shotFrames(node: GraphNode, fps: number): number {
   return Math.max(1, Math.floor(frames * fps / rate));
 }
 
+/** A sound's length in the cut's frames: its node's `seconds` (the catalog's default, 10). */
+export function soundFrames(node: GraphNode, fps: number): number {
+  const seconds = typeof node.params["seconds"] === "number" ? node.params["seconds"] : 10;
+  return Math.max(1, Math.round(seconds * fps));
+}
+
 export function cutFromGraph(
   graph: Graph,
   head: { id: string; name: string; format: CutFormat },

@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
 import {
   anaWithEditorBen,
+  clipOrder,
   generateTake,
   graphOf,
   live,
@@ -34,14 +35,6 @@ function previewColour(page: Page): Promise<string> {
     const max = Math.max(r!, gr!, b!);
     return max === r ? "red" : max === gr ? "green" : "blue";
   });
-}
-
-/** The node ids of the video clips in the order they are drawn, left to right. */
-function clipOrder(page: Page): Promise<string[]> {
-  return page.locator(".video-lane .cut-clip").evaluateAll((els) =>
-    els.map((e) => ({ left: (e as HTMLElement).offsetLeft, node: e.getAttribute("data-node")! }))
-      .sort((a, b) => a.left - b.left).map((c) => c.node)
-  );
 }
 
 Deno.test("the cut timeline: build, reorder, trim, pick a take, transition and play, live for everyone", async (t) => {

@@ -125,20 +125,29 @@ export async function takesOf(
   )).takes;
 }
 
-/** Generates `nodeId` as `user` and waits (with an agent running) for its new take. */
+/** Generates `nodeId` (of node type `type`) as `user` and waits, with an agent running, for its new take. */
 export async function generateTake(
   studio: Studio,
   user: User,
   projectId: string,
   nodeId: string,
+  type = "shot.generate",
 ): Promise<void> {
   const before = (await takesOf(studio, user, projectId, nodeId)).length;
   await studio.api("POST", `/api/projects/${projectId}/nodes/${nodeId}/generate`, user.token, {
-    type: "shot.generate",
+    type,
   });
   await until(
     `a take of ${nodeId}`,
     async () => (await takesOf(studio, user, projectId, nodeId)).length > before,
     30_000,
+  );
+}
+
+/** The node ids of the cut timeline's video clips in the order they are drawn, left to right. */
+export function clipOrder(page: Page): Promise<string[]> {
+  return page.locator(".video-lane .cut-clip").evaluateAll((els) =>
+    els.map((e) => ({ left: (e as HTMLElement).offsetLeft, node: e.getAttribute("data-node")! }))
+      .sort((a, b) => a.left - b.left).map((c) => c.node)
   );
 }

@@ -1,44 +1,54 @@
 /**
  * The cut's timeline, under the canvas: clips sized by their length with a frame of their take,
- * a playhead, drag to reorder, edge drags to trim, transition handles between clips, audio lanes,
- * a take picker for the selected clip, and a preview that plays the selected takes in sequence
- * with their trims (transitions shown as cuts). Keys while it has focus: space play/pause, J/K/L
- * back/stop/forward, I/O trim the clip under the playhead to it, arrows one frame. Every edit is
- * a cut op through the room (session.editCut), so everyone sees it and Ctrl+Z undoes it.
+ * a playhead, drag to reorder, edge drags to trim, transition handles between clips (their length
+ * set in the clip's details), audio lanes whose clips drag in time and trim the same way, zoom
+ * (ctrl/cmd+wheel at the pointer, +/- at the playhead) over a scale of timecodes, a take picker
+ * for the selected clip, and a preview that plays the selected takes in sequence with their
+ * trims (transitions shown as cuts). Keys while it has focus: space play/pause, J/K/L back/
+ * pause/forward (again: faster), I/O trim the clip under the playhead to it, arrows one frame.
+ * Every edit is a cut op through the room (session.editCut), so everyone sees it and Ctrl+Z
+ * undoes it; reviewers get no handles, and a drag of theirs never starts.
  */
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import {
-  type AudioClip,
   audioTracks,
-  CUT_TRANSITIONS,
-  type CutTransitionKind,
   DEFAULT_CUT_FORMAT,
   placeClips,
+  type PlacedClip,
   timecode,
-  type VideoClip,
   videoTrack,
 } from "../../../protocol/cut.ts";
-import { shotFrames } from "../../../protocol/cut_from_graph.ts";
+import { shotFrames, soundFrames } from "../../../protocol/cut_from_graph.ts";
 import type { GraphNode } from "../../../protocol/graph.ts";
 import type { Take } from "../api/types.ts";
 import { nodeType } from "../../../protocol/nodes.ts";
 import type { Change } from "../canvas/changes.ts";
 import {
+  audioEdit,
   dropIndex,
   playingAt,
   positionAtEnd,
   positionForMove,
+  transitionLimit,
   trimEdge,
 } from "../format/timeline.ts";
+import { DEFAULT_SCALE, zoomAround } from "../format/timeline_zoom.ts";
+import { wheelZoomFactor } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
-import CutRenders, { renderVersion } from "./CutRenders.tsx";
+import ClipPoster from "./ClipPoster.tsx";
+import { createCutClock } from "./cut_clock.ts";
+import CutPreview from "./CutPreview.tsx";
+import CutRenders from "./CutRenders.tsx";
+import TimelineAudioLane, { type DragMode } from "./TimelineAudioLane.tsx";
+import TimelineRuler from "./TimelineRuler.tsx";
+import TimelineClipDetails from "./TimelineClipDetails.tsx";
 
-/** Pixels per frame of the cut: two at 24 fps is 48 px a second. */
-const SCALE = 2;
+/** The fastest J/L play: 8 times real time, as far as a browser's video decodes smoothly. */
+const MAX_SPEED = 8;
 
 interface Drag {
   clipId: string;
-  mode: "move" | "in" | "out";
+  mode: DragMode;
   startX: number;
   dx: number;
 }
@@ -50,10 +60,11 @@ export default function Timeline(props: { session: ProjectSession }) {
   const s = props.session;
   const [chosenCut, setChosenCut] = createSignal<string | null>(null);
   const [selected, setSelected] = createSignal<string | null>(null);
-  const [frame, setFrame] = createSignal(0);
-  /** Play speed in frames of the cut per frame of the cut's rate: 0 stopped, negative back. */
-  const [speed, setSpeed] = createSignal(0);
   const [drag, setDrag] = createSignal<Drag | null>(null);
+  /** Pixels per frame of the cut. */
+  const [scale, setScale] = createSignal(DEFAULT_SCALE);
+  /** The lanes' visible stretch, in pixels from the film's start (for the ruler's ticks). */
+  const [view, setView] = createSignal({ left: 0, width: 0 });
   /** A render of the cut playing in the preview instead of the cut's takes; null: the cut plays. */
   const [watching, setWatching] = createSignal<Take | null>(null);
   const cuts = () => Object.values(s.graph.cuts ?? {}).sort((a, b) => a.name.localeCompare(b.name));
@@ -76,11 +87,23 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!d || d.mode === "move") return clips;
     const edge = d.mode;
     return clips.map((clip) =>
-      clip.id === d.clipId ? { ...clip, ...trimEdge(clip, edge, Math.round(d.dx / SCALE)) } : clip
+      clip.id === d.clipId ? { ...clip, ...trimEdge(clip, edge, Math.round(d.dx / scale())) } : clip
     );
   });
   const layout = createMemo(() => placeClips(track()));
   const audio = createMemo(() => (cut() ? audioTracks(cut()!) : []));
+  /** The audio lanes as drawn: a clip being dragged shows where it would land. */
+  const audioShown = createMemo(() => {
+    const d = drag();
+    return audio().map((lane) => ({
+      ...lane,
+      clips: lane.clips.map((clip) =>
+        clip.id === d?.clipId
+          ? { ...clip, ...audioEdit(clip, d.mode, Math.round(d.dx / scale())) }
+          : clip
+      ),
+    }));
+  });
   const duration = () => {
     let end = layout().duration;
     for (const lane of audio()) {
@@ -88,7 +111,6 @@ export default function Timeline(props: { session: ProjectSession }) {
     }
     return end;
   };
-  const shown = () => Math.floor(frame());
   const nodeOf = (id: string) => s.graph.nodes[id];
   const label = (nodeId: string) => {
     const node = nodeOf(nodeId);
@@ -100,37 +122,11 @@ export default function Timeline(props: { session: ProjectSession }) {
 
   // ---------------------------------------------------------------- playback
 
-  let raf = 0;
-  let last = 0;
-  const tick = (t: number) => {
-    const dt = last ? (t - last) / 1000 : 0;
-    last = t;
-    const next = frame() + dt * fps() * speed();
-    if (next >= duration() || next < 0) {
-      setFrame(Math.max(0, Math.min(next, Math.max(0, duration() - 1))));
-      return stop();
-    }
-    setFrame(next);
-    raf = requestAnimationFrame(tick);
-  };
+  const clock = createCutClock({ fps, duration });
+  const { frame, shown, speed, stop, step } = clock;
   const play = (rate: number) => {
-    if (duration() === 0) return;
     setWatching(null);
-    if (rate > 0 && frame() >= duration() - 1) setFrame(0);
-    setSpeed(rate);
-    cancelAnimationFrame(raf);
-    last = 0;
-    raf = requestAnimationFrame(tick);
-  };
-  function stop() {
-    cancelAnimationFrame(raf);
-    setSpeed(0);
-    setFrame(Math.floor(frame()));
-  }
-  onCleanup(() => cancelAnimationFrame(raf));
-  const step = (by: number) => {
-    stop();
-    setFrame(Math.max(0, Math.min(duration() - 1, shown() + by)));
+    clock.play(rate);
   };
 
   /** What the preview shows now: the clip under the playhead and its take, or a gap. */
@@ -139,21 +135,6 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!at) return null;
     const take = s.playedTake(at.placed.clip.nodeId);
     return { ...at, take: nodeOf(at.placed.clip.nodeId) ? take : undefined };
-  });
-  let video!: HTMLVideoElement;
-  createEffect(() => {
-    const at = now();
-    const forward = speed() > 0;
-    if (!at?.take) return void video?.pause();
-    const time = (at.source + 0.5) / fps();
-    if (video.dataset.src !== at.take.url) {
-      video.dataset.src = at.take.url;
-      video.src = at.take.url;
-    }
-    // While playing forward the video runs by itself and is only pulled back when it drifts.
-    if (!forward || Math.abs(video.currentTime - time) > 0.25) video.currentTime = time;
-    if (forward && video.paused) void video.play().catch(() => {});
-    if (!forward && !video.paused) video.pause();
   });
 
   // ---------------------------------------------------------------- editing
@@ -183,13 +164,21 @@ export default function Timeline(props: { session: ProjectSession }) {
         case "K":
           stop();
           return true;
+        // As in editors: L plays, again doubles the speed; J the same backwards; K pauses.
         case "l":
         case "L":
-          play(speed() > 0 ? Math.min(4, speed() * 2) : 1);
+          play(speed() > 0 ? Math.min(MAX_SPEED, speed() * 2) : 1);
           return true;
         case "j":
         case "J":
-          play(speed() < 0 ? Math.max(-4, speed() * 2) : -1);
+          play(speed() < 0 ? Math.max(-MAX_SPEED, speed() * 2) : -1);
+          return true;
+        case "+":
+        case "=":
+          zoomBy(2);
+          return true;
+        case "-":
+          zoomBy(0.5);
           return true;
         case "ArrowLeft":
           step(-1);
@@ -236,24 +225,53 @@ export default function Timeline(props: { session: ProjectSession }) {
     const c = cut();
     setDrag(null);
     if (!d || !c || Math.abs(d.dx) < 2) return;
-    const clip = c.clips[d.clipId] as VideoClip | undefined;
+    const clip = c.clips[d.clipId];
     if (!clip) return;
-    if (d.mode === "move") {
+    const frames = Math.round(d.dx / scale());
+    if (clip.kind === "audio") {
+      const set = audioEdit(clip, d.mode, frames);
+      edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
+    } else if (d.mode === "move") {
       const placed = layout().clips.find((p) => p.clip.id === d.clipId)!;
-      const x = (placed.recordIn + placed.frames / 2) * SCALE + (e.clientX - d.startX);
-      const to = dropIndex(layout().clips.filter((p) => p.clip.id !== d.clipId), x, SCALE);
+      const x = (placed.recordIn + placed.frames / 2) * scale() + (e.clientX - d.startX);
+      const to = dropIndex(layout().clips.filter((p) => p.clip.id !== d.clipId), x, scale());
       const position = positionForMove(videoTrack(c), d.clipId, to);
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set: { position } }]);
     } else {
-      const set = trimEdge(clip, d.mode, Math.round(d.dx / SCALE));
+      const set = trimEdge(clip, d.mode, frames);
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
     }
   };
 
-  const toggleTransition = (placed: { clip: VideoClip; frames: number }, next: number) => {
+  // ---------------------------------------------------------------- zoom
+
+  let lanes!: HTMLDivElement;
+  const readView = () => setView({ left: lanes.scrollLeft, width: lanes.clientWidth });
+  /** Zooms by `factor` keeping the frame at `anchorX` (pixels into the visible lanes) in place. */
+  const zoomAt = (factor: number, anchorX: number) => {
+    const next = zoomAround({ scale: scale(), scroll: lanes.scrollLeft }, factor, anchorX);
+    setScale(next.scale);
+    // The lanes are as wide as the new scale makes them (Solid updates the DOM synchronously).
+    lanes.scrollLeft = next.scroll;
+    readView();
+  };
+  /** The +/- buttons and keys zoom around the playhead, or the lanes' middle if it is out of view. */
+  const zoomBy = (factor: number) => {
+    const x = frame() * scale() - lanes.scrollLeft;
+    zoomAt(factor, x >= 0 && x <= lanes.clientWidth ? x : lanes.clientWidth / 2);
+  };
+  const wheel = (e: WheelEvent) => {
+    if (!e.ctrlKey && !e.metaKey) return;
+    // Ours, not the page's zoom nor the canvas's.
+    e.preventDefault();
+    e.stopPropagation();
+    zoomAt(wheelZoomFactor(e.deltaY), e.clientX - lanes.getBoundingClientRect().left);
+  };
+
+  const toggleTransition = (placed: PlacedClip, next: PlacedClip) => {
     const c = cut();
     if (!c || !editable()) return;
-    const frames = Math.min(12, Math.floor(placed.frames / 2), Math.floor(next / 2));
+    const frames = Math.min(12, transitionLimit(placed, next));
     const transition = placed.clip.transition
       ? null
       : frames >= 1
@@ -277,7 +295,7 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!c || !node) return;
     const id = crypto.randomUUID().slice(0, 8);
     const kind = hasOutput(node, "video") ? "video" : "audio";
-    const frames = shotFrames(node, c.format.fps);
+    const frames = (kind === "video" ? shotFrames : soundFrames)(node, c.format.fps);
     if (kind === "video") {
       edit([{
         type: "cut.clip.add",
@@ -324,6 +342,15 @@ export default function Timeline(props: { session: ProjectSession }) {
     const clip = selectedClip();
     if (c && clip) edit([{ type: "cut.clip.update", cutId: c.id, clipId: clip.id, set }]);
   };
+  /** The longest transition the clip `clipId` can have into the next; 0 for the last clip. */
+  const transitionRoom = (clipId: string) => {
+    const clips = layout().clips;
+    const index = clips.findIndex((p) => p.clip.id === clipId);
+    const next = clips[index + 1];
+    return index >= 0 && next ? transitionLimit(clips[index]!, next) : 0;
+  };
+  /** The lanes' content: the film at this zoom, then a screen's width to scroll the end into. */
+  const contentWidth = () => Math.ceil(duration() * scale() + Math.max(view().width, 40));
   const exportUrl = (what: "otio" | "edl") =>
     `/api/projects/${s.project.id}/cuts/${cut()?.id}/${what}${
       what === "otio" ? "?relative=1" : ""
@@ -366,6 +393,32 @@ export default function Timeline(props: { session: ProjectSession }) {
           </button>
           <span class="timecode" data-testid="cut-timecode">
             {timecode(shown(), fps())} / {timecode(duration(), fps())}
+          </span>
+          <Show when={speed() !== 0}>
+            <span class="timecode" title="J/K/L: play speed" data-testid="cut-speed">
+              {speed() < 0 ? "−" : ""}
+              {Math.abs(speed())}×
+            </span>
+          </Show>
+          <span class="zoom-buttons">
+            <button
+              type="button"
+              class="ghost"
+              title="Zoom out (−, or Ctrl+wheel)"
+              onClick={() => zoomBy(0.5)}
+              data-testid="timeline-zoom-out"
+            >
+              −
+            </button>
+            <button
+              type="button"
+              class="ghost"
+              title="Zoom in (+, or Ctrl+wheel)"
+              onClick={() => zoomBy(2)}
+              data-testid="timeline-zoom-in"
+            >
+              +
+            </button>
           </span>
           <Show when={editable()}>
             <select
@@ -410,56 +463,34 @@ export default function Timeline(props: { session: ProjectSession }) {
       </Show>
       <Show when={cut()}>
         <div class="timeline-body">
-          <div class="cut-preview">
-            <video
-              ref={video}
-              muted
-              playsinline
-              data-testid="cut-preview"
-              classList={{ hidden: !now()?.take }}
+          <CutPreview
+            now={now() && { ...now()!, name: label(now()!.placed.clip.nodeId) }}
+            speed={speed()}
+            fps={fps()}
+            watching={watching()}
+            closeWatching={() => setWatching(null)}
+          />
+          <div
+            class="lanes"
+            ref={(el) => {
+              lanes = el;
+              // The ruler labels what is in view, so it follows the lanes' size as well.
+              const sized = new ResizeObserver(readView);
+              sized.observe(el);
+              onCleanup(() => sized.disconnect());
+            }}
+            onScroll={readView}
+            onWheel={wheel}
+            data-scale={scale()}
+          >
+            <TimelineRuler
+              scale={scale()}
+              fps={fps()}
+              width={contentWidth()}
+              view={view()}
+              seek={clock.seek}
             />
-            <Show when={!now()?.take}>
-              <div class="slate" data-testid="cut-slate">
-                {now() ? `${label(now()!.placed.clip.nodeId)}: no take` : "end"}
-              </div>
-            </Show>
-            <Show when={watching()}>
-              {(film) => (
-                <div class="render-player">
-                  <video
-                    src={film().url}
-                    poster={film().posterUrl ?? undefined}
-                    controls
-                    autoplay
-                    playsinline
-                    data-testid="render-player"
-                  />
-                  <span class="render-name">{renderVersion(film())}</span>
-                  <button
-                    type="button"
-                    class="render-close"
-                    title="Back to the cut"
-                    onClick={() => setWatching(null)}
-                    data-testid="render-close"
-                  >
-                    ×
-                  </button>
-                </div>
-              )}
-            </Show>
-          </div>
-          <div class="lanes">
-            <div
-              class="ruler"
-              style={{ width: `${Math.max(duration(), 1) * SCALE}px` }}
-              onPointerDown={(e) => {
-                stop();
-                const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
-                setFrame(Math.max(0, Math.min(duration() - 1, Math.floor(x / SCALE))));
-              }}
-              data-testid="ruler"
-            />
-            <div class="lane video-lane" style={{ width: `${layout().duration * SCALE + 40}px` }}>
+            <div class="lane video-lane" style={{ width: `${contentWidth()}px` }}>
               <For each={layout().clips}>
                 {(placed, i) => {
                   const take =
@@ -477,8 +508,8 @@ export default function Timeline(props: { session: ProjectSession }) {
                           moving: moving(),
                         }}
                         style={{
-                          left: `${placed.recordIn * SCALE}px`,
-                          width: `${placed.frames * SCALE}px`,
+                          left: `${placed.recordIn * scale()}px`,
+                          width: `${placed.frames * scale()}px`,
                           transform: moving() ? `translateX(${drag()!.dx}px)` : "",
                         }}
                         onPointerDown={(e) => startDrag(e, placed.clip.id, "move")}
@@ -489,12 +520,7 @@ export default function Timeline(props: { session: ProjectSession }) {
                         data-frames={placed.frames}
                       >
                         <Show when={take()}>
-                          <video
-                            class="clip-poster"
-                            src={`${take()!.url}#t=0.2`}
-                            muted
-                            preload="metadata"
-                          />
+                          {(shownTake) => <ClipPoster take={shownTake()} class="clip-poster" />}
                         </Show>
                         <span class="clip-label">
                           {label(placed.clip.nodeId)}
@@ -520,13 +546,13 @@ export default function Timeline(props: { session: ProjectSession }) {
                             class="transition-handle"
                             classList={{ on: !!placed.clip.transition }}
                             style={{
-                              left: `${(placed.recordOut - placed.overlapOut / 2) * SCALE - 9}px`,
+                              left: `${(placed.recordOut - placed.overlapOut / 2) * scale() - 9}px`,
                             }}
                             disabled={!editable()}
                             title={placed.clip.transition
                               ? `${placed.clip.transition.kind}, ${placed.clip.transition.frames} frames`
                               : "Cut: click for a dissolve"}
-                            onClick={() => toggleTransition(placed, next().frames)}
+                            onClick={() => toggleTransition(placed, next())}
                             data-testid={`transition-${placed.clip.id}`}
                           >
                             {placed.clip.transition ? "⧓" : "|"}
@@ -538,104 +564,44 @@ export default function Timeline(props: { session: ProjectSession }) {
                 }}
               </For>
             </div>
-            <For each={audio()}>
+            <For each={audioShown()}>
               {(lane) => (
-                <div class="lane audio-lane" data-testid={`audio-lane-${lane.track.id}`}>
-                  <span class="lane-name">{lane.track.name}</span>
-                  <For each={lane.clips}>
-                    {(clip: AudioClip) => (
-                      <div
-                        class="cut-clip audio"
-                        classList={{
-                          selected: selected() === clip.id,
-                          gap: !s.playedTake(clip.nodeId),
-                        }}
-                        style={{
-                          left: `${clip.start * SCALE}px`,
-                          width: `${(clip.out - clip.in) * SCALE}px`,
-                        }}
-                        onClick={() => setSelected(clip.id)}
-                        data-testid={`clip-${clip.id}`}
-                      >
-                        <span class="clip-label">{label(clip.nodeId)} · {clip.gainDb} dB</span>
-                      </div>
-                    )}
-                  </For>
-                </div>
+                <TimelineAudioLane
+                  track={lane.track}
+                  clips={lane.clips}
+                  scale={scale()}
+                  editable={editable()}
+                  selected={selected()}
+                  label={label}
+                  hasTake={(nodeId) => !!s.playedTake(nodeId)}
+                  select={setSelected}
+                  startDrag={startDrag}
+                />
               )}
             </For>
-            <div class="playhead" style={{ left: `${frame() * SCALE}px` }} data-testid="playhead" />
+            <div
+              class="playhead"
+              style={{ left: `${frame() * scale()}px` }}
+              data-testid="playhead"
+            />
           </div>
         </div>
         <Show when={selectedClip()}>
           {(clip) => (
-            <div class="clip-details" data-testid="clip-details">
-              <strong>{label(clip().nodeId)}</strong>
-              <span class="timecode" data-testid="clip-trim">
-                in {timecode(clip().in, fps())} · out {timecode(clip().out, fps())} ·{" "}
-                {clip().out - clip().in} frames
-              </span>
-              <Show when={clip().kind === "video" && editable()}>
-                <select
-                  value={(clip() as VideoClip).transition?.kind ?? ""}
-                  onChange={(e) => {
-                    const kind = e.currentTarget.value as CutTransitionKind | "";
-                    const frames = (clip() as VideoClip).transition?.frames ?? 12;
-                    setClip({ transition: kind ? { kind, frames } : null });
-                  }}
-                  aria-label="Transition into the next clip"
-                  data-testid="transition-kind"
-                >
-                  <option value="">Cut</option>
-                  <For each={CUT_TRANSITIONS}>{(k) => <option value={k}>{k}</option>}</For>
-                </select>
-              </Show>
-              <Show when={clip().kind === "audio" && editable()}>
-                <label class="small">
-                  Gain dB{" "}
-                  <input
-                    type="number"
-                    min="-60"
-                    max="12"
-                    value={(clip() as AudioClip).gainDb}
-                    onChange={(e) => setClip({ gainDb: Number(e.currentTarget.value) })}
-                    data-testid="clip-gain"
-                  />
-                </label>
-              </Show>
-              <div class="take-picker" data-testid="take-picker">
-                <For each={s.runs[clip().nodeId]?.takes ?? []}>
-                  {(take) => (
-                    <button
-                      type="button"
-                      class="take-thumb"
-                      classList={{ chosen: s.playedTake(clip().nodeId)?.id === take.id }}
-                      disabled={!editable()}
-                      title={take.name}
-                      onClick={() => void s.selectTake(clip().nodeId, take.id)}
-                      data-testid={`pick-${take.id}`}
-                    >
-                      <video src={`${take.url}#t=0.2`} muted preload="metadata" />
-                      <span>{take.name.replace(/^.*_(take\d+).*$/, "$1")}</span>
-                    </button>
-                  )}
-                </For>
-              </div>
-              <Show when={editable()}>
-                <button
-                  type="button"
-                  class="ghost danger"
-                  onClick={() => {
-                    const c = cut();
-                    if (c) edit([{ type: "cut.clip.remove", cutId: c.id, clipId: clip().id }]);
-                    setSelected(null);
-                  }}
-                  data-testid="remove-clip"
-                >
-                  Remove
-                </button>
-              </Show>
-            </div>
+            <TimelineClipDetails
+              session={s}
+              clip={clip()}
+              fps={fps()}
+              label={label(clip().nodeId)}
+              editable={editable()}
+              transitionLimit={transitionRoom(clip().id)}
+              set={setClip}
+              remove={() => {
+                const c = cut();
+                if (c) edit([{ type: "cut.clip.remove", cutId: c.id, clipId: clip().id }]);
+                setSelected(null);
+              }}
+            />
           )}
         </Show>
       </Show>

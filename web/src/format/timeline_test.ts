@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { placeClips, type VideoClip } from "../../../protocol/cut.ts";
-import { dropIndex, playingAt, positionForMove, trimEdge } from "./timeline.ts";
+import {
+  audioEdit,
+  dropIndex,
+  playingAt,
+  positionForMove,
+  transitionLimit,
+  trimEdge,
+} from "./timeline.ts";
 
 const clip = (id: string, position: string, frames: number, fade = 0): VideoClip => ({
   id,
@@ -40,4 +47,31 @@ Deno.test("edge drags keep a trim sound; a drop lands before the clip whose midd
   assert.deepEqual(trimEdge({ in: 10, out: 20 }, "out", 50, 40), { in: 10, out: 40 });
   const { clips } = placeClips([clip("a", "a0", 10), clip("b", "a1", 10)]);
   assert.deepEqual([0, 4, 6, 16, 40].map((x) => dropIndex(clips, x, 1)), [0, 0, 1, 2, 2]);
+});
+
+Deno.test("an audio clip moves by its start; a head trim keeps the sound in place", () => {
+  const rain = { start: 10, in: 4, out: 100 };
+  assert.deepEqual(audioEdit(rain, "move", 24), { start: 34, in: 4, out: 100 });
+  assert.deepEqual(audioEdit(rain, "move", -50), { start: 0, in: 4, out: 100 });
+  assert.deepEqual(audioEdit(rain, "in", 12), { start: 22, in: 16, out: 100 });
+  // Neither before its take's start nor before the film's.
+  assert.deepEqual(audioEdit(rain, "in", -20), { start: 6, in: 0, out: 100 });
+  assert.deepEqual(audioEdit({ start: 2, in: 30, out: 100 }, "in", -20), {
+    start: 0,
+    in: 28,
+    out: 100,
+  });
+  assert.deepEqual(audioEdit(rain, "in", 500), { start: 105, in: 99, out: 100 });
+  assert.deepEqual(audioEdit(rain, "out", -32), { start: 10, in: 4, out: 68 });
+  assert.deepEqual(audioEdit(rain, "out", -500), { start: 10, in: 4, out: 5 });
+});
+
+Deno.test("a transition is at most what both clips hold beside their other transitions", () => {
+  const { clips } = placeClips([
+    clip("a", "a0", 48, 10),
+    clip("b", "a1", 40, 6),
+    clip("c", "a2", 30),
+  ]);
+  assert.equal(transitionLimit(clips[0]!, clips[1]!), 34, "b holds 40 less its 6 into c");
+  assert.equal(transitionLimit(clips[1]!, clips[2]!), 30, "b holds 40 less 10 from a; c 30");
 });
