@@ -38,6 +38,7 @@ import type {
   SharePreview,
   User,
   WorkflowAnalysis,
+  WorkflowBinding,
 } from "./types.ts";
 
 const enc = encodeURIComponent;
@@ -190,6 +191,17 @@ export function createEndpoints(api: ApiClient) {
         api.request<{ asset: Asset; analysis: WorkflowAnalysis }>(
           "GET",
           `${project(id)}/assets/${enc(assetId)}/workflow`,
+        ),
+      /** A new version with another mapping; 409 when `baseVersion` is no longer the newest. */
+      updateWorkflowBinding: (
+        id: string,
+        assetId: string,
+        body: { binding: WorkflowBinding; baseVersion: number },
+      ) =>
+        api.request<{ asset: Asset; analysis: WorkflowAnalysis }>(
+          "PUT",
+          `${project(id)}/assets/${enc(assetId)}/workflow`,
+          body,
         ),
     },
     agents: {
