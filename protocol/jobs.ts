@@ -548,3 +548,15 @@ export interface WorkAvailability {
   /** Parameters the templates that would run it read; null when not known (all count). */
   params: string[] | null;
 }
+
+/**
+ * The same for each of the project's workflow assets as it is now (`workflows` beside
+ * `capabilities`): whether an online agent can run it, at its own tier (never lowered), and why
+ * not in the words its queued job would wait with ("no online agent has `x.safetensors` ...").
+ * `params` are the parameters its mapping binds: the rest of a node's values it does not read.
+ */
+export interface WorkflowAvailability extends WorkAvailability {
+  assetId: string;
+  name: string;
+  version: number;
+}

@@ -88,10 +88,18 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
     await page.getByTestId("inspector-workflow-note").waitFor();
     // The card's tier does not apply: the workflow runs at its own.
     assert.equal(await page.getByTestId("tier-still").isDisabled(), true);
-    assert.match(await page.getByTestId("availability-still").innerText(), /its own tier/);
+    // Before Generate, the card tells whether the workflow can run, at the workflow's tier.
+    const card = page.getByTestId("availability-still");
+    await card.filter({ hasText: /no agent is online/ }).waitFor();
+    assert.match(
+      await card.innerText(),
+      /^Your workflow "SDXL ink" \(low\) waits: no agent is online/,
+    );
     assert.equal(await page.getByTestId("inspector-availability").count(), 0);
     await studio.screenshot(page, "workflow-picked");
     const agent = await studio.startAgent(ana);
+    await card.filter({ hasText: /^Ready: 1 agent online can run your workflow "SDXL ink"/ })
+      .waitFor({ timeout: 15_000 });
     await page.getByTestId("generate-still").click();
     const thumb = page.getByTestId("takes-still").locator("[data-testid^=take-]").first();
     await thumb.waitFor({ timeout: 30_000 });
@@ -140,6 +148,22 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
       "ink_wash.safetensors",
     );
     assert.equal(await page.getByTestId("mapping-model-folder-1").inputValue(), "loras");
+  });
+
+  await t.step("before Generate, the card names the model file no online agent has", async () => {
+    const agent = await studio.startAgent(ana);
+    const card = page.getByTestId("availability-still");
+    await card.filter({ hasText: /ink_wash/ }).waitFor({ timeout: 15_000 });
+    assert.equal(
+      await card.innerText(),
+      'Your workflow "SDXL ink" (low) waits: no online agent has ' +
+        '`ink_wash.safetensors` (workflow "SDXL ink" v2 needs it): put it in ComfyUI\'s ' +
+        "models/loras. Generate queues it until one can.",
+    );
+    await card.click();
+    await page.getByTestId("availability-still-full").waitFor();
+    await studio.screenshot(page, "workflow-missing-model");
+    await agent.stop();
   });
 
   await t.step("an invalid binding is refused with the problem on its row", async () => {

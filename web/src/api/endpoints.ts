@@ -3,7 +3,12 @@
  * follow edge/routes/jobs.ts, takes.ts and capabilities.ts (generate, list, cancel, retry, takes,
  * previews, what the online agents can run).
  */
-import type { GenerateRequest, Take, WorkAvailability } from "../../../protocol/jobs.ts";
+import type {
+  GenerateRequest,
+  Take,
+  WorkAvailability,
+  WorkflowAvailability,
+} from "../../../protocol/jobs.ts";
 import type {
   Comment,
   CommentTarget,
@@ -272,12 +277,12 @@ export function createEndpoints(api: ApiClient) {
           `${project(id)}/nodes/${enc(nodeId)}/selected-take`,
           { takeId },
         )).select,
-      /** What the agents online for the project can run now, per node type and tier. */
-      capabilities: async (id: string) =>
-        (await api.request<{ capabilities: WorkAvailability[] }>(
+      /** What the agents online for the project can run now: node types by tier, workflows. */
+      capabilities: (id: string) =>
+        api.request<{ capabilities: WorkAvailability[]; workflows: WorkflowAvailability[] }>(
           "GET",
           `${project(id)}/capabilities`,
-        )).capabilities,
+        ),
       /** Where a job's latest preview frame is served (an image; `at` tells frames apart). */
       previewUrl: (id: string, jobId: string, at: number) =>
         `${project(id)}/jobs/${enc(jobId)}/preview?at=${at}`,
