@@ -23,7 +23,7 @@ async function boundTo(page: Page): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const select of await rows.all()) {
     const id = (await select.getAttribute("data-testid"))!.replace(/^mapping-/, "");
-    out[id] = await select.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]!.text);
+    out[id] = await select.locator("option:checked").innerText();
   }
   return out;
 }
