@@ -352,6 +352,17 @@ Deno.test("probe() advertises only templates whose node classes and models this 
   assert.deepEqual(low.missing, ["node class CreateVideo"]);
 });
 
+Deno.test("probe() advertises the model files of every folder ComfyUI lists, a custom node's too", async () => {
+  await using r = await rig();
+  let status = await r.backend.probe();
+  assert.ok(!status.models.includes("ip-adapter_sdxl_vit-h.safetensors"));
+  // The user installs ComfyUI_IPAdapter_plus (its own models/ipadapter folder) and its model.
+  r.fake.setModels("ipadapter", ["ip-adapter_sdxl_vit-h.safetensors"]);
+  status = await r.backend.probe();
+  assert.ok(status.models.includes("ip-adapter_sdxl_vit-h.safetensors"));
+  assert.ok(status.models.includes("sd_xl_base_1.0.safetensors"), "the stock folders still");
+});
+
 Deno.test("probe() of an unreachable ComfyUI is unhealthy and says how to fix it", async () => {
   const fake = await startFakeComfyUI();
   await fake.stop();

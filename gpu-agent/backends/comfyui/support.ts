@@ -18,10 +18,18 @@ export interface TemplateCheck {
 }
 
 /**
- * Model folders listed in the heartbeat besides the ones templates use: every folder a known
- * loader reads, so a workflow asset's models are matched against what this ComfyUI has.
+ * Model folders listed in the heartbeat besides the ones templates use: every folder this
+ * ComfyUI reports (`GET /models`: a custom node's own folder too, where a workflow asset's
+ * custom loader reads its file), and every folder a known loader reads should it not answer.
+ * Not `custom_nodes`: code, not model files.
  */
-const REPORTED_FOLDERS = MODEL_FOLDERS;
+async function reportedFolders(client: ComfyClient, signal?: AbortSignal): Promise<string[]> {
+  const known = await client.modelFolders(signal).catch((error) => {
+    if (signal?.aborted) throw error;
+    return [] as string[];
+  });
+  return [...MODEL_FOLDERS, ...known.filter((f) => f !== "custom_nodes")];
+}
 
 export async function checkTemplates(
   client: ComfyClient,
@@ -29,7 +37,7 @@ export async function checkTemplates(
   info: Record<string, ObjectInfoClass>,
   signal?: AbortSignal,
 ): Promise<{ checks: TemplateCheck[]; models: string[] }> {
-  const folders = new Set(REPORTED_FOLDERS);
+  const folders = new Set(await reportedFolders(client, signal));
   for (const t of templates) for (const m of t.binding.models) folders.add(m.folder);
   const files = new Map<string, Set<string>>();
   for (const folder of folders) files.set(folder, new Set(await client.models(folder, signal)));
