@@ -90,6 +90,9 @@ export const blockedWorkSchema = templateWorkSchema.extend({
 });
 export type BlockedWork = z.infer<typeof blockedWorkSchema>;
 
+/** The most model file names one backend lists in the heartbeat. */
+export const MAX_MODEL_FILES = 5000;
+
 export const backendStatusSchema = z.object({
   kind: backendSchema,
   version: shortText.nullable(),
@@ -97,7 +100,7 @@ export const backendStatusSchema = z.object({
   /** Workflow templates (ComfyUI) or capabilities (ffmpeg) it can run now. */
   templates: z.array(shortText).max(1000),
   /** Model file names it has installed; jobs needing other models are not offered. */
-  models: z.array(shortText).max(5000),
+  models: z.array(shortText).max(MAX_MODEL_FILES),
   /**
    * Exactly the pairs it can run now (templates whose node classes and model files are there,
    * on a GPU that meets the tier); only these are offered. Absent (agents before 0.2): every

@@ -4,7 +4,7 @@
  */
 import { type BlockedWork, JobFailure } from "../backend.ts";
 import type { BackendJob } from "../backend.ts";
-import type { ModelFile } from "../../../protocol/jobs.ts";
+import { MAX_MODEL_FILES, type ModelFile } from "../../../protocol/jobs.ts";
 import { MODEL_FOLDERS } from "../../../protocol/workflows/known_nodes.ts";
 import type { ComfyClient, ObjectInfoClass } from "./client.ts";
 import type { Template } from "./templates.ts";
@@ -18,17 +18,22 @@ export interface TemplateCheck {
 }
 
 /**
- * Model folders listed in the heartbeat besides the ones templates use: every folder this
- * ComfyUI reports (`GET /models`: a custom node's own folder too, where a workflow asset's
- * custom loader reads its file), and every folder a known loader reads should it not answer.
- * Not `custom_nodes`: code, not model files.
+ * Folders ComfyUI lists that hold no files a loader input names: code, whole diffusers
+ * folders (many files each), prompt embeddings.
+ */
+const NOT_LOADER_FOLDERS = new Set(["custom_nodes", "diffusers", "embeddings"]);
+
+/**
+ * Model folders listed in the heartbeat besides the ones templates use: every folder a known
+ * loader reads, then every other folder this ComfyUI reports (`GET /models`: a custom node's
+ * own folder too, where a workflow asset's custom loader reads its file).
  */
 async function reportedFolders(client: ComfyClient, signal?: AbortSignal): Promise<string[]> {
-  const known = await client.modelFolders(signal).catch((error) => {
+  const listed = await client.modelFolders(signal).catch((error) => {
     if (signal?.aborted) throw error;
     return [] as string[];
   });
-  return [...MODEL_FOLDERS, ...known.filter((f) => f !== "custom_nodes")];
+  return [...MODEL_FOLDERS, ...listed.filter((f) => !NOT_LOADER_FOLDERS.has(f))];
 }
 
 export async function checkTemplates(
@@ -37,8 +42,9 @@ export async function checkTemplates(
   info: Record<string, ObjectInfoClass>,
   signal?: AbortSignal,
 ): Promise<{ checks: TemplateCheck[]; models: string[] }> {
-  const folders = new Set(await reportedFolders(client, signal));
-  for (const t of templates) for (const m of t.binding.models) folders.add(m.folder);
+  // Templates' folders first: when there are more files than a heartbeat carries, theirs stay.
+  const folders = new Set(templates.flatMap((t) => t.binding.models.map((m) => m.folder)));
+  for (const folder of await reportedFolders(client, signal)) folders.add(folder);
   const files = new Map<string, Set<string>>();
   for (const folder of folders) files.set(folder, new Set(await client.models(folder, signal)));
   const checks = templates.map((template) => {
@@ -54,7 +60,8 @@ export async function checkTemplates(
       missingModels: missingModels.map((m) => ({ folder: m.folder, file: m.file })),
     };
   });
-  const models = [...new Set([...files.values()].flatMap((set) => [...set]))].sort();
+  const models = [...new Set([...files.values()].flatMap((set) => [...set]))]
+    .slice(0, MAX_MODEL_FILES).sort();
   return { checks, models };
 }
 
