@@ -90,6 +90,9 @@ export const blockedWorkSchema = templateWorkSchema.extend({
 });
 export type BlockedWork = z.infer<typeof blockedWorkSchema>;
 
+/** The most model file names one backend lists in the heartbeat. */
+export const MAX_MODEL_FILES = 5000;
+
 export const backendStatusSchema = z.object({
   kind: backendSchema,
   version: shortText.nullable(),
@@ -97,7 +100,7 @@ export const backendStatusSchema = z.object({
   /** Workflow templates (ComfyUI) or capabilities (ffmpeg) it can run now. */
   templates: z.array(shortText).max(1000),
   /** Model file names it has installed; jobs needing other models are not offered. */
-  models: z.array(shortText).max(5000),
+  models: z.array(shortText).max(MAX_MODEL_FILES),
   /**
    * Exactly the pairs it can run now (templates whose node classes and model files are there,
    * on a GPU that meets the tier); only these are offered. Absent (agents before 0.2): every
@@ -550,4 +553,16 @@ export interface WorkAvailability {
   downgrade: { tier: Tier; rationale: string } | null;
   /** Parameters the templates that would run it read; null when not known (all count). */
   params: string[] | null;
+}
+
+/**
+ * The same for each of the project's workflow assets as it is now (`workflows` beside
+ * `capabilities`): whether an online agent can run it, at its own tier (never lowered), and why
+ * not in the words its queued job would wait with ("no online agent has `x.safetensors` ...").
+ * `params` are the parameters its mapping binds: the rest of a node's values it does not read.
+ */
+export interface WorkflowAvailability extends WorkAvailability {
+  assetId: string;
+  name: string;
+  version: number;
 }

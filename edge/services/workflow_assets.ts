@@ -24,7 +24,8 @@ import {
   workflowBindingSchema,
   type WorkflowFile,
 } from "../../protocol/workflows/mod.ts";
-import type { JobWorkflow } from "../../db/schema/mod.ts";
+import { and, eq, isNull } from "drizzle-orm";
+import { assets, type JobWorkflow } from "../../db/schema/mod.ts";
 import type { AppDeps } from "../context.ts";
 import { ApiError, conflict } from "../errors.ts";
 import { sha256Hex } from "../lib/bytes.ts";
@@ -336,6 +337,22 @@ export async function workflowForJob(
     binding: params.binding,
     tier: params.tier,
   };
+}
+
+/** The project's workflow assets as they are now; one whose params cannot be read is left out. */
+export async function currentWorkflows(deps: AppDeps, projectId: string) {
+  const rows = await deps.db.select({
+    id: assets.id,
+    name: assets.name,
+    version: assets.version,
+    params: assets.params,
+  }).from(assets).where(
+    and(eq(assets.projectId, projectId), eq(assets.type, "workflow"), isNull(assets.deletedAt)),
+  );
+  return rows.flatMap((row) => {
+    const params = workflowAssetParamsSchema.safeParse(row.params);
+    return params.success ? [{ ...row, params: params.data }] : [];
+  });
 }
 
 /** The body of `POST …/assets/workflows` and `PUT …/assets/:assetId/workflow`, shared parts. */

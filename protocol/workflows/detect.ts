@@ -3,7 +3,8 @@
  * negative prompt (a `CLIPTextEncode` is the negative one when it reaches a sampler's
  * `negative` input, and not its `positive`), sampler seed/steps/cfg, latent width/height/
  * length, frame rate, `LoadImage` as the node's image input, the `Save*` nodes whose files are
- * the take, and the model files its loaders name. The result is a proposal the studio shows for
+ * the take, and the model files its loaders name (any value naming a model file on a loader it
+ * does not know, with its folder by the input's name or guessed, and a note). The result is a proposal the studio shows for
  * people to adjust; check.ts says whether a mapping is valid.
  *
  * @example
@@ -20,7 +21,7 @@ import { classInfo } from "./catalog.ts";
 import { type ApiWorkflow, isLink } from "./format.ts";
 import {
   IMAGE_LOADERS,
-  MODEL_INPUTS,
+  modelInputsOf,
   paramInputsOf,
   SAVE_NODES,
   TEXT_INPUTS,
@@ -121,12 +122,19 @@ export function detectBinding(workflow: ApiWorkflow, type: string, tier: Tier): 
       }
     }
     if (saves.includes(node.class_type)) outputs.push(id);
-    for (const [name, folder] of Object.entries(MODEL_INPUTS[node.class_type] ?? {})) {
-      const file = node.inputs[name];
+    for (const { input, folder, guessed } of modelInputsOf(node.class_type, node.inputs)) {
+      const file = node.inputs[input];
       // Built-in choices ("pixel_space", "taesd") name no file.
       if (typeof file !== "string" || !file.includes(".")) continue;
       if (!models.some((m) => m.folder === folder && m.file === file)) {
         models.push({ folder, file });
+      }
+      if (guessed) {
+        notes.push(
+          `${label(workflow, id)} loads ${file} from a folder the studio does not know: ` +
+            `taken as models/${folder}; change the folder under the model files if the ` +
+            `agent's ComfyUI keeps it elsewhere`,
+        );
       }
     }
   }

@@ -95,3 +95,42 @@ Deno.test("only parameters the node type has are bound; the start image feeds th
   assert.deepEqual(binding.outputs, ["61"], "the one save node, said in a note");
   assert.ok(notes.some((n) => /no stock image save node/.test(n)), notes.join("\n"));
 });
+
+Deno.test("custom loaders' model files are found by their values, folders by input name or guessed", async () => {
+  const workflow = await example("sdxl_text_to_image.json");
+  // A GGUF UNet (ComfyUI-GGUF), an IP-Adapter (ComfyUI_IPAdapter_plus), a custom upscaler
+  // with a generic input name, and a stock loader the first tables did not list.
+  workflow["20"] = {
+    class_type: "UnetLoaderGGUF",
+    inputs: { unet_name: "wan2.1-t2v-14b-Q4_K_M.gguf" },
+  };
+  workflow["21"] = {
+    class_type: "IPAdapterModelLoader",
+    inputs: { ipadapter_file: "ip-adapter_sdxl_vit-h.safetensors" },
+  };
+  workflow["22"] = {
+    class_type: "FancyUpscaleModelLoader",
+    inputs: { model_name: "4x_foolhardy_Remacri.pth", tile: 512, mode: "fast" },
+  };
+  workflow["23"] = {
+    class_type: "StyleModelLoader",
+    inputs: { style_model_name: "flux1-redux-dev.safetensors" },
+  };
+  const { binding, notes } = detectBinding(workflow, "image.generate", "low");
+  assert.deepEqual(binding.models, [
+    { folder: "checkpoints", file: "sd_xl_base_1.0.safetensors" },
+    { folder: "diffusion_models", file: "wan2.1-t2v-14b-Q4_K_M.gguf" },
+    { folder: "ipadapter", file: "ip-adapter_sdxl_vit-h.safetensors" },
+    { folder: "fancy_upscale_models", file: "4x_foolhardy_Remacri.pth" },
+    { folder: "style_models", file: "flux1-redux-dev.safetensors" },
+  ]);
+  // Only the guesses are pointed out, each naming its node, file and folder.
+  assert.deepEqual(notes, [
+    "node 21 (IPAdapterModelLoader) loads ip-adapter_sdxl_vit-h.safetensors from a folder the " +
+    "studio does not know: taken as models/ipadapter; change the folder under the model files " +
+    "if the agent's ComfyUI keeps it elsewhere",
+    "node 22 (FancyUpscaleModelLoader) loads 4x_foolhardy_Remacri.pth from a folder the studio " +
+    "does not know: taken as models/fancy_upscale_models; change the folder under the model " +
+    "files if the agent's ComfyUI keeps it elsewhere",
+  ]);
+});

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { call } from "../../edge/testing.ts";
+import type { WorkflowAvailability } from "../../protocol/jobs.ts";
 import { promptIdFor } from "../../gpu-agent/backends/comfyui/mod.ts";
 import { exampleText } from "../fixtures/workflows/mod.ts";
 import { allModels } from "./agent_io.ts";
@@ -27,6 +28,17 @@ async function uploadExample(
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.asset.id;
+}
+
+/** What `GET /capabilities` says about one workflow asset (the card's note before Generate). */
+async function workflowReadiness(r: Awaited<ReturnType<typeof rig>>, assetId: string) {
+  const res = await call(r.edge.t, "GET", `/api/projects/${r.projectId}/capabilities`, {
+    token: r.user.token,
+  });
+  assert.equal(res.status, 200);
+  const found = (res.body.workflows as WorkflowAvailability[]).find((w) => w.assetId === assetId);
+  assert.ok(found, "the workflow is listed");
+  return found;
 }
 
 Deno.test("a node runs the user's SDXL workflow asset: params bound into its nodes, the take records the version", async () => {
@@ -113,6 +125,11 @@ Deno.test("a workflow whose model no online agent has waits saying which file, a
     /^no online agent has `wan2\.2_t2v_high_noise_14B_fp8_scaled\.safetensors` and `wan2\.2_t2v_low_noise_14B_fp8_scaled\.safetensors` \(workflow "Wan 2\.2 fox" v1 needs them\): put them in ComfyUI's models\/diffusion_models$/,
   );
   assert.equal((await r.job(jobId)).job.state, "queued", "not offered to the agent");
+  // The card tells the same before anyone presses Generate.
+  const before = await workflowReadiness(r, assetId);
+  assert.equal(before.agents, 0);
+  assert.equal(before.tier, "high");
+  assert.equal(before.blocked?.message, waiting.message);
 
   // The user downloads the experts; the agent's next health check advertises them.
   r.fake.setModels("diffusion_models", [
@@ -125,6 +142,19 @@ Deno.test("a workflow whose model no online agent has waits saying which file, a
     if (job.state === "failed") assert.fail(JSON.stringify(job.error));
     return job.state === "succeeded";
   });
+  const after = await workflowReadiness(r, assetId);
+  assert.deepEqual([after.agents, after.blocked], [1, null]);
+  assert.deepEqual(after.params, [
+    "cfg",
+    "fps",
+    "frames",
+    "height",
+    "negativePrompt",
+    "prompt",
+    "seed",
+    "steps",
+    "width",
+  ]);
   const [take] = await r.takes("shot");
   assert.equal(take!.lineage.template, 'workflow "Wan 2.2 fox" v1');
   assert.equal(take!.contentType, "video/mp4");

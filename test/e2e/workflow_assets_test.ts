@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
 import { EXAMPLES_DIR } from "../fixtures/workflows/mod.ts";
 import { graphOf, live, node, projectWith } from "./helpers.ts";
 import { startStudio } from "./studio.ts";
@@ -15,6 +16,17 @@ const SDXL = fileURLToPath(new URL("sdxl_text_to_image.json", EXAMPLES_DIR));
 const UI_FORMAT = fileURLToPath(
   new URL("../fixtures/workflows/sdxl_ui_format.json", import.meta.url),
 );
+
+/** Each bound row's field path → the workflow input its select shows. */
+async function boundTo(page: Page): Promise<Record<string, string>> {
+  const rows = page.getByTestId("workflow-mapping").locator("select");
+  const out: Record<string, string> = {};
+  for (const select of await rows.all()) {
+    const id = (await select.getAttribute("data-testid"))!.replace(/^mapping-/, "");
+    out[id] = await select.locator("option:checked").innerText();
+  }
+  return out;
+}
 
 Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run by the agent", async (t) => {
   await using studio = await startStudio();
@@ -44,19 +56,26 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
     await page.getByTestId("workflow-node-type").selectOption("image.generate");
     await page.getByTestId("workflow-tier").selectOption("low");
     await page.getByTestId("workflow-submit").click();
-    const mapping = page.getByTestId("workflow-mapping");
-    await mapping.waitFor();
+    await page.getByTestId("workflow-mapping").waitFor();
     assert.equal(await page.getByTestId("workflow-upload-error").count(), 0);
-    const text = await mapping.innerText();
     // Nodes by their titles in the workflow (their class when untitled) and ids.
-    assert.match(text, /^prompt → CLIP Text Encode \(Prompt\) #6 text$/m);
-    assert.match(text, /^negativePrompt → CLIP Text Encode \(Negative\) #7 text$/m);
-    assert.match(text, /^seed → KSampler #3 seed$/m);
-    assert.match(text, /^take ← Save Image #9$/m);
-    assert.match(
-      await page.getByTestId("workflow-models").innerText(),
-      /models\/checkpoints\/sd_xl_base_1\.0\.safetensors/,
+    assert.deepEqual(await boundTo(page), {
+      "binding.params.prompt.0":
+        "CLIP Text Encode (Prompt) #6 · text (STRING) = storyboard frame, a lighthouse",
+      "binding.params.negativePrompt.0":
+        "CLIP Text Encode (Negative) #7 · text (STRING) = blurry, low quality, watermark",
+      "binding.params.seed.0": "KSampler #3 · seed (INT) = 0",
+      "binding.params.steps.0": "KSampler #3 · steps (INT) = 25",
+      "binding.params.cfg.0": "KSampler #3 · cfg (FLOAT) = 7",
+      "binding.params.width.0": "Empty Latent Image #5 · width (INT) = 1024",
+      "binding.params.height.0": "Empty Latent Image #5 · height (INT) = 1024",
+    });
+    assert.equal(await page.getByTestId("mapping-output-9").isChecked(), true);
+    assert.equal(
+      await page.getByTestId("mapping-model-file-0").inputValue(),
+      "sd_xl_base_1.0.safetensors",
     );
+    assert.equal(await page.getByTestId("mapping-model-folder-0").inputValue(), "checkpoints");
     assert.match(await page.getByTestId("workflow-summary").innerText(), /image\.generate.*low/);
     await studio.screenshot(page, "workflow-uploaded");
   });
@@ -69,10 +88,18 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
     await page.getByTestId("inspector-workflow-note").waitFor();
     // The card's tier does not apply: the workflow runs at its own.
     assert.equal(await page.getByTestId("tier-still").isDisabled(), true);
-    assert.match(await page.getByTestId("availability-still").innerText(), /its own tier/);
+    // Before Generate, the card tells whether the workflow can run, at the workflow's tier.
+    const card = page.getByTestId("availability-still");
+    await card.filter({ hasText: /no agent is online/ }).waitFor();
+    assert.match(
+      await card.innerText(),
+      /^Your workflow "SDXL ink" \(low\) waits: no agent is online/,
+    );
     assert.equal(await page.getByTestId("inspector-availability").count(), 0);
     await studio.screenshot(page, "workflow-picked");
     const agent = await studio.startAgent(ana);
+    await card.filter({ hasText: /^Ready: 1 agent online can run your workflow "SDXL ink"/ })
+      .waitFor({ timeout: 15_000 });
     await page.getByTestId("generate-still").click();
     const thumb = page.getByTestId("takes-still").locator("[data-testid^=take-]").first();
     await thumb.waitFor({ timeout: 30_000 });
@@ -87,5 +114,74 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
     await page.getByTestId("take-viewer").waitFor();
     assert.equal(await page.getByTestId("take-template").innerText(), 'workflow "SDXL ink" v1');
     await studio.screenshot(page, "workflow-take");
+  });
+
+  const openWorkflow = async () => {
+    if (await page.getByTestId("take-viewer").count() > 0) await page.keyboard.press("Escape");
+    await page.getByTestId("tab-assets").click();
+    const details = page.getByTestId("workflow-details");
+    if (await details.count() === 0) {
+      await page.getByTestId("workflows").getByRole("button", { name: /SDXL ink/ }).click();
+    }
+    await page.getByTestId("workflow-mapping-editor").waitFor();
+  };
+
+  await t.step("the mapping is adjusted, saved as v2 and kept after a reload", async () => {
+    await openWorkflow();
+    // The workflow keeps its own CFG from now on, and needs a LoRA file its loader names.
+    await page.getByTestId("mapping-remove-binding.params.cfg.0").click();
+    await page.getByTestId("mapping-model-add").click();
+    await page.getByTestId("mapping-model-folder-1").fill("loras");
+    await page.getByTestId("mapping-model-file-1").fill("ink_wash.safetensors");
+    await page.getByTestId("mapping-model-file-1").press("Tab");
+    await page.getByTestId("mapping-save").click();
+    await page.getByTestId("workflows").getByText("v2").waitFor();
+    await studio.screenshot(page, "workflow-mapping-saved");
+    await page.reload();
+    await live(page);
+    await openWorkflow();
+    const bound = await boundTo(page);
+    assert.equal(bound["binding.params.cfg.0"], undefined, "cfg stays unbound");
+    assert.equal(bound["binding.params.seed.0"], "KSampler #3 · seed (INT) = 0");
+    assert.equal(
+      await page.getByTestId("mapping-model-file-1").inputValue(),
+      "ink_wash.safetensors",
+    );
+    assert.equal(await page.getByTestId("mapping-model-folder-1").inputValue(), "loras");
+  });
+
+  await t.step("before Generate, the card names the model file no online agent has", async () => {
+    const agent = await studio.startAgent(ana);
+    const card = page.getByTestId("availability-still");
+    await card.filter({ hasText: /ink_wash/ }).waitFor({ timeout: 15_000 });
+    assert.equal(
+      await card.innerText(),
+      'Your workflow "SDXL ink" (low) waits: no online agent has ' +
+        '`ink_wash.safetensors` (workflow "SDXL ink" v2 needs it): put it in ComfyUI\'s ' +
+        "models/loras. Generate queues it until one can.",
+    );
+    await card.click();
+    await page.getByTestId("availability-still-full").waitFor();
+    await studio.screenshot(page, "workflow-missing-model");
+    await agent.stop();
+  });
+
+  await t.step("an invalid binding is refused with the problem on its row", async () => {
+    await page.getByTestId("mapping-add-target").selectOption("param:cfg");
+    await page.getByTestId("mapping-add-at").selectOption({
+      label: "Save Image #9 · filename_prefix (STRING) = ComfyUI",
+    });
+    await page.getByTestId("mapping-add").click();
+    await page.getByTestId("mapping-save").click();
+    const error = page.getByTestId("mapping-error-binding.params.cfg.0");
+    await error.waitFor();
+    assert.equal(
+      await error.innerText(),
+      'SaveImage (node 9) input "filename_prefix" takes STRING; CFG is number',
+    );
+    await error.scrollIntoViewIfNeeded();
+    await studio.screenshot(page, "workflow-mapping-invalid");
+    const entry = page.getByTestId("workflows").getByRole("button", { name: /SDXL ink/ });
+    assert.match(await entry.innerText(), /v2$/, "nothing saved: still version 2");
   });
 });

@@ -2,9 +2,9 @@
  * What the agents online for a project can run, per node type and tier, told before anyone
  * presses Generate: how many agents can run it, why none can (the words a queued job would
  * wait with), where Generate would run it instead (a lower tier, and why), and which
- * parameters the templates that would run it read.
+ * parameters the templates that would run it read; and the same for each workflow asset.
  */
-import type { WorkAvailability } from "../../../protocol/jobs.ts";
+import type { WorkAvailability, WorkflowAvailability } from "../../../protocol/jobs.ts";
 import { isExecutable, NODE_TYPES } from "../../../protocol/nodes.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import {
@@ -13,8 +13,10 @@ import {
   explainWait,
   misfit,
   requirementsFor,
+  workflowRequirements,
   workKey,
 } from "./matching.ts";
+import type { WorkflowAssetParams } from "../../../protocol/workflows/mod.ts";
 
 /** The parameters the templates of `agents` read for a pair; null when any of them does not say. */
 function _params(agents: AgentCapability[], nodeType: string, tier: Tier): string[] | null {
@@ -52,4 +54,36 @@ export function availability(online: AgentCapability[]): WorkAvailability[] {
       };
     })
   );
+}
+
+/** A workflow asset as it is now, for `workflowAvailability`. */
+export interface CurrentWorkflow {
+  id: string;
+  name: string;
+  version: number;
+  params: WorkflowAssetParams;
+}
+
+/** Whether and why not the online agents can run each workflow, as its job would be matched. */
+export function workflowAvailability(
+  online: AgentCapability[],
+  workflows: CurrentWorkflow[],
+): WorkflowAvailability[] {
+  return workflows.map(({ id, name, version, params }) => {
+    const { nodeType, tier, binding } = params;
+    const work = { nodeType, tier, workflow: { name, version, models: binding.models } };
+    const requirements = workflowRequirements(tier, binding.models);
+    const agents = online.filter((a) => misfit(a, requirements, work) === null).length;
+    return {
+      assetId: id,
+      name,
+      version,
+      nodeType,
+      tier,
+      agents,
+      blocked: agents > 0 ? null : explainWait(online, requirements, work),
+      downgrade: null,
+      params: Object.keys(binding.params).sort(),
+    };
+  });
 }

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { type FakeComfyUI, fakeMp4, startFakeComfyUI } from "../../../test/fakes/comfyui/mod.ts";
+import { MAX_MODEL_FILES } from "../../../protocol/jobs.ts";
 import type { BackendJob, ProgressReport } from "../backend.ts";
 import { JobFailure } from "../backend.ts";
 import { ComfyUIBackend } from "./backend.ts";
@@ -350,6 +351,24 @@ Deno.test("probe() advertises only templates whose node classes and models this 
   assert.ok(!status.templates.some((t) => t.startsWith("shot.generate")));
   const low = r.backend.templateChecks().find((c) => c.template.name === "shot.generate.low")!;
   assert.deepEqual(low.missing, ["node class CreateVideo"]);
+});
+
+Deno.test("probe() advertises the model files of every folder ComfyUI lists, a custom node's too", async () => {
+  await using r = await rig();
+  let status = await r.backend.probe();
+  assert.ok(!status.models.includes("ip-adapter_sdxl_vit-h.safetensors"));
+  // The user installs ComfyUI_IPAdapter_plus (its own models/ipadapter folder) and its model.
+  r.fake.setModels("ipadapter", ["ip-adapter_sdxl_vit-h.safetensors"]);
+  status = await r.backend.probe();
+  assert.ok(status.models.includes("ip-adapter_sdxl_vit-h.safetensors"));
+  assert.ok(status.models.includes("sd_xl_base_1.0.safetensors"), "the stock folders still");
+
+  // A LoRA hoard larger than a heartbeat carries: the list is cut, the templates' files kept.
+  r.fake.setModels("loras", Array.from({ length: 6000 }, (_, i) => `lora_${i}.safetensors`));
+  status = await r.backend.probe();
+  assert.equal(status.models.length, MAX_MODEL_FILES);
+  assert.ok(status.models.includes("sd_xl_base_1.0.safetensors"));
+  assert.equal(r.backend.canRun("image.generate", "low"), true);
 });
 
 Deno.test("probe() of an unreachable ComfyUI is unhealthy and says how to fix it", async () => {

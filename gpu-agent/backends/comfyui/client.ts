@@ -123,6 +123,11 @@ export class ComfyClient {
     return this.#json("/object_info", signal ? { signal } : {});
   }
 
+  /** The model folders this ComfyUI knows (`GET /models`), custom nodes' own folders included. */
+  modelFolders(signal?: AbortSignal): Promise<string[]> {
+    return this.#json<string[]>("/models", signal ? { signal } : {});
+  }
+
   /** Files in a model folder; an unknown folder (404) lists nothing. */
   async models(folder: string, signal?: AbortSignal): Promise<string[]> {
     try {

@@ -4,7 +4,7 @@
  */
 import { type BlockedWork, JobFailure } from "../backend.ts";
 import type { BackendJob } from "../backend.ts";
-import type { ModelFile } from "../../../protocol/jobs.ts";
+import { MAX_MODEL_FILES, type ModelFile } from "../../../protocol/jobs.ts";
 import { MODEL_FOLDERS } from "../../../protocol/workflows/known_nodes.ts";
 import type { ComfyClient, ObjectInfoClass } from "./client.ts";
 import type { Template } from "./templates.ts";
@@ -18,10 +18,23 @@ export interface TemplateCheck {
 }
 
 /**
- * Model folders listed in the heartbeat besides the ones templates use: every folder a known
- * loader reads, so a workflow asset's models are matched against what this ComfyUI has.
+ * Folders ComfyUI lists that hold no files a loader input names: code, whole diffusers
+ * folders (many files each), prompt embeddings.
  */
-const REPORTED_FOLDERS = MODEL_FOLDERS;
+const NOT_LOADER_FOLDERS = new Set(["custom_nodes", "diffusers", "embeddings"]);
+
+/**
+ * Model folders listed in the heartbeat besides the ones templates use: every folder a known
+ * loader reads, then every other folder this ComfyUI reports (`GET /models`: a custom node's
+ * own folder too, where a workflow asset's custom loader reads its file).
+ */
+async function reportedFolders(client: ComfyClient, signal?: AbortSignal): Promise<string[]> {
+  const listed = await client.modelFolders(signal).catch((error) => {
+    if (signal?.aborted) throw error;
+    return [] as string[];
+  });
+  return [...MODEL_FOLDERS, ...listed.filter((f) => !NOT_LOADER_FOLDERS.has(f))];
+}
 
 export async function checkTemplates(
   client: ComfyClient,
@@ -29,8 +42,9 @@ export async function checkTemplates(
   info: Record<string, ObjectInfoClass>,
   signal?: AbortSignal,
 ): Promise<{ checks: TemplateCheck[]; models: string[] }> {
-  const folders = new Set(REPORTED_FOLDERS);
-  for (const t of templates) for (const m of t.binding.models) folders.add(m.folder);
+  // Templates' folders first: when there are more files than a heartbeat carries, theirs stay.
+  const folders = new Set(templates.flatMap((t) => t.binding.models.map((m) => m.folder)));
+  for (const folder of await reportedFolders(client, signal)) folders.add(folder);
   const files = new Map<string, Set<string>>();
   for (const folder of folders) files.set(folder, new Set(await client.models(folder, signal)));
   const checks = templates.map((template) => {
@@ -46,7 +60,8 @@ export async function checkTemplates(
       missingModels: missingModels.map((m) => ({ folder: m.folder, file: m.file })),
     };
   });
-  const models = [...new Set([...files.values()].flatMap((set) => [...set]))].sort();
+  const models = [...new Set([...files.values()].flatMap((set) => [...set]))]
+    .slice(0, MAX_MODEL_FILES).sort();
   return { checks, models };
 }
 

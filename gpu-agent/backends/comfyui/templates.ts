@@ -214,8 +214,17 @@ export function bindTemplate(
   values: Record<string, unknown>,
   files: Record<string, string>,
 ): ApiPrompt {
-  const prompt = structuredClone(template.workflow);
+  // Only the nodes written into are copied; the rest are shared with the template, which stays
+  // untouched, as the prompt is only sent and read. Cloning a 300-node workflow whole was about
+  // 40 % of a job's bind (bench/backends, BENCHMARKS.md).
+  const prompt: ApiPrompt = { ...template.workflow };
+  const copied = new Set<string>();
   const write = ([node, , input]: InputPath, value: unknown) => {
+    if (!copied.has(node)) {
+      const own = template.workflow[node]!;
+      prompt[node] = { ...own, inputs: { ...own.inputs } };
+      copied.add(node);
+    }
     prompt[node]!.inputs[input] = value;
   };
   for (const [key, paths] of Object.entries(template.binding.params)) {

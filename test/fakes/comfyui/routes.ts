@@ -49,10 +49,10 @@ export async function route(state: FakeState, request: Request): Promise<Respons
       const info = state.objectInfo()[name];
       return json(info ? { [name]: info } : {});
     }
-    if (path === "/models") return json(state.recorded.modelFolders);
+    if (path === "/models") return json(state.modelFolders());
     if (path.startsWith("/models/")) {
       const folder = decodeURIComponent(path.slice("/models/".length));
-      if (!state.recorded.modelFolders.includes(folder)) return new Response(null, { status: 404 });
+      if (!state.modelFolders().includes(folder)) return new Response(null, { status: 404 });
       return json(state.models(folder));
     }
     if (path === "/features") return json(state.recorded.features);

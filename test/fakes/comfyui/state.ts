@@ -73,6 +73,14 @@ export class FakeState {
     });
   }
 
+  /**
+   * `GET /models`: the recorded folders, and any other a test gave files (a custom node
+   * registers its own folder with `folder_paths`, and ComfyUI's `/models` lists every one).
+   */
+  modelFolders(): string[] {
+    return [...new Set([...this.recorded.modelFolders, ...this.modelFiles.keys()])];
+  }
+
   models(folder: string): string[] {
     return [...(this.modelFiles.get(folder) ?? [])];
   }

@@ -3,7 +3,12 @@
  * follow edge/routes/jobs.ts, takes.ts and capabilities.ts (generate, list, cancel, retry, takes,
  * previews, what the online agents can run).
  */
-import type { GenerateRequest, Take, WorkAvailability } from "../../../protocol/jobs.ts";
+import type {
+  GenerateRequest,
+  Take,
+  WorkAvailability,
+  WorkflowAvailability,
+} from "../../../protocol/jobs.ts";
 import type {
   Comment,
   CommentTarget,
@@ -38,6 +43,7 @@ import type {
   SharePreview,
   User,
   WorkflowAnalysis,
+  WorkflowBinding,
 } from "./types.ts";
 
 const enc = encodeURIComponent;
@@ -191,6 +197,17 @@ export function createEndpoints(api: ApiClient) {
           "GET",
           `${project(id)}/assets/${enc(assetId)}/workflow`,
         ),
+      /** A new version with another mapping; 409 when `baseVersion` is no longer the newest. */
+      updateWorkflowBinding: (
+        id: string,
+        assetId: string,
+        body: { binding: WorkflowBinding; baseVersion: number },
+      ) =>
+        api.request<{ asset: Asset; analysis: WorkflowAnalysis }>(
+          "PUT",
+          `${project(id)}/assets/${enc(assetId)}/workflow`,
+          body,
+        ),
     },
     agents: {
       list: async () => (await api.request<{ agents: Agent[] }>("GET", "/api/agents")).agents,
@@ -260,12 +277,12 @@ export function createEndpoints(api: ApiClient) {
           `${project(id)}/nodes/${enc(nodeId)}/selected-take`,
           { takeId },
         )).select,
-      /** What the agents online for the project can run now, per node type and tier. */
-      capabilities: async (id: string) =>
-        (await api.request<{ capabilities: WorkAvailability[] }>(
+      /** What the agents online for the project can run now: node types by tier, workflows. */
+      capabilities: (id: string) =>
+        api.request<{ capabilities: WorkAvailability[]; workflows: WorkflowAvailability[] }>(
           "GET",
           `${project(id)}/capabilities`,
-        )).capabilities,
+        ),
       /** Where a job's latest preview frame is served (an image; `at` tells frames apart). */
       previewUrl: (id: string, jobId: string, at: number) =>
         `${project(id)}/jobs/${enc(jobId)}/preview?at=${at}`,

@@ -246,14 +246,34 @@ export interface WorkflowAnalysis {
   nodeType: string;
   tier: Tier;
   file: { sha256: string; bytes: number; nodes: number; fileName: string | null; url: string };
-  binding: {
-    params: Record<string, WorkflowInputPath[]>;
-    inputs: Record<string, { paths: WorkflowInputPath[]; required: boolean }>;
-    outputs: string[];
-    models: { folder: string; file: string }[];
-    vramMiB: number;
-  };
+  binding: WorkflowBinding;
+  /** The mapping detection proposes for the file as it is (the editor's "use detected"). */
+  detected: WorkflowBinding;
   notes: string[];
   problems: { path: string; message: string }[];
-  nodes: { id: string; classType: string; title: string | null; versions: string[] }[];
+  nodes: WorkflowNode[];
+}
+
+/** A workflow asset's mapping (protocol/workflows/binding.ts). */
+export interface WorkflowBinding {
+  params: Record<string, WorkflowInputPath[]>;
+  inputs: Record<string, { paths: WorkflowInputPath[]; required: boolean }>;
+  outputs: string[];
+  models: { folder: string; file: string }[];
+  vramMiB: number;
+}
+
+/** One node of a workflow as the mapping editor lists it (edge/services/workflow_assets.ts). */
+export interface WorkflowNode {
+  id: string;
+  classType: string;
+  title: string | null;
+  versions: string[];
+  saves: boolean;
+  inputs: {
+    name: string;
+    type: string | null;
+    value: string | number | boolean | null;
+    link: [string, number] | null;
+  }[];
 }

@@ -142,14 +142,7 @@ export default function NodeRun(props: { session: ProjectSession; id: string }) 
   const retrying = () => run().phase === "failed" && run().jobId !== null;
   /** A node that runs a library workflow runs at the workflow's tier, whatever is chosen here. */
   const workflow = () => typeof s.graph.nodes[props.id]?.params.workflowAssetId === "string";
-  const note = createMemo(() =>
-    workflow()
-      ? {
-        tone: "unknown" as const,
-        text: "Runs your workflow at its own tier; a queued job says why no agent takes it.",
-      }
-      : availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id))
-  );
+  const note = createMemo(() => availabilityNote(s.availabilityOf(props.id), s.tierOf(props.id)));
   // Only after Generate was pressed with something missing: before that, nothing is wrong yet.
   const problems = createMemo(() =>
     s.attempted(props.id) ? runProblems(s.graph, props.id).map((p) => p.message) : []

@@ -2,31 +2,24 @@
  * The library's workflows: upload a ComfyUI workflow exported with "Save (API)", choosing the
  * node type it implements and its tier; the edge checks the file and detects the mapping (which
  * node inputs the node's parameters go to, what it saves, which model files it needs), shown
- * here for each workflow. A refused file says why under the form (a UI-format export: "export
- * with 'Save (API)'"). Nodes pick a workflow in the inspector (WorkflowPicker.tsx).
+ * here for each workflow for the user to adjust (WorkflowMappingEditor.tsx). A refused file
+ * says why under the form (a UI-format export: "export with 'Save (API)'"). Nodes pick a workflow in the inspector (WorkflowPicker.tsx).
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { isExecutable, NODE_TYPES } from "../../../protocol/nodes.ts";
 import { TIERS } from "../../../protocol/tiers.ts";
 import { ApiError } from "../api/client.ts";
-import type { Asset, WorkflowAnalysis, WorkflowInputPath } from "../api/types.ts";
+import type { Asset } from "../api/types.ts";
 import { api, settled } from "../services.ts";
+import WorkflowMappingEditor from "./WorkflowMappingEditor.tsx";
 
 /** Node types a workflow can implement: those ComfyUI runs. */
 export const WORKFLOW_NODE_TYPES = Object.values(NODE_TYPES)
   .filter((d) => isExecutable(d) && d.backends.includes("comfyui"));
 
-/** "KSampler #3": a workflow node by its title (or class) and id. */
-function nodeName(analysis: WorkflowAnalysis, id: string): string {
-  const found = analysis.nodes.find((n) => n.id === id);
-  return `${found?.title ?? found?.classType ?? "node"} #${id}`;
-}
-
-/** "KSampler #3 seed": where a mapped value goes. */
-const where = (analysis: WorkflowAnalysis, [node, , input]: WorkflowInputPath) =>
-  `${nodeName(analysis, node)} ${input}`;
-
-function WorkflowDetails(props: { projectId: string; asset: Asset }) {
+function WorkflowDetails(
+  props: { projectId: string; asset: Asset; readOnly: boolean; onSaved: (a: Asset) => void },
+) {
   const [read] = createResource(
     () => props.asset.version,
     () => api.assets.workflow(props.projectId, props.asset.id),
@@ -36,49 +29,25 @@ function WorkflowDetails(props: { projectId: string; asset: Asset }) {
     <div class="asset-editor" data-testid="workflow-details">
       <Show when={analysis()} fallback={<p class="muted small">Reading the workflow…</p>}>
         {(a) => (
+          <p class="small" data-testid="workflow-summary">
+            Runs <strong>{a().nodeType}</strong> nodes at <strong>{a().tier}</strong> ·{" "}
+            {a().file.nodes} ComfyUI nodes · needs {Math.round(a().binding.vramMiB / 1024)} GB VRAM
+            <Show when={a().file.fileName}>{(name) => <>{" "}· {name()}</>}</Show>
+          </p>
+        )}
+      </Show>
+      {/* Keyed: each saved version starts the editor afresh from what the edge stored. */}
+      <Show when={analysis()} keyed>
+        {(a) => (
           <>
-            <p class="small" data-testid="workflow-summary">
-              Runs <strong>{a().nodeType}</strong> nodes at <strong>{a().tier}</strong> ·{" "}
-              {a().file.nodes} ComfyUI nodes · needs {Math.round(a().binding.vramMiB / 1024)}{" "}
-              GB VRAM
-              <Show when={a().file.fileName}>{(name) => <>{" "}· {name()}</>}</Show>
-            </p>
-            <h4>Mapping</h4>
-            <ul class="list workflow-mapping" data-testid="workflow-mapping">
-              <For each={Object.entries(a().binding.params)}>
-                {([param, paths]) => (
-                  <li>
-                    <code>{param}</code> → {paths.map((p) => where(a(), p)).join(", ")}
-                  </li>
-                )}
-              </For>
-              <For each={Object.entries(a().binding.inputs)}>
-                {([socket, input]) => (
-                  <li>
-                    input <code>{socket}</code> → {input.paths.map((p) => where(a(), p)).join(", ")}
-                  </li>
-                )}
-              </For>
-              <li>
-                take ← {a().binding.outputs.map((id) => nodeName(a(), id)).join(", ")}
-              </li>
-            </ul>
-            <h4>Model files</h4>
-            <ul class="list" data-testid="workflow-models">
-              <For each={a().binding.models} fallback={<li class="muted">none</li>}>
-                {(m) => (
-                  <li>
-                    <code>models/{m.folder}/{m.file}</code>
-                  </li>
-                )}
-              </For>
-            </ul>
-            <Show when={a().problems.length > 0}>
-              <div class="form-problems" role="alert" data-testid="workflow-problems">
-                <For each={a().problems}>{(p) => <p>{p.message}</p>}</For>
-              </div>
-            </Show>
-            <For each={a().notes}>
+            <WorkflowMappingEditor
+              projectId={props.projectId}
+              asset={props.asset}
+              analysis={a}
+              readOnly={props.readOnly}
+              onSaved={props.onSaved}
+            />
+            <For each={a.notes}>
               {(note) => <p class="muted small" data-testid="workflow-note">{note}</p>}
             </For>
           </>
@@ -189,7 +158,13 @@ export default function WorkflowsSection(props: { projectId: string; readOnly: b
               <span class="muted">v{asset.version}</span>
             </button>
             <Show when={open() === asset.id}>
-              <WorkflowDetails projectId={props.projectId} asset={asset} />
+              <WorkflowDetails
+                projectId={props.projectId}
+                asset={asset}
+                readOnly={props.readOnly}
+                onSaved={(saved) =>
+                  mutate((list) => (list ?? []).map((w) => (w.id === saved.id ? saved : w)))}
+              />
             </Show>
           </div>
         )}

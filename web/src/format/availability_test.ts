@@ -53,3 +53,27 @@ Deno.test("a take run at a lower tier says so, with the edge's reason", () => {
   );
   assert.equal(downgradeNote({ tier: "high", requestedTier: "high", rationale: null }), null);
 });
+
+Deno.test("a node that runs a workflow says, at the workflow's tier, which model file no agent has", () => {
+  const workflow = {
+    ...work({ tier: "low", params: ["prompt"] }),
+    assetId: "w1",
+    name: "Wan fox",
+    version: 3,
+  };
+  const missing = {
+    reason: "missing_model" as const,
+    message: "no online agent has `wan2.2_t2v_high_noise_14B_fp8.safetensors` " +
+      `(workflow "Wan fox" v3 needs it): put it in ComfyUI's models/diffusion_models`,
+  };
+  assert.deepEqual(availabilityNote({ ...workflow, blocked: missing }, "high"), {
+    tone: "waits",
+    text: 'Your workflow "Wan fox" (low) waits: no online agent ' +
+      'has `wan2.2_t2v_high_noise_14B_fp8.safetensors` (workflow "Wan fox" v3 needs it): put ' +
+      "it in ComfyUI's models/diffusion_models. Generate queues it until one can.",
+  });
+  assert.deepEqual(availabilityNote({ ...workflow, agents: 1 }, "high"), {
+    tone: "ok",
+    text: 'Ready: 1 agent online can run your workflow "Wan fox" (v3, low).',
+  });
+});

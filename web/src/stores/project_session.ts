@@ -7,8 +7,8 @@ import { batch, createMemo, createSignal } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
 import { systemClock } from "../../../protocol/clock.ts";
-import type { WorkAvailability } from "../../../protocol/jobs.ts";
-import { NAMING_PARAMS, nodeType } from "../../../protocol/nodes.ts";
+import type { WorkAvailability, WorkflowAvailability } from "../../../protocol/jobs.ts";
+import { NAMING_PARAMS, nodeType, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
@@ -64,6 +64,10 @@ export function createProjectSession(project: Project) {
   const [viewer, setViewer] = createSignal<{ nodeId: string; takeId: string | null } | null>(null);
   /** What the agents online for the project can run, by `nodeType:tier`; null until read. */
   const [capabilities, setCapabilities] = createSignal<Map<string, WorkAvailability> | null>(null);
+  /** The same for the project's workflow assets, by asset id; null until read. */
+  const [workflowCapabilities, setWorkflowCapabilities] = createSignal<
+    Map<string, WorkflowAvailability> | null
+  >(null);
   const [connection, setConnection] = createSignal<ConnectionState>({
     kind: "connecting",
     attempt: 1,
@@ -249,12 +253,15 @@ export function createProjectSession(project: Project) {
     capabilitiesReadAt = performance.now();
     try {
       if (document.visibilityState !== "hidden") {
-        const list = await api.jobs.capabilities(projectId);
+        const read = await api.jobs.capabilities(projectId);
         // Unchanged (the usual case): every card's note is left alone.
-        const text = JSON.stringify(list);
+        const text = JSON.stringify(read);
         if (text !== capabilitiesText) {
           capabilitiesText = text;
-          setCapabilities(new Map(list.map((w) => [`${w.nodeType}:${w.tier}`, w])));
+          batch(() => {
+            setCapabilities(new Map(read.capabilities.map((w) => [`${w.nodeType}:${w.tier}`, w])));
+            setWorkflowCapabilities(new Map(read.workflows.map((w) => [w.assetId, w])));
+          });
         }
       }
     } catch {
@@ -264,10 +271,20 @@ export function createProjectSession(project: Project) {
     }
   }
 
-  /** Whether, where and why not the node can run at its chosen tier now; null until known. */
-  function availabilityOf(nodeId: string): WorkAvailability | null {
-    const type = store.graph.nodes[nodeId]?.type;
-    return (type && capabilities()?.get(`${type}:${tierOf(nodeId)}`)) || null;
+  /**
+   * Whether, where and why not the node can run at its chosen tier now (a node that runs a
+   * workflow asset: that workflow, at its own tier); null until known.
+   */
+  function availabilityOf(nodeId: string): WorkAvailability | WorkflowAvailability | null {
+    const node = store.graph.nodes[nodeId];
+    const workflowId = node?.params[WORKFLOW_PARAM];
+    if (typeof workflowId === "string") {
+      const found = workflowCapabilities()?.get(workflowId);
+      // Uploaded since the last read: read again (a deleted one stays unknown; Generate says).
+      if (!found && performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
+      return found ?? null;
+    }
+    return (node && capabilities()?.get(`${node.type}:${tierOf(nodeId)}`)) || null;
   }
 
   /**
@@ -277,6 +294,9 @@ export function createProjectSession(project: Project) {
   function unusedParam(nodeId: string, key: string): string | undefined {
     const work = availabilityOf(nodeId);
     if (!work?.params || work.params.includes(key) || NAMING_PARAMS.includes(key)) return;
+    if ("assetId" in work) {
+      return `Not read by your workflow "${work.name}": it binds no input to it`;
+    }
     const tier = work.downgrade?.tier ?? work.tier;
     return `Not used at ${tier}: the template agents run there does not read it`;
   }
