@@ -38,6 +38,22 @@ export default function TopBar(props: { children?: JSX.Element }) {
               >
                 Agents
               </a>
+              <a
+                class="nav-link"
+                href="/pools"
+                data-testid="nav-pools"
+                onClick={(e) => (e.preventDefault(), navigate({ name: "pools" }))}
+              >
+                Pools
+              </a>
+              <a
+                class="nav-link"
+                href="/studios"
+                data-testid="nav-studios"
+                onClick={(e) => (e.preventDefault(), navigate({ name: "studios" }))}
+              >
+                Studios
+              </a>
             </Show>
             <span class="muted account-name" data-testid="account-name">{displayName(me())}</span>
             <button type="button" class="ghost" onClick={signOut} data-testid="sign-out">
