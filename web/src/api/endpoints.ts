@@ -285,6 +285,9 @@ export function createEndpoints(api: ApiClient) {
         const qs = params.size ? `?${params}` : "";
         return (await api.request<{ jobs: JobSummary[] }>("GET", `${project(id)}/jobs${qs}`)).jobs;
       },
+      /** One job (its pool, the VRAM figure it was matched on, its ETA while queued). */
+      get: async (id: string, jobId: string) =>
+        (await api.request<{ job: JobSummary }>("GET", `${project(id)}/jobs/${enc(jobId)}`)).job,
       cancel: (id: string, jobId: string) =>
         api.request<{ job: JobSummary }>("POST", `${project(id)}/jobs/${enc(jobId)}/cancel`),
       /** Runs a failed or canceled job again with the same inputs. */

@@ -201,6 +201,8 @@ export interface Agent extends AgentCapabilities {
 export interface ProjectAgent extends AgentCapabilities {
   id: string;
   name: string;
+  /** Its studio pool; null for an owner's or editor's own machine. */
+  pool: { id: string; name: string } | null;
   online: boolean;
   lastSeenAt: number;
   gpus: { name: string; vramTotalMiB: number | null }[];
