@@ -10,11 +10,11 @@ import { ApiError } from "../api/client.ts";
 import type { Agent, EnrollmentToken, JobSummary, Project } from "../api/types.ts";
 import AgentCapabilities from "../components/AgentCapabilities.tsx";
 import CopyCommand from "../components/CopyCommand.tsx";
+import PageLink from "../components/PageLink.tsx";
 import TopBar from "../components/TopBar.tsx";
 import { enrollCommands } from "../../../protocol/agent_command.ts";
 import { formatVram, gpuLines } from "../format/agents.ts";
 import { timeAgo } from "../format/activity.ts";
-import { navigate } from "../routes.ts";
 import { api } from "../services.ts";
 import { toast } from "../stores/toasts.ts";
 
@@ -240,14 +240,7 @@ export default function AgentsPage() {
       <main class="dashboard agents-page" data-testid="agents-page">
         <div class="dashboard-head">
           <h1>GPU agents</h1>
-          <a
-            href="/pools"
-            class="nav-link"
-            onClick={(e) => (e.preventDefault(), navigate({ name: "pools" }))}
-            data-testid="agents-to-pools"
-          >
-            Pools
-          </a>
+          <PageLink to="pools" testId="agents-to-pools">Pools</PageLink>
         </div>
         <p class="muted small">
           These are your own machines (your personal pool). A studio's machines enroll into its

@@ -6,8 +6,8 @@
 import { createResource, For, Show } from "solid-js";
 import PoolCard from "../components/fleet/PoolCard.tsx";
 import PoolCreateForm from "../components/fleet/PoolCreateForm.tsx";
+import PageLink from "../components/PageLink.tsx";
 import TopBar from "../components/TopBar.tsx";
-import { navigate } from "../routes.ts";
 import { api, settled } from "../services.ts";
 
 export default function PoolsPage() {
@@ -20,14 +20,7 @@ export default function PoolsPage() {
       <main class="dashboard pools-page" data-testid="pools-page">
         <div class="dashboard-head">
           <h1>Pools</h1>
-          <a
-            href="/studios"
-            class="nav-link"
-            onClick={(e) => (e.preventDefault(), navigate({ name: "studios" }))}
-            data-testid="pools-to-studios"
-          >
-            Studios
-          </a>
+          <PageLink to="studios" testId="pools-to-studios">Studios</PageLink>
         </div>
         <p class="muted small">
           A pool is a group of GPU agents. A project's jobs run on the pools its owner chooses (in

@@ -5,10 +5,10 @@
 import { createSignal, For, Show } from "solid-js";
 import { ApiError } from "../../api/client.ts";
 import type { Pool, Studio } from "../../api/types.ts";
-import { navigate } from "../../routes.ts";
 import { api } from "../../services.ts";
 import { toast } from "../../stores/toasts.ts";
 import CopyCommand from "../CopyCommand.tsx";
+import PageLink from "../PageLink.tsx";
 import StudioMembers from "./StudioMembers.tsx";
 
 export default function StudioCard(
@@ -56,14 +56,9 @@ export default function StudioCard(
           <For each={props.pools}>{(p) => <li>{p.name}</li>}</For>
         </ul>
       </Show>
-      <a
-        href="/pools"
-        class="small"
-        onClick={(e) => (e.preventDefault(), navigate({ name: "pools" }))}
-        data-testid="studio-to-pools"
-      >
+      <PageLink to="pools" class="small" testId="studio-to-pools">
         {props.studio.role === "admin" ? "Create and manage pools" : "See the pools"}
-      </a>
+      </PageLink>
     </section>
   );
 }
