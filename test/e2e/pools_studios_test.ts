@@ -85,7 +85,7 @@ Deno.test("a studio, its members and a pool whose enrollment command brings an a
     await farm.waitFor();
     assert.match(
       await farm.getByTestId("pool-policy").innerText(),
-      /0–2 agents · jobs wait at most 1 min/,
+      /0–2 agents per tier · jobs wait at most 1 min/,
     );
     assert.match(await farm.innerText(), /Northlight/);
   });
@@ -125,6 +125,31 @@ Deno.test("a studio, its members and a pool whose enrollment command brings an a
     await farm.locator("li[data-testid^=pool-agent-]", { hasText: "farm-01" }).waitFor();
     assert.equal(await farm.getByTestId("pool-enroll").count(), 0);
     await b.context().close();
+  });
+
+  await t.step("Ana changes the pool's policy; a bad one is refused under its field", async () => {
+    const farm = page.locator("section.pool-card", { hasText: "Render Farm" });
+    await farm.getByTestId("pool-edit").click();
+    assert.equal(await farm.getByTestId("pool-edit-maxAgents").inputValue(), "2");
+    await farm.getByTestId("pool-edit-minAgents").fill("3");
+    await farm.getByTestId("pool-edit-save").click();
+    const minField = farm.locator("label.field", { has: page.getByTestId("pool-edit-minAgents") });
+    assert.match(
+      await minField.locator(".field-error").innerText(),
+      /minAgents must not be above maxAgents/,
+    );
+    await farm.getByTestId("pool-edit-minAgents").fill("1");
+    await farm.getByTestId("pool-edit-save").click();
+    const saved = page.locator("section.pool-card", { hasText: "Render Farm" });
+    await saved.getByTestId("pool-policy").filter({ hasText: /^1–2 agents/ }).waitFor();
+    // The autoscaler is now asked for the new minimum, in each tier.
+    await saved.getByTestId("pool-scaling").filter({ hasText: "Autoscaler target: 3 agents" })
+      .waitFor();
+    assert.match(
+      await saved.getByTestId("pool-scaling").innerText(),
+      /standard: wants 1 \(nothing queued or running.*; the pool's minimum is 1\)/,
+    );
+    await studio.screenshot(page, "pools-policy-changed");
   });
 
   await t.step("the studio lists its pool; Ana makes Ben an admin", async () => {

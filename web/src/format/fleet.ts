@@ -7,9 +7,9 @@ import type { JobFootprint, PoolPolicy, ScalingAnswer } from "../../../protocol/
 import { TIERS } from "../../../protocol/tiers.ts";
 import { formatVram } from "./agents.ts";
 
-/** "0–10 agents · jobs wait at most 2 min · scale down after 5 min idle" */
+/** "0–10 agents per tier · jobs wait at most 2 min · scale down after 5 min idle" */
 export function policyLine(policy: PoolPolicy): string {
-  return `${policy.minAgents}–${policy.maxAgents} agents · jobs wait at most ${
+  return `${policy.minAgents}–${policy.maxAgents} agents per tier · jobs wait at most ${
     duration(policy.targetWaitS)
   } · scale down after ${duration(policy.scaleDownIdleS)} idle`;
 }
@@ -23,12 +23,15 @@ export function duration(seconds: number): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
-/** The tiers that want agents or hold work, each with its reason ("standard: wants 3: …"). */
+/**
+ * The tiers that want agents or hold work, each with the edge's reason (which ends with the count
+ * it reaches, said here first): "standard: wants 3 (4 queued × ~45 s over a 60 s target wait → 3)".
+ */
 export function scalingLines(scaling: ScalingAnswer): string[] {
   return TIERS.flatMap((tier) => {
     const t = scaling.tiers[tier];
     if (!t || (t.desired === 0 && t.queued === 0 && t.running === 0)) return [];
-    return [`${tier}: wants ${t.desired} (${t.reason})`];
+    return [`${tier}: wants ${t.desired} (${t.reason.replace(/: \d+$/, "")})`];
   });
 }
 

@@ -5,7 +5,7 @@ import { duration, footprintLine, policyBody, policyLine, scalingLines } from ".
 Deno.test("a pool's policy reads as limits and times", () => {
   assert.equal(
     policyLine({ minAgents: 0, maxAgents: 10, targetWaitS: 120, scaleDownIdleS: 5400 }),
-    "0–10 agents · jobs wait at most 2 min · scale down after 1 h 30 min idle",
+    "0–10 agents per tier · jobs wait at most 2 min · scale down after 1 h 30 min idle",
   );
   assert.equal(duration(45), "45 s");
   assert.equal(duration(7200), "2 h");
@@ -27,11 +27,18 @@ Deno.test("scaling lines name only tiers with work or wanted agents, with the ed
     desired: 3,
     tiers: {
       low: idle,
-      standard: { ...idle, desired: 3, queued: 4, reason: "4 queued × 45 s over 60 s → 3" },
+      standard: {
+        ...idle,
+        desired: 3,
+        queued: 4,
+        reason: "4 queued × ~45 s over a 60 s target wait → 3: 3",
+      },
       high: idle,
     },
   };
-  assert.deepEqual(scalingLines(answer), ["standard: wants 3 (4 queued × 45 s over 60 s → 3)"]);
+  assert.deepEqual(scalingLines(answer), [
+    "standard: wants 3 (4 queued × ~45 s over a 60 s target wait → 3)",
+  ]);
 });
 
 Deno.test("a job's VRAM figure says whether it was learned or declared", () => {

@@ -24,7 +24,7 @@ export default function PoolsPage() {
         </div>
         <p class="muted small">
           A pool is a group of GPU agents. A project's jobs run on the pools its owner chooses (in
-          the project's Agents tab), or else on its owners' and editors' own machines.
+          the project's GPUs tab), or else on its owners' and editors' own machines.
         </p>
         <Show when={pools.error || studios.error}>
           <p class="form-error" role="alert">
@@ -35,7 +35,13 @@ export default function PoolsPage() {
           {(list) => <PoolCreateForm studios={list()} onCreated={() => void refetch()} />}
         </Show>
         <For each={settled(pools)}>
-          {(pool) => <PoolCard pool={pool} studio={studioOf(pool.studioId)} />}
+          {(pool) => (
+            <PoolCard
+              pool={pool}
+              studio={studioOf(pool.studioId)}
+              onChanged={() => void refetch()}
+            />
+          )}
         </For>
       </main>
     </div>

@@ -1,7 +1,7 @@
 /**
  * One pool: its name, whose it is, its policy, its agents (refreshed while shown), how many
- * agents its autoscaler is asked for and why, and for managers the command that enrolls a
- * machine into it.
+ * agents its autoscaler is asked for and why, and for managers a form to change its policy and
+ * the command that enrolls a machine into it.
  */
 import { createResource, For, onCleanup, Show } from "solid-js";
 import type { Pool, Studio } from "../../api/types.ts";
@@ -9,10 +9,13 @@ import { policyLine, scalingLines } from "../../format/fleet.ts";
 import { api, settled } from "../../services.ts";
 import PoolAgents from "./PoolAgents.tsx";
 import PoolEnroll from "./PoolEnroll.tsx";
+import PoolPolicyEdit from "./PoolPolicyEdit.tsx";
 
 const REFRESH_MS = 5_000;
 
-export default function PoolCard(props: { pool: Pool; studio: Studio | undefined }) {
+export default function PoolCard(
+  props: { pool: Pool; studio: Studio | undefined; onChanged: () => void },
+) {
   const [detail, { refetch }] = createResource(() => props.pool.id, (id) => api.pools.get(id));
   const timer = setInterval(() => void refetch(), REFRESH_MS);
   onCleanup(() => clearInterval(timer));
@@ -48,6 +51,7 @@ export default function PoolCard(props: { pool: Pool; studio: Studio | undefined
         )}
       </Show>
       <Show when={props.pool.role !== "member"}>
+        <PoolPolicyEdit pool={props.pool} onSaved={props.onChanged} />
         <PoolEnroll poolId={props.pool.id} />
       </Show>
     </section>

@@ -3,31 +3,11 @@
  * policy fields take the edge's defaults; the edge checks the rest (min ≤ max, a positive target
  * wait) and its message shows under the field it names.
  */
-import { createSignal, For, type JSX, Show } from "solid-js";
-import type { PoolPolicy } from "../../../../protocol/fleet.ts";
+import { createSignal, For, Show } from "solid-js";
 import { ApiError } from "../../api/client.ts";
 import type { Pool, Studio } from "../../api/types.ts";
-import { policyBody, type PolicyForm } from "../../format/fleet.ts";
 import { api } from "../../services.ts";
-
-const POLICY_FIELDS: { key: keyof PoolPolicy; label: string; placeholder: string }[] = [
-  { key: "minAgents", label: "Min agents", placeholder: "0" },
-  { key: "maxAgents", label: "Max agents", placeholder: "10" },
-  { key: "targetWaitS", label: "Target wait (s)", placeholder: "120" },
-  { key: "scaleDownIdleS", label: "Scale down after idle (s)", placeholder: "300" },
-];
-
-function Field(props: { label: string; error: string | undefined; children: JSX.Element }) {
-  return (
-    <label class="field">
-      <span>{props.label}</span>
-      {props.children}
-      <Show when={props.error}>
-        <div class="field-error" role="alert">{props.error}</div>
-      </Show>
-    </label>
-  );
-}
+import PolicyFields, { Field, POLICY_FIELDS, policyOfForm } from "./PolicyFields.tsx";
 
 export default function PoolCreateForm(props: { studios: Studio[]; onCreated: (p: Pool) => void }) {
   const admin = () => props.studios.filter((s) => s.role === "admin");
@@ -40,14 +20,13 @@ export default function PoolCreateForm(props: { studios: Studio[]; onCreated: (p
     const form = e.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     const text = (key: string) => String(data.get(key) ?? "");
-    const policy: PolicyForm = Object.fromEntries(POLICY_FIELDS.map((f) => [f.key, text(f.key)]));
     setError(null);
     setBusy(true);
     try {
       const pool = await api.pools.create({
         name: text("name"),
         studioId: text("studioId"),
-        ...policyBody(policy),
+        ...policyOfForm(data),
       });
       form.reset();
       props.onCreated(pool);
@@ -79,21 +58,7 @@ export default function PoolCreateForm(props: { studios: Studio[]; onCreated: (p
               <For each={admin()}>{(s) => <option value={s.id}>{s.name}</option>}</For>
             </select>
           </Field>
-          <For each={POLICY_FIELDS}>
-            {(f) => (
-              <Field label={f.label} error={issue(f.key)}>
-                <input
-                  name={f.key}
-                  type="number"
-                  min="0"
-                  step="1"
-                  placeholder={f.placeholder}
-                  aria-invalid={issue(f.key) ? "true" : undefined}
-                  data-testid={`pool-${f.key}`}
-                />
-              </Field>
-            )}
-          </For>
+          <PolicyFields issue={issue} testPrefix="pool" />
           <div class="pool-form-actions">
             <button
               class="primary"
