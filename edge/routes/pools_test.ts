@@ -141,3 +141,36 @@ Deno.test("a studio member uses its pools; only admins manage them; outsiders ge
     await t.close();
   }
 });
+
+Deno.test("a project lists the agents of the pools that serve it, with their pool, whoever enrolled them", async () => {
+  const t = await createTestApp();
+  try {
+    const admin = await signUp(t, "Mira");
+    const colleague = await signUp(t, "Cole");
+    const { studioId, poolId } = await studioWithPool(t, admin);
+    await joinStudio(t, admin, studioId, colleague);
+    await enrollAgent(t, admin, agentProfile(), "farm-1", poolId);
+    await enrollAgent(t, admin, agentProfile(), "home");
+    const { projectId } = await projectWithShot(t, admin);
+    const names = async () => {
+      const res = await call(t, "GET", `/api/projects/${projectId}/agents`, { token: admin.token });
+      assert.equal(res.status, 200);
+      return res.body.agents.map((a: { name: string; pool: { name: string } | null }) =>
+        `${a.name} (${a.pool?.name ?? "someone's own"})`
+      );
+    };
+    // The default: the owner's own machines; the farm agent Mira enrolled serves nothing here.
+    assert.deepEqual(await names(), ["home (someone's own)"]);
+    await choosePools(t, admin, projectId, [poolId]);
+    // Cole, a studio admin, is no member of the project; the pool's agent he enrolls serves it.
+    const promoted = await call(t, "PATCH", `/api/studios/${studioId}/members/${colleague.id}`, {
+      token: admin.token,
+      body: { role: "admin" },
+    });
+    assert.equal(promoted.status, 204);
+    await enrollAgent(t, colleague, agentProfile(), "farm-2", poolId);
+    assert.deepEqual(await names(), ["farm-1 (Render Farm)", "farm-2 (Render Farm)"]);
+  } finally {
+    await t.close();
+  }
+});

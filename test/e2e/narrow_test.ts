@@ -51,6 +51,8 @@ function topBar(page: Page): Record<string, Locator> {
     "whats-new",
     "open-sharing",
     "nav-agents",
+    "nav-pools",
+    "nav-studios",
     "account-name",
     "sign-out",
   ];
@@ -76,6 +78,16 @@ Deno.test("on a phone the dashboard and the studio fit, and a reviewer opens and
       await shown({ create, name: page.getByTestId("project-name-input") }),
       390,
     );
+    // The top bar outside a project: every link and Sign out whole, none over another.
+    const bar = await shown(topBar(page));
+    assert.deepEqual(bar.map(([name]) => name).filter((n) => n.startsWith("nav-")), [
+      "nav-home",
+      "nav-agents",
+      "nav-pools",
+      "nav-studios",
+    ]);
+    assert.ok(bar.some(([name]) => name === "sign-out"));
+    assertOnScreenApart(bar, 390);
     await studio.screenshot(page, "narrow-dashboard");
     await page.context().close();
   });

@@ -12,6 +12,8 @@ import {
 import AgentsPage from "./pages/AgentsPage.tsx";
 import AuthPage from "./pages/AuthPage.tsx";
 import DashboardPage from "./pages/DashboardPage.tsx";
+import PoolsPage from "./pages/PoolsPage.tsx";
+import StudiosPage from "./pages/StudiosPage.tsx";
 import SharePage from "./pages/SharePage.tsx";
 import { currentRoute, navigate } from "./routes.ts";
 import { loadSession, session } from "./services.ts";
@@ -32,7 +34,7 @@ export default function App() {
   const needsAccount = () => {
     const r = route();
     return r.name === "dashboard" || r.name === "project" || r.name === "agents" ||
-      r.name === "reviewTake";
+      r.name === "pools" || r.name === "studios" || r.name === "reviewTake";
   };
   return (
     <>
@@ -66,6 +68,12 @@ export default function App() {
               </Match>
               <Match when={route().name === "agents"}>
                 <AgentsPage />
+              </Match>
+              <Match when={route().name === "pools"}>
+                <PoolsPage />
+              </Match>
+              <Match when={route().name === "studios"}>
+                <StudiosPage />
               </Match>
               <Match when={route().name === "project"}>
                 <Suspense fallback={<div class="splash">Opening the canvas…</div>}>

@@ -9,6 +9,10 @@ export type Route =
   | { name: "signup" }
   | { name: "dashboard" }
   | { name: "agents" }
+  /** The pools of agents the person may see (theirs, their studios'). */
+  | { name: "pools" }
+  /** The studios the person is in: members, roles, join codes, their pools. */
+  | { name: "studios" }
   | { name: "project"; projectId: string }
   /** One take on its own, for review: the player, its comments and decisions. */
   | { name: "reviewTake"; projectId: string; takeId: string }
@@ -21,6 +25,8 @@ export function matchRoute(path: string): Route {
   if (clean === "/signin") return { name: "signin" };
   if (clean === "/signup") return { name: "signup" };
   if (clean === "/agents") return { name: "agents" };
+  if (clean === "/pools") return { name: "pools" };
+  if (clean === "/studios") return { name: "studios" };
   const project = /^\/projects\/([A-Za-z0-9_-]{1,64})$/.exec(clean);
   if (project) return { name: "project", projectId: project[1]! };
   const review = /^\/review\/([A-Za-z0-9_-]{1,64})\/take\/([A-Za-z0-9_-]{1,64})$/.exec(clean);
@@ -40,6 +46,10 @@ export function pathFor(route: Exclude<Route, { name: "notFound" }>): string {
       return "/signup";
     case "agents":
       return "/agents";
+    case "pools":
+      return "/pools";
+    case "studios":
+      return "/studios";
     case "project":
       return `/projects/${route.projectId}`;
     case "reviewTake":

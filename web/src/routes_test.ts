@@ -28,3 +28,10 @@ Deno.test("the agents page has its own URL", () => {
   assert.deepEqual(matchRoute("/agents"), { name: "agents" });
   assert.equal(pathFor({ name: "agents" }), "/agents");
 });
+
+Deno.test("pools and studios have their own URLs", () => {
+  assert.deepEqual(matchRoute("/pools"), { name: "pools" });
+  assert.deepEqual(matchRoute("/studios/"), { name: "studios" });
+  assert.equal(pathFor({ name: "pools" }), "/pools");
+  assert.equal(pathFor({ name: "studios" }), "/studios");
+});

@@ -17,6 +17,7 @@ import type {
   WhatsNewItem,
 } from "../../../protocol/review.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
+import type { PoolPolicy, StudioRole } from "../../../protocol/fleet.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import type { ApiClient } from "./client.ts";
 import type {
@@ -33,14 +34,19 @@ import type {
   Me,
   Member,
   MyInvite,
+  Pool,
+  PoolDetail,
+  PoolEnrollment,
   Project,
   ProjectAgent,
   ProjectInvite,
+  ProjectPools,
   Revision,
   RoomTicketGrant,
   Select,
   ShareLink,
   SharePreview,
+  Studio,
   User,
   WorkflowAnalysis,
   WorkflowBinding,
@@ -221,6 +227,43 @@ export function createEndpoints(api: ApiClient) {
       ofProject: async (id: string) =>
         (await api.request<{ agents: ProjectAgent[] }>("GET", `${project(id)}/agents`)).agents,
     },
+    /** Studios (edge/routes/studios.ts): groups of people that own pools of agents. */
+    studios: {
+      list: async () => (await api.request<{ studios: Studio[] }>("GET", "/api/studios")).studios,
+      create: async (name: string) =>
+        (await api.request<{ studio: Studio }>("POST", "/api/studios", { name })).studio,
+      /** A new join code (admins), shown once; the previous one stops working. */
+      joinCode: async (studioId: string) =>
+        (await api.request<{ code: string }>("POST", `/api/studios/${enc(studioId)}/join-code`))
+          .code,
+      join: async (code: string) =>
+        (await api.request<{ studio: Studio }>("POST", "/api/studios/join", { code })).studio,
+      setRole: (studioId: string, userId: string, role: StudioRole) =>
+        api.request<void>(
+          "PATCH",
+          `/api/studios/${enc(studioId)}/members/${enc(userId)}`,
+          { role },
+        ),
+      /** Removes a member (admins), or leaves (anyone, for themselves). */
+      remove: (studioId: string, userId: string) =>
+        api.request<void>("DELETE", `/api/studios/${enc(studioId)}/members/${enc(userId)}`),
+    },
+    /** Pools of agents (edge/routes/pools.ts, project_pools.ts). */
+    pools: {
+      list: async () => (await api.request<{ pools: Pool[] }>("GET", "/api/pools")).pools,
+      create: async (body: { name: string; studioId: string } & Partial<PoolPolicy>) =>
+        (await api.request<{ pool: Pool }>("POST", "/api/pools", body)).pool,
+      get: (poolId: string) => api.request<PoolDetail>("GET", `/api/pools/${enc(poolId)}`),
+      update: async (poolId: string, body: { name?: string } & Partial<PoolPolicy>) =>
+        (await api.request<{ pool: Pool }>("PATCH", `/api/pools/${enc(poolId)}`, body)).pool,
+      enroll: (poolId: string, body: { reusable?: boolean; days?: number }) =>
+        api.request<PoolEnrollment>("POST", `/api/pools/${enc(poolId)}/enrollment-tokens`, body),
+      /** The pools that run a project's jobs (members; not share-link guests). */
+      ofProject: (id: string) => api.request<ProjectPools>("GET", `${project(id)}/pools`),
+      /** The owner chooses them; [] returns to the default (owners' and editors' own pools). */
+      choose: (id: string, poolIds: string[]) =>
+        api.request<ProjectPools>("PUT", `${project(id)}/pools`, { poolIds }),
+    },
     revisions: {
       current: (id: string) => api.request<GraphAt>("GET", `${project(id)}/graph`),
       list: (id: string, before?: number) =>
@@ -259,6 +302,9 @@ export function createEndpoints(api: ApiClient) {
         const qs = params.size ? `?${params}` : "";
         return (await api.request<{ jobs: JobSummary[] }>("GET", `${project(id)}/jobs${qs}`)).jobs;
       },
+      /** One job (its pool, the VRAM figure it was matched on, its ETA while queued). */
+      get: async (id: string, jobId: string) =>
+        (await api.request<{ job: JobSummary }>("GET", `${project(id)}/jobs/${enc(jobId)}`)).job,
       cancel: (id: string, jobId: string) =>
         api.request<{ job: JobSummary }>("POST", `${project(id)}/jobs/${enc(jobId)}/cancel`),
       /** Runs a failed or canceled job again with the same inputs. */

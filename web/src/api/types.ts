@@ -3,6 +3,13 @@ import type { Graph } from "../../../protocol/graph.ts";
 import type { AgentProfile, JobProgress } from "../../../protocol/jobs.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
+import type {
+  JobFootprint,
+  PoolPolicy,
+  QueueEta,
+  ScalingAnswer,
+  StudioRole,
+} from "../../../protocol/fleet.ts";
 
 export type { AgentProfile, Take } from "../../../protocol/jobs.ts";
 
@@ -142,6 +149,12 @@ export interface JobSummary {
   error: string | null;
   /** For a queued job: why no agent has taken it yet. */
   waiting: { reason: string; message: string } | null;
+  /** For a queued job: "~4 min: 2 ahead on 2 agents with 24 GB"; null when no agent can run it. */
+  eta?: QueueEta | null;
+  /** The VRAM figure it was matched on: declared, or learned from measured peaks. */
+  footprint?: JobFootprint | null;
+  /** The pool of the agent that holds or ran it. */
+  pool?: { id: string; name: string } | null;
   attempt: number;
   maxAttempts: number;
   agentId: string | null;
@@ -188,6 +201,8 @@ export interface Agent extends AgentCapabilities {
 export interface ProjectAgent extends AgentCapabilities {
   id: string;
   name: string;
+  /** Its studio pool; null for an owner's or editor's own machine. */
+  pool: { id: string; name: string } | null;
   online: boolean;
   lastSeenAt: number;
   gpus: { name: string; vramTotalMiB: number | null }[];
@@ -276,4 +291,55 @@ export interface WorkflowNode {
     value: string | number | boolean | null;
     link: [string, number] | null;
   }[];
+}
+
+/** A studio the signed-in person is in, with everyone in it (`GET /api/studios`; no emails). */
+export interface Studio {
+  id: string;
+  name: string;
+  role: StudioRole;
+  members: { userId: string; name: string; role: StudioRole }[];
+}
+
+/** A pool as `GET /api/pools` lists it: `role` is the caller's (owner: their personal pool). */
+export interface Pool {
+  id: string;
+  name: string;
+  kind: "personal" | "studio";
+  studioId: string | null;
+  role: "owner" | "admin" | "member";
+  policy: PoolPolicy;
+  hasScalingToken: boolean;
+}
+
+/** One agent of a pool (`GET /api/pools/:id`): `busy` when it holds as many jobs as it runs. */
+export interface PoolAgent {
+  id: string;
+  name: string;
+  online: boolean;
+  maxVramMiB: number;
+  vramClass: string;
+  jobs: number;
+  busy: boolean;
+}
+
+/** `GET /api/pools/:id`: the pool, its agents and the scaling answer autoscalers read. */
+export interface PoolDetail {
+  pool: Pool;
+  agents: PoolAgent[];
+  scaling: ScalingAnswer;
+}
+
+/** `POST /api/pools/:id/enrollment-tokens`: the token and the enroll command naming it. */
+export interface PoolEnrollment {
+  token: string;
+  expiresAt: number;
+  reusable: boolean;
+  command: string;
+}
+
+/** `GET /api/projects/:id/pools`: the pools that run its jobs; `chosen` false: the default. */
+export interface ProjectPools {
+  chosen: boolean;
+  pools: { id: string; name: string; kind: "personal" | "studio" }[];
 }

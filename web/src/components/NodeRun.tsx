@@ -24,6 +24,7 @@ import type { Take } from "../api/types.ts";
 import { availabilityNote, downgradeNote } from "../format/availability.ts";
 import { decisionLine } from "../format/review.ts";
 import { formatEta, idleRun, selectedTake } from "../stores/runs.ts";
+import RunPlacement from "./fleet/RunPlacement.tsx";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 /** How many takes fit in the strip; the inspector lists them all. */
@@ -270,6 +271,7 @@ export default function NodeRun(props: { session: ProjectSession; id: string }) 
               <Show when={run().rationale}>
                 <RunNote text={run().rationale!} tone="lower" testId={`downgrade-${props.id}`} />
               </Show>
+              <RunPlacement run={run()} id={props.id} />
             </div>
           </div>
         </Match>

@@ -1,5 +1,5 @@
 /**
- * The agents that serve this project (its owners' and editors' machines), for every member: name,
+ * The pools that serve this project (chosen by an owner) and their agents, for every member: name,
  * online or not, GPUs and VRAM, what each can run and what it lacks for the rest. Nothing about
  * the people who own them. Refreshed while open: agents come and go.
  */
@@ -8,6 +8,7 @@ import { formatVram } from "../format/agents.ts";
 import { api, settled } from "../services.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import AgentCapabilities from "./AgentCapabilities.tsx";
+import ProjectPools from "./fleet/ProjectPools.tsx";
 
 const REFRESH_MS = 5_000;
 
@@ -18,16 +19,15 @@ export default function ProjectAgentsPanel(props: { session: ProjectSession }) {
   onCleanup(() => clearInterval(timer));
   return (
     <div class="side-panel" data-testid="project-agents-panel">
-      <p class="muted small">
-        The GPU machines of this project's owners and editors run its Generate jobs.
-      </p>
+      <ProjectPools session={props.session} />
+      <p class="muted small">The agents of these pools run its Generate jobs:</p>
       <Show when={agents.error}>
         <p class="form-error">Cannot load agents: {String(agents.error?.message)}</p>
       </Show>
       <Show when={settled(agents)?.length === 0}>
         <p class="muted small" data-testid="project-agents-empty">
-          No agent serves this project yet. An owner or editor adds their GPU machine on the Agents
-          page (top bar).
+          No agent of these pools is enrolled yet: add a GPU machine on the Agents page, or enroll
+          one into a studio's pool on the Pools page (top bar).
         </p>
       </Show>
       <ul class="list project-agents">
@@ -44,6 +44,9 @@ export default function ProjectAgentsPanel(props: { session: ProjectSession }) {
                     {agent.online ? "online" : "offline"}
                   </span>
                   <strong>{agent.name}</strong>
+                  <Show when={agent.pool}>
+                    {(pool) => <span class="chip">{pool().name}</span>}
+                  </Show>
                 </div>
                 <div class="small" data-testid={`project-agent-gpus-${agent.id}`}>
                   {agent.gpus.length === 0

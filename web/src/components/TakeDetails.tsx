@@ -1,7 +1,7 @@
 /**
  * What a take is made of, beside it in the viewer: whether it is the node's selected take (and
  * who chose it), its tier (and why it ran lower), seed, template, timing, what it read (upstream
- * takes, asset versions) and its parameters; for editors, "Select this take" and "Use these
+ * takes, asset versions), the pool that ran it and its VRAM figure, and its parameters; for editors, "Select this take" and "Use these
  * settings".
  */
 import { For, Show } from "solid-js";
@@ -12,6 +12,7 @@ import { timeAgo } from "../format/activity.ts";
 import { downgradeNote } from "../format/availability.ts";
 import { inputWords, timingWords } from "../format/take_details.ts";
 import type { Choice } from "../stores/runs.ts";
+import TakeFleetFacts from "./fleet/TakeFleetFacts.tsx";
 
 /** The upstream take an input names, when the viewer can open it (its node is known). */
 function upstreamOf(input: TakeInput): { takeId: string; nodeId: string } | null {
@@ -26,6 +27,8 @@ function valueText(value: unknown): string {
 
 export default function TakeDetails(props: {
   take: Take;
+  /** Where its job's pool and VRAM figure are read from; absent: not shown. */
+  projectId?: string;
   /** Whether this is the node's selected take, and the choice behind it (null: the newest). */
   selected: boolean;
   chosen: Choice | null;
@@ -95,6 +98,9 @@ export default function TakeDetails(props: {
         <dd data-testid="take-ran">{timing().ran}</dd>
         <dt>Finished</dt>
         <dd>{timing().finished}</dd>
+        <Show when={props.projectId && t().lineage.jobId} keyed>
+          {(jobId) => <TakeFleetFacts projectId={props.projectId!} jobId={jobId} />}
+        </Show>
       </dl>
       <h4>Inputs</h4>
       <Show

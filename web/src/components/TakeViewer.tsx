@@ -215,6 +215,7 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
             />
             <TakeDetails
               take={take}
+              projectId={s.project.id}
               selected={isSelected(take)}
               chosen={run().chosen}
               readOnly={s.readOnly()}

@@ -3,6 +3,7 @@ import { type JSX, Show } from "solid-js";
 import { navigate } from "../routes.ts";
 import { api, displayName, session, setSession } from "../services.ts";
 import { toast } from "../stores/toasts.ts";
+import PageLink from "./PageLink.tsx";
 
 export default function TopBar(props: { children?: JSX.Element }) {
   async function signOut() {
@@ -30,14 +31,9 @@ export default function TopBar(props: { children?: JSX.Element }) {
         {(me) => (
           <div class="account">
             <Show when={"user" in me()}>
-              <a
-                class="nav-link"
-                href="/agents"
-                data-testid="nav-agents"
-                onClick={(e) => (e.preventDefault(), navigate({ name: "agents" }))}
-              >
-                Agents
-              </a>
+              <PageLink to="agents" testId="nav-agents">Agents</PageLink>
+              <PageLink to="pools" testId="nav-pools">Pools</PageLink>
+              <PageLink to="studios" testId="nav-studios">Studios</PageLink>
             </Show>
             <span class="muted account-name" data-testid="account-name">{displayName(me())}</span>
             <button type="button" class="ghost" onClick={signOut} data-testid="sign-out">

@@ -9,6 +9,8 @@ import { createStore, reconcile } from "solid-js/store";
 import { ApiError } from "../api/client.ts";
 import type { Agent, EnrollmentToken, JobSummary, Project } from "../api/types.ts";
 import AgentCapabilities from "../components/AgentCapabilities.tsx";
+import CopyCommand from "../components/CopyCommand.tsx";
+import PageLink from "../components/PageLink.tsx";
 import TopBar from "../components/TopBar.tsx";
 import { enrollCommands } from "../../../protocol/agent_command.ts";
 import { formatVram, gpuLines } from "../format/agents.ts";
@@ -57,14 +59,6 @@ function EnrollPanel(props: { onCreated: () => void }) {
       report(error);
     }
   }
-  async function copy(text: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      toast("Copied", "info");
-    } catch {
-      toast("Copy failed: select the command and copy it by hand");
-    }
-  }
   return (
     <section class="card enroll" data-testid="enroll-panel">
       <h2>Add a GPU machine</h2>
@@ -91,17 +85,7 @@ function EnrollPanel(props: { onCreated: () => void }) {
         {(c) => (
           <div class="enroll-steps">
             <p>1. On the GPU machine, in the repository's folder, run:</p>
-            <div class="command">
-              <code data-testid="enroll-command">{c().enroll}</code>
-              <button
-                type="button"
-                class="small"
-                onClick={() => void copy(c().enroll)}
-                data-testid="enroll-copy"
-              >
-                Copy
-              </button>
-            </div>
+            <CopyCommand command={c().enroll} testId="enroll-command" />
             <p class="muted small">
               where Deno is installed: <code data-testid="enroll-task">{c().enrollWithDeno}</code>
             </p>
@@ -256,7 +240,12 @@ export default function AgentsPage() {
       <main class="dashboard agents-page" data-testid="agents-page">
         <div class="dashboard-head">
           <h1>GPU agents</h1>
+          <PageLink to="pools" testId="agents-to-pools">Pools</PageLink>
         </div>
+        <p class="muted small">
+          These are your own machines (your personal pool). A studio's machines enroll into its
+          pools, on the Pools page.
+        </p>
         <EnrollPanel onCreated={() => void refresh()} />
         <Show when={agents.error}>
           <p class="form-error" role="alert">Cannot load agents: {agents.error}</p>

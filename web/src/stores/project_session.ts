@@ -21,6 +21,7 @@ import { linkCanvas, type OutsideChange } from "../sync/canvas_link.ts";
 import type { ConnectionState } from "../sync/room_client.ts";
 import { bindEngineView } from "./engine_view.ts";
 import { createGraphStore } from "./graph_store.ts";
+import { watchActiveJobs } from "./job_watch.ts";
 import { createReviewStore } from "./review.ts";
 import {
   idleRun,
@@ -28,6 +29,7 @@ import {
   type NodeRun,
   onJob,
   onJobEvent,
+  onJobRead,
   selectedTake,
   withTake,
 } from "./runs.ts";
@@ -301,6 +303,22 @@ export function createProjectSession(project: Project) {
     return `Not used at ${tier}: the template agents run there does not read it`;
   }
 
+  /** Queued jobs' ETAs and running jobs' pools, read again while any shows (job_watch.ts). */
+  const stopJobWatch = watchActiveJobs({
+    active: () =>
+      Object.values(runs).some((r) =>
+        r.phase === "queued" || (r.phase === "running" && r.pool === null)
+      ),
+    read: () => api.jobs.list(projectId, { limit: 50 }),
+    apply: (jobs) =>
+      setRuns(produce((all) => {
+        for (const job of jobs) {
+          const run = all[job.nodeId];
+          if (run?.jobId === job.id) all[job.nodeId] = onJobRead(run, job);
+        }
+      })),
+  });
+
   async function load(): Promise<void> {
     room.start();
     void readCapabilities();
@@ -462,6 +480,7 @@ export function createProjectSession(project: Project) {
   function dispose(): void {
     disposed = true;
     clearTimeout(capabilityTimer);
+    stopJobWatch();
     room.stop();
     review.dispose();
     setRuns(reconcile({}));

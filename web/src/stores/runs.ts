@@ -4,6 +4,7 @@
  * broadcasts), so every collaborator's node reads the same.
  */
 import type { JobEvent } from "../../../protocol/canvas.ts";
+import type { JobFootprint, QueueEta } from "../../../protocol/fleet.ts";
 import type { JobSummary, Take } from "../api/types.ts";
 
 export interface NodeRun {
@@ -19,6 +20,12 @@ export interface NodeRun {
   rationale: string | null;
   /** When the job's latest preview frame arrived (null: none yet). */
   previewAt: number | null;
+  /** Queued: where it stands ("~4 min: 2 ahead on 2 agents with 24 GB"), read again while queued. */
+  queueEta: QueueEta | null;
+  /** The pool of the agent that runs it. */
+  pool: { id: string; name: string } | null;
+  /** The VRAM figure it was matched on (declared, or learned from measured peaks). */
+  footprint: JobFootprint | null;
   takes: Take[];
   /** The take someone chose for the node, with who and when; null: nobody did (the newest plays). */
   chosen: Choice | null;
@@ -41,6 +48,9 @@ export function idleRun(): NodeRun {
     error: null,
     rationale: null,
     previewAt: null,
+    queueEta: null,
+    pool: null,
+    footprint: null,
     takes: [],
     chosen: null,
   };
@@ -71,6 +81,9 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
         error: null,
         rationale: event.rationale ?? (same ? run.rationale : null),
         previewAt: event.previewAt ?? (same ? run.previewAt : null),
+        queueEta: null,
+        pool: same ? run.pool : null,
+        footprint: same ? run.footprint : null,
       };
     }
     case "generation.complete": {
@@ -107,6 +120,30 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
 
 /** The run after Generate was accepted, or after reading a job's state from the API. */
 export function onJob(run: NodeRun, job: JobSummary): NodeRun {
+  const next = _onJobState(run, job);
+  return {
+    ...next,
+    queueEta: job.state === "queued" ? job.eta ?? null : null,
+    pool: job.pool ?? null,
+    footprint: job.footprint ?? null,
+  };
+}
+
+/**
+ * A job read again while its node shows it queued or running (the room says nothing while a job
+ * waits): a queued one's ETA and reason move on; a running one gains its pool, while its
+ * progress stays the room's, which is newer than any read.
+ */
+export function onJobRead(run: NodeRun, job: JobSummary): NodeRun {
+  if (run.jobId !== job.id) return run;
+  if (run.phase === "queued") return onJob(run, job);
+  if (run.phase === "running") {
+    return { ...run, pool: job.pool ?? run.pool, footprint: job.footprint ?? run.footprint };
+  }
+  return run;
+}
+
+function _onJobState(run: NodeRun, job: JobSummary): NodeRun {
   switch (job.state) {
     case "queued":
     case "leased":

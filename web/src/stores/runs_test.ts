@@ -6,6 +6,7 @@ import {
   latestJobs,
   onJob,
   onJobEvent,
+  onJobRead,
   selectedTake,
   withTake,
 } from "./runs.ts";
@@ -189,4 +190,37 @@ Deno.test("the selected take: the newest until someone chooses; a new take does 
   run = onJobEvent(run, chosen("t1", 10));
   assert.equal(selectedTake(run)?.id, "t3");
   assert.equal(selectedTake(idleRun()), undefined);
+});
+
+Deno.test("a queued job read again shows its new ETA; a running one gains its pool, keeping the room's progress", () => {
+  const eta = { seconds: 240, ahead: 2, agents: 2, text: "~4 min: 2 ahead on 2 agents with 24 GB" };
+  let run = onJob(idleRun(), job({ id: "j1", state: "queued" }));
+  assert.equal(run.queueEta, null);
+  run = onJobRead(run, job({ id: "j1", state: "queued", eta }));
+  assert.equal(run.queueEta?.text, eta.text);
+  // A read of another job (an older one of the node) changes nothing.
+  assert.equal(onJobRead(run, job({ id: "j0", state: "queued" })), run);
+  run = onJobEvent(run, {
+    type: "progress.update",
+    nodeId: "n",
+    taskId: "j1",
+    percent: 40,
+    message: "sampling",
+  });
+  assert.equal(run.queueEta, null);
+  const footprint = { source: "declared" as const, vramMiB: 12_288, declaredMiB: 12_288 };
+  run = onJobRead(
+    run,
+    job({
+      id: "j1",
+      state: "running",
+      progress: { percent: 10, message: "older", at: 0 },
+      pool: { id: "p", name: "Render Farm" },
+      footprint,
+    }),
+  );
+  assert.equal(run.percent, 40);
+  assert.equal(run.message, "sampling");
+  assert.equal(run.pool?.name, "Render Farm");
+  assert.deepEqual(run.footprint, footprint);
 });
