@@ -1120,6 +1120,12 @@ Deno.test("bad review input (comments, decisions, read markers) is refused namin
         field: "target.frame",
       },
       {
+        name: "a node the graph does not hold",
+        body: { target: { kind: "node", nodeId: "x" }, body: "x" },
+        status: 422,
+        field: "target.nodeId",
+      },
+      {
         name: "a time past the cut's end",
         body: { target: { kind: "cut", cutId: "main", frame: cutFrames }, body: "x" },
         status: 422,

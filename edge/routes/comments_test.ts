@@ -309,3 +309,28 @@ Deno.test("a cut comment outside the film, on a cut of another project or withou
     await t.close();
   }
 });
+
+Deno.test("a comment on a node the project's live graph does not hold is refused naming target.nodeId", async () => {
+  const t = await createTestApp();
+  try {
+    const p = await reviewProject(t, "Olga");
+    const path = `/api/projects/${p.id}/comments`;
+    const refused = await call(t, "POST", path, {
+      token: p.reviewer.token,
+      body: { target: { kind: "node", nodeId: "ghost" }, body: "Where is this?" },
+    });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.deepEqual(refused.body.error.issues.map((i: { path: string }) => i.path), [
+      "target.nodeId",
+    ]);
+    const onStill = await call(t, "POST", path, {
+      token: p.reviewer.token,
+      body: { target: { kind: "node", nodeId: "still" }, body: "Fine" },
+    });
+    assert.equal(onStill.status, 201);
+    const listed = await call(t, "GET", path, { token: p.owner.token });
+    assert.deepEqual(listed.body.comments, [onStill.body.comment]);
+  } finally {
+    await t.close();
+  }
+});

@@ -7,6 +7,7 @@ import {
   insertReadyTake,
   signUp,
 } from "../testing.ts";
+import { oneShot, saveGraph } from "../../test/jobs/graphs.ts";
 
 Deno.test("what's new lists exactly what others did since the person last marked it read", async () => {
   const t = await createTestApp();
@@ -14,6 +15,7 @@ Deno.test("what's new lists exactly what others did since the person last marked
     const owner = await signUp(t, "Olga");
     const editor = await signUp(t, "Ed");
     const id = await createProject(t, owner);
+    await saveGraph(t, id, oneShot());
     await addMember(t, id, owner, editor, "editor");
     const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
       token: owner.token,
