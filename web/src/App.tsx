@@ -20,6 +20,7 @@ import Toasts from "./components/Toasts.tsx";
 // The canvas is most of the code; the sign-in page should not wait for it.
 const ProjectPage = lazy(() => import("./pages/ProjectPage.tsx"));
 const ReviewPage = lazy(() => import("./pages/ReviewPage.tsx"));
+const CutReviewPage = lazy(() => import("./pages/CutReviewPage.tsx"));
 
 function Redirect(props: { to: "signin" | "dashboard" }) {
   onMount(() => navigate({ name: props.to }, true));
@@ -32,7 +33,7 @@ export default function App() {
   const needsAccount = () => {
     const r = route();
     return r.name === "dashboard" || r.name === "project" || r.name === "agents" ||
-      r.name === "reviewTake";
+      r.name === "reviewTake" || r.name === "reviewCut";
   };
   return (
     <>
@@ -77,6 +78,14 @@ export default function App() {
                   <ReviewPage
                     projectId={(route() as { projectId: string }).projectId}
                     takeId={(route() as { takeId: string }).takeId}
+                  />
+                </Suspense>
+              </Match>
+              <Match when={route().name === "reviewCut"}>
+                <Suspense fallback={<div class="splash">Opening the cut…</div>}>
+                  <CutReviewPage
+                    projectId={(route() as { projectId: string }).projectId}
+                    cutId={(route() as { cutId: string }).cutId}
                   />
                 </Suspense>
               </Match>
