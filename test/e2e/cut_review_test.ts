@@ -138,3 +138,71 @@ Deno.test("cut review: Cleo pauses the film with C and comments; Ana sees the ma
     },
   );
 });
+
+Deno.test("cut review without a render: the selected takes play in sequence, and a comment lands on the film's frame", async () => {
+  await using studio = await startStudio();
+  const dir = await Deno.makeTempDir({ prefix: "md-e2e-cut-sequence-" });
+  const shot = (id: string, code: string, x: number) =>
+    node(id, "shot.generate", x, 80, {
+      prompt: id,
+      scene: "SC01",
+      shot: code,
+      fps: 16,
+      frames: 16,
+    });
+  const graph = graphOf([shot("wide", "SHOT-010", 80), shot("door", "SHOT-020", 420)]);
+  const main = cutFromGraph(graph, { id: "main", name: "Main", format: DEFAULT_CUT_FORMAT });
+  const { ana, projectId } = await anaWithEditorBen(studio, { ...graph, cuts: { main } });
+  const agent = await studio.startAgent(ana);
+  const urls: Record<string, string> = {};
+  try {
+    for (const [nodeId, colour] of [["wide", "red"], ["door", "blue"]] as const) {
+      const file = await makeClip(`${dir}/${colour}.mp4`, {
+        source: `color=c=${colour}`,
+        rate: 16,
+        seconds: 1,
+      });
+      studio.fake.behaviour.outputBytes = () => Deno.readFileSync(file);
+      await generateTake(studio, ana, projectId, nodeId);
+      const [take] = (await studio.api<{ takes: { url: string }[] }>(
+        "GET",
+        `/api/projects/${projectId}/takes?nodeId=${nodeId}`,
+        ana.token,
+      )).takes;
+      urls[nodeId] = new URL(take!.url, studio.url).pathname;
+    }
+  } finally {
+    await agent.stop();
+  }
+  const c = await reviewerByLink(studio, ana, projectId, "Cleo");
+  await c.goto(`${studio.url}/review/${projectId}/main`);
+  await c.getByTestId("cut-review-page").waitFor();
+  // Two clips of 1 s at the cut's 24 fps.
+  await until("the film's length", async () => (await readout(c)).includes("/ 48"));
+  assert.match(await c.getByTestId("cut-review-film").innerText(), /selected takes play/);
+  const source = () =>
+    c.getByTestId("stage-a").evaluate((v) => new URL((v as HTMLVideoElement).src).pathname);
+  await until("the first shot's take", async () => (await source()) === urls["wide"]);
+  await c.getByTestId("scrub").fill("30");
+  await until("the second shot's take at frame 30", async () => (await source()) === urls["door"]);
+  assert.match(await readout(c), /^frame 31 \/ 48 · 00:00:01:06/);
+  await c.keyboard.press("c");
+  await c.getByTestId("comment-input").fill("The door comes too soon");
+  await c.getByTestId("comment-post").click();
+  const thread = c.locator("[data-testid^=thread-]").first();
+  await thread.waitFor();
+  assert.equal(await thread.getByTestId("thread-seek").innerText(), "00:00:01:06");
+  const id = (await thread.getAttribute("data-testid"))!.slice("thread-".length);
+  assert.equal(await c.getByTestId(`marker-${id}`).getAttribute("data-frame"), "30");
+  // It plays on from the start through both shots.
+  await c.getByTestId(`marker-${id}`).click();
+  await c.getByTestId("scrub").fill("0");
+  await c.getByTestId("play").click();
+  await until("back in the first shot, playing", async () => (await source()) === urls["wide"]);
+  await until(
+    "into the second shot",
+    async () => Number(/^frame (\d+)/.exec(await readout(c))?.[1]) > 26,
+  );
+  await until("the second shot's take", async () => (await source()) === urls["door"]);
+  await studio.screenshot(c, "cut-review-sequence");
+});

@@ -1,18 +1,21 @@
 /**
  * `/review/:projectId/:cutId`: a cut for review, for the team and for guests who came by a
- * share link. The film plays in the take viewer's player (TakeStage): the cut's latest render.
+ * share link. The film plays in the take viewer's player (TakeStage): the cut's latest render,
+ * else the selected takes of its clips in sequence with their trims (transitions as cuts, as the
+ * timeline's preview plays them).
  * Comments are at times of the film (frames at the cut's rate): markers on the time bar and a
  * list beside it (CommentsPanel, as for a take); a click on either seeks there, and C pauses and
  * starts a comment at the frame shown. Live through the project's room like the studio.
  */
 import "../zod_without_eval.ts";
-import { createResource, Match, onCleanup, Show, Switch } from "solid-js";
-import { DEFAULT_CUT_FORMAT } from "../../../protocol/cut.ts";
+import { createMemo, createResource, Match, onCleanup, Show, Switch } from "solid-js";
+import { cutDuration, DEFAULT_CUT_FORMAT, layoutVideo } from "../../../protocol/cut.ts";
 import type { Project } from "../api/types.ts";
 import CommentsPanel from "../components/CommentsPanel.tsx";
 import { renderVersion } from "../components/CutRenders.tsx";
 import { createFilmReview } from "../components/film_review.ts";
-import TakeStage from "../components/TakeStage.tsx";
+import TakeStage, { type FilmSequence } from "../components/TakeStage.tsx";
+import { playingAt } from "../format/timeline.ts";
 import TopBar from "../components/TopBar.tsx";
 import WhatsNew from "../components/WhatsNew.tsx";
 import { api } from "../services.ts";
@@ -31,6 +34,22 @@ function CutReview(props: { project: Project; cutId: string }) {
     threads: () => s.review.threadsOf({ cutId: props.cutId }),
     fps,
     moving: () => true,
+  });
+  /** Without a render: the clips' selected takes in order, each at its trim. */
+  const sequence = createMemo((): FilmSequence | null => {
+    const c = cut();
+    if (!c || film()) return null;
+    const clips = layoutVideo(c).clips;
+    const rate = c.format.fps;
+    return {
+      fps: rate,
+      frames: cutDuration(c),
+      at(frame) {
+        const shown = playingAt(clips, frame);
+        const take = shown && s.playedTake(shown.placed.clip.nodeId);
+        return take ? { url: take.url, seconds: shown.source / rate } : null;
+      },
+    };
   });
   const moderator = () => (s.you()?.role ?? s.role) !== "reviewer";
 
@@ -57,40 +76,51 @@ function CutReview(props: { project: Project; cutId: string }) {
         <strong class="viewer-title" data-testid="cut-review-title">
           {cut()?.name ?? "Opening the cut…"}
         </strong>
-        <Show when={film()}>
-          {(f) => (
-            <span class="muted small" data-testid="cut-review-film">
-              Render {renderVersion(f())} · {new Date(f().createdAt).toLocaleString()}
-            </span>
-          )}
-        </Show>
+        <span class="muted small" data-testid="cut-review-film">
+          {film()
+            ? `Render ${renderVersion(film()!)} · ${new Date(film()!.createdAt).toLocaleString()}`
+            : cut()
+            ? "Not rendered yet: the selected takes play in sequence"
+            : ""}
+        </span>
         <a class="small viewer-tools" href={`/projects/${props.project.id}`}>Open the project</a>
       </header>
       <div class="viewer-body">
-        <Show
-          when={film()}
-          keyed
+        <Switch
           fallback={
-            <p class="muted viewer-empty" data-testid="cut-review-empty">
-              {cut()
-                ? "This cut has no render yet: an editor renders it from the timeline."
-                : "Opening the cut…"}
-            </p>
+            <p class="muted viewer-empty" data-testid="cut-review-empty">Opening the cut…</p>
           }
         >
-          {(take) => (
-            <TakeStage
-              a={take}
-              b={null}
-              mode="wipe"
-              controls={review.bindControls}
-              markers={review.markers()}
-              onMarker={review.setActive}
-              drawing={review.drawing()}
-              onDraw={review.drawn}
-            />
-          )}
-        </Show>
+          <Match when={film()} keyed>
+            {(take) => (
+              <TakeStage
+                a={take}
+                b={null}
+                mode="wipe"
+                controls={review.bindControls}
+                markers={review.markers()}
+                onMarker={review.setActive}
+                drawing={review.drawing()}
+                onDraw={review.drawn}
+              />
+            )}
+          </Match>
+          <Match when={sequence()}>
+            {(film) => (
+              <TakeStage
+                a={null}
+                sequence={film()}
+                b={null}
+                mode="wipe"
+                controls={review.bindControls}
+                markers={review.markers()}
+                onMarker={review.setActive}
+                drawing={review.drawing()}
+                onDraw={review.drawn}
+              />
+            )}
+          </Match>
+        </Switch>
         <aside class="review-side" aria-label="Review">
           <CommentsPanel
             review={s.review}
