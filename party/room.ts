@@ -341,8 +341,6 @@ export class CanvasRoom {
         this.#broadcast({ type: "user.updated", peer: updated.peer });
       }
     }
-    // Open members panels (an owner's, most of all) reload; share-link guests see no members.
-    this.#broadcastTo((s) => !s.guest, { type: "members.changed" });
   }
 
   #hello(session: Session, protocol: number, epoch?: string, lastSeq?: number): void {
