@@ -451,6 +451,7 @@ const PERSONAL_ROUTES: Record<
     invitee: 204,
   },
   "GET /api/inbox/ticket": { anonymous: 401, guest: 401, stranger: 200, invitee: 200 },
+  "GET /api/inbox/mentions": { anonymous: 401, guest: 401, stranger: 200, invitee: 200 },
 };
 
 function personalRoutesOf(t: TestApp): string[] {

@@ -334,3 +334,60 @@ Deno.test("a comment on a node the project's live graph does not hold is refused
     await t.close();
   }
 });
+
+Deno.test("an @mention reaches the named member's inbox and is listed at /api/inbox/mentions, in projects they are still in", async () => {
+  const t = await createTestApp();
+  try {
+    const p = await reviewProject(t, "Olga");
+    const path = `/api/projects/${p.id}/comments`;
+    const mentions = async (token: string) =>
+      (await call(t, "GET", "/api/inbox/mentions", { token })).body.mentions;
+    assert.deepEqual(await mentions(p.editor.token), []);
+    const before = t.notifier.userEvents.length;
+    const created = await call(t, "POST", path, {
+      token: p.guest.token,
+      body: { target: { kind: "cut", cutId: p.cutId, frame: 3 }, body: "@Ed and @Rita: look here" },
+    });
+    assert.equal(created.status, 201);
+    assert.deepEqual(t.notifier.userEvents.slice(before), [
+      { userId: p.editor.id, event: { type: "inbox.changed", what: "mentions" } },
+      { userId: p.reviewer.id, event: { type: "inbox.changed", what: "mentions" } },
+    ]);
+    const listed = await mentions(p.editor.token);
+    assert.deepEqual(listed, [{
+      commentId: created.body.comment.id,
+      projectId: p.id,
+      projectName: "Review",
+      target: { kind: "cut", cutId: p.cutId },
+      by: "Olga",
+      body: "@Ed and @Rita: look here",
+      at: created.body.comment.createdAt,
+    }]);
+    assert.deepEqual(await mentions(p.owner.token), [], "Olga the owner was not named");
+    // An edit that names someone new tells only them; naming oneself tells nobody.
+    const mid = t.notifier.userEvents.length;
+    const own = await call(t, "POST", path, {
+      token: p.owner.token,
+      body: { target: { kind: "node", nodeId: "shot1" }, body: "note to @Olga" },
+    });
+    await call(t, "PATCH", `${path}/${own.body.comment.id}`, {
+      token: p.owner.token,
+      body: { body: "note to @Olga and @Ed" },
+    });
+    assert.deepEqual(t.notifier.userEvents.slice(mid), [
+      { userId: p.editor.id, event: { type: "inbox.changed", what: "mentions" } },
+    ]);
+    assert.equal((await mentions(p.editor.token)).length, 2);
+    // Removed from the project: what was said there is no longer theirs to read.
+    await call(t, "DELETE", `/api/projects/${p.id}/members/${p.editor.id}`, {
+      token: p.owner.token,
+    });
+    assert.deepEqual(await mentions(p.editor.token), []);
+    assert.equal(
+      (await call(t, "GET", "/api/inbox/mentions", { token: p.guest.token })).status,
+      401,
+    );
+  } finally {
+    await t.close();
+  }
+});

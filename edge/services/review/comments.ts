@@ -94,6 +94,10 @@ async function cutColumns(
 async function targetColumns(deps: AppDeps, projectId: string, target: CommentTarget) {
   if (target.kind === "cut") return await cutColumns(deps, projectId, target);
   if (target.kind === "node") {
+    const graph = (await liveGraph(deps, projectId)).graph;
+    if (!Object.hasOwn(graph.nodes, target.nodeId)) {
+      throw invalid("target.nodeId", "no such node in this project's graph");
+    }
     return {
       targetKind: "node" as const,
       nodeId: target.nodeId,
@@ -131,6 +135,15 @@ async function targetColumns(deps: AppDeps, projectId: string, target: CommentTa
     fps: timing.kind === "video" && target.frame !== undefined ? timing.fps : null,
     shape: target.shape ?? null,
   };
+}
+
+/** Each person newly named in a comment hears of it on their dashboard (their inbox), but not
+ * the author naming themself. */
+function tellMentioned(deps: AppDeps, userIds: string[], author: ReviewAuthor): void {
+  for (const userId of userIds) {
+    if (`user:${userId}` === author.person) continue;
+    deps.notifier.notifyUser(userId, { type: "inbox.changed", what: "mentions" });
+  }
 }
 
 /** A thread's first comment in this project; a reply to a reply joins the same thread. */
@@ -172,6 +185,7 @@ export async function createComment(
   }).returning();
   const comment = publicComment(row!);
   deps.notifier.notify(projectId, { type: "review.update", change: "comment.created", comment });
+  tellMentioned(deps, comment.mentions, author);
   return comment;
 }
 
@@ -193,14 +207,12 @@ export async function editComment(
   const row = await commentIn(deps, projectId, id);
   if (row.authorPerson !== author.person) throw forbidden("only its author edits a comment");
   const at = deps.now();
+  const mentions = mentionedIn(body, await membersOf(deps, projectId));
   await deps.db.batch([
     deps.db.insert(commentEdits).values({ commentId: id, body: row.body, replacedAt: at }),
-    deps.db.update(comments).set({
-      body,
-      editedAt: at,
-      mentions: mentionedIn(body, await membersOf(deps, projectId)),
-    }).where(eq(comments.id, id)),
+    deps.db.update(comments).set({ body, editedAt: at, mentions }).where(eq(comments.id, id)),
   ]);
+  tellMentioned(deps, mentions.filter((m) => !row.mentions.includes(m)), author);
   return changed(deps, projectId, await commentIn(deps, projectId, id));
 }
 

@@ -28,6 +28,7 @@ import type {
   Me,
   Member,
   MyInvite,
+  MyMention,
   Project,
   ProjectAgent,
   ProjectInvite,
@@ -109,6 +110,8 @@ export function createEndpoints(api: ApiClient) {
     },
     inbox: {
       ticket: () => api.request<InboxTicketGrant>("GET", "/api/inbox/ticket"),
+      mentions: async () =>
+        (await api.request<{ mentions: MyMention[] }>("GET", "/api/inbox/mentions")).mentions,
     },
     shareLinks: {
       list: async (id: string) =>
