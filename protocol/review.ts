@@ -144,11 +144,13 @@ export type ReviewUpdate = z.infer<typeof reviewUpdateSchema>;
 
 /** One thing in "what's new". */
 export interface WhatsNewItem {
-  kind: "take" | "comment" | "reply" | "mention" | "decision";
+  kind: "take" | "render" | "comment" | "reply" | "mention" | "decision";
   at: number;
-  /** The take, comment or decision's take id. */
+  /** The take (a render's too), comment or decision's take id. */
   id: string;
   nodeId: string | null;
+  /** The cut of a render or of a comment on a cut; null otherwise. */
+  cutId: string | null;
   by: string | null;
   text: string;
 }

@@ -8,7 +8,7 @@
  * starts a comment at the frame shown. Live through the project's room like the studio.
  */
 import "../zod_without_eval.ts";
-import { createMemo, createResource, Match, onCleanup, Show, Switch } from "solid-js";
+import { createMemo, createResource, Match, onCleanup, Switch } from "solid-js";
 import { cutDuration, DEFAULT_CUT_FORMAT, layoutVideo } from "../../../protocol/cut.ts";
 import type { Project } from "../api/types.ts";
 import CommentsPanel from "../components/CommentsPanel.tsx";
