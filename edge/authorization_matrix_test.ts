@@ -33,10 +33,18 @@ type Route = `${"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} /api/projects/${str
  * `guests: false` where share-link guests, reviewers though they are, get the outsider's 404.
  * `notAuthor` lists who, though of the role, gets 403 on the fixture's comment (written by the
  * reviewer): only its author edits it; only its author, editors and owners resolve or delete it.
+ * A route may have more rows, named `<route> [case]`, each with its own body or path values
+ * (`params`: a path parameter standing for another of the fixture's values).
  */
 const REQUIRED_ROLE: Record<
-  Route,
-  { role: Role; body?: unknown; guests?: false; notAuthor?: readonly PrincipalName[] }
+  Route | `${Route} [${string}]`,
+  {
+    role: Role;
+    body?: unknown;
+    guests?: false;
+    notAuthor?: readonly PrincipalName[];
+    params?: Record<string, string>;
+  }
 > = {
   "GET /api/projects/:id": { role: "reviewer" },
   "PATCH /api/projects/:id": { role: "editor", body: { description: "changed" } },
@@ -104,6 +112,17 @@ const REQUIRED_ROLE: Record<
     role: "reviewer",
     body: { target: { kind: "take", takeId: ":takeId", frame: 0 }, body: "Nice" },
   },
+  "POST /api/projects/:id/comments [on a cut at a frame]": {
+    role: "reviewer",
+    body: {
+      target: { kind: "cut", cutId: ":cutId", frame: 10, shape: { kind: "point", x: 0.5, y: 0.5 } },
+      body: "Cut earlier",
+    },
+  },
+  "POST /api/projects/:id/comments [on a node]": {
+    role: "reviewer",
+    body: { target: { kind: "node", nodeId: ":nodeId" }, body: "Wider" },
+  },
   "PATCH /api/projects/:id/comments/:commentId": {
     role: "reviewer",
     body: { body: "Edited" },
@@ -115,6 +134,23 @@ const REQUIRED_ROLE: Record<
     notAuthor: ["guest"],
   },
   "DELETE /api/projects/:id/comments/:commentId": { role: "reviewer", notAuthor: ["guest"] },
+  "PATCH /api/projects/:id/comments/:commentId [a cut's]": {
+    role: "reviewer",
+    body: { body: "Edited" },
+    notAuthor: ["guest", "editor", "owner"],
+    params: { ":commentId": ":cutCommentId" },
+  },
+  "PUT /api/projects/:id/comments/:commentId/resolved [a cut's]": {
+    role: "reviewer",
+    body: { resolved: true },
+    notAuthor: ["guest"],
+    params: { ":commentId": ":cutCommentId" },
+  },
+  "DELETE /api/projects/:id/comments/:commentId [a cut's]": {
+    role: "reviewer",
+    notAuthor: ["guest"],
+    params: { ":commentId": ":cutCommentId" },
+  },
   "GET /api/projects/:id/comments/:commentId/edits": { role: "reviewer" },
   "GET /api/projects/:id/decisions": { role: "reviewer" },
   "PUT /api/projects/:id/takes/:takeId/decision": {
@@ -139,6 +175,11 @@ function expectedStatus(
   if (entry.notAuthor?.includes(who)) return 403;
   const role: Role = who === "guest" ? "reviewer" : who;
   return RANK[role] >= RANK[needed] ? "allowed" : 403;
+}
+
+/** `POST /api/… [a case]` → `POST /api/…`. */
+function routeOfRow(row: string): string {
+  return row.replace(/ \[.*\]$/, "");
 }
 
 function projectRoutesOf(t: TestApp): string[] {
@@ -249,8 +290,14 @@ async function fixture(
     name: "Reviewer",
     role: "reviewer",
   }, { target: { kind: "take", takeId, frame: 3 }, body: "Too dark" });
+  const cutComment = await createComment(t.deps, id, {
+    person: `user:${users.reviewer.id}`,
+    name: "Reviewer",
+    role: "reviewer",
+  }, { target: { kind: "cut", cutId: "main", frame: 5 }, body: "Hold longer" });
   return {
     ":commentId": comment.id,
+    ":cutCommentId": cutComment.id,
     guestToken: guest.body.token as string,
     ":id": id,
     ":assetId": asset.body.asset.id as string,
@@ -273,7 +320,8 @@ Deno.test("every project-scoped route has an entry in the authorization matrix",
   try {
     const missing = projectRoutesOf(t).filter((r) => !(r in REQUIRED_ROLE));
     assert.deepEqual(missing, [], "add these routes to REQUIRED_ROLE");
-    const stale = Object.keys(REQUIRED_ROLE).filter((r) => !projectRoutesOf(t).includes(r));
+    const stale = Object.keys(REQUIRED_ROLE).map(routeOfRow)
+      .filter((r) => !projectRoutesOf(t).includes(r));
     assert.deepEqual(stale, [], "these matrix entries no longer match a route");
   } finally {
     await t.close();
@@ -292,15 +340,16 @@ Deno.test("each route answers each kind of caller as its required role says", as
     };
     const emails = Object.values(users).map((u) => u.email);
     const failures: string[] = [];
-    for (const route of projectRoutesOf(t)) {
-      const entry = REQUIRED_ROLE[route as Route];
-      if (!entry) continue; // reported by the test above
-      const [method, pattern] = route.split(" ") as [string, string];
+    const routes = projectRoutesOf(t);
+    // Each route's rows (reported by the test above where a route has none).
+    const rows = Object.entries(REQUIRED_ROLE).filter(([row]) => routes.includes(routeOfRow(row)));
+    for (const [route, entry] of rows) {
+      const [method, pattern] = routeOfRow(route).split(" ") as [string, string];
       let params = await fixture(t, users);
       for (const who of PRINCIPALS) {
         // A successful write may delete or change what the next caller needs: start afresh.
         if (method !== "GET") params = await fixture(t, users);
-        const path = pattern.replace(/:\w+/g, (p) => params[p] ?? p);
+        const path = pattern.replace(/:\w+/g, (p) => params[entry.params?.[p] ?? p] ?? p);
         const token = who === "anonymous"
           ? undefined
           : who === "non-member"
@@ -402,6 +451,7 @@ const PERSONAL_ROUTES: Record<
     invitee: 204,
   },
   "GET /api/inbox/ticket": { anonymous: 401, guest: 401, stranger: 200, invitee: 200 },
+  "GET /api/inbox/mentions": { anonymous: 401, guest: 401, stranger: 200, invitee: 200 },
 };
 
 function personalRoutesOf(t: TestApp): string[] {

@@ -1060,6 +1060,18 @@ Deno.test("bad review input (comments, decisions, read markers) is refused namin
     const video = await insertReadyTake(t, id, "shot1"); // 80 frames at 16 fps
     const image = await insertReadyTake(t, id, "still", { contentType: "image/png", params: {} });
     const elsewhere = await insertReadyTake(t, other, "shot1");
+    // One shot of 121 frames at 24 fps in cut `main`; the other film's cut is `theirs`.
+    const graph = graphOf([node("shot1", "shot.generate"), node("still", "image.generate")]);
+    const main = cutFromGraph(graph, { id: "main", name: "Main", format: DEFAULT_CUT_FORMAT });
+    await saveGraph(t, id, { ...graph, cuts: { main } });
+    const otherGraph = graphOf([node("x", "shot.generate")]);
+    await saveGraph(t, other, {
+      ...otherGraph,
+      cuts: {
+        theirs: cutFromGraph(otherGraph, { id: "theirs", name: "T", format: DEFAULT_CUT_FORMAT }),
+      },
+    });
+    const cutFrames = Object.values(main.clips).reduce((n, c) => n + c.out - c.in, 0);
     const post = (projectId: string, body: unknown) =>
       call(t, "POST", `/api/projects/${projectId}/comments`, { token: ada.token, body });
     const thread = (await post(id, { target: { kind: "node", nodeId: "shot1" }, body: "a" }))
@@ -1108,6 +1120,39 @@ Deno.test("bad review input (comments, decisions, read markers) is refused namin
         field: "target.frame",
       },
       {
+        name: "a node the graph does not hold",
+        body: { target: { kind: "node", nodeId: "x" }, body: "x" },
+        status: 422,
+        field: "target.nodeId",
+      },
+      {
+        name: "a time past the cut's end",
+        body: { target: { kind: "cut", cutId: "main", frame: cutFrames }, body: "x" },
+        status: 422,
+        field: "target.frame",
+      },
+      {
+        name: "a cut comment without a time",
+        body: { target: { kind: "cut", cutId: "main" }, body: "x" },
+        status: 422,
+        field: "target.frame",
+      },
+      {
+        name: "another project's cut",
+        body: { target: { kind: "cut", cutId: "theirs", frame: 0 }, body: "x" },
+        status: 422,
+        field: "target.cutId",
+      },
+      {
+        name: "a point off the cut's frame",
+        body: {
+          target: { kind: "cut", cutId: "main", frame: 0, shape: { kind: "point", x: 0, y: 1.5 } },
+          body: "x",
+        },
+        status: 422,
+        field: "target.shape.y",
+      },
+      {
         name: "point outside the frame",
         body: { ...onVideo({ frame: 1, shape: { kind: "point", x: 1.2, y: 0.5 } }), body: "x" },
         status: 422,
@@ -1148,7 +1193,7 @@ Deno.test("bad review input (comments, decisions, read markers) is refused namin
       },
       {
         name: "an unknown target kind",
-        body: { target: { kind: "cut", cutId: "c" }, body: "x" },
+        body: { target: { kind: "scene", cutId: "c" }, body: "x" },
         status: 422,
         field: "target.kind",
       },

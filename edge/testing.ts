@@ -3,12 +3,16 @@
  * Used by route tests here and by cross-folder tests under test/.
  */
 import { openDatabase } from "../db/client.ts";
+import { DEFAULT_CUT_FORMAT } from "../protocol/cut.ts";
+import { cutFromGraph } from "../protocol/cut_from_graph.ts";
+import type { Graph } from "../protocol/graph.ts";
 import { jobs, takes } from "../db/schema/mod.ts";
 import type { Database } from "../db/database.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import type { AppDeps } from "./context.ts";
 import { createDispatcher } from "./services/dispatcher.ts";
+import { storeRevision } from "./services/graph_store.ts";
 import { recordingRoomNotifier } from "./services/room_notifier.ts";
 import { createBlobStore } from "./services/storage/mod.ts";
 
@@ -239,7 +243,7 @@ export async function insertReadyTake(
 /**
  * A project for review tests: Olga (owner), Ed (editor), Rita (reviewer), a guest who came by a
  * link as `guestName`, a video take of node `shot1` (80 frames at 16 fps) and an image take of
- * node `still`.
+ * node `still`; the graph holds both nodes and a cut `main` of shot1 (`cutFrames` at 24 fps).
  */
 export async function reviewProject(t: TestApp, guestName = "Cleo") {
   const owner = await signUp(t, "Olga");
@@ -255,9 +259,24 @@ export async function reviewProject(t: TestApp, guestName = "Cleo") {
   const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
     body: { name: guestName },
   });
+  const graph: Graph = {
+    nodes: {
+      shot1: { id: "shot1", type: "shot.generate", title: "Door", x: 0, y: 0, params: {} },
+      still: { id: "still", type: "image.generate", title: "Still", x: 0, y: 200, params: {} },
+    },
+    edges: {},
+  };
+  const main = cutFromGraph(graph, { id: "main", name: "Main", format: DEFAULT_CUT_FORMAT });
+  await storeRevision(t.deps, id, {
+    graph: { ...graph, cuts: { main } },
+    message: "review test graph",
+    authorIds: [owner.id],
+  });
   const video = await insertReadyTake(t, id, "shot1");
   const image = await insertReadyTake(t, id, "still", { contentType: "image/png", params: {} });
   return {
+    cutId: "main",
+    cutFrames: Object.values(main.clips).reduce((n, c) => n + c.out - c.in, 0),
     id,
     owner,
     editor,

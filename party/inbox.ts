@@ -54,7 +54,7 @@ export default class InboxParty implements Party.Server {
     const event = parseInboxEvent(await req.text());
     if (!event) {
       return Response.json({
-        error: 'send {"type": "inbox.changed", "what": "invites" | "projects"}',
+        error: 'send {"type": "inbox.changed", "what": "invites" | "projects" | "mentions"}',
       }, {
         status: 400,
       });

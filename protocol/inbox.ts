@@ -1,7 +1,8 @@
 /**
  * A person's inbox: one PartyKit room per signed-in user (`/parties/inbox/{userId}`) that tells
  * their open dashboards that something of theirs changed elsewhere (an owner invited them, their
- * membership changed), so the page reloads that list at once instead of on the next visit.
+ * membership changed, someone mentioned them in a comment), so the page reloads that list at once
+ * instead of on the next visit.
  *
  * Frames carry no data, only what to reload: a socket outliving its session (signed out, account
  * deleted) learns nothing, and the page reads the list itself through the API, which checks
@@ -29,9 +30,10 @@ export const INBOX_CLOSE_CODES = {
 
 /**
  * What changed, so the page reloads that list. `invites`: an invitation to this person was
- * made, renewed or withdrawn; `projects`: one of their memberships changed.
+ * made, renewed or withdrawn; `projects`: one of their memberships changed; `mentions`: a comment
+ * names them with `@Name` (`GET /api/inbox/mentions`).
  */
-export const INBOX_CHANGES = ["invites", "projects"] as const;
+export const INBOX_CHANGES = ["invites", "projects", "mentions"] as const;
 export type InboxChange = typeof INBOX_CHANGES[number];
 
 export interface InboxEvent {

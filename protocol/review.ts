@@ -4,8 +4,8 @@
  * edge/routes/comments.ts and decisions.ts); it posts a `review.update` to the project's room,
  * which fans it out as it does job progress, so every open studio shows it live.
  *
- * A comment's target is a union by `kind` so that a `cut` target (cut id + time on the cut)
- * can join `take` and `node` without changing the other two.
+ * A comment's target is a union by `kind`: a take (at a frame of a video take), a node, or a
+ * cut at a frame of the film (the cut's own fps; cuts live in the project's room document).
  *
  * @example
  * ```ts
@@ -46,6 +46,13 @@ export const commentTargetSchema = z.discriminatedUnion("kind", [
     shape: commentShapeSchema.optional(),
   }).strict(),
   z.object({ kind: z.literal("node"), nodeId: graphIdSchema }).strict(),
+  z.object({
+    kind: z.literal("cut"),
+    cutId: graphIdSchema,
+    /** The frame of the film (0-based, at the cut's fps): a time on a cut is required. */
+    frame: z.number().int().min(0),
+    shape: commentShapeSchema.optional(),
+  }).strict(),
 ]);
 export type CommentTarget = z.infer<typeof commentTargetSchema>;
 
@@ -95,7 +102,15 @@ export interface Comment {
       timecode: string | null;
       shape: CommentShape | null;
     }
-    | { kind: "node"; nodeId: string };
+    | { kind: "node"; nodeId: string }
+    | {
+      kind: "cut";
+      cutId: string;
+      frame: number;
+      fps: number;
+      timecode: string;
+      shape: CommentShape | null;
+    };
   author: ReviewAuthor;
   body: string;
   /** Members named with `@Name` in the body (user ids). */
@@ -129,11 +144,13 @@ export type ReviewUpdate = z.infer<typeof reviewUpdateSchema>;
 
 /** One thing in "what's new". */
 export interface WhatsNewItem {
-  kind: "take" | "comment" | "reply" | "mention" | "decision";
+  kind: "take" | "render" | "comment" | "reply" | "mention" | "decision";
   at: number;
-  /** The take, comment or decision's take id. */
+  /** The take (a render's too), comment or decision's take id. */
   id: string;
   nodeId: string | null;
+  /** The cut of a render or of a comment on a cut; null otherwise. */
+  cutId: string | null;
   by: string | null;
   text: string;
 }

@@ -24,6 +24,7 @@ import {
   signUp,
 } from "../../edge/testing.ts";
 import { startEdge } from "../../test/edge/edge_process.ts";
+import { oneShot } from "../../test/jobs/graphs.ts";
 import { freePort, startPartyKit } from "../../test/rooms/partykit_server.ts";
 import { PROTOCOL_VERSION } from "../../protocol/canvas.ts";
 import { openClient, type TestClient } from "../../test/rooms/ws_client.ts";
@@ -77,6 +78,14 @@ async function fanout() {
     });
     const projectId = (await api("POST", "/api/projects", owner.token, { name: "Bench" }))
       .project.id as string;
+    // The node the comments are on: comments name nodes of the live graph. Seeded before anyone
+    // opens the room, which reads the stored graph when it wakes.
+    const res = await fetch(`${url}/api/internal/projects/${projectId}/revisions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ graph: oneShot(), message: "bench", authorIds: [] }),
+    });
+    if (!res.ok) throw new Error(`seeding the graph: ${res.status} ${await res.text()}`);
     const link = await api("POST", `/api/projects/${projectId}/share-links`, owner.token, {});
     // 50 guests (one socket each: a person may hold 8), and the owner who comments.
     for (let i = 0; i < CLIENTS; i++) {

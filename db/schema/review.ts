@@ -23,12 +23,14 @@ export const comments = sqliteTable("comments", {
   parentId: text("parent_id").references((): AnySQLiteColumn => comments.id, {
     onDelete: "cascade",
   }),
-  /** `take` or `node` (a `cut` kind, with its cut and time, can join them). */
-  targetKind: text("target_kind", { enum: ["take", "node"] }).notNull(),
-  /** The node the comment is about: the take's node for a take. */
+  /** `take`, `node` or `cut` (a time on a cut of the project's room document). */
+  targetKind: text("target_kind", { enum: ["take", "node", "cut"] }).notNull(),
+  /** The node the comment is about: the take's node for a take; empty for a cut. */
   nodeId: text("node_id").notNull(),
   takeId: text("take_id").references(() => takes.id, { onDelete: "cascade" }),
-  /** Frame of a video take, and the rate it was counted at (the timecode is derived). */
+  /** The cut's id in the graph (cuts live in the room's document, not in a table). */
+  cutId: text("cut_id"),
+  /** Frame of a video take or cut, and the rate it was counted at (the timecode is derived). */
   frame: integer("frame"),
   fps: integer("fps"),
   shape: text("shape", { mode: "json" }).$type<CommentShape>(),
@@ -46,6 +48,7 @@ export const comments = sqliteTable("comments", {
 }, (t) => [
   index("comments_take_idx").on(t.projectId, t.takeId, t.createdAt),
   index("comments_node_idx").on(t.projectId, t.nodeId, t.createdAt),
+  index("comments_cut_idx").on(t.projectId, t.cutId, t.createdAt),
   // "What's new" counts others' comments since a time from this index alone.
   index("comments_project_time_idx").on(t.projectId, t.createdAt, t.authorPerson),
   index("comments_parent_idx").on(t.parentId),

@@ -1,5 +1,6 @@
 /**
- * Review comments (services/review/comments.ts): list a take's, a node's or the project's;
+ * Review comments (services/review/comments.ts): list a take's, a node's, a cut's or the
+ * project's;
  * start a thread or reply; the author edits (history kept at `…/edits`); resolve or reopen a
  * thread; delete. Every member and share-link guest may comment; who may resolve, edit or
  * delete what is decided in the service. Comments count against a per-person rate limit.
@@ -29,7 +30,11 @@ export const commentRoutes = new Hono<AppEnv>()
   .get(
     "/:id/comments",
     requireRole("reviewer"),
-    queryParams(z.object({ takeId: idSchema.optional(), nodeId: graphIdSchema.optional() })),
+    queryParams(z.object({
+      takeId: idSchema.optional(),
+      nodeId: graphIdSchema.optional(),
+      cutId: graphIdSchema.optional(),
+    })),
     async (c) => {
       const list = await listCommentsJson(
         c.get("deps"),

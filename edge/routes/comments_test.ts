@@ -215,3 +215,179 @@ Deno.test("hostile bodies are stored and returned exactly as typed", async () =>
     await t.close();
   }
 });
+
+Deno.test("a comment on a cut at a frame carries the cut's timecode; replies, resolve, edit and delete work as on takes", async () => {
+  const t = await createTestApp();
+  try {
+    const p = await reviewProject(t, "Olga");
+    assert.ok(p.cutFrames > 30, `the cut is ${p.cutFrames} frames`);
+    const path = `/api/projects/${p.id}/comments`;
+    const created = await call(t, "POST", path, {
+      token: p.guest.token,
+      body: { target: { kind: "cut", cutId: p.cutId, frame: 30, shape: rect }, body: "Cut here" },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const comment = created.body.comment;
+    assert.deepEqual(comment.target, {
+      kind: "cut",
+      cutId: p.cutId,
+      frame: 30,
+      fps: 24,
+      timecode: "00:00:01:06",
+      shape: rect,
+    });
+    const reply = await call(t, "POST", path, {
+      token: p.owner.token,
+      body: { parentId: comment.id, body: "Agreed" },
+    });
+    assert.equal(reply.status, 201);
+    assert.deepEqual(reply.body.comment.target, comment.target);
+    const edited = await call(t, "PATCH", `${path}/${comment.id}`, {
+      token: p.guest.token,
+      body: { body: "Cut here, earlier" },
+    });
+    assert.equal(edited.body.comment.body, "Cut here, earlier");
+    const resolved = await call(t, "PUT", `${path}/${comment.id}/resolved`, {
+      token: p.editor.token,
+      body: { resolved: true },
+    });
+    assert.equal(resolved.body.comment.resolvedBy, "Ed");
+    const listed = await call(t, "GET", `${path}?cutId=${p.cutId}`, { token: p.reviewer.token });
+    assert.deepEqual(listed.body.comments, [resolved.body.comment, reply.body.comment]);
+    assert.deepEqual(
+      (await call(t, "GET", `${path}?cutId=other`, { token: p.owner.token })).body.comments,
+      [],
+    );
+    const sent = t.notifier.events.filter((e) => e.event.type === "review.update");
+    assert.deepEqual(sent[0]?.event, { type: "review.update", change: "comment.created", comment });
+    assert.equal(
+      (await call(t, "DELETE", `${path}/${comment.id}`, { token: p.guest.token })).status,
+      204,
+    );
+    assert.deepEqual((await call(t, "GET", path, { token: p.owner.token })).body.comments, []);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a cut comment outside the film, on a cut of another project or without a frame is refused naming the field, no row written", async () => {
+  const t = await createTestApp();
+  try {
+    const p = await reviewProject(t, "Olga");
+    const other = await reviewProject(t, "Oskar");
+    const path = `/api/projects/${p.id}/comments`;
+    const refusals: Array<[unknown, string]> = [
+      [{ kind: "cut", cutId: p.cutId, frame: p.cutFrames }, "target.frame"],
+      [{ kind: "cut", cutId: p.cutId, frame: -1 }, "target.frame"],
+      [{ kind: "cut", cutId: p.cutId }, "target.frame"],
+      [{ kind: "cut", cutId: "nosuchcut", frame: 0 }, "target.cutId"],
+      [
+        { kind: "cut", cutId: p.cutId, frame: 0, shape: { kind: "point", x: 2, y: 0 } },
+        "target.shape.x",
+      ],
+    ];
+    for (const [target, field] of refusals) {
+      const res = await call(t, "POST", path, {
+        token: p.reviewer.token,
+        body: { target, body: "x" },
+      });
+      assert.equal(res.status, 422, `${JSON.stringify(target)}: ${JSON.stringify(res.body)}`);
+      assert.ok(
+        JSON.stringify(res.body).includes(field),
+        `${JSON.stringify(target)} names ${field}: ${JSON.stringify(res.body)}`,
+      );
+    }
+    // The other project's cut is also called `main`; its comments are its own, and an outsider
+    // cannot reach this project's at all.
+    const outsider = await call(t, "POST", path, {
+      token: other.owner.token,
+      body: { target: { kind: "cut", cutId: p.cutId, frame: 0 }, body: "x" },
+    });
+    assert.equal(outsider.status, 404);
+    assert.deepEqual((await call(t, "GET", path, { token: p.owner.token })).body.comments, []);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a comment on a node the project's live graph does not hold is refused naming target.nodeId", async () => {
+  const t = await createTestApp();
+  try {
+    const p = await reviewProject(t, "Olga");
+    const path = `/api/projects/${p.id}/comments`;
+    const refused = await call(t, "POST", path, {
+      token: p.reviewer.token,
+      body: { target: { kind: "node", nodeId: "ghost" }, body: "Where is this?" },
+    });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.deepEqual(refused.body.error.issues.map((i: { path: string }) => i.path), [
+      "target.nodeId",
+    ]);
+    const onStill = await call(t, "POST", path, {
+      token: p.reviewer.token,
+      body: { target: { kind: "node", nodeId: "still" }, body: "Fine" },
+    });
+    assert.equal(onStill.status, 201);
+    const listed = await call(t, "GET", path, { token: p.owner.token });
+    assert.deepEqual(listed.body.comments, [onStill.body.comment]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an @mention reaches the named member's inbox and is listed at /api/inbox/mentions, in projects they are still in", async () => {
+  const t = await createTestApp();
+  try {
+    const p = await reviewProject(t, "Olga");
+    const path = `/api/projects/${p.id}/comments`;
+    const mentions = async (token: string) =>
+      (await call(t, "GET", "/api/inbox/mentions", { token })).body.mentions;
+    assert.deepEqual(await mentions(p.editor.token), []);
+    const before = t.notifier.userEvents.length;
+    const created = await call(t, "POST", path, {
+      token: p.guest.token,
+      body: { target: { kind: "cut", cutId: p.cutId, frame: 3 }, body: "@Ed and @Rita: look here" },
+    });
+    assert.equal(created.status, 201);
+    assert.deepEqual(t.notifier.userEvents.slice(before), [
+      { userId: p.editor.id, event: { type: "inbox.changed", what: "mentions" } },
+      { userId: p.reviewer.id, event: { type: "inbox.changed", what: "mentions" } },
+    ]);
+    const listed = await mentions(p.editor.token);
+    assert.deepEqual(listed, [{
+      commentId: created.body.comment.id,
+      projectId: p.id,
+      projectName: "Review",
+      target: { kind: "cut", cutId: p.cutId },
+      by: "Olga",
+      body: "@Ed and @Rita: look here",
+      at: created.body.comment.createdAt,
+    }]);
+    assert.deepEqual(await mentions(p.owner.token), [], "Olga the owner was not named");
+    // An edit that names someone new tells only them; naming oneself tells nobody.
+    const mid = t.notifier.userEvents.length;
+    const own = await call(t, "POST", path, {
+      token: p.owner.token,
+      body: { target: { kind: "node", nodeId: "shot1" }, body: "note to @Olga" },
+    });
+    await call(t, "PATCH", `${path}/${own.body.comment.id}`, {
+      token: p.owner.token,
+      body: { body: "note to @Olga and @Ed" },
+    });
+    assert.deepEqual(t.notifier.userEvents.slice(mid), [
+      { userId: p.editor.id, event: { type: "inbox.changed", what: "mentions" } },
+    ]);
+    assert.equal((await mentions(p.editor.token)).length, 2);
+    // Removed from the project: what was said there is no longer theirs to read.
+    await call(t, "DELETE", `/api/projects/${p.id}/members/${p.editor.id}`, {
+      token: p.owner.token,
+    });
+    assert.deepEqual(await mentions(p.editor.token), []);
+    assert.equal(
+      (await call(t, "GET", "/api/inbox/mentions", { token: p.guest.token })).status,
+      401,
+    );
+  } finally {
+    await t.close();
+  }
+});

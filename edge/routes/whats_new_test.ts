@@ -7,6 +7,7 @@ import {
   insertReadyTake,
   signUp,
 } from "../testing.ts";
+import { oneShot, saveGraph } from "../../test/jobs/graphs.ts";
 
 Deno.test("what's new lists exactly what others did since the person last marked it read", async () => {
   const t = await createTestApp();
@@ -14,6 +15,7 @@ Deno.test("what's new lists exactly what others did since the person last marked
     const owner = await signUp(t, "Olga");
     const editor = await signUp(t, "Ed");
     const id = await createProject(t, owner);
+    await saveGraph(t, id, oneShot());
     await addMember(t, id, owner, editor, "editor");
     const link = await call(t, "POST", `/api/projects/${id}/share-links`, {
       token: owner.token,
@@ -48,6 +50,13 @@ Deno.test("what's new lists exactly what others did since the person last marked
       args: [t.deps.now(), take],
     });
     t.advance(10);
+    // A render of cut `main`: the take row the render job files (scene CUTS, the cut as node).
+    const render = await insertReadyTake(t, id, "main");
+    await t.db.$client.execute({
+      sql: "update takes set completed_at = ?, scene = 'CUTS', shot = 'Main' where id = ?",
+      args: [t.deps.now(), render],
+    });
+    t.advance(10);
     const thread = (await comment(guest, "@ed is this the final door?")).body.comment.id;
     t.advance(10);
     await comment(editor.token, "my own note");
@@ -62,24 +71,26 @@ Deno.test("what's new lists exactly what others did since the person last marked
       body: { decision: "approved", note: "lovely" },
     });
     const forEd = await news(editor.token);
-    assert.equal(forEd.unread, 4);
+    assert.equal(forEd.unread, 5);
     assert.deepEqual(
       forEd.items.map((
-        i: { kind: string; by: string | null; text: string },
-      ) => [i.kind, i.by, i.text]),
+        i: { kind: string; by: string | null; text: string; cutId: string | null },
+      ) => [i.kind, i.by, i.text, i.cutId]),
       [
-        ["decision", "Cleo", "approved: lovely"],
-        ["reply", "Olga", "yes"],
-        ["mention", "Cleo", "@ed is this the final door?"],
-        ["take", null, forEd.items[3].text],
+        ["decision", "Cleo", "approved: lovely", null],
+        ["reply", "Olga", "yes", null],
+        ["mention", "Cleo", "@ed is this the final door?", null],
+        ["render", null, "new render Main_v01.mp4", "main"],
+        ["take", null, forEd.items[4].text, null],
       ],
     );
-    assert.match(forEd.items[3].text, /^new take SHOT-010_v01_take\d\d\.mp4$/);
+    assert.match(forEd.items[4].text, /^new take SHOT-010_v01_take\d\d\.mp4$/);
     // The guest sees what others did since they arrived: the take, Ed's note, Olga's reply.
     const forGuest = await news(guest);
     assert.deepEqual(forGuest.items.map((i: { kind: string }) => i.kind), [
       "reply",
       "comment",
+      "render",
       "take",
     ]);
     const read = await call(t, "POST", `/api/projects/${id}/whats-new/read`, {
@@ -94,7 +105,7 @@ Deno.test("what's new lists exactly what others did since the person last marked
       body: { until: 0 },
     });
     assert.equal((await news(editor.token)).unread, 0);
-    assert.equal((await news(guest)).unread, 3, "marking read is per person");
+    assert.equal((await news(guest)).unread, 4, "marking read is per person");
   } finally {
     await t.close();
   }

@@ -22,6 +22,7 @@ import Toasts from "./components/Toasts.tsx";
 // The canvas is most of the code; the sign-in page should not wait for it.
 const ProjectPage = lazy(() => import("./pages/ProjectPage.tsx"));
 const ReviewPage = lazy(() => import("./pages/ReviewPage.tsx"));
+const CutReviewPage = lazy(() => import("./pages/CutReviewPage.tsx"));
 
 function Redirect(props: { to: "signin" | "dashboard" }) {
   onMount(() => navigate({ name: props.to }, true));
@@ -34,7 +35,8 @@ export default function App() {
   const needsAccount = () => {
     const r = route();
     return r.name === "dashboard" || r.name === "project" || r.name === "agents" ||
-      r.name === "pools" || r.name === "studios" || r.name === "reviewTake";
+      r.name === "pools" || r.name === "studios" || r.name === "reviewTake" ||
+      r.name === "reviewCut";
   };
   return (
     <>
@@ -85,6 +87,14 @@ export default function App() {
                   <ReviewPage
                     projectId={(route() as { projectId: string }).projectId}
                     takeId={(route() as { takeId: string }).takeId}
+                  />
+                </Suspense>
+              </Match>
+              <Match when={route().name === "reviewCut"}>
+                <Suspense fallback={<div class="splash">Opening the cut…</div>}>
+                  <CutReviewPage
+                    projectId={(route() as { projectId: string }).projectId}
+                    cutId={(route() as { cutId: string }).cutId}
                   />
                 </Suspense>
               </Match>

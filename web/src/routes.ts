@@ -16,6 +16,8 @@ export type Route =
   | { name: "project"; projectId: string }
   /** One take on its own, for review: the player, its comments and decisions. */
   | { name: "reviewTake"; projectId: string; takeId: string }
+  /** A cut for review: its film, comments at times of the film as markers and a list. */
+  | { name: "reviewCut"; projectId: string; cutId: string }
   | { name: "share"; token: string }
   | { name: "notFound"; path: string };
 
@@ -31,6 +33,8 @@ export function matchRoute(path: string): Route {
   if (project) return { name: "project", projectId: project[1]! };
   const review = /^\/review\/([A-Za-z0-9_-]{1,64})\/take\/([A-Za-z0-9_-]{1,64})$/.exec(clean);
   if (review) return { name: "reviewTake", projectId: review[1]!, takeId: review[2]! };
+  const cut = /^\/review\/([A-Za-z0-9_-]{1,64})\/([A-Za-z0-9_-]{1,64})$/.exec(clean);
+  if (cut) return { name: "reviewCut", projectId: cut[1]!, cutId: cut[2]! };
   const share = /^\/s\/([^/]{1,512})$/.exec(clean);
   if (share) return { name: "share", token: decodeURIComponent(share[1]!) };
   return { name: "notFound", path: clean };
@@ -54,6 +58,8 @@ export function pathFor(route: Exclude<Route, { name: "notFound" }>): string {
       return `/projects/${route.projectId}`;
     case "reviewTake":
       return `/review/${route.projectId}/take/${route.takeId}`;
+    case "reviewCut":
+      return `/review/${route.projectId}/${route.cutId}`;
     case "share":
       return `/s/${encodeURIComponent(route.token)}`;
   }

@@ -17,6 +17,12 @@ Deno.test("every studio URL maps to its screen and back", () => {
     pathFor({ name: "reviewTake", projectId: "p1", takeId: "t-2" }),
     "/review/p1/take/t-2",
   );
+  assert.deepEqual(matchRoute("/review/p1/main"), {
+    name: "reviewCut",
+    projectId: "p1",
+    cutId: "main",
+  });
+  assert.equal(pathFor({ name: "reviewCut", projectId: "p1", cutId: "main" }), "/review/p1/main");
 });
 
 Deno.test("unknown paths and malformed project ids are not found", () => {

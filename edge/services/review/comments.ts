@@ -1,16 +1,18 @@
 /**
- * Comments: threads on a take (at a frame, with a shape on it) or on a node, replies, edits (the
+ * Comments: threads on a take (at a frame, with a shape on it), on a node, or on a cut at a
+ * frame of the film (a shape on it too), replies, edits (the
  * author's only; earlier bodies kept), resolving and deleting. Every change is one database
  * write, then a `review.update` to the project's room (protocol/review.ts), which relays it to
  * everyone there; the room keeps none of it.
  */
 import { and, asc, eq } from "drizzle-orm";
-import { timecode } from "../../../protocol/cut.ts";
+import { cutDuration, timecode } from "../../../protocol/cut.ts";
 import type { Comment, CommentTarget, ReviewAuthor } from "../../../protocol/review.ts";
 import { commentEdits, comments, takes } from "../../../db/schema/mod.ts";
 import type { AppDeps } from "../../context.ts";
 import { ApiError, forbidden, notFound } from "../../errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { liveGraph } from "../live_graph.ts";
 import { membersOf, mentionedIn } from "./mentions.ts";
 import { moderates } from "./people.ts";
 import { takeTiming } from "./take_timing.ts";
@@ -22,21 +24,36 @@ function invalid(path: string, message: string): ApiError {
   return new ApiError(422, "invalid_body", `${path}: ${message}`, [{ path, message }]);
 }
 
+function publicTarget(row: CommentRow): Comment["target"] {
+  if (row.targetKind === "cut" && row.cutId && row.frame !== null && row.fps) {
+    return {
+      kind: "cut",
+      cutId: row.cutId,
+      frame: row.frame,
+      fps: row.fps,
+      timecode: timecode(row.frame, row.fps),
+      shape: row.shape,
+    };
+  }
+  if (row.targetKind === "take" && row.takeId) {
+    return {
+      kind: "take",
+      takeId: row.takeId,
+      nodeId: row.nodeId,
+      frame: row.frame,
+      fps: row.fps,
+      timecode: row.frame !== null && row.fps ? timecode(row.frame, row.fps) : null,
+      shape: row.shape,
+    };
+  }
+  return { kind: "node", nodeId: row.nodeId };
+}
+
 export function publicComment(row: CommentRow): Comment {
   return {
     id: row.id,
     parentId: row.parentId,
-    target: row.targetKind === "take" && row.takeId
-      ? {
-        kind: "take",
-        takeId: row.takeId,
-        nodeId: row.nodeId,
-        frame: row.frame,
-        fps: row.fps,
-        timecode: row.frame !== null && row.fps ? timecode(row.frame, row.fps) : null,
-        shape: row.shape,
-      }
-      : { kind: "node", nodeId: row.nodeId },
+    target: publicTarget(row),
     author: { person: row.authorPerson, name: row.authorName, role: row.authorRole },
     body: row.body,
     mentions: row.mentions,
@@ -47,13 +64,45 @@ export function publicComment(row: CommentRow): Comment {
   };
 }
 
-/** The columns a new thread's target fills, checked against the take it names. */
+/** The columns a cut's thread fills, checked against the cut as the room holds it now. */
+async function cutColumns(
+  deps: AppDeps,
+  projectId: string,
+  target: Extract<CommentTarget, { kind: "cut" }>,
+) {
+  const cut = (await liveGraph(deps, projectId)).graph.cuts?.[target.cutId];
+  if (!cut) throw invalid("target.cutId", "no such cut in this project");
+  const frames = cutDuration(cut);
+  if (target.frame >= frames) {
+    throw invalid(
+      "target.frame",
+      frames === 0 ? "the cut is empty" : `the cut has frames 0 to ${frames - 1}`,
+    );
+  }
+  return {
+    targetKind: "cut" as const,
+    nodeId: "",
+    takeId: null,
+    cutId: cut.id,
+    frame: target.frame,
+    fps: cut.format.fps,
+    shape: target.shape ?? null,
+  };
+}
+
+/** The columns a new thread's target fills, checked against the take, node or cut it names. */
 async function targetColumns(deps: AppDeps, projectId: string, target: CommentTarget) {
+  if (target.kind === "cut") return await cutColumns(deps, projectId, target);
   if (target.kind === "node") {
+    const graph = (await liveGraph(deps, projectId)).graph;
+    if (!Object.hasOwn(graph.nodes, target.nodeId)) {
+      throw invalid("target.nodeId", "no such node in this project's graph");
+    }
     return {
       targetKind: "node" as const,
       nodeId: target.nodeId,
       takeId: null,
+      cutId: null,
       frame: null,
       fps: null,
       shape: null,
@@ -81,10 +130,20 @@ async function targetColumns(deps: AppDeps, projectId: string, target: CommentTa
     targetKind: "take" as const,
     nodeId: take.nodeId,
     takeId: take.id,
+    cutId: null,
     frame: target.frame ?? null,
     fps: timing.kind === "video" && target.frame !== undefined ? timing.fps : null,
     shape: target.shape ?? null,
   };
+}
+
+/** Each person newly named in a comment hears of it on their dashboard (their inbox), but not
+ * the author naming themself. */
+function tellMentioned(deps: AppDeps, userIds: string[], author: ReviewAuthor): void {
+  for (const userId of userIds) {
+    if (`user:${userId}` === author.person) continue;
+    deps.notifier.notifyUser(userId, { type: "inbox.changed", what: "mentions" });
+  }
 }
 
 /** A thread's first comment in this project; a reply to a reply joins the same thread. */
@@ -107,8 +166,8 @@ export async function createComment(
   if ("parentId" in input) {
     const thread = await threadOf(deps, projectId, input.parentId);
     parentId = thread.id;
-    const { targetKind, nodeId, takeId, frame, fps, shape } = thread;
-    columns = { targetKind, nodeId, takeId, frame, fps, shape };
+    const { targetKind, nodeId, takeId, cutId, frame, fps, shape } = thread;
+    columns = { targetKind, nodeId, takeId, cutId, frame, fps, shape };
   } else {
     columns = await targetColumns(deps, projectId, input.target);
   }
@@ -126,6 +185,7 @@ export async function createComment(
   }).returning();
   const comment = publicComment(row!);
   deps.notifier.notify(projectId, { type: "review.update", change: "comment.created", comment });
+  tellMentioned(deps, comment.mentions, author);
   return comment;
 }
 
@@ -147,14 +207,12 @@ export async function editComment(
   const row = await commentIn(deps, projectId, id);
   if (row.authorPerson !== author.person) throw forbidden("only its author edits a comment");
   const at = deps.now();
+  const mentions = mentionedIn(body, await membersOf(deps, projectId));
   await deps.db.batch([
     deps.db.insert(commentEdits).values({ commentId: id, body: row.body, replacedAt: at }),
-    deps.db.update(comments).set({
-      body,
-      editedAt: at,
-      mentions: mentionedIn(body, await membersOf(deps, projectId)),
-    }).where(eq(comments.id, id)),
+    deps.db.update(comments).set({ body, editedAt: at, mentions }).where(eq(comments.id, id)),
   ]);
+  tellMentioned(deps, mentions.filter((m) => !row.mentions.includes(m)), author);
   return changed(deps, projectId, await commentIn(deps, projectId, id));
 }
 
@@ -207,6 +265,10 @@ export async function deleteComment(
   });
 }
 
+/** protocol/cut.ts `timecode`, in SQL: `HH:MM:SS:FF` of `frame` at `fps`, null without them. */
+const TIMECODE_SQL = `case when frame is not null and fps > 0 then printf('%02d:%02d:%02d:%02d',
+  frame / fps / 3600, frame / fps / 60 % 60, frame / fps % 60, frame % fps) end`;
+
 /**
  * A comment as `publicComment` shapes it, built by SQLite: the list below is read as one JSON
  * text. Measured (bench/review, 2,000 comments of a take): building 2,000 rows of 18 columns
@@ -218,27 +280,29 @@ const COMMENT_JSON = `json_object(
   'id', id, 'parentId', parent_id,
   'target', case when target_kind = 'take' then json_object(
       'kind', 'take', 'takeId', take_id, 'nodeId', node_id, 'frame', frame, 'fps', fps,
-      'timecode', case when frame is not null and fps > 0 then printf('%02d:%02d:%02d:%02d',
-        frame / fps / 3600, frame / fps / 60 % 60, frame / fps % 60, frame % fps) end,
-      'shape', json(shape))
+      'timecode', ${TIMECODE_SQL}, 'shape', json(shape))
+    when target_kind = 'cut' then json_object(
+      'kind', 'cut', 'cutId', cut_id, 'frame', frame, 'fps', fps,
+      'timecode', ${TIMECODE_SQL}, 'shape', json(shape))
     else json_object('kind', 'node', 'nodeId', node_id) end,
   'author', json_object('person', author_person, 'name', author_name, 'role', author_role),
   'body', body, 'mentions', json(mentions), 'createdAt', created_at, 'editedAt', edited_at,
   'resolvedAt', resolved_at, 'resolvedBy', resolved_by)`;
 
 /**
- * A project's comments, oldest first: of one take, of one node (its takes' too), or all; as the
- * JSON text of an array of `Comment`.
+ * A project's comments, oldest first: of one take, of one node (its takes' too), of one cut, or
+ * all; as the JSON text of an array of `Comment`.
  */
 export async function listCommentsJson(
   deps: AppDeps,
   projectId: string,
-  filter: { takeId?: string; nodeId?: string },
+  filter: { takeId?: string; nodeId?: string; cutId?: string },
 ): Promise<string> {
   const where = ["project_id = ?"];
   const args = [projectId];
   if (filter.takeId !== undefined) where.push("take_id = ?"), args.push(filter.takeId);
   if (filter.nodeId !== undefined) where.push("node_id = ?"), args.push(filter.nodeId);
+  if (filter.cutId !== undefined) where.push("cut_id = ?"), args.push(filter.cutId);
   const result = await deps.db.$client.execute({
     sql: `select json_group_array(${COMMENT_JSON} order by created_at, id) as list
       from comments where ${where.join(" and ")}`,

@@ -1,6 +1,6 @@
 /**
- * "What's new": what happened in a project since a person last marked it read: takes that
- * finished, comments and replies by others (a mention of them stands out), and others'
+ * "What's new": what happened in a project since a person last marked it read: takes and cut
+ * renders that finished, comments and replies by others (a mention of them stands out), and others'
  * decisions. A person who never marked it starts from when they joined (a member) or opened
  * the link (a guest). Each kind is one range read on a (project, time) index, so the answer
  * costs the same in a project with ten thousand events as in one with ten.
@@ -17,6 +17,7 @@ import {
 } from "../../../db/schema/mod.ts";
 import type { AppDeps, Principal } from "../../context.ts";
 import { renderFileName } from "../jobs/file_names.ts";
+import { isRender } from "../jobs/renders.ts";
 import { personOf } from "./people.ts";
 
 /** At most this many items are listed (newest first); `unread` counts them all. */
@@ -77,14 +78,27 @@ export async function whatsNew(deps: AppDeps, projectId: string, principal: Prin
   ]);
   const userId = principal.kind === "user" ? principal.user.id : null;
   const items: WhatsNewItem[] = [
-    ...takeRows.map((t) => ({
-      kind: "take" as const,
-      at: t.completedAt!,
-      id: t.id,
-      nodeId: t.nodeId,
-      by: null,
-      text: `new take ${renderFileName(t)}`,
-    })),
+    ...takeRows.map((t) =>
+      isRender(t)
+        ? {
+          kind: "render" as const,
+          at: t.completedAt!,
+          id: t.id,
+          nodeId: null,
+          cutId: t.nodeId,
+          by: null,
+          text: `new render ${renderFileName(t)}`,
+        }
+        : {
+          kind: "take" as const,
+          at: t.completedAt!,
+          id: t.id,
+          nodeId: t.nodeId,
+          cutId: null,
+          by: null,
+          text: `new take ${renderFileName(t)}`,
+        }
+    ),
     ...commentRows.map((c) => ({
       kind: userId !== null && c.mentions.includes(userId)
         ? "mention" as const
@@ -93,7 +107,8 @@ export async function whatsNew(deps: AppDeps, projectId: string, principal: Prin
         : "reply" as const,
       at: c.createdAt,
       id: c.id,
-      nodeId: c.nodeId,
+      nodeId: c.nodeId || null,
+      cutId: c.cutId,
       by: c.authorName,
       text: c.body.slice(0, 200),
     })),
@@ -102,6 +117,7 @@ export async function whatsNew(deps: AppDeps, projectId: string, principal: Prin
       at: d.at,
       id: d.takeId,
       nodeId: d.nodeId,
+      cutId: null,
       by: d.name,
       text: DECISION_WORDS[d.decision] + (d.note ? `: ${d.note.slice(0, 200)}` : ""),
     })),

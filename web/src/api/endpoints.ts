@@ -37,6 +37,7 @@ import type {
   Pool,
   PoolDetail,
   PoolEnrollment,
+  MyMention,
   Project,
   ProjectAgent,
   ProjectInvite,
@@ -121,6 +122,8 @@ export function createEndpoints(api: ApiClient) {
     },
     inbox: {
       ticket: () => api.request<InboxTicketGrant>("GET", "/api/inbox/ticket"),
+      mentions: async () =>
+        (await api.request<{ mentions: MyMention[] }>("GET", "/api/inbox/mentions")).mentions,
     },
     shareLinks: {
       list: async (id: string) =>

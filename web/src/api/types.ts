@@ -232,6 +232,21 @@ export interface MyInvite {
   expiresAt: number;
 }
 
+/** A comment that names the signed-in person (`GET /api/inbox/mentions`). */
+export interface MyMention {
+  commentId: string;
+  projectId: string;
+  projectName: string;
+  target:
+    | { kind: "take"; takeId: string; nodeId: string }
+    | { kind: "node"; nodeId: string }
+    | { kind: "cut"; cutId: string };
+  by: string;
+  /** The comment's first 200 characters. */
+  body: string;
+  at: number;
+}
+
 /** What a share link's landing page names before anyone joins (`GET /api/share/:token`). */
 export interface SharePreview {
   project: { name: string };

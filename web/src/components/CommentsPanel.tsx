@@ -1,5 +1,6 @@
 /**
- * The take viewer's comments: the take's threads (a timecode that seeks there, the author with
+ * The comments of a take (the take viewer) or of a cut (the cut's review page): its threads (a
+ * timecode that seeks there, the author with
  * their role or "guest", the body as plain text, replies), resolve/reopen, delete and edit where
  * the caller may, and the composer for a new comment at the paused frame (C), with the rectangle
  * drawn on the picture. Bodies are only ever text nodes: nothing typed becomes markup.
@@ -10,6 +11,7 @@ import { MAX_COMMENT_CHARS } from "../../../protocol/review.ts";
 import { timecode } from "../../../protocol/cut.ts";
 import { authorLabel } from "../format/review.ts";
 import type { ReviewStore } from "../stores/review.ts";
+import type { FilmReview } from "./film_review.ts";
 
 /** A comment about to be written: where, and what is drawn. */
 export interface CommentDraft {
@@ -85,59 +87,74 @@ function CommentBody(props: {
   );
 }
 
+/** What the panel's comments are about: a take, or a cut (whose comments always have a time). */
+export type CommentsOf = { kind: "take"; takeId: string } | { kind: "cut"; cutId: string };
+
+/** The time a thread points at, as the list shows it; null for a still or a node. */
+export function threadTimecode(thread: Comment): string | null {
+  return thread.target.kind === "node" ? null : thread.target.timecode;
+}
+
 export default function CommentsPanel(props: {
   review: ReviewStore;
-  takeId: string;
+  of: CommentsOf;
   moderator: boolean;
-  draft: CommentDraft | null;
-  drawing: boolean;
-  active: string | null;
-  onDraft: (draft: CommentDraft | null) => void;
-  onDrawing: (on: boolean) => void;
-  onSeek: (comment: Comment) => void;
-  onActive: (id: string | null) => void;
-  composer: (el: HTMLTextAreaElement) => void;
+  /** The player's review state: the draft, drawing, the thread picked (film_review.ts). */
+  film: FilmReview;
 }) {
   const [text, setText] = createSignal("");
   const [replies, setReplies] = createSignal<Record<string, string>>({});
-  const threads = () => props.review.threadsOf({ takeId: props.takeId });
+  const threads = () =>
+    props.review.threadsOf(
+      props.of.kind === "take" ? { takeId: props.of.takeId } : { cutId: props.of.cutId },
+    );
+  const thing = () => (props.of.kind === "take" ? "take" : "cut");
+  /** "At 00:00:01:06 · rectangle": where the comment being written points. */
+  const where = () => {
+    const draft = props.film.draft();
+    const at = draft && draft.frame !== null
+      ? `At ${timecode(draft.frame, draft.fps)}`
+      : props.of.kind === "cut"
+      ? "At the frame shown"
+      : "On the whole take";
+    const shape = draft?.shape ? ` · ${draft.shape.kind === "rect" ? "rectangle" : "point"}` : "";
+    return at + shape;
+  };
   async function post(e: Event): Promise<void> {
     e.preventDefault();
-    const draft = props.draft;
-    const ok = await props.review.post({
-      kind: "take",
-      takeId: props.takeId,
-      ...(draft?.frame !== null && draft?.frame !== undefined ? { frame: draft.frame } : {}),
-      ...(draft?.shape ? { shape: draft.shape } : {}),
-    }, text());
+    const draft = props.film.draft();
+    const frame = draft?.frame ?? null;
+    const shape = draft?.shape ? { shape: draft.shape } : {};
+    const ok = await props.review.post(
+      props.of.kind === "take"
+        ? { kind: "take", takeId: props.of.takeId, ...(frame !== null ? { frame } : {}), ...shape }
+        // A cut's comment is at a time: the frame shown when it was started, else the first.
+        : { kind: "cut", cutId: props.of.cutId, frame: frame ?? 0, ...shape },
+      text(),
+    );
     if (ok) {
       setText("");
-      props.onDraft(null);
-      props.onDrawing(false);
+      props.film.setDraft(null);
+      props.film.toggleDrawing(false);
     }
   }
   return (
     <section class="comments" aria-label="Comments" data-testid="comments">
       <form class="composer" onSubmit={(e) => void post(e)} data-testid="composer">
         <div class="composer-where small muted" data-testid="composer-where">
-          {props.draft?.frame !== null && props.draft?.frame !== undefined
-            ? `At ${timecode(props.draft.frame, props.draft.fps)}`
-            : "On the whole take"}
-          {props.draft?.shape
-            ? ` · ${props.draft.shape.kind === "rect" ? "rectangle" : "point"}`
-            : ""}
+          {where()}
           <button
             type="button"
             class="link small"
-            aria-pressed={props.drawing}
-            onClick={() => props.onDrawing(!props.drawing)}
+            aria-pressed={props.film.drawing()}
+            onClick={() => props.film.toggleDrawing(!props.film.drawing())}
             data-testid="draw-shape"
           >
-            {props.drawing ? "Drawing: drag on the picture" : "Draw"}
+            {props.film.drawing() ? "Drawing: drag on the picture" : "Draw"}
           </button>
         </div>
         <textarea
-          ref={props.composer}
+          ref={props.film.bindComposer}
           class="comment-input"
           placeholder="Comment (C pauses and comments at the frame; @name to mention)"
           maxLength={MAX_COMMENT_CHARS}
@@ -158,26 +175,29 @@ export default function CommentsPanel(props: {
         </button>
       </form>
       <ol class="threads" data-testid="threads">
-        <For each={threads()} fallback={<li class="muted small">No comments on this take yet.</li>}>
+        <For
+          each={threads()}
+          fallback={<li class="muted small">No comments on this {thing()} yet.</li>}
+        >
           {({ thread, replies: answers }) => (
             <li
               class="thread"
               classList={{
                 resolved: thread.resolvedAt !== null,
-                active: props.active === thread.id,
+                active: props.film.active() === thread.id,
               }}
               data-testid={`thread-${thread.id}`}
               data-resolved={thread.resolvedAt !== null ? "true" : "false"}
             >
               <div class="thread-where">
-                <Show when={thread.target.kind === "take" && thread.target.timecode}>
+                <Show when={threadTimecode(thread)}>
                   <button
                     type="button"
                     class="link small timecode"
-                    onClick={() => props.onSeek(thread)}
+                    onClick={() => props.film.seekTo(thread)}
                     data-testid="thread-seek"
                   >
-                    {thread.target.kind === "take" ? thread.target.timecode : ""}
+                    {threadTimecode(thread)}
                   </button>
                 </Show>
                 <Show when={thread.resolvedAt !== null}>
@@ -224,7 +244,7 @@ export default function CommentsPanel(props: {
                   maxLength={MAX_COMMENT_CHARS}
                   value={replies()[thread.id] ?? ""}
                   onInput={(e) => setReplies((r) => ({ ...r, [thread.id]: e.currentTarget.value }))}
-                  onFocus={() => props.onActive(thread.id)}
+                  onFocus={() => props.film.setActive(thread.id)}
                   data-testid="reply-input"
                 />
                 <button type="submit" class="small" data-testid="reply-post">Reply</button>

@@ -97,6 +97,14 @@ export default function CutRenders(props: {
           </span>
         </Match>
       </Switch>
+      <a
+        class="small"
+        href={`/review/${s.project.id}/${props.cutId}`}
+        title="The cut's film on its own page, with its comments, for the team and reviewers"
+        data-testid="cut-review-link"
+      >
+        Review page
+      </a>
       <div class="render-list" data-testid="render-list">
         <For
           each={run().takes}

@@ -5,8 +5,10 @@
  * With two videos, B follows A: one set of controls drives both. Review: comments show as
  * markers on the scrub bar (a click seeks there), their shapes are drawn on the picture, and in
  * drawing mode a drag on A draws a rectangle (normalised to the picture, letterbox excluded).
+ * A film of several files (a cut without a render: its selected takes in sequence) plays through
+ * the same transport, frames and markers, on a clock of its own that drives one video element.
  */
-import { createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
+import { createEffect, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import { timecode } from "../../../protocol/cut.ts";
 import type { CommentShape } from "../../../protocol/review.ts";
 import type { Take } from "../api/types.ts";
@@ -36,7 +38,15 @@ export interface StageMarker {
   active?: boolean;
 }
 
-const kindOf = (take: Take) => take.contentType.split("/")[0];
+/** A film played from several files in order: what shows at each of its frames. */
+export interface FilmSequence {
+  fps: number;
+  frames: number;
+  /** The file and the time in it (seconds) that show film frame `frame`; null: black (a gap). */
+  at(frame: number): { url: string; seconds: number } | null;
+}
+
+const kindOf = (take: Take | null) => (take ? take.contentType.split("/")[0] : "video");
 
 function Media(props: {
   take: Take;
@@ -78,7 +88,10 @@ function Media(props: {
 }
 
 export default function TakeStage(props: {
-  a: Take;
+  /** The take shown; null with a `sequence`. */
+  a: Take | null;
+  /** Plays these files in order instead of `a` (a cut without a render). */
+  sequence?: FilmSequence;
   b: Take | null;
   mode: CompareMode;
   controls: (controls: StageControls) => void;
@@ -90,13 +103,16 @@ export default function TakeStage(props: {
 }) {
   let videoA: HTMLVideoElement | undefined;
   let videoB: HTMLVideoElement | undefined;
-  const fps = () => fpsOf(props.a);
+  const fps = () => props.sequence ? { fps: props.sequence.fps, known: true } : fpsOf(props.a!);
   const [time, setTime] = createSignal(0);
   const [duration, setDuration] = createSignal(0);
   const [playing, setPlaying] = createSignal(false);
   const [wipe, setWipe] = createSignal(50);
-  const frame = () => frameAt(time(), fps().fps);
-  const frames = () => frameCount(duration(), fps().fps);
+  /** A sequence's film frame (fractional while it plays); its clock, not a file's, leads. */
+  const [filmFrame, setFilmFrame] = createSignal(0);
+  const frame = () => props.sequence ? Math.floor(filmFrame()) : frameAt(time(), fps().fps);
+  const frames = () =>
+    props.sequence ? Math.max(1, props.sequence.frames) : frameCount(duration(), fps().fps);
 
   /** Keeps B on A's picture (a drift under half a frame is left alone). */
   function follow(): void {
@@ -107,6 +123,11 @@ export default function TakeStage(props: {
   }
 
   function seekFrame(target: number): void {
+    if (props.sequence) {
+      stopFilm();
+      setFilmFrame(Math.min(Math.max(0, Math.round(target)), frames() - 1));
+      return;
+    }
     if (!videoA) return;
     const f = Math.min(Math.max(0, Math.round(target)), frames() - 1);
     videoA.pause();
@@ -119,13 +140,18 @@ export default function TakeStage(props: {
   const controls: StageControls = {
     step: (n) => seekFrame(frame() + n),
     pause() {
+      if (props.sequence) return stopFilm();
       videoA?.pause();
       videoB?.pause();
+      // The frame it stopped on, now: a comment started at the pause is at this frame, not at
+      // the one the last painted tick read (the pause event comes later).
+      if (videoA) setTime(videoA.currentTime);
       follow();
     },
     frame: () => (videoA ? Math.min(frame(), frames() - 1) : null),
     seek: (f) => seekFrame(f),
     togglePlay() {
+      if (props.sequence) return playing() ? stopFilm() : playFilm();
       if (!videoA) return;
       if (videoA.paused) {
         void videoA.play().catch(() => {});
@@ -149,8 +175,51 @@ export default function TakeStage(props: {
   };
   onCleanup(() => cancelAnimationFrame(raf));
 
+  // ---------------------------------------------------------------- a sequence's clock
+  let last = 0;
+  const filmTick = (t: number) => {
+    const next = filmFrame() + (last ? ((t - last) / 1000) * fps().fps : 0);
+    last = t;
+    if (next >= frames()) {
+      setFilmFrame(frames() - 1);
+      return stopFilm();
+    }
+    setFilmFrame(next);
+    raf = requestAnimationFrame(filmTick);
+  };
+  function playFilm(): void {
+    if (filmFrame() >= frames() - 1) setFilmFrame(0);
+    setPlaying(true);
+    cancelAnimationFrame(raf);
+    last = 0;
+    raf = requestAnimationFrame(filmTick);
+  }
+  function stopFilm(): void {
+    cancelAnimationFrame(raf);
+    setPlaying(false);
+    setFilmFrame(Math.floor(filmFrame()));
+  }
+  /** The video shows the sequence's frame: its file, and its time (pulled back if it drifts). */
+  createEffect(() => {
+    const film = props.sequence;
+    const video = videoA;
+    if (!film || !video) return;
+    const at = film.at(frame());
+    video.classList.toggle("gap", at === null);
+    if (!at) return void video.pause();
+    if (video.dataset.src !== at.url) {
+      video.dataset.src = at.url;
+      video.src = at.url;
+    }
+    const seconds = at.seconds + 0.5 / film.fps;
+    if (!playing() || Math.abs(video.currentTime - seconds) > 0.25) video.currentTime = seconds;
+    if (playing() && video.paused) void video.play().catch(() => {});
+    if (!playing() && !video.paused) video.pause();
+  });
+
   function bindA(el: HTMLVideoElement): void {
     videoA = el;
+    if (props.sequence) return; // its clock leads, not the file's events
     const read = () => {
       setDuration(el.duration);
       setTime(el.currentTime);
@@ -268,7 +337,22 @@ export default function TakeStage(props: {
           onPointerDown={draw}
           data-testid="stage-a-cell"
         >
-          <Media take={props.a} role="a" video={bindA} onLoad={() => measure()} />
+          <Show
+            when={props.a}
+            keyed
+            fallback={
+              <video
+                ref={bindA}
+                class="stage-media"
+                preload="auto"
+                playsinline
+                onLoadedMetadata={() => measure()}
+                data-testid="stage-a"
+              />
+            }
+          >
+            {(a) => <Media take={a} role="a" video={bindA} onLoad={() => measure()} />}
+          </Show>
           <div
             class="shape-layer"
             style={{
@@ -298,7 +382,7 @@ export default function TakeStage(props: {
             </For>
           </div>
           <Show when={props.b}>
-            <span class="stage-tag">A · {props.a.name}</span>
+            <span class="stage-tag">A · {props.a?.name}</span>
           </Show>
         </div>
         <Show when={props.b} keyed>

@@ -8,18 +8,19 @@
  * canvas menu's "Open takes".
  */
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
-import type { Comment } from "../../../protocol/review.ts";
 import type { Take } from "../api/types.ts";
 import { fpsOf } from "../format/frames.ts";
-import CommentsPanel, { type CommentDraft } from "./CommentsPanel.tsx";
+import CommentsPanel from "./CommentsPanel.tsx";
+import { createFilmReview } from "./film_review.ts";
 import DecisionBar from "./DecisionBar.tsx";
 import type { ProjectSession } from "../stores/project_session.ts";
 import { idleRun, selectedTake } from "../stores/runs.ts";
 import TakeDetails from "./TakeDetails.tsx";
-import TakeStage, { type CompareMode, type StageControls, type StageMarker } from "./TakeStage.tsx";
+import TakeStage, { type CompareMode } from "./TakeStage.tsx";
 import { TakeThumb } from "./NodeRun.tsx";
 
-function _isTyping(target: EventTarget | null): boolean {
+/** Keys typed into a field are the field's (a range slider's are the player's). */
+export function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement &&
     (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) &&
         !(target instanceof HTMLInputElement && target.type === "range"));
@@ -41,49 +42,20 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
   );
   const isSelected = (take: Take) => selectedTake(run())?.id === take.id;
   let root!: HTMLDivElement;
-  let controls: StageControls | null = null;
-  let composer: HTMLTextAreaElement | undefined;
-  const [draft, setDraft] = createSignal<CommentDraft | null>(null);
-  const [drawing, setDrawing] = createSignal(false);
-  const [active, setActive] = createSignal<string | null>(null);
   const moderator = () => (s.you()?.role ?? s.role) !== "reviewer";
-  /** A new comment starts where the picture is now: the paused frame of a video. */
-  function startComment(): void {
-    const take = current();
-    if (!take) return;
-    controls?.pause();
-    const frame = take.contentType.startsWith("video/") ? controls?.frame() ?? null : null;
-    setDraft({ frame, fps: Math.round(fpsOf(take).fps), shape: draft()?.shape ?? null });
-    composer?.focus();
-  }
-  const markers = (): StageMarker[] => {
-    const take = current();
-    if (!take) return [];
-    const list: StageMarker[] = s.review.threadsOf({ takeId: take.id }).map(({ thread }) => ({
-      id: thread.id,
-      frame: thread.target.kind === "take" ? thread.target.frame : null,
-      shape: thread.target.kind === "take" ? thread.target.shape : null,
-      resolved: thread.resolvedAt !== null,
-      active: active() === thread.id,
-    }));
-    const d = draft();
-    if (d?.shape) {
-      list.push({ id: "draft", frame: d.frame, shape: d.shape, resolved: false, active: true });
-    }
-    return list;
-  };
+  const film = createFilmReview({
+    threads: () => {
+      const take = current();
+      return take ? s.review.threadsOf({ takeId: take.id }) : [];
+    },
+    fps: () => {
+      const take = current();
+      return take ? fpsOf(take).fps : 0;
+    },
+    moving: () => current()?.contentType.startsWith("video/") ?? false,
+  });
   // Another take: what was being drawn belonged to the last one.
-  createEffect(on(() => current()?.id, () => {
-    setDraft(null);
-    setDrawing(false);
-    setActive(null);
-  }, { defer: true }));
-  function seekTo(comment: Comment): void {
-    if (comment.target.kind === "take" && comment.target.frame !== null) {
-      controls?.seek(comment.target.frame);
-    }
-    setActive(comment.id);
-  }
+  createEffect(on(() => current()?.id, () => film.reset(), { defer: true }));
 
   async function fullScreen(): Promise<void> {
     if (document.fullscreenElement) await document.exitFullscreen().catch(() => {});
@@ -91,13 +63,14 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
   }
 
   const key = (e: KeyboardEvent) => {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || _isTyping(e.target)) return;
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
     const onButton = e.target instanceof Element && e.target.closest("button, a, select");
-    if (e.key === "," || e.key === ".") controls?.step(e.key === "," ? -1 : 1);
-    else if (e.key === " " && !onButton) controls?.togglePlay();
+    if (e.key === "," || e.key === ".") film.controls()?.step(e.key === "," ? -1 : 1);
+    else if (e.key === " " && !onButton) film.controls()?.togglePlay();
     else if (e.key === "f" || e.key === "F") void fullScreen();
-    else if (e.key === "c" || e.key === "C") startComment();
-    else if (e.key === "Escape" && !document.fullscreenElement) s.closeViewer();
+    else if (e.key === "c" || e.key === "C") {
+      if (current()) film.startComment();
+    } else if (e.key === "Escape" && !document.fullscreenElement) s.closeViewer();
     else return;
     e.preventDefault();
   };
@@ -199,19 +172,11 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
               a={take}
               b={compared()}
               mode={mode()}
-              controls={(c) => (controls = c)}
-              markers={markers()}
-              onMarker={(id) => setActive(id)}
-              drawing={drawing()}
-              onDraw={(shape) => {
-                controls?.pause();
-                const frame = take.contentType.startsWith("video/")
-                  ? controls?.frame() ?? null
-                  : null;
-                setDraft({ frame, fps: Math.round(fpsOf(take).fps), shape });
-                setDrawing(false);
-                composer?.focus();
-              }}
+              controls={film.bindControls}
+              markers={film.markers()}
+              onMarker={film.setActive}
+              drawing={film.drawing()}
+              onDraw={film.drawn}
             />
             <TakeDetails
               take={take}
@@ -227,25 +192,9 @@ function Viewer(props: { session: ProjectSession; nodeId: string; takeId: string
               <DecisionBar review={s.review} takeId={take.id} />
               <CommentsPanel
                 review={s.review}
-                takeId={take.id}
+                of={{ kind: "take", takeId: take.id }}
                 moderator={moderator()}
-                draft={draft()}
-                drawing={drawing()}
-                active={active()}
-                onDraft={setDraft}
-                onDrawing={(on) => {
-                  if (on) controls?.pause();
-                  setDrawing(on);
-                }}
-                onSeek={seekTo}
-                onActive={setActive}
-                composer={(el) => {
-                  composer = el;
-                  // Focusing the box starts a comment where the picture is, as C does.
-                  el.addEventListener("focus", () => {
-                    if (!draft()) startComment();
-                  });
-                }}
+                film={film}
               />
             </aside>
           </div>

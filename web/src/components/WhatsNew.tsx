@@ -1,13 +1,16 @@
 /**
  * "What's new" in the top bar: the count of what others did since this person last marked the
  * project read, and on click the list (new takes, comments, replies, mentions of them,
- * decisions) with "Mark as read". An item about a take or a node opens its takes.
+ * decisions, renders of cuts) with "Mark as read". An item about a take or a node opens its
+ * takes; one about a cut (a render, a comment at a time of the film) its review page.
  */
 import { createSignal, For, Show } from "solid-js";
+import { navigate } from "../routes.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 const KIND_LABELS = {
   take: "New take",
+  render: "New render",
   comment: "Comment",
   reply: "Reply",
   mention: "Mentioned you",
@@ -53,7 +56,13 @@ export default function WhatsNew(props: { session: ProjectSession }) {
                     type="button"
                     class="link"
                     onClick={() => {
-                      if (item.nodeId) props.session.openTakes(item.nodeId);
+                      if (item.cutId) {
+                        navigate({
+                          name: "reviewCut",
+                          projectId: props.session.project.id,
+                          cutId: item.cutId,
+                        });
+                      } else if (item.nodeId) props.session.openTakes(item.nodeId);
                       setOpen(false);
                     }}
                   >

@@ -10,11 +10,13 @@ export const ASSUMED_FPS = 24;
 
 /**
  * A take's frame rate, and whether it is known: the take's own (`fps`, measured from the file,
- * when the edge records it), else the `fps` its node asked for, else assumed.
+ * when the edge records it), else the `fps` its node asked for, else a cut render's `format.fps`,
+ * else assumed.
  */
 export function fpsOf(take: Take): { fps: number; known: boolean } {
   const measured = (take as Take & { fps?: unknown }).fps;
-  for (const fps of [measured, take.lineage.params["fps"]]) {
+  const format = take.lineage.params["format"] as { fps?: unknown } | undefined;
+  for (const fps of [measured, take.lineage.params["fps"], format?.fps]) {
     if (typeof fps === "number" && Number.isFinite(fps) && fps > 0) return { fps, known: true };
   }
   return { fps: ASSUMED_FPS, known: false };

@@ -5,9 +5,13 @@ import { ASSUMED_FPS, fpsOf, frameAt, frameCount, timeOfFrame } from "./frames.t
 const take = (params: Record<string, unknown>, extra = {}) =>
   ({ lineage: { params }, ...extra }) as unknown as Take;
 
-Deno.test("a take's rate: measured, else what its node asked for, else assumed", () => {
+Deno.test("a take's rate: measured, else what its node asked for, else a render's cut format, else assumed", () => {
   assert.deepEqual(fpsOf(take({ fps: 16 }, { fps: 25 })), { fps: 25, known: true });
   assert.deepEqual(fpsOf(take({ fps: 16 })), { fps: 16, known: true });
+  assert.deepEqual(fpsOf(take({ format: { fps: 30, width: 1, height: 1 } })), {
+    fps: 30,
+    known: true,
+  });
   assert.deepEqual(fpsOf(take({})), { fps: ASSUMED_FPS, known: false });
 });
 

@@ -6,7 +6,7 @@
  */
 import { createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { ApiError } from "../api/client.ts";
-import type { MyInvite, Project } from "../api/types.ts";
+import type { MyInvite, MyMention, Project } from "../api/types.ts";
 import TopBar from "../components/TopBar.tsx";
 import { timeLeft } from "../format/activity.ts";
 import { navigate } from "../routes.ts";
@@ -29,6 +29,14 @@ const ROLE_VERB: Record<MyInvite["role"], string> = {
 };
 
 /** "Ana invited you to edit “Harbour”" */
+/** Where a mention is read: the cut's or the take's review page, else the project. */
+export function mentionPath(mention: MyMention): string {
+  const t = mention.target;
+  if (t.kind === "cut") return `/review/${mention.projectId}/${t.cutId}`;
+  if (t.kind === "take") return `/review/${mention.projectId}/take/${t.takeId}`;
+  return `/projects/${mention.projectId}`;
+}
+
 export function inviteLine(invite: MyInvite): string {
   return `${invite.invitedByName} invited you to ${ROLE_VERB[invite.role]} “${invite.projectName}”`;
 }
@@ -41,6 +49,7 @@ export default function DashboardPage() {
   });
   const [projects, { mutate, refetch }] = createResource(() => api.projects.list());
   const [invites, { refetch: refetchInvites }] = createResource(() => api.invites.mine());
+  const [mentions, { refetch: refetchMentions }] = createResource(() => api.inbox.mentions());
   const [answering, setAnswering] = createSignal<string | null>(null);
   /** The notice of each invitation that arrived while the page was open, by invitation id. */
   const notices = new Map<string, number>();
@@ -71,7 +80,12 @@ export default function DashboardPage() {
     const me = session();
     if (!me || !("user" in me)) return;
     const close = openInbox({
-      changed: (what) => void (what === "invites" ? reloadInvites() : refetch()),
+      changed: (what) =>
+        void (what === "invites"
+          ? reloadInvites()
+          : what === "mentions"
+          ? refetchMentions()
+          : refetch()),
       stopped: (reason) => toast(`Live updates are off: ${reason}`),
     });
     onCleanup(close);
@@ -197,6 +211,25 @@ export default function DashboardPage() {
                         Decline
                       </button>
                     </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </section>
+        </Show>
+        <Show when={(settled(mentions)?.length ?? 0) > 0}>
+          <section class="invites" aria-label="Mentions" data-testid="mentions">
+            <h2>Mentions</h2>
+            <ul class="project-list">
+              <For each={settled(mentions)}>
+                {(mention) => (
+                  <li class="project-row" data-testid={`mention-${mention.commentId}`}>
+                    <a class="project-open" href={mentionPath(mention)}>
+                      <span class="project-name" data-testid="mention-text">
+                        {mention.by} in {mention.projectName}: {mention.body}
+                      </span>
+                      <span class="muted">{ago(mention.at)}</span>
+                    </a>
                   </li>
                 )}
               </For>

@@ -29,6 +29,7 @@ export function openInbox(callbacks: InboxCallbacks): () => void {
   socket.addEventListener("open", () => {
     callbacks.changed("invites");
     callbacks.changed("projects");
+    callbacks.changed("mentions");
   });
   socket.addEventListener("message", (e) => {
     const event = parseInboxEvent(String(e.data));

@@ -90,12 +90,14 @@ export function createReviewStore(projectId: string) {
     }
   }
 
-  /** Threads (first comments) of a take or a node, oldest first; each with its replies. */
-  function threadsOf(filter: { takeId?: string; nodeId?: string }) {
+  /** Threads (first comments) of a take, a node or a cut, oldest first; each with its replies. */
+  function threadsOf(filter: { takeId?: string; nodeId?: string; cutId?: string }) {
     const all = Object.values(comments).sort((a, b) => a.createdAt - b.createdAt);
     const matches = (c: Comment) =>
       filter.takeId !== undefined
         ? c.target.kind === "take" && c.target.takeId === filter.takeId
+        : filter.cutId !== undefined
+        ? c.target.kind === "cut" && c.target.cutId === filter.cutId
         : c.target.kind === "node" && c.target.nodeId === filter.nodeId;
     return all.filter((c) => c.parentId === null && matches(c)).map((thread) => ({
       thread,
