@@ -17,7 +17,7 @@
  */
 import { DockerBackend } from "../../gpu-agent/backends/docker/backend.ts";
 import { DockerEngine } from "../../gpu-agent/backends/docker/engine.ts";
-import { parseModelConfig } from "../../gpu-agent/backends/docker/model_config.ts";
+import { parseModelConfig } from "../../protocol/docker_models/model_config.ts";
 import { uploadFile } from "../../gpu-agent/upload/mod.ts";
 import { engine as testEngine, testImage, unavailable } from "../../test/docker/engine.ts";
 import { writeResults } from "../lib/results.ts";

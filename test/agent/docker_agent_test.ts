@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { DockerBackend } from "../../gpu-agent/backends/docker/backend.ts";
 import { DockerEngine } from "../../gpu-agent/backends/docker/engine.ts";
-import { parseModelConfig } from "../../gpu-agent/backends/docker/model_config.ts";
+import { parseModelConfig } from "../../protocol/docker_models/model_config.ts";
 import type { Detection } from "../../gpu-agent/detect/detect.ts";
 import { containersOf, engine, needsEngine, testImage } from "../docker/engine.ts";
 import { DETECTION } from "./agent_io.ts";

@@ -1,6 +1,6 @@
 /**
  * Research models packaged as Docker images, run as ordinary jobs (the "function runner"): each
- * model config (model_config.ts) says which (node type, tier) pairs it implements, its image, its
+ * model config (protocol/docker_models/model_config.ts) says which (node type, tier) pairs it implements, its image, its
  * argv template, its inputs and outputs and what it needs. A probe asks the engine (engine.ts) for
  * its version, whether it runs rootless, whether the NVIDIA runtime is there, and which configs
  * have their image and volumes: those are advertised. A job downloads its inputs, runs one
@@ -16,7 +16,7 @@
  * ```
  */
 import { join } from "node:path";
-import type { BlockedWork } from "../../../protocol/jobs.ts";
+import type { BlockedWork, ClaimedModelConfig } from "../../../protocol/jobs.ts";
 import type { Footprint, Tier } from "../../../protocol/tiers.ts";
 import type { Logger } from "../../log/logger.ts";
 import { downloadInputs } from "../../net/download.ts";
@@ -33,7 +33,11 @@ import { LABELS } from "./container_spec.ts";
 import { DockerEngine, EngineUnreachable } from "./engine.ts";
 import { loadModels } from "./load_models.ts";
 import { LogWatch } from "./log_watch.ts";
-import type { CheckedModel } from "./model_config.ts";
+import {
+  type CheckedModel,
+  ModelConfigError,
+  parseModelConfig,
+} from "../../../protocol/docker_models/model_config.ts";
 import { collectOutputs } from "./outputs.ts";
 import { defaultUser, planJob } from "./plan.ts";
 import { parseJobParams } from "../job_params.ts";
@@ -174,6 +178,7 @@ export class DockerBackend implements JobBackend {
             [],
       ),
       blocked: this.#blocked(),
+      modelConfigs: true,
     };
   }
 
@@ -220,6 +225,11 @@ export class DockerBackend implements JobBackend {
       );
   }
 
+  /** A healthy engine runs the studio's model config assets (each checked when a job comes). */
+  runsModelConfigs(): boolean {
+    return this.#engine !== null;
+  }
+
   canRun(nodeType: string, tier: Tier): boolean {
     return this.#ready.some((r) => r.why === null && _implements(r.model, nodeType, tier));
   }
@@ -245,29 +255,39 @@ export class DockerBackend implements JobBackend {
     ];
   }
 
-  footprint(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): Footprint | undefined {
+  footprint(job: ChoosingJob): Footprint | undefined {
     const model = this.#choose(job, false);
     // Named so the agent unloads other backends' models from the GPU before the container.
     return model ? { vramMiB: model.vramMiB, models: [`docker:${model.id}`] } : undefined;
   }
 
   /** "docker flexiact: FlexiAct …": the config `run` would pick (a job's rationale). */
-  rationale(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string {
+  rationale(job: ChoosingJob): string {
     const model = this.#choose(job, false);
     if (!model) return "docker";
-    return `docker ${model.id}: ${model.title}${model.network ? " (with network access)" : ""}`;
+    const from = job.modelConfig
+      ? ` (model config "${job.modelConfig.name}" v${job.modelConfig.version})`
+      : "";
+    return `docker ${model.id}: ${model.title}${from}${
+      model.network ? " (with network access)" : ""
+    }`;
   }
 
   /**
    * The runnable config for the job: the first whose required inputs the job has; when the job
    * lacks an input every candidate needs, a validation failure naming it.
    */
-  #choose(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">, strict: true): CheckedModel;
-  #choose(
-    job: Pick<BackendJob, "nodeType" | "tier" | "inputs">,
-    strict: false,
-  ): CheckedModel | undefined;
-  #choose(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">, strict: boolean) {
+  #choose(job: ChoosingJob, strict: true): CheckedModel;
+  #choose(job: ChoosingJob, strict: false): CheckedModel | undefined;
+  #choose(job: ChoosingJob, strict: boolean) {
+    if (job.modelConfig) {
+      try {
+        return _assetModel(job.modelConfig);
+      } catch (error) {
+        if (strict) throw error;
+        return undefined;
+      }
+    }
     const sockets = new Set(job.inputs.map((i) => i.socket));
     const candidates = this.#ready.filter((r) =>
       r.why === null && _implements(r.model, job.nodeType, job.tier)
@@ -296,6 +316,7 @@ export class DockerBackend implements JobBackend {
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
     const { signal, onProgress } = options;
     const model = this.#choose(job, true);
+    if (job.modelConfig) await this.#mustRun(model, signal);
     const dir = join(job.workDir, "docker");
     const inputsDir = join(dir, "inputs");
     const outputsDir = join(dir, "outputs");
@@ -358,6 +379,19 @@ export class DockerBackend implements JobBackend {
   }
 
   /**
+   * A model config asset's model must find here what the agent's own configs are checked for
+   * at each probe (its image unless pulls are allowed, its volumes, the NVIDIA runtime for a
+   * GPU): else this agent cannot run the job, another may.
+   */
+  async #mustRun(model: CheckedModel, signal: AbortSignal): Promise<void> {
+    if (!this.#engine) {
+      throw new JobFailure("the Docker Engine is not reachable now", true, "backend_down");
+    }
+    const { why } = await this.#check(model, this.#engine, signal);
+    if (why) throw new JobFailure(`${model.id}: ${why}`, false, "cannot_run");
+  }
+
+  /**
    * Lets the container's user write the job's output folder: an agent running as root hands it
    * over; otherwise, when the user differs from the agent's (or rootless Docker maps it to
    * another), the folder is opened to all: the private folder around it (0700) keeps others out.
@@ -404,6 +438,22 @@ export class DockerBackend implements JobBackend {
   }
 }
 
+/** What picking a job's model looks at. */
+type ChoosingJob = Pick<BackendJob, "nodeType" | "tier" | "inputs" | "modelConfig">;
+
+/**
+ * A model config asset's config, checked again with the same rules (the edge checked it on
+ * upload; an agent trusts no config it did not check): a bad one fails the job for good.
+ */
+function _assetModel(asset: ClaimedModelConfig): CheckedModel {
+  try {
+    return parseModelConfig(`model config "${asset.name}" v${asset.version}`, asset.config);
+  } catch (error) {
+    if (!(error instanceof ModelConfigError)) throw error;
+    throw new JobFailure(`${error.message}; fix it in the library`, false, "validation");
+  }
+}
+
 function _implements(model: CheckedModel, nodeType: string, tier: Tier): boolean {
   return model.pairs.some((p) => p.nodeType === nodeType && p.tier === tier);
 }
@@ -418,12 +468,15 @@ export interface DockerSetup {
 }
 
 /**
- * The Docker backend with the configs in the user's models folder, or null when it has none
- * (the shipped examples in gpu-agent/models/ run once copied there and their image is built).
+ * The Docker backend with the configs in the user's models folder, or null when there is no
+ * such folder (the shipped examples in gpu-agent/models/ run once copied there and their image
+ * is built). An empty folder is enough to run the model config assets of the studio's projects.
  */
 export async function createDockerBackend(setup: DockerSetup): Promise<DockerBackend | null> {
   const { models, problems } = await loadModels([setup.modelsDir]);
-  if (models.length === 0 && problems.length === 0) return null;
+  if (models.length === 0 && problems.length === 0 && !(await _isFolder(setup.modelsDir))) {
+    return null;
+  }
   return new DockerBackend({
     engine: DockerEngine.fromHost(setup.dockerHost),
     models,
@@ -431,4 +484,13 @@ export async function createDockerBackend(setup: DockerSetup): Promise<DockerBac
     agentId: setup.agentId,
     pull: setup.pull,
   });
+}
+
+async function _isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }

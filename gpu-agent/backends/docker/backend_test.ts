@@ -11,7 +11,7 @@ import { MemoryLogger } from "../../log/memory_logger.ts";
 import { type BackendJob, JobFailure, type ProgressReport } from "../backend.ts";
 import { DockerBackend } from "./backend.ts";
 import { DockerEngine } from "./engine.ts";
-import { parseModelConfig } from "./model_config.ts";
+import { parseModelConfig } from "../../../protocol/docker_models/model_config.ts";
 import { defaultUser } from "./plan.ts";
 import { runContainer } from "./run_container.ts";
 
