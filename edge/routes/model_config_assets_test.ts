@@ -199,13 +199,21 @@ Deno.test("a node running a model config asset queues a job that carries it, for
     // An agent with a Docker that does not say it runs model config assets is not offered it.
     const profile = agentProfile({ backends: ["comfyui", "docker"], vramMiB: 8192 });
     const older = await enrollAgent(t, ada, profile, "older");
+    const queued = await generate({ modelConfigAssetId: asset.id, steps: 7 });
+    assert.equal(queued.status, 201, JSON.stringify(queued.body));
+    const view = (await call(t, "GET", `/api/projects/${id}/jobs/${queued.body.job.id}`, {
+      token: ada.token,
+    })).body.job;
+    assert.deepEqual(view.modelConfig, { assetId: asset.id, version: 1, name: "Sketch model" });
+    assert.equal(
+      view.waiting.message,
+      'no online agent runs model config assets (model config "Sketch model" v1): update the ' +
+        "agent, and create its models folder",
+    );
     const dockerAgent = await enrollAgent(t, ada, {
       ...profile,
       backends: profile.backends.map((b) => b.kind === "docker" ? { ...b, modelConfigs: true } : b),
     }, "docker");
-
-    const queued = await generate({ modelConfigAssetId: asset.id, steps: 7 });
-    assert.equal(queued.status, 201, JSON.stringify(queued.body));
     // A later version does not change what the job runs: it froze version 1.
     await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/model-config`, {
       token: ada.token,

@@ -165,6 +165,20 @@ function whyNotRunnable(agents: AgentCapability[], work: Work) {
 export const gb = (mib: number) => `${Math.round(mib / 1024)} GB`;
 
 /** Why no online agent takes a workflow job whose backend, VRAM and models some agent has. */
+/** Why no online agent takes a model config job whose backend and VRAM some agent has. */
+function whyNotModelConfig(
+  agents: AgentCapability[],
+  config: NonNullable<JobWork["modelConfig"]>,
+) {
+  return agents.some((a) => a.runnable.includes(MODEL_CONFIG_WORK))
+    ? { reason: "agents_busy" as const, message: "waiting for a free agent" }
+    : {
+      reason: "no_template" as const,
+      message: `no online agent runs model config assets (model config "${config.name}" ` +
+        `v${config.version}): update the agent, and create its models folder`,
+    };
+}
+
 function whyNotWorkflow(agents: AgentCapability[], workflow: WorkflowNeed) {
   return agents.some((a) => a.runnable.includes(WORKFLOW_WORK))
     ? { reason: "agents_busy" as const, message: "waiting for a free agent" }
@@ -226,6 +240,7 @@ export function explainWait(
     };
   }
   if (work.workflow) return whyNotWorkflow(withModels, work.workflow);
+  if (work.modelConfig) return whyNotModelConfig(withModels, work.modelConfig);
   return whyNotRunnable(withModels, work);
 }
 
