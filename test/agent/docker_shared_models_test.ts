@@ -11,16 +11,6 @@ import { parseModelConfig } from "../../protocol/docker_models/model_config.ts";
 import { containersOf, engine, needsEngine, testImage } from "../docker/engine.ts";
 import { rig } from "./rig.ts";
 
-type Rig = Awaited<ReturnType<typeof rig>>;
-
-/** The job once it has succeeded or failed. */
-async function settled(r: Rig, jobId: string) {
-  return (await r.until("the job to end", async () => {
-    const detail = await r.job(jobId);
-    return ["succeeded", "failed"].includes(detail.job.state) && detail;
-  })).job;
-}
-
 Deno.test({
   name: "a model config from the project's library runs on an agent with no config of its own",
   ...needsEngine,
@@ -58,12 +48,13 @@ Deno.test({
       tier: "low",
       params: { prompt: "a door", steps: 2, modelConfigAssetId: uploaded.body.asset.id },
     });
-    const job = await settled(r, jobId);
+    const job = await r.ended(jobId);
     assert.equal(job.state, "succeeded", job.error ?? "");
     const [take] = await r.takes("still");
     assert.equal(take?.lineage.template, "team-still");
     assert.equal(await (await fetch(take!.url)).text(), "data still.png\n");
     assert.ok(!r.fake.requests.some((q) => q.path === "/prompt"), "ComfyUI ran nothing");
+    await docker.settled();
     assert.deepEqual(await containersOf(r.agentId), []);
     agent.signal();
     assert.equal(await agent.exit, 0);
@@ -114,10 +105,10 @@ Deno.test({
         tier: "low",
         params: { prompt: id },
       });
-      assert.equal((await settled(r, shot)).state, "succeeded");
+      assert.equal((await r.ended(shot)).state, "succeeded");
     }
     const jobId = await r.generate({ id: "fade", type: "transition", params: { seconds: 1 } });
-    const job = await settled(r, jobId);
+    const job = await r.ended(jobId);
     assert.equal(job.state, "succeeded", job.error ?? "");
     assert.equal(
       job.rationale,

@@ -53,6 +53,7 @@ async function setup() {
       }, { signal: new AbortController().signal, onProgress: () => {} });
     },
     async [Symbol.asyncDispose]() {
+      await backend.settled();
       assert.deepEqual(await containersOf(agentId), [], "a container was left behind");
       await Deno.remove(workDir, { recursive: true });
     },

@@ -88,6 +88,8 @@ export class DockerBackend implements JobBackend {
   #ready: Readiness[] = [];
   /** Set by `start`: remove a crashed run's containers once the engine answers. */
   #leftovers: { logger: Logger } | null = null;
+  /** Removals of containers that exited by themselves, still under way. */
+  readonly #removals = new Set<Promise<void>>();
 
   constructor(options: DockerBackendOptions) {
     this.#options = options;
@@ -225,6 +227,16 @@ export class DockerBackend implements JobBackend {
       );
   }
 
+  /** Resolves once every container of a finished job is removed (the agent's stop, tests). */
+  async settled(): Promise<void> {
+    while (this.#removals.size > 0) await Promise.all(this.#removals);
+  }
+
+  /** At the agent's stop: the containers of finished jobs are removed before it exits. */
+  async close(): Promise<void> {
+    await this.settled();
+  }
+
   /** A healthy engine runs the studio's model config assets (each checked when a job comes). */
   runsModelConfigs(): boolean {
     return this.#engine !== null;
@@ -354,6 +366,11 @@ export class DockerBackend implements JobBackend {
         graceSeconds: this.#options.graceSeconds ?? 10,
         signal,
         onLine: (stream, line) => watch.line(stream, line),
+        // Not waited for: the job ends (and uploads) while the engine deletes the container.
+        onRemoval: (removal) => {
+          this.#removals.add(removal);
+          removal.finally(() => this.#removals.delete(removal));
+        },
       });
     } finally {
       watch.close();
