@@ -123,6 +123,25 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a model config asset gets no network and only the volumes the agent's own configs mount",
+  ...needsEngine,
+  async fn() {
+    await using t = await setup();
+    const network = await t.run(await assetConfig({ network: true })).catch((e) => e);
+    assert.ok(network instanceof JobFailure, String(network));
+    assert.equal(network.code, "cannot_run");
+    assert.match(network.message, /asks for network access.*copy it into your models folder/);
+    const volume = await t.run(
+      await assetConfig({ volumes: [{ volume: "owner-secrets", target: "/secrets" }] }),
+    ).catch((e) => e);
+    assert.ok(volume instanceof JobFailure, String(volume));
+    assert.equal(volume.code, "cannot_run");
+    assert.match(volume.message, /mounts volume owner-secrets, which none of your own/);
+    assert.deepEqual(await containersOf(t.agentId), [], "no container was made");
+  },
+});
+
+Deno.test({
   name:
     "a model config asset whose image this engine lacks goes back for another agent, with the fix",
   ...needsEngine,
@@ -132,5 +151,21 @@ Deno.test({
     assert.ok(error instanceof JobFailure, String(error));
     assert.equal(error.code, "cannot_run");
     assert.match(error.message, /`docker pull md-absent\/model:1\.0`/);
+    // Not even where pulls are allowed: someone else's config never makes this agent pull.
+    const pulling = new DockerBackend({ engine, models: [], agentId: t.agentId, pull: true });
+    await pulling.probe();
+    const workDir = await Deno.makeTempDir({ prefix: "md-docker-asset-" });
+    const refused = await pulling.run({
+      jobId: crypto.randomUUID(),
+      nodeType: "image.generate",
+      tier: "low",
+      params: { prompt: "a door" },
+      inputs: [],
+      modelConfig: await assetConfig({ image: "md-absent/model:1.0" }),
+      workDir,
+    }, { signal: new AbortController().signal, onProgress: () => {} }).catch((e) => e);
+    await Deno.remove(workDir, { recursive: true });
+    assert.equal(refused.code, "cannot_run");
+    assert.match(refused.message, /never pulls one/);
   },
 });

@@ -398,11 +398,41 @@ export class DockerBackend implements JobBackend {
   /**
    * A model config asset's model must find here what the agent's own configs are checked for
    * at each probe (its image unless pulls are allowed, its volumes, the NVIDIA runtime for a
-   * GPU): else this agent cannot run the job, another may.
+   * GPU): else this agent cannot run the job, another may. Someone else wrote it, so it gets
+   * less than the owner's own configs: no network, only the volumes the owner's own configs
+   * mount (a volume of anything else could be copied out as a take), and no pull (the image
+   * must be there already, whatever `--docker-pull` says).
    */
   async #mustRun(model: CheckedModel, signal: AbortSignal): Promise<void> {
     if (!this.#engine) {
       throw new JobFailure("the Docker Engine is not reachable now", true, "backend_down");
+    }
+    if (model.network) {
+      throw new JobFailure(
+        `${model.id} asks for network access, which a model config from the studio never gets ` +
+          `on this agent: copy it into your models folder to allow it`,
+        false,
+        "cannot_run",
+      );
+    }
+    const own = new Set(this.models.flatMap((m) => m.volumes.map((v) => v.volume)));
+    const foreign = model.volumes.filter((v) => !own.has(v.volume)).map((v) => v.volume);
+    if (foreign.length > 0) {
+      throw new JobFailure(
+        `${model.id} mounts volume ${foreign.join(", ")}, which none of your own model configs ` +
+          `mounts: a model config from the studio may read only those; copy it into your models ` +
+          `folder to allow it`,
+        false,
+        "cannot_run",
+      );
+    }
+    if (!await this.engine.image(model.image, signal)) {
+      throw new JobFailure(
+        `${model.id}: image ${model.image} is not present, and a model config from the studio ` +
+          `never pulls one: \`docker pull ${model.image}\` or build it`,
+        false,
+        "cannot_run",
+      );
     }
     const { why } = await this.#check(model, this.#engine, signal);
     if (why) throw new JobFailure(`${model.id}: ${why}`, false, "cannot_run");
