@@ -31,7 +31,8 @@ const updateSchema = z.object({
   baseVersion: z.number().int().min(1).optional(),
 }).strict();
 
-const modelConfigPath = pathParams(z.object({ id: idSchema, assetId: idSchema }));
+/** `:modelConfigId`: a model config asset's id (any asset's, the library's routes say `:assetId`). */
+const modelConfigPath = pathParams(z.object({ id: idSchema, modelConfigId: idSchema }));
 
 export const modelConfigAssetRoutes = new Hono<AppEnv>()
   .post(
@@ -49,7 +50,7 @@ export const modelConfigAssetRoutes = new Hono<AppEnv>()
     },
   )
   .put(
-    "/:id/assets/:assetId/model-config",
+    "/:id/assets/:modelConfigId/model-config",
     requireRole("editor"),
     modelConfigPath,
     ...jsonBody(updateSchema),
@@ -57,7 +58,7 @@ export const modelConfigAssetRoutes = new Hono<AppEnv>()
       const { config, baseVersion } = c.req.valid("json");
       const edit = {
         projectId: c.get("access").projectId,
-        assetId: c.req.valid("param").assetId,
+        assetId: c.req.valid("param").modelConfigId,
         authorId: currentUser(c).id,
       };
       const asset = await updateModelConfigAsset(c.get("deps"), edit, config, baseVersion);
