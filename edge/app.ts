@@ -38,6 +38,7 @@ import { projectAgentRoutes } from "./routes/project_agents.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { revisionRoutes } from "./routes/revisions.ts";
 import { shareAcceptRoutes, shareLinkRoutes } from "./routes/share_links.ts";
+import { modelConfigAssetRoutes } from "./routes/model_config_assets.ts";
 import { structureRoutes } from "./routes/structure.ts";
 import { studioRoutes } from "./routes/studios.ts";
 import { takeRoutes } from "./routes/takes.ts";
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       shareLinkRoutes,
       assetRoutes,
       workflowAssetRoutes,
+      modelConfigAssetRoutes,
       revisionRoutes,
       structureRoutes,
       ticketRoutes,

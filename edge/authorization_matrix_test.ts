@@ -25,6 +25,16 @@ import {
 } from "./testing.ts";
 
 const SDXL = await exampleText("sdxl_text_to_image.json");
+const MODEL_CONFIG = {
+  id: "sketch",
+  title: "Sketch",
+  implements: [{ nodeType: "image.generate", tiers: ["low"] }],
+  image: "example/sketch:1.0",
+  command: ["run", "--prompt", "{prompt}", "--out", "{outputs}"],
+  outputs: [{ glob: "*.png", kind: "image" }],
+  gpu: false,
+  vramMiB: 0,
+};
 
 type Route = `${"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} /api/projects/${string}`;
 
@@ -77,6 +87,11 @@ const REQUIRED_ROLE: Record<
   },
   "GET /api/projects/:id/assets/:workflowId/workflow": { role: "reviewer" },
   "PUT /api/projects/:id/assets/:workflowId/workflow": { role: "editor", body: { tier: "high" } },
+  "POST /api/projects/:id/assets/model-configs": { role: "editor", body: { config: MODEL_CONFIG } },
+  "PUT /api/projects/:id/assets/:modelConfigId/model-config": {
+    role: "editor",
+    body: { config: { ...MODEL_CONFIG, memoryMiB: 1024 } },
+  },
   "GET /api/projects/:id/graph": { role: "reviewer" },
   "GET /api/projects/:id/revisions": { role: "reviewer" },
   "GET /api/projects/:id/revisions/:revision": { role: "reviewer" },
@@ -216,6 +231,10 @@ async function fixture(
     token: users.owner.token,
     body: { name: "SDXL", nodeType: "image.generate", tier: "low", workflow: SDXL },
   });
+  const modelConfig = await call(t, "POST", `/api/projects/${id}/assets/model-configs`, {
+    token: users.owner.token,
+    body: { config: MODEL_CONFIG },
+  });
   const shot = {
     id: "shot1",
     type: "shot.generate",
@@ -302,6 +321,7 @@ async function fixture(
     ":id": id,
     ":assetId": asset.body.asset.id as string,
     ":workflowId": workflow.body.asset.id as string,
+    ":modelConfigId": modelConfig.body.asset.id as string,
     ":linkId": link.body.shareLink.id as string,
     ":userId": users.target.id,
     ":revision": "1",

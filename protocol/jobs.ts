@@ -116,6 +116,11 @@ export const backendStatusSchema = z.object({
    * a workflow are offered to it when it has the workflow's model files. Absent: it does not.
    */
   workflows: z.boolean().optional(),
+  /**
+   * It runs the studio's model config assets (a Docker backend that says so): jobs that
+   * carry a model config are offered to it. Absent: it does not.
+   */
+  modelConfigs: z.boolean().optional(),
 });
 export type BackendStatusReport = z.infer<typeof backendStatusSchema>;
 
@@ -224,6 +229,18 @@ export const claimedWorkflowSchema = z.object({
 });
 export type ClaimedWorkflow = z.infer<typeof claimedWorkflowSchema>;
 
+/**
+ * The Docker model config asset a job runs instead of the agent's own backends, at the version
+ * it was queued with; the agent checks the config again with its own rules before running it.
+ */
+export const claimedModelConfigSchema = z.object({
+  assetId: z.string(),
+  version: z.number().int().min(1),
+  name: z.string(),
+  config: z.record(z.string(), z.unknown()),
+});
+export type ClaimedModelConfig = z.infer<typeof claimedModelConfigSchema>;
+
 export const claimedJobSchema = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -235,6 +252,8 @@ export const claimedJobSchema = z.object({
   inputs: z.array(jobInputSchema),
   /** Set when the node runs a workflow asset of the library. */
   workflow: claimedWorkflowSchema.optional(),
+  /** Set when the node runs a Docker model config asset of the library. */
+  modelConfig: claimedModelConfigSchema.optional(),
   requirements: requirementsSchema,
   /** 1 on the first run; the job fails for good after `maxAttempts`. */
   attempt: z.number().int().min(1),

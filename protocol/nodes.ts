@@ -91,9 +91,22 @@ const workflowAssetId = z.string().min(1).max(64).optional();
 /** The parameter naming the workflow asset a node runs (not a value any model reads). */
 export const WORKFLOW_PARAM = "workflowAssetId";
 
+/**
+ * A Docker model config asset of the library (protocol/docker_models/) that runs the node instead
+ * of the agents' own backends; on the node types Docker models implement.
+ */
+const modelConfigAssetId = z.string().min(1).max(64).optional();
+
+/** The parameter naming the model config asset a node runs (not a value any model reads). */
+export const MODEL_CONFIG_PARAM = "modelConfigAssetId";
+
+/** Parameters that choose what runs a node rather than feed the model. */
+export const RUNNER_PARAMS: readonly string[] = [WORKFLOW_PARAM, MODEL_CONFIG_PARAM];
+
 const generation = {
   ...naming,
   workflowAssetId,
+  modelConfigAssetId,
   prompt,
   negativePrompt: z.string().max(4000).default(""),
   seed,
@@ -163,6 +176,7 @@ const defs: NodeTypeDef[] = [
     params: z.object({
       ...naming,
       workflowAssetId,
+      modelConfigAssetId,
       prompt,
       seed,
       seconds: z.number().min(1).max(300).default(10),
@@ -185,7 +199,7 @@ const defs: NodeTypeDef[] = [
       { name: "speech", type: "audio" },
     ],
     outputs: [{ name: "audio", type: "audio" }],
-    params: z.object({ ...naming, text: prompt, seed }).strict(),
+    params: z.object({ ...naming, modelConfigAssetId, text: prompt, seed }).strict(),
     // No stock ComfyUI node speaks text, and no template of ours does: only these two can.
     backends: ["docker", "gradio"],
     tiers: ALL_TIERS,
@@ -207,6 +221,7 @@ const defs: NodeTypeDef[] = [
     params: z.object({
       ...naming,
       workflowAssetId,
+      modelConfigAssetId,
       strength: z.number().min(0).max(1).default(0.6),
       seed,
     }).strict(),
@@ -223,6 +238,7 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
+      modelConfigAssetId,
       factor: z.number().min(1).max(4).default(2),
       filter: z.enum(["lanczos", "bicubic", "spline"]).default("lanczos"),
     }).strict(),
@@ -243,12 +259,14 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
+      modelConfigAssetId,
       kind: z.enum(["crossfade", "wipeleft", "wiperight", "wipeup", "wipedown"]).default(
         "crossfade",
       ),
       seconds: z.number().min(0.1).max(10).default(1),
     }).strict(),
-    backends: ["ffmpeg"],
+    // A Docker model first (a learned transition, when an agent has one), else ffmpeg's xfade.
+    backends: ["docker", "ffmpeg"],
     tiers: CPU_TIERS,
     output: "video",
   },
@@ -265,10 +283,12 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
+      modelConfigAssetId,
       blend: z.enum(["normal", "screen", "multiply", "overlay", "addition"]).default("normal"),
       opacity: z.number().min(0).max(1).default(1),
     }).strict(),
-    backends: ["ffmpeg"],
+    // A Docker model first (a matting or harmonizing model, when an agent has one), else ffmpeg.
+    backends: ["docker", "ffmpeg"],
     tiers: CPU_TIERS,
     output: "video",
   },

@@ -5,10 +5,12 @@
  *
  * - overhead: N jobs back to back of a model whose container exits at once (it writes one small
  *   file), each timed from `DockerBackend.run` called to its output uploaded: input folder,
- *   image check, create, attach, start, wait, inspect, remove, collecting the output, and the
- *   upload (a streaming PUT with its sha256 to a local server). The container's own life is a
- *   busybox shell writing a file, so nearly all of it is the engine's and the agent's work.
- *   The engine calls are timed apart, to show where the time goes.
+ *   image check, create, attach, start, wait, collecting the output, and the upload (a
+ *   streaming PUT with its sha256 to a local server). The container's removal runs meanwhile
+ *   (a job does not wait for it, run_container.ts `onRemoval`), so it competes with the next
+ *   job's calls; all removals are awaited before the figures are taken. The container's own
+ *   life is a busybox shell writing a file, so nearly all of it is the engine's and the agent's
+ *   work. The engine calls are timed apart, to show where the time goes.
  * - logs: one container printing `--lines` lines (100,000) as fast as it can; lines per second
  *   from the run's start to its end (all lines counted by the agent), and the agent's peak RSS
  *   sampled every 10 ms, against its RSS before.
@@ -17,7 +19,7 @@
  */
 import { DockerBackend } from "../../gpu-agent/backends/docker/backend.ts";
 import { DockerEngine } from "../../gpu-agent/backends/docker/engine.ts";
-import { parseModelConfig } from "../../gpu-agent/backends/docker/model_config.ts";
+import { parseModelConfig } from "../../protocol/docker_models/model_config.ts";
 import { uploadFile } from "../../gpu-agent/upload/mod.ts";
 import { engine as testEngine, testImage, unavailable } from "../../test/docker/engine.ts";
 import { writeResults } from "../lib/results.ts";
@@ -117,12 +119,16 @@ for (let i = 0; i < JOBS + WARMUP; i++) {
   await job(quick);
   if (i >= WARMUP) overhead.push(performance.now() - start);
 }
+await quick.settled();
 const engineTimes = Object.fromEntries(
   [...engine.times].map(([name, list]) => [name, summarize(list.slice(WARMUP))]),
 );
-// The agent's own part of each job: everything but the engine's five container calls.
+// The agent's own part of each job: everything but the engine calls it waits for (the removal
+// runs beside the job, not in it).
 const own = overhead.map((total, i) =>
-  total - [...engine.times.values()].reduce((sum, list) => sum + list[i + WARMUP]!, 0)
+  total -
+  [...engine.times].filter(([name]) => name !== "remove")
+    .reduce((sum, [, list]) => sum + list[i + WARMUP]!, 0)
 );
 
 // Logs: 100,000 lines through attach, the demultiplexer, the line splitter and the progress.
@@ -141,6 +147,7 @@ const logMs = performance.now() - logStart;
 clearInterval(sampler);
 if (lines !== LINES) throw new Error(`the agent saw line ${lines} last, not ${LINES}`);
 
+await spam.settled();
 await server.shutdown();
 await Deno.remove(root, { recursive: true });
 engine.close();

@@ -1,13 +1,14 @@
 /**
  * Characters, styles, locations and the users' own ComfyUI workflows, with every edit kept as a
  * version for rollback. A workflow asset's file lives in object storage (its `params.file` names
- * it); its params hold what it implements and the mapping (protocol/workflows/binding.ts).
+ * it); its params hold what it implements and the mapping (protocol/workflows/binding.ts). A
+ * model config asset's params hold its Docker model config (protocol/docker_models/), as uploaded.
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./accounts.ts";
 import { projects } from "./projects.ts";
 
-export const ASSET_TYPES = ["character", "style", "location", "workflow"] as const;
+export const ASSET_TYPES = ["character", "style", "location", "workflow", "model-config"] as const;
 
 /** The asset row always mirrors its newest version; versions are immutable. */
 export const assets = sqliteTable("assets", {

@@ -100,6 +100,17 @@ export interface JobWorkflow {
   binding: WorkflowAssetParams["binding"];
 }
 
+/**
+ * The Docker model config asset a job runs instead of the agents' own backends, frozen at the
+ * version it was queued with: the config itself travels (it is small), checked again by the agent.
+ */
+export interface JobModelConfig {
+  assetId: string;
+  version: number;
+  name: string;
+  config: Record<string, unknown>;
+}
+
 export const jobs = sqliteTable("jobs", {
   id: text("id").primaryKey(),
   projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
@@ -114,6 +125,7 @@ export const jobs = sqliteTable("jobs", {
   graphRevision: integer("graph_revision"),
   /** The workflow asset it runs (ComfyUI); null: the agents' own templates choose. */
   workflow: text("workflow", { mode: "json" }).$type<JobWorkflow>(),
+  modelConfig: text("model_config", { mode: "json" }).$type<JobModelConfig>(),
   tier: text("tier").$type<Tier>().notNull(),
   /** What the user asked for; differs from `tier` after a downgrade (see `rationale`). */
   requestedTier: text("requested_tier").$type<Tier>().notNull(),

@@ -46,6 +46,9 @@ const createSchema = z.object({
   type: z.enum(ASSET_TYPES).refine(
     (type) => type !== "workflow",
     "workflow assets are uploaded with their file: POST …/assets/workflows",
+  ).refine(
+    (type) => type !== "model-config",
+    "model config assets are checked when uploaded: POST …/assets/model-configs",
   ),
   name: fields.name,
   description: fields.description.default(""),
@@ -137,9 +140,10 @@ export const assetRoutes = new Hono<AppEnv>()
       if (changes.referenceImageKeys || changes.params) {
         const { projectId, assetId } = named(c);
         const asset = await loadAsset(deps, projectId, assetId);
-        if (changes.params && asset.type === "workflow") {
-          const message =
-            "a workflow's file and mapping change with PUT …/assets/:assetId/workflow";
+        if (changes.params && (asset.type === "workflow" || asset.type === "model-config")) {
+          const message = asset.type === "workflow"
+            ? "a workflow's file and mapping change with PUT …/assets/:assetId/workflow"
+            : "a model config changes with PUT …/assets/:assetId/model-config";
           throw new ApiError(422, "invalid_body", `params: ${message}`, [{
             path: "params",
             message,

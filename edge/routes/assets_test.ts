@@ -174,6 +174,7 @@ Deno.test("the structure tree follows the production convention and shows no ser
       "styles",
       "locations",
       "workflows",
+      "model-configs",
     ]);
     assert.equal(assets.children[0].children[0].name, "Rey");
     assert.equal(assets.children[0].children[0].children[0].name, "v1");

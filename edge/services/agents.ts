@@ -11,7 +11,13 @@ import type { AppDeps } from "../context.ts";
 import { NODE_TYPES } from "../../protocol/nodes.ts";
 import { constantTimeEqual, randomToken, sha256Hex, sha256HexSync } from "../lib/bytes.ts";
 import { newId } from "../lib/ids.ts";
-import { type AgentCapability, WORKFLOW_WORK, workKey } from "./jobs/matching.ts";
+import {
+  type AgentCapability,
+  MODEL_CONFIG_WORK,
+  RUNNER_WORK,
+  WORKFLOW_WORK,
+  workKey,
+} from "./jobs/matching.ts";
 import { transitionJobs } from "./jobs/transitions.ts";
 import { createPoolToken, ensurePersonalPool, poolAccess } from "./fleet/pools.ts";
 import { poolsServing } from "./fleet/project_pools.ts";
@@ -43,12 +49,13 @@ export function capabilityColumns(profile: AgentProfile) {
  * `nodeType:tier` pairs the healthy backends can run. A backend that lists its `runnable`
  * pairs (agents 0.2 on) gets exactly those; one that does not (older agents) every pair of the
  * node types its kind serves, as matching worked before. A ComfyUI that runs workflow assets
- * adds `WORKFLOW_WORK`.
+ * adds `WORKFLOW_WORK`; a Docker backend that runs model config assets, `MODEL_CONFIG_WORK`.
  */
 export function runnablePairs(healthy: AgentProfile["backends"]): string[] {
   const pairs = new Set<string>();
   for (const backend of healthy) {
     if (backend.kind === "comfyui" && backend.workflows) pairs.add(WORKFLOW_WORK);
+    if (backend.kind === "docker" && backend.modelConfigs) pairs.add(MODEL_CONFIG_WORK);
     if (backend.runnable) {
       for (const work of backend.runnable) pairs.add(workKey(work.nodeType, work.tier));
       continue;
@@ -82,7 +89,7 @@ export function capabilitiesOf(agent: Pick<AgentRow, "runnable" | "profile">): {
     tier,
   });
   return {
-    runnable: agent.runnable.filter((key) => key !== WORKFLOW_WORK).map((key) => {
+    runnable: agent.runnable.filter((key) => !RUNNER_WORK.includes(key)).map((key) => {
       const at = key.lastIndexOf(":");
       return titled(key.slice(0, at), key.slice(at + 1) as Tier);
     }),

@@ -34,6 +34,7 @@ const ASSET_FOLDERS = {
   style: "styles",
   location: "locations",
   workflow: "workflows",
+  "model-config": "model-configs",
 } as const;
 
 const pad2 = (n: number) => String(n).padStart(2, "0");

@@ -5,6 +5,7 @@
  */
 import type {
   BlockedWork,
+  ClaimedModelConfig,
   ClaimedWorkflow,
   MediaFacts,
   ModelFile,
@@ -39,6 +40,8 @@ export interface BackendStatus {
   problem?: string;
   /** It runs the studio's workflow assets (ComfyUI when healthy). */
   workflows?: boolean;
+  /** It runs the studio's model config assets (Docker when healthy). */
+  modelConfigs?: boolean;
 }
 
 /** One template as the last probe found it: runnable when nothing is missing. */
@@ -67,6 +70,8 @@ export interface BackendJob {
   inputs: JobInput[];
   /** The user's workflow asset to run instead of the backend's own templates (ComfyUI). */
   workflow?: ClaimedWorkflow;
+  /** The user's Docker model config asset to run instead of the agent's own configs (Docker). */
+  modelConfig?: ClaimedModelConfig;
   /** A private folder for this job's files; the caller removes it afterwards. */
   workDir: string;
   /**
@@ -173,6 +178,8 @@ export interface JobBackend {
   canRun(nodeType: string, tier: Tier): boolean;
   /** Whether, as last probed, it runs the studio's workflow assets (ComfyUI); optional. */
   runsWorkflows?(): boolean;
+  /** Whether, as last probed, it runs the studio's model config assets (Docker); optional. */
+  runsModelConfigs?(): boolean;
   /** Runs the job to completion; throws JobFailure (code "canceled" when the signal aborts). */
   run(job: BackendJob, options: RunOptions): Promise<BackendResult>;
   /** Templates that could not be loaded, one line each with its fix; optional. */

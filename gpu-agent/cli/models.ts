@@ -13,7 +13,7 @@ import { NODE_TYPES } from "../../protocol/nodes.ts";
 import { JobFailure } from "../backends/backend.ts";
 import { API_VERSION } from "../backends/docker/engine.ts";
 import { loadModels, SHIPPED_MODELS_DIR } from "../backends/docker/load_models.ts";
-import type { CheckedModel } from "../backends/docker/model_config.ts";
+import type { CheckedModel } from "../../protocol/docker_models/model_config.ts";
 import { defaultUser, planJob } from "../backends/docker/plan.ts";
 import { inputFileName } from "../net/download.ts";
 import type { AgentConfig } from "../config/config.ts";

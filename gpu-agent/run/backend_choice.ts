@@ -21,7 +21,7 @@ import { type BackendJob, type JobBackend, JobFailure } from "../backends/backen
 /** Above this share of the GPU's VRAM, a template leaves too little room: prefer offloading. */
 export const TIGHT_VRAM_SHARE = 0.8;
 
-type Job = Pick<BackendJob, "nodeType" | "tier" | "inputs" | "workflow"> & {
+type Job = Pick<BackendJob, "nodeType" | "tier" | "inputs" | "workflow" | "modelConfig"> & {
   requirements: { backends: string[] };
 };
 
@@ -62,9 +62,14 @@ export function chooseBackend(
   const candidates = job.requirements.backends.flatMap((kind) =>
     backends.filter((b) => b.kind === kind)
   );
-  // A job with a workflow asset runs that, not a template: any backend that runs workflows will do.
+  // A job with a workflow (or model config) asset runs that, not a template: any backend that
+  // runs those will do.
   const runs = (b: JobBackend) =>
-    job.workflow ? b.runsWorkflows?.() === true : b.canRun(job.nodeType, job.tier);
+    job.workflow
+      ? b.runsWorkflows?.() === true
+      : job.modelConfig
+      ? b.runsModelConfigs?.() === true
+      : b.canRun(job.nodeType, job.tier);
   const able = candidates.filter((b) => isHealthy(b) && runs(b));
   if (able.length === 0) {
     if (candidates.length > 0 && !candidates.some((b) => isHealthy(b))) {
@@ -73,6 +78,8 @@ export function chooseBackend(
     throw new JobFailure(
       job.workflow
         ? `no backend on this agent runs workflow assets (needs ComfyUI)`
+        : job.modelConfig
+        ? `no backend on this agent runs model config assets (needs Docker)`
         : `no backend on this agent can run ${job.nodeType} at ${job.tier} ` +
           `(needs ${job.requirements.backends.join(" or ")} with a matching template)`,
       false,

@@ -219,6 +219,7 @@ async function _execute(
       ...(i.sha256 ? { sha256: i.sha256 } : {}),
     })),
     ...(job.workflow ? { workflow: job.workflow } : {}),
+    ...(job.modelConfig ? { modelConfig: job.modelConfig } : {}),
     workDir,
     cacheDir: `${deps.workDir}/cache`,
   };

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { DockerBackend } from "../../gpu-agent/backends/docker/backend.ts";
 import { DockerEngine } from "../../gpu-agent/backends/docker/engine.ts";
-import { parseModelConfig } from "../../gpu-agent/backends/docker/model_config.ts";
+import { parseModelConfig } from "../../protocol/docker_models/model_config.ts";
 import type { Detection } from "../../gpu-agent/detect/detect.ts";
 import { containersOf, engine, needsEngine, testImage } from "../docker/engine.ts";
 import { DETECTION } from "./agent_io.ts";
@@ -47,14 +47,6 @@ async function renderShot(r: Rig) {
     params: { prompt: "a" },
   });
   await r.until("the shot", async () => (await r.job(shot)).job.state === "succeeded");
-}
-
-/** The job once it has succeeded or failed. */
-async function settled(r: Rig, jobId: string) {
-  return (await r.until("the job to end", async () => {
-    const detail = await r.job(jobId);
-    return ["succeeded", "failed"].includes(detail.job.state) && detail;
-  })).job;
 }
 
 async function stillConfig(extra: Record<string, unknown> = {}) {
@@ -97,6 +89,7 @@ Deno.test({
     assert.equal(take?.lineage.template, "still");
     assert.equal(await (await fetch(take!.url)).text(), "data still.png\n");
     assert.ok(agent.screen.some((line) => line.includes("step 3/3")), "progress was shown");
+    await docker.settled();
     assert.deepEqual(await containersOf(r.agentId), []);
     agent.signal();
     assert.equal(await agent.exit, 0);
@@ -126,7 +119,7 @@ Deno.test({
     await saveLinked(r, { shot: "shot.generate", up: "upscale" }, "shot.video", "up.video");
     await renderShot(r);
     const up = await r.generate({ id: "up", type: "upscale", params: { factor: 2 } });
-    const job = await settled(r, up);
+    const job = await r.ended(up);
     assert.equal(job.state, "succeeded", job.error ?? "");
     assert.equal(
       job.rationale,
@@ -195,7 +188,7 @@ Deno.test({
       tier: "low",
       params: { prompt: "a door" },
     });
-    const job = await settled(r, jobId);
+    const job = await r.ended(jobId);
     const spec = claiming.specs[0] as { HostConfig: { DeviceRequests: unknown } };
     assert.deepEqual(spec.HostConfig.DeviceRequests, [
       { Driver: "nvidia", DeviceIDs: ["1"], Capabilities: [["gpu"]] },
@@ -206,6 +199,7 @@ Deno.test({
       assert.equal(job.state, "failed");
       assert.match(job.error ?? "", /could not give the container a GPU.*NVIDIA Container Toolkit/);
     }
+    await docker.settled();
     assert.deepEqual(await containersOf(r.agentId), []);
     claiming.close();
   },
@@ -241,7 +235,7 @@ Deno.test({
     );
     await renderShot(r);
     const voice = { id: "voice", type: "voice.synthesize", tier: "low" as const };
-    await settled(r, await r.generate({ ...voice, params: { text: "hello" } }));
+    await r.ended(await r.generate({ ...voice, params: { text: "hello" } }));
     assert.equal(freesBeforeCreate, 1, "ComfyUI was told to unload before the container");
     claiming.close();
   },

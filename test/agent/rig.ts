@@ -50,6 +50,8 @@ export interface Rig {
     node: { id: string; type: string; params?: Record<string, unknown>; tier?: Tier },
   ): Promise<string>;
   job(jobId: string): Promise<JobDetail>;
+  /** The job once it has succeeded or failed (polled as `until` does). */
+  ended(jobId: string): Promise<JobDetail["job"]>;
   takes(nodeId: string): Promise<Take[]>;
   startAgent(
     options?: Pick<
@@ -144,6 +146,15 @@ export async function rig(
         token: user.token,
       });
       return res.body;
+    },
+    async ended(jobId) {
+      return (await until("the job to end", async () => {
+        const res = await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, {
+          token: user.token,
+        });
+        const detail = res.body as JobDetail;
+        return ["succeeded", "failed"].includes(detail.job.state) && detail;
+      })).job;
     },
     async takes(nodeId) {
       const res = await call(t, "GET", `/api/projects/${projectId}/takes?nodeId=${nodeId}`, {

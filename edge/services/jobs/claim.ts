@@ -25,6 +25,7 @@ type ClaimedRow = Pick<
   | "params"
   | "inputs"
   | "workflow"
+  | "modelConfig"
   | "backends"
   | "minVramMiB"
   | "models"
@@ -109,7 +110,8 @@ async function runGroups(deps: AppDeps, groups: Group[]): Promise<void> {
 
 /**
  * The job as the agent receives it, inputs as signed URLs that outlive the lease: upstream
- * takes, the reference images of linked assets, and the file of the workflow asset it runs. An asset linked without an image (to a
+ * takes, the reference images of linked assets, and the file of the workflow asset it runs (or
+ * the model config asset, which travels whole). An asset linked without an image (to a
  * `character` socket, say) is lineage only: there is no file to send.
  */
 export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<ClaimedJob> {
@@ -158,6 +160,7 @@ export async function toClaimedJob(deps: AppDeps, job: ClaimedRow): Promise<Clai
     params: job.params,
     inputs,
     ...(workflow ? { workflow } : {}),
+    ...(job.modelConfig ? { modelConfig: job.modelConfig } : {}),
     requirements: { backends: job.backends, minVramMiB: job.minVramMiB, models: job.models },
     attempt: job.attempt,
     maxAttempts: job.maxAttempts,

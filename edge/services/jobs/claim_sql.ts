@@ -8,7 +8,8 @@
  *   chosen for it, or, for a project that chose none, the personal pool of an owner or editor;
  * - one of the job's candidate backends is healthy on the agent;
  * - the agent advertises the job's (node type, tier) pair as runnable now (for a job that runs
- *   a workflow asset: that its ComfyUI runs workflow assets, `WORKFLOW_WORK`);
+ *   a workflow asset: that its ComfyUI runs workflow assets, `WORKFLOW_WORK`; for one that runs
+ *   a model config asset: that its Docker backend runs them, `MODEL_CONFIG_WORK`);
  * - the agent's largest GPU has at least the job's minimum VRAM;
  * - the agent has every model the job needs;
  * - none of the agents handed the job back as `cannotRun` with the capabilities they have now;
@@ -23,7 +24,7 @@
  */
 import type { CallingAgent } from "../agents.ts";
 import { projectServedBy } from "../fleet/project_pools.ts";
-import { WORKFLOW_WORK } from "./matching.ts";
+import { MODEL_CONFIG_WORK, WORKFLOW_WORK } from "./matching.ts";
 
 /** One claim request in a group; an agent appears at most once per group. */
 export interface ClaimSlot {
@@ -67,8 +68,9 @@ export function claimStatement(
           where b.value in (select value from json_each(?)))
         and not exists (select 1 from json_each(j.models) m
           where m.value not in (select value from json_each(?)))
-        and (case when j.workflow is null then j.node_type || ':' || j.tier
-          else '${WORKFLOW_WORK}' end) in (select value from json_each(?))
+        and (case when j.workflow is not null then '${WORKFLOW_WORK}'
+          when j.model_config is not null then '${MODEL_CONFIG_WORK}'
+          else j.node_type || ':' || j.tier end) in (select value from json_each(?))
         and not exists (select 1 from job_refusals r where r.job_id = j.id
           and r.capability_hash = ? and r.agent_id in (select agent_id from slot))
       order by j.priority desc, j.created_at
@@ -80,7 +82,8 @@ export function claimStatement(
   where jobs.id = pick.id
   returning json_object('agentId', lease_agent_id, 'id', id, 'projectId', project_id,
     'nodeId', node_id, 'nodeType', node_type, 'tier', tier, 'params', json(params),
-    'inputs', json(inputs), 'workflow', json(workflow), 'backends', json(backends),
+    'inputs', json(inputs), 'workflow', json(workflow), 'modelConfig', json(model_config),
+    'backends', json(backends),
     'minVramMiB', min_vram_mib,
     'models', json(models), 'attempt', attempt, 'maxAttempts', max_attempts,
     'leaseExpiresAt', lease_expires_at) as job`;

@@ -21,8 +21,14 @@ import { onlineAgentsForProject } from "../agents.ts";
 import { liveGraph } from "../live_graph.ts";
 import { resolveInputs } from "./inputs.ts";
 import { learnedNeeds } from "../fleet/footprints.ts";
+import { modelConfigForJob } from "../model_config_assets.ts";
 import { workflowForJob } from "../workflow_assets.ts";
-import { chooseTier, type TierChoice, workflowRequirements } from "./matching.ts";
+import {
+  chooseTier,
+  modelConfigRequirements,
+  type TierChoice,
+  workflowRequirements,
+} from "./matching.ts";
 import type { JobRow } from "./transitions.ts";
 
 export interface EnqueueRequest {
@@ -72,6 +78,17 @@ export async function enqueueJob(
   const workflow = typeof workflowId === "string"
     ? await workflowForJob(deps, projectId, workflowId, def)
     : null;
+  // A node that runs a model config asset runs it in Docker, at the tier asked for.
+  const modelConfigId = parsed.data.modelConfigAssetId;
+  if (workflow && typeof modelConfigId === "string") {
+    throw invalidParams([{
+      path: ["modelConfigAssetId"],
+      message: "a node runs a workflow asset or a Docker model config, not both: clear one",
+    }]);
+  }
+  const modelConfig = typeof modelConfigId === "string"
+    ? await modelConfigForJob(deps, projectId, modelConfigId, def, body.tier)
+    : null;
   const [online, needs] = await Promise.all([
     onlineAgentsForProject(deps, projectId),
     learnedNeeds(deps, def),
@@ -80,6 +97,12 @@ export async function enqueueJob(
     ? {
       tier: workflow.tier,
       requirements: workflowRequirements(workflow.tier, workflow.binding.models),
+      rationale: null,
+    }
+    : modelConfig
+    ? {
+      tier: body.tier,
+      requirements: modelConfigRequirements(modelConfig.checked.vramMiB),
       rationale: null,
     }
     : chooseTier(def, body.tier, body.allowDowngrade, online, (t) => needs(t).requirements);
@@ -98,8 +121,9 @@ export async function enqueueJob(
       binding: workflow.binding,
     },
     choice,
-    // A workflow's needs are its own mapping's, not what runs of the catalog's templates taught.
-    footprint: workflow ? null : needs(choice.tier).footprint,
+    modelConfig: modelConfig?.job ?? null,
+    // A workflow's or model config's needs are its own, not what runs of the templates taught.
+    footprint: workflow || modelConfig ? null : needs(choice.tier).footprint,
     requestedTier: workflow ? workflow.tier : body.tier,
     allowDowngrade: body.allowDowngrade,
     priority: body.priority,
@@ -120,6 +144,8 @@ export interface NewJob {
   graphRevision: number | null;
   /** The workflow asset the job runs instead of the built-in templates, if any. */
   workflow?: JobRow["workflow"];
+  /** The Docker model config asset the job runs instead of the agents' own backends, if any. */
+  modelConfig?: JobRow["modelConfig"];
   choice: TierChoice;
   /** The footprint figure the job's VRAM need came from (learned or declared), if any. */
   footprint?: JobRow["footprint"];
@@ -151,6 +177,7 @@ export async function insertJob(
     inputs: fields.inputs,
     graphRevision: fields.graphRevision,
     workflow: fields.workflow ?? null,
+    modelConfig: fields.modelConfig ?? null,
     tier: choice.tier,
     requestedTier: fields.requestedTier,
     allowDowngrade: fields.allowDowngrade,

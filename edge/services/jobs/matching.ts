@@ -45,6 +45,20 @@ export const workKey = (nodeType: string, tier: Tier) => `${nodeType}:${tier}`;
  */
 export const WORKFLOW_WORK = "workflow:comfyui";
 
+/**
+ * In `agents.runnable`: the agent's Docker backend runs the studio's model config assets. A job
+ * with a model config is matched on this (and its VRAM) instead of its node type's pair.
+ */
+export const MODEL_CONFIG_WORK = "model-config:docker";
+
+/** Work keys that are not a (node type, tier) pair. */
+export const RUNNER_WORK: readonly string[] = [WORKFLOW_WORK, MODEL_CONFIG_WORK];
+
+/** The requirements of a job that runs a model config asset: Docker and the config's VRAM. */
+export function modelConfigRequirements(vramMiB: number): Requirements {
+  return { backends: ["docker"], minVramMiB: vramMiB, models: [] };
+}
+
 /** The workflow asset a job runs, as matching and its explanations need it. */
 export interface WorkflowNeed {
   name: string;
@@ -53,7 +67,11 @@ export interface WorkflowNeed {
 }
 
 /** What a job is: its node type and tier, and the workflow asset it runs, if any. */
-export type JobWork = Work & { workflow?: WorkflowNeed | null };
+export type JobWork = Work & {
+  workflow?: WorkflowNeed | null;
+  /** The model config asset it runs in Docker, if any. */
+  modelConfig?: { name: string; version: number } | null;
+};
 
 /** The requirements of a job that runs a workflow asset: ComfyUI, the tier's GPU, its models. */
 export function workflowRequirements(tier: Tier, models: readonly ModelFile[]): Requirements {
@@ -87,6 +105,9 @@ export function misfit(
   if (agent.maxVramMiB < req.minVramMiB) return "not_enough_vram";
   if (!req.models.every((m) => agent.models.includes(m))) return "missing_model";
   if (work.workflow) return agent.runnable.includes(WORKFLOW_WORK) ? null : "no_template";
+  if (work.modelConfig) {
+    return agent.runnable.includes(MODEL_CONFIG_WORK) ? null : "no_template";
+  }
   if (agent.runnable.includes(workKey(work.nodeType, work.tier))) return null;
   const blocked = closestBlocked([agent], work);
   if (!blocked) return "no_template";
@@ -160,6 +181,20 @@ function whyNotRunnable(agents: AgentCapability[], work: Work) {
 export const gb = (mib: number) => `${Math.round(mib / 1024)} GB`;
 
 /** Why no online agent takes a workflow job whose backend, VRAM and models some agent has. */
+/** Why no online agent takes a model config job whose backend and VRAM some agent has. */
+function whyNotModelConfig(
+  agents: AgentCapability[],
+  config: NonNullable<JobWork["modelConfig"]>,
+) {
+  return agents.some((a) => a.runnable.includes(MODEL_CONFIG_WORK))
+    ? { reason: "agents_busy" as const, message: "waiting for a free agent" }
+    : {
+      reason: "no_template" as const,
+      message: `no online agent runs model config assets (model config "${config.name}" ` +
+        `v${config.version}): update the agent, and create its models folder`,
+    };
+}
+
 function whyNotWorkflow(agents: AgentCapability[], workflow: WorkflowNeed) {
   return agents.some((a) => a.runnable.includes(WORKFLOW_WORK))
     ? { reason: "agents_busy" as const, message: "waiting for a free agent" }
@@ -221,6 +256,7 @@ export function explainWait(
     };
   }
   if (work.workflow) return whyNotWorkflow(withModels, work.workflow);
+  if (work.modelConfig) return whyNotModelConfig(withModels, work.modelConfig);
   return whyNotRunnable(withModels, work);
 }
 

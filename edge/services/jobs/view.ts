@@ -29,6 +29,8 @@ export interface JobView {
   graphRevision: number | null;
   /** The workflow asset it runs, at the version it was queued with; null: built-in templates. */
   workflow: { assetId: string; version: number; name: string } | null;
+  /** The model config asset it runs in Docker, at the version it was queued with; or null. */
+  modelConfig: { assetId: string; version: number; name: string } | null;
   requirements: { backends: string[]; minVramMiB: number; models: string[] };
   priority: number;
   attempt: number;
@@ -100,6 +102,11 @@ function jobView(job: JobRow, context: ViewContext): JobView {
     graphRevision: job.graphRevision,
     workflow: job.workflow &&
       { assetId: job.workflow.assetId, version: job.workflow.version, name: job.workflow.name },
+    modelConfig: job.modelConfig && {
+      assetId: job.modelConfig.assetId,
+      version: job.modelConfig.version,
+      name: job.modelConfig.name,
+    },
     requirements,
     priority: job.priority,
     attempt: job.attempt,
@@ -113,6 +120,7 @@ function jobView(job: JobRow, context: ViewContext): JobView {
         nodeType: job.nodeType,
         tier: job.tier,
         workflow: job.workflow && { ...job.workflow, models: job.workflow.binding.models },
+        modelConfig: job.modelConfig,
       })
       : null,
     eta: context.etas.get(job.id) ?? null,

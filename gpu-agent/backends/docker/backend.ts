@@ -1,6 +1,6 @@
 /**
  * Research models packaged as Docker images, run as ordinary jobs (the "function runner"): each
- * model config (model_config.ts) says which (node type, tier) pairs it implements, its image, its
+ * model config (protocol/docker_models/model_config.ts) says which (node type, tier) pairs it implements, its image, its
  * argv template, its inputs and outputs and what it needs. A probe asks the engine (engine.ts) for
  * its version, whether it runs rootless, whether the NVIDIA runtime is there, and which configs
  * have their image and volumes: those are advertised. A job downloads its inputs, runs one
@@ -16,7 +16,7 @@
  * ```
  */
 import { join } from "node:path";
-import type { BlockedWork } from "../../../protocol/jobs.ts";
+import type { BlockedWork, ClaimedModelConfig } from "../../../protocol/jobs.ts";
 import type { Footprint, Tier } from "../../../protocol/tiers.ts";
 import type { Logger } from "../../log/logger.ts";
 import { downloadInputs } from "../../net/download.ts";
@@ -33,7 +33,11 @@ import { LABELS } from "./container_spec.ts";
 import { DockerEngine, EngineUnreachable } from "./engine.ts";
 import { loadModels } from "./load_models.ts";
 import { LogWatch } from "./log_watch.ts";
-import type { CheckedModel } from "./model_config.ts";
+import {
+  type CheckedModel,
+  ModelConfigError,
+  parseModelConfig,
+} from "../../../protocol/docker_models/model_config.ts";
 import { collectOutputs } from "./outputs.ts";
 import { defaultUser, planJob } from "./plan.ts";
 import { parseJobParams } from "../job_params.ts";
@@ -84,6 +88,8 @@ export class DockerBackend implements JobBackend {
   #ready: Readiness[] = [];
   /** Set by `start`: remove a crashed run's containers once the engine answers. */
   #leftovers: { logger: Logger } | null = null;
+  /** Removals of containers that exited by themselves, still under way. */
+  readonly #removals = new Set<Promise<void>>();
 
   constructor(options: DockerBackendOptions) {
     this.#options = options;
@@ -174,6 +180,7 @@ export class DockerBackend implements JobBackend {
             [],
       ),
       blocked: this.#blocked(),
+      modelConfigs: true,
     };
   }
 
@@ -220,6 +227,21 @@ export class DockerBackend implements JobBackend {
       );
   }
 
+  /** Resolves once every container of a finished job is removed (the agent's stop, tests). */
+  async settled(): Promise<void> {
+    while (this.#removals.size > 0) await Promise.all(this.#removals);
+  }
+
+  /** At the agent's stop: the containers of finished jobs are removed before it exits. */
+  async close(): Promise<void> {
+    await this.settled();
+  }
+
+  /** A healthy engine runs the studio's model config assets (each checked when a job comes). */
+  runsModelConfigs(): boolean {
+    return this.#engine !== null;
+  }
+
   canRun(nodeType: string, tier: Tier): boolean {
     return this.#ready.some((r) => r.why === null && _implements(r.model, nodeType, tier));
   }
@@ -245,29 +267,39 @@ export class DockerBackend implements JobBackend {
     ];
   }
 
-  footprint(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): Footprint | undefined {
+  footprint(job: ChoosingJob): Footprint | undefined {
     const model = this.#choose(job, false);
     // Named so the agent unloads other backends' models from the GPU before the container.
     return model ? { vramMiB: model.vramMiB, models: [`docker:${model.id}`] } : undefined;
   }
 
   /** "docker flexiact: FlexiAct …": the config `run` would pick (a job's rationale). */
-  rationale(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">): string {
+  rationale(job: ChoosingJob): string {
     const model = this.#choose(job, false);
     if (!model) return "docker";
-    return `docker ${model.id}: ${model.title}${model.network ? " (with network access)" : ""}`;
+    const from = job.modelConfig
+      ? ` (model config "${job.modelConfig.name}" v${job.modelConfig.version})`
+      : "";
+    return `docker ${model.id}: ${model.title}${from}${
+      model.network ? " (with network access)" : ""
+    }`;
   }
 
   /**
    * The runnable config for the job: the first whose required inputs the job has; when the job
    * lacks an input every candidate needs, a validation failure naming it.
    */
-  #choose(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">, strict: true): CheckedModel;
-  #choose(
-    job: Pick<BackendJob, "nodeType" | "tier" | "inputs">,
-    strict: false,
-  ): CheckedModel | undefined;
-  #choose(job: Pick<BackendJob, "nodeType" | "tier" | "inputs">, strict: boolean) {
+  #choose(job: ChoosingJob, strict: true): CheckedModel;
+  #choose(job: ChoosingJob, strict: false): CheckedModel | undefined;
+  #choose(job: ChoosingJob, strict: boolean) {
+    if (job.modelConfig) {
+      try {
+        return _assetModel(job.modelConfig);
+      } catch (error) {
+        if (strict) throw error;
+        return undefined;
+      }
+    }
     const sockets = new Set(job.inputs.map((i) => i.socket));
     const candidates = this.#ready.filter((r) =>
       r.why === null && _implements(r.model, job.nodeType, job.tier)
@@ -296,6 +328,7 @@ export class DockerBackend implements JobBackend {
   async run(job: BackendJob, options: RunOptions): Promise<BackendResult> {
     const { signal, onProgress } = options;
     const model = this.#choose(job, true);
+    if (job.modelConfig) await this.#mustRun(model, signal);
     const dir = join(job.workDir, "docker");
     const inputsDir = join(dir, "inputs");
     const outputsDir = join(dir, "outputs");
@@ -333,6 +366,11 @@ export class DockerBackend implements JobBackend {
         graceSeconds: this.#options.graceSeconds ?? 10,
         signal,
         onLine: (stream, line) => watch.line(stream, line),
+        // Not waited for: the job ends (and uploads) while the engine deletes the container.
+        onRemoval: (removal) => {
+          this.#removals.add(removal);
+          removal.finally(() => this.#removals.delete(removal));
+        },
       });
     } finally {
       watch.close();
@@ -355,6 +393,49 @@ export class DockerBackend implements JobBackend {
     }
     const outputs = await collectOutputs(model.outputs, outputsDir);
     return { outputs, template: model.id, params, ...(seed === undefined ? {} : { seed }) };
+  }
+
+  /**
+   * A model config asset's model must find here what the agent's own configs are checked for
+   * at each probe (its image unless pulls are allowed, its volumes, the NVIDIA runtime for a
+   * GPU): else this agent cannot run the job, another may. Someone else wrote it, so it gets
+   * less than the owner's own configs: no network, only the volumes the owner's own configs
+   * mount (a volume of anything else could be copied out as a take), and no pull (the image
+   * must be there already, whatever `--docker-pull` says).
+   */
+  async #mustRun(model: CheckedModel, signal: AbortSignal): Promise<void> {
+    if (!this.#engine) {
+      throw new JobFailure("the Docker Engine is not reachable now", true, "backend_down");
+    }
+    if (model.network) {
+      throw new JobFailure(
+        `${model.id} asks for network access, which a model config from the studio never gets ` +
+          `on this agent: copy it into your models folder to allow it`,
+        false,
+        "cannot_run",
+      );
+    }
+    const own = new Set(this.models.flatMap((m) => m.volumes.map((v) => v.volume)));
+    const foreign = model.volumes.filter((v) => !own.has(v.volume)).map((v) => v.volume);
+    if (foreign.length > 0) {
+      throw new JobFailure(
+        `${model.id} mounts volume ${foreign.join(", ")}, which none of your own model configs ` +
+          `mounts: a model config from the studio may read only those; copy it into your models ` +
+          `folder to allow it`,
+        false,
+        "cannot_run",
+      );
+    }
+    if (!await this.engine.image(model.image, signal)) {
+      throw new JobFailure(
+        `${model.id}: image ${model.image} is not present, and a model config from the studio ` +
+          `never pulls one: \`docker pull ${model.image}\` or build it`,
+        false,
+        "cannot_run",
+      );
+    }
+    const { why } = await this.#check(model, this.#engine, signal);
+    if (why) throw new JobFailure(`${model.id}: ${why}`, false, "cannot_run");
   }
 
   /**
@@ -404,6 +485,22 @@ export class DockerBackend implements JobBackend {
   }
 }
 
+/** What picking a job's model looks at. */
+type ChoosingJob = Pick<BackendJob, "nodeType" | "tier" | "inputs" | "modelConfig">;
+
+/**
+ * A model config asset's config, checked again with the same rules (the edge checked it on
+ * upload; an agent trusts no config it did not check): a bad one fails the job for good.
+ */
+function _assetModel(asset: ClaimedModelConfig): CheckedModel {
+  try {
+    return parseModelConfig(`model config "${asset.name}" v${asset.version}`, asset.config);
+  } catch (error) {
+    if (!(error instanceof ModelConfigError)) throw error;
+    throw new JobFailure(`${error.message}; fix it in the library`, false, "validation");
+  }
+}
+
 function _implements(model: CheckedModel, nodeType: string, tier: Tier): boolean {
   return model.pairs.some((p) => p.nodeType === nodeType && p.tier === tier);
 }
@@ -418,12 +515,15 @@ export interface DockerSetup {
 }
 
 /**
- * The Docker backend with the configs in the user's models folder, or null when it has none
- * (the shipped examples in gpu-agent/models/ run once copied there and their image is built).
+ * The Docker backend with the configs in the user's models folder, or null when there is no
+ * such folder (the shipped examples in gpu-agent/models/ run once copied there and their image
+ * is built). An empty folder is enough to run the model config assets of the studio's projects.
  */
 export async function createDockerBackend(setup: DockerSetup): Promise<DockerBackend | null> {
   const { models, problems } = await loadModels([setup.modelsDir]);
-  if (models.length === 0 && problems.length === 0) return null;
+  if (models.length === 0 && problems.length === 0 && !(await _isFolder(setup.modelsDir))) {
+    return null;
+  }
   return new DockerBackend({
     engine: DockerEngine.fromHost(setup.dockerHost),
     models,
@@ -431,4 +531,13 @@ export async function createDockerBackend(setup: DockerSetup): Promise<DockerBac
     agentId: setup.agentId,
     pull: setup.pull,
   });
+}
+
+async function _isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }

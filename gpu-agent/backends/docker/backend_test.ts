@@ -11,7 +11,7 @@ import { MemoryLogger } from "../../log/memory_logger.ts";
 import { type BackendJob, JobFailure, type ProgressReport } from "../backend.ts";
 import { DockerBackend } from "./backend.ts";
 import { DockerEngine } from "./engine.ts";
-import { parseModelConfig } from "./model_config.ts";
+import { parseModelConfig } from "../../../protocol/docker_models/model_config.ts";
 import { defaultUser } from "./plan.ts";
 import { runContainer } from "./run_container.ts";
 
@@ -67,7 +67,9 @@ async function setup(config: Record<string, unknown>, options: { pull?: boolean 
       }, { signal: signal ?? new AbortController().signal, onProgress: (r) => reports.push(r) });
     },
     async [Symbol.asyncDispose]() {
-      // Nothing of this backend may be left on the engine, whatever the test did.
+      // Nothing of this backend may be left on the engine, whatever the test did (once the
+      // removals of finished jobs' containers, which jobs do not wait for, are done).
+      await backend.settled();
       assert.deepEqual(await containersOf(agentId), [], "a container was left behind");
       await Deno.remove(workDir, { recursive: true });
     },
@@ -95,6 +97,55 @@ Deno.test({
     assert.deepEqual(steps, [...steps].sort());
     const last = t.reports.findLast((r) => r.step)!;
     assert.deepEqual(last, { percent: 100, message: "step 3/3", step: { current: 3, total: 3 } });
+  },
+});
+
+Deno.test({
+  name: "a job ends without waiting for its container's removal, which still always happens",
+  ...needsEngine,
+  async fn() {
+    // An engine slow to delete containers (as under load): the job must not wait for it.
+    class SlowRemoval extends DockerEngine {
+      override async remove(id: string, signal?: AbortSignal) {
+        await new Promise((r) => setTimeout(r, 1500));
+        return await super.remove(id, signal);
+      }
+    }
+    const slow = new SlowRemoval(engine.socket);
+    const model = parseModelConfig("quick.json", {
+      id: "quick",
+      title: "Quick",
+      implements: [{ nodeType: "image.generate", tiers: ["low"] }],
+      image: await testImage(),
+      command: ["model", "steps", "1", "0", "0", "out.png"],
+      outputs: [{ glob: "*.png", kind: "image" }],
+      gpu: false,
+      vramMiB: 0,
+      memoryMiB: 256,
+    });
+    const agentId = `test-${crypto.randomUUID()}`;
+    const backend = new DockerBackend({ engine: slow, models: [model], agentId });
+    await backend.probe();
+    const workDir = await Deno.makeTempDir({ prefix: "md-docker-job-" });
+    try {
+      const result = await backend.run({
+        jobId: crypto.randomUUID(),
+        nodeType: "image.generate",
+        tier: "low",
+        params: { prompt: "a" },
+        inputs: [],
+        workDir,
+      }, { signal: new AbortController().signal, onProgress: () => {} });
+      assert.equal(await Deno.readTextFile(result.outputs[0]!.path), "data out.png\n");
+      const [left] = await containersOf(agentId);
+      assert.equal(left?.State, "exited", "the job ended before its container was removed");
+      // The agent's stop waits for it.
+      await backend.close();
+      assert.deepEqual(await containersOf(agentId), [], "removed once the agent stops");
+    } finally {
+      slow.close();
+      await Deno.remove(workDir, { recursive: true });
+    }
   },
 });
 

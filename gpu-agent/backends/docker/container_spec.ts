@@ -11,8 +11,8 @@
  * await engine.create(name, spec);
  * ```
  */
-import { OUTPUTS_DIR } from "./command.ts";
-import type { CheckedModel } from "./model_config.ts";
+import { OUTPUTS_DIR } from "../../../protocol/docker_models/command.ts";
+import type { CheckedModel } from "../../../protocol/docker_models/model_config.ts";
 
 const MIB = 1024 * 1024;
 

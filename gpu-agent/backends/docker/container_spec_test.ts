@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { containerSpec, LABELS } from "./container_spec.ts";
-import { parseModelConfig } from "./model_config.ts";
+import { parseModelConfig } from "../../../protocol/docker_models/model_config.ts";
 
 const model = parseModelConfig("m.json", {
   id: "m",

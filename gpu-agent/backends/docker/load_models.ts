@@ -10,7 +10,11 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CheckedModel, ModelConfigError, parseModelConfig } from "./model_config.ts";
+import {
+  type CheckedModel,
+  ModelConfigError,
+  parseModelConfig,
+} from "../../../protocol/docker_models/model_config.ts";
 
 /** The examples shipped with the agent (gpu-agent/models/). */
 export const SHIPPED_MODELS_DIR = fileURLToPath(new URL("../../models/", import.meta.url));
@@ -41,7 +45,11 @@ export async function loadModels(dirs: readonly string[]): Promise<LoadedModels>
         try {
           value = JSON.parse(await Deno.readTextFile(path));
         } catch (error) {
-          throw new ModelConfigError(`${name}: not valid JSON (${(error as Error).message})`);
+          throw new ModelConfigError(
+            name,
+            "",
+            `not valid JSON (${(error as Error).message})`,
+          );
         }
         const model = parseModelConfig(name, value);
         byId.set(model.id, model);

@@ -11,5 +11,9 @@
 export { createDockerBackend, DockerBackend, type DockerBackendOptions } from "./backend.ts";
 export { DockerEngine, EngineError, EngineUnreachable } from "./engine.ts";
 export { loadModels, SHIPPED_MODELS_DIR } from "./load_models.ts";
-export { type CheckedModel, ModelConfigError, parseModelConfig } from "./model_config.ts";
+export {
+  type CheckedModel,
+  ModelConfigError,
+  parseModelConfig,
+} from "../../../protocol/docker_models/model_config.ts";
 export { defaultUser, planJob } from "./plan.ts";

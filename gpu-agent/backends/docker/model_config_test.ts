@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { loadModels } from "./load_models.ts";
-import { ModelConfigError, parseModelConfig } from "./model_config.ts";
+import {
+  ModelConfigError,
+  parseModelConfig,
+} from "../../../protocol/docker_models/model_config.ts";
 
 const GOOD = {
   id: "sketch",
@@ -112,8 +115,8 @@ Deno.test("a missing or untagged image, and other wrong fields, name the field",
   );
   assert.match(refusal({ image: "example/sketch" }), /image: an image with a tag or digest/);
   assert.match(
-    refusal({ implements: [{ nodeType: "transition", tiers: ["standard"] }] }),
-    /implements\.0\.nodeType: transition nodes do not run on Docker models/,
+    refusal({ implements: [{ nodeType: "control.pipeline", tiers: ["standard"] }] }),
+    /implements\.0\.nodeType: control\.pipeline nodes do not run on Docker models/,
   );
   assert.match(
     refusal({ implements: [{ nodeType: "upscale", tiers: ["low"] }] }),
@@ -163,5 +166,45 @@ Deno.test("loading skips a bad file with one line naming it, and keeps the good 
     assert.match(problems[1]!, /broken\.json: not valid JSON/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("transitions and composites may run on Docker models, with their own sockets and parameters", () => {
+  const video = { outputs: [{ glob: "*.mp4", kind: "video" }], gpu: false, vramMiB: 0 };
+  const transition = parseModelConfig("fade.json", {
+    ...GOOD,
+    ...video,
+    implements: [{ nodeType: "transition", tiers: ["standard"] }],
+    command: ["fade", "--kind={kind}", "--seconds", "{seconds}", "{inputs.from}", "{inputs.to}"],
+    inputs: [{ socket: "from", path: "/inputs/a.mp4" }, { socket: "to", path: "/inputs/b.mp4" }],
+  });
+  assert.deepEqual(transition.pairs, [{ nodeType: "transition", tier: "standard" }]);
+  assert.deepEqual(transition.params, ["kind", "seconds"]);
+  const composite = parseModelConfig("matte.json", {
+    ...GOOD,
+    ...video,
+    implements: [{ nodeType: "composite", tiers: ["standard"] }],
+    command: ["matte", "--blend", "{blend}", "--opacity", "{opacity}", "{inputs.base}"],
+    inputs: [
+      { socket: "base", path: "/inputs/base.mp4" },
+      { socket: "overlay", path: "/inputs/overlay.mp4" },
+      { socket: "mask", path: "/inputs/mask.mp4", required: false },
+    ],
+  });
+  assert.deepEqual(composite.params, ["blend", "opacity"]);
+  assert.match(
+    refusal({
+      ...video,
+      implements: [{ nodeType: "transition", tiers: ["standard"] }],
+      command: ["fade", "{outputs}"],
+      inputs: [{ socket: "video", path: "/inputs/a.mp4" }],
+    }),
+    /inputs\.0\.socket: "video" is not an input of transition \(from, to\)/,
+  );
+});
+
+Deno.test("which asset runs a node is no placeholder a command can read", () => {
+  for (const name of ["modelConfigAssetId", "workflowAssetId"]) {
+    assert.match(refusal({ command: ["run", `{${name}}`] }), /command\.1: unknown placeholder/);
   }
 });

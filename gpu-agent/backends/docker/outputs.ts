@@ -14,7 +14,7 @@ import { promises as fs } from "node:fs";
 import { join, relative } from "node:path";
 import { type BackendOutput, JobFailure } from "../backend.ts";
 import { contentTypeFor, extensionOf } from "../media_types.ts";
-import type { CheckedModel } from "./model_config.ts";
+import type { CheckedModel } from "../../../protocol/docker_models/model_config.ts";
 
 /** More files than this from one job is a model misbehaving, not takes. */
 export const MAX_OUTPUTS = 16;

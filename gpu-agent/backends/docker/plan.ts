@@ -11,9 +11,9 @@
  */
 import { type BackendJob, JobFailure } from "../backend.ts";
 import { parseJobParams, randomSeed } from "../job_params.ts";
-import { argText, OUTPUTS_DIR, renderCommand } from "./command.ts";
+import { argText, OUTPUTS_DIR, renderCommand } from "../../../protocol/docker_models/command.ts";
 import { type ContainerSpec, containerSpec, LABELS } from "./container_spec.ts";
-import type { CheckedModel } from "./model_config.ts";
+import type { CheckedModel } from "../../../protocol/docker_models/model_config.ts";
 
 export interface HostSide {
   /** Host file of each input the job has, by socket. */

@@ -2,7 +2,8 @@
  * One container from create to remove: create, attach (before start, so no byte of output is
  * missed), start, then wait for whichever comes first: the exit, the config's timeout, or the
  * job's cancel. A timeout or cancel stops it (SIGTERM, then SIGKILL after the grace period; the
- * engine does both). The container is removed in every case, failures and cancels included.
+ * engine does both). The container is removed in every case, failures and cancels included
+ * (after a clean exit, possibly once this has returned: `onRemoval`).
  *
  * Failures come out as JobFailures: the engine gone is `backend_down` (the job goes back, no
  * attempt spent); a timeout is "timed out after N s"; a cancel is `canceled`.
@@ -29,6 +30,13 @@ export interface ContainerRun {
   onLine: (stream: StreamName, line: string) => void;
   /** Told the container's id once it exists (tests, and the crash test's leftovers). */
   onCreated?: (id: string) => void;
+  /**
+   * Given the removal of a container that exited by itself, instead of waiting for it: its
+   * outputs are in the job's folder and its log was read to the end, so the job need not wait
+   * for the engine to delete it (tens of ms, more under load). It is still always removed: the
+   * caller keeps the promise (DockerBackend.settled). Without this, `runContainer` waits.
+   */
+  onRemoval?: (removal: Promise<void>) => void;
 }
 
 export interface ContainerExit {
@@ -46,6 +54,7 @@ export async function runContainer(
 ): Promise<ContainerExit> {
   const { signal } = run;
   let id: string | null = null;
+  let exitedByItself = false;
   try {
     id = await engine.create(run.name, run.spec, signal);
     run.onCreated?.(id);
@@ -67,6 +76,7 @@ export async function runContainer(
       );
     }
     const code = await exited;
+    exitedByItself = true;
     let drain: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([reading, new Promise((r) => drain = setTimeout(r, OUTPUT_DRAIN_MS))]);
     clearTimeout(drain);
@@ -76,8 +86,13 @@ export async function runContainer(
   } catch (error) {
     throw _failure(error, signal, run.spec.Image);
   } finally {
-    // Always: a container of a failed or canceled job must not linger (or hold the GPU).
-    if (id) await engine.remove(id).catch(() => {});
+    // Always: a container of a failed or canceled job must not linger (or hold the GPU). One
+    // that was stopped is gone before this returns; one that exited may go after.
+    if (id) {
+      const removal = engine.remove(id).catch(() => {});
+      if (exitedByItself && run.onRemoval) run.onRemoval(removal);
+      else await removal;
+    }
   }
 }
 

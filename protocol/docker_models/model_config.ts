@@ -20,8 +20,8 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import { NODE_TYPES, type NodeTypeDef, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
-import { type Tier, tierSchema } from "../../../protocol/tiers.ts";
+import { NODE_TYPES, type NodeTypeDef, RUNNER_PARAMS } from "../nodes.ts";
+import { type Tier, tierSchema } from "../tiers.ts";
 import { CommandError, OUTPUTS_DIR, placeholders } from "./command.ts";
 
 /** `name:tag` or `name@sha256:…`, as Docker writes references; a tag or digest is required. */
@@ -119,6 +119,19 @@ const RESERVED_ENV = [
 
 export class ModelConfigError extends Error {
   override name = "ModelConfigError";
+  /** Where the config is (a file name, or `config` in an upload). */
+  readonly file: string;
+  /** The field at fault, as a dotted path (`command.3`, `volumes.0.volume`); "" for the whole. */
+  readonly field: string;
+  /** What is wrong and the fix, without the file and the field. */
+  readonly detail: string;
+
+  constructor(file: string, field: string, detail: string) {
+    super(field ? `${file}: ${field}: ${detail}` : `${file}: ${detail}`);
+    this.file = file;
+    this.field = field;
+    this.detail = detail;
+  }
 }
 
 /** A config checked and ready: the parsed fields plus what the checks worked out. */
@@ -134,8 +147,10 @@ export interface CheckedModel extends ModelConfig {
  * the field.
  */
 export function parseModelConfig(file: string, value: unknown): CheckedModel {
+  // Every message starts with its field: "command.3: unknown placeholder {x}: ...".
   const fail = (message: string): never => {
-    throw new ModelConfigError(`${file}: ${message}`);
+    const at = message.indexOf(": ");
+    throw new ModelConfigError(file, message.slice(0, at), message.slice(at + 2));
   };
   if (value && typeof value === "object" && !Array.isArray(value)) {
     for (const key of Object.keys(value)) {
@@ -226,8 +241,8 @@ export function parseModelConfig(file: string, value: unknown): CheckedModel {
       continue;
     }
     for (const def of defs) {
-      // Which ComfyUI workflow runs a node is nothing a container's command could use.
-      const known = Object.keys(def.params.shape).filter((key) => key !== WORKFLOW_PARAM);
+      // Which workflow or model config runs a node is nothing a container's command could use.
+      const known = Object.keys(def.params.shape).filter((key) => !RUNNER_PARAMS.includes(key));
       if (!known.includes(name)) {
         fail(
           `command.${index}: unknown placeholder {${name}}: ${def.type} parameters are ` +

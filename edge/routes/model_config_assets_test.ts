@@ -1,0 +1,238 @@
+/**
+ * Model config assets: a Docker model config uploaded to the project's library is checked with
+ * the agents' own rules (a bad one gets 422 naming `config.<field>`, and nothing is stored);
+ * changes are versions; a node that names one queues a job that carries the config at that
+ * version, offered only to agents whose Docker runs model config assets.
+ */
+import assert from "node:assert/strict";
+import { agentProfile, enrollAgent } from "../../test/jobs/fake_agent.ts";
+import { graphOf, node, saveGraph } from "../../test/jobs/graphs.ts";
+import { call, createProject, createTestApp, signUp, type TestApp } from "../testing.ts";
+import { addMember } from "../testing.ts";
+
+const CONFIG = {
+  id: "sketch",
+  title: "Sketch model",
+  description: "A test model.",
+  implements: [{ nodeType: "image.generate", tiers: ["low", "standard"] }],
+  image: "example/sketch:1.0",
+  command: ["python", "run.py", "--prompt={prompt}", "--steps", "{steps}", "--out", "{outputs}"],
+  outputs: [{ glob: "*.png", kind: "image" }],
+  gpu: true,
+  vramMiB: 6144,
+};
+
+async function setup() {
+  const t = await createTestApp();
+  const ada = await signUp(t, "Ada");
+  const id = await createProject(t, ada, "Noir");
+  return { t, ada, id };
+}
+
+function upload(t: TestApp, user: { token: string }, id: string, body: unknown) {
+  return call(t, "POST", `/api/projects/${id}/assets/model-configs`, { token: user.token, body });
+}
+
+Deno.test("a model config becomes a versioned asset of the library, checked on every change", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const res = await upload(t, ada, id, { config: CONFIG });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const { asset } = res.body;
+    assert.equal(asset.type, "model-config");
+    assert.equal(asset.name, "Sketch model", "named after the config's title");
+    assert.equal(asset.description, "A test model.");
+    assert.equal(asset.version, 1);
+    assert.deepEqual(asset.params.config, CONFIG, "stored as uploaded");
+
+    const changed = await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/model-config`, {
+      token: ada.token,
+      body: { config: { ...CONFIG, vramMiB: 8192 }, baseVersion: 1 },
+    });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body.asset.version, 2);
+    assert.equal(changed.body.asset.params.config.vramMiB, 8192);
+
+    const bad = await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/model-config`, {
+      token: ada.token,
+      body: { config: { ...CONFIG, privileged: true } },
+    });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.error.issues[0].path, "config.privileged");
+    const stale = await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/model-config`, {
+      token: ada.token,
+      body: { config: CONFIG, baseVersion: 1 },
+    });
+    assert.equal(stale.status, 409, "an edit from an older version is refused");
+
+    const listed = await call(t, "GET", `/api/projects/${id}/assets?type=model-config`, {
+      token: ada.token,
+    });
+    assert.deepEqual(listed.body.assets.map((a: { version: number }) => a.version), [2]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a bad model config is refused naming the field, and nothing is stored", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const cases: Array<{ name: string; config: unknown; status: number; field: string }> = [
+      {
+        name: "an unknown placeholder",
+        config: { ...CONFIG, command: ["run", "--size", "{size}"] },
+        status: 422,
+        field: "config.command.2",
+      },
+      {
+        name: "a placeholder inside a larger argument",
+        config: { ...CONFIG, command: ["run", "{prompt}.png"] },
+        status: 422,
+        field: "config.command.1",
+      },
+      {
+        name: "a host path bound as a volume",
+        config: { ...CONFIG, volumes: [{ volume: "/home/me/weights", target: "/weights" }] },
+        status: 422,
+        field: "config.volumes.0.volume",
+      },
+      {
+        name: "the privileged flag",
+        config: { ...CONFIG, privileged: true },
+        status: 422,
+        field: "config.privileged",
+      },
+      {
+        name: "binds of host folders",
+        config: { ...CONFIG, binds: ["/:/host"] },
+        status: 422,
+        field: "config.binds",
+      },
+      {
+        name: "a missing image",
+        config: Object.fromEntries(Object.entries(CONFIG).filter(([k]) => k !== "image")),
+        status: 422,
+        field: "config.image",
+      },
+      {
+        name: "a node type Docker models do not run",
+        config: { ...CONFIG, implements: [{ nodeType: "asset.style", tiers: ["low"] }] },
+        status: 422,
+        field: "config.implements.0.nodeType",
+      },
+      { name: "a config that is not an object", config: ["x"], status: 422, field: "config" },
+    ];
+    for (const c of cases) {
+      const res = await upload(t, ada, id, { config: c.config });
+      assert.equal(res.status, c.status, `${c.name}: ${JSON.stringify(res.body)}`);
+      const paths = (res.body.error.issues ?? []).map((i: { path: string }) => i.path);
+      assert.ok(
+        paths.includes(c.field),
+        `${c.name}: names ${c.field}: ${JSON.stringify(res.body)}`,
+      );
+      assert.match(res.body.error.message, /\S/);
+    }
+    // The library's own routes cannot make or change one around the checks.
+    const generic = await call(t, "POST", `/api/projects/${id}/assets`, {
+      token: ada.token,
+      body: { type: "model-config", name: "x", params: { config: { privileged: true } } },
+    });
+    assert.equal(generic.status, 422);
+    assert.match(generic.body.error.message, /POST …\/assets\/model-configs/);
+    const listed = await call(t, "GET", `/api/projects/${id}/assets`, { token: ada.token });
+    assert.deepEqual(listed.body.assets, []);
+
+    const asset = (await upload(t, ada, id, { config: CONFIG })).body.asset;
+    const patched = await call(t, "PATCH", `/api/projects/${id}/assets/${asset.id}`, {
+      token: ada.token,
+      body: { params: { config: { ...CONFIG, privileged: true } } },
+    });
+    assert.equal(patched.status, 422);
+    assert.equal(patched.body.error.issues[0].path, "params");
+    // A reviewer reads the library but cannot add to it.
+    const rex = await signUp(t, "Rex");
+    await addMember(t, id, ada, { token: rex.token, email: rex.email }, "reviewer");
+    assert.equal((await upload(t, rex, id, { config: CONFIG })).status, 403);
+    // A stranger does not learn the project exists.
+    const eve = await signUp(t, "Eve");
+    assert.equal((await upload(t, eve, id, { config: CONFIG })).status, 404);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a node running a model config asset queues a job that carries it, for Docker agents that run them", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const asset = (await upload(t, ada, id, { config: CONFIG })).body.asset;
+    const style = (await upload(t, ada, id, {
+      config: {
+        ...CONFIG,
+        id: "restyle",
+        implements: [{ nodeType: "style.transfer", tiers: ["low"] }],
+        command: ["run", "{outputs}"],
+        outputs: [{ glob: "*.mp4", kind: "video" }],
+      },
+    })).body.asset;
+    await saveGraph(t, id, graphOf([node("still", "image.generate", { prompt: "a door" })]));
+    const generate = (params: Record<string, unknown>, tier = "low") =>
+      call(t, "POST", `/api/projects/${id}/nodes/still/generate`, {
+        token: ada.token,
+        body: { type: "image.generate", tier, params: { prompt: "a door", ...params } },
+      });
+    const refusals: Array<[string, Record<string, unknown>, string, string]> = [
+      ["another node type's", { modelConfigAssetId: style.id }, "low", "params.modelConfigAssetId"],
+      [
+        "a deleted one",
+        { modelConfigAssetId: crypto.randomUUID() },
+        "low",
+        "params.modelConfigAssetId",
+      ],
+      ["at a tier it lacks", { modelConfigAssetId: asset.id }, "high", "tier"],
+    ];
+    for (const [what, params, tier, field] of refusals) {
+      const res = await generate(params, tier);
+      assert.equal(res.status, 422, `${what}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.error.issues[0].path, field, what);
+    }
+
+    // An agent with a Docker that does not say it runs model config assets is not offered it.
+    const profile = agentProfile({ backends: ["comfyui", "docker"], vramMiB: 8192 });
+    const older = await enrollAgent(t, ada, profile, "older");
+    const queued = await generate({ modelConfigAssetId: asset.id, steps: 7 });
+    assert.equal(queued.status, 201, JSON.stringify(queued.body));
+    const view = (await call(t, "GET", `/api/projects/${id}/jobs/${queued.body.job.id}`, {
+      token: ada.token,
+    })).body.job;
+    assert.deepEqual(view.modelConfig, { assetId: asset.id, version: 1, name: "Sketch model" });
+    assert.equal(
+      view.waiting.message,
+      'no online agent runs model config assets (model config "Sketch model" v1): update the ' +
+        "agent, and create its models folder",
+    );
+    const dockerAgent = await enrollAgent(t, ada, {
+      ...profile,
+      backends: profile.backends.map((b) => b.kind === "docker" ? { ...b, modelConfigs: true } : b),
+    }, "docker");
+    // A later version does not change what the job runs: it froze version 1.
+    await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/model-config`, {
+      token: ada.token,
+      body: { config: { ...CONFIG, title: "Sketch model 2" } },
+    });
+    assert.equal(await older.claim(), null, "the older agent cannot run model config assets");
+    const job = await dockerAgent.claim();
+    assert.ok(job, "the Docker agent gets the job");
+    assert.equal(job.id, queued.body.job.id);
+    assert.deepEqual(job.modelConfig, {
+      assetId: asset.id,
+      version: 1,
+      name: "Sketch model",
+      config: CONFIG,
+    });
+    assert.deepEqual(job.requirements.backends, ["docker"]);
+    assert.equal(job.requirements.minVramMiB, 6144);
+    assert.equal(job.params.steps, 7);
+  } finally {
+    await t.close();
+  }
+});
