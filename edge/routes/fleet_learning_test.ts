@@ -33,6 +33,13 @@ async function project(t: TestApp, owner: { token: string }) {
   return { projectId, generate, job };
 }
 
+/** The value of one series in a Prometheus exposition (failing the test when it is absent). */
+function seriesValue(text: string, series: string): number {
+  const found = text.split("\n").find((l) => l.startsWith(`${series} `));
+  assert.ok(found, `${series} in:\n${text}`);
+  return Number(found.slice(series.length + 1));
+}
+
 /** Queues and runs `n` jobs at `tier` on `agent`, each taking `ms` and peaking at `peakMiB`. */
 async function runMany(
   t: TestApp,
@@ -156,11 +163,7 @@ Deno.test("/metrics: queue depth, agents, claims, completions and durations per 
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
     const text = res.body as string;
-    const line = (series: string) => {
-      const found = text.split("\n").find((l) => l.startsWith(`${series} `));
-      assert.ok(found, `${series} in:\n${text}`);
-      return Number(found.slice(series.length + 1));
-    };
+    const line = (series: string) => seriesValue(text, series);
     const pool = `pool="${poolId}"`;
     assert.equal(line(`md_queue_depth{${pool},tier="high"}`), 2);
     assert.equal(line(`md_queue_depth{${pool},tier="low"}`), 1);
@@ -228,11 +231,7 @@ Deno.test("/metrics and scaling count a job once per pool that may take it, and 
     assert.equal((await mid.claim())?.tier, "low");
 
     const text = (await call(t, "GET", "/metrics", { token: METRICS_TOKEN })).body as string;
-    const line = (series: string) => {
-      const found = text.split("\n").find((l) => l.startsWith(`${series} `));
-      assert.ok(found, `${series} in:\n${text}`);
-      return Number(found.slice(series.length + 1));
-    };
+    const line = (series: string) => seriesValue(text, series);
     const at = (pool: string, rest: string) => `pool="${pool}",${rest}`;
     // Film 1's two high jobs left are work for both pools; film 2's low ones for the night only.
     assert.equal(line(`md_queue_depth{${at(farm, 'tier="high"')}}`), 2);
