@@ -9,7 +9,10 @@
  * - dispatch p99 to a waiting agent: all 200 agents in a long-poll, one job queued at a time;
  * - dispatch p99 with one waiting agent and jobs back to back;
  * - GPU-busy share with a backlog: every agent runs one job at a time for a simulated
- *   `RUN_MS` (completing with an upload, as agents do); the share of agent-time spent running.
+ *   `RUN_MS` ± 25 % (completing with an upload, as agents do); the share of agent-time spent
+ *   running while the backlog lasts.
+ * The edge checkpoints its database log on another thread, as the deployed edge's launcher does
+ * (bench/lib/background_checkpoints.ts).
  * Writes bench/results/fleet.json.
  *
  *   deno run -A bench/fleet/main.ts [--jobs 10000] [--samples 200] [--busy-s 20]
@@ -22,6 +25,7 @@ import { poolsServing } from "../../edge/services/fleet/project_pools.ts";
 import { agentProfile, CARD_MIB, enrollAgent, type FakeAgent } from "../../test/jobs/fake_agent.ts";
 import { choosePools, studioWithPool } from "../../test/jobs/fleet_fixture.ts";
 import { graphOf, node, saveGraph } from "../../test/jobs/graphs.ts";
+import { checkpointInBackground } from "../lib/background_checkpoints.ts";
 import { writeResults } from "../lib/results.ts";
 import { summarize } from "../lib/stats.ts";
 import type { Tier } from "../../protocol/tiers.ts";
@@ -48,11 +52,13 @@ interface Fleet {
   agents: FakeAgent[];
   /** Queues one job in project `p` through the studio's HTTP route. */
   generate(p: number, tier?: Tier): Promise<string>;
+  close(): Promise<void>;
 }
 
 /** 4 pools in one studio, a project choosing each, agents spread over pools and classes. */
 async function fleet(agents: number, concurrency: number): Promise<Fleet> {
   const t = await createTestApp({ METRICS_TOKEN });
+  const checkpoints = await checkpointInBackground(t);
   const admin = await signUp(t, "Bench");
   const pools: string[] = [];
   const projects: string[] = [];
@@ -96,6 +102,10 @@ async function fleet(agents: number, concurrency: number): Promise<Fleet> {
         throw new Error(`generate: ${res.status} ${JSON.stringify(res.body)}`);
       }
       return res.body.job.id;
+    },
+    async close() {
+      await checkpoints.stop();
+      await t.close();
     },
   };
 }
@@ -202,7 +212,7 @@ async function claimsUnderLoad() {
       reads: summarize(reads),
     };
   } finally {
-    await f.t.close();
+    await f.close();
   }
 }
 
@@ -236,16 +246,24 @@ async function dispatch(agents: number, samples: number) {
     await Promise.all(waiters);
     return summarize(latencies);
   } finally {
-    await f.t.close();
+    await f.close();
   }
 }
 
-/** With a backlog, the share of agent-time spent running jobs (each a simulated RUN_MS). */
+/**
+ * With a backlog, the share of agent-time spent running jobs over the `BUSY_S` window the
+ * backlog lasts. Each job runs a simulated RUN_MS ± 25 % (seeded, so every run draws the same
+ * times): with one fixed time, 200 agents started together finish together every cycle, and their
+ * 800 upload and completion requests queue behind each other on the one thread the edge and
+ * all the agents share, which no fleet of separate machines does. Completions after the window
+ * (the last jobs' uploads) are not part of it: the backlog is what is measured.
+ */
 async function busyShare() {
   const f = await fleet(AGENTS, 1);
   try {
     await learnHighFootprint(f);
     await fill(f, Math.ceil((AGENTS * BUSY_S * 1000) / RUN_MS * 1.5));
+    const runTime = seededRunTimes(19);
     let stop = false;
     let busyMs = 0;
     const started = performance.now();
@@ -255,18 +273,29 @@ async function busyShare() {
         const job = await agent.claim(1_000);
         if (!job) continue;
         const runFrom = performance.now();
-        await new Promise((r) => setTimeout(r, Math.min(RUN_MS, Math.max(0, until - runFrom))));
-        busyMs += performance.now() - runFrom;
+        await new Promise((r) => setTimeout(r, Math.min(runTime(), Math.max(0, until - runFrom))));
+        busyMs += Math.min(performance.now(), until) - runFrom;
         const done = await agent.finishWithPeak(job, 15_000);
         if (done.status !== 200) throw new Error(`complete: ${done.status}`);
       }
     }));
     stop = true;
-    const wallMs = performance.now() - started;
-    return { share: busyMs / (AGENTS * wallMs), wallMs };
+    return { share: busyMs / (AGENTS * (until - started)), wallMs: performance.now() - started };
   } finally {
-    await f.t.close();
+    await f.close();
   }
+}
+
+/** Run times of RUN_MS ± 25 %, from a small seeded generator (mulberry32). */
+function seededRunTimes(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), a | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    const unit = ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    return RUN_MS * (0.75 + 0.5 * unit);
+  };
 }
 
 const claims = await claimsUnderLoad();

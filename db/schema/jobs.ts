@@ -163,8 +163,13 @@ export const jobs = sqliteTable("jobs", {
   // The claim walks queued jobs by priority then age.
   index("jobs_queue_idx").on(t.state, sql`${t.priority} desc`, t.createdAt),
   index("jobs_lease_idx").on(t.state, t.leaseExpiresAt),
-  // The claim counts an agent's active leases: (agent, state) answers that from the index alone.
-  index("jobs_agent_state_idx").on(t.leaseAgentId, t.state),
+  // The claim counts an agent's active leases: (agent, state) answers that from the index alone;
+  // tier and VRAM let `/metrics` group the jobs agents hold from the index too (fleet_state.ts).
+  index("jobs_agent_state_idx").on(t.leaseAgentId, t.state, t.tier, t.minVramMiB),
+  // Queued jobs only, in the groups `/metrics` and the scaling answer count (fleet_state.ts):
+  // an entry is written at enqueue and removed at the claim, nothing later.
+  index("jobs_queued_groups_idx").on(t.projectId, t.tier, t.minVramMiB, t.nodeType, t.createdAt)
+    .where(sql`state = 'queued'`),
   index("jobs_project_idx").on(t.projectId, t.createdAt),
   index("jobs_node_idx").on(t.projectId, t.nodeId),
   uniqueIndex("jobs_idempotency_idx").on(t.projectId, t.idempotencyKey)

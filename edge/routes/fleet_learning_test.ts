@@ -33,6 +33,13 @@ async function project(t: TestApp, owner: { token: string }) {
   return { projectId, generate, job };
 }
 
+/** The value of one series in a Prometheus exposition (failing the test when it is absent). */
+function seriesValue(text: string, series: string): number {
+  const found = text.split("\n").find((l) => l.startsWith(`${series} `));
+  assert.ok(found, `${series} in:\n${text}`);
+  return Number(found.slice(series.length + 1));
+}
+
 /** Queues and runs `n` jobs at `tier` on `agent`, each taking `ms` and peaking at `peakMiB`. */
 async function runMany(
   t: TestApp,
@@ -156,11 +163,7 @@ Deno.test("/metrics: queue depth, agents, claims, completions and durations per 
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
     const text = res.body as string;
-    const line = (series: string) => {
-      const found = text.split("\n").find((l) => l.startsWith(`${series} `));
-      assert.ok(found, `${series} in:\n${text}`);
-      return Number(found.slice(series.length + 1));
-    };
+    const line = (series: string) => seriesValue(text, series);
     const pool = `pool="${poolId}"`;
     assert.equal(line(`md_queue_depth{${pool},tier="high"}`), 2);
     assert.equal(line(`md_queue_depth{${pool},tier="low"}`), 1);
@@ -189,6 +192,68 @@ Deno.test("/metrics: queue depth, agents, claims, completions and durations per 
     assert.equal(scaling.body.tiers.low.desired, 1);
     assert.match(scaling.body.tiers.low.reason, /no run time learned yet/);
     assert.equal(scaling.body.desired, 3);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("/metrics and scaling count a job once per pool that may take it, and held jobs by state", async () => {
+  const t = await createTestApp({ METRICS_TOKEN });
+  try {
+    const admin = await signUp(t, "Mira");
+    const { studioId, poolId: farm } = await studioWithPool(t, admin);
+    const other = await call(t, "POST", "/api/pools", {
+      token: admin.token,
+      body: { name: "Night Shift", studioId },
+    });
+    const night = other.body.pool.id as string;
+    // Film 1 may run on both pools, film 2 on the night shift only.
+    const film1 = await project(t, admin);
+    await choosePools(t, admin, film1.projectId, [farm, night]);
+    const film2 = await project(t, admin);
+    await choosePools(t, admin, film2.projectId, [night]);
+    const big = await enrollAgent(
+      t,
+      admin,
+      agentProfile({ vramMiB: CARD_MIB.gb24, concurrency: 3 }),
+      "big",
+      farm,
+    );
+    const mid = await enrollAgent(t, admin, agentProfile({ vramMiB: CARD_MIB.gb16 }), "mid", night);
+    for (let i = 0; i < 5; i++) await film1.generate("high");
+    for (let i = 0; i < 3; i++) await film2.generate("low");
+    // The farm's big card takes three of film 1's high jobs and starts one; the night shift's
+    // 16 GB card takes a low job of film 2.
+    const first = await big.claim();
+    assert.equal((await big.event(first!.id)).status, 200);
+    assert.ok(await big.claim());
+    assert.ok(await big.claim());
+    assert.equal((await mid.claim())?.tier, "low");
+
+    const text = (await call(t, "GET", "/metrics", { token: METRICS_TOKEN })).body as string;
+    const line = (series: string) => seriesValue(text, series);
+    const at = (pool: string, rest: string) => `pool="${pool}",${rest}`;
+    // Film 1's two high jobs left are work for both pools; film 2's low ones for the night only.
+    assert.equal(line(`md_queue_depth{${at(farm, 'tier="high"')}}`), 2);
+    assert.equal(line(`md_queue_depth{${at(night, 'tier="high"')}}`), 2);
+    assert.equal(line(`md_queue_depth{${at(farm, 'tier="low"')}}`), 0);
+    assert.equal(line(`md_queue_depth{${at(night, 'tier="low"')}}`), 2);
+    // Held jobs count in the pool of the agent holding them, by state.
+    assert.equal(line(`md_jobs_active{${at(farm, 'tier="high",state="leased"')}}`), 2);
+    assert.equal(line(`md_jobs_active{${at(farm, 'tier="high",state="running"')}}`), 1);
+    assert.equal(line(`md_jobs_active{${at(night, 'tier="low",state="leased"')}}`), 1);
+    assert.equal(line(`md_jobs_active{${at(night, 'tier="high",state="leased"')}}`), 0);
+    assert.equal(line(`md_agents_online{${at(farm, 'vram_class="24GB",state="busy"')}}`), 1);
+    assert.equal(line(`md_agents_online{${at(night, 'vram_class="16GB",state="busy"')}}`), 1);
+
+    // One pool's scaling answer sees only its own share of the same counts.
+    const scaling = await call(t, "GET", `/api/pools/${night}/scaling`, { token: METRICS_TOKEN });
+    assert.equal(scaling.status, 200, JSON.stringify(scaling.body));
+    assert.equal(scaling.body.tiers.high.queued, 2);
+    assert.equal(scaling.body.tiers.high.running, 0);
+    assert.equal(scaling.body.tiers.low.queued, 2);
+    assert.equal(scaling.body.tiers.low.running, 1);
+    assert.equal(scaling.body.tiers.standard.agents.busy, 1);
   } finally {
     await t.close();
   }
