@@ -238,7 +238,8 @@ export default function Timeline(props: { session: ProjectSession }) {
       const position = positionForMove(videoTrack(c), d.clipId, to);
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set: { position } }]);
     } else {
-      const set = trimEdge(clip, d.mode, frames);
+      // The dragged edge only: a teammate's trim of the other edge meanwhile stays.
+      const set = { [d.mode]: trimEdge(clip, d.mode, frames)[d.mode] };
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
     }
   };

@@ -71,24 +71,20 @@ export function dropIndex(placed: readonly PlacedClip[], x: number, scale: numbe
  * An audio clip dragged by `delta` frames: "move" shifts its start; "in" trims its head and
  * moves its start with it, so the sound that stays plays where it played before (as editors
  * trim a clip placed in time); "out" trims its tail. It never starts before the film, nor
- * reads before its take's start, and keeps at least one frame.
+ * reads before its take's start, and keeps at least one frame. Only what the drag changes is
+ * returned: a move and a teammate's trim of the same clip both stay (last writer wins per
+ * property in the room).
  */
 export function audioEdit(
   clip: { start: number; in: number; out: number },
   mode: "move" | "in" | "out",
   delta: number,
-): { start: number; in: number; out: number } {
-  if (mode === "move") return { ...pick(clip), start: Math.max(0, clip.start + delta) };
-  if (mode === "out") return { ...pick(clip), out: Math.max(clip.in + 1, clip.out + delta) };
+): { start?: number; in?: number; out?: number } {
+  if (mode === "move") return { start: Math.max(0, clip.start + delta) };
+  if (mode === "out") return { out: Math.max(clip.in + 1, clip.out + delta) };
   const by = Math.max(-clip.in, -clip.start, Math.min(clip.out - clip.in - 1, delta));
-  return { start: clip.start + by, in: clip.in + by, out: clip.out };
+  return { start: clip.start + by, in: clip.in + by };
 }
-
-const pick = ({ start, in: from, out }: { start: number; in: number; out: number }) => ({
-  start,
-  in: from,
-  out,
-});
 
 /**
  * The longest transition from `clip` into `next` (both as placed): each must hold it beside its

@@ -51,19 +51,16 @@ Deno.test("edge drags keep a trim sound; a drop lands before the clip whose midd
 
 Deno.test("an audio clip moves by its start; a head trim keeps the sound in place", () => {
   const rain = { start: 10, in: 4, out: 100 };
-  assert.deepEqual(audioEdit(rain, "move", 24), { start: 34, in: 4, out: 100 });
-  assert.deepEqual(audioEdit(rain, "move", -50), { start: 0, in: 4, out: 100 });
-  assert.deepEqual(audioEdit(rain, "in", 12), { start: 22, in: 16, out: 100 });
+  // Only what the drag changes: a teammate's trim of the same clip meanwhile stays.
+  assert.deepEqual(audioEdit(rain, "move", 24), { start: 34 });
+  assert.deepEqual(audioEdit(rain, "move", -50), { start: 0 });
+  assert.deepEqual(audioEdit(rain, "in", 12), { start: 22, in: 16 });
   // Neither before its take's start nor before the film's.
-  assert.deepEqual(audioEdit(rain, "in", -20), { start: 6, in: 0, out: 100 });
-  assert.deepEqual(audioEdit({ start: 2, in: 30, out: 100 }, "in", -20), {
-    start: 0,
-    in: 28,
-    out: 100,
-  });
-  assert.deepEqual(audioEdit(rain, "in", 500), { start: 105, in: 99, out: 100 });
-  assert.deepEqual(audioEdit(rain, "out", -32), { start: 10, in: 4, out: 68 });
-  assert.deepEqual(audioEdit(rain, "out", -500), { start: 10, in: 4, out: 5 });
+  assert.deepEqual(audioEdit(rain, "in", -20), { start: 6, in: 0 });
+  assert.deepEqual(audioEdit({ start: 2, in: 30, out: 100 }, "in", -20), { start: 0, in: 28 });
+  assert.deepEqual(audioEdit(rain, "in", 500), { start: 105, in: 99 });
+  assert.deepEqual(audioEdit(rain, "out", -32), { out: 68 });
+  assert.deepEqual(audioEdit(rain, "out", -500), { out: 5 });
 });
 
 Deno.test("a transition is at most what both clips hold beside their other transitions", () => {
