@@ -8,7 +8,7 @@
  * starts a comment at the frame shown. Live through the project's room like the studio.
  */
 import "../zod_without_eval.ts";
-import { createMemo, createResource, Match, onCleanup, Switch } from "solid-js";
+import { createMemo, Match, onCleanup, Switch } from "solid-js";
 import { cutDuration, DEFAULT_CUT_FORMAT, layoutVideo } from "../../../protocol/cut.ts";
 import type { Project } from "../api/types.ts";
 import CommentsPanel from "../components/CommentsPanel.tsx";
@@ -16,9 +16,9 @@ import { renderVersion } from "../components/CutRenders.tsx";
 import { createFilmReview } from "../components/film_review.ts";
 import TakeStage, { type FilmSequence } from "../components/TakeStage.tsx";
 import { playingAt } from "../format/timeline.ts";
+import ProjectLoader from "../components/ProjectLoader.tsx";
 import TopBar from "../components/TopBar.tsx";
 import WhatsNew from "../components/WhatsNew.tsx";
-import { api } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
 import { isTyping } from "../components/TakeViewer.tsx";
 
@@ -135,19 +135,9 @@ function CutReview(props: { project: Project; cutId: string }) {
 }
 
 export default function CutReviewPage(props: { projectId: string; cutId: string }) {
-  const [project] = createResource(() => props.projectId, (id) => api.projects.get(id));
   return (
-    <Switch>
-      <Match when={project.error}>
-        <div class="splash error" data-testid="project-error">
-          {project.error?.status === 404
-            ? "This project does not exist, or you are not a member."
-            : String(project.error?.message)}
-        </div>
-      </Match>
-      <Match when={project()} keyed>
-        {(p) => <CutReview project={p} cutId={props.cutId} />}
-      </Match>
-    </Switch>
+    <ProjectLoader projectId={props.projectId}>
+      {(p) => <CutReview project={p} cutId={props.cutId} />}
+    </ProjectLoader>
   );
 }

@@ -1,6 +1,6 @@
 /** One project: palette and library on the left, the live canvas, the inspector on the right. */
 import "../zod_without_eval.ts";
-import { createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
+import { createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import type { Project } from "../api/types.ts";
 import ActivityPanel from "../components/ActivityPanel.tsx";
 import AssetsPanel from "../components/AssetsPanel.tsx";
@@ -13,9 +13,10 @@ import ProjectAgentsPanel from "../components/ProjectAgentsPanel.tsx";
 import SharingDialog from "../components/SharingDialog.tsx";
 import TakeViewer from "../components/TakeViewer.tsx";
 import Timeline from "../components/Timeline.tsx";
+import ProjectLoader from "../components/ProjectLoader.tsx";
 import TopBar from "../components/TopBar.tsx";
 import WhatsNew from "../components/WhatsNew.tsx";
-import { api, session as signedIn } from "../services.ts";
+import { session as signedIn } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
 
 type LeftTab = "nodes" | "assets" | "history" | "activity" | "agents";
@@ -172,20 +173,9 @@ function Studio(props: { project: Project }) {
 }
 
 export default function ProjectPage(props: { projectId: string }) {
-  const [project] = createResource(() => props.projectId, (id) => api.projects.get(id));
   return (
-    <Switch>
-      <Match when={project.error}>
-        <div class="page">
-          <TopBar />
-          <div class="splash error" data-testid="project-error">
-            {project.error?.status === 404
-              ? "This project does not exist, or you are not a member."
-              : String(project.error?.message)}
-          </div>
-        </div>
-      </Match>
-      <Match when={project()} keyed>{(p) => <Studio project={p} />}</Match>
-    </Switch>
+    <ProjectLoader projectId={props.projectId} topBarOnError>
+      {(p) => <Studio project={p} />}
+    </ProjectLoader>
   );
 }

@@ -4,13 +4,13 @@
  * project's room like the studio. Closing it goes to the project.
  */
 import "../zod_without_eval.ts";
-import { createEffect, createResource, Match, onCleanup, Switch } from "solid-js";
+import { createEffect, onCleanup } from "solid-js";
 import type { Project } from "../api/types.ts";
 import TakeViewer from "../components/TakeViewer.tsx";
+import ProjectLoader from "../components/ProjectLoader.tsx";
 import TopBar from "../components/TopBar.tsx";
 import WhatsNew from "../components/WhatsNew.tsx";
 import { navigate } from "../routes.ts";
-import { api } from "../services.ts";
 import { createProjectSession } from "../stores/project_session.ts";
 
 function Review(props: { project: Project; takeId: string }) {
@@ -47,19 +47,9 @@ function Review(props: { project: Project; takeId: string }) {
 }
 
 export default function ReviewPage(props: { projectId: string; takeId: string }) {
-  const [project] = createResource(() => props.projectId, (id) => api.projects.get(id));
   return (
-    <Switch>
-      <Match when={project.error}>
-        <div class="splash error" data-testid="project-error">
-          {project.error?.status === 404
-            ? "This project does not exist, or you are not a member."
-            : String(project.error?.message)}
-        </div>
-      </Match>
-      <Match when={project()} keyed>
-        {(p) => <Review project={p} takeId={props.takeId} />}
-      </Match>
-    </Switch>
+    <ProjectLoader projectId={props.projectId}>
+      {(p) => <Review project={p} takeId={props.takeId} />}
+    </ProjectLoader>
   );
 }
