@@ -421,6 +421,13 @@ export const takeInputSchema = z.discriminatedUnion("kind", [
 ]);
 export type TakeInput = z.infer<typeof takeInputSchema>;
 
+/** A library asset at one of its versions, as a take's lineage names what ran it. */
+const assetVersionRefSchema = z.object({
+  assetId: z.string(),
+  version: z.number().int(),
+  name: z.string(),
+});
+
 /** A recorded output as everyone sees it. `url` is a signed GET URL that expires. */
 export const publicTakeSchema = z.object({
   id: z.string(),
@@ -453,8 +460,12 @@ export const publicTakeSchema = z.object({
     rationale: z.string().nullable(),
     template: z.string().nullable(),
     /** The workflow asset the job ran (its id and the version it was queued with), or null. */
-    workflow: z.object({ assetId: z.string(), version: z.number().int(), name: z.string() })
-      .nullable(),
+    workflow: assetVersionRefSchema.nullable(),
+    /**
+     * The Docker model config asset the job ran (its id and the version it was queued with), or
+     * null (takes from edges before it was shown have none).
+     */
+    modelConfig: assetVersionRefSchema.nullable().default(null),
     seed: z.number().nullable(),
     /** The parameters the backend used (see `completeRequestSchema.params`). */
     params: z.record(z.string(), z.unknown()),

@@ -100,13 +100,32 @@ const modelConfigAssetId = z.string().min(1).max(64).optional();
 /** The parameter naming the model config asset a node runs (not a value any model reads). */
 export const MODEL_CONFIG_PARAM = "modelConfigAssetId";
 
+/**
+ * Pins the version of the workflow or model config asset a node runs (absent: the newest when
+ * queued). "Use these settings" sets it from a take, so the next run is the one that take was;
+ * picking another asset clears it.
+ */
+const assetVersion = z.number().int().min(1).max(1_000_000).optional();
+export const WORKFLOW_VERSION_PARAM = "workflowVersion";
+export const MODEL_CONFIG_VERSION_PARAM = "modelConfigVersion";
+
 /** Parameters that choose what runs a node rather than feed the model. */
-export const RUNNER_PARAMS: readonly string[] = [WORKFLOW_PARAM, MODEL_CONFIG_PARAM];
+export const RUNNER_PARAMS: readonly string[] = [
+  WORKFLOW_PARAM,
+  WORKFLOW_VERSION_PARAM,
+  MODEL_CONFIG_PARAM,
+  MODEL_CONFIG_VERSION_PARAM,
+];
+
+/** A workflow asset to run, and the version it is pinned to, if any. */
+const workflowRunner = { workflowAssetId, workflowVersion: assetVersion };
+/** A Docker model config asset to run, and the version it is pinned to, if any. */
+const modelConfigRunner = { modelConfigAssetId, modelConfigVersion: assetVersion };
 
 const generation = {
   ...naming,
-  workflowAssetId,
-  modelConfigAssetId,
+  ...workflowRunner,
+  ...modelConfigRunner,
   prompt,
   negativePrompt: z.string().max(4000).default(""),
   seed,
@@ -175,8 +194,8 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "audio", type: "audio" }],
     params: z.object({
       ...naming,
-      workflowAssetId,
-      modelConfigAssetId,
+      ...workflowRunner,
+      ...modelConfigRunner,
       prompt,
       seed,
       seconds: z.number().min(1).max(300).default(10),
@@ -199,7 +218,7 @@ const defs: NodeTypeDef[] = [
       { name: "speech", type: "audio" },
     ],
     outputs: [{ name: "audio", type: "audio" }],
-    params: z.object({ ...naming, modelConfigAssetId, text: prompt, seed }).strict(),
+    params: z.object({ ...naming, ...modelConfigRunner, text: prompt, seed }).strict(),
     // No stock ComfyUI node speaks text, and no template of ours does: only these two can.
     backends: ["docker", "gradio"],
     tiers: ALL_TIERS,
@@ -220,8 +239,8 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
-      workflowAssetId,
-      modelConfigAssetId,
+      ...workflowRunner,
+      ...modelConfigRunner,
       strength: z.number().min(0).max(1).default(0.6),
       seed,
     }).strict(),
@@ -238,7 +257,7 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
-      modelConfigAssetId,
+      ...modelConfigRunner,
       factor: z.number().min(1).max(4).default(2),
       filter: z.enum(["lanczos", "bicubic", "spline"]).default("lanczos"),
     }).strict(),
@@ -259,7 +278,7 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
-      modelConfigAssetId,
+      ...modelConfigRunner,
       kind: z.enum(["crossfade", "wipeleft", "wiperight", "wipeup", "wipedown"]).default(
         "crossfade",
       ),
@@ -283,7 +302,7 @@ const defs: NodeTypeDef[] = [
     outputs: [{ name: "video", type: "video" }],
     params: z.object({
       ...naming,
-      modelConfigAssetId,
+      ...modelConfigRunner,
       blend: z.enum(["normal", "screen", "multiply", "overlay", "addition"]).default("normal"),
       opacity: z.number().min(0).max(1).default(1),
     }).strict(),

@@ -236,3 +236,68 @@ Deno.test("a node running a model config asset queues a job that carries it, for
     await t.close();
   }
 });
+
+Deno.test("a take names the model config version that ran, and a node pinned to it runs that version again", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const asset = (await upload(t, ada, id, { config: CONFIG })).body.asset;
+    await saveGraph(t, id, graphOf([node("still", "image.generate", { prompt: "a door" })]));
+    const profile = agentProfile({ backends: ["docker"], vramMiB: 8192 });
+    const agent = await enrollAgent(t, ada, {
+      ...profile,
+      backends: profile.backends.map((b) => ({ ...b, modelConfigs: true })),
+    }, "docker");
+    const generate = (params: Record<string, unknown>) =>
+      call(t, "POST", `/api/projects/${id}/nodes/still/generate`, {
+        token: ada.token,
+        body: { type: "image.generate", tier: "low", params: { prompt: "a door", ...params } },
+      });
+    const queued = await generate({ modelConfigAssetId: asset.id });
+    assert.equal(queued.status, 201, JSON.stringify(queued.body));
+    // Version 2 lands while the job waits: the job, and so its take, ran version 1.
+    const v2 = { ...CONFIG, title: "Sketch model 2", vramMiB: 4096 };
+    const put = await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/model-config`, {
+      token: ada.token,
+      body: { config: v2 },
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const job = await agent.claim();
+    assert.ok(job);
+    // The Docker backend reports the params it used, which do not name the config.
+    const output = await agent.upload(job.id, new TextEncoder().encode("png"), "png", "image/png");
+    const done = await agent.complete(job.id, [output], {
+      params: { prompt: "a door", steps: 20 },
+    });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    const ran = { assetId: asset.id, version: 1, name: "Sketch model" };
+    assert.deepEqual(done.body.takes[0].lineage.modelConfig, ran);
+    const listed = (await call(t, "GET", `/api/projects/${id}/takes?nodeId=still`, {
+      token: ada.token,
+    })).body.takes;
+    assert.deepEqual(listed[0].lineage.modelConfig, ran, "the take viewer's list names it too");
+
+    // Regenerating from the take (its settings pin the version) runs version 1, not the newest.
+    const again = await generate({ modelConfigAssetId: asset.id, modelConfigVersion: 1 });
+    assert.equal(again.status, 201, JSON.stringify(again.body));
+    const rerun = await agent.claim();
+    assert.ok(rerun);
+    assert.deepEqual(rerun.modelConfig, { ...ran, config: CONFIG });
+    assert.equal(rerun.requirements.minVramMiB, CONFIG.vramMiB);
+    assert.equal("modelConfigVersion" in rerun.params, false, "the pin is not a model parameter");
+    const newest = await generate({ modelConfigAssetId: asset.id });
+    assert.equal(newest.body.job.modelConfig.version, 2, "unpinned: the newest");
+
+    for (
+      const [params, field] of [
+        [{ modelConfigAssetId: asset.id, modelConfigVersion: 9 }, "params.modelConfigVersion"],
+        [{ modelConfigVersion: 1 }, "params.modelConfigVersion"],
+      ] as const
+    ) {
+      const res = await generate(params);
+      assert.equal(res.status, 422, JSON.stringify(res.body));
+      assert.equal(res.body.error.issues[0].path, field);
+    }
+  } finally {
+    await t.close();
+  }
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { bigWorkflow, exampleText, uiFormatText } from "../../test/fixtures/workflows/mod.ts";
+import { graphOf, node, saveGraph } from "../../test/jobs/graphs.ts";
 import { call, createProject, createTestApp, signUp, type TestApp } from "../testing.ts";
 
 async function setup() {
@@ -243,6 +244,46 @@ Deno.test("workflows are made and changed only through their own routes", async 
     assert.equal(ffmpegOnly.status, 422);
     assert.equal(ffmpegOnly.body.error.issues[0].path, "nodeType");
     assert.match(ffmpegOnly.body.error.message, /do not run on ComfyUI/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a node pinned to a workflow version (a take's settings) runs that version, not the newest", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const asset = (await upload(t, ada, id, {
+      workflow: await exampleText("sdxl_text_to_image.json"),
+    })).body.asset;
+    const adjusted = structuredClone(asset.params.binding);
+    adjusted.vramMiB = 9000;
+    const v2 = await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/workflow`, {
+      token: ada.token,
+      body: { binding: adjusted },
+    });
+    assert.equal(v2.body.asset.version, 2);
+    await saveGraph(t, id, graphOf([node("still", "image.generate", { prompt: "a door" })]));
+    const generate = (params: Record<string, unknown>) =>
+      call(t, "POST", `/api/projects/${id}/nodes/still/generate`, {
+        token: ada.token,
+        body: {
+          type: "image.generate",
+          tier: "low",
+          params: { prompt: "a door", workflowAssetId: asset.id, ...params },
+        },
+      });
+    const pinned = await generate({ workflowVersion: 1 });
+    assert.equal(pinned.status, 201, JSON.stringify(pinned.body));
+    const view = (await call(t, "GET", `/api/projects/${id}/jobs/${pinned.body.job.id}`, {
+      token: ada.token,
+    })).body.job;
+    assert.equal(view.workflow.version, 1);
+    assert.equal(view.requirements.minVramMiB, asset.params.binding.vramMiB, "version 1's need");
+    const newest = await generate({});
+    assert.equal(newest.body.job.workflow.version, 2);
+    const missing = await generate({ workflowVersion: 5 });
+    assert.equal(missing.status, 422);
+    assert.equal(missing.body.error.issues[0].path, "params.workflowVersion");
   } finally {
     await t.close();
   }

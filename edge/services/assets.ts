@@ -183,27 +183,54 @@ export async function editAsset(
 /** Copies version `wanted` forward as the newest. */
 export async function rollbackAsset(deps: AppDeps, edit: AssetEdit, wanted: number) {
   const current = await loadAsset(deps, edit.projectId, edit.assetId);
+  const old = await readVersion(deps, current, wanted, "restored");
+  if (!old) throw notFound(`version ${wanted}`);
+  return await writeVersion(deps, current, old, edit.authorId, {
+    action: "asset.rollback",
+    subject: () => `${old.name} to v${wanted}`,
+  });
+}
+
+/**
+ * The live asset as it was at `version` (its newest when absent): what a job pinned to that
+ * version runs. Undefined when it has no such version; 404 and 409 as `loadAsset`.
+ */
+export async function loadAssetAt(
+  deps: AppDeps,
+  projectId: string,
+  assetId: string,
+  version?: number,
+): Promise<Asset | undefined> {
+  const current = await loadAsset(deps, projectId, assetId);
+  if (version === undefined || version === current.version) return current;
+  const old = await readVersion(deps, current, version, "run");
+  return old && { ...current, ...old, version };
+}
+
+/** Version `wanted` of `asset`'s history; 409 when its stored JSON cannot be `usedFor`. */
+async function readVersion(
+  deps: AppDeps,
+  asset: Asset,
+  wanted: number,
+  usedFor: string,
+): Promise<VersionFields | undefined> {
   const [old] = await deps.db.select({
     name: assetVersions.name,
     description: assetVersions.description,
     params: sql<string>`${assetVersions.params}`,
     referenceImageKeys: sql<string>`${assetVersions.referenceImageKeys}`,
   }).from(assetVersions)
-    .where(and(eq(assetVersions.assetId, current.id), eq(assetVersions.version, wanted)))
+    .where(and(eq(assetVersions.assetId, asset.id), eq(assetVersions.version, wanted)))
     .limit(1);
-  if (!old) throw notFound(`version ${wanted}`);
+  if (!old) return undefined;
   const stored = storedVersionFields(old);
   if ("problem" in stored) {
     throw conflict(
       "unreadable_version",
-      `version ${wanted} cannot be restored: its params ${stored.problem}`,
+      `version ${wanted} cannot be ${usedFor}: its params ${stored.problem}`,
     );
   }
-  const next = { name: old.name, description: old.description, ...stored };
-  return await writeVersion(deps, current, next, edit.authorId, {
-    action: "asset.rollback",
-    subject: () => `${old.name} to v${wanted}`,
-  });
+  return { name: old.name, description: old.description, ...stored };
 }
 
 /** Every version, newest first, as it could be restored; one that could not is named apart. */

@@ -17,7 +17,14 @@ import {
 } from "../../protocol/docker_models/model_config.ts";
 import type { AppDeps } from "../context.ts";
 import { ApiError, conflict } from "../errors.ts";
-import { type Asset, type AssetEdit, createAsset, editAsset, loadAsset } from "./assets.ts";
+import {
+  type Asset,
+  type AssetEdit,
+  createAsset,
+  editAsset,
+  loadAsset,
+  loadAssetAt,
+} from "./assets.ts";
 
 /** The config checked as the agents check it, or a 422 naming `config.<field>` and the fix. */
 export function checkModelConfig(config: unknown): CheckedModel {
@@ -93,10 +100,10 @@ export async function updateModelConfigAsset(
 }
 
 /**
- * The model config asset a node runs, frozen for a job at the version it has now, with the
- * tier it runs at (the one asked for when the config implements it): 422 naming
+ * The model config asset a node runs, frozen for a job at the version the node pins (else the
+ * one it has now), with the tier it runs at (the one asked for when the config implements it): 422 naming
  * `params.modelConfigAssetId` when it is gone or implements another node type, `tier` when it
- * does not run at the tier asked for.
+ * does not run at the tier asked for, `params.modelConfigVersion` when it has no such version.
  */
 export async function modelConfigForJob(
   deps: AppDeps,
@@ -104,15 +111,16 @@ export async function modelConfigForJob(
   assetId: string,
   def: NodeTypeDef,
   tier: Tier,
+  version?: number,
 ): Promise<{ job: JobModelConfig; checked: CheckedModel }> {
   const refuse = (path: string, message: string) =>
     new ApiError(422, "invalid_params", `Docker model: ${message}`, [{
       path,
       message: `Docker model: ${message}`,
     }]);
-  let asset: Asset;
+  let asset: Asset | undefined;
   try {
-    asset = await loadAsset(deps, projectId, assetId);
+    asset = await loadAssetAt(deps, projectId, assetId, version);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       throw refuse(
@@ -121,6 +129,12 @@ export async function modelConfigForJob(
       );
     }
     throw error;
+  }
+  if (!asset) {
+    throw refuse(
+      "params.modelConfigVersion",
+      `it has no version ${version}; clear the pin to run the newest`,
+    );
   }
   if (asset.type !== "model-config") {
     throw refuse("params.modelConfigAssetId", `"${asset.name}" is not a model config asset`);

@@ -31,7 +31,14 @@ import { ApiError, conflict } from "../errors.ts";
 import { sha256Hex } from "../lib/bytes.ts";
 import { newId } from "../lib/ids.ts";
 import type { AssetRef } from "./asset_images.ts";
-import { type Asset, type AssetEdit, createAsset, editAsset, loadAsset } from "./assets.ts";
+import {
+  type Asset,
+  type AssetEdit,
+  createAsset,
+  editAsset,
+  loadAsset,
+  loadAssetAt,
+} from "./assets.ts";
 
 /** What a workflow upload or edit may say about the workflow. */
 export interface WorkflowFields {
@@ -299,28 +306,36 @@ export async function workflowAnalysis(deps: AppDeps, asset: Asset, urlTtlS: num
 }
 
 /**
- * The workflow asset a node runs, frozen for a job at the version it has now: 422 naming
- * `params.workflowAssetId` when it is gone or implements another node type.
+ * The workflow asset a node runs, frozen for a job at the version the node pins (else the one
+ * it has now): 422 naming `params.workflowAssetId` when it is gone or implements another node
+ * type, `params.workflowVersion` when it has no such version.
  */
 export async function workflowForJob(
   deps: AppDeps,
   projectId: string,
   assetId: string,
   def: NodeTypeDef,
+  version?: number,
 ): Promise<JobWorkflow & { tier: Tier }> {
-  const refuse = (message: string) =>
+  const refuse = (message: string, path = "params.workflowAssetId") =>
     new ApiError(422, "invalid_params", `Workflow: ${message}`, [{
-      path: "params.workflowAssetId",
+      path,
       message: `Workflow: ${message}`,
     }]);
-  let asset: Asset;
+  let asset: Asset | undefined;
   try {
-    asset = await loadAsset(deps, projectId, assetId);
+    asset = await loadAssetAt(deps, projectId, assetId, version);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       throw refuse("the workflow asset was deleted or is not in this project; pick another");
     }
     throw error;
+  }
+  if (!asset) {
+    throw refuse(
+      `it has no version ${version}; clear the pin to run the newest`,
+      "params.workflowVersion",
+    );
   }
   if (asset.type !== "workflow") throw refuse(`"${asset.name}" is not a workflow asset`);
   const params = workflowParams(asset);

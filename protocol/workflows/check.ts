@@ -13,7 +13,7 @@
  * bindingProblems(workflow, "shot.generate", binding); // [] when it fits
  * ```
  */
-import { NAMING_PARAMS, nodeType } from "../nodes.ts";
+import { NAMING_PARAMS, nodeType, RUNNER_PARAMS } from "../nodes.ts";
 import { paramRules } from "../param_rules.ts";
 import type { InputPath, WorkflowBinding } from "./binding.ts";
 import { classInfo, COMFY_VERSIONS } from "./catalog.ts";
@@ -87,7 +87,8 @@ export function bindingProblems(
   };
   for (const [param, paths] of Object.entries(binding.params)) {
     const rule = rules.get(param);
-    if (!rule || NAMING_PARAMS.includes(param)) {
+    // Filing and what runs the node (the workflow itself, its version) feed no model.
+    if (!rule || NAMING_PARAMS.includes(param) || RUNNER_PARAMS.includes(param)) {
       add(`binding.params.${param}`, `${def.title} nodes have no parameter "${param}" to bind`);
       continue;
     }

@@ -9,7 +9,13 @@
 import { and, eq } from "drizzle-orm";
 import { jobEvents, jobs } from "../../../db/schema/mod.ts";
 import type { generateRequestSchema } from "../../../protocol/jobs.ts";
-import { isExecutable, NAMING_PARAMS, nodeType } from "../../../protocol/nodes.ts";
+import {
+  isExecutable,
+  MODEL_CONFIG_VERSION_PARAM,
+  NAMING_PARAMS,
+  nodeType,
+  WORKFLOW_VERSION_PARAM,
+} from "../../../protocol/nodes.ts";
 import { paramProblems } from "../../../protocol/param_rules.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import type { z } from "zod";
@@ -74,12 +80,24 @@ export async function enqueueJob(
   }
   const inputs = await resolveInputs(deps, projectId, graph, nodeId, def);
   // A node that runs a workflow asset runs it at the workflow's own tier: no other to lower to.
-  const workflowId = parsed.data.workflowAssetId;
+  // Either at the version the node pins ("Use these settings" of a take), or its newest.
+  const { workflowAssetId: workflowId, modelConfigAssetId: modelConfigId } = parsed.data;
+  const { workflowVersion, modelConfigVersion } = parsed.data;
+  const lonePin = workflowVersion !== undefined && typeof workflowId !== "string"
+    ? "workflowVersion"
+    : modelConfigVersion !== undefined && typeof modelConfigId !== "string"
+    ? "modelConfigVersion"
+    : null;
+  if (lonePin) {
+    throw invalidParams([{
+      path: [lonePin],
+      message: "pins a version of an asset the node does not run: clear it",
+    }]);
+  }
   const workflow = typeof workflowId === "string"
-    ? await workflowForJob(deps, projectId, workflowId, def)
+    ? await workflowForJob(deps, projectId, workflowId, def, pinned(workflowVersion))
     : null;
   // A node that runs a model config asset runs it in Docker, at the tier asked for.
-  const modelConfigId = parsed.data.modelConfigAssetId;
   if (workflow && typeof modelConfigId === "string") {
     throw invalidParams([{
       path: ["modelConfigAssetId"],
@@ -87,7 +105,14 @@ export async function enqueueJob(
     }]);
   }
   const modelConfig = typeof modelConfigId === "string"
-    ? await modelConfigForJob(deps, projectId, modelConfigId, def, body.tier)
+    ? await modelConfigForJob(
+      deps,
+      projectId,
+      modelConfigId,
+      def,
+      body.tier,
+      pinned(modelConfigVersion),
+    )
     : null;
   const [online, needs] = await Promise.all([
     onlineAgentsForProject(deps, projectId),
@@ -110,7 +135,8 @@ export async function enqueueJob(
     projectId,
     nodeId,
     nodeType: def.type,
-    params: workflow ? ownValues(parsed.data, params) : parsed.data,
+    // The version that runs is the job's `workflow` or `modelConfig`, not a parameter.
+    params: withoutPins(workflow ? ownValues(parsed.data, params) : parsed.data),
     inputs,
     graphRevision: revision,
     workflow: workflow && {
@@ -292,4 +318,14 @@ function ownValues(parsed: Record<string, unknown>, raw: Record<string, unknown>
       NAMING_PARAMS.includes(key) || (raw[key] !== undefined && raw[key] !== null)
     ),
   );
+}
+
+/** A pinned asset version from the parsed params (a number), or none. */
+function pinned(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}
+
+function withoutPins(params: Record<string, unknown>): Record<string, unknown> {
+  const { [WORKFLOW_VERSION_PARAM]: _w, [MODEL_CONFIG_VERSION_PARAM]: _m, ...rest } = params;
+  return rest;
 }

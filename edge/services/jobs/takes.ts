@@ -21,18 +21,30 @@ import type { JobRow } from "./transitions.ts";
 export type TakeRow = typeof takes.$inferSelect;
 /**
  * What a take's lineage keeps of its job: the tier requested and why it was lowered (if it
- * was), what it read, the workflow asset it ran, and when it was queued and started.
+ * was), what it read, the workflow or model config asset it ran (at the version it ran), and
+ * when it was queued and started.
  */
 export type JobLineage =
-  & Pick<JobRow, "requestedTier" | "rationale" | "inputs" | "startedAt" | "workflow">
+  & Pick<
+    JobRow,
+    "requestedTier" | "rationale" | "inputs" | "startedAt" | "workflow" | "modelConfig"
+  >
   & { queuedAt: number };
 /** A take with its job's lineage. */
 export type TakeWithJob = TakeRow & JobLineage;
 
 /** The lineage a take keeps of `job`. */
 export function jobLineage(job: JobRow): JobLineage {
-  const { requestedTier, rationale, inputs, startedAt, workflow, createdAt } = job;
-  return { requestedTier, rationale, inputs, startedAt, workflow, queuedAt: createdAt };
+  const { requestedTier, rationale, inputs, startedAt, workflow, modelConfig, createdAt } = job;
+  return {
+    requestedTier,
+    rationale,
+    inputs,
+    startedAt,
+    workflow,
+    modelConfig,
+    queuedAt: createdAt,
+  };
 }
 
 /** A job's inputs as a take's lineage shows them. */
@@ -208,8 +220,8 @@ export async function publicTake(
       requestedTier: row.requestedTier,
       rationale: row.rationale,
       template: row.template,
-      workflow: row.workflow &&
-        { assetId: row.workflow.assetId, version: row.workflow.version, name: row.workflow.name },
+      workflow: row.workflow && versionRef(row.workflow),
+      modelConfig: row.modelConfig && versionRef(row.modelConfig),
       seed: row.seed,
       params: row.params,
       inputs: lineageInputs(row.inputs),
@@ -217,6 +229,13 @@ export async function publicTake(
     },
     createdAt: row.completedAt ?? row.createdAt,
   };
+}
+
+/** Which asset, at which version, a job ran (without the file or config it carries). */
+function versionRef(
+  { assetId, version, name }: { assetId: string; version: number; name: string },
+) {
+  return { assetId, version, name };
 }
 
 /** Ready takes of a project (or one node), newest first, with what their jobs asked for. */
@@ -231,6 +250,7 @@ export async function listTakes(
     rationale: jobs.rationale,
     inputs: jobs.inputs,
     workflow: jobs.workflow,
+    modelConfig: jobs.modelConfig,
     startedAt: jobs.startedAt,
     queuedAt: jobs.createdAt,
   }).from(takes).innerJoin(jobs, eq(jobs.id, takes.jobId)).where(and(

@@ -4,12 +4,7 @@
  */
 import { createEffect, createMemo, For, Match, on, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
-import {
-  isExecutable,
-  MODEL_CONFIG_PARAM,
-  nodeType,
-  WORKFLOW_PARAM,
-} from "../../../protocol/nodes.ts";
+import { isExecutable, nodeType, RUNNER_PARAMS, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
 import { paramProblem, requiredMessage } from "../../../protocol/param_rules.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import { SHORTCUTS } from "../canvas/keyboard.ts";
@@ -35,13 +30,13 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
     const kind = type.startsWith("asset.") ? type.slice(6) : "";
     return (ASSET_KINDS as readonly string[]).includes(kind) ? kind as AssetKind : null;
   };
-  // The asset and workflow pickers stand in for the raw `assetId` and `workflowAssetId` fields;
-  // a model config asset is chosen through the API for now (no picker yet), never typed here.
+  // The asset and workflow pickers stand in for the raw `assetId` and `workflowAssetId` fields
+  // (and the workflow's pinned version); a model config asset is chosen through the API for now
+  // (no picker yet), never typed here.
   const all = fieldsForType(type);
   const runsWorkflows = all.some((f) => f.key === WORKFLOW_PARAM);
   const fields = all.filter((f) =>
-    !(assetKind() && f.key === "assetId") && f.key !== WORKFLOW_PARAM &&
-    f.key !== MODEL_CONFIG_PARAM
+    !(assetKind() && f.key === "assetId") && !RUNNER_PARAMS.includes(f.key)
   );
   /** What the user entered and the rules refused (never sent), by parameter. */
   const [refused, setRefused] = createStore<Record<string, string | undefined>>({});

@@ -1,8 +1,9 @@
 /**
  * What a take is made of, beside it in the viewer: whether it is the node's selected take (and
- * who chose it), its tier (and why it ran lower), seed, template, timing, what it read (upstream
- * takes, asset versions), the pool that ran it and its VRAM figure, and its parameters; for editors, "Select this take" and "Use these
- * settings".
+ * who chose it), its tier (and why it ran lower), seed, template, the workflow or Docker model
+ * (and its version) that ran it, timing, what it read (upstream takes, asset versions), the pool
+ * that ran it and its VRAM figure, and its parameters; for editors, "Select this take" and "Use
+ * these settings".
  */
 import { For, Show } from "solid-js";
 import type { TakeInput } from "../../../protocol/jobs.ts";
@@ -10,7 +11,7 @@ import { labelFor } from "../../../protocol/param_rules.ts";
 import type { Take } from "../api/types.ts";
 import { timeAgo } from "../format/activity.ts";
 import { downgradeNote } from "../format/availability.ts";
-import { inputWords, timingWords } from "../format/take_details.ts";
+import { inputWords, runnerWords, timingWords } from "../format/take_details.ts";
 import type { Choice } from "../stores/runs.ts";
 import TakeFleetFacts from "./fleet/TakeFleetFacts.tsx";
 
@@ -90,6 +91,14 @@ export default function TakeDetails(props: {
         <dd data-testid="take-seed">{t().lineage.seed ?? "—"}</dd>
         <dt>Template</dt>
         <dd data-testid="take-template">{t().lineage.template ?? "—"}</dd>
+        <Show when={runnerWords(t().lineage)}>
+          {(words) => (
+            <>
+              <dt>Made by</dt>
+              <dd data-testid="take-runner">{words()}</dd>
+            </>
+          )}
+        </Show>
         <dt>Queued</dt>
         <dd>{timing().queued}</dd>
         <dt>Waited</dt>

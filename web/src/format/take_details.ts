@@ -1,5 +1,6 @@
 /**
- * A take's lineage in words for the take viewer: how long it waited and ran, and what it read.
+ * A take's lineage in words for the take viewer: how long it waited and ran, what it read, and
+ * which library asset (at which version) ran it.
  * Pure, so the words are tested once.
  */
 import type { TakeInput } from "../../../protocol/jobs.ts";
@@ -33,4 +34,17 @@ export function inputWords(input: TakeInput): string {
   return `${kind} ${input.name}, version ${input.version}${
     input.image ? " (its reference image)" : ""
   }`;
+}
+
+/**
+ * `Workflow "Noir look", version 2` or `Docker model "Sketch", version 1`: the library asset that
+ * ran the take at the version it ran; null when the agents' own backends did.
+ */
+export function runnerWords(lineage: Pick<Take["lineage"], "workflow" | "modelConfig">) {
+  const ran = lineage.workflow
+    ? { kind: "Workflow", ...lineage.workflow }
+    : lineage.modelConfig
+    ? { kind: "Docker model", ...lineage.modelConfig }
+    : null;
+  return ran && `${ran.kind} "${ran.name}", version ${ran.version}`;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { durationWords, inputWords, timingWords } from "./take_details.ts";
+import { durationWords, inputWords, runnerWords, timingWords } from "./take_details.ts";
 
 Deno.test("durations read as people say them", () => {
   assert.equal(durationWords(400), "0.4 s");
@@ -39,4 +39,17 @@ Deno.test("a take says how long it waited and ran, and what it read", () => {
     inputWords({ kind: "take", socket: "video", takeId: "0123456789", nodeId: null, name: null }),
     "take 01234567",
   );
+});
+
+Deno.test("a take names the library asset that ran it, at the version that ran", () => {
+  const ref = { assetId: "a", version: 2, name: "Noir look" };
+  assert.equal(
+    runnerWords({ workflow: ref, modelConfig: null }),
+    'Workflow "Noir look", version 2',
+  );
+  assert.equal(
+    runnerWords({ workflow: null, modelConfig: { ...ref, name: "Sketch", version: 1 } }),
+    'Docker model "Sketch", version 1',
+  );
+  assert.equal(runnerWords({ workflow: null, modelConfig: null }), null);
 });

@@ -6,7 +6,7 @@
  * edge checks the result (protocol/workflows/check.ts) and names each wrong field by the same
  * paths the rows carry (`binding.params.seed.0`).
  */
-import { NAMING_PARAMS, nodeType, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
+import { NAMING_PARAMS, nodeType, RUNNER_PARAMS } from "../../../protocol/nodes.ts";
 import { paramRules } from "../../../protocol/param_rules.ts";
 import type { WorkflowBinding, WorkflowInputPath, WorkflowNode } from "../api/types.ts";
 
@@ -49,7 +49,7 @@ export interface Target {
 
 /** The parameters and image inputs of `type` a workflow can take. */
 export function targetsFor(type: string): Target[] {
-  const skip = new Set([...NAMING_PARAMS, WORKFLOW_PARAM]);
+  const skip = new Set([...NAMING_PARAMS, ...RUNNER_PARAMS]);
   const params = paramRules(type).filter((r) => !skip.has(r.key))
     .map((r): Target => ({ kind: "param", name: r.key, label: r.label }));
   const inputs = (nodeType(type)?.inputs ?? [])
