@@ -62,25 +62,55 @@ Deno.test("a studio pool runs only the projects chosen for it, and the job names
   }
 });
 
-Deno.test("a project's default pools are its owners' and editors' personal pools", async () => {
+Deno.test("a project's default pools are its owners' and editors' personal pools, listed before their rows exist, as the claim serves them", async () => {
   const t = await createTestApp();
   try {
     const owner = await signUp(t, "Ada");
     const editor = await signUp(t, "Ed");
     const reviewer = await signUp(t, "Rev");
+    const outsider = await signUp(t, "Out");
     const { projectId, generate } = await projectWithShot(t, owner);
     await addMember(t, projectId, owner, editor, "editor");
     await addMember(t, projectId, owner, reviewer, "reviewer");
-    await enrollAgent(t, editor);
-    await enrollAgent(t, reviewer);
-    const listed = await call(t, "GET", `/api/projects/${projectId}/pools`, {
-      token: reviewer.token,
+    const list = async (user: { token: string }) => {
+      const res = await call(t, "GET", `/api/projects/${projectId}/pools`, { token: user.token });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body;
+    };
+    // Nobody has enrolled an agent or opened the Pools page: no pool row exists yet.
+    const implied = [
+      { id: owner.id, name: "Ada's agents", kind: "personal" },
+      { id: editor.id, name: "Ed's agents", kind: "personal" },
+    ];
+    assert.deepEqual(await list(reviewer), { chosen: false, pools: implied });
+    const hidden = await call(t, "GET", `/api/projects/${projectId}/pools`, {
+      token: outsider.token,
     });
-    assert.equal(listed.status, 200);
-    assert.equal(listed.body.chosen, false);
-    assert.deepEqual(listed.body.pools.map((p: { name: string }) => p.name), ["Ed's agents"]);
-    const job = await generate();
-    assert.equal(job.waiting.reason, "agents_busy");
+    assert.equal(hidden.status, 404);
+
+    // The owner may choose their own personal pool before its row exists, and go back.
+    const chosen = await call(t, "PUT", `/api/projects/${projectId}/pools`, {
+      token: owner.token,
+      body: { poolIds: [owner.id] },
+    });
+    assert.equal(chosen.status, 200, JSON.stringify(chosen.body));
+    assert.deepEqual(chosen.body, { chosen: true, pools: [implied[0]] });
+    await call(t, "PUT", `/api/projects/${projectId}/pools`, {
+      token: owner.token,
+      body: { poolIds: [] },
+    });
+    assert.deepEqual(await list(owner), { chosen: false, pools: implied });
+
+    // The claim agrees with the list: an agent of each listed pool is served, no other.
+    const rev = await enrollAgent(t, reviewer, agentProfile(), "rev");
+    const ed = await enrollAgent(t, editor, agentProfile(), "ed");
+    const ada = await enrollAgent(t, owner, agentProfile(), "ada");
+    assert.deepEqual(await list(reviewer), { chosen: false, pools: implied }, "rows made: same");
+    const first = await generate();
+    const second = await generate();
+    assert.equal(await rev.claim(), null, "a reviewer's pool is not listed and not served");
+    const claimed = [(await ed.claim())?.id, (await ada.claim())?.id].sort();
+    assert.deepEqual(claimed, [first.id, second.id].sort());
   } finally {
     await t.close();
   }

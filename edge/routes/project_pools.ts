@@ -24,7 +24,7 @@ export const projectPoolRoutes = new Hono<AppEnv>()
     const { projectId } = c.get("access");
     const user = currentUser(c);
     const { poolIds } = c.req.valid("json");
-    await chooseProjectPools(deps, projectId, user.id, poolIds);
+    await chooseProjectPools(deps, projectId, user, poolIds);
     await recordActivity(deps, {
       projectId,
       actorId: user.id,

@@ -7,7 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { projectPools } from "../../../db/schema/mod.ts";
 import type { AppDeps } from "../../context.ts";
 import { notFound } from "../../errors.ts";
-import { usablePoolIds } from "./pools.ts";
+import { ensurePersonalPool, personalPoolName, usablePoolIds } from "./pools.ts";
 
 /**
  * SQL that is true when pool `pool` may serve project `project` (both SQL expressions; `pool`
@@ -36,22 +36,35 @@ export interface ProjectPool {
   kind: "studio" | "personal";
 }
 
-/** The pools serving a project and whether they were chosen or are the default. */
+/**
+ * The pools serving a project and whether they were chosen or are the default. A member's
+ * personal pool serves by default before its row exists (it is made when they first enroll an
+ * agent or open their pools): it is listed by its owner's name all the same, as the claim's rule
+ * (`poolsServing`) counts it.
+ */
 export async function projectPoolList(
   deps: AppDeps,
   projectId: string,
 ): Promise<{ chosen: boolean; pools: ProjectPool[] }> {
   const listed = await deps.db.$client.execute({
-    sql: `select p.id as id, p.name as name, p.studio_id as studioId from pools p
-      where p.id in (${poolsServing("?1")}) order by lower(p.name)`,
+    sql: `select s.pool_id as id, p.name as name, p.studio_id as studioId, u.name as userName
+      from (${poolsServing("?1")}) s
+      left join pools p on p.id = s.pool_id
+      left join users u on u.id = s.pool_id
+      where p.id is not null or u.id is not null`,
     args: [projectId],
   });
   const [chosen] = await deps.db.select({ poolId: projectPools.poolId }).from(projectPools)
     .where(eq(projectPools.projectId, projectId)).limit(1);
+  type Row = { id: string; name: string | null; studioId: string | null; userName: string | null };
+  const pools = (listed.rows as unknown as Row[]).map((r): ProjectPool => ({
+    id: r.id,
+    name: r.name ?? personalPoolName(r.userName!),
+    kind: r.studioId ? "studio" : "personal",
+  }));
   return {
     chosen: chosen !== undefined,
-    pools: (listed.rows as unknown as { id: string; name: string; studioId: string | null }[])
-      .map((r) => ({ id: r.id, name: r.name, kind: r.studioId ? "studio" : "personal" })),
+    pools: pools.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
   };
 }
 
@@ -63,11 +76,13 @@ export async function projectPoolList(
 export async function chooseProjectPools(
   deps: AppDeps,
   projectId: string,
-  userId: string,
+  user: { id: string; name: string },
   poolIds: string[],
 ): Promise<void> {
   const wanted = [...new Set(poolIds)];
-  const usable = new Set(await usablePoolIds(deps, userId, wanted));
+  // Their own personal pool is theirs to choose before anything made its row.
+  if (wanted.includes(user.id)) await ensurePersonalPool(deps, user);
+  const usable = new Set(await usablePoolIds(deps, user.id, wanted));
   const missing = wanted.find((id) => !usable.has(id));
   if (missing) throw notFound(`pool ${missing}`);
   const now = deps.now();
@@ -79,7 +94,7 @@ export async function chooseProjectPools(
     ...(wanted.length > 0
       ? [
         deps.db.insert(projectPools).values(
-          wanted.map((poolId) => ({ projectId, poolId, grantedBy: userId, createdAt: now })),
+          wanted.map((poolId) => ({ projectId, poolId, grantedBy: user.id, createdAt: now })),
         ).onConflictDoNothing(),
       ]
       : []),
