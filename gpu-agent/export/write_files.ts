@@ -7,8 +7,9 @@
  * Nothing whose content the repository already holds is fetched again: a take's SHA-256 comes
  * from the studio; a reference image's (the studio does not hash them, but an image's storage
  * key never changes content) from `BLOBS`, which records the SHA-256 of each image key fetched
- * before. A file already holding that content stays; one this run wrote is copied (every asset
- * version lists the same images).
+ * before, or from this run once it wrote the key. A file already holding that content stays; one
+ * this run wrote is copied (every asset version lists the same images), and so is one on its way
+ * out that holds it (a renamed asset's folder: its old files are read before they are removed).
  */
 import { createHash } from "node:crypto";
 import { CliError } from "../cli/cli_error.ts";
@@ -29,7 +30,8 @@ export async function writeFiles(
   const known = await readBlobs(dir);
   const kept: Record<string, string> = {};
   const expected = (file: Exclude<ProjectFile, { text: string }>) =>
-    file.sha256 ?? (file.key === undefined ? undefined : known[file.key]) ?? null;
+    file.sha256 ?? (file.key === undefined ? undefined : known[file.key] ?? kept[file.key]) ??
+      null;
   /** SHA-256 → a file of this export that holds it (checked or written by this run). */
   const holding = new Map<string, string>();
   /** The media already in place, found first so that any later file can be copied from them. */
@@ -43,10 +45,22 @@ export async function writeFiles(
     }
   }
   const wanted = new Set(files.map((f) => f.path));
+  const leaving: string[] = [];
   for (const folder of MANAGED_FOLDERS) {
-    for (const path of await filesUnder(dir, folder)) {
-      if (!wanted.has(path)) await Deno.remove(`${dir}/${path}`);
-    }
+    leaving.push(...(await filesUnder(dir, folder)).filter((path) => !wanted.has(path)));
+  }
+  // Content still to write that a file on its way out holds: copied from it, then it goes.
+  const needed = new Set(
+    files.flatMap((f) => "text" in f || inPlace.has(f.path) ? [] : [expected(f)])
+      .filter((sha256): sha256 is string => sha256 !== null && !holding.has(sha256)),
+  );
+  const sources = new Set<string>();
+  for (const path of leaving) {
+    const sha256 = needed.size > 0 ? await sha256Of(`${dir}/${path}`) : null;
+    if (sha256 !== null && needed.delete(sha256)) {
+      holding.set(sha256, path);
+      sources.add(path);
+    } else await Deno.remove(`${dir}/${path}`);
   }
   for (const file of files) {
     const target = `${dir}/${file.path}`;
@@ -68,6 +82,7 @@ export async function writeFiles(
     holding.set(has, file.path);
     if (file.key !== undefined) kept[file.key] = has;
   }
+  for (const path of sources) await Deno.remove(`${dir}/${path}`);
   if (Object.keys(kept).length > 0) {
     await Deno.writeTextFile(`${dir}/${BLOBS}`, JSON.stringify(kept, null, 2) + "\n");
   } else {

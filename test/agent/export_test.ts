@@ -194,6 +194,24 @@ Deno.test({
           ...(v > 1 ? [`${folder}/v${v}/reference_01.png`] : []),
         ]),
       );
+
+      // Renamed: its folder moves; the images are taken from the old one, not fetched again
+      // (the studio still cannot serve them).
+      const named = await call(
+        p.edge.t,
+        "PATCH",
+        `/api/projects/${p.projectId}/assets/${mara.assetId}`,
+        { token: p.ada.token, body: { name: "Mara" } },
+      );
+      assert.equal(named.status, 200, JSON.stringify(named.body));
+      const moved = await runExport(p, dir, { home });
+      assert.equal(moved.code, 0, moved.err);
+      for (const version of ["v2", "v3", "v4"]) {
+        const image = `${dir}/assets/characters/Mara/${version}/reference_01.png`;
+        assert.deepEqual(await Deno.readFile(image), PNG);
+      }
+      const left = await git(dir, home, "ls-tree", "-r", "--name-only", "HEAD", folder);
+      assert.equal(left.trim(), "", "nothing is left under the old name");
     } finally {
       await Deno.remove(home, { recursive: true });
     }
