@@ -193,18 +193,25 @@ export async function rollbackAsset(deps: AppDeps, edit: AssetEdit, wanted: numb
 
 /**
  * The live asset as it was at `version` (its newest when absent): what a job pinned to that
- * version runs. Undefined when it has no such version; 404 and 409 as `loadAsset`.
+ * version runs. Else which is missing, for the caller to refuse naming its own parameter: the
+ * asset (deleted, or not in this project) or that version of it. 409 as `loadAsset`.
  */
-export async function loadAssetAt(
+export async function assetToRun(
   deps: AppDeps,
   projectId: string,
   assetId: string,
   version?: number,
-): Promise<Asset | undefined> {
-  const current = await loadAsset(deps, projectId, assetId);
+): Promise<Asset | { missing: "asset" | "version" }> {
+  let current: Asset;
+  try {
+    current = await loadAsset(deps, projectId, assetId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { missing: "asset" };
+    throw error;
+  }
   if (version === undefined || version === current.version) return current;
   const old = await readVersion(deps, current, version, "run");
-  return old && { ...current, ...old, version };
+  return old ? { ...current, ...old, version } : { missing: "version" };
 }
 
 /** Version `wanted` of `asset`'s history; 409 when its stored JSON cannot be `usedFor`. */

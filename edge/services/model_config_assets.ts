@@ -20,10 +20,10 @@ import { ApiError, conflict } from "../errors.ts";
 import {
   type Asset,
   type AssetEdit,
+  assetToRun,
   createAsset,
   editAsset,
   loadAsset,
-  loadAssetAt,
 } from "./assets.ts";
 
 /** The config checked as the agents check it, or a 422 naming `config.<field>` and the fix. */
@@ -118,23 +118,17 @@ export async function modelConfigForJob(
       path,
       message: `Docker model: ${message}`,
     }]);
-  let asset: Asset | undefined;
-  try {
-    asset = await loadAssetAt(deps, projectId, assetId, version);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      throw refuse(
+  const asset = await assetToRun(deps, projectId, assetId, version);
+  if ("missing" in asset) {
+    throw asset.missing === "asset"
+      ? refuse(
         "params.modelConfigAssetId",
         "the model config asset was deleted or is not in this project; pick another",
+      )
+      : refuse(
+        "params.modelConfigVersion",
+        `it has no version ${version}; clear the pin to run the newest`,
       );
-    }
-    throw error;
-  }
-  if (!asset) {
-    throw refuse(
-      "params.modelConfigVersion",
-      `it has no version ${version}; clear the pin to run the newest`,
-    );
   }
   if (asset.type !== "model-config") {
     throw refuse("params.modelConfigAssetId", `"${asset.name}" is not a model config asset`);

@@ -34,10 +34,10 @@ import type { AssetRef } from "./asset_images.ts";
 import {
   type Asset,
   type AssetEdit,
+  assetToRun,
   createAsset,
   editAsset,
   loadAsset,
-  loadAssetAt,
 } from "./assets.ts";
 
 /** What a workflow upload or edit may say about the workflow. */
@@ -322,20 +322,14 @@ export async function workflowForJob(
       path,
       message: `Workflow: ${message}`,
     }]);
-  let asset: Asset | undefined;
-  try {
-    asset = await loadAssetAt(deps, projectId, assetId, version);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      throw refuse("the workflow asset was deleted or is not in this project; pick another");
-    }
-    throw error;
-  }
-  if (!asset) {
-    throw refuse(
-      `it has no version ${version}; clear the pin to run the newest`,
-      "params.workflowVersion",
-    );
+  const asset = await assetToRun(deps, projectId, assetId, version);
+  if ("missing" in asset) {
+    throw asset.missing === "asset"
+      ? refuse("the workflow asset was deleted or is not in this project; pick another")
+      : refuse(
+        `it has no version ${version}; clear the pin to run the newest`,
+        "params.workflowVersion",
+      );
   }
   if (asset.type !== "workflow") throw refuse(`"${asset.name}" is not a workflow asset`);
   const params = workflowParams(asset);
