@@ -166,6 +166,13 @@ export const heartbeatRequestSchema = z.object({
    * matching and the scaling answer stop counting it before its heartbeats would have lapsed.
    */
   leaving: z.boolean().optional(),
+  /**
+   * The agent drains (told to stop, SIGTERM or Ctrl-C): it finishes what it holds and claims
+   * nothing more. Matching and the scaling answer stop counting it as available at once, so an
+   * autoscaler that stopped it does not start another in its place while it finishes. A
+   * heartbeat without it (an agent started again) makes it available again.
+   */
+  draining: z.boolean().optional(),
 });
 export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
 

@@ -44,6 +44,12 @@ export const agents = sqliteTable("agents", {
   capabilityHash: text("capability_hash").notNull().default(""),
   concurrency: integer("concurrency").notNull(),
   lastSeenAt: integer("last_seen_at").notNull(),
+  /**
+   * Since when it drains (told to stop; finishing what it holds, claiming nothing more), from
+   * its heartbeats; null when it takes work. A draining agent is not counted as available:
+   * matching, `/metrics` and the autoscalers' answer leave it out.
+   */
+  drainingSince: integer("draining_since"),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
 }, (t) => [index("agents_owner_idx").on(t.ownerId), index("agents_pool_idx").on(t.poolId)]);

@@ -258,3 +258,41 @@ Deno.test("/metrics and scaling count a job once per pool that may take it, and 
     await t.close();
   }
 });
+
+Deno.test("an agent told to stop (draining) is not counted by the scaling answer, so no other starts in its place", async () => {
+  const t = await createTestApp({ METRICS_TOKEN });
+  try {
+    const admin = await signUp(t, "Mira");
+    const { poolId } = await studioWithPool(t, admin, { maxAgents: 3, scaleDownIdleS: 60 });
+    const { projectId, generate } = await project(t, admin);
+    await choosePools(t, admin, projectId, [poolId]);
+    const profile = agentProfile();
+    const busy = await enrollAgent(t, admin, profile, "farm-1", poolId);
+    await enrollAgent(t, admin, profile, "farm-2", poolId);
+    const job = await generate("high");
+    const claimed = await busy.claim();
+    assert.equal(claimed?.id, job.id);
+    const scaling = async () =>
+      (await call(t, "GET", `/api/pools/${poolId}/scaling`, { token: METRICS_TOKEN })).body.tiers
+        .high;
+    // Both online, one running: the hold keeps both.
+    assert.deepEqual((await scaling()).agents, { online: 2, busy: 1, idle: 1 });
+    assert.equal((await scaling()).desired, 2);
+    // The autoscaler stopped farm-1 (SIGTERM): it finishes its job, claiming no more.
+    const drains = await busy.call("POST", "/heartbeat", { profile, draining: true });
+    assert.equal(drains.status, 200, JSON.stringify(drains.body));
+    await busy.event(job.id, 60);
+    const draining = await scaling();
+    assert.deepEqual(draining.agents, { online: 1, busy: 0, idle: 1 }, draining.reason);
+    assert.equal(draining.running, 1, "its job still runs");
+    // It finishes: the hold keeps the one agent that stays, not the one leaving.
+    assert.equal((await busy.finishWithPeak(claimed!)).status, 200);
+    const after = await scaling();
+    assert.equal(after.desired, 1, after.reason);
+    // Started again with the same credentials: available again.
+    await busy.heartbeat(profile);
+    assert.equal((await scaling()).agents.online, 2);
+  } finally {
+    await t.close();
+  }
+});

@@ -230,13 +230,17 @@ export async function recordHeartbeat(
   deps: AppDeps,
   agentId: string,
   profile: AgentProfile,
-  leaving = false,
+  { leaving = false, draining = false }: { leaving?: boolean; draining?: boolean } = {},
 ): Promise<AgentRow> {
   // A leaving agent was last seen now, but counts as offline at once (isOnline's window).
   const offlineAfter = OFFLINE_AFTER_INTERVALS * deps.config.HEARTBEAT_INTERVAL_MS;
   const lastSeenAt = leaving ? deps.now() - offlineAfter - 1 : deps.now();
+  // Kept from its first draining heartbeat; cleared by one that does not say so.
+  const drainingSince = draining || leaving
+    ? sql`coalesce(${agents.drainingSince}, ${deps.now()})`
+    : null;
   const [agent] = await deps.db.update(agents)
-    .set({ profile, ...capabilityColumns(profile), lastSeenAt })
+    .set({ profile, ...capabilityColumns(profile), lastSeenAt, drainingSince })
     .where(eq(agents.id, agentId)).returning();
   return agent!;
 }
@@ -265,7 +269,7 @@ export async function onlineAgentsForProject(
         (select count(*) from jobs h where h.lease_agent_id = a.id
           and h.state in ('leased', 'running')) >= a.concurrency as busy
       from agents a join pools p on p.id = a.pool_id
-      where a.revoked_at is null and a.last_seen_at >= ?2
+      where a.revoked_at is null and a.last_seen_at >= ?2 and a.draining_since is null
         and a.pool_id in (${poolsServing("?1")})`,
     args: [projectId, since],
   });

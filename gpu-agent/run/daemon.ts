@@ -128,6 +128,8 @@ export class Daemon {
           : "stopping: claiming no more",
       );
       this.#drain.abort(new DOMException("draining", "AbortError"));
+      // Finishing a job takes a while: the edge stops counting this agent as available now.
+      if (busy) void this.#heartbeat.drain();
     } else if (this.#stage === 2) {
       if (busy) this.#logger.warn("interrupting: aborting the running job and handing it back");
       this.#drain.abort(new DOMException("draining", "AbortError"));

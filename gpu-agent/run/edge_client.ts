@@ -81,13 +81,20 @@ export class EdgeClient {
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
-  /** `leaving`: the last one, from an agent that drained and is stopping. */
+  /**
+   * `draining`: told to stop, it finishes what it holds and claims no more; `leaving`: the last
+   * one, from an agent that drained and is stopping.
+   */
   heartbeat(
     profile: AgentProfile,
     signal?: AbortSignal,
-    leaving = false,
+    state: { leaving?: boolean; draining?: boolean } = {},
   ): Promise<HeartbeatResponse> {
-    const body = leaving ? { profile, leaving } : { profile };
+    const body = {
+      profile,
+      ...(state.leaving ? { leaving: true } : {}),
+      ...(state.draining ? { draining: true } : {}),
+    };
     return this.#call("heartbeat", "/heartbeat", body, heartbeatResponseSchema, signal);
   }
 

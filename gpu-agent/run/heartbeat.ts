@@ -26,6 +26,8 @@ export class Heartbeat {
   #inFlight: Promise<void> | null = null;
   /** The beat queued behind the one in flight. */
   #next: Promise<void> | null = null;
+  /** Told to stop: every beat from now on says it drains. */
+  #draining = false;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
@@ -73,6 +75,15 @@ export class Heartbeat {
   }
 
   /**
+   * Says, now and in every later beat, that the agent drains: it is no longer counted as
+   * available (an autoscaler that stopped it does not start another while it finishes its job).
+   */
+  drain(): Promise<void> {
+    this.#draining = true;
+    return this.beatNow();
+  }
+
+  /**
    * Stops, then tells the edge the agent is leaving (one try, 5 s), so it is counted offline at
    * once: an autoscaler reading the pool does not count a stopped agent as running.
    */
@@ -81,7 +92,7 @@ export class Heartbeat {
     await this.#options.edge.client.heartbeat(
       this.#options.profile(),
       AbortSignal.timeout(5000),
-      true,
+      { leaving: true },
     ).catch(() => {});
   }
 
@@ -104,7 +115,11 @@ export class Heartbeat {
   async #beat(): Promise<void> {
     const { edge } = this.#options;
     try {
-      const answer = await edge.client.heartbeat(this.#options.profile(), this.#abort.signal);
+      const answer = await edge.client.heartbeat(
+        this.#options.profile(),
+        this.#abort.signal,
+        { draining: this.#draining },
+      );
       this.#intervalMs = answer.heartbeatIntervalMs;
       edge.outage.recovered();
     } catch (error) {

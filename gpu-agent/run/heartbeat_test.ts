@@ -43,3 +43,33 @@ Deno.test("beatNow() during a heartbeat in flight sends one more, with the profi
   await second;
   await heartbeat.stop();
 });
+
+Deno.test("drain(): this beat and every later one say the agent drains; the last says it leaves", async () => {
+  const sent: { draining: boolean; leaving: boolean }[] = [];
+  const client = {
+    serverUrl: "http://edge.test",
+    heartbeat(_profile: AgentProfile, _signal: AbortSignal, state = {}) {
+      const { draining = false, leaving = false } = state as Record<string, boolean>;
+      sent.push({ draining, leaving });
+      return Promise.resolve({ agentId: "a", name: "a", heartbeatIntervalMs: 1000, serverTime: 0 });
+    },
+  } as unknown as EdgeClient;
+  const clock = new FakeClock();
+  const heartbeat = new Heartbeat({
+    edge: new EdgeCalls(client, { logger: new MemoryLogger(), clock }),
+    profile: () => ({ hostname: "h", os: "linux", gpus: [], backends: [], concurrency: 1 }),
+    clock,
+    intervalMs: 1000,
+    onRejected: () => {},
+  });
+  await heartbeat.beatNow();
+  await heartbeat.drain();
+  await heartbeat.beatNow();
+  await heartbeat.leave();
+  assert.deepEqual(sent, [
+    { draining: false, leaving: false },
+    { draining: true, leaving: false },
+    { draining: true, leaving: false },
+    { draining: false, leaving: true },
+  ]);
+});

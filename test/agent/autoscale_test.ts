@@ -4,7 +4,8 @@
  * agent processes (`run --token <reusable pool token> --exit-when-idle`) while the desired count
  * of their tier is above the running count, and stops the newest with SIGTERM (drain) while it
  * is below. A burst of jobs must be answered within one polling period, every job must run
- * exactly once (none lost, none twice), and the pool must come back to its minimum.
+ * exactly once (none lost, none twice), the count must not fall and rise again (an agent stopped
+ * and another started in its place), and the pool must come back to its minimum.
  */
 import assert from "node:assert/strict";
 import { call, createProject, signUp, TEST_ROOM_SECRET } from "../../edge/testing.ts";
@@ -196,6 +197,17 @@ Deno.test("a scaler reading /scaling starts agents for a burst, every job runs o
     });
     assert.equal(Number(takes.rows[0]!.n), JOBS);
     assert.ok(children.length >= 2 && children.length <= 3, `${children.length} agents started`);
+    // Once the count fell, it never rose again: no agent was stopped only to be replaced (the
+    // idle hold covers the burst's last jobs; an agent draining its job is not counted).
+    const afterBurst = readings.filter((r) => r.at >= burstAt).map((r) => r.desired);
+    const fell = afterBurst.findIndex((d, i) => i > 0 && d < afterBurst[i - 1]!);
+    if (fell > 0) {
+      const later = afterBurst.slice(fell);
+      assert.ok(
+        later.every((d, i) => i === 0 || d <= later[i - 1]!),
+        `the desired count rose after falling: ${afterBurst.join(" ")}`,
+      );
+    }
 
     // Back to the minimum: after the scale-down idle time the desired count falls to 0 and
     // the scaler drains every agent; each exits 0 without holding anything.

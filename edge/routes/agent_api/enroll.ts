@@ -55,8 +55,11 @@ export const enrollRoutes = new Hono<AppEnv>()
   })
   .post("/heartbeat", requireAgent, ...jsonBody(heartbeatRequestSchema), async (c) => {
     const deps = c.get("deps");
-    const { profile, leaving } = c.req.valid("json");
-    const agent = await recordHeartbeat(deps, c.get("agent").id, profile, leaving ?? false);
+    const { profile, leaving, draining } = c.req.valid("json");
+    const agent = await recordHeartbeat(deps, c.get("agent").id, profile, {
+      leaving: leaving ?? false,
+      draining: draining ?? false,
+    });
     // A new backend or a bigger card may fit jobs that were waiting.
     deps.dispatcher.wake();
     return c.json(

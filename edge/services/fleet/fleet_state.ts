@@ -122,7 +122,8 @@ export async function readFleetState(deps: AppDeps, poolId?: string): Promise<Fl
           (select count(*) from jobs h where h.lease_agent_id = a.id
             and h.state in ('leased', 'running')) >= a.concurrency as busy
         from agents a
-        where a.revoked_at is null and a.last_seen_at >= ? ${oneAgentPool}`,
+        where a.revoked_at is null and a.last_seen_at >= ? and a.draining_since is null
+          ${oneAgentPool}`,
       args: [since, ...args],
     }),
   ]);

@@ -5,8 +5,9 @@
  *   desired = running + ceil(Σ queued × learned run time ÷ target wait) + queued with no run
  *             time learned yet (one agent each)
  *
- * kept at the agents online while the pool had work within its scale-down idle time (so a
- * burst's agents are not stopped between two jobs), and bounded by the pool's min and max (each
+ * kept at least at the agents online while the pool had work within its scale-down idle time
+ * (so a burst's agents are not stopped between two jobs, nor while its last jobs run; a
+ * draining agent is not online: fleet_state.ts), and bounded by the pool's min and max (each
  * tier's deployment has them). The reason says all of it in words.
  */
 import { sql } from "drizzle-orm";
@@ -116,22 +117,25 @@ function desiredForTier(
     want += s.unknown;
   }
   if (s.running > 0) parts.push(`${s.running} running`);
+  const holdMs = policy.scaleDownIdleS * 1000;
+  const held = s.idleMs < holdMs;
   if (s.known + s.unknown + s.running === 0) {
-    const holdMs = policy.scaleDownIdleS * 1000;
-    if (s.idleMs < holdMs && s.online > 0) {
-      want = s.online;
-      parts.push(
-        `nothing queued or running; keeping the ${s.online} online until ${policy.scaleDownIdleS} s after the last work (${
-          Math.round(s.idleMs / 1000)
-        } s ago)`,
-      );
-    } else {
-      parts.push(
-        `nothing queued or running${
-          Number.isFinite(s.idleMs) ? ` for ${policy.scaleDownIdleS} s or more` : ""
-        }`,
-      );
-    }
+    parts.push(
+      `nothing queued or running${
+        Number.isFinite(s.idleMs) && !held ? ` for ${policy.scaleDownIdleS} s or more` : ""
+      }`,
+    );
+  }
+  // Also while the last jobs run: were the count to fall to the jobs running, an autoscaler
+  // would stop agents (perhaps a busy one, which drains) and start new ones when the count rose
+  // back to the agents online as those jobs ended, all within the idle time.
+  if (held && s.online > want) {
+    want = s.online;
+    parts.push(
+      `keeping the ${s.online} online until ${policy.scaleDownIdleS} s after the last work (${
+        Math.round(s.idleMs / 1000)
+      } s ago)`,
+    );
   }
   let desired = want;
   if (desired > policy.maxAgents) {
