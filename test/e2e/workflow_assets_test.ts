@@ -113,6 +113,10 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
     await thumb.click();
     await page.getByTestId("take-viewer").waitFor();
     assert.equal(await page.getByTestId("take-template").innerText(), 'workflow "SDXL ink" v1');
+    assert.equal(
+      await page.getByTestId("take-runner").innerText(),
+      'Workflow "SDXL ink", version 1',
+    );
     await studio.screenshot(page, "workflow-take");
   });
 
@@ -149,6 +153,24 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
     );
     assert.equal(await page.getByTestId("mapping-model-folder-1").inputValue(), "loras");
   });
+
+  await t.step(
+    "a take's settings pin the node to the workflow version it ran; Run the newest unpins",
+    async () => {
+      await page.getByTestId("node-still").getByTestId("node-title").click();
+      await page.getByTestId("takes-still").locator("[data-testid^=take-]").first().click();
+      await page.getByTestId("take-viewer").waitFor();
+      await page.getByTestId("use-settings").click();
+      await page.keyboard.press("Escape");
+      await page.getByTestId("node-still").getByTestId("node-title").click();
+      const pin = page.getByTestId("inspector-workflow-pin");
+      await pin.waitFor();
+      assert.match(await pin.innerText(), /^Pinned to version 1 \(.*the newest is v2\)/);
+      await studio.screenshot(page, "workflow-pinned");
+      await pin.getByRole("button", { name: "Run the newest" }).click();
+      await pin.waitFor({ state: "detached" });
+    },
+  );
 
   await t.step("before Generate, the card names the model file no online agent has", async () => {
     const agent = await studio.startAgent(ana);
