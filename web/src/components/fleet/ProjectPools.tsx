@@ -15,14 +15,7 @@ function Current(props: { list: ProjectPoolList }) {
     <div class="small" data-testid="project-pools-current">
       <Show
         when={props.list.chosen}
-        fallback={
-          <span>
-            Default: the own machines of its owners and editors
-            {props.list.pools.length > 0
-              ? ` (${props.list.pools.map((p) => p.name).join(", ")})`
-              : ""}
-          </span>
-        }
+        fallback={<span>Default: the own machines of its owners and editors</span>}
       >
         <span>Chosen pools:</span> {props.list.pools.map((p) => p.name).join(", ")}
       </Show>
