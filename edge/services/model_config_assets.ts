@@ -15,9 +15,17 @@ import {
   ModelConfigError,
   parseModelConfig,
 } from "../../protocol/docker_models/model_config.ts";
+import { tierMismatch } from "../../protocol/docker_models/tiers.ts";
 import type { AppDeps } from "../context.ts";
 import { ApiError, conflict } from "../errors.ts";
-import { type Asset, type AssetEdit, createAsset, editAsset, loadAsset } from "./assets.ts";
+import {
+  type Asset,
+  type AssetEdit,
+  createAsset,
+  currentAssetsOfType,
+  editAsset,
+  loadAsset,
+} from "./assets.ts";
 
 /** The config checked as the agents check it, or a 422 naming `config.<field>` and the fix. */
 export function checkModelConfig(config: unknown): CheckedModel {
@@ -126,19 +134,41 @@ export async function modelConfigForJob(
     throw refuse("params.modelConfigAssetId", `"${asset.name}" is not a model config asset`);
   }
   const { config, checked } = storedConfig(asset);
-  const tiers = checked.pairs.filter((p) => p.nodeType === def.type).map((p) => p.tier);
-  if (tiers.length === 0) {
-    throw refuse(
-      "params.modelConfigAssetId",
-      `"${asset.name}" implements ${checked.implements.map((i) => i.nodeType).join(", ")} ` +
-        `nodes, not ${def.type}; pick another`,
-    );
-  }
-  if (!tiers.includes(tier)) {
-    throw refuse("tier", `"${asset.name}" runs ${def.type} at ${tiers.join(" or ")}, not ${tier}`);
+  const mismatch = tierMismatch(asset.name, def.type, checked.pairs, tier);
+  if (mismatch) {
+    const wrongType = !checked.pairs.some((p) => p.nodeType === def.type);
+    throw refuse(wrongType ? "params.modelConfigAssetId" : "tier", mismatch);
   }
   return {
     job: { assetId: asset.id, version: asset.version, name: asset.name, config },
     checked,
   };
+}
+
+/** A model config asset as it is now, checked (for `modelConfigAvailability`). */
+export interface CurrentModelConfig {
+  id: string;
+  name: string;
+  version: number;
+  checked: CheckedModel;
+}
+
+/** The project's model config assets as they are now; one that no longer passes is left out. */
+export async function currentModelConfigs(
+  deps: AppDeps,
+  projectId: string,
+): Promise<CurrentModelConfig[]> {
+  const rows = await currentAssetsOfType(deps, projectId, "model-config");
+  return rows.flatMap((row) => {
+    try {
+      return [{
+        id: row.id,
+        name: row.name,
+        version: row.version,
+        checked: storedConfig(row).checked,
+      }];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -24,14 +24,20 @@ import {
   workflowBindingSchema,
   type WorkflowFile,
 } from "../../protocol/workflows/mod.ts";
-import { and, eq, isNull } from "drizzle-orm";
-import { assets, type JobWorkflow } from "../../db/schema/mod.ts";
+import type { JobWorkflow } from "../../db/schema/mod.ts";
 import type { AppDeps } from "../context.ts";
 import { ApiError, conflict } from "../errors.ts";
 import { sha256Hex } from "../lib/bytes.ts";
 import { newId } from "../lib/ids.ts";
 import type { AssetRef } from "./asset_images.ts";
-import { type Asset, type AssetEdit, createAsset, editAsset, loadAsset } from "./assets.ts";
+import {
+  type Asset,
+  type AssetEdit,
+  createAsset,
+  currentAssetsOfType,
+  editAsset,
+  loadAsset,
+} from "./assets.ts";
 
 /** What a workflow upload or edit may say about the workflow. */
 export interface WorkflowFields {
@@ -341,14 +347,7 @@ export async function workflowForJob(
 
 /** The project's workflow assets as they are now; one whose params cannot be read is left out. */
 export async function currentWorkflows(deps: AppDeps, projectId: string) {
-  const rows = await deps.db.select({
-    id: assets.id,
-    name: assets.name,
-    version: assets.version,
-    params: assets.params,
-  }).from(assets).where(
-    and(eq(assets.projectId, projectId), eq(assets.type, "workflow"), isNull(assets.deletedAt)),
-  );
+  const rows = await currentAssetsOfType(deps, projectId, "workflow");
   return rows.flatMap((row) => {
     const params = workflowAssetParamsSchema.safeParse(row.params);
     return params.success ? [{ ...row, params: params.data }] : [];
