@@ -49,8 +49,11 @@ export interface ShareLink {
 
 export const ASSET_KINDS = ["character", "style", "location"] as const;
 export type AssetKind = typeof ASSET_KINDS[number];
-/** Every kind in the library: workflows are uploaded with their file (WorkflowsSection.tsx). */
-export type LibraryKind = AssetKind | "workflow";
+/**
+ * Every kind in the library: workflows are uploaded with their file (WorkflowsSection.tsx),
+ * Docker model configs checked as agents check them (ModelConfigsSection.tsx).
+ */
+export type LibraryKind = AssetKind | "workflow" | "model-config";
 
 export interface Asset {
   id: string;
