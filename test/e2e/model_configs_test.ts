@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { agentProfile, enrollAgent } from "../jobs/fake_agent.ts";
-import { graphOf, live, node, projectWith } from "./helpers.ts";
+import { graphOf, live, node, overHttp, projectWith } from "./helpers.ts";
 import { startStudio } from "./studio.ts";
 
 Deno.test("a Docker model config is made in the studio, picked on a node and answered for on its card", async (t) => {
@@ -69,10 +69,7 @@ Deno.test("a Docker model config is made in the studio, picked on a node and ans
       );
       await page.getByTestId("tier-still").selectOption("standard");
       // An agent whose Docker runs the studio's models comes online: the card says so.
-      // The fake agent's calls go to the studio's real edge over HTTP (it only uses `request`).
-      const app = {
-        app: { request: (path: string, init?: RequestInit) => fetch(studio.url + path, init) },
-      } as unknown as Parameters<typeof enrollAgent>[0];
+      const app = overHttp(studio);
       const profile = agentProfile({ backends: ["docker"], vramMiB: 8192 });
       const dockerProfile = {
         ...profile,
@@ -119,7 +116,7 @@ Deno.test("a Docker model config is made in the studio, picked on a node and ans
         "true",
       );
       await error.scrollIntoViewIfNeeded();
-    await studio.screenshot(page, "model-config-refused");
+      await studio.screenshot(page, "model-config-refused");
       await form.getByTestId("model-config-command").fill(
         '["python", "run.py", "--prompt={prompt}", "--out", "{outputs}"]',
       );

@@ -46,6 +46,8 @@ import type {
   ProjectPools,
   Revision,
   RoomTicketGrant,
+  ScalingToken,
+  ScalingTokenGrant,
   Select,
   ShareLink,
   SharePreview,
@@ -278,6 +280,21 @@ export function createEndpoints(api: ApiClient) {
         (await api.request<{ pool: Pool }>("PATCH", `/api/pools/${enc(poolId)}`, body)).pool,
       enroll: (poolId: string, body: { reusable?: boolean; days?: number }) =>
         api.request<PoolEnrollment>("POST", `/api/pools/${enc(poolId)}/enrollment-tokens`, body),
+      /** Its autoscalers' tokens (managers), newest first, without their secrets. */
+      scalingTokens: async (poolId: string) =>
+        (await api.request<{ tokens: ScalingToken[] }>(
+          "GET",
+          `/api/pools/${enc(poolId)}/scaling-tokens`,
+        )).tokens,
+      createScalingToken: (poolId: string, name: string) =>
+        api.request<ScalingTokenGrant>("POST", `/api/pools/${enc(poolId)}/scaling-tokens`, {
+          name,
+        }),
+      revokeScalingToken: (poolId: string, tokenId: string) =>
+        api.request<void>(
+          "DELETE",
+          `/api/pools/${enc(poolId)}/scaling-tokens/${enc(tokenId)}`,
+        ),
       /** The pools that run a project's jobs (members; not share-link guests). */
       ofProject: (id: string) => api.request<ProjectPools>("GET", `${project(id)}/pools`),
       /** The owner chooses them; [] returns to the default (owners' and editors' own pools). */
