@@ -21,7 +21,7 @@ function implemented(asset: Asset): { nodeType?: unknown; tiers?: unknown }[] {
 interface Runner {
   param: string;
   type: "workflow" | "model-config";
-  /** What the option and the notes call it. */
+  /** What the notes call it mid-sentence; the option's label starts with it capitalised. */
   noun: string;
   /** The tiers it runs the node type at (none: it implements another node type). */
   tiers: (asset: Asset, nodeType: string) => string[];
@@ -32,7 +32,7 @@ interface Runner {
 const RUNNERS: Runner[] = [{
   param: WORKFLOW_PARAM,
   type: "workflow",
-  noun: "Workflow",
+  noun: "workflow",
   tiers: (a, nodeType) => a.params.nodeType === nodeType ? [String(a.params.tier)] : [],
   note: (a, tiers) =>
     `Runs your workflow "${a.name}" at its ${tiers[0]} tier; the agent needs its model files.`,
@@ -48,6 +48,8 @@ const RUNNERS: Runner[] = [{
     `Runs your Docker model "${a.name}" in a container on an agent whose Docker runs the ` +
     `studio's models, at the node's tier (${tiers.join(" or ")}), without network.`,
 }];
+
+const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 
 export default function RunnerPicker(
   props: { session: ProjectSession; nodeId: string; nodeType: string; params: string[] },
@@ -71,7 +73,7 @@ export default function RunnerPicker(
     const at = named();
     return at && mine().find((a) => a.id === at.id && a.type === at.runner.type);
   };
-  const nouns = runners.map((r) => r.noun.toLowerCase()).join(" or ");
+  const nouns = runners.map((r) => r.noun).join(" or ");
   return (
     <div class="field">
       <label for="runner-picker">Runs</label>
@@ -93,7 +95,7 @@ export default function RunnerPicker(
           {(a) => (
             // `selected` on the option: the select's own value is set before the list arrives.
             <option value={a.id} selected={a.id === named()?.id}>
-              {runnerOf(a).noun}: {a.name} (v{a.version},{" "}
+              {capitalised(runnerOf(a).noun)}: {a.name} (v{a.version},{" "}
               {runnerOf(a).tiers(a, props.nodeType).join("/")})
             </option>
           )}
@@ -113,8 +115,7 @@ export default function RunnerPicker(
       </Show>
       <Show when={named() && list() && !chosen()}>
         <small class="field-error" data-testid="inspector-runner-missing">
-          The chosen {named()!.runner.noun.toLowerCase()}{" "}
-          is gone or implements another node type: pick another.
+          The chosen {named()!.runner.noun} is gone or implements another node type: pick another.
         </small>
       </Show>
       <Show when={list() && mine().length === 0}>
