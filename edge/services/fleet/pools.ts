@@ -200,4 +200,3 @@ export async function createPoolToken(
   });
   return { token, expiresAt, reusable: options.reusable };
 }
-
