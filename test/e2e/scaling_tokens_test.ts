@@ -44,7 +44,8 @@ Deno.test("a pool's admin makes, lists and revokes scaling tokens; a member sees
     // The token opens the pool's scaling answer, as the autoscaler will read it.
     const answer = await fetch(url, { headers: { authorization: `Bearer ${secret}` } });
     assert.equal(answer.status, 200);
-    assert.equal(typeof (await answer.json()).desired, "number");
+    const body = await answer.json() as { desired: unknown };
+    assert.equal(typeof body.desired, "number");
   });
 
   await t.step("after a reload it is listed as used, and its secret is nowhere", async () => {
