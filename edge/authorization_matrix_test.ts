@@ -575,8 +575,15 @@ const FLEET_ROUTES: Record<
     body: { reusable: true },
     expect: { anonymous: 401, outsider: 404, member: 403, admin: 201 },
   },
-  "POST /api/pools/:poolId/scaling-token": {
+  "GET /api/pools/:poolId/scaling-tokens": {
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 200 },
+  },
+  "POST /api/pools/:poolId/scaling-tokens": {
+    body: { name: "KEDA" },
     expect: { anonymous: 401, outsider: 404, member: 403, admin: 201 },
+  },
+  "DELETE /api/pools/:poolId/scaling-tokens/:tokenId": {
+    expect: { anonymous: 401, outsider: 404, member: 403, admin: 204 },
   },
   "GET /api/pools/:poolId/scaling": {
     expect: { anonymous: 401, outsider: 401, member: 401, admin: 401 },
@@ -613,11 +620,16 @@ Deno.test("studio and pool routes: outsiders 404, members may not manage, tokens
         const code = await call(t, "POST", `/api/studios/${studioId}/join-code`, {
           token: admin.token,
         });
+        const scalingToken = await call(t, "POST", `/api/pools/${poolId}/scaling-tokens`, {
+          token: admin.token,
+          body: { name: "existing" },
+        });
         const params: Record<string, string> = {
           ":studioId": studioId,
           ":poolId": poolId,
           ":userId": target.id,
           ":code": code.body.code,
+          ":tokenId": scalingToken.body.scalingToken.id,
         };
         const path = pattern.replace(/:\w+/g, (p) => params[p] ?? p);
         const body = entry.body === undefined ? undefined : JSON.parse(

@@ -38,3 +38,13 @@ export function enrollCommands(
     run: `${AGENT_LAUNCHER} run`,
   };
 }
+
+/**
+ * Where a pool's autoscaler reads how many agents it wants, and a command that reads it with a
+ * scaling token (what the Pools page shows once, beside the token; deploy/README.md puts the
+ * same URL and token in KEDA's ScaledObject).
+ */
+export function scalingUse(origin: string, poolId: string, token: string) {
+  const url = `${origin.replace(/\/+$/, "")}/api/pools/${poolId}/scaling`;
+  return { url, command: `curl -H ${shellQuote(`Authorization: Bearer ${token}`)} ${url}` };
+}

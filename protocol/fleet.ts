@@ -45,6 +45,9 @@ export const poolTokenSchema = z.object({
   days: z.number().int().min(1).max(365).default(30),
 }).strict();
 
+/** `POST /api/pools/:poolId/scaling-tokens`: a name that says which autoscaler holds it. */
+export const scalingTokenSchema = z.object({ name: fleetNameSchema }).strict();
+
 /** `PUT /api/projects/:id/pools`: the pools that run the project's jobs; [] for the default. */
 export const projectPoolsSchema = z.object({
   poolIds: z.array(z.uuid({ message: "not a valid id" })).max(20),

@@ -603,3 +603,23 @@ export interface WorkflowAvailability extends WorkAvailability {
   name: string;
   version: number;
 }
+
+/**
+ * The same for each of the project's Docker model config assets as it is now (`modelConfigs`):
+ * whether an online agent's Docker runs shared configs with the VRAM it needs, and why not in the
+ * words its queued job would wait with. It runs a node at the node's own tier when it implements
+ * the pair (`pairs`; protocol/docker_models/tiers.ts says why not). `params` are those its
+ * command reads.
+ */
+export interface ModelConfigAvailability {
+  assetId: string;
+  name: string;
+  version: number;
+  pairs: { nodeType: string; tier: Tier }[];
+  vramMiB: number;
+  /** It asks for network access (shown to the user; off for the studio's configs on agents). */
+  network: boolean;
+  agents: number;
+  blocked: { reason: WaitReason; message: string } | null;
+  params: string[];
+}

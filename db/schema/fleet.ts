@@ -65,8 +65,6 @@ export const pools = sqliteTable("pools", {
   targetWaitS: integer("target_wait_s").notNull().default(120),
   /** After the last work, agents are kept this long before the desired count falls. */
   scaleDownIdleS: integer("scale_down_idle_s").notNull().default(300),
-  /** SHA-256 of the pool's own scaling token (its autoscaler's), if one was made. */
-  scalingTokenHash: text("scaling_token_hash"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 }, (t) => [
@@ -74,6 +72,22 @@ export const pools = sqliteTable("pools", {
   uniqueIndex("pools_studio_name_idx").on(t.studioId, sql`lower(${t.name})`)
     .where(sql`studio_id is not null`),
 ]);
+
+/**
+ * Tokens for a pool's autoscalers (`GET /api/pools/:id/scaling` with `Authorization: Bearer`):
+ * named, listed without their secret (stored as SHA-256), each revoked on its own (its row
+ * deleted), so a KEDA cluster and a test scaler can each hold one and lose only theirs.
+ */
+export const poolScalingTokens = sqliteTable("pool_scaling_tokens", {
+  id: text("id").primaryKey(),
+  poolId: text("pool_id").notNull().references(() => pools.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull(),
+  /** When it last opened the pool's scaling answer (written at most once a minute). */
+  lastUsedAt: integer("last_used_at"),
+}, (t) => [index("pool_scaling_tokens_pool_idx").on(t.poolId, t.createdAt)]);
 
 /** The pools chosen to run a project's jobs (none: its owners' and editors' personal pools). */
 export const projectPools = sqliteTable("project_pools", {

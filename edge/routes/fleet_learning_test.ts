@@ -179,8 +179,9 @@ Deno.test("/metrics: queue depth, agents, claims, completions and durations per 
     assert.match(text, /md_pool_info\{pool="[^"]+",name="Render Farm",kind="studio"\} 1/);
 
     // The scaling answer: the pool's own token works for it, and says why.
-    const scalingToken = await call(t, "POST", `/api/pools/${poolId}/scaling-token`, {
+    const scalingToken = await call(t, "POST", `/api/pools/${poolId}/scaling-tokens`, {
       token: admin.token,
+      body: { name: "KEDA" },
     });
     const scaling = await call(t, "GET", `/api/pools/${poolId}/scaling`, {
       token: scalingToken.body.token,

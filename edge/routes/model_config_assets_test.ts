@@ -69,6 +69,19 @@ Deno.test("a model config becomes a versioned asset of the library, checked on e
       token: ada.token,
     });
     assert.deepEqual(listed.body.assets.map((a: { version: number }) => a.version), [2]);
+
+    // Before Generate, every member reads whether an online agent can run it (nobody is online).
+    const bea = await signUp(t, "Bea");
+    await addMember(t, id, ada, bea, "reviewer");
+    const caps = await call(t, "GET", `/api/projects/${id}/capabilities`, { token: bea.token });
+    assert.equal(caps.status, 200);
+    assert.deepEqual(
+      caps.body.modelConfigs.map((
+        m: { name: string; version: number; agents: number },
+      ) => [m.name, m.version, m.agents]),
+      [["Sketch model", 2, 0]],
+    );
+    assert.equal(caps.body.modelConfigs[0].blocked.reason, "no_agent_online");
   } finally {
     await t.close();
   }

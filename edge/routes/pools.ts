@@ -2,14 +2,21 @@
  * Pools (services/fleet/pools.ts): the ones you may see (your personal pool, your studios'),
  * create a studio pool, read one (its agents and scaling answer), rename it or change its
  * policy, make enrollment tokens that name it (single use, or reusable for an autoscaled fleet)
- * and a token for its autoscaler. A pool you may not see is 404; managing needs a personal
+ * and tokens for its autoscalers (made, listed without their secret, revoked one by one). A
+ * pool you may not see is 404; managing needs a personal
  * pool's owner or a studio admin (403 for members). The scaling answer itself, for
  * autoscalers, is `routes/metrics.ts`.
  */
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import { z } from "zod";
-import { enrollCommands } from "../../protocol/agent_command.ts";
-import { createPoolSchema, poolTokenSchema, updatePoolSchema } from "../../protocol/fleet.ts";
+import { enrollCommands, scalingUse } from "../../protocol/agent_command.ts";
+import {
+  createPoolSchema,
+  poolTokenSchema,
+  scalingTokenSchema,
+  updatePoolSchema,
+} from "../../protocol/fleet.ts";
 import type { AppEnv } from "../context.ts";
 import { idSchema } from "../lib/ids.ts";
 import { jsonBody, pathParams } from "../lib/validate.ts";
@@ -19,16 +26,30 @@ import {
   createPool,
   createPoolToken,
   ensurePersonalPool,
-  newScalingToken,
   publicPool,
   requirePool,
   updatePool,
   visiblePools,
 } from "../services/fleet/pools.ts";
 import { poolScaling } from "../services/fleet/scaling.ts";
+import {
+  createScalingToken,
+  listScalingTokens,
+  revokeScalingToken,
+} from "../services/fleet/scaling_tokens.ts";
 import { requireStudioRole } from "../services/fleet/studios.ts";
 
 const poolPath = pathParams(z.object({ poolId: idSchema }));
+const tokenPath = pathParams(z.object({ poolId: idSchema, tokenId: idSchema }));
+
+/**
+ * The caller manages the path's pool (404 for outsiders, 403 for members), checked before the
+ * body is read: someone who may not see the pool learns nothing from a 422.
+ */
+const managesPool = createMiddleware<AppEnv>(async function managesPool(c, next) {
+  await requirePool(c.get("deps"), currentUser(c).id, c.req.param("poolId")!, true);
+  await next();
+});
 
 export const poolRoutes = new Hono<AppEnv>()
   .use("*", requireUser)
@@ -84,8 +105,29 @@ export const poolRoutes = new Hono<AppEnv>()
       return c.json({ ...made, command }, 201);
     },
   )
-  .post("/:poolId/scaling-token", poolPath, async (c) => {
-    const deps = c.get("deps");
-    const { pool } = await requirePool(deps, currentUser(c).id, c.req.valid("param").poolId, true);
-    return c.json({ token: await newScalingToken(deps, pool.id) }, 201);
+  .get("/:poolId/scaling-tokens", poolPath, managesPool, async (c) => {
+    const tokens = await listScalingTokens(c.get("deps"), c.req.valid("param").poolId);
+    return c.json({ tokens });
+  })
+  .post(
+    "/:poolId/scaling-tokens",
+    poolPath,
+    managesPool,
+    ...jsonBody(scalingTokenSchema),
+    async (c) => {
+      const deps = c.get("deps");
+      const { poolId } = c.req.valid("param");
+      const made = await createScalingToken(
+        deps,
+        currentUser(c).id,
+        poolId,
+        c.req.valid("json").name,
+      );
+      return c.json({ ...made, ...scalingUse(deps.config.PUBLIC_URL, poolId, made.token) }, 201);
+    },
+  )
+  .delete("/:poolId/scaling-tokens/:tokenId", tokenPath, managesPool, async (c) => {
+    const { poolId, tokenId } = c.req.valid("param");
+    await revokeScalingToken(c.get("deps"), poolId, tokenId);
+    return c.body(null, 204);
   });

@@ -160,7 +160,8 @@ Deno.test("a studio member uses its pools; only admins manage them; outsiders ge
         ["GET", `/api/pools/${poolId}`],
         ["PATCH", `/api/pools/${poolId}`],
         ["POST", `/api/pools/${poolId}/enrollment-tokens`],
-        ["POST", `/api/pools/${poolId}/scaling-token`],
+        ["GET", `/api/pools/${poolId}/scaling-tokens`],
+        ["POST", `/api/pools/${poolId}/scaling-tokens`],
       ] as const
     ) {
       const body = method === "GET" ? {} : { body: {} };

@@ -60,6 +60,22 @@ export async function listAssetsJson(deps: AppDeps, projectId: string, type?: st
   return String(result.rows[0]!.body);
 }
 
+/** The project's live assets of one type as they are now (the parts matching reads). */
+export async function currentAssetsOfType(
+  deps: AppDeps,
+  projectId: string,
+  type: Asset["type"],
+): Promise<Pick<Asset, "id" | "name" | "version" | "params">[]> {
+  return await deps.db.select({
+    id: assets.id,
+    name: assets.name,
+    version: assets.version,
+    params: assets.params,
+  }).from(assets).where(
+    and(eq(assets.projectId, projectId), eq(assets.type, type), isNull(assets.deletedAt)),
+  );
+}
+
 /** A live asset with its JSON; 404 when there is none, 409 when its JSON cannot be read. */
 export async function loadAsset(deps: AppDeps, projectId: string, assetId: string) {
   const result = await deps.db.$client.execute({ sql: LOAD_SQL, args: [assetId, projectId] });

@@ -15,6 +15,7 @@ import {
   ModelConfigError,
   parseModelConfig,
 } from "../../protocol/docker_models/model_config.ts";
+import { tierMismatch } from "../../protocol/docker_models/tiers.ts";
 import type { AppDeps } from "../context.ts";
 import { ApiError, conflict } from "../errors.ts";
 import {
@@ -22,6 +23,7 @@ import {
   type AssetEdit,
   assetToRun,
   createAsset,
+  currentAssetsOfType,
   editAsset,
   loadAsset,
 } from "./assets.ts";
@@ -134,19 +136,41 @@ export async function modelConfigForJob(
     throw refuse("params.modelConfigAssetId", `"${asset.name}" is not a model config asset`);
   }
   const { config, checked } = storedConfig(asset);
-  const tiers = checked.pairs.filter((p) => p.nodeType === def.type).map((p) => p.tier);
-  if (tiers.length === 0) {
-    throw refuse(
-      "params.modelConfigAssetId",
-      `"${asset.name}" implements ${checked.implements.map((i) => i.nodeType).join(", ")} ` +
-        `nodes, not ${def.type}; pick another`,
-    );
-  }
-  if (!tiers.includes(tier)) {
-    throw refuse("tier", `"${asset.name}" runs ${def.type} at ${tiers.join(" or ")}, not ${tier}`);
+  const mismatch = tierMismatch(asset.name, def.type, checked.pairs, tier);
+  if (mismatch) {
+    const wrongType = !checked.pairs.some((p) => p.nodeType === def.type);
+    throw refuse(wrongType ? "params.modelConfigAssetId" : "tier", mismatch);
   }
   return {
     job: { assetId: asset.id, version: asset.version, name: asset.name, config },
     checked,
   };
+}
+
+/** A model config asset as it is now, checked (for `modelConfigAvailability`). */
+export interface CurrentModelConfig {
+  id: string;
+  name: string;
+  version: number;
+  checked: CheckedModel;
+}
+
+/** The project's model config assets as they are now; one that no longer passes is left out. */
+export async function currentModelConfigs(
+  deps: AppDeps,
+  projectId: string,
+): Promise<CurrentModelConfig[]> {
+  const rows = await currentAssetsOfType(deps, projectId, "model-config");
+  return rows.flatMap((row) => {
+    try {
+      return [{
+        id: row.id,
+        name: row.name,
+        version: row.version,
+        checked: storedConfig(row).checked,
+      }];
+    } catch {
+      return [];
+    }
+  });
 }

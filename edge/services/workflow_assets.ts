@@ -24,8 +24,7 @@ import {
   workflowBindingSchema,
   type WorkflowFile,
 } from "../../protocol/workflows/mod.ts";
-import { and, eq, isNull } from "drizzle-orm";
-import { assets, type JobWorkflow } from "../../db/schema/mod.ts";
+import type { JobWorkflow } from "../../db/schema/mod.ts";
 import type { AppDeps } from "../context.ts";
 import { ApiError, conflict } from "../errors.ts";
 import { sha256Hex } from "../lib/bytes.ts";
@@ -36,6 +35,7 @@ import {
   type AssetEdit,
   assetToRun,
   createAsset,
+  currentAssetsOfType,
   editAsset,
   loadAsset,
 } from "./assets.ts";
@@ -350,14 +350,7 @@ export async function workflowForJob(
 
 /** The project's workflow assets as they are now; one whose params cannot be read is left out. */
 export async function currentWorkflows(deps: AppDeps, projectId: string) {
-  const rows = await deps.db.select({
-    id: assets.id,
-    name: assets.name,
-    version: assets.version,
-    params: assets.params,
-  }).from(assets).where(
-    and(eq(assets.projectId, projectId), eq(assets.type, "workflow"), isNull(assets.deletedAt)),
-  );
+  const rows = await currentAssetsOfType(deps, projectId, "workflow");
   return rows.flatMap((row) => {
     const params = workflowAssetParamsSchema.safeParse(row.params);
     return params.success ? [{ ...row, params: params.data }] : [];

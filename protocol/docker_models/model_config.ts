@@ -36,7 +36,7 @@ const containerPath = z.string().max(255).refine(
   "an absolute path in the container, like /inputs/video.mp4 (no .., no trailing /)",
 );
 
-const configSchema = z.object({
+export const configSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "lower-case letters, digits, . _ -"),
   title: z.string().trim().min(1).max(200),
   /** Where the model comes from and how its command line was documented (cited). */

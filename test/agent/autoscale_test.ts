@@ -84,8 +84,9 @@ Deno.test("a scaler reading /scaling starts agents for a burst, every job runs o
       body: { reusable: true, days: 1 },
     });
     assert.equal(reusable.status, 201);
-    const scalingToken = (await call(t, "POST", `/api/pools/${poolId}/scaling-token`, {
+    const scalingToken = (await call(t, "POST", `/api/pools/${poolId}/scaling-tokens`, {
       token: admin.token,
+      body: { name: "test scaler" },
     })).body.token as string;
 
     const start = () => startAgent(edge.url, fake.url, reusable.body.token, 30);

@@ -2,7 +2,17 @@
 import type { Page } from "playwright-core";
 import type { Graph, GraphNode } from "../../protocol/graph.ts";
 import { until } from "../until.ts";
+import type { TestApp } from "../../edge/testing.ts";
 import type { Device, Studio, User } from "./studio.ts";
+
+/**
+ * The studio's real edge over HTTP where API fixtures (test/jobs/) take an in-process app: they
+ * only call its `request`.
+ */
+export function overHttp(studio: Studio): Pick<TestApp, "app"> {
+  const request = (path: string, init?: RequestInit) => fetch(studio.url + path, init);
+  return { app: { request } } as unknown as Pick<TestApp, "app">;
+}
 
 export function node(id: string, type: string, x: number, y: number, params = {}): GraphNode {
   return { id, type, title: id, x, y, params };

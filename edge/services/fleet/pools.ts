@@ -113,7 +113,6 @@ export function publicPool(pool: PoolRow, role: PoolRole) {
     studioId: pool.studioId,
     role,
     policy: policyOf(pool),
-    hasScalingToken: pool.scalingTokenHash !== null,
     createdAt: pool.createdAt,
   };
 }
@@ -200,12 +199,4 @@ export async function createPoolToken(
     expiresAt,
   });
   return { token, expiresAt, reusable: options.reusable };
-}
-
-/** A new scaling token for the pool's autoscaler (shown once; the previous one stops working). */
-export async function newScalingToken(deps: AppDeps, poolId: string): Promise<string> {
-  const token = randomToken();
-  await deps.db.update(pools).set({ scalingTokenHash: await sha256Hex(token) })
-    .where(eq(pools.id, poolId));
-  return token;
 }

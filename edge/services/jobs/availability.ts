@@ -2,9 +2,14 @@
  * What the agents online for a project can run, per node type and tier, told before anyone
  * presses Generate: how many agents can run it, why none can (the words a queued job would
  * wait with), where Generate would run it instead (a lower tier, and why), and which
- * parameters the templates that would run it read; and the same for each workflow asset.
+ * parameters the templates that would run it read; and the same for each workflow asset and
+ * each Docker model config asset.
  */
-import type { WorkAvailability, WorkflowAvailability } from "../../../protocol/jobs.ts";
+import type {
+  ModelConfigAvailability,
+  WorkAvailability,
+  WorkflowAvailability,
+} from "../../../protocol/jobs.ts";
 import { isExecutable, NODE_TYPES } from "../../../protocol/nodes.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
 import {
@@ -12,11 +17,13 @@ import {
   chooseTier,
   explainWait,
   misfit,
+  modelConfigRequirements,
   requirementsFor,
   workflowRequirements,
   workKey,
 } from "./matching.ts";
 import type { WorkflowAssetParams } from "../../../protocol/workflows/mod.ts";
+import type { CurrentModelConfig } from "../model_config_assets.ts";
 
 /** The parameters the templates of `agents` read for a pair; null when any of them does not say. */
 function _params(agents: AgentCapability[], nodeType: string, tier: Tier): string[] | null {
@@ -84,6 +91,31 @@ export function workflowAvailability(
       blocked: agents > 0 ? null : explainWait(online, requirements, work),
       downgrade: null,
       params: Object.keys(binding.params).sort(),
+    };
+  });
+}
+
+/** Whether and why not the online agents can run each model config, as its job would be matched. */
+export function modelConfigAvailability(
+  online: AgentCapability[],
+  configs: CurrentModelConfig[],
+): ModelConfigAvailability[] {
+  return configs.map(({ id, name, version, checked }) => {
+    const first = checked.pairs[0]!;
+    // Matching a model config job reads neither its node type nor its tier: any pair will do.
+    const work = { ...first, modelConfig: { name, version } };
+    const requirements = modelConfigRequirements(checked.vramMiB);
+    const agents = online.filter((a) => misfit(a, requirements, work) === null).length;
+    return {
+      assetId: id,
+      name,
+      version,
+      pairs: checked.pairs,
+      vramMiB: checked.vramMiB,
+      network: checked.network,
+      agents,
+      blocked: agents > 0 ? null : explainWait(online, requirements, work),
+      params: checked.params,
     };
   });
 }

@@ -5,6 +5,7 @@
  */
 import type {
   GenerateRequest,
+  ModelConfigAvailability,
   Take,
   WorkAvailability,
   WorkflowAvailability,
@@ -25,6 +26,7 @@ import type {
   Agent,
   Asset,
   AssetImageUpload,
+  AssetKind,
   AssetVersion,
   EnrollmentToken,
   GraphAt,
@@ -44,6 +46,8 @@ import type {
   ProjectPools,
   Revision,
   RoomTicketGrant,
+  ScalingToken,
+  ScalingTokenGrant,
   Select,
   ShareLink,
   SharePreview,
@@ -147,7 +151,7 @@ export function createEndpoints(api: ApiClient) {
       create: async (
         id: string,
         body: {
-          type: Exclude<LibraryKind, "workflow">;
+          type: AssetKind;
           name: string;
           description?: string;
           params?: Record<string, unknown>;
@@ -206,6 +210,21 @@ export function createEndpoints(api: ApiClient) {
           "GET",
           `${project(id)}/assets/${enc(assetId)}/workflow`,
         ),
+      /** Adds a Docker model config (checked as agents check it: 422 naming `config.<field>`). */
+      createModelConfig: async (id: string, body: { config: Record<string, unknown> }) =>
+        (await api.request<{ asset: Asset }>("POST", `${project(id)}/assets/model-configs`, body))
+          .asset,
+      /** A new version with another config; 409 when `baseVersion` is no longer the newest. */
+      updateModelConfig: async (
+        id: string,
+        assetId: string,
+        body: { config: Record<string, unknown>; baseVersion: number },
+      ) =>
+        (await api.request<{ asset: Asset }>(
+          "PUT",
+          `${project(id)}/assets/${enc(assetId)}/model-config`,
+          body,
+        )).asset,
       /** A new version with another mapping; 409 when `baseVersion` is no longer the newest. */
       updateWorkflowBinding: (
         id: string,
@@ -261,6 +280,21 @@ export function createEndpoints(api: ApiClient) {
         (await api.request<{ pool: Pool }>("PATCH", `/api/pools/${enc(poolId)}`, body)).pool,
       enroll: (poolId: string, body: { reusable?: boolean; days?: number }) =>
         api.request<PoolEnrollment>("POST", `/api/pools/${enc(poolId)}/enrollment-tokens`, body),
+      /** Its autoscalers' tokens (managers), newest first, without their secrets. */
+      scalingTokens: async (poolId: string) =>
+        (await api.request<{ tokens: ScalingToken[] }>(
+          "GET",
+          `/api/pools/${enc(poolId)}/scaling-tokens`,
+        )).tokens,
+      createScalingToken: (poolId: string, name: string) =>
+        api.request<ScalingTokenGrant>("POST", `/api/pools/${enc(poolId)}/scaling-tokens`, {
+          name,
+        }),
+      revokeScalingToken: (poolId: string, tokenId: string) =>
+        api.request<void>(
+          "DELETE",
+          `/api/pools/${enc(poolId)}/scaling-tokens/${enc(tokenId)}`,
+        ),
       /** The pools that run a project's jobs (members; not share-link guests). */
       ofProject: (id: string) => api.request<ProjectPools>("GET", `${project(id)}/pools`),
       /** The owner chooses them; [] returns to the default (owners' and editors' own pools). */
@@ -326,12 +360,16 @@ export function createEndpoints(api: ApiClient) {
           `${project(id)}/nodes/${enc(nodeId)}/selected-take`,
           { takeId },
         )).select,
-      /** What the agents online for the project can run now: node types by tier, workflows. */
+      /**
+       * What the agents online for the project can run now: node types by tier, workflows,
+       * Docker model configs.
+       */
       capabilities: (id: string) =>
-        api.request<{ capabilities: WorkAvailability[]; workflows: WorkflowAvailability[] }>(
-          "GET",
-          `${project(id)}/capabilities`,
-        ),
+        api.request<{
+          capabilities: WorkAvailability[];
+          workflows: WorkflowAvailability[];
+          modelConfigs: ModelConfigAvailability[];
+        }>("GET", `${project(id)}/capabilities`),
       /** Where a job's latest preview frame is served (an image; `at` tells frames apart). */
       previewUrl: (id: string, jobId: string, at: number) =>
         `${project(id)}/jobs/${enc(jobId)}/preview?at=${at}`,

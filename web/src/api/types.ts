@@ -49,8 +49,11 @@ export interface ShareLink {
 
 export const ASSET_KINDS = ["character", "style", "location"] as const;
 export type AssetKind = typeof ASSET_KINDS[number];
-/** Every kind in the library: workflows are uploaded with their file (WorkflowsSection.tsx). */
-export type LibraryKind = AssetKind | "workflow";
+/**
+ * Every kind in the library: workflows are uploaded with their file (WorkflowsSection.tsx),
+ * Docker model configs checked as agents check them (ModelConfigsSection.tsx).
+ */
+export type LibraryKind = AssetKind | "workflow" | "model-config";
 
 export interface Asset {
   id: string;
@@ -324,7 +327,6 @@ export interface Pool {
   studioId: string | null;
   role: "owner" | "admin" | "member";
   policy: PoolPolicy;
-  hasScalingToken: boolean;
 }
 
 /** One agent of a pool (`GET /api/pools/:id`): `busy` when it holds as many jobs as it runs. */
@@ -350,6 +352,22 @@ export interface PoolEnrollment {
   token: string;
   expiresAt: number;
   reusable: boolean;
+  command: string;
+}
+
+/** A pool's scaling token as listed (`GET /api/pools/:id/scaling-tokens`): never its secret. */
+export interface ScalingToken {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A new scaling token: its secret (shown once), and where and how an autoscaler uses it. */
+export interface ScalingTokenGrant {
+  token: string;
+  scalingToken: ScalingToken;
+  url: string;
   command: string;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The asset library: characters, styles and locations (and the workflows, WorkflowsSection.tsx). Create, edit (each save is a new
+ * The asset library: characters, styles and locations (and the workflows, WorkflowsSection.tsx,
+ * and Docker models, ModelConfigsSection.tsx). Create, edit (each save is a new
  * version), add reference images (drop, paste or pick files; each change is a new version),
  * see the versions with what changed and roll back; drag an asset onto the canvas to use it.
  */
@@ -13,6 +14,7 @@ import { addImages, imageFiles } from "../stores/asset_images.ts";
 import { toast } from "../stores/toasts.ts";
 import { versionChanges } from "../format/asset_versions.ts";
 import { NODE_DRAG_TYPE } from "./CanvasView.tsx";
+import ModelConfigsSection from "./ModelConfigsSection.tsx";
 import WorkflowsSection from "./WorkflowsSection.tsx";
 
 const report = (error: unknown) =>
@@ -302,6 +304,7 @@ export default function AssetsPanel(props: { session: ProjectSession }) {
         )}
       </For>
       <WorkflowsSection projectId={projectId} readOnly={props.session.readOnly()} />
+      <ModelConfigsSection projectId={projectId} readOnly={props.session.readOnly()} />
     </div>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { createEffect, createMemo, For, Match, on, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
-import { isExecutable, nodeType, RUNNER_PARAMS, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
+import { isExecutable, nodeType, RUNNER_PARAMS } from "../../../protocol/nodes.ts";
 import { paramProblem, requiredMessage } from "../../../protocol/param_rules.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import { SHORTCUTS } from "../canvas/keyboard.ts";
@@ -18,7 +18,7 @@ import { ASSET_KINDS, type AssetKind } from "../api/types.ts";
 import AssetPicker from "./AssetPicker.tsx";
 import LiveTextField from "./LiveTextField.tsx";
 import ParamField from "./ParamField.tsx";
-import WorkflowPicker from "./WorkflowPicker.tsx";
+import RunnerPicker from "./RunnerPicker.tsx";
 
 function NodeInspector(props: { session: ProjectSession; id: string }) {
   const s = props.session;
@@ -30,11 +30,10 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
     const kind = type.startsWith("asset.") ? type.slice(6) : "";
     return (ASSET_KINDS as readonly string[]).includes(kind) ? kind as AssetKind : null;
   };
-  // The asset and workflow pickers stand in for the raw `assetId` and `workflowAssetId` fields
-  // (and the workflow's pinned version); a model config asset is chosen through the API for now
-  // (no picker yet), never typed here.
+  // The asset picker and the runner picker stand in for the raw `assetId`, `workflowAssetId`
+  // and `modelConfigAssetId` fields: ids are chosen from the library, never typed.
   const all = fieldsForType(type);
-  const runsWorkflows = all.some((f) => f.key === WORKFLOW_PARAM);
+  const runnerParams = all.map((f) => f.key).filter((key) => RUNNER_PARAMS.includes(key));
   const fields = all.filter((f) =>
     !(assetKind() && f.key === "assetId") && !RUNNER_PARAMS.includes(f.key)
   );
@@ -166,10 +165,10 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
             />
           </div>
           <p class="muted small">{def?.title} · {def?.description}</p>
-          {/* A node running a library workflow: the picker's note says how it runs instead. */}
+          {/* A node running a library asset: the picker's note says how it runs instead. */}
           <Show
             when={def && isExecutable(def) &&
-              typeof n().params.workflowAssetId !== "string"}
+              !RUNNER_PARAMS.some((key) => typeof n().params[key] === "string")}
           >
             <p class={`run-availability ${note().tone}`} data-testid="inspector-availability">
               {note().text}
@@ -187,8 +186,8 @@ function NodeInspector(props: { session: ProjectSession; id: string }) {
           <Show when={assetKind()}>
             {(kind) => <AssetPicker session={s} nodeId={props.id} kind={kind()} />}
           </Show>
-          <Show when={runsWorkflows}>
-            <WorkflowPicker session={s} nodeId={props.id} nodeType={type} />
+          <Show when={runnerParams.length > 0}>
+            <RunnerPicker session={s} nodeId={props.id} nodeType={type} params={runnerParams} />
           </Show>
           <Show when={sharing().length > 0 && naming()}>
             {(at) => (

@@ -3,7 +3,7 @@
  * node type it implements and its tier; the edge checks the file and detects the mapping (which
  * node inputs the node's parameters go to, what it saves, which model files it needs), shown
  * here for each workflow for the user to adjust (WorkflowMappingEditor.tsx). A refused file
- * says why under the form (a UI-format export: "export with 'Save (API)'"). Nodes pick a workflow in the inspector (WorkflowPicker.tsx).
+ * says why under the form (a UI-format export: "export with 'Save (API)'"). Nodes pick a workflow in the inspector (RunnerPicker.tsx).
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { isExecutable, NODE_TYPES } from "../../../protocol/nodes.ts";
@@ -11,6 +11,7 @@ import { TIERS } from "../../../protocol/tiers.ts";
 import { ApiError } from "../api/client.ts";
 import type { Asset } from "../api/types.ts";
 import { api, settled } from "../services.ts";
+import AssetRows from "./AssetRows.tsx";
 import WorkflowMappingEditor from "./WorkflowMappingEditor.tsx";
 
 /** Node types a workflow can implement: those ComfyUI runs. */
@@ -145,30 +146,17 @@ export default function WorkflowsSection(props: { projectId: string; readOnly: b
           <p class="field-error" role="alert" data-testid="workflow-upload-error">{problem()}</p>
         </Show>
       </Show>
-      <For each={settled(workflows)}>
+      <AssetRows assets={settled(workflows)} prefix="workflow" open={open()} onOpen={setOpen}>
         {(asset) => (
-          <div class="asset" data-testid={`workflow-${asset.id}`}>
-            <button
-              type="button"
-              class="palette-item cat-asset"
-              onClick={() => setOpen(open() === asset.id ? null : asset.id)}
-            >
-              <span class="palette-dot" aria-hidden="true" />
-              <span class="palette-title">{asset.name}</span>
-              <span class="muted">v{asset.version}</span>
-            </button>
-            <Show when={open() === asset.id}>
-              <WorkflowDetails
-                projectId={props.projectId}
-                asset={asset}
-                readOnly={props.readOnly}
-                onSaved={(saved) =>
-                  mutate((list) => (list ?? []).map((w) => (w.id === saved.id ? saved : w)))}
-              />
-            </Show>
-          </div>
+          <WorkflowDetails
+            projectId={props.projectId}
+            asset={asset}
+            readOnly={props.readOnly}
+            onSaved={(saved) =>
+              mutate((list) => (list ?? []).map((w) => (w.id === saved.id ? saved : w)))}
+          />
         )}
-      </For>
+      </AssetRows>
     </section>
   );
 }

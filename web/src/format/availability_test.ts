@@ -77,3 +77,38 @@ Deno.test("a node that runs a workflow says, at the workflow's tier, which model
     text: 'Ready: 1 agent online can run your workflow "Wan fox" (v3, low).',
   });
 });
+
+Deno.test("a node running a Docker model config says whether it runs, at the node's tier", () => {
+  const config = {
+    assetId: "mc1",
+    name: "Sketch",
+    version: 2,
+    pairs: [{ nodeType: "image.generate", tier: "low" as const }],
+    vramMiB: 6144,
+    network: false,
+    agents: 0,
+    blocked: {
+      reason: "no_agent_online" as const,
+      message: "no agent is online for this project: start one with `deno task agent run`",
+    },
+    params: ["prompt"],
+    nodeType: "image.generate",
+    tier: "low" as const,
+  };
+  assert.deepEqual(availabilityNote(config, "low"), {
+    tone: "waits",
+    text: 'Your Docker model "Sketch" (v2) waits: no agent is online for this project: start ' +
+      "one with `deno task agent run`. Generate queues it until one can.",
+  });
+  assert.deepEqual(availabilityNote({ ...config, agents: 1, blocked: null }, "low"), {
+    tone: "ok",
+    text: 'Ready: 1 agent online can run your Docker model "Sketch" (v2).',
+  });
+  // The words the edge refuses the job with (services/model_config_assets.ts).
+  assert.deepEqual(availabilityNote({ ...config, agents: 1, tier: "high" }, "high"), {
+    tone: "waits",
+    text: 'Your Docker model "Sketch" (v2) cannot run this: "Sketch" runs image.generate at ' +
+      "low, not high. Choose another tier.",
+  });
+  assert.match(availabilityNote({ ...config, network: true }, "low").text, /network access/);
+});

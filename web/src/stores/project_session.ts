@@ -7,8 +7,18 @@ import { batch, createMemo, createSignal } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
 import { systemClock } from "../../../protocol/clock.ts";
-import type { WorkAvailability, WorkflowAvailability } from "../../../protocol/jobs.ts";
-import { NAMING_PARAMS, nodeType, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
+import type {
+  ModelConfigAvailability,
+  WorkAvailability,
+  WorkflowAvailability,
+} from "../../../protocol/jobs.ts";
+import type { ModelConfigRun } from "../format/availability.ts";
+import {
+  MODEL_CONFIG_PARAM,
+  NAMING_PARAMS,
+  nodeType,
+  WORKFLOW_PARAM,
+} from "../../../protocol/nodes.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
@@ -69,6 +79,10 @@ export function createProjectSession(project: Project) {
   /** The same for the project's workflow assets, by asset id; null until read. */
   const [workflowCapabilities, setWorkflowCapabilities] = createSignal<
     Map<string, WorkflowAvailability> | null
+  >(null);
+  /** The same for the project's Docker model config assets, by asset id; null until read. */
+  const [modelConfigCapabilities, setModelConfigCapabilities] = createSignal<
+    Map<string, ModelConfigAvailability> | null
   >(null);
   const [connection, setConnection] = createSignal<ConnectionState>({
     kind: "connecting",
@@ -263,6 +277,7 @@ export function createProjectSession(project: Project) {
           batch(() => {
             setCapabilities(new Map(read.capabilities.map((w) => [`${w.nodeType}:${w.tier}`, w])));
             setWorkflowCapabilities(new Map(read.workflows.map((w) => [w.assetId, w])));
+            setModelConfigCapabilities(new Map(read.modelConfigs.map((m) => [m.assetId, m])));
           });
         }
       }
@@ -273,19 +288,29 @@ export function createProjectSession(project: Project) {
     }
   }
 
+  /** A runner asset the node names, from `read`; a new one (uploaded since) is read again. */
+  function runnerOf<T>(id: unknown, read: Map<string, T> | null): T | null | undefined {
+    if (typeof id !== "string") return undefined;
+    const found = read?.get(id);
+    // Uploaded since the last read: read again (a deleted one stays unknown; Generate says).
+    if (!found && performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
+    return found ?? null;
+  }
+
   /**
    * Whether, where and why not the node can run at its chosen tier now (a node that runs a
-   * workflow asset: that workflow, at its own tier); null until known.
+   * workflow asset: that workflow, at its own tier; a Docker model config: that config, at the
+   * node's tier); null until known.
    */
-  function availabilityOf(nodeId: string): WorkAvailability | WorkflowAvailability | null {
+  function availabilityOf(
+    nodeId: string,
+  ): WorkAvailability | WorkflowAvailability | ModelConfigRun | null {
     const node = store.graph.nodes[nodeId];
-    const workflowId = node?.params[WORKFLOW_PARAM];
-    if (typeof workflowId === "string") {
-      const found = workflowCapabilities()?.get(workflowId);
-      // Uploaded since the last read: read again (a deleted one stays unknown; Generate says).
-      if (!found && performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
-      return found ?? null;
-    }
+    const workflow = runnerOf(node?.params[WORKFLOW_PARAM], workflowCapabilities());
+    if (workflow !== undefined) return workflow;
+    const config = runnerOf(node?.params[MODEL_CONFIG_PARAM], modelConfigCapabilities());
+    if (config) return { ...config, nodeType: node!.type, tier: tierOf(nodeId) };
+    if (config === null) return null;
     return (node && capabilities()?.get(`${node.type}:${tierOf(nodeId)}`)) || null;
   }
 
@@ -296,6 +321,9 @@ export function createProjectSession(project: Project) {
   function unusedParam(nodeId: string, key: string): string | undefined {
     const work = availabilityOf(nodeId);
     if (!work?.params || work.params.includes(key) || NAMING_PARAMS.includes(key)) return;
+    if ("pairs" in work) {
+      return `Not read by your Docker model "${work.name}": its command has no {${key}}`;
+    }
     if ("assetId" in work) {
       return `Not read by your workflow "${work.name}": it binds no input to it`;
     }

@@ -1,7 +1,7 @@
 /**
  * One pool: its name, whose it is, its policy, its agents (refreshed while shown), how many
- * agents its autoscaler is asked for and why, and for managers a form to change its policy and
- * the command that enrolls a machine into it.
+ * agents its autoscaler is asked for and why, and for managers a form to change its policy, the
+ * command that enrolls a machine into it and its autoscalers' tokens.
  */
 import { createResource, For, onCleanup, Show } from "solid-js";
 import type { Pool, Studio } from "../../api/types.ts";
@@ -10,6 +10,7 @@ import { api, settled } from "../../services.ts";
 import PoolAgents from "./PoolAgents.tsx";
 import PoolEnroll from "./PoolEnroll.tsx";
 import PoolPolicyEdit from "./PoolPolicyEdit.tsx";
+import PoolScalingTokens from "./PoolScalingTokens.tsx";
 
 const REFRESH_MS = 5_000;
 
@@ -53,6 +54,7 @@ export default function PoolCard(
       <Show when={props.pool.role !== "member"}>
         <PoolPolicyEdit pool={props.pool} onSaved={props.onChanged} />
         <PoolEnroll poolId={props.pool.id} />
+        <PoolScalingTokens poolId={props.pool.id} />
       </Show>
     </section>
   );
