@@ -13,6 +13,7 @@ import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
 import {
   anaWithEditorBen,
   clipOrder,
+  dragBy,
   generateTake,
   graphOf,
   live,
@@ -23,14 +24,6 @@ import {
 import { startStudio, until } from "./studio.ts";
 
 /** Presses at `from`, moves in small steps by `dx` pixels, releases: a user's drag. */
-async function dragBy(page: Page, from: { x: number; y: number }, dx: number): Promise<void> {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  const steps = 8;
-  for (let i = 1; i <= steps; i++) await page.mouse.move(from.x + (dx * i) / steps, from.y);
-  await page.mouse.up();
-}
-
 /** The screen x of the playhead. */
 async function playheadX(page: Page): Promise<number> {
   return (await page.getByTestId("playhead").boundingBox())!.x;

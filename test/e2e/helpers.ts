@@ -151,3 +151,16 @@ export function clipOrder(page: Page): Promise<string[]> {
       .sort((a, b) => a.left - b.left).map((c) => c.node)
   );
 }
+
+/** Presses at `from`, moves `dx` pixels to the right (left if negative) in steps, releases. */
+export async function dragBy(
+  page: Page,
+  from: { x: number; y: number },
+  dx: number,
+): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  const steps = 8;
+  for (let i = 1; i <= steps; i++) await page.mouse.move(from.x + (dx * i) / steps, from.y);
+  await page.mouse.up();
+}

@@ -19,6 +19,7 @@ import {
   videoTrack,
 } from "../../../protocol/cut.ts";
 import { shotFrames, soundFrames } from "../../../protocol/cut_from_graph.ts";
+import { pastTake, takeEndsAt, takeFrames } from "../../../protocol/take_length.ts";
 import type { GraphNode } from "../../../protocol/graph.ts";
 import type { Take } from "../api/types.ts";
 import { nodeType } from "../../../protocol/nodes.ts";
@@ -77,6 +78,16 @@ export default function Timeline(props: { session: ProjectSession }) {
   createEffect(on(() => cut()?.id, () => setWatching(null), { defer: true }));
   const editable = () => !s.readOnly();
   const edit = (ops: Change[]) => void s.editCut(ops);
+  const nodeOf = (id: string) => s.graph.nodes[id];
+  /** The take a clip of `nodeId` plays: its node's selected take; none for a deleted node. */
+  const takeOf = (nodeId: string) => (nodeOf(nodeId) ? s.playedTake(nodeId) : undefined);
+  /** The frames of the cut's rate the take of `nodeId` holds; null when not known. */
+  const limitOf = (nodeId: string) => takeFrames(takeOf(nodeId)?.media, fps());
+  /** Why the clip cannot play as far as it reads (its take is shorter), or null. */
+  const pastTakeOf = (clip: { id: string; nodeId: string; out: number }) =>
+    pastTake(clip, limitOf(clip.nodeId), fps())?.message ?? null;
+  /** How many frames the drag `d` moves its clip or edge by. */
+  const dragFrames = (d: Drag) => Math.round(d.dx / scale());
 
   /** The track as drawn: a trim being dragged shows its new length at once. */
   const track = createMemo(() => {
@@ -87,7 +98,9 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!d || d.mode === "move") return clips;
     const edge = d.mode;
     return clips.map((clip) =>
-      clip.id === d.clipId ? { ...clip, ...trimEdge(clip, edge, Math.round(d.dx / scale())) } : clip
+      clip.id === d.clipId
+        ? { ...clip, ...trimEdge(clip, edge, dragFrames(d), limitOf(clip.nodeId)) }
+        : clip
     );
   });
   const layout = createMemo(() => placeClips(track()));
@@ -99,7 +112,7 @@ export default function Timeline(props: { session: ProjectSession }) {
       ...lane,
       clips: lane.clips.map((clip) =>
         clip.id === d?.clipId
-          ? { ...clip, ...audioEdit(clip, d.mode, Math.round(d.dx / scale())) }
+          ? { ...clip, ...audioEdit(clip, d.mode, dragFrames(d), limitOf(clip.nodeId)) }
           : clip
       ),
     }));
@@ -111,7 +124,6 @@ export default function Timeline(props: { session: ProjectSession }) {
     }
     return end;
   };
-  const nodeOf = (id: string) => s.graph.nodes[id];
   const label = (nodeId: string) => {
     const node = nodeOf(nodeId);
     if (!node) return "deleted node";
@@ -133,8 +145,7 @@ export default function Timeline(props: { session: ProjectSession }) {
   const now = createMemo(() => {
     const at = playingAt(layout().clips, shown());
     if (!at) return null;
-    const take = s.playedTake(at.placed.clip.nodeId);
-    return { ...at, take: nodeOf(at.placed.clip.nodeId) ? take : undefined };
+    return { ...at, take: takeOf(at.placed.clip.nodeId) };
   });
 
   // ---------------------------------------------------------------- editing
@@ -201,10 +212,28 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (handled) e.preventDefault();
   };
 
+  /**
+   * Said while a trim is held at its take's end, and for a moment after it lands there: the
+   * edge stops where the take does, and this says why.
+   */
+  const [hint, setHint] = createSignal<string | null>(null);
+  let hintTimer: ReturnType<typeof setTimeout> | undefined;
+  const takeEndHint = (d: Drag): string | null => {
+    const clip = cut()?.clips[d.clipId];
+    const limit = clip && limitOf(clip.nodeId);
+    if (d.mode === "move" || !clip || !limit) return null;
+    const free = trimEdge(clip, d.mode, dragFrames(d))[d.mode];
+    return free !== trimEdge(clip, d.mode, dragFrames(d), limit)[d.mode]
+      ? takeEndsAt(limit, fps())
+      : null;
+  };
+
   const startDrag = (e: PointerEvent, clipId: string, mode: Drag["mode"]) => {
     if (!editable() || e.button !== 0) return;
     e.stopPropagation();
     e.preventDefault();
+    clearTimeout(hintTimer);
+    setHint(null);
     setSelected(clipId);
     setDrag({ clipId, mode, startX: e.clientX, dx: 0 });
     // Followed on the window, so a drag that leaves the lanes still ends.
@@ -218,18 +247,23 @@ export default function Timeline(props: { session: ProjectSession }) {
   };
   const moveDrag = (e: PointerEvent) => {
     const d = drag();
-    if (d) setDrag({ ...d, dx: e.clientX - d.startX });
+    if (!d) return;
+    const next = { ...d, dx: e.clientX - d.startX };
+    setDrag(next);
+    setHint(takeEndHint(next));
   };
   const endDrag = (e: PointerEvent) => {
     const d = drag();
     const c = cut();
     setDrag(null);
+    hintTimer = setTimeout(() => setHint(null), 6000);
     if (!d || !c || Math.abs(d.dx) < 2) return;
     const clip = c.clips[d.clipId];
     if (!clip) return;
-    const frames = Math.round(d.dx / scale());
+    const frames = dragFrames(d);
+    const limit = limitOf(clip.nodeId);
     if (clip.kind === "audio") {
-      const set = audioEdit(clip, d.mode, frames);
+      const set = audioEdit(clip, d.mode, frames, limit);
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
     } else if (d.mode === "move") {
       const placed = layout().clips.find((p) => p.clip.id === d.clipId)!;
@@ -239,7 +273,7 @@ export default function Timeline(props: { session: ProjectSession }) {
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set: { position } }]);
     } else {
       // The dragged edge only: a teammate's trim of the other edge meanwhile stays.
-      const set = { [d.mode]: trimEdge(clip, d.mode, frames)[d.mode] };
+      const set = { [d.mode]: trimEdge(clip, d.mode, frames, limit)[d.mode] };
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
     }
   };
@@ -296,7 +330,9 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!c || !node) return;
     const id = crypto.randomUUID().slice(0, 8);
     const kind = hasOutput(node, "video") ? "video" : "audio";
-    const frames = (kind === "video" ? shotFrames : soundFrames)(node, c.format.fps);
+    // As long as the node asks for, and no longer than its take, when that is known.
+    const asked = (kind === "video" ? shotFrames : soundFrames)(node, c.format.fps);
+    const frames = Math.min(asked, limitOf(node.id) ?? asked);
     if (kind === "video") {
       edit([{
         type: "cut.clip.add",
@@ -464,6 +500,9 @@ export default function Timeline(props: { session: ProjectSession }) {
       </Show>
       <Show when={cut()}>
         <div class="timeline-body">
+          <Show when={hint()}>
+            <p class="trim-hint" role="status" data-testid="trim-hint">{hint()}</p>
+          </Show>
           <CutPreview
             now={now() && { ...now()!, name: label(now()!.placed.clip.nodeId) }}
             speed={speed()}
@@ -494,10 +533,8 @@ export default function Timeline(props: { session: ProjectSession }) {
             <div class="lane video-lane" style={{ width: `${contentWidth()}px` }}>
               <For each={layout().clips}>
                 {(placed, i) => {
-                  const take =
-                    () => (nodeOf(placed.clip.nodeId)
-                      ? s.playedTake(placed.clip.nodeId)
-                      : undefined);
+                  const take = () => takeOf(placed.clip.nodeId);
+                  const past = () => pastTakeOf(placed.clip);
                   const moving = () => drag()?.mode === "move" && drag()?.clipId === placed.clip.id;
                   return (
                     <>
@@ -505,6 +542,7 @@ export default function Timeline(props: { session: ProjectSession }) {
                         class="cut-clip"
                         classList={{
                           gap: !take(),
+                          "past-take": past() !== null,
                           selected: selected() === placed.clip.id,
                           moving: moving(),
                         }}
@@ -515,7 +553,9 @@ export default function Timeline(props: { session: ProjectSession }) {
                         }}
                         onPointerDown={(e) => startDrag(e, placed.clip.id, "move")}
                         onClick={() => setSelected(placed.clip.id)}
-                        title={`${label(placed.clip.nodeId)} · ${placed.frames} frames`}
+                        title={`${label(placed.clip.nodeId)} · ${placed.frames} frames${
+                          past() ? ` · ${past()}` : ""
+                        }`}
                         data-testid={`clip-${placed.clip.id}`}
                         data-node={placed.clip.nodeId}
                         data-frames={placed.frames}
@@ -575,6 +615,7 @@ export default function Timeline(props: { session: ProjectSession }) {
                   selected={selected()}
                   label={label}
                   hasTake={(nodeId) => !!s.playedTake(nodeId)}
+                  pastTake={pastTakeOf}
                   select={setSelected}
                   startDrag={startDrag}
                 />
@@ -596,6 +637,8 @@ export default function Timeline(props: { session: ProjectSession }) {
               label={label(clip().nodeId)}
               editable={editable()}
               transitionLimit={transitionRoom(clip().id)}
+              takeFrames={limitOf(clip().nodeId)}
+              pastTake={pastTakeOf(clip())}
               set={setClip}
               remove={() => {
                 const c = cut();

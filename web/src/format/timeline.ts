@@ -44,20 +44,21 @@ export function positionAtEnd(track: readonly VideoClip[]): string {
 }
 
 /**
- * A trim moved by `delta` frames at one edge: `in` stays within [0, out - 1], `out` above `in`
- * (and within `limit`, the take's length, when known).
+ * A trim moved by `delta` frames at one edge: `in` stays within [0, out - 1], `out` above `in`;
+ * with `limit`, the take's length in frames when known (protocol/take_length.ts), neither edge
+ * passes the take's end.
  */
 export function trimEdge(
   clip: { in: number; out: number },
   edge: "in" | "out",
   delta: number,
-  limit?: number,
+  limit: number | null = null,
 ): { in: number; out: number } {
+  const end = limit ?? Infinity;
   if (edge === "in") {
-    return { in: Math.max(0, Math.min(clip.out - 1, clip.in + delta)), out: clip.out };
+    return { in: Math.max(0, Math.min(clip.out - 1, end - 1, clip.in + delta)), out: clip.out };
   }
-  const out = Math.max(clip.in + 1, clip.out + delta);
-  return { in: clip.in, out: limit === undefined ? out : Math.min(limit, out) };
+  return { in: clip.in, out: Math.max(clip.in + 1, Math.min(end, clip.out + delta)) };
 }
 
 /** The index where a clip dragged to `x` (pixels from the track's start) lands. */
@@ -70,18 +71,19 @@ export function dropIndex(placed: readonly PlacedClip[], x: number, scale: numbe
 /**
  * An audio clip dragged by `delta` frames: "move" shifts its start; "in" trims its head and
  * moves its start with it, so the sound that stays plays where it played before (as editors
- * trim a clip placed in time); "out" trims its tail. It never starts before the film, nor
- * reads before its take's start, and keeps at least one frame. Only what the drag changes is
- * returned: a move and a teammate's trim of the same clip both stay (last writer wins per
- * property in the room).
+ * trim a clip placed in time); "out" trims its tail, not past `limit` (its take's length in
+ * frames, when known). It never starts before the film, nor reads before its take's start, and
+ * keeps at least one frame. Only what the drag changes is returned: a move and a teammate's trim
+ * of the same clip both stay (last writer wins per property in the room).
  */
 export function audioEdit(
   clip: { start: number; in: number; out: number },
   mode: "move" | "in" | "out",
   delta: number,
+  limit: number | null = null,
 ): { start?: number; in?: number; out?: number } {
   if (mode === "move") return { start: Math.max(0, clip.start + delta) };
-  if (mode === "out") return { out: Math.max(clip.in + 1, clip.out + delta) };
+  if (mode === "out") return { out: trimEdge(clip, "out", delta, limit).out };
   const by = Math.max(-clip.in, -clip.start, Math.min(clip.out - clip.in - 1, delta));
   return { start: clip.start + by, in: clip.in + by };
 }

@@ -49,6 +49,20 @@ Deno.test("edge drags keep a trim sound; a drop lands before the clip whose midd
   assert.deepEqual([0, 4, 6, 16, 40].map((x) => dropIndex(clips, x, 1)), [0, 0, 1, 2, 2]);
 });
 
+Deno.test("trims and extensions stop at the take's end when its length is known", () => {
+  // A take of 48 frames: the tail goes no further, the head no later than its last frame.
+  assert.deepEqual(trimEdge({ in: 10, out: 40 }, "out", 30, 48), { in: 10, out: 48 });
+  assert.deepEqual(trimEdge({ in: 10, out: 40 }, "in", 30, 48), { in: 39, out: 40 });
+  // A clip already past a shorter take (another take circled since) comes back within it.
+  assert.deepEqual(trimEdge({ in: 10, out: 60 }, "in", 45, 48), { in: 47, out: 60 });
+  assert.deepEqual(trimEdge({ in: 10, out: 60 }, "out", 2, 48), { in: 10, out: 48 });
+  // Unknown length: as before.
+  assert.deepEqual(trimEdge({ in: 10, out: 40 }, "out", 30, null), { in: 10, out: 70 });
+  const rain = { start: 10, in: 4, out: 100 };
+  assert.deepEqual(audioEdit(rain, "out", 50, 120), { out: 120 });
+  assert.deepEqual(audioEdit(rain, "out", 50), { out: 150 });
+});
+
 Deno.test("an audio clip moves by its start; a head trim keeps the sound in place", () => {
   const rain = { start: 10, in: 4, out: 100 };
   // Only what the drag changes: a teammate's trim of the same clip meanwhile stays.

@@ -1,0 +1,138 @@
+/**
+ * What editors met on the cut's timeline (issue 15's leftovers), with Ana (owner) on a real agent
+ * with ffmpeg: a trim or an extension stops at the take's real end (ffprobe's facts, at the cut's
+ * rate) and says why; an audio clip dragged near a clip's edge or the playhead snaps to it, as
+ * trims do; the timeline's bar stays on one line from 1,280 px wide up.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
+import {
+  anaWithEditorBen,
+  clipOrder,
+  dragBy,
+  generateTake,
+  graphOf,
+  live,
+  node,
+  takesOf,
+} from "./helpers.ts";
+import { startStudio, until } from "./studio.ts";
+
+Deno.test("the cut timeline: trims stop at the take's end, audio snaps, the bar fits", async (t) => {
+  await using studio = await startStudio();
+  const dir = await Deno.makeTempDir({ prefix: "md-e2e-limits-" });
+  const shot = (id: string, code: string, x: number) =>
+    // The node asks for 32 frames at 16 fps: 48 frames of the 24 fps cut, as long as its take.
+    node(id, "shot.generate", x, 80, {
+      prompt: id,
+      scene: "SC01",
+      shot: code,
+      fps: 16,
+      frames: 32,
+    });
+  const { ana, projectId } = await anaWithEditorBen(
+    studio,
+    graphOf([
+      shot("wide", "SHOT-010", 80),
+      shot("door", "SHOT-020", 420),
+      node("rain", "audio.generate", 760, 80, { prompt: "rain", seconds: 3 }),
+    ]),
+  );
+  const agent = await studio.startAgent(ana);
+  for (const [nodeId, c] of [["wide", "red"], ["door", "green"]]) {
+    const file = await makeClip(`${dir}/${c}.mp4`, {
+      source: `color=c=${c}`,
+      rate: 16,
+      seconds: 2,
+    });
+    studio.fake.behaviour.outputBytes = () => Deno.readFileSync(file);
+    await generateTake(studio, ana, projectId, nodeId!);
+  }
+  studio.fake.behaviour.outputBytes = undefined;
+  await generateTake(studio, ana, projectId, "rain", "audio.generate");
+  await agent.stop();
+  assert.equal((await takesOf(studio, ana, projectId, "wide")).length, 1);
+
+  const a = await studio.open(ana, `/projects/${projectId}`);
+  await live(a);
+  const clipOf = (nodeId: string) => a.locator(`.video-lane [data-node="${nodeId}"]`);
+  const rain = a.locator(".audio-lane .cut-clip").first();
+  const attr = async (el: ReturnType<Page["locator"]>, name: string) =>
+    Number(await el.getAttribute(name));
+  await a.getByTestId("new-cut").click();
+  await until("two clips", async () => (await clipOrder(a)).length === 2);
+
+  await t.step("a trim or extension stops at the take's real end, and says why", async () => {
+    // Two pixels a frame. The wide clip's end (held above the transition handle beside it)
+    // dragged 24 frames in: 24 frames long.
+    let box = (await clipOf("wide").boundingBox())!;
+    await dragBy(a, { x: box.x + box.width - 3, y: box.y + 8 }, -48);
+    await until(
+      "wide trimmed to 24",
+      async () => (await attr(clipOf("wide"), "data-frames")) === 24,
+    );
+    // Then 50 frames out: the take holds 48, so it stops there and the hint says why.
+    box = (await clipOf("wide").boundingBox())!;
+    await a.mouse.move(box.x + box.width - 3, box.y + 8);
+    await a.mouse.down();
+    for (let dx = 10; dx <= 100; dx += 10) {
+      await a.mouse.move(box.x + box.width - 3 + dx, box.y + 8);
+    }
+    // While held past the end: drawn at the take's end, with the reason.
+    assert.equal(await attr(clipOf("wide"), "data-frames"), 48);
+    assert.match(await a.getByTestId("trim-hint").innerText(), /take is 48 frames long/);
+    await studio.screenshot(a, "cut-limits-trim-held-at-take-end");
+    await a.mouse.up();
+    await until("the trim landed", async () => (await attr(clipOf("wide"), "data-frames")) === 48);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await attr(clipOf("wide"), "data-frames"), 48, "not past the take");
+    // The clip's details say how long its take is.
+    await clipOf("wide").click();
+    assert.match(await a.getByTestId("clip-trim").innerText(), /48 frames of a 48-frame take/);
+  });
+
+  await t.step("an audio clip snaps to a clip's edge and to the playhead", async () => {
+    await a.getByTestId("clip-node").selectOption("rain");
+    await a.getByTestId("add-clip").click();
+    await until("an audio clip", async () => (await rain.count()) === 1);
+    assert.equal(await attr(rain, "data-start"), 0);
+    // 45 frames to the right: within 4 frames of the wide clip's end (48), it starts there.
+    let box = (await rain.boundingBox())!;
+    await dragBy(a, { x: box.x + 40, y: box.y + box.height / 2 }, 90);
+    await until("rain at 48", async () => (await attr(rain, "data-start")) === 48);
+    // The playhead at frame 70; the rain dragged to start at 73 lands on it.
+    const ruler = (await a.getByTestId("ruler").boundingBox())!;
+    const lanes = (await a.locator(".lanes").boundingBox())!;
+    await a.mouse.click(lanes.x + 140 + 1, ruler.y + 5);
+    await until(
+      "playhead at 70",
+      async () => (await a.getByTestId("cut-timecode").innerText()).startsWith("00:00:02:22"),
+    );
+    box = (await rain.boundingBox())!;
+    await dragBy(a, { x: box.x + 40, y: box.y + box.height / 2 }, 50);
+    await until("rain at the playhead", async () => (await attr(rain, "data-start")) === 70);
+    // Its tail dragged near the door clip's end (96 frames): 96 - 70 = 26 frames long.
+    box = (await rain.boundingBox())!;
+    const end = box.x + box.width - 3;
+    await dragBy(a, { x: end, y: box.y + box.height / 2 }, lanes.x + 96 * 2 + 5 - end);
+    await until("rain ends at 96", async () => (await attr(rain, "data-frames")) === 26);
+    await studio.screenshot(a, "cut-limits-audio-snapped");
+  });
+
+  await t.step("the timeline's bar stays on one line at 1,400, 1,280 and 1,920 px", async () => {
+    for (const width of [1400, 1280, 1920]) {
+      await a.setViewportSize({ width, height: 860 });
+      await a.waitForTimeout(200);
+      // On one line: every control's top is above the shortest control's bottom.
+      const rows = await a.locator(".timeline-bar > *").evaluateAll((els) => {
+        const boxes = els.map((e) => e.getBoundingClientRect()).filter((r) => r.height > 0);
+        const tops = boxes.map((r) => r.top);
+        const spread = Math.max(...tops) - Math.min(...tops);
+        return spread < Math.min(...boxes.map((r) => r.height)) ? 1 : 2;
+      });
+      await studio.screenshot(a, `cut-limits-bar-${width}`);
+      assert.equal(rows, 1, `the bar wraps at ${width} px`);
+    }
+  });
+});
