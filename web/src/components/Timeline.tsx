@@ -12,6 +12,7 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import {
   audioTracks,
+  type CutClip,
   DEFAULT_CUT_FORMAT,
   placeClips,
   type PlacedClip,
@@ -30,6 +31,8 @@ import {
   playingAt,
   positionAtEnd,
   positionForMove,
+  SNAP_PIXELS,
+  snapDelta,
   transitionLimit,
   trimEdge,
 } from "../format/timeline.ts";
@@ -86,8 +89,18 @@ export default function Timeline(props: { session: ProjectSession }) {
   /** Why the clip cannot play as far as it reads (its take is shorter), or null. */
   const pastTakeOf = (clip: { id: string; nodeId: string; out: number }) =>
     pastTake(clip, limitOf(clip.nodeId), fps())?.message ?? null;
-  /** How many frames the drag `d` moves its clip or edge by. */
-  const dragFrames = (d: Drag) => Math.round(d.dx / scale());
+  /**
+   * How many frames the drag `d` moves its clip or edge by: the pointer's travel, snapped to the
+   * nearest clip edge or the playhead within a few pixels (`snapDelta`). Audio clips snap when
+   * moved and trimmed; a video clip's tail when trimmed (its head trim moves nothing on the film
+   * but its own end, and a moved video clip drops between its neighbours).
+   */
+  const dragFrames = (d: Drag): number => {
+    const frames = Math.round(d.dx / scale());
+    const clip = cut()?.clips[d.clipId];
+    if (!clip || (clip.kind === "video" && d.mode !== "out")) return frames;
+    return snapDelta(dragEdges(clip, d.mode), frames, snapMarks(clip), SNAP_PIXELS / scale());
+  };
 
   /** The track as drawn: a trim being dragged shows its new length at once. */
   const track = createMemo(() => {
@@ -104,6 +117,35 @@ export default function Timeline(props: { session: ProjectSession }) {
     );
   });
   const layout = createMemo(() => placeClips(track()));
+  /** The video track as it is, whatever is being dragged: what drags snap to. */
+  const resting = createMemo(() => placeClips(cut() ? videoTrack(cut()!) : []));
+  /** Where the edges that a drag of `clip` in `mode` moves are on the film, before the drag. */
+  const dragEdges = (clip: CutClip, mode: DragMode): number[] => {
+    if (clip.kind === "video") {
+      const placed = resting().clips.find((p) => p.clip.id === clip.id);
+      return placed ? [placed.recordOut] : [];
+    }
+    const end = clip.start + clip.out - clip.in;
+    return mode === "move" ? [clip.start, end] : [mode === "in" ? clip.start : end];
+  };
+  /**
+   * What a drag of `clip` snaps to: the film's start, the playhead, and the other clips' edges;
+   * for a video trim only the clips before it (those after move with its end).
+   */
+  const snapMarks = (clip: CutClip): number[] => {
+    const marks = [0, frame()];
+    const video = resting().clips;
+    const before = clip.kind === "video"
+      ? video.findIndex((p) => p.clip.id === clip.id)
+      : video.length;
+    for (const p of video.slice(0, Math.max(0, before))) marks.push(p.recordIn, p.recordOut);
+    for (const lane of audio()) {
+      for (const c of lane.clips) {
+        if (c.id !== clip.id) marks.push(c.start, c.start + c.out - c.in);
+      }
+    }
+    return marks;
+  };
   const audio = createMemo(() => (cut() ? audioTracks(cut()!) : []));
   /** The audio lanes as drawn: a clip being dragged shows where it would land. */
   const audioShown = createMemo(() => {

@@ -7,6 +7,7 @@
  * ```ts
  * const at = playingAt(layoutVideo(cut).clips, 130); // { placed, source: 34 } or null
  * const key = positionForMove(videoTrack(cut), "v3", 0); // before the first clip
+ * snapDelta([10], 35, [48], 4); // 38: the edge at 10 lands on the mark at 48
  * ```
  */
 import { generateKeyBetween } from "fractional-indexing";
@@ -59,6 +60,35 @@ export function trimEdge(
     return { in: Math.max(0, Math.min(clip.out - 1, end - 1, clip.in + delta)), out: clip.out };
   }
   return { in: clip.in, out: Math.max(clip.in + 1, Math.min(end, clip.out + delta)) };
+}
+
+/** How near, in pixels, a dragged clip or edge comes to a mark before it snaps to it. */
+export const SNAP_PIXELS = 8;
+
+/**
+ * A drag of `delta` frames, adjusted so that the dragged edge (of `edges`, in film frames before
+ * the drag) nearest to one of `marks` (other clips' edges, the playhead) lands on it, if it comes
+ * within `tolerance` frames; otherwise `delta` as it is. Video trims and every audio drag snap
+ * through this one rule.
+ */
+export function snapDelta(
+  edges: readonly number[],
+  delta: number,
+  marks: readonly number[],
+  tolerance: number,
+): number {
+  let snapped = delta;
+  let nearest = Infinity;
+  for (const edge of edges) {
+    for (const mark of marks) {
+      const gap = Math.abs(edge + delta - mark);
+      if (gap <= tolerance && gap < nearest) {
+        nearest = gap;
+        snapped = mark - edge;
+      }
+    }
+  }
+  return snapped;
 }
 
 /** The index where a clip dragged to `x` (pixels from the track's start) lands. */

@@ -5,6 +5,7 @@ import {
   dropIndex,
   playingAt,
   positionForMove,
+  snapDelta,
   transitionLimit,
   trimEdge,
 } from "./timeline.ts";
@@ -85,4 +86,14 @@ Deno.test("a transition is at most what both clips hold beside their other trans
   ]);
   assert.equal(transitionLimit(clips[0]!, clips[1]!), 34, "b holds 40 less its 6 into c");
   assert.equal(transitionLimit(clips[1]!, clips[2]!), 30, "b holds 40 less 10 from a; c 30");
+});
+
+Deno.test("a dragged edge near a mark lands on it; the nearest mark of the nearest edge wins", () => {
+  // A clip from 10 to 50 dragged 35 frames: its start (45) is 3 from the mark at 48.
+  assert.equal(snapDelta([10, 50], 35, [48, 100], 4), 38);
+  // Dragged 37: its end (87) is 1 from 88, nearer than its start (47) is to 45.
+  assert.equal(snapDelta([10, 50], 37, [45, 88], 4), 38);
+  // Too far from every mark: as dragged.
+  assert.equal(snapDelta([10, 50], 20, [48, 100], 4), 20);
+  assert.equal(snapDelta([10], 20, [], 4), 20);
 });
