@@ -134,5 +134,15 @@ Deno.test("the cut timeline: trims stop at the take's end, audio snaps, the bar 
       await studio.screenshot(a, `cut-limits-bar-${width}`);
       assert.equal(rows, 1, `the bar wraps at ${width} px`);
     }
+    // The exports moved into a menu: it opens, offers both files, and closes on a press elsewhere.
+    await a.getByTestId("cut-export").locator("summary").click();
+    assert.match(
+      await a.getByTestId("export-otio").getAttribute("href") ?? "",
+      /\/cuts\/[^/]+\/otio\?relative=1$/,
+    );
+    assert.ok(await a.getByTestId("export-edl").isVisible());
+    await studio.screenshot(a, "cut-limits-export-menu");
+    await a.getByTestId("cut-timecode").click();
+    await until("the menu closed", async () => !(await a.getByTestId("export-edl").isVisible()));
   });
 });

@@ -39,6 +39,7 @@ import {
 import { DEFAULT_SCALE, zoomAround } from "../format/timeline_zoom.ts";
 import { wheelZoomFactor } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
+import BarMenu from "./BarMenu.tsx";
 import ClipPoster from "./ClipPoster.tsx";
 import { createCutClock } from "./cut_clock.ts";
 import CutPreview from "./CutPreview.tsx";
@@ -458,8 +459,14 @@ export default function Timeline(props: { session: ProjectSession }) {
           </select>
         </Show>
         <Show when={editable()}>
-          <button type="button" class="ghost" onClick={newCut} data-testid="new-cut">
-            New cut from graph
+          <button
+            type="button"
+            class="ghost"
+            onClick={newCut}
+            title="A new cut from the graph: its shots in scene and shot order, transition nodes as transitions"
+            data-testid="new-cut"
+          >
+            New cut
           </button>
         </Show>
         <Show when={cut()}>
@@ -519,12 +526,14 @@ export default function Timeline(props: { session: ProjectSession }) {
               Add
             </button>
           </Show>
-          <a class="ghost button" href={exportUrl("otio")} download="" data-testid="export-otio">
-            OTIO
-          </a>
-          <a class="ghost button" href={exportUrl("edl")} download="" data-testid="export-edl">
-            EDL
-          </a>
+          <BarMenu label="Export" testId="cut-export">
+            <a href={exportUrl("otio")} download="" data-testid="export-otio">
+              OpenTimelineIO (.otio)
+            </a>
+            <a href={exportUrl("edl")} download="" data-testid="export-edl">
+              CMX 3600 EDL (.edl)
+            </a>
+          </BarMenu>
         </Show>
       </header>
       <Show when={cut()}>
