@@ -2,7 +2,8 @@
  * What editors met on the cut's timeline (issue 15's leftovers), with Ana (owner) on a real agent
  * with ffmpeg: a trim or an extension stops at the take's real end (ffprobe's facts, at the cut's
  * rate) and says why; an audio clip dragged near a clip's edge or the playhead snaps to it, as
- * trims do; the timeline's bar stays on one line from 1,280 px wide up.
+ * trims do; the timeline's bar stays on one line from 1,280 px wide up; a dissolve shows both
+ * takes mixed, in the timeline's preview and on the review page, before any render.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -10,6 +11,7 @@ import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
 import {
   anaWithEditorBen,
   clipOrder,
+  colourOnScreen,
   dragBy,
   generateTake,
   graphOf,
@@ -144,5 +146,47 @@ Deno.test("the cut timeline: trims stop at the take's end, audio snaps, the bar 
     await studio.screenshot(a, "cut-limits-export-menu");
     await a.getByTestId("cut-timecode").click();
     await until("the menu closed", async () => !(await a.getByTestId("export-edl").isVisible()));
+  });
+
+  await t.step("a dissolve mixes the two takes in the preview and on the review page", async () => {
+    await a.setViewportSize({ width: 1400, height: 860 });
+    // wide (red, frames 0-47) into door (green): a 12-frame dissolve over film frames 36-47.
+    await a.locator(".transition-handle").first().click();
+    await until(
+      "a dissolve",
+      async () =>
+        /\bon\b/.test(await a.locator(".transition-handle").first().getAttribute("class") ?? ""),
+    );
+    // Its middle frame, 42: about half of each take.
+    const lanes = (await a.locator(".lanes").boundingBox())!;
+    const ruler = (await a.getByTestId("ruler").boundingBox())!;
+    await a.mouse.click(lanes.x + 42 * 2 + 1, ruler.y + 5);
+    await until(
+      "playhead at 42",
+      async () => (await a.getByTestId("cut-timecode").innerText()).startsWith("00:00:01:18"),
+    );
+    const mixed = async (page: Page, testId: string) => {
+      const [r, g] = await colourOnScreen(page, testId);
+      return r! > 50 && g! > 30;
+    };
+    await until("red and green mixed in the preview", () => mixed(a, "cut-picture"));
+    await studio.screenshot(a, "cut-limits-dissolve-preview");
+    // The review page plays the same cut from its takes, the dissolve mixed the same way.
+    const cutId = await a.getByTestId("cut-select").inputValue();
+    await a.goto(`${studio.url}/review/${projectId}/${cutId}`);
+    await a.getByTestId("cut-review-page").waitFor();
+    await until(
+      "the film's length",
+      async () => (await a.getByTestId("frame-readout").innerText()).includes("/ 96"),
+    );
+    await a.getByTestId("scrub").fill("42");
+    await until("red and green mixed on the review page", () => mixed(a, "stage-a-cell"));
+    await studio.screenshot(a, "cut-limits-dissolve-review");
+    // Past the dissolve: the green take alone.
+    await a.getByTestId("scrub").fill("60");
+    await until("green alone", async () => {
+      const [r, g] = await colourOnScreen(a, "stage-a-cell");
+      return r! < 30 && g! > 60;
+    });
   });
 });

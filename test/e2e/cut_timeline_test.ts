@@ -21,11 +21,14 @@ import {
 } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
-/** The dominant colour at the centre of the preview: "red", "blue", "green" or "none". */
+/**
+ * The dominant colour at the centre of the preview's picture of the clip under the playhead:
+ * "red", "blue", "green" or "none".
+ */
 function previewColour(page: Page): Promise<string> {
   return page.getByTestId("cut-preview").evaluate((v) => {
     const video = v as HTMLVideoElement;
-    if (!video.videoWidth || video.classList.contains("hidden")) return "none";
+    if (!video.videoWidth || video.classList.contains("idle")) return "none";
     const canvas = document.createElement("canvas");
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;

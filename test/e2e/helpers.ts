@@ -164,3 +164,19 @@ export async function dragBy(
   for (let i = 1; i <= steps; i++) await page.mouse.move(from.x + (dx * i) / steps, from.y);
   await page.mouse.up();
 }
+
+/**
+ * The colour at the centre of an element as it is on screen (a screenshot of it, so whatever the
+ * page stacks, fades or clips there is mixed as the viewer sees it): `[red, green, blue]`.
+ */
+export async function colourOnScreen(page: Page, testId: string): Promise<number[]> {
+  const png = await page.getByTestId(testId).screenshot();
+  // Decoded in the page without a URL: its CSP allows no data: or blob: images.
+  return page.evaluate(async (bytes) => {
+    const image = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: "image/png" }));
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const g = canvas.getContext("2d")!;
+    g.drawImage(image, 0, 0);
+    return [...g.getImageData(image.width >> 1, image.height >> 1, 1, 1).data.slice(0, 3)];
+  }, [...png]);
+}

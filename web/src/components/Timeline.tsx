@@ -4,7 +4,7 @@
  * set in the clip's details), audio lanes whose clips drag in time and trim the same way, zoom
  * (ctrl/cmd+wheel at the pointer, +/- at the playhead) over a scale of timecodes, a take picker
  * for the selected clip, and a preview that plays the selected takes in sequence with their
- * trims (transitions shown as cuts). Keys while it has focus: space play/pause, J/K/L back/
+ * trims and transitions mixed (format/film_mix.ts). Keys while it has focus: space play/pause, J/K/L back/
  * pause/forward (again: faster), I/O trim the clip under the playhead to it, arrows one frame.
  * Every edit is a cut op through the room (session.editCut), so everyone sees it and Ctrl+Z
  * undoes it; reviewers get no handles, and a drag of theirs never starts.
@@ -37,6 +37,7 @@ import {
   trimEdge,
 } from "../format/timeline.ts";
 import { DEFAULT_SCALE, zoomAround } from "../format/timeline_zoom.ts";
+import { filmLayersAt } from "../format/film_mix.ts";
 import { wheelZoomFactor } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
 import BarMenu from "./BarMenu.tsx";
@@ -184,12 +185,13 @@ export default function Timeline(props: { session: ProjectSession }) {
     clock.play(rate);
   };
 
-  /** What the preview shows now: the clip under the playhead and its take, or a gap. */
-  const now = createMemo(() => {
-    const at = playingAt(layout().clips, shown());
-    if (!at) return null;
-    return { ...at, take: takeOf(at.placed.clip.nodeId) };
-  });
+  /** The clip under the playhead (from a transition's middle, the incoming one), or null. */
+  const now = createMemo(() => playingAt(layout().clips, shown()));
+
+  /** The preview's picture at the playhead: its takes, two mixed during a transition. */
+  const pictureLayers = createMemo(() =>
+    filmLayersAt(layout().clips, shown(), fps(), (p) => takeOf(p.clip.nodeId)?.url ?? null)
+  );
 
   // ---------------------------------------------------------------- editing
 
@@ -555,7 +557,8 @@ export default function Timeline(props: { session: ProjectSession }) {
             <p class="trim-hint" role="status" data-testid="trim-hint">{hint()}</p>
           </Show>
           <CutPreview
-            now={now() && { ...now()!, name: label(now()!.placed.clip.nodeId) }}
+            layers={pictureLayers()}
+            slate={now() ? `${label(now()!.placed.clip.nodeId)}: no take` : "end"}
             speed={speed()}
             fps={fps()}
             watching={watching()}
