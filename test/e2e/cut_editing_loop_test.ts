@@ -19,6 +19,7 @@ import {
   live,
   node,
   reviewerByLink,
+  shotNode,
   takesOf,
 } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
@@ -37,14 +38,7 @@ Deno.test("the cut's editing loop: audio, trims, transitions, zoom, posters, tak
   const dir = await Deno.makeTempDir({ prefix: "md-e2e-loop-" });
   const colour = (c: string) =>
     makeClip(`${dir}/${c}.mp4`, { source: `color=c=${c}`, rate: 16, seconds: 2 });
-  const shot = (id: string, code: string, x: number) =>
-    node(id, "shot.generate", x, 80, {
-      prompt: `shot ${id}`,
-      scene: "SC01",
-      shot: code,
-      fps: 16,
-      frames: 32,
-    });
+  const shot = (id: string, code: string, x: number) => shotNode(id, code, x, 32);
   const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
     graphOf([

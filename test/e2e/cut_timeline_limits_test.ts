@@ -17,6 +17,7 @@ import {
   graphOf,
   live,
   node,
+  shotNode,
   takesOf,
 } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
@@ -24,15 +25,7 @@ import { startStudio, until } from "./studio.ts";
 Deno.test("the cut timeline: trims stop at the take's end, audio snaps, the bar fits", async (t) => {
   await using studio = await startStudio();
   const dir = await Deno.makeTempDir({ prefix: "md-e2e-limits-" });
-  const shot = (id: string, code: string, x: number) =>
-    // The node asks for 32 frames at 16 fps: 48 frames of the 24 fps cut, as long as its take.
-    node(id, "shot.generate", x, 80, {
-      prompt: id,
-      scene: "SC01",
-      shot: code,
-      fps: 16,
-      frames: 32,
-    });
+  const shot = (id: string, code: string, x: number) => shotNode(id, code, x, 32);
   const { ana, projectId } = await anaWithEditorBen(
     studio,
     graphOf([

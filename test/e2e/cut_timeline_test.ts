@@ -15,8 +15,8 @@ import {
   generateTake,
   graphOf,
   live,
-  node,
   reviewerByLink,
+  shotNode,
   takesOf,
 } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
@@ -51,13 +51,7 @@ Deno.test("the cut timeline: build, reorder, trim, pick a take, transition and p
     green: await colour("green"),
   };
   const shot = (id: string, scene: string, code: string, x: number) =>
-    node(id, "shot.generate", x, 80, {
-      prompt: `shot ${id}`,
-      scene,
-      shot: code,
-      fps: 16,
-      frames: 32,
-    });
+    shotNode(id, code, x, 32, scene);
   const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
     // Drawn out of order on the canvas: the cut orders them by scene and shot.

@@ -8,6 +8,20 @@ export function node(id: string, type: string, x: number, y: number, params = {}
   return { id, type, title: id, x, y, params };
 }
 
+/**
+ * A shot node at (`x`, 80) asking for `frames` frames at 16 fps (Wan's rate), filed as
+ * `scene` `code`: at the cut's 24 fps, 32 frames are 48 of the film.
+ */
+export function shotNode(id: string, code: string, x: number, frames: number, scene = "SC01") {
+  return node(id, "shot.generate", x, 80, {
+    prompt: `shot ${id}`,
+    scene,
+    shot: code,
+    fps: 16,
+    frames,
+  });
+}
+
 export function graphOf(nodes: GraphNode[], edges: Graph["edges"] = {}): Graph {
   return { nodes: Object.fromEntries(nodes.map((n) => [n.id, n])), edges };
 }

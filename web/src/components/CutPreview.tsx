@@ -7,7 +7,7 @@
  * playhead moves, because browsers do not play video in reverse (Chromium ignores a negative
  * playbackRate): J shows every frame it can decode in time and skips the rest.
  */
-import { createEffect, Show } from "solid-js";
+import { createEffect, For, Show } from "solid-js";
 import type { Take } from "../api/types.ts";
 import type { FilmLayer } from "../format/film_mix.ts";
 import { renderVersion } from "./CutRenders.tsx";
@@ -29,20 +29,18 @@ export default function CutPreview(props: {
   );
   return (
     <div class="cut-preview" data-testid="cut-picture">
-      <video
-        ref={(el) => (videos[0] = el)}
-        class="idle"
-        muted
-        playsinline
-        data-testid="cut-preview"
-      />
-      <video
-        ref={(el) => (videos[1] = el)}
-        class="idle"
-        muted
-        playsinline
-        data-testid="cut-preview-mix"
-      />
+      {/* Two pictures: the incoming take over the outgoing one during a transition. */}
+      <For each={["cut-preview", "cut-preview-mix"]}>
+        {(testId, i) => (
+          <video
+            ref={(el) => (videos[i()] = el)}
+            class="idle"
+            muted
+            playsinline
+            data-testid={testId}
+          />
+        )}
+      </For>
       <Show when={props.layers.length === 0}>
         <div class="slate" data-testid="cut-slate">{props.slate}</div>
       </Show>

@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
-import { placeClips, type VideoClip } from "../../../protocol/cut.ts";
+import { placeClips } from "../../../protocol/cut.ts";
+import { videoClip } from "./test_clips.ts";
 import { filmLayersAt, mixAt, transitionLooks } from "./film_mix.ts";
 import { playingAt } from "./timeline.ts";
 
-const clip = (id: string, position: string, frames: number, fade = 0): VideoClip => ({
-  id,
-  kind: "video",
-  nodeId: id,
-  position,
-  in: 10,
-  out: 10 + frames,
-  transition: fade ? { kind: "dissolve", frames: fade } : null,
-});
+const clip = videoClip;
 
 Deno.test("during a transition both clips show, each at its own frame; elsewhere one", () => {
   // a: film frames 0-47, b: 36-83 (a 12-frame dissolve from 36 to 47).

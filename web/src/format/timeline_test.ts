@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { placeClips, type VideoClip } from "../../../protocol/cut.ts";
+import { placeClips } from "../../../protocol/cut.ts";
+import { videoClip } from "./test_clips.ts";
 import {
   audioEdit,
   dropIndex,
@@ -10,15 +11,7 @@ import {
   trimEdge,
 } from "./timeline.ts";
 
-const clip = (id: string, position: string, frames: number, fade = 0): VideoClip => ({
-  id,
-  kind: "video",
-  nodeId: id,
-  position,
-  in: 10,
-  out: 10 + frames,
-  transition: fade ? { kind: "dissolve", frames: fade } : null,
-});
+const clip = videoClip;
 
 Deno.test("the preview plays each clip's own frames, switching at a transition's midpoint", () => {
   const { clips } = placeClips([clip("a", "a0", 48, 12), clip("b", "a1", 48)]);
