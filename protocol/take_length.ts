@@ -28,7 +28,8 @@ export function takeFrames(
 
 /** Why a take of `frames` frames cannot play as far as the clip reads, said to its editor. */
 export function takeEndsAt(frames: number, fps: number): string {
-  return `the take is ${frames} frames long (${timecode(frames, fps)}): a clip cannot play past its end`;
+  const end = timecode(frames, fps);
+  return `the take is ${frames} frames long (${end}): a clip cannot play past its end`;
 }
 
 /** The clip reads past its take's end (a take of `frames` frames), or null when it fits. */
