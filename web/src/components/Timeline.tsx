@@ -4,7 +4,8 @@
  * set in the clip's details), audio lanes whose clips drag in time and trim the same way, zoom
  * (ctrl/cmd+wheel at the pointer, +/- at the playhead) over a scale of timecodes, a take picker
  * for the selected clip, and a preview that plays the selected takes in sequence with their
- * trims and transitions mixed (format/film_mix.ts). Keys while it has focus: space play/pause, J/K/L back/
+ * trims and transitions mixed (format/film_mix.ts). Trims stop at the take's real end; drags
+ * snap to clip edges and the playhead. Keys while it has focus: space play/pause, J/K/L back/
  * pause/forward (again: faster), I/O trim the clip under the playhead to it, arrows one frame.
  * Every edit is a cut op through the room (session.editCut), so everyone sees it and Ctrl+Z
  * undoes it; reviewers get no handles, and a drag of theirs never starts.
@@ -12,7 +13,6 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import {
   audioTracks,
-  type CutClip,
   DEFAULT_CUT_FORMAT,
   placeClips,
   type PlacedClip,
@@ -27,12 +27,14 @@ import { nodeType } from "../../../protocol/nodes.ts";
 import type { Change } from "../canvas/changes.ts";
 import {
   audioEdit,
+  dragEdges,
   dropIndex,
   playingAt,
   positionAtEnd,
   positionForMove,
   SNAP_PIXELS,
   snapDelta,
+  snapMarks,
   transitionLimit,
   trimEdge,
 } from "../format/timeline.ts";
@@ -101,7 +103,9 @@ export default function Timeline(props: { session: ProjectSession }) {
     const frames = Math.round(d.dx / scale());
     const clip = cut()?.clips[d.clipId];
     if (!clip || (clip.kind === "video" && d.mode !== "out")) return frames;
-    return snapDelta(dragEdges(clip, d.mode), frames, snapMarks(clip), SNAP_PIXELS / scale());
+    const video = resting().clips;
+    const marks = snapMarks(clip, video, audio().flatMap((lane) => lane.clips), frame());
+    return snapDelta(dragEdges(clip, d.mode, video), frames, marks, SNAP_PIXELS / scale());
   };
 
   /** The track as drawn: a trim being dragged shows its new length at once. */
@@ -121,33 +125,6 @@ export default function Timeline(props: { session: ProjectSession }) {
   const layout = createMemo(() => placeClips(track()));
   /** The video track as it is, whatever is being dragged: what drags snap to. */
   const resting = createMemo(() => placeClips(cut() ? videoTrack(cut()!) : []));
-  /** Where the edges that a drag of `clip` in `mode` moves are on the film, before the drag. */
-  const dragEdges = (clip: CutClip, mode: DragMode): number[] => {
-    if (clip.kind === "video") {
-      const placed = resting().clips.find((p) => p.clip.id === clip.id);
-      return placed ? [placed.recordOut] : [];
-    }
-    const end = clip.start + clip.out - clip.in;
-    return mode === "move" ? [clip.start, end] : [mode === "in" ? clip.start : end];
-  };
-  /**
-   * What a drag of `clip` snaps to: the film's start, the playhead, and the other clips' edges;
-   * for a video trim only the clips before it (those after move with its end).
-   */
-  const snapMarks = (clip: CutClip): number[] => {
-    const marks = [0, frame()];
-    const video = resting().clips;
-    const before = clip.kind === "video"
-      ? video.findIndex((p) => p.clip.id === clip.id)
-      : video.length;
-    for (const p of video.slice(0, Math.max(0, before))) marks.push(p.recordIn, p.recordOut);
-    for (const lane of audio()) {
-      for (const c of lane.clips) {
-        if (c.id !== clip.id) marks.push(c.start, c.start + c.out - c.in);
-      }
-    }
-    return marks;
-  };
   const audio = createMemo(() => (cut() ? audioTracks(cut()!) : []));
   /** The audio lanes as drawn: a clip being dragged shows where it would land. */
   const audioShown = createMemo(() => {
@@ -263,6 +240,7 @@ export default function Timeline(props: { session: ProjectSession }) {
    */
   const [hint, setHint] = createSignal<string | null>(null);
   let hintTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(hintTimer));
   const takeEndHint = (d: Drag): string | null => {
     const clip = cut()?.clips[d.clipId];
     const limit = clip && limitOf(clip.nodeId);

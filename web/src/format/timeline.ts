@@ -11,7 +11,7 @@
  * ```
  */
 import { generateKeyBetween } from "fractional-indexing";
-import type { PlacedClip, VideoClip } from "../../../protocol/cut.ts";
+import type { AudioClip, CutClip, PlacedClip, VideoClip } from "../../../protocol/cut.ts";
 
 /**
  * The clip showing at film frame `frame` and the frame of its take that shows; during a
@@ -89,6 +89,43 @@ export function snapDelta(
     }
   }
   return snapped;
+}
+
+/**
+ * Where the edges that a drag of `clip` in `mode` moves are on the film before the drag: an audio
+ * clip's start and end when moved, the trimmed one when trimmed; a video clip's end for a tail
+ * trim (`video`: the track as placed).
+ */
+export function dragEdges(
+  clip: CutClip,
+  mode: "move" | "in" | "out",
+  video: readonly PlacedClip[],
+): number[] {
+  if (clip.kind === "video") {
+    const placed = video.find((p) => p.clip.id === clip.id);
+    return placed ? [placed.recordOut] : [];
+  }
+  const end = clip.start + clip.out - clip.in;
+  return mode === "move" ? [clip.start, end] : [mode === "in" ? clip.start : end];
+}
+
+/**
+ * What a drag of `clip` snaps to: the film's start, the playhead, and the other clips' edges; for
+ * a video clip only the clips before it (those after it move with its end).
+ */
+export function snapMarks(
+  clip: CutClip,
+  video: readonly PlacedClip[],
+  audio: readonly AudioClip[],
+  playhead: number,
+): number[] {
+  const marks = [0, playhead];
+  const mine = video.findIndex((p) => p.clip.id === clip.id);
+  for (const p of clip.kind === "video" ? video.slice(0, Math.max(0, mine)) : video) {
+    marks.push(p.recordIn, p.recordOut);
+  }
+  for (const c of audio) if (c.id !== clip.id) marks.push(c.start, c.start + c.out - c.in);
+  return marks;
 }
 
 /** The index where a clip dragged to `x` (pixels from the track's start) lands. */

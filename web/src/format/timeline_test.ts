@@ -3,10 +3,12 @@ import { placeClips } from "../../../protocol/cut.ts";
 import { videoClip } from "./test_clips.ts";
 import {
   audioEdit,
+  dragEdges,
   dropIndex,
   playingAt,
   positionForMove,
   snapDelta,
+  snapMarks,
   transitionLimit,
   trimEdge,
 } from "./timeline.ts";
@@ -89,4 +91,31 @@ Deno.test("a dragged edge near a mark lands on it; the nearest mark of the neare
   // Too far from every mark: as dragged.
   assert.equal(snapDelta([10, 50], 20, [48, 100], 4), 20);
   assert.equal(snapDelta([10], 20, [], 4), 20);
+});
+
+Deno.test("what a drag snaps to: the start, the playhead, other clips; a video tail, the clips before it", () => {
+  const { clips } = placeClips([clip("a", "a0", 48), clip("b", "a1", 48), clip("c", "a2", 48)]);
+  const rain = { id: "r", kind: "audio" as const, trackId: "t", nodeId: "r", start: 20 };
+  const sound = { ...rain, in: 0, out: 30, gainDb: 0 };
+  // An audio clip moves both its edges and snaps to every video edge and other sounds.
+  assert.deepEqual(dragEdges(sound, "move", clips), [20, 50]);
+  assert.deepEqual(dragEdges(sound, "in", clips), [20]);
+  assert.deepEqual(dragEdges(sound, "out", clips), [50]);
+  const thunder = { ...sound, id: "th", start: 100, out: 10 };
+  assert.deepEqual(snapMarks(sound, clips, [sound, thunder], 7), [
+    0,
+    7,
+    0,
+    48,
+    48,
+    96,
+    96,
+    144,
+    100,
+    110,
+  ]);
+  // b's tail trim moves c with it: only a's edges are marks.
+  const b = clips[1]!.clip;
+  assert.deepEqual(dragEdges(b, "out", clips), [96]);
+  assert.deepEqual(snapMarks(b, clips, [], 7), [0, 7, 0, 48]);
 });
