@@ -174,6 +174,26 @@ Deno.test("the cut timeline: trims stop at the take's end, audio snaps, the bar 
     );
     await a.getByTestId("scrub").fill("42");
     await until("red and green mixed on the review page", () => mixed(a, "stage-a-cell"));
+    // A rectangle drawn there for a comment shows over both pictures (its edge is orange).
+    await a.getByTestId("draw-shape").click();
+    const stage = (await a.getByTestId("stage-a").boundingBox())!;
+    await a.mouse.move(stage.x + stage.width * 0.3, stage.y + stage.height * 0.3);
+    await a.mouse.down();
+    await a.mouse.move(stage.x + stage.width * 0.6, stage.y + stage.height * 0.5, { steps: 5 });
+    await a.mouse.up();
+    await a.getByTestId("shape-draft").waitFor();
+    // Its left edge, read off the picture's cell where the two videos are stacked.
+    const shape = (await a.getByTestId("shape-draft").boundingBox())!;
+    const cell = (await a.getByTestId("stage-a-cell").boundingBox())!;
+    const [red, , blue] = await colourOnScreen(a, "stage-a-cell", {
+      x: (shape.x + 1 - cell.x) / cell.width,
+      y: (shape.y + shape.height / 2 - cell.y) / cell.height,
+    });
+    // #ff5a36 as drawn, not dimmed under the incoming take.
+    assert.ok(
+      red! > 200 && blue! > 40,
+      `the rectangle's edge is under the pictures: ${red}, ${blue}`,
+    );
     await studio.screenshot(a, "cut-limits-dissolve-review");
     // Past the dissolve: the green take alone.
     await a.getByTestId("scrub").fill("60");

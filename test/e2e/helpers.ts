@@ -180,17 +180,24 @@ export async function dragBy(
 }
 
 /**
- * The colour at the centre of an element as it is on screen (a screenshot of it, so whatever the
- * page stacks, fades or clips there is mixed as the viewer sees it): `[red, green, blue]`.
+ * The colour of an element as it is on screen at `at` (fractions of its box; its centre unless
+ * said), from a screenshot of it, so whatever the page stacks, fades or clips there is mixed as
+ * the viewer sees it: `[red, green, blue]`.
  */
-export async function colourOnScreen(page: Page, testId: string): Promise<number[]> {
+export async function colourOnScreen(
+  page: Page,
+  testId: string,
+  at = { x: 0.5, y: 0.5 },
+): Promise<number[]> {
   const png = await page.getByTestId(testId).screenshot();
   // Decoded in the page without a URL: its CSP allows no data: or blob: images.
-  return page.evaluate(async (bytes) => {
+  return page.evaluate(async ([bytes, at]) => {
     const image = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: "image/png" }));
     const canvas = new OffscreenCanvas(image.width, image.height);
     const g = canvas.getContext("2d")!;
     g.drawImage(image, 0, 0);
-    return [...g.getImageData(image.width >> 1, image.height >> 1, 1, 1).data.slice(0, 3)];
-  }, [...png]);
+    const x = Math.min(image.width - 1, Math.floor(image.width * at.x));
+    const y = Math.min(image.height - 1, Math.floor(image.height * at.y));
+    return [...g.getImageData(x, y, 1, 1).data.slice(0, 3)];
+  }, [[...png], at] as const);
 }
