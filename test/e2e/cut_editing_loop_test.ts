@@ -13,24 +13,18 @@ import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
 import {
   anaWithEditorBen,
   clipOrder,
+  dragBy,
   generateTake,
   graphOf,
   live,
   node,
   reviewerByLink,
+  shotNode,
   takesOf,
 } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 /** Presses at `from`, moves in small steps by `dx` pixels, releases: a user's drag. */
-async function dragBy(page: Page, from: { x: number; y: number }, dx: number): Promise<void> {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  const steps = 8;
-  for (let i = 1; i <= steps; i++) await page.mouse.move(from.x + (dx * i) / steps, from.y);
-  await page.mouse.up();
-}
-
 /** The screen x of the playhead. */
 async function playheadX(page: Page): Promise<number> {
   return (await page.getByTestId("playhead").boundingBox())!.x;
@@ -44,14 +38,7 @@ Deno.test("the cut's editing loop: audio, trims, transitions, zoom, posters, tak
   const dir = await Deno.makeTempDir({ prefix: "md-e2e-loop-" });
   const colour = (c: string) =>
     makeClip(`${dir}/${c}.mp4`, { source: `color=c=${c}`, rate: 16, seconds: 2 });
-  const shot = (id: string, code: string, x: number) =>
-    node(id, "shot.generate", x, 80, {
-      prompt: `shot ${id}`,
-      scene: "SC01",
-      shot: code,
-      fps: 16,
-      frames: 32,
-    });
+  const shot = (id: string, code: string, x: number) => shotNode(id, code, x, 32);
   const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
     graphOf([

@@ -9,7 +9,14 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
-import { anaWithEditorBen, generateTake, graphOf, live, node, reviewerByLink } from "./helpers.ts";
+import {
+  anaWithEditorBen,
+  generateTake,
+  graphOf,
+  live,
+  reviewerByLink,
+  shotNode,
+} from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 interface Render {
@@ -47,14 +54,7 @@ function player(page: Page): Promise<{ path: string; duration: number }> {
 Deno.test("the timeline renders the cut: progress live, the film plays and downloads, renders listed", async (t) => {
   await using studio = await startStudio();
   const dir = await Deno.makeTempDir({ prefix: "md-e2e-render-" });
-  const shot = (id: string, code: string, x: number) =>
-    node(id, "shot.generate", x, 80, {
-      prompt: `shot ${id}`,
-      scene: "SC01",
-      shot: code,
-      fps: 16,
-      frames: 48,
-    });
+  const shot = (id: string, code: string, x: number) => shotNode(id, code, x, 48);
   const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
     graphOf([shot("wide", "SHOT-010", 80), shot("door", "SHOT-020", 420)]),

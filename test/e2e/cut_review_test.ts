@@ -9,7 +9,14 @@ import type { Page } from "playwright-core";
 import { makeClip } from "../../gpu-agent/backends/ffmpeg/test_media.ts";
 import { DEFAULT_CUT_FORMAT } from "../../protocol/cut.ts";
 import { cutFromGraph } from "../../protocol/cut_from_graph.ts";
-import { anaWithEditorBen, generateTake, graphOf, node, reviewerByLink } from "./helpers.ts";
+import {
+  anaWithEditorBen,
+  generateTake,
+  graphOf,
+  node,
+  reviewerByLink,
+  shotNode,
+} from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
 /** One shot of 3 s: 72 frames of the cut at 24 fps. */
@@ -142,14 +149,7 @@ Deno.test("cut review: Cleo pauses the film with C and comments; Ana sees the ma
 Deno.test("cut review without a render: the selected takes play in sequence, and a comment lands on the film's frame", async () => {
   await using studio = await startStudio();
   const dir = await Deno.makeTempDir({ prefix: "md-e2e-cut-sequence-" });
-  const shot = (id: string, code: string, x: number) =>
-    node(id, "shot.generate", x, 80, {
-      prompt: id,
-      scene: "SC01",
-      shot: code,
-      fps: 16,
-      frames: 16,
-    });
+  const shot = (id: string, code: string, x: number) => shotNode(id, code, x, 16);
   const graph = graphOf([shot("wide", "SHOT-010", 80), shot("door", "SHOT-020", 420)]);
   const main = cutFromGraph(graph, { id: "main", name: "Main", format: DEFAULT_CUT_FORMAT });
   const { ana, projectId } = await anaWithEditorBen(studio, { ...graph, cuts: { main } });

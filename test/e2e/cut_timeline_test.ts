@@ -15,17 +15,20 @@ import {
   generateTake,
   graphOf,
   live,
-  node,
   reviewerByLink,
+  shotNode,
   takesOf,
 } from "./helpers.ts";
 import { startStudio, until } from "./studio.ts";
 
-/** The dominant colour at the centre of the preview: "red", "blue", "green" or "none". */
+/**
+ * The dominant colour at the centre of the preview's picture of the clip under the playhead:
+ * "red", "blue", "green" or "none".
+ */
 function previewColour(page: Page): Promise<string> {
   return page.getByTestId("cut-preview").evaluate((v) => {
     const video = v as HTMLVideoElement;
-    if (!video.videoWidth || video.classList.contains("hidden")) return "none";
+    if (!video.videoWidth || video.classList.contains("idle")) return "none";
     const canvas = document.createElement("canvas");
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
@@ -48,13 +51,7 @@ Deno.test("the cut timeline: build, reorder, trim, pick a take, transition and p
     green: await colour("green"),
   };
   const shot = (id: string, scene: string, code: string, x: number) =>
-    node(id, "shot.generate", x, 80, {
-      prompt: `shot ${id}`,
-      scene,
-      shot: code,
-      fps: 16,
-      frames: 32,
-    });
+    shotNode(id, code, x, 32, scene);
   const { ana, ben, projectId } = await anaWithEditorBen(
     studio,
     // Drawn out of order on the canvas: the cut orders them by scene and shot.

@@ -18,6 +18,20 @@ export function node(id: string, type: string, x: number, y: number, params = {}
   return { id, type, title: id, x, y, params };
 }
 
+/**
+ * A shot node at (`x`, 80) asking for `frames` frames at 16 fps (Wan's rate), filed as
+ * `scene` `code`: at the cut's 24 fps, 32 frames are 48 of the film.
+ */
+export function shotNode(id: string, code: string, x: number, frames: number, scene = "SC01") {
+  return node(id, "shot.generate", x, 80, {
+    prompt: `shot ${id}`,
+    scene,
+    shot: code,
+    fps: 16,
+    frames,
+  });
+}
+
 export function graphOf(nodes: GraphNode[], edges: Graph["edges"] = {}): Graph {
   return { nodes: Object.fromEntries(nodes.map((n) => [n.id, n])), edges };
 }
@@ -160,4 +174,40 @@ export function clipOrder(page: Page): Promise<string[]> {
     els.map((e) => ({ left: (e as HTMLElement).offsetLeft, node: e.getAttribute("data-node")! }))
       .sort((a, b) => a.left - b.left).map((c) => c.node)
   );
+}
+
+/** Presses at `from`, moves `dx` pixels to the right (left if negative) in steps, releases. */
+export async function dragBy(
+  page: Page,
+  from: { x: number; y: number },
+  dx: number,
+): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  const steps = 8;
+  for (let i = 1; i <= steps; i++) await page.mouse.move(from.x + (dx * i) / steps, from.y);
+  await page.mouse.up();
+}
+
+/**
+ * The colour of an element as it is on screen at `at` (fractions of its box; its centre unless
+ * said), from a screenshot of it, so whatever the page stacks, fades or clips there is mixed as
+ * the viewer sees it: `[red, green, blue]`.
+ */
+export async function colourOnScreen(
+  page: Page,
+  testId: string,
+  at = { x: 0.5, y: 0.5 },
+): Promise<number[]> {
+  const png = await page.getByTestId(testId).screenshot();
+  // Decoded in the page without a URL: its CSP allows no data: or blob: images.
+  return page.evaluate(async ([bytes, at]) => {
+    const image = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: "image/png" }));
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const g = canvas.getContext("2d")!;
+    g.drawImage(image, 0, 0);
+    const x = Math.min(image.width - 1, Math.floor(image.width * at.x));
+    const y = Math.min(image.height - 1, Math.floor(image.height * at.y));
+    return [...g.getImageData(x, y, 1, 1).data.slice(0, 3)];
+  }, [[...png], at] as const);
 }

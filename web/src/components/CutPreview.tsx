@@ -1,52 +1,48 @@
 /**
- * The timeline's preview: the take of the clip under the playhead at its source frame, a slate
- * for a gap, or a render of the cut being watched. Playing forward the take's video runs by
- * itself at the playhead's speed and is only pulled back when it drifts; backwards (J) it is
- * sought frame by frame as the playhead moves, because browsers do not play video in reverse
- * (Chromium ignores a negative playbackRate): J shows every frame it can decode in time and
- * skips the rest.
+ * The timeline's preview: the cut's picture at the playhead from its selected takes, transitions
+ * mixed as the render mixes them (format/film_mix.ts, drawn by film_layers.ts on two stacked
+ * videos: the review page's player draws the same way), a slate for a gap, or a render of the cut
+ * being watched. Playing forward the takes' videos run by themselves at the playhead's speed and
+ * are only pulled back when they drift; backwards (J) they are sought frame by frame as the
+ * playhead moves, because browsers do not play video in reverse (Chromium ignores a negative
+ * playbackRate): J shows every frame it can decode in time and skips the rest.
  */
-import { createEffect, Show } from "solid-js";
+import { createEffect, For, Show } from "solid-js";
 import type { Take } from "../api/types.ts";
+import type { FilmLayer } from "../format/film_mix.ts";
 import { renderVersion } from "./CutRenders.tsx";
+import { showLayers } from "./film_layers.ts";
 
 export default function CutPreview(props: {
-  /** What plays at the playhead: a take at a frame of it, a gap (no take) named, or the end. */
-  now: { take?: Take; source: number; name: string } | null;
+  /** The takes to draw at the playhead, bottom first; none in a gap or after the end. */
+  layers: FilmLayer[];
+  /** What the slate says when nothing is drawn: a gap named, or the end. */
+  slate: string;
   speed: number;
   fps: number;
   watching: Take | null;
   closeWatching(): void;
 }) {
-  let video!: HTMLVideoElement;
-  createEffect(() => {
-    const at = props.now;
-    const speed = props.speed;
-    const forward = speed > 0;
-    if (!at?.take) return void video.pause();
-    const time = (at.source + 0.5) / props.fps;
-    if (video.dataset.src !== at.take.url) {
-      video.dataset.src = at.take.url;
-      video.src = at.take.url;
-    }
-    if (forward && video.playbackRate !== speed) video.playbackRate = speed;
-    if (!forward || Math.abs(video.currentTime - time) > 0.25 * speed) video.currentTime = time;
-    if (forward && video.paused) void video.play().catch(() => {});
-    if (!forward && !video.paused) video.pause();
-  });
+  const videos: HTMLVideoElement[] = [];
+  createEffect(() =>
+    showLayers(videos, props.layers, { speed: props.speed, fps: props.fps }, "cut-preview")
+  );
   return (
-    <div class="cut-preview">
-      <video
-        ref={video}
-        muted
-        playsinline
-        data-testid="cut-preview"
-        classList={{ hidden: !props.now?.take }}
-      />
-      <Show when={!props.now?.take}>
-        <div class="slate" data-testid="cut-slate">
-          {props.now ? `${props.now.name}: no take` : "end"}
-        </div>
+    <div class="cut-preview" data-testid="cut-picture">
+      {/* Two pictures: the incoming take over the outgoing one during a transition. */}
+      <For each={["cut-preview", "cut-preview-mix"]}>
+        {(testId, i) => (
+          <video
+            ref={(el) => (videos[i()] = el)}
+            class="idle"
+            muted
+            playsinline
+            data-testid={testId}
+          />
+        )}
+      </For>
+      <Show when={props.layers.length === 0}>
+        <div class="slate" data-testid="cut-slate">{props.slate}</div>
       </Show>
       <Show when={props.watching}>
         {(film) => (

@@ -7,16 +7,7 @@
  * or the newest takes, the selected one ringed (a click opens the take viewer). Notes cut short on the card open in full on click.
  * Marked `data-ui` so its controls get clicks instead of starting a canvas drag.
  */
-import {
-  createEffect,
-  createMemo,
-  createSignal,
-  For,
-  Match,
-  onCleanup,
-  Show,
-  Switch,
-} from "solid-js";
+import { createMemo, For, Match, Show, Switch } from "solid-js";
 import { nodeType } from "../../../protocol/nodes.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
@@ -25,6 +16,7 @@ import { availabilityNote, downgradeNote } from "../format/availability.ts";
 import { decisionLine } from "../format/review.ts";
 import { formatEta, idleRun, selectedTake } from "../stores/runs.ts";
 import RunPlacement from "./fleet/RunPlacement.tsx";
+import RunNote from "./RunNote.tsx";
 import type { ProjectSession } from "../stores/project_session.ts";
 
 /** How many takes fit in the strip; the inspector lists them all. */
@@ -92,43 +84,6 @@ export function TakeThumb(
         <span class="take-chosen" aria-hidden="true">●</span>
       </Show>
     </button>
-  );
-}
-
-/**
- * A line of text that may be longer than the card has room for: clamped, and opened in full
- * over the canvas on click (a title tooltip cannot be read on a touch screen).
- */
-export function RunNote(props: { text: string; tone: string; testId: string }) {
-  const [open, setOpen] = createSignal(false);
-  let el!: HTMLDivElement;
-  // A press anywhere else closes it, as menus and popovers do.
-  const outside = (e: PointerEvent) => {
-    if (!el.contains(e.target as Node)) setOpen(false);
-  };
-  createEffect(() => {
-    if (!open()) return;
-    document.addEventListener("pointerdown", outside, true);
-    onCleanup(() => document.removeEventListener("pointerdown", outside, true));
-  });
-  return (
-    <div ref={el} class={`run-note ${props.tone}`} classList={{ open: open() }}>
-      <button
-        type="button"
-        class="run-note-text"
-        aria-expanded={open()}
-        title={open() ? "Close" : "Show all of it"}
-        onClick={() => setOpen(!open())}
-        data-testid={props.testId}
-      >
-        {props.text}
-      </button>
-      <Show when={open()}>
-        <div class="run-note-full" role="note" data-testid={`${props.testId}-full`}>
-          {props.text}
-        </div>
-      </Show>
-    </div>
   );
 }
 

@@ -5,14 +5,17 @@
  * With two videos, B follows A: one set of controls drives both. Review: comments show as
  * markers on the scrub bar (a click seeks there), their shapes are drawn on the picture, and in
  * drawing mode a drag on A draws a rectangle (normalised to the picture, letterbox excluded).
- * A film of several files (a cut without a render: its selected takes in sequence) plays through
- * the same transport, frames and markers, on a clock of its own that drives one video element.
+ * A film of several files (a cut without a render: its selected takes in sequence, transitions
+ * mixed) plays through the same transport, frames and markers, on a clock of its own that drives
+ * two stacked video elements (film_layers.ts, as the timeline's preview does).
  */
 import { createEffect, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import { timecode } from "../../../protocol/cut.ts";
 import type { CommentShape } from "../../../protocol/review.ts";
 import type { Take } from "../api/types.ts";
+import type { FilmLayer } from "../format/film_mix.ts";
 import { fpsOf, frameAt, frameCount, timeOfFrame } from "../format/frames.ts";
+import { showLayers } from "./film_layers.ts";
 import { type Box, pictureBox, shapeBetween } from "../format/shapes.ts";
 
 export type CompareMode = "wipe" | "side";
@@ -42,8 +45,8 @@ export interface StageMarker {
 export interface FilmSequence {
   fps: number;
   frames: number;
-  /** The file and the time in it (seconds) that show film frame `frame`; null: black (a gap). */
-  at(frame: number): { url: string; seconds: number } | null;
+  /** The files, times in them and looks that make film frame `frame`; none: black (a gap). */
+  layers(frame: number): FilmLayer[];
 }
 
 const kindOf = (take: Take | null) => (take ? take.contentType.split("/")[0] : "video");
@@ -103,6 +106,8 @@ export default function TakeStage(props: {
 }) {
   let videoA: HTMLVideoElement | undefined;
   let videoB: HTMLVideoElement | undefined;
+  /** A sequence's second picture: the incoming take during a transition. */
+  let videoMix: HTMLVideoElement | undefined;
   const fps = () => props.sequence ? { fps: props.sequence.fps, known: true } : fpsOf(props.a!);
   const [time, setTime] = createSignal(0);
   const [duration, setDuration] = createSignal(0);
@@ -199,22 +204,12 @@ export default function TakeStage(props: {
     setPlaying(false);
     setFilmFrame(Math.floor(filmFrame()));
   }
-  /** The video shows the sequence's frame: its file, and its time (pulled back if it drifts). */
+  /** The videos show the sequence's frame: its files, at their times, mixed in a transition. */
   createEffect(() => {
     const film = props.sequence;
-    const video = videoA;
-    if (!film || !video) return;
-    const at = film.at(frame());
-    video.classList.toggle("gap", at === null);
-    if (!at) return void video.pause();
-    if (video.dataset.src !== at.url) {
-      video.dataset.src = at.url;
-      video.src = at.url;
-    }
-    const seconds = at.seconds + 0.5 / film.fps;
-    if (!playing() || Math.abs(video.currentTime - seconds) > 0.25) video.currentTime = seconds;
-    if (playing() && video.paused) void video.play().catch(() => {});
-    if (!playing() && !video.paused) video.pause();
+    if (!film || !videoA || !videoMix) return;
+    const speed = playing() ? 1 : 0;
+    showLayers([videoA, videoMix], film.layers(frame()), { speed, fps: film.fps }, "stage-a");
   });
 
   function bindA(el: HTMLVideoElement): void {
@@ -341,14 +336,23 @@ export default function TakeStage(props: {
             when={props.a}
             keyed
             fallback={
-              <video
-                ref={bindA}
-                class="stage-media"
-                preload="auto"
-                playsinline
-                onLoadedMetadata={() => measure()}
-                data-testid="stage-a"
-              />
+              <>
+                <video
+                  ref={bindA}
+                  class="stage-media film-layer"
+                  preload="auto"
+                  playsinline
+                  onLoadedMetadata={() => measure()}
+                  data-testid="stage-a"
+                />
+                <video
+                  ref={(el) => (videoMix = el)}
+                  class="stage-media film-layer idle"
+                  preload="auto"
+                  playsinline
+                  data-testid="stage-a-mix"
+                />
+              </>
             }
           >
             {(a) => <Media take={a} role="a" video={bindA} onLoad={() => measure()} />}

@@ -4,7 +4,8 @@
  * set in the clip's details), audio lanes whose clips drag in time and trim the same way, zoom
  * (ctrl/cmd+wheel at the pointer, +/- at the playhead) over a scale of timecodes, a take picker
  * for the selected clip, and a preview that plays the selected takes in sequence with their
- * trims (transitions shown as cuts). Keys while it has focus: space play/pause, J/K/L back/
+ * trims and transitions mixed (format/film_mix.ts). Trims stop at the take's real end; drags
+ * snap to clip edges and the playhead. Keys while it has focus: space play/pause, J/K/L back/
  * pause/forward (again: faster), I/O trim the clip under the playhead to it, arrows one frame.
  * Every edit is a cut op through the room (session.editCut), so everyone sees it and Ctrl+Z
  * undoes it; reviewers get no handles, and a drag of theirs never starts.
@@ -19,22 +20,29 @@ import {
   videoTrack,
 } from "../../../protocol/cut.ts";
 import { shotFrames, soundFrames } from "../../../protocol/cut_from_graph.ts";
+import { pastTake, takeEndsAt, takeFrames } from "../../../protocol/take_length.ts";
 import type { GraphNode } from "../../../protocol/graph.ts";
 import type { Take } from "../api/types.ts";
 import { nodeType } from "../../../protocol/nodes.ts";
 import type { Change } from "../canvas/changes.ts";
 import {
   audioEdit,
+  dragEdges,
   dropIndex,
   playingAt,
   positionAtEnd,
   positionForMove,
+  SNAP_PIXELS,
+  snapDelta,
+  snapMarks,
   transitionLimit,
   trimEdge,
 } from "../format/timeline.ts";
 import { DEFAULT_SCALE, zoomAround } from "../format/timeline_zoom.ts";
+import { filmLayersAt } from "../format/film_mix.ts";
 import { wheelZoomFactor } from "../canvas/viewport.ts";
 import type { ProjectSession } from "../stores/project_session.ts";
+import BarMenu from "./BarMenu.tsx";
 import ClipPoster from "./ClipPoster.tsx";
 import { createCutClock } from "./cut_clock.ts";
 import CutPreview from "./CutPreview.tsx";
@@ -77,6 +85,28 @@ export default function Timeline(props: { session: ProjectSession }) {
   createEffect(on(() => cut()?.id, () => setWatching(null), { defer: true }));
   const editable = () => !s.readOnly();
   const edit = (ops: Change[]) => void s.editCut(ops);
+  const nodeOf = (id: string) => s.graph.nodes[id];
+  /** The take a clip of `nodeId` plays: its node's selected take; none for a deleted node. */
+  const takeOf = (nodeId: string) => (nodeOf(nodeId) ? s.playedTake(nodeId) : undefined);
+  /** The frames of the cut's rate the take of `nodeId` holds; null when not known. */
+  const limitOf = (nodeId: string) => takeFrames(takeOf(nodeId)?.media, fps());
+  /** Why the clip cannot play as far as it reads (its take is shorter), or null. */
+  const pastTakeOf = (clip: { id: string; nodeId: string; out: number }) =>
+    pastTake(clip, limitOf(clip.nodeId), fps())?.message ?? null;
+  /**
+   * How many frames the drag `d` moves its clip or edge by: the pointer's travel, snapped to the
+   * nearest clip edge or the playhead within a few pixels (`snapDelta`). Audio clips snap when
+   * moved and trimmed; a video clip's tail when trimmed (its head trim moves nothing on the film
+   * but its own end, and a moved video clip drops between its neighbours).
+   */
+  const dragFrames = (d: Drag): number => {
+    const frames = Math.round(d.dx / scale());
+    const clip = cut()?.clips[d.clipId];
+    if (!clip || (clip.kind === "video" && d.mode !== "out")) return frames;
+    const video = resting().clips;
+    const marks = snapMarks(clip, video, audio().flatMap((lane) => lane.clips), frame());
+    return snapDelta(dragEdges(clip, d.mode, video), frames, marks, SNAP_PIXELS / scale());
+  };
 
   /** The track as drawn: a trim being dragged shows its new length at once. */
   const track = createMemo(() => {
@@ -87,10 +117,14 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!d || d.mode === "move") return clips;
     const edge = d.mode;
     return clips.map((clip) =>
-      clip.id === d.clipId ? { ...clip, ...trimEdge(clip, edge, Math.round(d.dx / scale())) } : clip
+      clip.id === d.clipId
+        ? { ...clip, ...trimEdge(clip, edge, dragFrames(d), limitOf(clip.nodeId)) }
+        : clip
     );
   });
   const layout = createMemo(() => placeClips(track()));
+  /** The video track as it is, whatever is being dragged: what drags snap to. */
+  const resting = createMemo(() => placeClips(cut() ? videoTrack(cut()!) : []));
   const audio = createMemo(() => (cut() ? audioTracks(cut()!) : []));
   /** The audio lanes as drawn: a clip being dragged shows where it would land. */
   const audioShown = createMemo(() => {
@@ -99,7 +133,7 @@ export default function Timeline(props: { session: ProjectSession }) {
       ...lane,
       clips: lane.clips.map((clip) =>
         clip.id === d?.clipId
-          ? { ...clip, ...audioEdit(clip, d.mode, Math.round(d.dx / scale())) }
+          ? { ...clip, ...audioEdit(clip, d.mode, dragFrames(d), limitOf(clip.nodeId)) }
           : clip
       ),
     }));
@@ -111,7 +145,6 @@ export default function Timeline(props: { session: ProjectSession }) {
     }
     return end;
   };
-  const nodeOf = (id: string) => s.graph.nodes[id];
   const label = (nodeId: string) => {
     const node = nodeOf(nodeId);
     if (!node) return "deleted node";
@@ -129,13 +162,13 @@ export default function Timeline(props: { session: ProjectSession }) {
     clock.play(rate);
   };
 
-  /** What the preview shows now: the clip under the playhead and its take, or a gap. */
-  const now = createMemo(() => {
-    const at = playingAt(layout().clips, shown());
-    if (!at) return null;
-    const take = s.playedTake(at.placed.clip.nodeId);
-    return { ...at, take: nodeOf(at.placed.clip.nodeId) ? take : undefined };
-  });
+  /** The clip under the playhead (from a transition's middle, the incoming one), or null. */
+  const now = createMemo(() => playingAt(layout().clips, shown()));
+
+  /** The preview's picture at the playhead: its takes, two mixed during a transition. */
+  const pictureLayers = createMemo(() =>
+    filmLayersAt(layout().clips, shown(), fps(), (p) => takeOf(p.clip.nodeId)?.url ?? null)
+  );
 
   // ---------------------------------------------------------------- editing
 
@@ -201,10 +234,29 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (handled) e.preventDefault();
   };
 
+  /**
+   * Said while a trim is held at its take's end, and for a moment after it lands there: the
+   * edge stops where the take does, and this says why.
+   */
+  const [hint, setHint] = createSignal<string | null>(null);
+  let hintTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(hintTimer));
+  const takeEndHint = (d: Drag): string | null => {
+    const clip = cut()?.clips[d.clipId];
+    const limit = clip && limitOf(clip.nodeId);
+    if (d.mode === "move" || !clip || !limit) return null;
+    const free = trimEdge(clip, d.mode, dragFrames(d))[d.mode];
+    return free !== trimEdge(clip, d.mode, dragFrames(d), limit)[d.mode]
+      ? takeEndsAt(limit, fps())
+      : null;
+  };
+
   const startDrag = (e: PointerEvent, clipId: string, mode: Drag["mode"]) => {
     if (!editable() || e.button !== 0) return;
     e.stopPropagation();
     e.preventDefault();
+    clearTimeout(hintTimer);
+    setHint(null);
     setSelected(clipId);
     setDrag({ clipId, mode, startX: e.clientX, dx: 0 });
     // Followed on the window, so a drag that leaves the lanes still ends.
@@ -218,18 +270,23 @@ export default function Timeline(props: { session: ProjectSession }) {
   };
   const moveDrag = (e: PointerEvent) => {
     const d = drag();
-    if (d) setDrag({ ...d, dx: e.clientX - d.startX });
+    if (!d) return;
+    const next = { ...d, dx: e.clientX - d.startX };
+    setDrag(next);
+    setHint(takeEndHint(next));
   };
   const endDrag = (e: PointerEvent) => {
     const d = drag();
     const c = cut();
     setDrag(null);
+    hintTimer = setTimeout(() => setHint(null), 6000);
     if (!d || !c || Math.abs(d.dx) < 2) return;
     const clip = c.clips[d.clipId];
     if (!clip) return;
-    const frames = Math.round(d.dx / scale());
+    const frames = dragFrames(d);
+    const limit = limitOf(clip.nodeId);
     if (clip.kind === "audio") {
-      const set = audioEdit(clip, d.mode, frames);
+      const set = audioEdit(clip, d.mode, frames, limit);
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
     } else if (d.mode === "move") {
       const placed = layout().clips.find((p) => p.clip.id === d.clipId)!;
@@ -239,7 +296,7 @@ export default function Timeline(props: { session: ProjectSession }) {
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set: { position } }]);
     } else {
       // The dragged edge only: a teammate's trim of the other edge meanwhile stays.
-      const set = { [d.mode]: trimEdge(clip, d.mode, frames)[d.mode] };
+      const set = { [d.mode]: trimEdge(clip, d.mode, frames, limit)[d.mode] };
       edit([{ type: "cut.clip.update", cutId: c.id, clipId: d.clipId, set }]);
     }
   };
@@ -296,7 +353,9 @@ export default function Timeline(props: { session: ProjectSession }) {
     if (!c || !node) return;
     const id = crypto.randomUUID().slice(0, 8);
     const kind = hasOutput(node, "video") ? "video" : "audio";
-    const frames = (kind === "video" ? shotFrames : soundFrames)(node, c.format.fps);
+    // As long as the node asks for, and no longer than its take, when that is known.
+    const asked = (kind === "video" ? shotFrames : soundFrames)(node, c.format.fps);
+    const frames = Math.min(asked, limitOf(node.id) ?? asked);
     if (kind === "video") {
       edit([{
         type: "cut.clip.add",
@@ -380,8 +439,14 @@ export default function Timeline(props: { session: ProjectSession }) {
           </select>
         </Show>
         <Show when={editable()}>
-          <button type="button" class="ghost" onClick={newCut} data-testid="new-cut">
-            New cut from graph
+          <button
+            type="button"
+            class="ghost"
+            onClick={newCut}
+            title="A new cut from the graph: its shots in scene and shot order, transition nodes as transitions"
+            data-testid="new-cut"
+          >
+            New cut
           </button>
         </Show>
         <Show when={cut()}>
@@ -441,12 +506,14 @@ export default function Timeline(props: { session: ProjectSession }) {
               Add
             </button>
           </Show>
-          <a class="ghost button" href={exportUrl("otio")} download="" data-testid="export-otio">
-            OTIO
-          </a>
-          <a class="ghost button" href={exportUrl("edl")} download="" data-testid="export-edl">
-            EDL
-          </a>
+          <BarMenu label="Export" testId="cut-export">
+            <a href={exportUrl("otio")} download="" data-testid="export-otio">
+              OpenTimelineIO (.otio)
+            </a>
+            <a href={exportUrl("edl")} download="" data-testid="export-edl">
+              CMX 3600 EDL (.edl)
+            </a>
+          </BarMenu>
         </Show>
       </header>
       <Show when={cut()}>
@@ -464,8 +531,12 @@ export default function Timeline(props: { session: ProjectSession }) {
       </Show>
       <Show when={cut()}>
         <div class="timeline-body">
+          <Show when={hint()}>
+            <p class="trim-hint" role="status" data-testid="trim-hint">{hint()}</p>
+          </Show>
           <CutPreview
-            now={now() && { ...now()!, name: label(now()!.placed.clip.nodeId) }}
+            layers={pictureLayers()}
+            slate={now() ? `${label(now()!.placed.clip.nodeId)}: no take` : "end"}
             speed={speed()}
             fps={fps()}
             watching={watching()}
@@ -494,10 +565,8 @@ export default function Timeline(props: { session: ProjectSession }) {
             <div class="lane video-lane" style={{ width: `${contentWidth()}px` }}>
               <For each={layout().clips}>
                 {(placed, i) => {
-                  const take =
-                    () => (nodeOf(placed.clip.nodeId)
-                      ? s.playedTake(placed.clip.nodeId)
-                      : undefined);
+                  const take = () => takeOf(placed.clip.nodeId);
+                  const past = () => pastTakeOf(placed.clip);
                   const moving = () => drag()?.mode === "move" && drag()?.clipId === placed.clip.id;
                   return (
                     <>
@@ -505,6 +574,7 @@ export default function Timeline(props: { session: ProjectSession }) {
                         class="cut-clip"
                         classList={{
                           gap: !take(),
+                          "past-take": past() !== null,
                           selected: selected() === placed.clip.id,
                           moving: moving(),
                         }}
@@ -515,7 +585,9 @@ export default function Timeline(props: { session: ProjectSession }) {
                         }}
                         onPointerDown={(e) => startDrag(e, placed.clip.id, "move")}
                         onClick={() => setSelected(placed.clip.id)}
-                        title={`${label(placed.clip.nodeId)} · ${placed.frames} frames`}
+                        title={`${label(placed.clip.nodeId)} · ${placed.frames} frames${
+                          past() ? ` · ${past()}` : ""
+                        }`}
                         data-testid={`clip-${placed.clip.id}`}
                         data-node={placed.clip.nodeId}
                         data-frames={placed.frames}
@@ -575,6 +647,7 @@ export default function Timeline(props: { session: ProjectSession }) {
                   selected={selected()}
                   label={label}
                   hasTake={(nodeId) => !!s.playedTake(nodeId)}
+                  pastTake={pastTakeOf}
                   select={setSelected}
                   startDrag={startDrag}
                 />
@@ -596,6 +669,8 @@ export default function Timeline(props: { session: ProjectSession }) {
               label={label(clip().nodeId)}
               editable={editable()}
               transitionLimit={transitionRoom(clip().id)}
+              takeFrames={limitOf(clip().nodeId)}
+              pastTake={pastTakeOf(clip())}
               set={setClip}
               remove={() => {
                 const c = cut();

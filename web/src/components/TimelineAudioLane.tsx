@@ -17,6 +17,8 @@ export default function TimelineAudioLane(props: {
   selected: string | null;
   label(nodeId: string): string;
   hasTake(nodeId: string): boolean;
+  /** Why the clip cannot play as far as it reads (its take is shorter), or null. */
+  pastTake(clip: AudioClip): string | null;
   select(clipId: string): void;
   startDrag(e: PointerEvent, clipId: string, mode: DragMode): void;
 }) {
@@ -27,14 +29,22 @@ export default function TimelineAudioLane(props: {
         {(clip) => (
           <div
             class="cut-clip audio"
-            classList={{ selected: props.selected === clip.id, gap: !props.hasTake(clip.nodeId) }}
+            classList={{
+              selected: props.selected === clip.id,
+              gap: !props.hasTake(clip.nodeId),
+              "past-take": props.pastTake(clip) !== null,
+            }}
             style={{
               left: `${clip.start * props.scale}px`,
               width: `${(clip.out - clip.in) * props.scale}px`,
             }}
             onPointerDown={(e) => props.startDrag(e, clip.id, "move")}
             onClick={() => props.select(clip.id)}
-            title={`${props.label(clip.nodeId)} · ${clip.out - clip.in} frames`}
+            title={[
+              props.label(clip.nodeId),
+              `${clip.out - clip.in} frames`,
+              props.pastTake(clip),
+            ].filter(Boolean).join(" · ")}
             data-testid={`clip-${clip.id}`}
             data-node={clip.nodeId}
             data-start={clip.start}

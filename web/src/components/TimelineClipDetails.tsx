@@ -17,6 +17,10 @@ export default function TimelineClipDetails(props: {
   editable: boolean;
   /** The longest transition into the next clip; 0 for the last clip. */
   transitionLimit: number;
+  /** The frames its take holds, null when not known. */
+  takeFrames: number | null;
+  /** Why it cannot play as far as it reads (its take is shorter), or null. */
+  pastTake: string | null;
   set(changes: Record<string, unknown>): void;
   remove(): void;
 }) {
@@ -30,7 +34,11 @@ export default function TimelineClipDetails(props: {
       <span class="timecode" data-testid="clip-trim">
         in {timecode(clip().in, props.fps)} · out {timecode(clip().out, props.fps)} ·{" "}
         {clip().out - clip().in} frames
+        <Show when={props.takeFrames}>{(frames) => <>{" "}of a {frames()}-frame take</>}</Show>
       </span>
+      <Show when={props.pastTake}>
+        <span class="warn small" role="status" data-testid="clip-past-take">{props.pastTake}</span>
+      </Show>
       <Show when={props.editable && video()}>
         {(v) => (
           <TimelineTransition

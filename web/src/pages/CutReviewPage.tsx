@@ -1,8 +1,8 @@
 /**
  * `/review/:projectId/:cutId`: a cut for review, for the team and for guests who came by a
  * share link. The film plays in the take viewer's player (TakeStage): the cut's latest render,
- * else the selected takes of its clips in sequence with their trims (transitions as cuts, as the
- * timeline's preview plays them).
+ * else the selected takes of its clips in sequence with their trims and transitions mixed, as
+ * the timeline's preview plays them (format/film_mix.ts).
  * Comments are at times of the film (frames at the cut's rate): markers on the time bar and a
  * list beside it (CommentsPanel, as for a take); a click on either seeks there, and C pauses and
  * starts a comment at the frame shown. Live through the project's room like the studio.
@@ -15,7 +15,7 @@ import CommentsPanel from "../components/CommentsPanel.tsx";
 import { renderVersion } from "../components/CutRenders.tsx";
 import { createFilmReview } from "../components/film_review.ts";
 import TakeStage, { type FilmSequence } from "../components/TakeStage.tsx";
-import { playingAt } from "../format/timeline.ts";
+import { filmLayersAt } from "../format/film_mix.ts";
 import ProjectLoader from "../components/ProjectLoader.tsx";
 import TopBar from "../components/TopBar.tsx";
 import WhatsNew from "../components/WhatsNew.tsx";
@@ -41,14 +41,13 @@ function CutReview(props: { project: Project; cutId: string }) {
     if (!c || film()) return null;
     const clips = layoutVideo(c).clips;
     const rate = c.format.fps;
+    // A clip of a deleted node is a gap, as on the timeline.
+    const fileOf = (p: (typeof clips)[number]) =>
+      (s.graph.nodes[p.clip.nodeId] && s.playedTake(p.clip.nodeId)?.url) || null;
     return {
       fps: rate,
       frames: cutDuration(c),
-      at(frame) {
-        const shown = playingAt(clips, frame);
-        const take = shown && s.playedTake(shown.placed.clip.nodeId);
-        return take ? { url: take.url, seconds: shown.source / rate } : null;
-      },
+      layers: (frame) => filmLayersAt(clips, frame, rate, fileOf),
     };
   });
   const moderator = () => (s.you()?.role ?? s.role) !== "reviewer";

@@ -7,7 +7,7 @@
 import { Show } from "solid-js";
 import { footprintLine } from "../../format/fleet.ts";
 import type { NodeRun } from "../../stores/runs.ts";
-import { RunNote } from "../NodeRun.tsx";
+import RunNote from "../RunNote.tsx";
 
 export function placementText(run: NodeRun): string | null {
   const parts = [
