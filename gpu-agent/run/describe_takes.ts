@@ -16,6 +16,21 @@ import { uploadFile } from "../upload/mod.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 import { AgentRejected } from "./edge_client.ts";
 
+/**
+ * Describing, one job's takes at a time across the agent: each is an ffprobe and an ffmpeg run
+ * beside the GPU's next job, and several at once would only slow that job and each other.
+ */
+export class DescribeQueue {
+  #last: Promise<void> = Promise.resolve();
+
+  /** Runs `work` after the work queued before it (whether that failed or not). */
+  run(work: () => Promise<void>): Promise<void> {
+    const turn = this.#last.then(work);
+    this.#last = turn.catch(() => {});
+    return turn;
+  }
+}
+
 /** A video output delivered as a ready take, and where its poster frame may go. */
 export interface DeliveredVideo {
   takeId: string;

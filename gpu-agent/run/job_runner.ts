@@ -25,7 +25,7 @@ import { uploadFile } from "../upload/mod.ts";
 import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 import { chooseBackend } from "./backend_choice.ts";
-import { type DeliveredVideo, describeTakes } from "./describe_takes.ts";
+import { type DeliveredVideo, type DescribeQueue, describeTakes } from "./describe_takes.ts";
 import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts";
 import { JobEvents } from "./job_events.ts";
 import { JobBar } from "../progress/job_bar.ts";
@@ -53,6 +53,8 @@ export interface RunnerDeps {
   /** A run found the backend unreachable: mark it down and heartbeat, before the job goes back. */
   backendDown: (backend: JobBackend, problem: string) => Promise<void>;
   slots: GpuSlots;
+  /** Where finished jobs wait their turn to describe their video takes. */
+  describeQueue: DescribeQueue;
   /** Samples the job's GPU memory while it runs (its peak goes with the completion). */
   vram?: VramSampler;
   /** Parent of each job's private folder, and of the take cache (`cache/`) jobs share. */
@@ -178,7 +180,9 @@ async function _run(
   }
   try {
     if (delivered.length > 0) {
-      await describeTakes(job.id, delivered, deps, control.signal, label);
+      await deps.describeQueue.run(() =>
+        describeTakes(job.id, delivered, deps, control.signal, label)
+      );
       deps.trace?.({ type: "described", jobId: job.id });
     }
   } catch (error) {

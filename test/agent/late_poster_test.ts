@@ -1,7 +1,9 @@
 /**
  * A video take is delivered as soon as it is uploaded: the job completes at the edge and the
  * agent claims its next job while ffmpeg is still making the take's poster frame, which reaches
- * the edge (with ffprobe's facts) afterwards. A drain waits for the poster.
+ * the edge (with ffprobe's facts) afterwards. Posters are made one job at a time, and do not
+ * pile up: past the backlog (here 4 jobs waiting beside a fifth), the agent claims nothing more.
+ * A drain waits for the posters.
  */
 import assert from "node:assert/strict";
 import type { VideoDescription } from "../../gpu-agent/backends/backend.ts";
@@ -22,14 +24,19 @@ Deno.test("a video take is ready before its poster exists; the next job is claim
       await makeClip(`${dir}/shot.mp4`, { size: "832x480", rate: 16, seconds: 2 }),
     );
     r.fake.behaviour.outputBytes = () => clip;
-    await r.saveGraph({ nodes: { a: node("a"), b: node("b") }, edges: {} });
-    const first = await r.generate({ id: "a", type: "shot.generate", params: { prompt: "a" } });
-    const second = await r.generate({ id: "b", type: "shot.generate", params: { prompt: "b" } });
+    const ids = ["a", "b", "c", "d", "e", "f"];
+    await r.saveGraph({ nodes: Object.fromEntries(ids.map((id) => [id, node(id)])), edges: {} });
+    const jobs: string[] = [];
+    for (const id of ids) {
+      jobs.push(await r.generate({ id, type: "shot.generate", params: { prompt: id } }));
+    }
+    const [first, second] = jobs as [string, string];
 
     const describing: string[] = [];
     const trace: TraceEvent[] = [];
     const agent = r.startAgent({
       trace: (event) => trace.push(event),
+      posterBacklog: 4,
       backends: (backends) => {
         const ffmpeg = backends.find((b) => b.kind === "ffmpeg")!;
         const describe = ffmpeg.describeVideo!.bind(ffmpeg);
@@ -42,11 +49,13 @@ Deno.test("a video take is ready before its poster exists; the next job is claim
       },
     });
 
-    await r.until("the first job to succeed", async () => {
-      const { job } = await r.job(first);
-      if (job.state === "failed") throw new Error(`failed: ${job.error}`);
-      return job.state === "succeeded";
-    });
+    const succeeded = (jobId: string, what: string) =>
+      r.until(what, async () => {
+        const { job } = await r.job(jobId);
+        if (job.state === "failed") throw new Error(`failed: ${job.error}`);
+        return job.state === "succeeded";
+      });
+    await succeeded(first, "the first job to succeed");
     const [bare] = await r.takes("a");
     assert.deepEqual([bare!.posterUrl, bare!.media], [null, null], "delivered before its poster");
     await r.until(
@@ -56,7 +65,16 @@ Deno.test("a video take is ready before its poster exists; the next job is claim
     assert.equal(describing.length, 1, "the first take's poster is under way");
     assert.ok(!trace.some((e) => e.type === "described"), "and not done");
 
-    // Ctrl-C now: the agent claims nothing more, but finishes the posters before it exits.
+    // Four more takes are delivered while the first one's poster is made; theirs wait their
+    // turn. With five jobs waiting for posters, the sixth job is not claimed.
+    for (const [i, jobId] of jobs.slice(1, 5).entries()) {
+      await succeeded(jobId, `job ${i + 2} to succeed`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(describing.length, 1, "one poster at a time");
+    assert.equal((await r.job(jobs[5]!)).job.state, "queued", "no claim while five posters wait");
+
+    // Ctrl-C now: the agent claims nothing more, but makes the posters before it exits.
     agent.signal();
     const early = await Promise.race([
       agent.exit.then(() => "exited"),
@@ -65,8 +83,11 @@ Deno.test("a video take is ready before its poster exists; the next job is claim
     assert.equal(early, "waiting", "a drain waits for the poster");
     letGo();
     assert.equal(await agent.exit, 0);
+    assert.equal((await r.job(jobs[5]!)).job.state, "queued", "the drain claimed nothing more");
+    assert.equal(describing.length, 5);
 
-    for (const [id, jobId] of [["a", first], ["b", second]] as const) {
+    for (const [i, id] of ids.slice(0, 5).entries()) {
+      const jobId = jobs[i]!;
       const [take] = await r.takes(id);
       assert.equal(take!.jobId, jobId);
       assert.deepEqual(take!.media, {
