@@ -67,6 +67,11 @@ export async function describeTakes(
           headers: video.poster.headers,
           signal,
           retry: { logger: deps.logger, clock: deps.clock },
+        }).catch((error) => {
+          // The facts are worth sending without it (its URL may have expired after a long upload).
+          if (signal.aborted) throw error;
+          deps.logger.warn(`${label}: no poster for ${video.path}: ${describeError(error)}`);
+          return null;
         })
         : null;
       const request: TakeDescriptionRequest = {

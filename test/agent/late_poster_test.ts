@@ -118,3 +118,41 @@ Deno.test("a video take is ready before its poster exists; the next job is claim
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a video the agent cannot describe stays a ready take without a poster, with a warning; the next one gets its poster", async () => {
+  await using r = await rig();
+  const dir = await Deno.makeTempDir({ prefix: "md-agent-no-poster-" });
+  try {
+    const clip = await Deno.readFile(await makeClip(`${dir}/shot.mp4`, { seconds: 1 }));
+    r.fake.behaviour.outputBytes = () => clip;
+    await r.saveGraph({ nodes: { a: node("a"), b: node("b") }, edges: {} });
+    const first = await r.generate({ id: "a", type: "shot.generate", params: { prompt: "a" } });
+    const second = await r.generate({ id: "b", type: "shot.generate", params: { prompt: "b" } });
+    let calls = 0;
+    const agent = r.startAgent({
+      backends: (backends) => {
+        const ffmpeg = backends.find((b) => b.kind === "ffmpeg")!;
+        const describe = ffmpeg.describeVideo!.bind(ffmpeg);
+        ffmpeg.describeVideo = (path, signal) =>
+          ++calls === 1
+            ? Promise.reject(new Error("ffprobe: invalid data found"))
+            : describe(path, signal);
+        return backends;
+      },
+    });
+    await r.until("the second take's poster", async () => (await r.takes("b"))[0]?.posterUrl);
+    agent.signal();
+    assert.equal(await agent.exit, 0);
+    assert.equal((await r.job(first)).job.state, "succeeded", "a poster is never a failed job");
+    assert.equal((await r.job(second)).job.state, "succeeded");
+    const [bare] = await r.takes("a");
+    assert.deepEqual([bare!.posterUrl, bare!.media], [null, null]);
+    assert.equal(
+      agent.logger.matching(/no poster or facts for .*ffprobe: invalid data found/).length,
+      1,
+      agent.logger.lines.map((l) => l.message).join("\n"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
