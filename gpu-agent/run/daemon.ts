@@ -256,6 +256,7 @@ export class Daemon {
       },
       slots: this.#slots,
       describeQueue: this.#describeQueue,
+      draining: () => this.#drain.signal.aborted,
       ...(this.#options.vram ? { vram: this.#options.vram } : {}),
       workDir: this.#options.workDir,
       clock: this.#clock,

@@ -8,7 +8,7 @@
  */
 import { POSTER_CONTENT_TYPE, type TakeDescriptionRequest } from "../../protocol/jobs.ts";
 import type { Clock } from "../../protocol/clock.ts";
-import type { JobBackend } from "../backends/backend.ts";
+import type { JobBackend, VideoDescription } from "../backends/backend.ts";
 import type { Logger } from "../log/logger.ts";
 import { HttpError } from "../net/http_error.ts";
 import { describeError } from "../net/outage_log.ts";
@@ -37,6 +37,8 @@ export interface DeliveredVideo {
   path: string;
   /** The output slot's poster upload (absent from edges before posters). */
   poster?: { uploadUrl: string; headers: Record<string, string> };
+  /** Already read before completion (a draining agent: see `readVideos`); null: unreadable. */
+  described?: VideoDescription | null;
 }
 
 export interface DescribeDeps {
@@ -60,7 +62,10 @@ export async function describeTakes(
   // One at a time: each is an ffmpeg run, and the GPU's next job may be starting beside it.
   for (const video of videos) {
     try {
-      const described = await reader.describeVideo!(video.path, signal);
+      const described = video.described === undefined
+        ? await reader.describeVideo!(video.path, signal)
+        : video.described;
+      if (!described) continue;
       const poster = video.poster && described.posterPath
         ? await uploadFile(described.posterPath, video.poster.uploadUrl, {
           contentType: POSTER_CONTENT_TYPE,
@@ -94,4 +99,33 @@ export async function describeTakes(
       deps.logger.warn(`${label}: no poster or facts for ${video.path}: ${describeError(error)}`);
     }
   }
+}
+
+/**
+ * Facts and posters read before completion, by a draining agent: it claims no next job to make
+ * them beside, and stops once they are sent, so they are made while the job still holds its
+ * lease (an autoscaler counts the agent as working, not as idle capacity). Null: unreadable.
+ */
+export async function readVideos(
+  paths: readonly { path: string; contentType: string }[],
+  deps: DescribeDeps,
+  signal: AbortSignal,
+  label: string,
+): Promise<(VideoDescription | null | undefined)[]> {
+  const reader = deps.backends.find((b) => b.describeVideo && deps.isHealthy(b));
+  const read: (VideoDescription | null | undefined)[] = [];
+  for (const { path, contentType } of paths) {
+    if (!reader || !contentType.startsWith("video/")) {
+      read.push(undefined);
+      continue;
+    }
+    read.push(
+      await reader.describeVideo!(path, signal).catch((error) => {
+        if (signal.aborted) throw error;
+        deps.logger.warn(`${label}: no poster or facts for ${path}: ${describeError(error)}`);
+        return null;
+      }),
+    );
+  }
+  return read;
 }

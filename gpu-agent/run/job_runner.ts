@@ -25,7 +25,12 @@ import { uploadFile } from "../upload/mod.ts";
 import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 import { chooseBackend } from "./backend_choice.ts";
-import { type DeliveredVideo, type DescribeQueue, describeTakes } from "./describe_takes.ts";
+import {
+  type DeliveredVideo,
+  type DescribeQueue,
+  describeTakes,
+  readVideos,
+} from "./describe_takes.ts";
 import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts";
 import { JobEvents } from "./job_events.ts";
 import { JobBar } from "../progress/job_bar.ts";
@@ -55,6 +60,8 @@ export interface RunnerDeps {
   slots: GpuSlots;
   /** Where finished jobs wait their turn to describe their video takes. */
   describeQueue: DescribeQueue;
+  /** Whether the agent is draining (claims no more): posters are then made before completing. */
+  draining?: () => boolean;
   /** Samples the job's GPU memory while it runs (its peak goes with the completion). */
   vram?: VramSampler;
   /** Parent of each job's private folder, and of the take cache (`cache/`) jobs share. */
@@ -311,6 +318,9 @@ async function _execute(
     if (result.outputs.length === 0) {
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");
     }
+    const early = deps.draining?.()
+      ? await readVideos(result.outputs, deps, control.signal, label)
+      : null;
     // The last backend step always reaches the edge, before the (maybe long) upload.
     const sizes = await Promise.all(
       result.outputs.map(async (o) => (await Deno.stat(o.path)).size),
@@ -327,6 +337,10 @@ async function _execute(
       sizes,
       total,
     });
+    for (const [i, video] of videos.entries()) {
+      const described = early?.[result.outputs.findIndex((o) => o.path === video.path)];
+      if (described !== undefined) videos[i] = { ...video, described };
+    }
     await events.close();
     const done = await deps.edge.call(
       "complete",
