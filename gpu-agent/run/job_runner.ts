@@ -3,7 +3,8 @@
  * other models first when needed), runs it with throttled progress, uploads each output to a
  * take slot with its sha256, and completes. Then, the lease ended (the daemon claims the next
  * job) and the GPU slot released, it describes each video take (describe_takes.ts: facts and a
- * poster frame by ffmpeg) before removing the job's files. Every way out is reported honestly:
+ * poster frame by ffmpeg) before removing the job's files (a draining agent reads them before
+ * completing: it has no next job). Every way out is reported honestly:
  * - a backend failure → `fail` (retriable or not, with the backend's reason);
  * - the backend went away or restarted mid-run → it is marked down first (so the agent stops
  *   advertising it), then `fail` flagged `infrastructure`: back to the queue, no attempt spent;
