@@ -1,8 +1,9 @@
 /**
  * Every project-scoped route × {anonymous, non-member, share-link guest, reviewer, editor, owner},
  * and every route of a person's own invitations and inbox × {anonymous, guest, someone else, the
- * invited person}. The routes come from the app itself: a new route without an entry in
- * REQUIRED_ROLE (or PERSONAL_ROUTES) fails this test. A guest is a reviewer of that one project
+ * invited person}, and every agent route on a job × {anonymous, a person, another agent}. The
+ * routes come from the app itself: a new route without an entry in REQUIRED_ROLE (or
+ * PERSONAL_ROUTES, FLEET_ROUTES, AGENT_JOB_ROUTES) fails this test. A guest is a reviewer of that one project
  * who must never see members' emails.
  */
 import assert from "node:assert/strict";
@@ -11,7 +12,9 @@ import { DEFAULT_CUT_FORMAT } from "../protocol/cut.ts";
 import { cutFromGraph } from "../protocol/cut_from_graph.ts";
 import type { Role } from "../protocol/room_ticket.ts";
 import { exampleText } from "../test/fixtures/workflows/mod.ts";
+import { enrollAgent } from "../test/jobs/fake_agent.ts";
 import { joinStudio, studioWithPool } from "../test/jobs/fleet_fixture.ts";
+import { shotProject } from "../test/jobs/shot_job.ts";
 import { exportOtio, serializeOtio } from "./services/cut/mod.ts";
 import { createComment } from "./services/review/comments.ts";
 import {
@@ -659,6 +662,81 @@ Deno.test("studio and pool routes: outsiders 404, members may not manage, tokens
       }
     }
     assert.deepEqual(failures, []);
+  } finally {
+    await t.close();
+  }
+});
+
+/**
+ * Agent routes on a job, each with a body it would accept from the agent that holds the job (or
+ * made the take): only that agent's credential gets past them. A person's session or a share
+ * link's token is not an agent's (401); another agent, even its owner's, is told the job does
+ * not exist (404).
+ */
+const AGENT_JOB_ROUTES: Record<string, unknown> = {
+  "POST /api/agent/v1/jobs/:id/events": { percent: 10 },
+  "POST /api/agent/v1/jobs/:id/outputs": { ext: "mp4", contentType: "video/mp4" },
+  "POST /api/agent/v1/jobs/:id/complete": {
+    outputs: [{ takeId: ":takeId", bytes: 1, sha256: "a".repeat(64), contentType: "video/mp4" }],
+  },
+  "POST /api/agent/v1/jobs/:id/takes/:takeId/description": {
+    media: { durationSeconds: 1, fps: 24, width: 64, height: 64, hasAudio: false },
+  },
+  "POST /api/agent/v1/jobs/:id/fail": { reason: "x", retriable: true },
+  "POST /api/agent/v1/jobs/:id/release": {},
+};
+
+Deno.test("agent job routes: only the agent that holds the job; people 401, other agents 404", async () => {
+  const t = await createTestApp();
+  try {
+    const routes = [
+      ...new Set(
+        t.app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/agent/v1/jobs/"))
+          .map((r) => `${r.method} ${r.path}`),
+      ),
+    ].sort();
+    assert.deepEqual(routes, Object.keys(AGENT_JOB_ROUTES).sort());
+    const { owner, projectId, agent, generate } = await shotProject(t);
+    const jobId = await generate();
+    await agent.claim();
+    const slot = await agent.call("POST", `/jobs/${jobId}/outputs`, {
+      ext: "mp4",
+      contentType: "video/mp4",
+    });
+    const other = await enrollAgent(t, owner, undefined, "other");
+    const link = await call(t, "POST", `/api/projects/${projectId}/share-links`, {
+      token: owner.token,
+      body: { label: "Client" },
+    });
+    const guest = await call(t, "POST", `/api/share/${link.body.token}/accept`, {
+      body: { name: "Cleo" },
+    });
+    const callers = {
+      anonymous: { token: undefined, expected: 401 },
+      person: { token: owner.token, expected: 401 },
+      guest: { token: guest.body.token as string, expected: 401 },
+      "another agent": { token: other.credential, expected: 404 },
+    };
+    const failures: string[] = [];
+    for (const route of routes) {
+      const [method, pattern] = route.split(" ") as [string, string];
+      const path = pattern.replace(":id", jobId).replace(":takeId", slot.body.takeId);
+      const body = JSON.parse(
+        JSON.stringify(AGENT_JOB_ROUTES[route]).replace('":takeId"', `"${slot.body.takeId}"`),
+      );
+      for (const [who, { token, expected }] of Object.entries(callers)) {
+        const res = await call(t, method, path, { ...(token ? { token } : {}), body });
+        if (res.status !== expected) {
+          failures.push(`${route} as ${who}: expected ${expected}, got ${res.status}`);
+        }
+        assert.equal(typeof res.body?.error?.code, "string", `${route}: JSON error body`);
+      }
+    }
+    assert.deepEqual(failures, []);
+    const { job } = (await call(t, "GET", `/api/projects/${projectId}/jobs/${jobId}`, {
+      token: owner.token,
+    })).body;
+    assert.equal(job.state, "leased", "nobody else moved the job");
   } finally {
     await t.close();
   }

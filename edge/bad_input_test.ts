@@ -759,6 +759,15 @@ Deno.test("free-form JSON nested too deep or too large is refused on every route
         headers: agentAuth,
         user: false,
       },
+      {
+        route: "take description",
+        method: "POST",
+        path: `/api/agent/v1/jobs/${crypto.randomUUID()}/takes/${crypto.randomUUID()}/description`,
+        body: '{"media":VALUE}',
+        field: "media",
+        headers: agentAuth,
+        user: false,
+      },
     ];
     const values: Array<{ name: string; value: string; status: number }> = [
       { name: "one level past the limit", value: nestedText(32), status: 422 },

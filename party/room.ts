@@ -288,7 +288,8 @@ export class CanvasRoom {
       case "access.changed":
         await this.#accessChanged(event);
         return { ok: true };
-      case "generation.complete": {
+      case "generation.complete":
+      case "take.described": {
         // Guests get the URL signed for their shorter lifetime; members never see it.
         const { guestUrl, ...forMembers } = event;
         this.#broadcastTo((s) => !s.guest, forMembers);

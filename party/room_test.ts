@@ -364,29 +364,31 @@ Deno.test("revoking a share link closes its guests' sockets and refuses their ol
   h.room.dispose();
 });
 
-Deno.test("guests get the take's guest URL; members never see it", async () => {
-  const h = await makeRoom();
-  const [ada, guest] = [h.join("ada"), h.join("guest:s1", "reviewer", { link: "l1" })];
-  await h.room.edgeEvent({
-    type: "generation.complete",
-    nodeId: "n1",
-    taskId: "t1",
-    take: { id: "k1", url: "/member-url" },
-    guestUrl: "/guest-url",
-  });
-  assert.deepEqual(ada.of("generation.complete"), [{
-    type: "generation.complete",
-    nodeId: "n1",
-    taskId: "t1",
-    take: { id: "k1", url: "/member-url" },
-  }]);
-  assert.deepEqual(guest.of("generation.complete"), [{
-    type: "generation.complete",
-    nodeId: "n1",
-    taskId: "t1",
-    take: { id: "k1", url: "/guest-url" },
-  }]);
-  h.room.dispose();
+Deno.test("guests get the take's guest URL; members never see it (new takes and late posters)", async () => {
+  for (const type of ["generation.complete", "take.described"] as const) {
+    const h = await makeRoom();
+    const [ada, guest] = [h.join("ada"), h.join("guest:s1", "reviewer", { link: "l1" })];
+    await h.room.edgeEvent({
+      type,
+      nodeId: "n1",
+      taskId: "t1",
+      take: { id: "k1", url: "/member-url" },
+      guestUrl: "/guest-url",
+    });
+    assert.deepEqual(ada.of(type), [{
+      type,
+      nodeId: "n1",
+      taskId: "t1",
+      take: { id: "k1", url: "/member-url" },
+    }]);
+    assert.deepEqual(guest.of(type), [{
+      type,
+      nodeId: "n1",
+      taskId: "t1",
+      take: { id: "k1", url: "/guest-url" },
+    }]);
+    h.room.dispose();
+  }
 });
 
 Deno.test("a take selected reaches everyone in the room, reviewers and guests too", async () => {

@@ -175,6 +175,19 @@ export const generationCompleteEventSchema = z.object({
 const generationCompleteFromEdgeSchema = generationCompleteEventSchema.extend({
   guestUrl: z.string().min(1),
 }).strict();
+/**
+ * A take's poster frame and media facts arrived after its `generation.complete` (the agent makes
+ * them beside its next job): the same take again, to merge by id. Never ends or starts a run.
+ */
+export const takeDescribedEventSchema = z.object({
+  type: z.literal("take.described"),
+  nodeId: graphIdSchema,
+  taskId: z.string().min(1).max(64),
+  take: takeSchema,
+}).strict();
+const takeDescribedFromEdgeSchema = takeDescribedEventSchema.extend({
+  guestUrl: z.string().min(1),
+}).strict();
 export const errorEventSchema = z.object({
   type: z.literal("error.occurred"),
   nodeId: graphIdSchema,
@@ -207,6 +220,7 @@ export const takeSelectedEventSchema = z.object({
 export const edgeEventSchema = z.discriminatedUnion("type", [
   progressEventSchema,
   generationCompleteFromEdgeSchema,
+  takeDescribedFromEdgeSchema,
   errorEventSchema,
   takeSelectedEventSchema,
   /** A comment or decision changed (protocol/review.ts): relayed to everyone as is. */
@@ -252,6 +266,7 @@ export type EdgeEventAnswer = { ok: true } | { revision: number };
 export type JobEvent =
   | z.infer<typeof progressEventSchema>
   | z.infer<typeof generationCompleteEventSchema>
+  | z.infer<typeof takeDescribedEventSchema>
   | z.infer<typeof errorEventSchema>
   | z.infer<typeof takeSelectedEventSchema>;
 

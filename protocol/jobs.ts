@@ -12,6 +12,8 @@
  * 3. `POST /jobs/:id/outputs` once per output file → a presigned PUT URL; upload the file.
  * 4. `POST /jobs/:id/complete` with each output's bytes and sha256, or `POST /jobs/:id/fail`.
  *    `POST /jobs/:id/release` gives the job back untouched (agent shutting down).
+ * 5. After completion, the lease gone: `POST /jobs/:id/takes/:takeId/description` once per video
+ *    take with its media facts and the poster frame uploaded to the output's `poster` slot.
  * A 409 `lease_lost` on any of these means another agent may now hold the job: stop at once.
  *
  * @example
@@ -370,6 +372,12 @@ export const outputResponseSchema = z.object({
 });
 export type OutputResponse = z.infer<typeof outputResponseSchema>;
 
+/** A poster frame the agent uploaded: its size (checked against storage) and SHA-256. */
+const uploadedPosterSchema = z.object({
+  bytes: z.number().int().min(1).max(POSTER_MAX_BYTES),
+  sha256,
+});
+
 export const completedOutputSchema = z.object({
   takeId: z.string().min(1).max(64),
   bytes: z.number().int().min(0),
@@ -377,13 +385,25 @@ export const completedOutputSchema = z.object({
   contentType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, "not a content type"),
   /** ffprobe's facts about a video output (agents before posters send none). */
   media: mediaFactsSchema.optional(),
-  /** The poster frame uploaded to the output's `poster.uploadUrl`, if any. */
-  poster: z.object({
-    bytes: z.number().int().min(1).max(POSTER_MAX_BYTES),
-    sha256,
-  }).optional(),
+  /**
+   * The poster frame uploaded to the output's `poster.uploadUrl`, if any. Agents since the
+   * description route send media and poster there, after completing (older ones send them here).
+   */
+  poster: uploadedPosterSchema.optional(),
 });
 export type CompletedOutput = z.infer<typeof completedOutputSchema>;
+
+/**
+ * `POST /jobs/:id/takes/:takeId/description`: a ready video take's ffprobe facts and its poster
+ * frame (uploaded first to the output's `poster.uploadUrl`), sent by the agent that ran the job
+ * after completing it, so the take is delivered without waiting for ffmpeg. Once per take: the
+ * same description again is harmless, a different one is refused (409 `already_described`).
+ */
+export const takeDescriptionRequestSchema = z.object({
+  media: mediaFactsSchema,
+  poster: uploadedPosterSchema.optional(),
+});
+export type TakeDescriptionRequest = z.infer<typeof takeDescriptionRequestSchema>;
 
 /** `POST /jobs/:id/complete`: every uploaded output; completing twice is harmless. */
 export const completeRequestSchema = z.object({
@@ -494,6 +514,10 @@ export const completeResponseSchema = z.object({
   takes: z.array(publicTakeSchema),
 });
 export type CompleteResponse = z.infer<typeof completeResponseSchema>;
+
+/** The answer to a take's description: the take as everyone now sees it. */
+export const takeDescriptionResponseSchema = z.object({ take: publicTakeSchema });
+export type TakeDescriptionResponse = z.infer<typeof takeDescriptionResponseSchema>;
 
 /**
  * `POST /jobs/:id/fail`. Retriable failures go back to the queue while attempts remain.

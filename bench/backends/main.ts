@@ -13,6 +13,11 @@
  * - process: the fake wgp.py. The agent's own time is (claim answered → wgp.py spawned) +
  *   (wgp.py exited → job completed), minus the upload: python's start and run are the fake's.
  *
+ * A video take is delivered at completion; its poster frame and ffprobe facts follow after the
+ * lease, beside the next job (gpu-agent/run/describe_takes.ts), so they are not in the overhead:
+ * "completed → poster attached" prints that part apart (an ffprobe and an ffmpeg run, ≈ 180 ms
+ * here). Before that change the describing ran inside the job and made most of the overhead.
+ *
  * Then the workflow-asset binding of a 300-node workflow (workflow_bind.ts), in this process.
  *
  * Writes bench/results/backends.json (not with `--no-write`). Run it under the shared CPU lock.
@@ -100,6 +105,17 @@ interface AppMoments {
 
 const upload = (t: Record<string, number>) => t.upload_finished! - t.upload_started!;
 
+/** The poster frame and facts, after completion and beside the next job (not in the overhead). */
+function posterSeries(jobs: Record<string, number>[]): Record<string, number[]> {
+  const described = jobs.filter((t) => t.described !== undefined);
+  if (described.length !== jobs.length) {
+    throw new Error(`${jobs.length - described.length} jobs got no poster`);
+  }
+  return {
+    "completed → poster attached (excluded)": described.map((t) => t.described! - t.completed!),
+  };
+}
+
 async function gradioMode() {
   const app = await startFakeWorker<GradioTimes>(
     new URL("./fake_gradio_worker.ts", import.meta.url),
@@ -133,6 +149,7 @@ async function gradioMode() {
     ),
     "upload (slot + PUT, excluded)": jobs.map(upload),
     "upload → completed": jobs.map((t) => t.completed! - t.upload_finished!),
+    ...posterSeries(jobs),
     "the app: joined → function started (excluded)": jobs.map((t) => t.fnStarted - t.joined),
     "the app: function done → process_completed sent (excluded)": jobs.map((t) =>
       t.completedSent - t.fnFinished
@@ -161,6 +178,7 @@ async function processMode() {
     "wgp.py start and run (the fake's, excluded)": jobs.map((t) =>
       t.wan2gp_exited! - t.wan2gp_spawned!
     ),
+    ...posterSeries(jobs),
   };
   return Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.slice(WARMUP)]));
 }

@@ -45,6 +45,7 @@ export interface RunDeps {
       | "recoveryDelaysMs"
       | "maxEventsPerSecond"
       | "trace"
+      | "posterBacklog"
     >
     & { edgeBackoff?: Pick<EdgeCallsOptions, "baseDelayMs" | "maxDelayMs"> };
 }

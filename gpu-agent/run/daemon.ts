@@ -25,6 +25,7 @@ import { AgentRejected } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 import { GpuSlots, type GpuSpec } from "./gpu_slots.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { DescribeQueue } from "./describe_takes.ts";
 import { type RunningJob, startJob } from "./job_runner.ts";
 import type { TraceEvent } from "./trace.ts";
 import type { VramSampler } from "../detect/vram_sampler.ts";
@@ -58,6 +59,14 @@ export interface DaemonOptions {
   exitWhenIdleMs?: number;
   /** Samples each GPU job's peak memory (nvidia-smi), reported with its completion. */
   vram?: VramSampler;
+  /**
+   * Finished jobs per slot (`concurrency`) that may wait, past their lease, for their posters
+   * while the agent claims more; default 64. A safety valve, not a throttle: a queue forms only
+   * when video jobs finish faster than ffmpeg describes them (≈ 0.2 s each), which no real
+   * generator does (the benchmark's zero-length fake jobs do), and it bounds the outputs kept on
+   * disk and what a drain waits for (64 posters: ≈ 13 s).
+   */
+  posterBacklog?: number;
 }
 
 export type DaemonStop = "drained" | "interrupted" | "killed" | "rejected" | "failed";
@@ -80,8 +89,12 @@ export class Daemon {
    * the run that gave it back is still removing its files.
    */
   readonly #running = new Set<RunningJob>();
-  /** Running jobs that still hold their lease (a job's files may outlive its lease briefly). */
+  /**
+   * Running jobs that still hold their lease. A run outlives its lease while it describes its
+   * video takes (poster frames) and removes its files: beside the next job, not before it.
+   */
   readonly #leased = new Set<RunningJob>();
+  readonly #describeQueue = new DescribeQueue();
   #stage = 0;
   /** Since when no job has run (for `exitWhenIdleMs`). */
   #idleSince: number;
@@ -173,7 +186,13 @@ export class Daemon {
     // Idle from when it can first take work, not from start-up (detection, first heartbeat).
     this.#idleSince = this.#clock.now();
     while (!this.#drain.signal.aborted) {
-      if (this.#leased.size >= this.#options.concurrency) {
+      // Posters are made one job at a time beside the next jobs; should jobs be shorter than
+      // their posters, the queue stays short, never unbounded.
+      const finishing = this.#running.size - this.#leased.size;
+      if (
+        this.#leased.size >= this.#options.concurrency ||
+        finishing > (this.#options.posterBacklog ?? 64) * this.#options.concurrency
+      ) {
         await this.#nextSettled();
         continue;
       }
@@ -238,6 +257,8 @@ export class Daemon {
         await this.#heartbeat.beatNow();
       },
       slots: this.#slots,
+      describeQueue: this.#describeQueue,
+      draining: () => this.#drain.signal.aborted,
       ...(this.#options.vram ? { vram: this.#options.vram } : {}),
       workDir: this.#options.workDir,
       clock: this.#clock,

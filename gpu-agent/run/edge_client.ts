@@ -32,6 +32,9 @@ import {
   type OutputRequest,
   type OutputResponse,
   outputResponseSchema,
+  type TakeDescriptionRequest,
+  type TakeDescriptionResponse,
+  takeDescriptionResponseSchema,
 } from "../../protocol/jobs.ts";
 import { HttpError } from "../net/http_error.ts";
 
@@ -137,6 +140,25 @@ export class EdgeClient {
       completeResponseSchema,
       signal,
       { jobId },
+    );
+  }
+
+  /**
+   * A completed video take's facts and poster frame (uploaded first), sent after completion;
+   * 404 from an edge older than the route.
+   */
+  describe(
+    jobId: string,
+    takeId: string,
+    request: TakeDescriptionRequest,
+    signal?: AbortSignal,
+  ): Promise<TakeDescriptionResponse> {
+    return this.#call(
+      "describe",
+      `/jobs/${jobId}/takes/${takeId}/description`,
+      request,
+      takeDescriptionResponseSchema,
+      signal,
     );
   }
 

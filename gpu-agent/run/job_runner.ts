@@ -1,9 +1,10 @@
 /**
  * Runs one claimed job from start to finish: picks the backend, waits for a GPU slot (unloading
- * other models first when needed), runs it with throttled progress, reads each video output's
- * facts and makes its poster frame (through a backend that can: ffmpeg), uploads each output to
- * a take slot with its sha256 (and its poster beside it), and completes. Every way out is
- * reported honestly:
+ * other models first when needed), runs it with throttled progress, uploads each output to a
+ * take slot with its sha256, and completes. Then, the lease ended (the daemon claims the next
+ * job) and the GPU slot released, it describes each video take (describe_takes.ts: facts and a
+ * poster frame by ffmpeg) before removing the job's files (a draining agent reads them before
+ * completing: it has no next job). Every way out is reported honestly:
  * - a backend failure → `fail` (retriable or not, with the backend's reason);
  * - the backend went away or restarted mid-run → it is marked down first (so the agent stops
  *   advertising it), then `fail` flagged `infrastructure`: back to the queue, no attempt spent;
@@ -13,15 +14,9 @@
  * - lease lost (409) → aborted at once, never completed;
  * - the agent interrupted (second Ctrl-C) → aborted and `release`d back to the queue.
  */
-import { type ClaimedJob, type CompletedOutput, POSTER_CONTENT_TYPE } from "../../protocol/jobs.ts";
+import type { ClaimedJob, CompletedOutput } from "../../protocol/jobs.ts";
 import type { Footprint } from "../../protocol/tiers.ts";
-import type {
-  BackendJob,
-  BackendResult,
-  JobBackend,
-  ProgressReport,
-  VideoDescription,
-} from "../backends/backend.ts";
+import type { BackendJob, BackendResult, JobBackend, ProgressReport } from "../backends/backend.ts";
 import { JobFailure } from "../backends/backend.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeError } from "../net/outage_log.ts";
@@ -31,6 +26,12 @@ import { uploadFile } from "../upload/mod.ts";
 import { AgentRejected, BadEdgeAnswer, LeaseLost } from "./edge_client.ts";
 import type { EdgeCalls } from "./edge_calls.ts";
 import { chooseBackend } from "./backend_choice.ts";
+import {
+  type DeliveredVideo,
+  type DescribeQueue,
+  describeTakes,
+  readVideos,
+} from "./describe_takes.ts";
 import { DoesNotFit, type GpuSlots, MODEL_FREE, type Slot } from "./gpu_slots.ts";
 import { JobEvents } from "./job_events.ts";
 import { JobBar } from "../progress/job_bar.ts";
@@ -58,6 +59,10 @@ export interface RunnerDeps {
   /** A run found the backend unreachable: mark it down and heartbeat, before the job goes back. */
   backendDown: (backend: JobBackend, problem: string) => Promise<void>;
   slots: GpuSlots;
+  /** Where finished jobs wait their turn to describe their video takes. */
+  describeQueue: DescribeQueue;
+  /** Whether the agent is draining (claims no more): posters are then made before completing. */
+  draining?: () => boolean;
   /** Samples the job's GPU memory while it runs (its peak goes with the completion). */
   vram?: VramSampler;
   /** Parent of each job's private folder, and of the take cache (`cache/`) jobs share. */
@@ -84,7 +89,8 @@ export interface RunningJob {
   readonly outcome: Promise<JobOutcome>;
   /**
    * Resolves once the job no longer holds its lease (completed, failed, released, canceled or
-   * lost), before its files are removed: the daemon may claim the next job then.
+   * lost), before its takes are described and its files removed: the daemon may claim the next
+   * job then. The outcome waits for both.
    */
   readonly leaseEnded: Promise<void>;
   /** Aborts the backend and releases the job to the queue (second Ctrl-C). */
@@ -156,6 +162,7 @@ async function _run(
   const workDir = `${deps.workDir}/${job.id}-${crypto.randomUUID().slice(0, 8)}`;
   let outcome: JobOutcome;
   const chosen: Chosen = { backend: null };
+  const delivered: DeliveredVideo[] = [];
   try {
     try {
       report({ percent: 0, message: "starting" });
@@ -167,7 +174,7 @@ async function _run(
         events,
         label,
         workDir,
-        chosen,
+        { chosen, delivered },
       );
     } catch (error) {
       outcome = await _settle(job, deps, control, error, label, chosen.backend);
@@ -178,6 +185,19 @@ async function _run(
   } finally {
     // The edge knows how the job ended: the next job may start while this one's files go.
     endLease();
+  }
+  try {
+    if (delivered.length > 0) {
+      await deps.describeQueue.run(() =>
+        describeTakes(job.id, delivered, deps, control.signal, label)
+      );
+      deps.trace?.({ type: "described", jobId: job.id });
+    }
+  } catch (error) {
+    // Interrupted (second Ctrl-C): the job is done, its takes simply stay without posters.
+    if (error instanceof AgentRejected || control.hardSignal.aborted) throw error;
+    deps.logger.warn(`${label}: interrupted before its poster frames were made`);
+  } finally {
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
   deps.trace?.({ type: "settled", jobId: job.id, outcome });
@@ -187,6 +207,12 @@ async function _run(
 /** The backend a run went to, once chosen (a failure may be that backend's fault). */
 interface Chosen {
   backend: JobBackend | null;
+}
+
+/** What a run leaves behind: its backend, and the video takes to describe after the lease. */
+interface RunRecord {
+  chosen: Chosen;
+  delivered: DeliveredVideo[];
 }
 
 /** Where a job's progress goes: `report` for the run's reports, `show` for the bar's own. */
@@ -204,7 +230,7 @@ async function _execute(
   events: JobEvents,
   label: string,
   workDir: string,
-  chosen: Chosen,
+  { chosen, delivered }: RunRecord,
 ): Promise<JobOutcome> {
   const { report } = progress;
   const backendJob: BackendJob = {
@@ -293,13 +319,12 @@ async function _execute(
     if (result.outputs.length === 0) {
       throw new JobFailure(`${backend.kind} finished without an output file`, false, "output");
     }
-    const described = await _describe(result, deps, control.signal, progress, label);
+    const early = deps.draining?.()
+      ? await readVideos(result.outputs, deps, control.signal, label)
+      : null;
     // The last backend step always reaches the edge, before the (maybe long) upload.
     const sizes = await Promise.all(
-      result.outputs.map(async (o, i) =>
-        (await Deno.stat(o.path)).size +
-        (described[i]?.posterPath ? (await Deno.stat(described[i].posterPath)).size : 0)
-      ),
+      result.outputs.map(async (o) => (await Deno.stat(o.path)).size),
     );
     const total = sizes.reduce((sum, size) => sum + size, 0);
     const uploading = progress.bar.upload(
@@ -309,10 +334,14 @@ async function _execute(
     );
     events.now(uploading);
     deps.renderer?.update(label, uploading);
-    const outputs = await _upload(job, deps, control, result, described, progress, {
+    const { outputs, videos } = await _upload(job, deps, control, result, progress, {
       sizes,
       total,
     });
+    for (const [i, video] of videos.entries()) {
+      const described = early?.[result.outputs.findIndex((o) => o.path === video.path)];
+      if (described !== undefined) videos[i] = { ...video, described };
+    }
     await events.close();
     const done = await deps.edge.call(
       "complete",
@@ -330,41 +359,11 @@ async function _execute(
     );
     deps.trace?.({ type: "completed", jobId: job.id });
     deps.logger.info(`${label}: done: ${done.takes.map((t) => t.name).join(", ")}`);
+    delivered.push(...videos);
     return "succeeded";
   } finally {
     slot.release();
   }
-}
-
-/**
- * Facts and a poster frame for each video output, by the first healthy backend that can read
- * videos; none when there is no such backend. A video it cannot read is uploaded without them.
- */
-async function _describe(
-  result: BackendResult,
-  deps: RunnerDeps,
-  signal: AbortSignal,
-  progress: Progress,
-  label: string,
-): Promise<(VideoDescription | null)[]> {
-  const reader = deps.backends.find((b) => b.describeVideo && deps.isHealthy(b));
-  const described: (VideoDescription | null)[] = [];
-  // One at a time: each is an ffmpeg run, and the machine may be busy with a GPU job.
-  for (const output of result.outputs) {
-    if (!reader || !output.contentType.startsWith("video/")) {
-      described.push(null);
-      continue;
-    }
-    progress.show(progress.bar.run({ percent: 100, message: "making the poster frame" }));
-    try {
-      described.push(await reader.describeVideo!(output.path, signal));
-    } catch (error) {
-      if (signal.aborted) throw error;
-      deps.logger.warn(`${label}: no poster or facts for ${output.path}: ${describeError(error)}`);
-      described.push(null);
-    }
-  }
-  return described;
 }
 
 async function _upload(
@@ -372,11 +371,11 @@ async function _upload(
   deps: RunnerDeps,
   control: Control,
   result: BackendResult,
-  described: (VideoDescription | null)[],
   progress: Progress,
   bytes: { sizes: number[]; total: number },
-): Promise<CompletedOutput[]> {
+): Promise<{ outputs: CompletedOutput[]; videos: DeliveredVideo[] }> {
   const outputs: CompletedOutput[] = [];
+  const videos: DeliveredVideo[] = [];
   let before = 0;
   deps.trace?.({ type: "upload_started", jobId: job.id });
   for (const [i, output] of result.outputs.entries()) {
@@ -399,28 +398,23 @@ async function _upload(
         )),
       retry: { logger: deps.logger, clock: deps.clock },
     });
-    const description = described[i];
-    // An edge before posters offers no slot for one: the output goes without.
-    const poster = slot.poster && description?.posterPath
-      ? await uploadFile(description.posterPath, slot.poster.uploadUrl, {
-        contentType: POSTER_CONTENT_TYPE,
-        headers: slot.poster.headers,
-        signal: control.signal,
-        retry: { logger: deps.logger, clock: deps.clock },
-      })
-      : null;
     before += bytes.sizes[i] ?? put.bytes;
     outputs.push({
       takeId: slot.takeId,
       bytes: put.bytes,
       sha256: put.sha256,
       contentType: output.contentType,
-      ...(description ? { media: description.media } : {}),
-      ...(poster ? { poster: { bytes: poster.bytes, sha256: poster.sha256 } } : {}),
     });
+    if (output.contentType.startsWith("video/")) {
+      videos.push({
+        takeId: slot.takeId,
+        path: output.path,
+        ...(slot.poster ? { poster: slot.poster } : {}),
+      });
+    }
   }
   deps.trace?.({ type: "upload_finished", jobId: job.id });
-  return outputs;
+  return { outputs, videos };
 }
 
 /** Turns whatever stopped the job into the edge call it calls for, and the outcome. */

@@ -11,4 +11,6 @@ export type TraceEvent =
   | { type: "upload_started"; jobId: string }
   | { type: "upload_finished"; jobId: string }
   | { type: "completed"; jobId: string }
+  /** Its video takes' posters and facts reached the edge (after the lease, beside the next job). */
+  | { type: "described"; jobId: string }
   | { type: "settled"; jobId: string; outcome: JobOutcome };

@@ -36,6 +36,8 @@ export interface AgentSetup {
   comfyuiUrl: string;
   concurrency?: number;
   trace?: (event: TraceEvent) => void;
+  /** Finished jobs that may wait for their posters while the agent claims; default the agent's. */
+  posterBacklog?: number;
   /** Backend health checks; default the agent's 30 s. */
   monitorIntervalMs?: number;
   /** Replaces or wraps the backends (the fake's ComfyUI, then ffmpeg). */
@@ -85,6 +87,7 @@ export function agentIo(setup: AgentSetup, host: AgentHost): CliIo {
         edgeBackoff: { baseDelayMs: 50, maxDelayMs: 300 },
       }),
       ...(setup.trace ? { trace: setup.trace } : {}),
+      ...(setup.posterBacklog ? { posterBacklog: setup.posterBacklog } : {}),
       ...(setup.monitorIntervalMs ? { monitorIntervalMs: setup.monitorIntervalMs } : {}),
     },
   };

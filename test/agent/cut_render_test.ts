@@ -1,6 +1,6 @@
 /**
- * A cut rendered end to end: shots generated on (the fake) ComfyUI become video takes with a
- * poster and ffprobe's facts; a `cut.render` job queued from them runs on the real agent's
+ * A cut rendered end to end: shots generated on (the fake) ComfyUI become video takes, given a
+ * poster and ffprobe's facts just after; a `cut.render` job queued from them runs on the real agent's
  * ffmpeg against a real edge, and its film is filed as `CUTS/{cut}/v{NN}` with a poster of its
  * own. A second render of the same cut fetches no take again: the agent keeps them by SHA-256.
  */
@@ -45,7 +45,11 @@ Deno.test("generated shots get posters and facts; a cut of them renders into a v
       r.fake.behaviour.outputBytes = () => clip;
       const jobId = await r.generate({ id, type: "shot.generate", params: { prompt: id } });
       await r.until(`shot ${id}`, async () => (await r.job(jobId)).job.state === "succeeded");
-      return (await r.takes(id))[0]!;
+      // Its poster and facts follow the completion, made beside the next job.
+      return await r.until(`shot ${id}'s poster`, async () => {
+        const [take] = await r.takes(id);
+        return take?.posterUrl ? take : undefined;
+      });
     };
     const red = await shot("a", "red");
     const blue = await shot("b", "blue");
@@ -88,7 +92,10 @@ Deno.test("generated shots get posters and facts; a cut of them renders into a v
         if (now.state === "failed") throw new Error(`render failed: ${now.error}`);
         return now.state === "succeeded";
       });
-      return (await r.takes("cut-main"))[0]!;
+      return await r.until("the render's poster", async () => {
+        const [film] = await r.takes("cut-main");
+        return film?.jobId === job.id && film.posterUrl ? film : undefined;
+      });
     };
 
     const film = await render();

@@ -58,6 +58,7 @@ export interface Rig {
       AgentSetup,
       | "concurrency"
       | "trace"
+      | "posterBacklog"
       | "monitorIntervalMs"
       | "backends"
       | "ownBackends"
@@ -173,6 +174,7 @@ export async function rig(
         comfyuiUrl: fake.url,
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         ...(options.trace ? { trace: options.trace } : {}),
+        ...(options.posterBacklog ? { posterBacklog: options.posterBacklog } : {}),
         ...(options.monitorIntervalMs ? { monitorIntervalMs: options.monitorIntervalMs } : {}),
         ...(options.backends ? { backends: options.backends } : {}),
         ...(options.ownBackends ? { ownBackends: true } : {}),

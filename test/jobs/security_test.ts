@@ -28,6 +28,10 @@ Deno.test("an agent cannot read, run or write another owner's jobs", async () =>
     const jobId = queued.body.job.id;
     assert.equal(await eves.claim(), null);
     await adas.claim();
+    const { takeId } = (await adas.call("POST", `/jobs/${jobId}/outputs`, {
+      ext: "mp4",
+      contentType: "video/mp4",
+    })).body;
     const before = await snapshot(t);
     for (
       const [path, body] of [
@@ -38,6 +42,9 @@ Deno.test("an agent cannot read, run or write another owner's jobs", async () =>
         }],
         [`/jobs/${jobId}/fail`, { reason: "sabotage", retriable: false }],
         [`/jobs/${jobId}/release`, {}],
+        [`/jobs/${jobId}/takes/${takeId}/description`, {
+          media: { durationSeconds: 1, fps: 24, width: 64, height: 64, hasAudio: false },
+        }],
       ] as const
     ) {
       const res = await eves.call("POST", path, body);
@@ -75,6 +82,14 @@ Deno.test("bad agent input gets a 4xx JSON error naming the field and changes no
         "outputs.0",
       ],
       [`/jobs/${job!.id}/fail`, { reason: "", retriable: true }, 422, "reason"],
+      [`/jobs/${job!.id}/takes/${crypto.randomUUID()}/description`, {}, 422, "media"],
+      [
+        `/jobs/${job!.id}/takes/${crypto.randomUUID()}/description`,
+        { media: { durationSeconds: 1, fps: "24", width: 64, height: 64, hasAudio: false } },
+        422,
+        "media.fps",
+      ],
+      [`/jobs/${job!.id}/takes/not-a-uuid/description`, { media: {} }, 400, "takeId"],
       [`/jobs/not-a-uuid/events`, { percent: 1 }, 400, "id"],
       ["/heartbeat", { profile: { hostname: "x" } }, 422, "profile"],
       ["/enroll", { token: "", profile: {} }, 422, "token"],

@@ -1,7 +1,8 @@
 /**
  * What an agent does with a job it holds: progress events (which keep the lease), output
  * upload URLs, completion, failure and release. Each answers 409 `lease_lost` to an agent that
- * no longer holds the job.
+ * no longer holds the job. After completion, the agent that ran it describes its video takes
+ * (media facts and poster frame).
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -16,18 +17,22 @@ import {
   type OutputResponse,
   POSTER_CONTENT_TYPE,
   releaseRequestSchema,
+  takeDescriptionRequestSchema,
+  type TakeDescriptionResponse,
 } from "../../../protocol/jobs.ts";
 import type { AppEnv } from "../../context.ts";
 import { idSchema } from "../../lib/ids.ts";
 import { jsonBody, pathParams } from "../../lib/validate.ts";
 import { requireAgent } from "../../middleware/agent_auth.ts";
 import { completeJob } from "../../services/jobs/complete.ts";
+import { describeTake } from "../../services/jobs/describe.ts";
 import { failJob, heldJob, releaseJob, reportProgress } from "../../services/jobs/lifecycle.ts";
 import { allocateTake, posterKey, takeKey } from "../../services/jobs/takes.ts";
 import type { JobRow } from "../../services/jobs/transitions.ts";
 import { optionalJsonBody } from "./optional_body.ts";
 
 const jobPath = pathParams(z.object({ id: idSchema }));
+const takePath = pathParams(z.object({ id: idSchema, takeId: idSchema }));
 
 const transition = (job: JobRow): JobTransitionResponse => ({
   state: job.state,
@@ -56,7 +61,8 @@ export const agentJobRoutes = new Hono<AppEnv>()
       contentType: output.contentType,
       expiresInS: deps.config.UPLOAD_URL_TTL_S,
     });
-    // A video gets a slot for its poster frame beside it (sent at completion if uploaded).
+    // A video gets a slot for its poster frame beside it, described just after completion: the
+    // URL lives as long as the take's own, and is used seconds after the take's upload ends.
     const poster = output.contentType.startsWith("video/")
       ? await deps.storage.presignPut(posterKey(take), {
         contentType: POSTER_CONTENT_TYPE,
@@ -89,6 +95,21 @@ export const agentJobRoutes = new Hono<AppEnv>()
     );
     return c.json({ state: "succeeded", takes } satisfies CompleteResponse);
   })
+  .post(
+    "/jobs/:id/takes/:takeId/description",
+    takePath,
+    ...jsonBody(takeDescriptionRequestSchema),
+    async (c) => {
+      const { id, takeId } = c.req.valid("param");
+      const take = await describeTake(
+        c.get("deps"),
+        c.get("agent"),
+        { jobId: id, takeId },
+        c.req.valid("json"),
+      );
+      return c.json({ take } satisfies TakeDescriptionResponse);
+    },
+  )
   .post("/jobs/:id/fail", jobPath, ...jsonBody(failRequestSchema), async (c) => {
     const job = await failJob(
       c.get("deps"),

@@ -3,25 +3,19 @@
  * video's poster frame, when the agent made one) exists in storage with the declared size, then,
  * in one transaction, marks the job succeeded and the takes ready with their lineage and media
  * facts. Completing again (a retried request) returns the same takes and changes nothing.
+ * Agents since describe.ts complete without media and poster and send them just after (the take
+ * is delivered without waiting for ffmpeg); older agents still send them here.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { jobs, takes } from "../../../db/schema/mod.ts";
-import { AGENT_ERROR_CODES, type CompleteRequest, type Take } from "../../../protocol/jobs.ts";
+import type { CompleteRequest, Take } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import type { CallingAgent } from "../agents.ts";
 import { leasedAt, runStatements } from "../fleet/runs.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
-import {
-  jobLineage,
-  posterKey,
-  posterUrl,
-  publicTake,
-  takeKey,
-  type TakeRow,
-  takeUrl,
-  type TakeWithJob,
-} from "./takes.ts";
+import { checkStoredPoster, checkStoredTake, outputMismatch } from "./stored_outputs.ts";
+import { jobLineage, publicTake, roomTake, type TakeRow, type TakeWithJob } from "./takes.ts";
 import { transitionStatements } from "./transitions.ts";
 
 export async function completeJob(
@@ -43,28 +37,12 @@ export async function completeJob(
   for (const [i, output] of request.outputs.entries()) {
     const row = rows.find((r) => r.id === output.takeId);
     const at = `outputs.${i}`;
-    if (!row) throw mismatch(`${at}.takeId`, "not an output allocated for this job");
+    if (!row) throw outputMismatch(`${at}.takeId`, "not an output allocated for this job");
     if (row.contentType !== output.contentType) {
-      throw mismatch(`${at}.contentType`, `the output was allocated as ${row.contentType}`);
+      throw outputMismatch(`${at}.contentType`, `the output was allocated as ${row.contentType}`);
     }
-    const stored = await deps.storage.head(takeKey(row));
-    if (!stored) throw mismatch(at, "the file is not in storage: upload it first");
-    if (stored.bytes !== output.bytes) {
-      throw mismatch(`${at}.bytes`, `storage holds ${stored.bytes} bytes, not ${output.bytes}`);
-    }
-    if (output.poster) {
-      if (!row.contentType.startsWith("video/")) {
-        throw mismatch(`${at}.poster`, "only video outputs have a poster frame");
-      }
-      const poster = await deps.storage.head(posterKey(row));
-      if (!poster) throw mismatch(`${at}.poster`, "the poster is not in storage: upload it first");
-      if (poster.bytes !== output.poster.bytes) {
-        throw mismatch(
-          `${at}.poster.bytes`,
-          `storage holds ${poster.bytes} bytes, not ${output.poster.bytes}`,
-        );
-      }
-    }
+    await checkStoredTake(deps, row, output, at);
+    if (output.poster) await checkStoredPoster(deps, row, output.poster, `${at}.poster`);
   }
 
   const startedAt = await leasedAt(deps, jobId) ?? job.startedAt ?? job.createdAt;
@@ -130,10 +108,7 @@ export async function completeJob(
       type: "generation.complete",
       nodeId: done.nodeId,
       taskId: done.id,
-      // The room hands this take to guests too: its poster URL is signed for their lifetime.
-      take: { ...take, posterUrl: await posterUrl(deps, ready[i]!, "guest") },
-      // The room hands share-link guests this one instead of `take.url`.
-      guestUrl: await takeUrl(deps, ready[i]!, "guest"),
+      ...await roomTake(deps, ready[i]!, take),
     });
   }
   return result;
@@ -145,11 +120,4 @@ async function alreadyDone(deps: AppDeps, rows: TakeWithJob[], ids: string[]): P
     throw new ApiError(409, "already_completed", "the job already succeeded with other outputs");
   }
   return await Promise.all(ready.map((row) => publicTake(deps, row)));
-}
-
-function mismatch(path: string, message: string): ApiError {
-  return new ApiError(422, AGENT_ERROR_CODES.outputMismatch, `${path}: ${message}`, [{
-    path,
-    message,
-  }]);
 }

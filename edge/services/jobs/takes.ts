@@ -238,6 +238,22 @@ function versionRef(
   return { assetId, version, name };
 }
 
+/**
+ * A take as the room hands it to everyone (`generation.complete`, `take.described`): its poster
+ * URL signed for guests' lifetime, since guests get the same take, and `guestUrl`, the download
+ * URL the room gives share-link guests instead of `take.url`.
+ */
+export async function roomTake(
+  deps: AppDeps,
+  row: TakeRow,
+  take: Take,
+): Promise<{ take: Take; guestUrl: string }> {
+  return {
+    take: { ...take, posterUrl: await posterUrl(deps, row, "guest") },
+    guestUrl: await takeUrl(deps, row, "guest"),
+  };
+}
+
 /** Ready takes of a project (or one node), newest first, with what their jobs asked for. */
 export async function listTakes(
   deps: AppDeps,

@@ -90,6 +90,9 @@ export function onJobEvent(run: NodeRun, event: JobEvent): NodeRun {
       const take = event.take as unknown as Take;
       return { ...idleRun(), takes: withTake(run.takes, take), chosen: run.chosen };
     }
+    case "take.described":
+      // The take's poster and facts, just after its completion: the same take, nothing else.
+      return { ...run, takes: withTake(run.takes, event.take as unknown as Take) };
     case "take.selected":
       // Only a newer choice replaces one (an event may arrive after a reload read it).
       if (run.chosen && run.chosen.at > event.at) return run;

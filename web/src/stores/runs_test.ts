@@ -60,6 +60,31 @@ Deno.test("progress shows percent, message and ETA; completion adds the take new
   assert.equal(run.phase, "idle");
 });
 
+Deno.test("a take's late poster replaces that take in place and leaves the node's next run running", () => {
+  const bare = { ...take("t1", 2), posterUrl: null };
+  let run = onJobEvent(idleRun(), {
+    type: "generation.complete",
+    nodeId: "n",
+    taskId: "j1",
+    take: bare,
+  });
+  run = { ...run, takes: [...run.takes, take("t0", 1)] };
+  run = onJobEvent(run, {
+    type: "progress.update",
+    nodeId: "n",
+    taskId: "j2",
+    percent: 10,
+    message: "sampling",
+  });
+  const described = { ...bare, posterUrl: "/poster.jpg" };
+  run = onJobEvent(run, { type: "take.described", nodeId: "n", taskId: "j1", take: described });
+  assert.deepEqual(run.takes.map((t) => [t.id, t.posterUrl]), [
+    ["t1", "/poster.jpg"],
+    ["t0", undefined],
+  ]);
+  assert.deepEqual([run.phase, run.jobId, run.percent], ["running", "j2", 10]);
+});
+
 Deno.test("an error keeps the backend's message until the next run starts", () => {
   let run = onJobEvent(idleRun(), {
     type: "error.occurred",

@@ -332,6 +332,7 @@ export class RoomClient {
         return cb.selections(message.selections);
       case "progress.update":
       case "generation.complete":
+      case "take.described":
       case "error.occurred":
       case "take.selected":
         return cb.job(message);
