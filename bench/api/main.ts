@@ -8,14 +8,15 @@
  *   figures, then each route alone;
  * - mixed: the read routes with agents working, one progress event (a write) per 20 reads;
  * - the main write routes, as the reads.
- * Prints requests/s and p50/p95/p99 per route; writes bench/results/api.json.
+ * Prints requests/s and p50/p95/p99 per route, and per round the edge's CPU per request and the
+ * busy shares of its two busiest threads (the serving threads); writes bench/results/api.json.
  *
  *   deno run -A bench/api/main.ts [--seconds 10] [--rounds 3] [--only baseline,read,write,mixed]
  *
  * `--only` runs the kinds named and writes no results (for comparing two versions of the code).
  */
 import { startEdge } from "../../test/edge/edge_process.ts";
-import { treeCpuSeconds } from "../lib/process_cpu.ts";
+import { busiestThreads, treeCpuSeconds, treeThreadCpuSeconds } from "../lib/process_cpu.ts";
 import { writeResults } from "../lib/results.ts";
 import { median } from "../lib/stats.ts";
 import { agentProfile } from "../../test/jobs/fake_agent.ts";
@@ -27,6 +28,11 @@ const ONLY = Deno.args.includes("--only")
   ? (Deno.args[Deno.args.indexOf("--only") + 1] ?? "").split(",")
   : null;
 const CONNECTIONS = 64;
+/**
+ * Serving threads shown per round (`deno serve --parallel`: EDGE_THREADS, 2 on this machine):
+ * their busy shares tell whether the connections were spread over them.
+ */
+const THREADS = 2;
 const PROJECTS = 1000;
 const USERS = 20;
 const ROOM_SECRET = "bench-room-secret-0123456789";
@@ -241,13 +247,20 @@ try {
   let totalErrors = 0;
   const row = (
     name: string,
-    r: Omit<Awaited<ReturnType<typeof runWrk>>, "requests" | "seconds"> & { cpuUs?: number },
+    r: Omit<Awaited<ReturnType<typeof runWrk>>, "requests" | "seconds"> & {
+      cpuUs?: number;
+      threads?: number[];
+    },
   ) =>
     console.log(
       `  ${name.padEnd(44)} ${
         String(r.rps).padStart(6)
       } req/s  p50 ${r.p50} ms  p95 ${r.p95} ms  p99 ${r.p99} ms  errors ${r.errors}${
         r.cpuUs === undefined ? "" : `  edge CPU ${r.cpuUs} µs/req`
+      }${
+        r.threads === undefined
+          ? ""
+          : `  busiest threads ${r.threads.map((t) => `${Math.round(t * 100)} %`).join(" / ")}`
       }`,
     );
   // Let the seeding's log checkpoint and the disk's writeback finish before measuring.
@@ -271,9 +284,16 @@ try {
     const rounds = [];
     for (let r = 1; r <= ROUNDS; r++) {
       const cpuBefore = await treeCpuSeconds(edge.pid);
+      const threadsBefore = await treeThreadCpuSeconds(edge.pid);
       const round = await runWrk(edge.url, specs, load);
       const cpuUs = Math.round((await treeCpuSeconds(edge.pid) - cpuBefore) * 1e6 / round.requests);
-      row(`round ${r}`, { ...round, cpuUs });
+      const threads = busiestThreads(
+        threadsBefore,
+        await treeThreadCpuSeconds(edge.pid),
+        round.seconds,
+        THREADS,
+      );
+      row(`round ${r}`, { ...round, cpuUs, threads });
       rounds.push({ ...round, cpuUs });
       totalErrors += round.errors;
     }
