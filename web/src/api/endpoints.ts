@@ -326,12 +326,16 @@ export function createEndpoints(api: ApiClient) {
           `${project(id)}/nodes/${enc(nodeId)}/selected-take`,
           { takeId },
         )).select,
-      /** What the agents online for the project can run now: node types by tier, workflows. */
+      /**
+       * What the agents online for the project can run now: node types by tier, workflows (their
+       * newest versions) and the workflows' older versions (what a pinned node runs).
+       */
       capabilities: (id: string) =>
-        api.request<{ capabilities: WorkAvailability[]; workflows: WorkflowAvailability[] }>(
-          "GET",
-          `${project(id)}/capabilities`,
-        ),
+        api.request<{
+          capabilities: WorkAvailability[];
+          workflows: WorkflowAvailability[];
+          workflowVersions?: WorkflowAvailability[];
+        }>("GET", `${project(id)}/capabilities`),
       /** Where a job's latest preview frame is served (an image; `at` tells frames apart). */
       previewUrl: (id: string, jobId: string, at: number) =>
         `${project(id)}/jobs/${enc(jobId)}/preview?at=${at}`,

@@ -8,7 +8,12 @@ import { createStore, produce, reconcile } from "solid-js/store";
 import type { JobEvent, Peer } from "../../../protocol/canvas.ts";
 import { systemClock } from "../../../protocol/clock.ts";
 import type { WorkAvailability, WorkflowAvailability } from "../../../protocol/jobs.ts";
-import { NAMING_PARAMS, nodeType, WORKFLOW_PARAM } from "../../../protocol/nodes.ts";
+import {
+  NAMING_PARAMS,
+  nodeType,
+  WORKFLOW_PARAM,
+  WORKFLOW_VERSION_PARAM,
+} from "../../../protocol/nodes.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
 import type { Tier } from "../../../protocol/tiers.ts";
@@ -34,6 +39,7 @@ import {
   withTake,
 } from "./runs.ts";
 import { toast } from "./toasts.ts";
+import { readinessOf, type WorkflowReadiness, workflowReadiness } from "./workflow_availability.ts";
 
 /** Cursor updates sent at most this often; the room batches at ~30/s anyway. */
 const CURSOR_MS = 33;
@@ -66,10 +72,10 @@ export function createProjectSession(project: Project) {
   const [viewer, setViewer] = createSignal<{ nodeId: string; takeId: string | null } | null>(null);
   /** What the agents online for the project can run, by `nodeType:tier`; null until read. */
   const [capabilities, setCapabilities] = createSignal<Map<string, WorkAvailability> | null>(null);
-  /** The same for the project's workflow assets, by asset id; null until read. */
-  const [workflowCapabilities, setWorkflowCapabilities] = createSignal<
-    Map<string, WorkflowAvailability> | null
-  >(null);
+  /** The same for the project's workflow assets and their versions; null until read. */
+  const [workflowCapabilities, setWorkflowCapabilities] = createSignal<WorkflowReadiness | null>(
+    null,
+  );
   const [connection, setConnection] = createSignal<ConnectionState>({
     kind: "connecting",
     attempt: 1,
@@ -262,7 +268,7 @@ export function createProjectSession(project: Project) {
           capabilitiesText = text;
           batch(() => {
             setCapabilities(new Map(read.capabilities.map((w) => [`${w.nodeType}:${w.tier}`, w])));
-            setWorkflowCapabilities(new Map(read.workflows.map((w) => [w.assetId, w])));
+            setWorkflowCapabilities(workflowReadiness(read.workflows, read.workflowVersions));
           });
         }
       }
@@ -275,13 +281,15 @@ export function createProjectSession(project: Project) {
 
   /**
    * Whether, where and why not the node can run at its chosen tier now (a node that runs a
-   * workflow asset: that workflow, at its own tier); null until known.
+   * workflow asset: that workflow at the version it pins, else the newest, at its own tier); null
+   * until known.
    */
   function availabilityOf(nodeId: string): WorkAvailability | WorkflowAvailability | null {
     const node = store.graph.nodes[nodeId];
     const workflowId = node?.params[WORKFLOW_PARAM];
     if (typeof workflowId === "string") {
-      const found = workflowCapabilities()?.get(workflowId);
+      const known = workflowCapabilities();
+      const found = known && readinessOf(known, workflowId, node?.params[WORKFLOW_VERSION_PARAM]);
       // Uploaded since the last read: read again (a deleted one stays unknown; Generate says).
       if (!found && performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
       return found ?? null;
