@@ -621,6 +621,7 @@ export interface WorkAvailability {
  * `capabilities`): whether an online agent can run it, at its own tier (never lowered), and why
  * not in the words its queued job would wait with ("no online agent has `x.safetensors` ...").
  * `params` are the parameters its mapping binds: the rest of a node's values it does not read.
+ * `workflowVersions` holds the same for the assets' older versions (what a pinned node runs).
  */
 export interface WorkflowAvailability extends WorkAvailability {
   assetId: string;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { bigWorkflow, exampleText, uiFormatText } from "../../test/fixtures/workflows/mod.ts";
+import { agentProfile, enrollAgent } from "../../test/jobs/fake_agent.ts";
 import { graphOf, node, saveGraph } from "../../test/jobs/graphs.ts";
 import { call, createProject, createTestApp, signUp, type TestApp } from "../testing.ts";
 
@@ -284,6 +285,43 @@ Deno.test("a node pinned to a workflow version (a take's settings) runs that ver
     const missing = await generate({ workflowVersion: 5 });
     assert.equal(missing.status, 422);
     assert.equal(missing.body.error.issues[0].path, "params.workflowVersion");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("capabilities judge every version of a workflow: a node pinned to an older one is told about that one", async () => {
+  const { t, ada, id } = await setup();
+  try {
+    const asset = (await upload(t, ada, id, {
+      workflow: await exampleText("sdxl_text_to_image.json"),
+    })).body.asset;
+    // Version 2 also loads a LoRA no agent has.
+    const withLora = structuredClone(asset.params.binding);
+    withLora.models.push({ folder: "loras", file: "ink_lora.safetensors" });
+    const v2 = await call(t, "PUT", `/api/projects/${id}/assets/${asset.id}/workflow`, {
+      token: ada.token,
+      body: { binding: withLora },
+    });
+    assert.equal(v2.body.asset.version, 2);
+    const profile = agentProfile({ models: ["sd_xl_base_1.0.safetensors"] });
+    profile.backends[0]!.workflows = true;
+    await enrollAgent(t, ada, profile);
+    const res = await call(t, "GET", `/api/projects/${id}/capabilities`, { token: ada.token });
+    assert.equal(res.status, 200);
+    const [newest] = res.body.workflows;
+    assert.deepEqual([newest.version, newest.agents], [2, 0]);
+    assert.match(newest.blocked.message, /no online agent has `ink_lora\.safetensors`/);
+    assert.deepEqual(
+      res.body.workflowVersions.map((w: { assetId: string; version: number; agents: number }) => [
+        w.assetId,
+        w.version,
+        w.agents,
+      ]),
+      [[asset.id, 1, 1]],
+      "version 1 (what a pinned node runs) can run now",
+    );
+    assert.equal(res.body.workflowVersions[0].blocked, null);
   } finally {
     await t.close();
   }

@@ -374,7 +374,8 @@ function storedVersionFields(row: { params: string; referenceImageKeys: string }
   };
 }
 
-function parseStored(text: string): unknown {
+/** Stored JSON text, parsed; undefined when it is malformed. */
+export function parseStored(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -24,7 +24,8 @@ import {
   workflowBindingSchema,
   type WorkflowFile,
 } from "../../protocol/workflows/mod.ts";
-import type { JobWorkflow } from "../../db/schema/mod.ts";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { assets, assetVersions, type JobWorkflow } from "../../db/schema/mod.ts";
 import type { AppDeps } from "../context.ts";
 import { ApiError, conflict } from "../errors.ts";
 import { sha256Hex } from "../lib/bytes.ts";
@@ -38,6 +39,7 @@ import {
   currentAssetsOfType,
   editAsset,
   loadAsset,
+  parseStored,
 } from "./assets.ts";
 
 /** What a workflow upload or edit may say about the workflow. */
@@ -355,6 +357,34 @@ export async function currentWorkflows(deps: AppDeps, projectId: string) {
     const params = workflowAssetParamsSchema.safeParse(row.params);
     return params.success ? [{ ...row, params: params.data }] : [];
   });
+}
+
+/**
+ * The older versions of the project's workflow assets, as a node pinned to one would run it (its
+ * name and mapping then); one whose params cannot be read is left out.
+ */
+export async function olderWorkflowVersions(deps: AppDeps, projectId: string) {
+  const rows = await deps.db.select({
+    id: assetVersions.assetId,
+    name: assetVersions.name,
+    version: assetVersions.version,
+    // As text: one unreadable version is left out, not a failed list.
+    params: sql<string>`${assetVersions.params}`,
+  }).from(assetVersions)
+    .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+    .where(and(workflowsOf(projectId), lt(assetVersions.version, assets.version)));
+  return rows.flatMap((row) => {
+    const params = workflowAssetParamsSchema.safeParse(parseStored(row.params));
+    return params.success ? [{ ...row, params: params.data }] : [];
+  });
+}
+
+function workflowsOf(projectId: string) {
+  return and(
+    eq(assets.projectId, projectId),
+    eq(assets.type, "workflow"),
+    isNull(assets.deletedAt),
+  );
 }
 
 /** The body of `POST …/assets/workflows` and `PUT …/assets/:assetId/workflow`, shared parts. */

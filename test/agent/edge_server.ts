@@ -11,6 +11,11 @@ export interface EdgeServer {
   /** Stops listening: calls are refused until `up()`. */
   down(): Promise<void>;
   up(): void;
+  /**
+   * Answers the requests `match` picks with 502, as a proxy in front of an unreachable edge does
+   * (the rest still pass); `null` lets everything through again.
+   */
+  unreachable(match: ((request: Request) => boolean) | null): void;
   close(): Promise<void>;
 }
 
@@ -36,14 +41,17 @@ export async function startEdgeServer(
     CLAIM_RECHECK_MS: "50",
     ...overrides,
   });
+  let cutOff: ((request: Request) => boolean) | null = null;
+  const app = (request: Request) =>
+    cutOff?.(request) ? new Response("edge unreachable", { status: 502 }) : t.app.fetch(request);
   handle = observe
     ? async (request) => {
       const started = performance.now();
-      const response = await t.app.fetch(request);
+      const response = await app(request);
       observe(request, response, performance.now() - started);
       return response;
     }
-    : (request) => t.app.fetch(request);
+    : app;
   const stop = async () => {
     const closing = server;
     server = null;
@@ -55,6 +63,9 @@ export async function startEdgeServer(
     down: stop,
     up() {
       server ??= listen(port);
+    },
+    unreachable(match) {
+      cutOff = match;
     },
     async close() {
       await stop();

@@ -235,6 +235,39 @@ Deno.test("a lost lease (409) stops the job at once; it is not completed by the 
   assert.equal((await r.takes("still-1")).length, 1);
 });
 
+Deno.test("a finished job whose complete is cut off past its lease is still completed by its agent, and runs once", async () => {
+  await using r = await rig();
+  r.fake.behaviour.outputBytes = () => PNG;
+  let completes = 0;
+  // The outputs are uploaded; then the edge cannot be reached for the completion.
+  r.edge.unreachable((request) => request.url.endsWith("/complete") && ++completes > 0);
+  const agent = r.startAgent();
+  const jobId = await r.generate({
+    id: "still-1",
+    type: "image.generate",
+    params: { prompt: "x" },
+  });
+  await r.until("the agent to retry its completion", () => completes >= 2);
+  // Longer than the lease: the reaper takes the job back, and no other agent claims it yet.
+  r.edge.t.advance(60_000);
+  assert.equal((await reapExpiredLeases(r.edge.t.deps)).requeued, 1);
+  assert.equal((await r.job(jobId)).job.state, "queued");
+  r.edge.unreachable(null);
+  const { job, events } = await r.until("the job to succeed", async () => {
+    const detail = await r.job(jobId);
+    return detail.job.state === "succeeded" && detail;
+  });
+  assert.equal(job.attempt, 1, "not run a second time");
+  assert.equal(job.error, null);
+  assert.deepEqual(events.map((e) => e.to), ["queued", "leased", "running", "queued", "succeeded"]);
+  const prompts = r.fake.requests.filter((q) => q.method === "POST" && q.path === "/prompt");
+  assert.equal(prompts.length, 1, "ComfyUI ran it once");
+  assert.equal(agent.logger.matching("no longer holds the job").length, 0);
+  const takes = await r.takes("still-1");
+  assert.equal(takes.length, 1);
+  assert.deepEqual(new Uint8Array(await (await fetch(takes[0]!.url)).arrayBuffer()), PNG);
+});
+
 Deno.test("a revoked agent stops with exit 3 and says to enroll again", async () => {
   await using r = await rig();
   const agent = r.startAgent();

@@ -185,6 +185,22 @@ Deno.test("a workflow is uploaded, its mapping shown, picked on a node and run b
     await card.click();
     await page.getByTestId("availability-still-full").waitFor();
     await studio.screenshot(page, "workflow-missing-model");
+    await card.click();
+    await page.getByTestId("availability-still-full").waitFor({ state: "detached" });
+    // Pinned to v1 again (its take's settings), the card judges v1, which loads no LoRA.
+    await page.getByTestId("takes-still").locator("[data-testid^=take-]").first().click();
+    await page.getByTestId("take-viewer").waitFor();
+    await page.getByTestId("use-settings").click();
+    await page.keyboard.press("Escape");
+    await card.filter({ hasText: /^Ready/ }).waitFor({ timeout: 15_000 });
+    assert.equal(
+      await card.innerText(),
+      'Ready: 1 agent online can run your workflow "SDXL ink" (v1, low).',
+    );
+    await studio.screenshot(page, "workflow-pinned-ready");
+    await page.getByTestId("inspector-workflow-pin")
+      .getByRole("button", { name: "Run the newest" }).click();
+    await card.filter({ hasText: /ink_wash/ }).waitFor({ timeout: 15_000 });
     await agent.stop();
   });
 

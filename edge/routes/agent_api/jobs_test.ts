@@ -163,6 +163,52 @@ Deno.test("completion checks storage: a missing or short upload is refused and c
   }
 });
 
+Deno.test("a run whose completion comes after the reaper took the job back is accepted until another agent claims it", async () => {
+  const { t, owner, agent, jobId, job } = await setup();
+  try {
+    const claimed = await agent.claim();
+    const uploaded = await agent.upload(jobId, new TextEncoder().encode("12345"));
+    t.advance(claimed!.leaseMs + 1);
+    assert.deepEqual(await reapExpiredLeases(t.deps), { requeued: 1, failed: 0 });
+    const stranger = await enrollAgent(t, owner);
+    const refused = await stranger.complete(jobId, [uploaded]);
+    assert.equal(refused.status, 404, "only the agent that ran it may complete it");
+
+    const done = await agent.complete(jobId, [uploaded]);
+    assert.equal(done.status, 200);
+    assert.equal(done.body.takes.length, 1);
+    assert.equal((await agent.complete(jobId, [uploaded])).status, 200, "again: same answer");
+    const { job: finished } = await job();
+    assert.equal(finished.state, "succeeded");
+    assert.equal(finished.attempt, 1);
+    assert.equal(finished.agentId, agent.id);
+    assert.equal(finished.error, null);
+    assert.equal(await stranger.claim(), null, "nothing left to run");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("once another agent claimed the reaped job, the late completion is refused and changes nothing", async () => {
+  const { t, owner, agent, jobId, job } = await setup();
+  try {
+    const claimed = await agent.claim();
+    const uploaded = await agent.upload(jobId, new TextEncoder().encode("12345"));
+    t.advance(claimed!.leaseMs + 1);
+    await reapExpiredLeases(t.deps);
+    const other = await enrollAgent(t, owner);
+    assert.equal((await other.claim())?.attempt, 2);
+    const late = await agent.complete(jobId, [uploaded]);
+    assert.equal(late.status, 409);
+    assert.equal(late.body.error.code, "lease_lost");
+    const { job: running } = await job();
+    assert.equal(running.state, "leased");
+    assert.equal(running.agentId, other.id);
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("progress previews are kept as the job's latest frame", async () => {
   const { t, owner, agent, jobId, job } = await setup();
   try {

@@ -5,9 +5,14 @@
  * facts. Completing again (a retried request) returns the same takes and changes nothing.
  * Agents since describe.ts complete without media and poster and send them just after (the take
  * is delivered without waiting for ffmpeg); older agents still send them here.
+ *
+ * A finished run whose `complete` could not reach the edge for longer than the lease (an outage)
+ * finds its job requeued by the reaper. If nothing happened to the job since (no agent claimed it),
+ * the completion is still accepted from the agent that lost the lease: its outputs are uploaded,
+ * and refusing them would run the job a second time and orphan its takes.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { jobs, takes } from "../../../db/schema/mod.ts";
+import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { jobEvents, jobs, takes } from "../../../db/schema/mod.ts";
 import type { CompleteRequest, Take } from "../../../protocol/jobs.ts";
 import type { AppDeps } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
@@ -16,7 +21,7 @@ import { leasedAt, runStatements } from "../fleet/runs.ts";
 import { explainLost, leaseLost, notifyJob } from "./lifecycle.ts";
 import { checkStoredPoster, checkStoredTake, outputMismatch } from "./stored_outputs.ts";
 import { jobLineage, publicTake, roomTake, type TakeRow, type TakeWithJob } from "./takes.ts";
-import { transitionStatements } from "./transitions.ts";
+import { type JobRow, transitionStatements } from "./transitions.ts";
 
 export async function completeJob(
   deps: AppDeps,
@@ -25,14 +30,19 @@ export async function completeJob(
   request: CompleteRequest,
 ): Promise<Take[]> {
   const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
-  if (!job || job.leaseAgentId !== agent.id) throw await explainLost(deps, agent, jobId);
+  const reaped = job && job.leaseAgentId !== agent.id ? await reapedFrom(deps, agent, job) : null;
+  if (!job || (job.leaseAgentId !== agent.id && !reaped)) {
+    throw await explainLost(deps, agent, jobId);
+  }
   const ids = request.outputs.map((o) => o.takeId);
   const rows = await deps.db.select().from(takes).where(
     and(eq(takes.jobId, jobId), inArray(takes.id, ids)),
   );
   const withJob = (row: TakeRow): TakeWithJob => ({ ...row, ...jobLineage(job) });
   if (job.state === "succeeded") return await alreadyDone(deps, rows.map(withJob), ids);
-  if (job.state !== "leased" && job.state !== "running") throw leaseLost(`the job is ${job.state}`);
+  if (!reaped && job.state !== "leased" && job.state !== "running") {
+    throw leaseLost(`the job is ${job.state}`);
+  }
 
   for (const [i, output] of request.outputs.entries()) {
     const row = rows.find((r) => r.id === output.takeId);
@@ -54,13 +64,16 @@ export async function completeJob(
   );
   const [, [done]] = await deps.db.batch([
     ...transitionStatements(deps, {
-      where: and(
+      where: reaped ?? and(
         eq(jobs.id, jobId),
         eq(jobs.leaseAgentId, agent.id),
         inArray(jobs.state, ["leased", "running"]),
       )!,
       to: "succeeded",
       set: {
+        // The agent that ran it (a reaped job had lost it), and not the reaper's "lease expired".
+        leaseAgentId: agent.id,
+        error: null,
         leaseExpiresAt: null,
         finishedAt: now,
         progress: { percent: 100, message: "done", at: now },
@@ -68,7 +81,7 @@ export async function completeJob(
       actor: `agent:${agent.id}`,
       message: `succeeded with ${request.outputs.length} output${
         request.outputs.length === 1 ? "" : "s"
-      }`,
+      }${reaped ? " (its lease had expired; no other agent had claimed it)" : ""}`,
     }),
     // Same transaction, and only if the job update above matched.
     ...request.outputs.map((output) =>
@@ -112,6 +125,23 @@ export async function completeJob(
     });
   }
   return result;
+}
+
+/**
+ * When the job's last change was the reaper taking it back from this agent: the condition that
+ * holds only while nothing else happened to it (every change of a job moves its `updatedAt`), for
+ * the completing update to check again.
+ */
+async function reapedFrom(
+  deps: AppDeps,
+  agent: CallingAgent,
+  job: Pick<JobRow, "id" | "state" | "updatedAt">,
+): Promise<SQL | null> {
+  if (job.state !== "queued") return null;
+  const [last] = await deps.db.select().from(jobEvents).where(eq(jobEvents.jobId, job.id))
+    .orderBy(desc(jobEvents.id)).limit(1);
+  if (!last || last.actor !== "reaper" || last.agentId !== agent.id) return null;
+  return and(eq(jobs.id, job.id), eq(jobs.state, "queued"), eq(jobs.updatedAt, job.updatedAt))!;
 }
 
 async function alreadyDone(deps: AppDeps, rows: TakeWithJob[], ids: string[]): Promise<Take[]> {

@@ -361,14 +361,16 @@ export function createEndpoints(api: ApiClient) {
           { takeId },
         )).select,
       /**
-       * What the agents online for the project can run now: node types by tier, workflows,
-       * Docker model configs.
+       * What the agents online for the project can run now: node types by tier, workflows (their
+       * newest versions), the workflows' older versions (what a pinned node runs), Docker model
+       * configs.
        */
       capabilities: (id: string) =>
         api.request<{
           capabilities: WorkAvailability[];
           workflows: WorkflowAvailability[];
           modelConfigs: ModelConfigAvailability[];
+          workflowVersions?: WorkflowAvailability[];
         }>("GET", `${project(id)}/capabilities`),
       /** Where a job's latest preview frame is served (an image; `at` tells frames apart). */
       previewUrl: (id: string, jobId: string, at: number) =>

@@ -18,6 +18,7 @@ import {
   NAMING_PARAMS,
   nodeType,
   WORKFLOW_PARAM,
+  WORKFLOW_VERSION_PARAM,
 } from "../../../protocol/nodes.ts";
 import { runProblems } from "../../../protocol/run_readiness.ts";
 import type { Role } from "../../../protocol/room_ticket.ts";
@@ -44,6 +45,7 @@ import {
   withTake,
 } from "./runs.ts";
 import { toast } from "./toasts.ts";
+import { readinessOf, type WorkflowReadiness, workflowReadiness } from "./workflow_availability.ts";
 
 /** Cursor updates sent at most this often; the room batches at ~30/s anyway. */
 const CURSOR_MS = 33;
@@ -76,10 +78,10 @@ export function createProjectSession(project: Project) {
   const [viewer, setViewer] = createSignal<{ nodeId: string; takeId: string | null } | null>(null);
   /** What the agents online for the project can run, by `nodeType:tier`; null until read. */
   const [capabilities, setCapabilities] = createSignal<Map<string, WorkAvailability> | null>(null);
-  /** The same for the project's workflow assets, by asset id; null until read. */
-  const [workflowCapabilities, setWorkflowCapabilities] = createSignal<
-    Map<string, WorkflowAvailability> | null
-  >(null);
+  /** The same for the project's workflow assets and their versions; null until read. */
+  const [workflowCapabilities, setWorkflowCapabilities] = createSignal<WorkflowReadiness | null>(
+    null,
+  );
   /** The same for the project's Docker model config assets, by asset id; null until read. */
   const [modelConfigCapabilities, setModelConfigCapabilities] = createSignal<
     Map<string, ModelConfigAvailability> | null
@@ -276,7 +278,7 @@ export function createProjectSession(project: Project) {
           capabilitiesText = text;
           batch(() => {
             setCapabilities(new Map(read.capabilities.map((w) => [`${w.nodeType}:${w.tier}`, w])));
-            setWorkflowCapabilities(new Map(read.workflows.map((w) => [w.assetId, w])));
+            setWorkflowCapabilities(workflowReadiness(read.workflows, read.workflowVersions));
             setModelConfigCapabilities(new Map(read.modelConfigs.map((m) => [m.assetId, m])));
           });
         }
@@ -288,10 +290,13 @@ export function createProjectSession(project: Project) {
     }
   }
 
-  /** A runner asset the node names, from `read`; a new one (uploaded since) is read again. */
-  function runnerOf<T>(id: unknown, read: Map<string, T> | null): T | null | undefined {
+  /** A runner asset the node names, as `find` reads it; a new one (uploaded since) is read again. */
+  function runnerOf<T>(
+    id: unknown,
+    find: (id: string) => T | null | undefined,
+  ): T | null | undefined {
     if (typeof id !== "string") return undefined;
-    const found = read?.get(id);
+    const found = find(id);
     // Uploaded since the last read: read again (a deleted one stays unknown; Generate says).
     if (!found && performance.now() - capabilitiesReadAt > 1_000) void readCapabilities();
     return found ?? null;
@@ -299,16 +304,22 @@ export function createProjectSession(project: Project) {
 
   /**
    * Whether, where and why not the node can run at its chosen tier now (a node that runs a
-   * workflow asset: that workflow, at its own tier; a Docker model config: that config, at the
-   * node's tier); null until known.
+   * workflow asset: that workflow at the version it pins, else the newest, at its own tier; a
+   * Docker model config: that config, at the node's tier); null until known.
    */
   function availabilityOf(
     nodeId: string,
   ): WorkAvailability | WorkflowAvailability | ModelConfigRun | null {
     const node = store.graph.nodes[nodeId];
-    const workflow = runnerOf(node?.params[WORKFLOW_PARAM], workflowCapabilities());
+    const workflow = runnerOf(node?.params[WORKFLOW_PARAM], (id) => {
+      const known = workflowCapabilities();
+      return known && readinessOf(known, id, node?.params[WORKFLOW_VERSION_PARAM]);
+    });
     if (workflow !== undefined) return workflow;
-    const config = runnerOf(node?.params[MODEL_CONFIG_PARAM], modelConfigCapabilities());
+    const config = runnerOf(
+      node?.params[MODEL_CONFIG_PARAM],
+      (id) => modelConfigCapabilities()?.get(id),
+    );
     if (config) return { ...config, nodeType: node!.type, tier: tierOf(nodeId) };
     if (config === null) return null;
     return (node && capabilities()?.get(`${node.type}:${tierOf(nodeId)}`)) || null;
