@@ -43,3 +43,31 @@ Deno.test("each person's latest decision on a take is kept and listed; the selec
     await t.close();
   }
 });
+
+Deno.test("decisions made in the same millisecond are listed newest first", async () => {
+  const t = await createTestApp();
+  try {
+    const { id, owner, reviewer, guest } = await reviewProject(t);
+    const take = await insertReadyTake(t, id, "shot1");
+    const at = t.deps.now();
+    t.deps.now = () => at;
+    for (
+      const [token, decision] of [[reviewer.token, "needs_changes"], [guest.token, "approved"]]
+    ) {
+      const made = await call(t, "PUT", `/api/projects/${id}/takes/${take}/decision`, {
+        token,
+        body: { decision },
+      });
+      assert.equal(made.status, 200);
+    }
+    const listed = await call(t, "GET", `/api/projects/${id}/decisions?nodeId=shot1`, {
+      token: owner.token,
+    });
+    assert.deepEqual(
+      listed.body.decisions.map((d: { decision: string }) => d.decision),
+      ["approved", "needs_changes"],
+    );
+  } finally {
+    await t.close();
+  }
+});

@@ -3,7 +3,7 @@
  * person and take (deciding again replaces it), so what a take and its node card show is each
  * person's latest word. A decision never touches the select: that stays the editors' choice.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Decision, ReviewAuthor, TakeDecision } from "../../../protocol/review.ts";
 import { takeDecisions, takes } from "../../../db/schema/mod.ts";
 import type { AppDeps } from "../../context.ts";
@@ -65,6 +65,8 @@ export async function listDecisions(
     eq(takeDecisions.projectId, projectId),
     filter.takeId === undefined ? undefined : eq(takeDecisions.takeId, filter.takeId),
     filter.nodeId === undefined ? undefined : eq(takeDecisions.nodeId, filter.nodeId),
-  )).orderBy(desc(takeDecisions.at));
+    // Decisions made in one millisecond: the one written last first (a changed decision keeps
+    // its row, so one changed in the same millisecond as another's first can still tie).
+  )).orderBy(desc(takeDecisions.at), desc(sql`rowid`));
   return rows.map(publicDecision);
 }
