@@ -6,13 +6,15 @@ import assert from "node:assert/strict";
 import { LibsqlBatchError } from "@libsql/client";
 import { openFileClient } from "./file_client.ts";
 
-async function withClient(work: (client: ReturnType<typeof openFileClient>) => Promise<void>) {
+async function withClient(
+  work: (client: ReturnType<typeof openFileClient>, path: string) => Promise<void>,
+) {
   const dir = await Deno.makeTempDir({ prefix: "md-db-" });
   const client = openFileClient(`${dir}/app.db`, { timeoutMs: 1000 });
   try {
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("create table film (id integer primary key, name text unique, n)");
-    await work(client);
+    await work(client, `${dir}/app.db`);
   } finally {
     client.close();
     await Deno.remove(dir, { recursive: true });
@@ -88,5 +90,30 @@ Deno.test("after a reconnect, statements are prepared on the new connection", as
     await client.reconnect();
     const { rows } = await client.execute("select name from film");
     assert.deepEqual(rows.map((r) => r.name), ["Kept"]);
+  });
+});
+
+Deno.test("a write waits while another writer holds the database's writers' lock; a read does not", async () => {
+  await withClient(async (client, path) => {
+    // Another serving thread (here another process) in the middle of a write: it holds the lock
+    // 0.4 s from the moment it says "held".
+    const holder = new Deno.Command("flock", {
+      args: [`${path}.writer`, "-c", "echo held; sleep 0.4"],
+      stdout: "piped",
+    }).spawn();
+    const reader = holder.stdout.getReader();
+    const said = await reader.read();
+    await reader.cancel();
+    assert.match(new TextDecoder().decode(said.value), /held/);
+    const start = performance.now();
+    await client.execute("select count(*) from film");
+    const readMs = performance.now() - start;
+    await client.batch([{ sql: "insert into film (name, n) values (?, ?)", args: ["Heist", 1] }]);
+    const writeMs = performance.now() - start;
+    assert.equal((await holder.status).code, 0);
+    assert.ok(readMs < 250, `the read waited ${readMs} ms for the writers' lock`);
+    assert.ok(writeMs >= 300, `the write went ahead after ${writeMs} ms, inside the other's write`);
+    const { rows } = await client.execute("select name from film");
+    assert.deepEqual(rows.map((r) => r.name), ["Heist"]);
   });
 });
