@@ -62,6 +62,7 @@ type WriterLock = <T>(write: () => T) => T;
 
 function writerLock(path: string): WriterLock {
   // Each connection opens its own description of the file, so threads exclude each other too.
+  // Kept open as long as the client object lives: a closed client may `reconnect()` and write.
   const file = Deno.openSync(`${path}.writer`, { read: true, write: true, create: true });
   return (write) => {
     file.lockSync(true);
